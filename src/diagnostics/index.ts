@@ -1,0 +1,35 @@
+/**
+ * MCMC diagnostics on float64 draws, pure TypeScript (no tfjs): split and rank-normalized R-hat,
+ * bulk/tail/basic ESS and MCSEs (Vehtari, Gelman, Simpson, Carpenter & Bürkner 2021,
+ * "Rank-normalization, folding, and localization: an improved R-hat"), quantiles and moments,
+ * E-BFMI (Betancourt 2016), sampler health counts and a per-parameter summary table. Checked against
+ * R's `posterior` package (see tests/diagnostics.test.ts).
+ */
+export type { ChainDraws } from './chainDraws.js';
+export {
+  validateChainDraws,
+  drawsPerChain,
+  totalDraws,
+  chainDrawsFromRowMajor,
+  parameterDraws,
+  pooledDraws,
+  mapDraws,
+  splitChains,
+  isDegenerate,
+} from './chainDraws.js';
+export { mean, variance, sd, pooledMean, pooledVariance, pooledSd } from './moments.js';
+export { quantile, quantiles, quantileOfSorted, pooledQuantiles, median, sortedCopy } from './quantile.js';
+export { normalQuantile } from './normalQuantile.js';
+export { averageRanks, rankNormalize, foldDraws } from './rankNormalize.js';
+export { autocovariance } from './autocovariance.js';
+export type { SplitOptions } from './ess.js';
+export { essOfChains, essBasic, essBulk, essTail, essQuantile } from './ess.js';
+export { rhatOfChains, rhatBasic, rhatBulk, rhatTail, rhat } from './rhat.js';
+export type { McseOptions } from './mcse.js';
+export { mcseMean, mcseSd, mcseQuantile } from './mcse.js';
+export { betaQuantile, betaCdf, logGamma } from './betaQuantile.js';
+export { ebfmi, ebfmiOfChain, lowEbfmiChains, EBFMI_WARNING_THRESHOLD } from './ebfmi.js';
+export type { ChainCounts } from './samplerStats.js';
+export { countDivergences, countTreeDepthSaturation } from './samplerStats.js';
+export type { SummaryRow, DrawsSource, TableOptions } from './summary.js';
+export { summarize, summarizeDraws, formatSummaryTable } from './summary.js';
