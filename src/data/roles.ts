@@ -1,0 +1,258 @@
+/**
+ * Resolving the roles configuration: roles the user names are checked against the file's columns;
+ * roles left out are detected from Meridian-style column names (google/meridian simulated data:
+ * `geo`, `time`, `Channel0_spend`, `Channel0_impression`, `conversions`, `revenue_per_conversion`,
+ * `population`, `*_control`), plus a few common spellings (`date`, `week`, `sales`, `revenue`,
+ * `spend_<channel>`, `control_<name>`). Every detection is recorded with the rule that matched.
+ * Event / holiday dummies are never detected: they must be named (`events`).
+ */
+import type { ChannelSpec, DataSpec, DateFormat, PartialDataSpec, RoleDetection, ValidationIssue } from './types.js';
+import { IssueCollector } from './errors.js';
+
+export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'M/D/YYYY', 'D/M/YYYY', 'M/D/YY'];
+
+/** Exact names (after normalization: lower case, runs of space/./- read as "_") per role. */
+export const DETECTION_NAMES = {
+  geo: ['geo', 'region', 'dma', 'state', 'market', 'division', 'geo_id', 'geo_name'],
+  date: ['date', 'time', 'week', 'date_week', 'week_start', 'wk_strt_dt', 'calendar_week', 'ds', 'day', 'period'],
+  kpi: ['kpi', 'conversions', 'sales', 'revenue', 'y', 'target'],
+  revenuePerKpi: ['revenue_per_conversion', 'revenue_per_kpi', 'revenue_per_unit'],
+  population: ['population', 'pop'],
+} as const;
+
+const SPEND_SUFFIX = /^(.+?)_*spend$/;
+const SPEND_PREFIX = /^spend_+(.+)$/;
+const MEDIA_SUFFIX = /^(.+?)_*(?:impressions?|imps?|impr|exposures?)$/;
+const MEDIA_PREFIX = /^(?:impressions?|imps?|impr|exposures?)_+(.+)$/;
+const CONTROL = /(?:^control_+.+|.+_control)$/;
+
+export function normalizeName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s.\-]+/g, '_');
+}
+
+function stemOf(normalized: string, patterns: readonly RegExp[]): string | undefined {
+  for (const p of patterns) {
+    const m = p.exec(normalized);
+    if (m) return m[1].replace(/_+$/, '');
+  }
+  return undefined;
+}
+
+/** Channel name from a spend column: the stem as written (e.g. "Channel0_spend" -> "Channel0"). */
+function channelNameOf(column: string): string {
+  const trimmed = column.trim();
+  const suffix = /^(.+?)[\s._-]*spend$/i.exec(trimmed);
+  if (suffix) return suffix[1];
+  const prefix = /^spend[\s._-]+(.+)$/i.exec(trimmed);
+  if (prefix) return prefix[1];
+  return trimmed;
+}
+
+export interface ResolvedRoles {
+  readonly spec: DataSpec;
+  readonly detected: readonly RoleDetection[];
+  readonly ignoredColumns: readonly string[];
+}
+
+/**
+ * Complete a partial spec against the available columns. Problems (unknown or ambiguous columns,
+ * a column in two roles, no KPI / date / channel) go to `issues` as errors.
+ */
+export function resolveRoles(columns: readonly string[], input: PartialDataSpec, issues: IssueCollector): ResolvedRoles {
+  const available = new Set(columns);
+  const detected: RoleDetection[] = [];
+  const listColumns = () => columns.map((c) => JSON.stringify(c)).join(', ');
+
+  const explicit = new Set<string>();
+  const addExplicit = (c: string | null | undefined) => {
+    if (typeof c === 'string') explicit.add(c);
+  };
+  addExplicit(input.geo);
+  addExplicit(input.date);
+  addExplicit(input.kpi);
+  addExplicit(input.revenuePerKpi);
+  addExplicit(input.population);
+  input.channels?.forEach((ch) => {
+    addExplicit(ch.spend);
+    addExplicit(ch.media);
+  });
+  input.controls?.forEach(addExplicit);
+  input.events?.forEach(addExplicit);
+  const candidates = columns.filter((c) => !explicit.has(c));
+
+  const ambiguous = new Set<string>();
+  /** A single-column role is detected only when exactly one free column has one of its names. */
+  const detectSingle = (role: keyof typeof DETECTION_NAMES): string | undefined => {
+    const names: readonly string[] = DETECTION_NAMES[role];
+    const hits = candidates.filter((c) => !explicit.has(c) && names.includes(normalizeName(c)));
+    if (hits.length > 1) {
+      ambiguous.add(role);
+      issues.error(
+        `cannot detect the ${role} column: ${hits.map((h) => JSON.stringify(h)).join(' and ')} all match; name one in spec.${role}`,
+      );
+      return undefined;
+    }
+    if (hits.length === 0) return undefined;
+    detected.push({ role, column: hits[0], rule: `name "${normalizeName(hits[0])}"` });
+    explicit.add(hits[0]);
+    return hits[0];
+  };
+
+  // single-column roles
+  const geo = input.geo === undefined ? (detectSingle('geo') ?? null) : input.geo;
+  const date = input.date ?? detectSingle('date');
+  if (date === undefined && !ambiguous.has('date')) {
+    issues.error(`no date column: none of ${DETECTION_NAMES.date.join(', ')} found; name it in spec.date (available columns: ${listColumns()})`);
+  }
+  const kpi = input.kpi ?? detectSingle('kpi');
+  if (kpi === undefined && !ambiguous.has('kpi')) {
+    issues.error(`no KPI column: none of ${DETECTION_NAMES.kpi.join(', ')} found; name it in spec.kpi (available columns: ${listColumns()})`);
+  }
+  const revenuePerKpi = input.revenuePerKpi === undefined ? (detectSingle('revenuePerKpi') ?? null) : input.revenuePerKpi;
+  const population = input.population === undefined ? (detectSingle('population') ?? null) : input.population;
+
+  // channels
+  let channels: ChannelSpec[];
+  if (input.channels !== undefined) {
+    channels = [...input.channels];
+  } else {
+    channels = [];
+    const free = () => candidates.filter((c) => !explicit.has(c));
+    for (const column of free()) {
+      if (stemOf(normalizeName(column), [SPEND_SUFFIX, SPEND_PREFIX]) !== undefined) {
+        channels.push({ name: channelNameOf(column), spend: column });
+        explicit.add(column);
+      }
+    }
+    const mediaColumns = free().filter((c) => stemOf(normalizeName(c), [MEDIA_SUFFIX, MEDIA_PREFIX]) !== undefined);
+    channels = channels.map((ch, i) => {
+      const stem = stemOf(normalizeName(ch.spend), [SPEND_SUFFIX, SPEND_PREFIX]);
+      const matches = mediaColumns.filter((m) => stemOf(normalizeName(m), [MEDIA_SUFFIX, MEDIA_PREFIX]) === stem);
+      detected.push({ role: `channels[${i}].spend`, column: ch.spend, rule: 'spend column ("<name>_spend" or "spend_<name>")' });
+      if (matches.length > 1) {
+        issues.error(
+          `cannot detect the media column of channel ${JSON.stringify(ch.name)}: ${matches.map((m) => JSON.stringify(m)).join(' and ')} both match; name it in spec.channels`,
+        );
+        return ch;
+      }
+      if (matches.length === 1) {
+        explicit.add(matches[0]);
+        detected.push({ role: `channels[${i}].media`, column: matches[0], rule: 'exposure column with the same stem ("<name>_impression")' });
+        return { ...ch, media: matches[0] };
+      }
+      return ch;
+    });
+    for (const m of mediaColumns) {
+      if (!explicit.has(m)) {
+        issues.warn(`column ${JSON.stringify(m)} looks like an exposure column but has no matching spend column; it is not used`, {
+          column: m,
+        });
+      }
+    }
+    if (channels.length === 0) {
+      issues.error(
+        `no channels: no column is named "<name>_spend" or "spend_<name>"; name them in spec.channels (available columns: ${listColumns()})`,
+      );
+    }
+  }
+
+  // controls
+  let controls: string[];
+  if (input.controls !== undefined) {
+    controls = [...input.controls];
+  } else {
+    controls = candidates.filter((c) => !explicit.has(c) && CONTROL.test(normalizeName(c)));
+    controls.forEach((c, k) => {
+      explicit.add(c);
+      detected.push({ role: `controls[${k}]`, column: c, rule: 'control column ("<name>_control" or "control_<name>")' });
+    });
+  }
+  const events = input.events !== undefined ? [...input.events] : [];
+
+  const dateFormat = input.dateFormat ?? 'YYYY-MM-DD';
+  if (!DATE_FORMATS.includes(dateFormat)) {
+    issues.error(`unknown dateFormat ${JSON.stringify(dateFormat)}; use one of ${DATE_FORMATS.join(', ')}`);
+  }
+
+  const spec: DataSpec = {
+    geo,
+    date: date ?? '',
+    dateFormat,
+    kpi: kpi ?? '',
+    revenuePerKpi,
+    population,
+    channels,
+    controls,
+    events,
+  };
+  checkSpec(spec, available, columns, issues);
+
+  const used = new Set(usedColumns(spec));
+  const ignoredColumns = columns.filter((c) => !used.has(c));
+  return { spec, detected, ignoredColumns };
+}
+
+/** All columns a spec reads, with the role of each. */
+export function roleColumns(spec: DataSpec): { role: string; column: string }[] {
+  const out: { role: string; column: string }[] = [];
+  if (spec.geo !== null) out.push({ role: 'geo', column: spec.geo });
+  if (spec.date !== '') out.push({ role: 'date', column: spec.date });
+  if (spec.kpi !== '') out.push({ role: 'kpi', column: spec.kpi });
+  if (spec.revenuePerKpi !== null) out.push({ role: 'revenuePerKpi', column: spec.revenuePerKpi });
+  if (spec.population !== null) out.push({ role: 'population', column: spec.population });
+  spec.channels.forEach((ch, i) => {
+    out.push({ role: `channels[${i}].spend`, column: ch.spend });
+    if (ch.media !== undefined && ch.media !== ch.spend) out.push({ role: `channels[${i}].media`, column: ch.media });
+  });
+  spec.controls.forEach((c, k) => out.push({ role: `controls[${k}]`, column: c }));
+  spec.events.forEach((c, e) => out.push({ role: `events[${e}]`, column: c }));
+  return out;
+}
+
+export function usedColumns(spec: DataSpec): string[] {
+  return roleColumns(spec).map((r) => r.column);
+}
+
+function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly string[], issues: IssueCollector): void {
+  const listColumns = columns.map((c) => JSON.stringify(c)).join(', ');
+  const roles = roleColumns(spec);
+  const firstRole = new Map<string, string>();
+  for (const { role, column } of roles) {
+    if (typeof column !== 'string') {
+      issues.error(`spec.${role} must be a column name (string), got ${JSON.stringify(column)}`);
+      continue;
+    }
+    if (!available.has(column)) {
+      const near = columns.filter((c) => normalizeName(c) === normalizeName(column));
+      const hint = near.length > 0 ? ` (did you mean ${near.map((c) => JSON.stringify(c)).join(' or ')}?)` : '';
+      issues.error(`spec.${role} names column ${JSON.stringify(column)}, which is not in the file${hint}; available columns: ${listColumns}`);
+      continue;
+    }
+    const prev = firstRole.get(column);
+    if (prev !== undefined) {
+      issues.error(`column ${JSON.stringify(column)} is used for two roles: ${prev} and ${role}`, { column });
+    } else {
+      firstRole.set(column, role);
+    }
+  }
+  const names = new Set<string>();
+  spec.channels.forEach((ch, i) => {
+    if (typeof ch.name !== 'string' || ch.name === '') issues.error(`spec.channels[${i}].name must be a non-empty string`);
+    else if (names.has(ch.name)) issues.error(`two channels are named ${JSON.stringify(ch.name)}`);
+    names.add(ch.name);
+  });
+}
+
+/**
+ * Detect roles for a list of column names without reading any data (e.g. to show a user what
+ * would be used). Returns the completed spec and the issues (errors and warnings) found.
+ */
+export function detectRoles(
+  columns: readonly string[],
+  spec: PartialDataSpec = {},
+  fileName = '<columns>',
+): ResolvedRoles & { readonly errors: readonly ValidationIssue[]; readonly warnings: readonly ValidationIssue[] } {
+  const issues = new IssueCollector(fileName);
+  const resolved = resolveRoles(columns, spec, issues);
+  return { ...resolved, errors: issues.errors(), warnings: issues.warnings() };
+}

@@ -1,0 +1,227 @@
+/**
+ * Scaling of the data to the reference model's units, and its inverse for reported numbers.
+ *
+ * Conventions (shared/reference-model.md "Data" and the Stan peer's "Model implementation notes",
+ * shared/bench/stan/README.md; mmm.stan `transformed data`):
+ * - spend and media: each channel divided by its mean over all geos and periods (xs = x / mean_c);
+ * - KPI: divided by its overall mean (ys = y / mean(y));
+ * - controls: (z - mean_k) / sd_k with the SAMPLE sd (N - 1 denominator, R/Stan `sd()`), over all
+ *   geos and periods;
+ * - events (0/1 dummies) are left as they are.
+ * Optional population scaling (off by default, as in the reference model): media, spend and KPI
+ * are first divided by the geo's population (per-capita values, as Meridian does for media and
+ * KPI), and the means above are then taken over the per-capita values. Controls are not
+ * population-scaled. Revenue per KPI stays in original units.
+ */
+import type { MmmData } from './types.js';
+
+export interface ScalingOptions {
+  /** Divide media, spend and KPI by population before the mean scaling. Default false. */
+  readonly populationScaling?: boolean;
+}
+
+/** The constants of one scaling, enough to map reported numbers back to original units. */
+export interface Scaling {
+  readonly G: number;
+  readonly T: number;
+  readonly populationScaling: boolean;
+  /** [G] populations used when `populationScaling`. */
+  readonly population?: Float64Array;
+  /** Mean KPI (per capita when population-scaled) over all geos and periods. */
+  readonly kpiMean: number;
+  /** [C] mean spend per channel (per capita when population-scaled). */
+  readonly spendMean: Float64Array;
+  /** [C] mean media per channel (per capita when population-scaled). */
+  readonly mediaMean: Float64Array;
+  /** [K] control means. */
+  readonly controlMean: Float64Array;
+  /** [K] control sample sds (N - 1). */
+  readonly controlSd: Float64Array;
+}
+
+/** Scaled tensors (same layout as `MmmData`) plus the constants. */
+export interface ScaledData {
+  readonly G: number;
+  readonly T: number;
+  readonly C: number;
+  readonly K: number;
+  readonly E: number;
+  readonly geoNames: readonly string[];
+  readonly dates: readonly string[];
+  readonly channelNames: readonly string[];
+  readonly controlNames: readonly string[];
+  readonly eventNames: readonly string[];
+  /** [G, T, C] spend / channel mean. */
+  readonly spend: Float64Array;
+  /** [G, T, C] media / channel mean (the model's media input). */
+  readonly media: Float64Array;
+  /** [G, T, K] standardized controls. */
+  readonly controls: Float64Array;
+  /** [G, T, E] 0/1 dummies, unchanged. */
+  readonly events: Float64Array;
+  /** [G, T] KPI / mean KPI. */
+  readonly kpi: Float64Array;
+  readonly scaling: Scaling;
+}
+
+function channelMeans(x: Float64Array, C: number): Float64Array {
+  const N = x.length / C;
+  const out = new Float64Array(C);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) out[c] += x[n * C + c];
+  for (let c = 0; c < C; c++) out[c] /= N;
+  return out;
+}
+
+/** Scale `data` as the reference model expects. */
+export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledData {
+  const { G, T, C, K } = data;
+  const N = G * T;
+  const populationScaling = options.populationScaling ?? false;
+  let population: Float64Array | undefined;
+  if (populationScaling) {
+    if (data.population === undefined) {
+      throw new Error('scaleData: populationScaling needs a population column (spec.population)');
+    }
+    population = Float64Array.from(data.population);
+  }
+  const perCapita = (x: Float64Array, D: number): Float64Array => {
+    if (population === undefined) return Float64Array.from(x);
+    const out = new Float64Array(x.length);
+    for (let g = 0; g < G; g++) {
+      for (let i = g * T * D; i < (g + 1) * T * D; i++) out[i] = x[i] / population[g];
+    }
+    return out;
+  };
+
+  const spend = perCapita(data.spend, C);
+  const media = perCapita(data.media, C);
+  const kpi = perCapita(data.kpi, 1);
+  const spendMean = channelMeans(spend, C);
+  const mediaMean = channelMeans(media, C);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      spend[n * C + c] /= spendMean[c];
+      media[n * C + c] /= mediaMean[c];
+    }
+  }
+  const kpiMean = channelMeans(kpi, 1)[0];
+  for (let n = 0; n < N; n++) kpi[n] /= kpiMean;
+
+  const controlMean = channelMeans(data.controls, K);
+  const controlSd = new Float64Array(K);
+  const controls = new Float64Array(data.controls.length);
+  if (K > 0 && N < 2) throw new Error('scaleData: standardizing controls needs at least 2 cells');
+  for (let k = 0; k < K; k++) {
+    let ss = 0;
+    for (let n = 0; n < N; n++) {
+      const d = data.controls[n * K + k] - controlMean[k];
+      ss += d * d;
+    }
+    controlSd[k] = Math.sqrt(ss / (N - 1));
+    for (let n = 0; n < N; n++) controls[n * K + k] = (data.controls[n * K + k] - controlMean[k]) / controlSd[k];
+  }
+
+  return {
+    G,
+    T,
+    C,
+    K,
+    E: data.E,
+    geoNames: data.geoNames,
+    dates: data.dates,
+    channelNames: data.channelNames,
+    controlNames: data.controlNames,
+    eventNames: data.eventNames,
+    spend,
+    media,
+    controls,
+    events: Float64Array.from(data.events),
+    kpi,
+    scaling: {
+      G,
+      T,
+      populationScaling,
+      ...(population !== undefined ? { population } : {}),
+      kpiMean,
+      spendMean,
+      mediaMean,
+      controlMean,
+      controlSd,
+    },
+  };
+}
+
+function populationOf(scaling: Scaling, geo: number | undefined, what: string): number {
+  if (!scaling.populationScaling) return 1;
+  if (geo === undefined || !Number.isInteger(geo) || geo < 0 || geo >= scaling.G) {
+    throw new Error(`${what}: population scaling is on, so a geo index in [0, ${scaling.G}) is needed, got ${geo}`);
+  }
+  return (scaling.population as Float64Array)[geo];
+}
+
+function checkIndex(i: number, size: number, what: string): void {
+  if (!Number.isInteger(i) || i < 0 || i >= size) throw new Error(`${what}: index ${i} is outside [0, ${size})`);
+}
+
+/** Original KPI units per unit of scaled KPI in `geo` (kpiMean, times the population if population-scaled). */
+export function kpiUnit(scaling: Scaling, geo?: number): number {
+  return scaling.kpiMean * populationOf(scaling, geo, 'kpiUnit');
+}
+
+/** Original spend per unit of scaled spend of `channel` in `geo`. */
+export function spendUnit(scaling: Scaling, channel: number, geo?: number): number {
+  checkIndex(channel, scaling.spendMean.length, 'spendUnit');
+  return scaling.spendMean[channel] * populationOf(scaling, geo, 'spendUnit');
+}
+
+/** Original media units per unit of scaled media of `channel` in `geo`. */
+export function mediaUnit(scaling: Scaling, channel: number, geo?: number): number {
+  checkIndex(channel, scaling.mediaMean.length, 'mediaUnit');
+  return scaling.mediaMean[channel] * populationOf(scaling, geo, 'mediaUnit');
+}
+
+export function kpiToOriginal(scaling: Scaling, scaled: number, geo?: number): number {
+  return scaled * kpiUnit(scaling, geo);
+}
+
+export function kpiToScaled(scaling: Scaling, original: number, geo?: number): number {
+  return original / kpiUnit(scaling, geo);
+}
+
+export function spendToOriginal(scaling: Scaling, channel: number, scaled: number, geo?: number): number {
+  return scaled * spendUnit(scaling, channel, geo);
+}
+
+export function spendToScaled(scaling: Scaling, channel: number, original: number, geo?: number): number {
+  return original / spendUnit(scaling, channel, geo);
+}
+
+export function mediaToOriginal(scaling: Scaling, channel: number, scaled: number, geo?: number): number {
+  return scaled * mediaUnit(scaling, channel, geo);
+}
+
+export function mediaToScaled(scaling: Scaling, channel: number, original: number, geo?: number): number {
+  return original / mediaUnit(scaling, channel, geo);
+}
+
+export function controlToOriginal(scaling: Scaling, control: number, standardized: number): number {
+  checkIndex(control, scaling.controlMean.length, 'controlToOriginal');
+  return standardized * scaling.controlSd[control] + scaling.controlMean[control];
+}
+
+export function controlToScaled(scaling: Scaling, control: number, original: number): number {
+  checkIndex(control, scaling.controlMean.length, 'controlToScaled');
+  return (original - scaling.controlMean[control]) / scaling.controlSd[control];
+}
+
+/** A [G, T] tensor of scaled KPI (e.g. a contribution) in original KPI units. */
+export function kpiTensorToOriginal(scaling: Scaling, scaled: ArrayLike<number>): Float64Array {
+  const { G, T } = scaling;
+  if (scaled.length !== G * T) throw new Error(`kpiTensorToOriginal: expected ${G * T} values ([G, T]), got ${scaled.length}`);
+  const out = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) {
+    const unit = kpiUnit(scaling, g);
+    for (let t = 0; t < T; t++) out[g * T + t] = scaled[g * T + t] * unit;
+  }
+  return out;
+}

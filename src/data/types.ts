@@ -1,0 +1,153 @@
+/**
+ * Types of the data layer: the roles configuration (`DataSpec`), validation issues, imputation
+ * records, provenance and the dense geo-level data object (`MmmData`) that models consume.
+ *
+ * Layout convention (as in the Stan reference, shared/bench/stan/README.md "Model implementation
+ * notes"): every tensor is a row-major Float64Array in geo-major order. For a [G, T] tensor the
+ * cell (g, t) is at index n = g*T + t; for [G, T, C] the cell (g, t, c) is at (g*T + t)*C + c.
+ * Indices g, t, c are 0-based here (the reference model text counts from 1).
+ *
+ * Row numbers in issues are 1-based line numbers of the file: the header is row 1, so the first
+ * data row is row 2 (they are the line on which the record starts, which is the same thing unless
+ * a quoted field spans several lines).
+ */
+
+/** Date formats the loader accepts. Dates are always reported as ISO `YYYY-MM-DD`. */
+export type DateFormat = 'YYYY-MM-DD' | 'M/D/YYYY' | 'D/M/YYYY' | 'M/D/YY';
+
+/** One paid channel: its spend column (used for ROI) and optionally an exposure column (model input). */
+export interface ChannelSpec {
+  /** Channel name used in reports (e.g. "tv"). */
+  readonly name: string;
+  /** Column with the channel's spend (money); must be >= 0. */
+  readonly spend: string;
+  /** Optional column with impressions / exposure; the model's media input. Default: the spend. */
+  readonly media?: string;
+}
+
+/**
+ * Which column plays which role. Plain JSON. A complete spec names every role; `PartialDataSpec`
+ * (what users pass) may leave roles out, and they are then detected from the column names.
+ * `null` for an optional role means "there is none, do not detect one".
+ */
+export interface DataSpec {
+  /** Geo column; `null` (or absent after detection) means national data: one geo. */
+  readonly geo: string | null;
+  readonly date: string;
+  readonly dateFormat: DateFormat;
+  /** The KPI (outcome), e.g. sales or conversions. */
+  readonly kpi: string;
+  /** Revenue per unit of KPI (optional; used to turn KPI contributions into revenue). */
+  readonly revenuePerKpi: string | null;
+  /** Population per geo (constant within a geo). Optional. */
+  readonly population: string | null;
+  readonly channels: readonly ChannelSpec[];
+  /** Continuous controls (standardized by the scaling step). */
+  readonly controls: readonly string[];
+  /** 0/1 dummy columns for holidays and events (kept as 0/1, not standardized). */
+  readonly events: readonly string[];
+}
+
+/** What users pass: any subset of the roles; the rest is detected. */
+export interface PartialDataSpec {
+  readonly geo?: string | null;
+  readonly date?: string;
+  readonly dateFormat?: DateFormat;
+  readonly kpi?: string;
+  readonly revenuePerKpi?: string | null;
+  readonly population?: string | null;
+  readonly channels?: readonly ChannelSpec[];
+  readonly controls?: readonly string[];
+  readonly events?: readonly string[];
+}
+
+/** One problem found in the input. */
+export interface ValidationIssue {
+  readonly severity: 'error' | 'warning';
+  /** File name (or the name given to an in-memory table). */
+  readonly file: string;
+  /** 1-based row number as in the file (header = row 1, first data row = row 2), when it applies. */
+  readonly row?: number;
+  /** Column name, when it applies. */
+  readonly column?: string;
+  readonly message: string;
+}
+
+/** Explicit imputation methods for missing cells (never applied unless asked for). */
+export type ImputeMethod = 'zero' | 'linear' | 'mean';
+
+/** A record of what was imputed in one column. */
+export interface Imputation {
+  readonly column: string;
+  readonly method: ImputeMethod;
+  /** File row numbers of the imputed cells. */
+  readonly rows: readonly number[];
+  /** Imputed values, aligned with `rows`. */
+  readonly values: readonly number[];
+}
+
+/** How a role was filled in when the spec did not name it. */
+export interface RoleDetection {
+  /** Role path, e.g. "kpi", "channels[2].media", "controls". */
+  readonly role: string;
+  readonly column: string;
+  /** The rule that matched (e.g. `name "conversions"`, `suffix "_spend"`). */
+  readonly rule: string;
+}
+
+export interface Provenance {
+  readonly fileName: string;
+  /** sha256 (hex) of the file bytes; for in-memory tables, of their CSV serialization. */
+  readonly sha256: string;
+  /** Data rows in the file as read (header excluded). */
+  readonly fileRowCount: number;
+  /** Data rows used to build the tensors (differs from fileRowCount if the table was filtered). */
+  readonly rowCount: number;
+  readonly detected: readonly RoleDetection[];
+  /** Columns of the file that no role uses. */
+  readonly ignoredColumns: readonly string[];
+  readonly imputations: readonly Imputation[];
+}
+
+/** Dense, validated geo-level data in original units. */
+export interface MmmData {
+  /** Number of geos (1 for national data). */
+  readonly G: number;
+  /** Number of periods. */
+  readonly T: number;
+  /** Number of paid channels. */
+  readonly C: number;
+  /** Number of controls. */
+  readonly K: number;
+  /** Number of event / holiday dummies. */
+  readonly E: number;
+  /** True when the file has no geo column. */
+  readonly national: boolean;
+  readonly geoNames: readonly string[];
+  /** ISO `YYYY-MM-DD`, ascending, evenly spaced. */
+  readonly dates: readonly string[];
+  readonly frequency: 'weekly' | 'daily';
+  readonly channelNames: readonly string[];
+  readonly controlNames: readonly string[];
+  readonly eventNames: readonly string[];
+  /** [G, T, C] spend (money). */
+  readonly spend: Float64Array;
+  /** [G, T, C] media input: impressions where given, else a copy of the spend. */
+  readonly media: Float64Array;
+  /** Per channel: true when `media` is the spend (no exposure column). */
+  readonly mediaIsSpend: readonly boolean[];
+  /** [G, T, K] controls. */
+  readonly controls: Float64Array;
+  /** [G, T, E] 0/1 dummies. */
+  readonly events: Float64Array;
+  /** [G, T] KPI. */
+  readonly kpi: Float64Array;
+  /** [G] population (optional). */
+  readonly population?: Float64Array;
+  /** [G, T] revenue per KPI unit (optional). */
+  readonly revenuePerKpi?: Float64Array;
+  /** The complete roles used (given + detected). */
+  readonly spec: DataSpec;
+  readonly warnings: readonly ValidationIssue[];
+  readonly provenance: Provenance;
+}
