@@ -43,6 +43,8 @@ export interface CompiledModel extends LogDensity {
   unconstrain(values: Readonly<Record<string, number | ArrayLike<number>>>): Float64Array;
   /** Derived quantities of one draw (host, float64); empty when the model defines none. */
   generated(values: Readonly<Record<string, Float64Array>>): GeneratedValues;
+  /** Shapes of array-valued derived quantities, where the model states them. */
+  readonly generatedShapes?: Readonly<Record<string, readonly number[]>>;
   dispose(): void;
 }
 
@@ -188,6 +190,7 @@ export function compile<P extends string>(definition: ModelDefinition<P>): Compi
     constrain,
     unconstrain,
     generated,
+    generatedShapes: definition.generatedShapes,
     dispose: () => definition.dispose?.(),
   };
 }

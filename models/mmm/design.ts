@@ -1,0 +1,64 @@
+/**
+ * The numeric inputs of the geo MMM, already scaled as in shared/reference-model.md: media by its
+ * channel mean, KPI by its overall mean, controls standardized. Arrays are geo-major (row
+ * n = g * T + t), the layout of the Stan peer. Original spend is kept for ROI, and the scale
+ * constants to report every number in original units.
+ */
+import type { MmmData, ScaledData } from '../../src/data/index.js';
+export interface MmmDesign {
+  readonly geoNames: readonly string[];
+  readonly dates: readonly string[];
+  readonly channelNames: readonly string[];
+  readonly controlNames: readonly string[];
+  readonly eventNames: readonly string[];
+  /** Scaled media input [G, T, C] (spend, or impressions where given). */
+  readonly media: Float64Array;
+  /** Original spend [G, T, C] (currency), for ROI. */
+  readonly spend: Float64Array;
+  /** Standardized controls [G, T, K]. */
+  readonly controls: Float64Array;
+  /** Event / holiday dummies [G, T, E] (0/1, not scaled). */
+  readonly events: Float64Array;
+  /** Scaled KPI [G, T]. */
+  readonly kpi: Float64Array;
+  /** Per geo [G]: scaled KPI times this is KPI units (the KPI mean, times population if population-scaled). */
+  readonly kpiUnit: Float64Array;
+  /** Value of one KPI unit per (geo, period) [G, T] (revenue per KPI), or undefined for 1. */
+  readonly kpiValue?: Float64Array;
+  /** Per channel [C]: scaled media times this is the original media input (times population if population-scaled). */
+  readonly mediaUnit: Float64Array;
+  /** [G] population factors the media and KPI were divided by, when population-scaled. */
+  readonly population?: Float64Array;
+}
+
+/** The model's design from validated data and its scaling (src/data). */
+export function designFromData(data: MmmData, scaled: ScaledData): MmmDesign {
+  const scaling = scaled.scaling;
+  const population = scaling.populationScaling ? scaling.population : undefined;
+  return {
+    geoNames: data.geoNames,
+    dates: data.dates,
+    channelNames: data.channelNames,
+    controlNames: data.controlNames,
+    eventNames: data.eventNames,
+    media: scaled.media,
+    spend: data.spend,
+    controls: scaled.controls,
+    events: scaled.events,
+    kpi: scaled.kpi,
+    kpiUnit: Float64Array.from({ length: data.G }, (_, g) => scaling.kpiMean * (population ? population[g] : 1)),
+    kpiValue: data.revenuePerKpi,
+    mediaUnit: Float64Array.from(scaling.mediaMean),
+    population,
+  };
+}
+
+export function designDims(design: MmmDesign) {
+  return {
+    geos: design.geoNames.length,
+    periods: design.dates.length,
+    channels: design.channelNames.length,
+    controls: design.controlNames.length,
+    events: design.eventNames.length,
+  };
+}

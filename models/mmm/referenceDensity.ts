@@ -1,0 +1,207 @@
+/**
+ * The geo MMM's log density in plain float64 loops on constrained parameter values: the slow,
+ * obviously-right reference the tensor model (geoModel.ts) is tested against. It follows
+ * shared/reference-model.md term by term, plus the options of config.ts. Priors and likelihood are
+ * normalized (constants included); no Jacobian terms (those belong to the unconstrained density).
+ */
+import { logGamma } from '../../src/distributions/index.js';
+import { priorSpec, type MmmModelConfig, type PriorName, type PriorSpec } from './config.js';
+import { designDims, type MmmDesign } from './design.js';
+import { fourierFeatures, trendFeature } from '../../src/data/index.js';
+import { resolvePriorValue } from './priors.js';
+import { adstockWeights, applyAdstock, saturate, type AdstockParameters, type SaturationParameters } from './transforms.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+function logPdf(spec: PriorSpec, x: number, i: number, names: readonly string[]): number {
+  const value = (v: unknown): number => {
+    const resolved = resolvePriorValue(v as number, names, 'prior');
+    return typeof resolved === 'number' ? resolved : resolved[i];
+  };
+  switch (spec.dist) {
+    case 'normal': {
+      const z = (x - value(spec.loc)) / value(spec.scale);
+      return -0.5 * z * z - Math.log(value(spec.scale)) - LOG_SQRT_2PI;
+    }
+    case 'halfNormal': {
+      const z = x / value(spec.scale);
+      return x < 0 ? -Infinity : Math.log(2) - 0.5 * z * z - Math.log(value(spec.scale)) - LOG_SQRT_2PI;
+    }
+    case 'logNormal': {
+      if (x <= 0) return -Infinity;
+      const z = (Math.log(x) - value(spec.mu)) / value(spec.sigma);
+      return -0.5 * z * z - Math.log(value(spec.sigma)) - LOG_SQRT_2PI - Math.log(x);
+    }
+    case 'beta': {
+      const a = value(spec.a);
+      const b = value(spec.b);
+      return (a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x) - (logGamma(a) + logGamma(b) - logGamma(a + b));
+    }
+    case 'gamma': {
+      const shape = value(spec.shape);
+      const rate = value(spec.rate);
+      return shape * Math.log(rate) - logGamma(shape) + (shape - 1) * Math.log(x) - rate * x;
+    }
+    case 'exponential':
+      return Math.log(value(spec.rate)) - value(spec.rate) * x;
+    case 'halfCauchy': {
+      const scale = value(spec.scale);
+      return Math.log(2 / (Math.PI * scale)) - Math.log1p((x / scale) ** 2);
+    }
+    case 'studentT': {
+      const nu = value(spec.df);
+      const z = (x - value(spec.loc)) / value(spec.scale);
+      return logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(value(spec.scale)) - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
+    }
+    case 'uniform': {
+      const lower = value(spec.lower);
+      const upper = value(spec.upper);
+      return x < lower || x > upper ? -Infinity : -Math.log(upper - lower);
+    }
+  }
+}
+
+function normalLogPdf(x: number, loc: number, scale: number): number {
+  const z = (x - loc) / scale;
+  return -0.5 * z * z - Math.log(scale) - LOG_SQRT_2PI;
+}
+
+/** Saturated media h [G, T, C] for one draw. */
+export function saturatedMediaHost(design: MmmDesign, config: MmmModelConfig, values: Readonly<Record<string, ArrayLike<number>>>): Float64Array {
+  const { geos: G, periods: T, channels: C } = designDims(design);
+  const out = new Float64Array(G * T * C);
+  const series = new Float64Array(T);
+  const adstocked = new Float64Array(T);
+  for (let c = 0; c < C; c++) {
+    const adstock: AdstockParameters = {
+      alpha: values.alpha?.[c],
+      theta: values.theta?.[c],
+      shape: values.weibullShape?.[c],
+      scale: values.weibullScale?.[c],
+    };
+    const weights = adstockWeights(config.adstock.type, adstock, config.adstock.maxLag);
+    const slope = config.saturation.type === 'michaelisMenten' ? 1 : config.saturation.fixedSlope ?? values.s?.[c];
+    const saturation: SaturationParameters = { k: values.k?.[c], s: slope, lambda: values.lambda?.[c] };
+    const type = config.saturation.type === 'michaelisMenten' ? 'hill' : config.saturation.type;
+    for (let g = 0; g < G; g++) {
+      for (let t = 0; t < T; t++) series[t] = design.media[(g * T + t) * C + c];
+      applyAdstock(series, weights, adstocked);
+      for (let t = 0; t < T; t++) out[(g * T + t) * C + c] = saturate(type, saturation, adstocked[t]);
+    }
+  }
+  return out;
+}
+
+/** Media coefficients beta [G, C] for one draw (derives m from roi under an ROI prior). */
+export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig, values: Readonly<Record<string, ArrayLike<number>>>, saturated: Float64Array): Float64Array {
+  const { geos: G, periods: T, channels: C } = designDims(design);
+  const byGeo = G > 1 && config.geo.media !== 'pooled';
+  const deviation = (g: number, c: number): number => {
+    if (!byGeo) return 0;
+    if (config.geo.media === 'centered') return values.log_beta[g * C + c] - values.m[c];
+    return values.eta[c] * values.u[g * C + c];
+  };
+  const beta = new Float64Array(G * C);
+  for (let c = 0; c < C; c++) {
+    let m: number;
+    if (config.mediaPrior.type === 'roi') {
+      const window = config.mediaPrior.window?.[design.channelNames[c]];
+      let spend = 0;
+      let weighted = 0;
+      for (let g = 0; g < G; g++) {
+        for (let t = 0; t < T; t++) {
+          const date = design.dates[t];
+          if (window && (date < window.from || date > window.to)) continue;
+          spend += design.spend[(g * T + t) * C + c];
+          const value = design.kpiUnit[g] * (design.kpiValue ? design.kpiValue[g * T + t] : 1);
+          weighted += Math.exp(deviation(g, c)) * saturated[(g * T + t) * C + c] * value;
+        }
+      }
+      m = Math.log(values.roi[c]) + Math.log(spend) - Math.log(weighted);
+    } else {
+      m = values.m[c];
+    }
+    for (let g = 0; g < G; g++) {
+      beta[g * C + c] = config.geo.media === 'centered' && byGeo ? Math.exp(values.log_beta[g * C + c]) : Math.exp(m + deviation(g, c));
+    }
+  }
+  return beta;
+}
+
+/** Mean of the scaled KPI [G, T] for one draw. */
+export function meanKpiHost(design: MmmDesign, config: MmmModelConfig, values: Readonly<Record<string, ArrayLike<number>>>): Float64Array {
+  const { geos: G, periods: T, channels: C, controls: K, events: E } = designDims(design);
+  const S = config.seasonality.order;
+  const saturated = saturatedMediaHost(design, config, values);
+  const beta = mediaCoefficientsHost(design, config, values, saturated);
+  const trend = trendFeature(T);
+  const fourier = fourierFeatures(T, S, config.seasonality.period);
+  const mean = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) {
+    let intercept = values.tau0[0];
+    if (G > 1) intercept = config.geo.intercept === 'centered' ? values.tau[g] : values.tau0[0] + values.sigma_tau[0] * values.v[g];
+    for (let t = 0; t < T; t++) {
+      const n = g * T + t;
+      let mu = intercept;
+      if (config.trend) mu += values.delta[0] * trend[t];
+      for (let j = 0; j < 2 * S; j++) mu += values.phi[j] * fourier[t * 2 * S + j];
+      for (let k = 0; k < K; k++) mu += values.gamma[k] * design.controls[n * K + k];
+      for (let e = 0; e < E; e++) mu += values.xi[e] * design.events[n * E + e];
+      for (let c = 0; c < C; c++) mu += beta[g * C + c] * saturated[n * C + c];
+      mean[n] = mu;
+    }
+  }
+  return mean;
+}
+
+/** Log posterior density (priors + likelihood, no Jacobians) at constrained values, float64. */
+export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, values: Readonly<Record<string, ArrayLike<number>>>): number {
+  const { geos: G, periods: T, channels: C, controls: K, events: E } = designDims(design);
+  const S = config.seasonality.order;
+  let total = 0;
+  const addPrior = (name: PriorName, names: readonly string[]) => {
+    const spec = priorSpec(config, name);
+    const x = values[name];
+    for (let i = 0; i < names.length; i++) total += logPdf(spec, x[i], i, names);
+  };
+  const channels = design.channelNames;
+  for (const name of ['alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'roi', 'm'] as const) {
+    if (values[name] !== undefined) addPrior(name, channels);
+  }
+  const byGeo = G > 1 && config.geo.media !== 'pooled';
+  if (byGeo) {
+    addPrior('eta', channels);
+    for (let g = 0; g < G; g++) {
+      for (let c = 0; c < C; c++) {
+        total += config.geo.media === 'centered'
+          ? normalLogPdf(values.log_beta[g * C + c], values.m[c], values.eta[c])
+          : normalLogPdf(values.u[g * C + c], 0, 1);
+      }
+    }
+  }
+  addPrior('tau0', ['tau0']);
+  if (G > 1) {
+    addPrior('sigma_tau', ['sigma_tau']);
+    for (let g = 0; g < G; g++) {
+      total += config.geo.intercept === 'centered' ? normalLogPdf(values.tau[g], values.tau0[0], values.sigma_tau[0]) : normalLogPdf(values.v[g], 0, 1);
+    }
+  }
+  if (config.trend) addPrior('delta', ['delta']);
+  if (S > 0) addPrior('phi', Array.from({ length: 2 * S }, (_, j) => `f${j}`));
+  if (K > 0) addPrior('gamma', design.controlNames);
+  if (E > 0) addPrior('xi', design.eventNames);
+  addPrior('sigma', ['sigma']);
+  if (config.likelihood === 'studentT') addPrior('nu', ['nu']);
+
+  const mean = meanKpiHost(design, config, values);
+  const sigma = values.sigma[0];
+  for (let n = 0; n < G * T; n++) {
+    if (config.likelihood === 'normal') total += normalLogPdf(design.kpi[n], mean[n], sigma);
+    else {
+      const nu = values.nu[0];
+      const z = (design.kpi[n] - mean[n]) / sigma;
+      total += logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(sigma) - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,125 @@
+/**
+ * The tensor geo MMM (models/mmm/geoModel.ts) against the float64 reference density
+ * (models/mmm/referenceDensity.ts) on the bundled example data, for the default (reference) config
+ * and each option: log density at random unconstrained points, and the gradient against central
+ * finite differences of the float64 reference.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { compile } from '../src/ppl/index.js';
+import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
+import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
+import { designFromData, type MmmDesign } from '../models/mmm/design.js';
+import { createGeoMmm } from '../models/mmm/geoModel.js';
+import { referenceLogDensity } from '../models/mmm/referenceDensity.js';
+import type { CompiledModel } from '../src/ppl/index.js';
+
+const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
+
+/** log |det J| of each parameter's constraint at unconstrained u, in float64. */
+function logJacobian(model: CompiledModel, position: Float64Array): number {
+  let total = 0;
+  for (const p of model.layout) {
+    const name = p.spec.constraint?.name;
+    for (let i = 0; i < p.unconstrainedSize; i++) {
+      const u = position[p.offset + i];
+      if (name === 'positive') total += u;
+      else if (name === 'unitInterval') total += -softplus(u) - softplus(-u);
+      else if (name === 'interval') total += Math.log(7) - softplus(u) - softplus(-u); // theta in (0, maxLag - 1 = 7)
+      else if (name !== undefined) throw new Error(`test does not know constraint ${name}`);
+    }
+  }
+  return total;
+}
+
+/** Constrained values at u in float64 (mirrors the bijectors; checked against model.constrain below). */
+function constrainHost(model: CompiledModel, position: Float64Array): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const p of model.layout) {
+    const name = p.spec.constraint?.name;
+    out[p.name] = Float64Array.from({ length: p.size }, (_, i) => {
+      const u = position[p.offset + i];
+      if (name === 'positive') return Math.exp(u);
+      if (name === 'unitInterval') return 1 / (1 + Math.exp(-u));
+      if (name === 'interval') return 7 / (1 + Math.exp(-u));
+      return u;
+    });
+  }
+  return out;
+}
+
+function hostUnconstrained(design: MmmDesign, config: MmmModelConfig, model: CompiledModel, position: Float64Array): number {
+  return referenceLogDensity(design, config, constrainHost(model, position)) + logJacobian(model, position);
+}
+
+const cases: [string, Partial<MmmModelConfig>][] = [
+  ['reference (default)', {}],
+  ['centered intercepts and media', { geo: { intercept: 'centered', media: 'centered' } }],
+  ['pooled media, delayed adstock, logistic saturation, no trend', { geo: { intercept: 'noncentered', media: 'pooled' }, adstock: { type: 'delayed', maxLag: 8 }, saturation: { type: 'logistic' }, trend: false }],
+  ['weibull adstock, Michaelis-Menten, Student-t', { adstock: { type: 'weibull', maxLag: 6 }, saturation: { type: 'michaelisMenten' }, likelihood: 'studentT', seasonality: { order: 1, period: 52 } }],
+  ['ROI prior with a window, fixed Hill slope', { mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'hill', fixedSlope: 1.5 } }],
+];
+
+describe('geo MMM log density', () => {
+  let geo: MmmData;
+  let national: MmmData;
+  beforeAll(async () => {
+    await initBackend();
+    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
+    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+  });
+
+  for (const [label, overrides] of cases) {
+    for (const which of ['geo', 'national'] as const) {
+      it(`${label} (${which}): tensor density and gradient match the float64 reference`, () => {
+        const data = which === 'geo' ? geo : national;
+        const design = designFromData(data, scaleData(data));
+        const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, ...overrides };
+        const before = liveTensorCount();
+        const mmm = createGeoMmm(design, config);
+        const model = compile(mmm.definition);
+        const rng = createRng(7, label + which);
+        const chains = 3;
+        const positions = Float64Array.from({ length: chains * model.dim }, () => 1.6 * rng.uniform() - 0.8);
+        const { logDensity, gradient } = model.evaluate(positions, chains);
+        for (let c = 0; c < chains; c++) {
+          const position = positions.subarray(c * model.dim, (c + 1) * model.dim);
+          const host = hostUnconstrained(design, config, model, position);
+          // float32 evaluation of ~300-500 terms of size up to ~1e2 (partial sums added in float64):
+          // relative error ~1e-5 of |log density| is the float32 budget.
+          expect(Math.abs(logDensity[c] - host)).toBeLessThan(2e-5 * Math.abs(host) + 1e-2);
+          // Gradient vs central differences of the float64 reference (h = 1e-5: truncation ~1e-10,
+          // rounding ~1e-11 |f| / h). float32 gradient: tolerance 2e-3 relative + 2e-2 absolute.
+          for (let d = 0; d < model.dim; d++) {
+            const h = 1e-5;
+            const up = Float64Array.from(position);
+            const down = Float64Array.from(position);
+            up[d] += h;
+            down[d] -= h;
+            const numeric = (hostUnconstrained(design, config, model, up) - hostUnconstrained(design, config, model, down)) / (2 * h);
+            const got = gradient[c * model.dim + d];
+            expect(Math.abs(got - numeric), `d=${d} got ${got} numeric ${numeric}`).toBeLessThan(2e-3 * Math.abs(numeric) + 2e-2);
+          }
+        }
+        const constrained = model.constrain(positions.subarray(0, model.dim), 1);
+        const host = constrainHost(model, positions.subarray(0, model.dim));
+        for (const name of Object.keys(host)) {
+          host[name].forEach((v, i) => expect(constrained[name][i]).toBeCloseTo(v, 4));
+        }
+        model.dispose();
+        expect(liveTensorCount()).toBe(before);
+      });
+    }
+  }
+
+  it('drops the geo random effects with one geo', () => {
+    const design = designFromData(national, scaleData(national));
+    const mmm = createGeoMmm(design, DEFAULT_MODEL_CONFIG);
+    expect(mmm.parameterNames).toEqual(['alpha', 'k', 's', 'm', 'tau0', 'delta', 'phi', 'gamma', 'sigma']);
+    const geoModel = createGeoMmm(designFromData(geo, scaleData(geo)), DEFAULT_MODEL_CONFIG);
+    expect(geoModel.parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'tau0', 'sigma_tau', 'v', 'delta', 'phi', 'gamma', 'sigma']);
+    mmm.definition.dispose?.();
+    geoModel.definition.dispose?.();
+  });
+});
