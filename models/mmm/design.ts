@@ -29,6 +29,24 @@ export interface MmmDesign {
   readonly mediaUnit: Float64Array;
   /** [G] population factors the media and KPI were divided by, when population-scaled. */
   readonly population?: Float64Array;
+  /**
+   * [G, T] 1 where the KPI enters the likelihood, 0 where it is held out (a time-ordered holdout,
+   * as Meridian's holdout_id: scaling and features still use every period). Undefined: all observed.
+   */
+  readonly observed?: Float64Array;
+}
+
+/** The design with the last `periods` periods held out of the likelihood. */
+export function withHoldout(design: MmmDesign, periods: number): MmmDesign {
+  const G = design.geoNames.length;
+  const T = design.dates.length;
+  if (!Number.isInteger(periods) || periods < 0 || periods >= T - 1) {
+    throw new Error(`holdout: periods must be an integer in [0, ${T - 2}] for ${T} periods, got ${periods}`);
+  }
+  if (periods === 0) return design;
+  const observed = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) for (let t = 0; t < T - periods; t++) observed[g * T + t] = 1;
+  return { ...design, observed };
 }
 
 /** The model's design from validated data and its scaling (src/data). */

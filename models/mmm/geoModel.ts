@@ -118,6 +118,11 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
   const lags = keep(tf.tensor3d(Float32Array.from({ length: L }, (_, l) => l), [1, 1, L]));
   const logLagPlusOne = keep(tf.tensor3d(Float32Array.from({ length: L }, (_, l) => Math.log(l + 1)), [1, 1, L]));
   const kpi = keep(tf.tensor3d(Float32Array.from(design.kpi), [1, G, T]));
+  // Held-out cells: multiply their log-likelihood terms by 0 (observedCount is the count per geo).
+  const observed = design.observed ? keep(tf.tensor3d(Float32Array.from(design.observed), [1, G, T])) : undefined;
+  const observedCount = design.observed
+    ? keep(tf.tensor2d(Float32Array.from({ length: G }, (_, g) => design.observed!.subarray(g * T, (g + 1) * T).reduce((a, b) => a + b, 0)), [1, G]))
+    : undefined;
   const trend = config.trend ? keep(tf.tensor3d(Float32Array.from(trendFeature(T)), [1, 1, T])) : undefined;
   const fourier = S > 0 ? keep(tf.tensor2d(Float32Array.from(fourierFeatures(T, S, config.seasonality.period)), [T, 2 * S])) : undefined;
   const controls = K > 0 ? keep(tf.tensor2d(transposeToFeatureMajor(design.controls, N, K), [K, N])) : undefined;
@@ -261,18 +266,20 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
     const residual = tf.sub(kpi, meanKpi(p));
     const sigma = tf.expandDims(p.sigma, 2); // [B, 1, 1]
     const z = tf.div(residual, sigma);
+    const count: Tensor | number = observedCount ?? T; // observed periods per geo
+    const masked = (x: Tensor) => (observed ? tf.mul(x, observed) : x);
     if (config.likelihood === 'normal') {
       // sum_t [-z^2/2 - log sigma - log sqrt(2 pi)]
-      return tf.sub(tf.mul(tf.sum(tf.square(z), 2), -0.5), tf.add(tf.mul(tf.log(p.sigma), T), T * LOG_SQRT_2PI));
+      return tf.sub(tf.mul(tf.sum(masked(tf.square(z)), 2), -0.5), tf.mul(tf.add(tf.log(p.sigma), LOG_SQRT_2PI), count));
     }
     // Student-t(nu, mu, sigma): lgamma((nu+1)/2) - lgamma(nu/2) - log(sqrt(nu pi) sigma) - (nu+1)/2 log(1 + z^2/nu)
     const nu = tf.expandDims(p.nu, 2); // [B, 1, 1]
-    const kernel = tf.sum(tf.mul(tf.mul(tf.add(nu, 1), -0.5), tf.log1p(tf.div(tf.square(z), nu))), 2); // [B, G]
+    const kernel = tf.sum(masked(tf.mul(tf.mul(tf.add(nu, 1), -0.5), tf.log1p(tf.div(tf.square(z), nu)))), 2); // [B, G]
     const perObservation = tf.sub(
       tf.sub(lgammaTensor(tf.mul(tf.add(p.nu, 1), 0.5)), lgammaTensor(tf.mul(p.nu, 0.5))),
       tf.add(tf.mul(0.5, tf.log(tf.mul(p.nu, Math.PI))), tf.log(p.sigma)),
     ); // [B, 1]
-    return tf.add(kernel, tf.mul(perObservation, T));
+    return tf.add(kernel, tf.mul(perObservation, count));
   }
 
   const definition: ModelDefinition = {

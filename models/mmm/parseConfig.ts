@@ -1,0 +1,162 @@
+/**
+ * Reading the model part of a JSON config: every key is checked (unknown keys, wrong types and
+ * out-of-range values are errors naming the file and the key path); absent keys take the defaults
+ * of config.ts. Nothing is coerced silently.
+ */
+import { DEFAULT_MODEL_CONFIG, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+
+const PRIOR_NAMES: readonly PriorName[] = [
+  'alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'eta', 'roi',
+  'tau0', 'sigma_tau', 'delta', 'phi', 'gamma', 'xi', 'sigma', 'nu',
+];
+const DISTRIBUTIONS = ['normal', 'halfNormal', 'logNormal', 'beta', 'gamma', 'exponential', 'halfCauchy', 'studentT', 'uniform'];
+
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly path: string, problem: string) {
+    super(`${file}: ${path}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Json = unknown;
+
+class Reader {
+  constructor(readonly file: string) {}
+
+  fail(path: string, problem: string): never {
+    throw new ConfigError(this.file, path, problem);
+  }
+
+  object(value: Json, path: string, allowed: readonly string[]): Record<string, Json> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describe(value)}`);
+    const record = value as Record<string, Json>;
+    for (const key of Object.keys(record)) {
+      if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
+    }
+    return record;
+  }
+
+  oneOf<T extends string>(value: Json, path: string, options: readonly T[]): T {
+    if (typeof value !== 'string' || !options.includes(value as T)) this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describe(value)}`);
+    return value as T;
+  }
+
+  integer(value: Json, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${describe(value)}`);
+    return value;
+  }
+
+  number(value: Json, path: string, check?: (x: number) => boolean, what = 'a finite number'): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (check && !check(value))) this.fail(path, `expected ${what}, got ${describe(value)}`);
+    return value;
+  }
+
+  boolean(value: Json, path: string): boolean {
+    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describe(value)}`);
+    return value;
+  }
+
+  isoDate(value: Json, path: string): string {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describe(value)}`);
+    return value;
+  }
+}
+
+function describe(value: Json): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value);
+}
+
+function parsePrior(reader: Reader, value: Json, path: string): PriorSpec {
+  const record = reader.object(value, path, ['dist', 'loc', 'scale', 'mu', 'sigma', 'a', 'b', 'shape', 'rate', 'df', 'lower', 'upper']);
+  reader.oneOf(record.dist, `${path}.dist`, DISTRIBUTIONS);
+  for (const [key, v] of Object.entries(record)) {
+    if (key === 'dist') continue;
+    const ok =
+      (typeof v === 'number' && Number.isFinite(v)) ||
+      (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)));
+    if (!ok) reader.fail(`${path}.${key}`, `expected a number, an array of numbers (one per element) or an object of numbers by name, got ${describe(v)}`);
+  }
+  return record as unknown as PriorSpec;
+}
+
+/** The model config from the `model` key of a JSON config (undefined gives the defaults). */
+export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
+  if (value === undefined) return DEFAULT_MODEL_CONFIG;
+  const reader = new Reader(file);
+  const d = DEFAULT_MODEL_CONFIG;
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'mediaPrior', 'priors']);
+
+  let adstock = d.adstock;
+  if (root.adstock !== undefined) {
+    const a = reader.object(root.adstock, 'model.adstock', ['type', 'maxLag']);
+    adstock = {
+      type: a.type === undefined ? d.adstock.type : reader.oneOf(a.type, 'model.adstock.type', ['geometric', 'delayed', 'weibull'] as const),
+      maxLag: a.maxLag === undefined ? d.adstock.maxLag : reader.integer(a.maxLag, 'model.adstock.maxLag', 1, 104),
+    };
+  }
+  let saturation = d.saturation;
+  if (root.saturation !== undefined) {
+    const s = reader.object(root.saturation, 'model.saturation', ['type', 'fixedSlope']);
+    const type = s.type === undefined ? d.saturation.type : reader.oneOf(s.type, 'model.saturation.type', ['hill', 'michaelisMenten', 'logistic'] as const);
+    if (s.fixedSlope !== undefined && type !== 'hill') reader.fail('model.saturation.fixedSlope', `only applies to "hill" saturation, not "${type}"`);
+    saturation = s.fixedSlope === undefined ? { type } : { type, fixedSlope: reader.number(s.fixedSlope, 'model.saturation.fixedSlope', (x) => x > 0, 'a number > 0') };
+  }
+  let geo = d.geo;
+  if (root.geo !== undefined) {
+    const g = reader.object(root.geo, 'model.geo', ['intercept', 'media']);
+    geo = {
+      intercept: g.intercept === undefined ? d.geo.intercept : reader.oneOf(g.intercept, 'model.geo.intercept', ['centered', 'noncentered'] as const),
+      media: g.media === undefined ? d.geo.media : reader.oneOf(g.media, 'model.geo.media', ['centered', 'noncentered', 'pooled'] as const),
+    };
+  }
+  const trend = root.trend === undefined ? d.trend : reader.boolean(root.trend, 'model.trend');
+  let seasonality = d.seasonality;
+  if (root.seasonality !== undefined) {
+    const s = reader.object(root.seasonality, 'model.seasonality', ['order', 'period']);
+    seasonality = {
+      order: s.order === undefined ? d.seasonality.order : reader.integer(s.order, 'model.seasonality.order', 0, 26),
+      period: s.period === undefined ? d.seasonality.period : reader.number(s.period, 'model.seasonality.period', (x) => x > 1, 'a number > 1 (periods per cycle)'),
+    };
+  }
+  const likelihood = root.likelihood === undefined ? d.likelihood : reader.oneOf(root.likelihood, 'model.likelihood', ['normal', 'studentT'] as const);
+  let mediaPrior: MmmModelConfig['mediaPrior'] = d.mediaPrior;
+  if (root.mediaPrior !== undefined) {
+    const m = reader.object(root.mediaPrior, 'model.mediaPrior', ['type', 'window']);
+    const type = reader.oneOf(m.type, 'model.mediaPrior.type', ['coefficient', 'roi'] as const);
+    if (type === 'coefficient') {
+      if (m.window !== undefined) reader.fail('model.mediaPrior.window', 'only applies to type "roi"');
+      mediaPrior = { type };
+    } else {
+      const windows: Record<string, RoiPriorWindow> = {};
+      if (m.window !== undefined) {
+        const byChannel = reader.object(m.window, 'model.mediaPrior.window', Object.keys(m.window as object));
+        for (const [channel, w] of Object.entries(byChannel)) {
+          const path = `model.mediaPrior.window.${channel}`;
+          const range = reader.object(w, path, ['from', 'to']);
+          const from = reader.isoDate(range.from, `${path}.from`);
+          const to = reader.isoDate(range.to, `${path}.to`);
+          if (to < from) reader.fail(path, `"to" (${to}) is before "from" (${from})`);
+          windows[channel] = { from, to };
+        }
+      }
+      mediaPrior = { type, window: windows };
+    }
+  }
+  const priors: Partial<Record<PriorName, PriorSpec>> = {};
+  if (root.priors !== undefined) {
+    const p = reader.object(root.priors, 'model.priors', PRIOR_NAMES);
+    for (const [name, spec] of Object.entries(p)) priors[name as PriorName] = parsePrior(reader, spec, `model.priors.${name}`);
+  }
+  return { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors };
+}
+
+/** Check names in the config against the data (ROI windows must name channels). */
+export function checkModelConfigAgainstData(config: MmmModelConfig, channelNames: readonly string[], file = 'config'): void {
+  if (config.mediaPrior.type === 'roi') {
+    for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
+      if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+    }
+  }
+}
