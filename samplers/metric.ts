@@ -1,0 +1,151 @@
+/**
+ * Euclidean metrics for HMC: the Gaussian kinetic energy K(p) = p^T M^-1 p / 2 with a diagonal or a
+ * dense inverse mass matrix M^-1 (Betancourt 2017, "A Conceptual Introduction to Hamiltonian Monte
+ * Carlo", section 4.2; Stan's diag_e_metric / dense_e_metric). Provides the kinetic energy, the
+ * velocity dK/dp = M^-1 p (Betancourt's "sharp" momentum p#, Stan's dtau_dp), and momentum draws
+ * p ~ N(0, M). Dense draws follow Stan: with M^-1 = L L^T (Cholesky), p solves L^T p = z, z ~ N(0, I),
+ * so Cov(p) = L^-T L^-1 = M.
+ */
+import type { Rng } from '../src/tensor/rng.js';
+
+export type MetricKind = 'diag' | 'dense';
+
+export interface EuclideanMetric {
+  readonly kind: MetricKind;
+  readonly dim: number;
+  /** Inverse mass matrix: the diagonal [dim] for 'diag', row-major [dim, dim] for 'dense'. */
+  readonly inverseMass: Float64Array;
+  /** K(p) = p^T M^-1 p / 2. */
+  kineticEnergy(momentum: Float64Array): number;
+  /** M^-1 p, written to `out` (a new array by default; must not alias `momentum`). */
+  velocity(momentum: Float64Array, out?: Float64Array): Float64Array;
+  /** A momentum drawn from N(0, M), a new array. */
+  drawMomentum(rng: Rng): Float64Array;
+}
+
+/** Diagonal Euclidean metric from the diagonal of M^-1 (every entry finite and > 0). */
+export function diagonalMetric(inverseMassDiag: Float64Array): EuclideanMetric {
+  const dim = inverseMassDiag.length;
+  const inverseMass = Float64Array.from(inverseMassDiag);
+  const inverseSqrtMass = new Float64Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const value = inverseMass[i];
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new Error(`diagonalMetric: inverse mass entry ${i} must be finite and > 0, got ${value}`);
+    }
+    inverseSqrtMass[i] = Math.sqrt(value);
+  }
+  return {
+    kind: 'diag',
+    dim,
+    inverseMass,
+    kineticEnergy(momentum) {
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += momentum[i] * (inverseMass[i] * momentum[i]);
+      return 0.5 * sum;
+    },
+    velocity(momentum, out = new Float64Array(dim)) {
+      for (let i = 0; i < dim; i++) out[i] = inverseMass[i] * momentum[i];
+      return out;
+    },
+    drawMomentum(rng) {
+      const out = new Float64Array(dim);
+      for (let i = 0; i < dim; i++) out[i] = rng.normal() / inverseSqrtMass[i];
+      return out;
+    },
+  };
+}
+
+/** Dense Euclidean metric from a symmetric positive-definite M^-1, row-major [dim, dim]. */
+export function denseMetric(inverseMassMatrix: Float64Array, dim: number): EuclideanMetric {
+  if (inverseMassMatrix.length !== dim * dim) {
+    throw new Error(`denseMetric: expected ${dim * dim} entries for dim ${dim}, got ${inverseMassMatrix.length}`);
+  }
+  const inverseMass = Float64Array.from(inverseMassMatrix);
+  for (let i = 0; i < dim; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = inverseMass[i * dim + j];
+      const b = inverseMass[j * dim + i];
+      if (!(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)))) {
+        throw new Error(`denseMetric: inverse mass matrix is not symmetric at (${i}, ${j})`);
+      }
+    }
+  }
+  const lower = cholesky(inverseMass, dim);
+  const velocity = (momentum: Float64Array, out = new Float64Array(dim)): Float64Array => {
+    for (let i = 0; i < dim; i++) {
+      let sum = 0;
+      const row = i * dim;
+      for (let j = 0; j < dim; j++) sum += inverseMass[row + j] * momentum[j];
+      out[i] = sum;
+    }
+    return out;
+  };
+  return {
+    kind: 'dense',
+    dim,
+    inverseMass,
+    kineticEnergy(momentum) {
+      const v = velocity(momentum);
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += momentum[i] * v[i];
+      return 0.5 * sum;
+    },
+    velocity,
+    drawMomentum(rng) {
+      const standard = new Float64Array(dim);
+      for (let i = 0; i < dim; i++) standard[i] = rng.normal();
+      // Back substitution for L^T p = z (L^T is upper triangular with (L^T)[i][j] = L[j][i]).
+      const out = new Float64Array(dim);
+      for (let i = dim - 1; i >= 0; i--) {
+        let sum = standard[i];
+        for (let j = i + 1; j < dim; j++) sum -= lower[j * dim + i] * out[j];
+        out[i] = sum / lower[i * dim + i];
+      }
+      return out;
+    },
+  };
+}
+
+/** The metric of the given kind from its inverse mass (diagonal [dim] or dense [dim*dim]). */
+export function createMetric(kind: MetricKind, dim: number, inverseMass?: Float64Array): EuclideanMetric {
+  if (kind === 'diag') {
+    const diag = inverseMass ?? new Float64Array(dim).fill(1);
+    if (diag.length !== dim) throw new Error(`diag metric: expected ${dim} inverse-mass entries, got ${diag.length}`);
+    return diagonalMetric(diag);
+  }
+  if (inverseMass === undefined) return denseMetric(identity(dim), dim);
+  // A dense metric may be given by its diagonal only.
+  if (inverseMass.length === dim && dim > 1) {
+    const full = new Float64Array(dim * dim);
+    for (let i = 0; i < dim; i++) full[i * dim + i] = inverseMass[i];
+    return denseMetric(full, dim);
+  }
+  return denseMetric(inverseMass, dim);
+}
+
+export function identity(dim: number): Float64Array {
+  const out = new Float64Array(dim * dim);
+  for (let i = 0; i < dim; i++) out[i * dim + i] = 1;
+  return out;
+}
+
+/** Lower Cholesky factor L (row-major) with L L^T = A; throws when A is not positive definite. */
+export function cholesky(matrix: Float64Array, dim: number): Float64Array {
+  const lower = new Float64Array(dim * dim);
+  for (let i = 0; i < dim; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = matrix[i * dim + j];
+      for (let k = 0; k < j; k++) sum -= lower[i * dim + k] * lower[j * dim + k];
+      if (i === j) {
+        if (!(sum > 0 && Number.isFinite(sum))) {
+          throw new Error(`cholesky: matrix is not positive definite (pivot ${i} = ${sum})`);
+        }
+        lower[i * dim + i] = Math.sqrt(sum);
+      } else {
+        lower[i * dim + j] = sum / lower[j * dim + j];
+      }
+    }
+  }
+  return lower;
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { formatProgress, progressBar } from '../samplers/progress.js';
+import { sample, type SampleProgress } from '../samplers/sample.js';
+import { funnelTarget, gaussianTarget, restrictedTarget } from './support/targets.js';
+
+describe('sample() determinism and chain independence', () => {
+  const target = gaussianTarget([1, 2, 0.5]);
+  const options = { chains: 3, warmup: 150, draws: 100, seed: 99 } as const;
+
+  it('gives bit-identical draws for the same seed, different draws for another seed', () => {
+    const a = sample(target, options);
+    const b = sample(target, options);
+    const c = sample(target, { ...options, seed: 100 });
+    for (let k = 0; k < 3; k++) {
+      expect(Array.from(a.draws[k])).toEqual(Array.from(b.draws[k]));
+      expect(Array.from(a.stats[k].energy)).toEqual(Array.from(b.stats[k].energy));
+      expect(a.warmup.stepSize[k]).toBe(b.warmup.stepSize[k]);
+    }
+    expect(Array.from(a.draws[0])).not.toEqual(Array.from(c.draws[0]));
+    expect(a.gradientEvaluations).toBe(b.gradientEvaluations);
+  });
+
+  it("a chain's draws do not depend on how many chains run beside it", () => {
+    const all = sample(target, options);
+    const alone = sample(target, { ...options, chains: 1, chainOffset: 2 });
+    expect(Array.from(alone.draws[0])).toEqual(Array.from(all.draws[2]));
+    expect(Array.from(alone.stats[0].treeDepth)).toEqual(Array.from(all.stats[2].treeDepth));
+  });
+
+  it('batches every active chain into one evaluate call and drops finished chains', () => {
+    const recording = gaussianTarget([1, 2, 0.5]);
+    const result = sample(recording, options);
+    expect(recording.batchSizes.length).toBe(result.evaluateCalls);
+    expect(recording.batchSizes.reduce((a, b) => a + b, 0)).toBe(result.gradientEvaluations);
+    expect(Math.max(...recording.batchSizes)).toBe(3);
+    expect(recording.batchSizes.at(-1)).toBeLessThanOrEqual(3);
+    // The total number of calls is at most the largest per-chain gradient count (plus none extra).
+    const perChain = result.stats.map((s) => s.nLeapfrog.reduce((a, b) => a + b, 0));
+    expect(result.evaluateCalls).toBeGreaterThanOrEqual(Math.max(...perChain));
+  });
+
+  it('thinning keeps every thin-th iteration of the same chain', () => {
+    const full = sample(target, { ...options, chains: 1 });
+    const thinned = sample(target, { ...options, chains: 1, thin: 3 });
+    expect(thinned.numDraws).toBe(34);
+    for (let k = 0; k < 34; k++) {
+      expect(Array.from(thinned.draws[0].subarray(k * 3, k * 3 + 3))).toEqual(Array.from(full.draws[0].subarray(3 * k * 3, 3 * k * 3 + 3)));
+    }
+  });
+});
+
+describe('sample() options', () => {
+  it('retries random inits on a non-finite density and fails clearly after 100 tries', () => {
+    // Only x0 > 1.5 has positive density: a uniform(-2, 2) draw lands there with probability 1/8.
+    const restricted = restrictedTarget(gaussianTarget([1, 1], [2, 0]), (x) => x[0] > 1.5);
+    const result = sample(restricted, { chains: 2, warmup: 50, draws: 50, seed: 5 });
+    expect(result.draws[0].every(Number.isFinite)).toBe(true);
+    expect(restricted.batchSizes[0]).toBe(2);
+    const nowhere = restrictedTarget(gaussianTarget([1]), () => false);
+    expect(() => sample(nowhere, { chains: 1, warmup: 10, draws: 10, seed: 1 })).toThrow(
+      /chain 0: could not find a finite log density and gradient after 100/,
+    );
+  });
+
+  it('uses given initial positions, per chain or shared', () => {
+    const target = gaussianTarget([1, 1]);
+    const perChain = sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: Float64Array.from([5, 5, -5, -5]), stepSize: 1e-6 });
+    expect(perChain.draws[0][0]).toBeCloseTo(5, 1);
+    expect(perChain.draws[1][0]).toBeCloseTo(-5, 1);
+    expect(() => sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: Float64Array.from([1, 2, 3]) })).toThrow(/init has length/);
+  });
+
+  it('without warmup uses the given step size and inverse metric', () => {
+    const target = gaussianTarget([1, 3]);
+    const result = sample(target, { chains: 1, warmup: 0, draws: 20, seed: 3, stepSize: 0.25, inverseMetric: Float64Array.from([1, 9]) });
+    expect(result.warmup.stepSize[0]).toBe(0.25);
+    expect(Array.from(result.warmup.inverseMetric[0])).toEqual([1, 9]);
+    expect(result.stats[0].stepSize.every((s) => s === 0.25)).toBe(true);
+  });
+
+  it('jitters the step size when asked (off by default)', () => {
+    const target = gaussianTarget([1]);
+    const result = sample(target, { chains: 1, warmup: 0, draws: 50, seed: 3, stepSize: 0.5, stepSizeJitter: 0.5 });
+    const steps = result.stats[0].stepSize;
+    expect(new Set(steps).size).toBeGreaterThan(40);
+    expect(steps.every((s) => s >= 0.25 && s <= 0.75)).toBe(true);
+  });
+
+  it('runs static HMC with step-size adaptation', () => {
+    const target = gaussianTarget([1, 2]);
+    const result = sample(target, { chains: 2, warmup: 300, draws: 400, seed: 4, algorithm: 'hmc', hmcPathLength: 3 });
+    const stats = result.stats[0];
+    expect(stats.treeDepth.every((d) => d === 0)).toBe(true);
+    const expectedSteps = Math.max(1, Math.floor(3 / result.warmup.stepSize[0]));
+    expect(stats.nLeapfrog.every((n) => n === expectedSteps)).toBe(true);
+    const accept = stats.acceptStat.reduce((a, b) => a + b, 0) / 400;
+    expect(accept).toBeGreaterThan(0.65);
+    const fixed = sample(target, { chains: 1, warmup: 0, draws: 5, seed: 4, algorithm: 'hmc', hmcSteps: 4, stepSize: 0.3 });
+    expect(fixed.stats[0].nLeapfrog.every((n) => n === 4)).toBe(true);
+  });
+
+  it('flags divergences in a funnel and counts them', () => {
+    const result = sample(funnelTarget(10), { chains: 2, warmup: 200, draws: 300, seed: 11 });
+    const flagged = result.stats.reduce((a, s) => a + s.divergent.reduce((x, y) => x + y, 0), 0);
+    expect(flagged).toBe(result.divergences);
+    expect(result.divergences + result.warmup.divergences.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('pooled adaptation shares one step size and metric across chains', () => {
+    const scales = [0.1, 1, 10];
+    const target = gaussianTarget(scales);
+    const result = sample(target, { chains: 4, warmup: 500, draws: 300, seed: 8, pooledAdaptation: true });
+    for (let c = 1; c < 4; c++) {
+      expect(result.warmup.stepSize[c]).toBe(result.warmup.stepSize[0]);
+      expect(Array.from(result.warmup.inverseMetric[c])).toEqual(Array.from(result.warmup.inverseMetric[0]));
+    }
+    for (let i = 0; i < 3; i++) {
+      const ratio = result.warmup.inverseMetric[0][i] / scales[i] ** 2;
+      expect(ratio).toBeGreaterThan(0.7);
+      expect(ratio).toBeLessThan(1.4);
+    }
+    const accept = result.stats.reduce((a, s) => a + s.acceptStat.reduce((x, y) => x + y, 0), 0) / 1200;
+    expect(accept).toBeGreaterThan(0.7);
+  });
+
+  it('saves warmup draws when asked, and reports progress', () => {
+    const events: SampleProgress[] = [];
+    const target = gaussianTarget([1, 2]);
+    const result = sample(target, { chains: 2, warmup: 30, draws: 20, seed: 1, saveWarmup: true, onProgress: (p) => events.push(p) });
+    expect(result.warmup.draws?.[1]).toHaveLength(60);
+    expect(result.warmup.stats?.[0].acceptStat).toHaveLength(30);
+    expect(events).toHaveLength(100);
+    expect(events.at(-1)).toMatchObject({ chains: 2, completed: 100, total: 100, phase: 'sampling', iterationsPerChain: 50 });
+    expect(events.filter((e) => e.chain === 1).map((e) => e.iteration)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
+    expect(formatProgress(events[49])).toMatch(/^\[#+-*\]\s+50% (warmup|sampling)/);
+  });
+
+  it('the progress bar stays quiet when stderr is not a TTY', () => {
+    const written: string[] = [];
+    const fakeStream = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const bar = progressBar({ stream: fakeStream });
+    bar({ chains: 1, chain: 0, iteration: 1, iterationsPerChain: 1, phase: 'sampling', completed: 1, total: 1, divergences: 0, warmupDivergences: 0 });
+    expect(written).toEqual([]);
+    const ttyStream = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    progressBar({ stream: ttyStream })({ chains: 1, chain: 0, iteration: 1, iterationsPerChain: 1, phase: 'sampling', completed: 1, total: 1, divergences: 0, warmupDivergences: 0 });
+    expect(written.join('')).toContain('100%');
+  });
+
+  it('validates options', () => {
+    const target = gaussianTarget([1]);
+    expect(() => sample(target, { chains: 0, warmup: 1, draws: 1, seed: 1 })).toThrow(/chains/);
+    expect(() => sample(target, { chains: 1, warmup: 1, draws: 1, seed: 1, adaptDelta: 1 })).toThrow(/adaptDelta/);
+    expect(() => sample(target, { chains: 1, warmup: 1, draws: 1, seed: 1, inverseMetric: Float64Array.from([1, 2]) })).toThrow(/inverseMetric/);
+  });
+});
