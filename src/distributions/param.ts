@@ -49,12 +49,21 @@ export function div(a: Param, b: Param): Param {
   return tf.div(a, b);
 }
 
-/** (a - b)^2 in one kernel. */
+/**
+ * (a - b)^2. One kernel (tf.squaredDifference) when the shapes agree; when they broadcast, square
+ * of a difference, because tfjs 4.22's SquaredDifference gradient does not reduce a broadcast input
+ * back to its shape (it throws "gradient of input 'b' has shape ...").
+ */
 export function squaredDifference(a: Param, b: Param): Param {
   if (isNumber(a) && isNumber(b)) return (a - b) * (a - b);
   if (b === 0) return square(a);
   if (a === 0) return square(b);
+  if (!isNumber(a) && !isNumber(b) && !sameShape(a.shape, b.shape)) return tf.square(tf.sub(a, b));
   return tf.squaredDifference(a, b);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((extent, i) => extent === b[i]);
 }
 
 export function neg(a: Param): Param {
