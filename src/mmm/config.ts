@@ -1,0 +1,144 @@
+/**
+ * The whole run config of an MMM fit, as one JSON file: data roles (src/data), scaling, model
+ * options (models/mmm/config.ts), sampler settings and a time-ordered holdout. Every key is
+ * checked; unknown keys and wrong types are errors naming the file and the key path.
+ */
+import { readFileSync } from 'node:fs';
+import type { PartialDataSpec } from '../data/index.js';
+import type { MmmModelConfig } from '../../models/mmm/config.js';
+import { ConfigError, parseModelConfig } from '../../models/mmm/parseConfig.js';
+
+export interface SamplerConfig {
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly seed: number;
+  readonly adaptDelta: number;
+  readonly maxTreeDepth: number;
+  readonly metric: 'diag' | 'dense';
+  readonly pooledAdaptation: boolean;
+}
+
+export interface RunConfig {
+  readonly data: PartialDataSpec;
+  readonly scaling: { readonly populationScaling: boolean };
+  readonly model: MmmModelConfig;
+  readonly sampler: SamplerConfig;
+  /** Periods at the end left out of the likelihood and scored as a holdout. */
+  readonly holdout: { readonly periods: number };
+  /** Explicit imputation per column ('zero' | 'linear' | 'mean'); recorded in the run's provenance. */
+  readonly impute: Readonly<Record<string, 'zero' | 'linear' | 'mean'>>;
+}
+
+export const DEFAULT_SAMPLER: SamplerConfig = {
+  chains: 4,
+  warmup: 1000,
+  draws: 1000,
+  seed: 20240601,
+  adaptDelta: 0.8,
+  maxTreeDepth: 10,
+  metric: 'diag',
+  pooledAdaptation: false,
+};
+
+const TOP_KEYS = ['data', 'scaling', 'model', 'sampler', 'holdout', 'impute'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseSampler(value: unknown, file: string): SamplerConfig {
+  if (value === undefined) return DEFAULT_SAMPLER;
+  if (!isObject(value)) throw new ConfigError(file, 'sampler', 'expected an object');
+  const out: Record<string, unknown> = { ...DEFAULT_SAMPLER };
+  for (const [key, v] of Object.entries(value)) {
+    const path = `sampler.${key}`;
+    switch (key) {
+      case 'chains':
+      case 'warmup':
+      case 'draws':
+      case 'maxTreeDepth':
+      case 'seed': {
+        const min = key === 'chains' || key === 'maxTreeDepth' || key === 'draws' ? 1 : 0;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(file, path, `expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+        out[key] = v;
+        break;
+      }
+      case 'adaptDelta':
+        if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, path, `expected a number in (0, 1), got ${JSON.stringify(v)}`);
+        out[key] = v;
+        break;
+      case 'metric':
+        if (v !== 'diag' && v !== 'dense') throw new ConfigError(file, path, `expected "diag" or "dense", got ${JSON.stringify(v)}`);
+        out[key] = v;
+        break;
+      case 'pooledAdaptation':
+        if (typeof v !== 'boolean') throw new ConfigError(file, path, `expected true or false, got ${JSON.stringify(v)}`);
+        out[key] = v;
+        break;
+      default:
+        throw new ConfigError(file, path, `unknown key (allowed: ${Object.keys(DEFAULT_SAMPLER).join(', ')})`);
+    }
+  }
+  return out as unknown as SamplerConfig;
+}
+
+/** A run config from parsed JSON. */
+export function parseRunConfig(json: unknown, file = 'config'): RunConfig {
+  if (!isObject(json)) throw new ConfigError(file, '(top level)', 'expected a JSON object');
+  for (const key of Object.keys(json)) {
+    if (!TOP_KEYS.includes(key)) throw new ConfigError(file, key, `unknown key (allowed: ${TOP_KEYS.join(', ')})`);
+  }
+  if (json.data !== undefined && !isObject(json.data)) throw new ConfigError(file, 'data', 'expected an object of column roles');
+  let populationScaling = false;
+  if (json.scaling !== undefined) {
+    if (!isObject(json.scaling)) throw new ConfigError(file, 'scaling', 'expected an object');
+    for (const [key, v] of Object.entries(json.scaling)) {
+      if (key !== 'populationScaling') throw new ConfigError(file, `scaling.${key}`, 'unknown key (allowed: populationScaling)');
+      if (typeof v !== 'boolean') throw new ConfigError(file, 'scaling.populationScaling', `expected true or false, got ${JSON.stringify(v)}`);
+      populationScaling = v;
+    }
+  }
+  let holdoutPeriods = 0;
+  if (json.holdout !== undefined) {
+    if (!isObject(json.holdout)) throw new ConfigError(file, 'holdout', 'expected an object');
+    for (const [key, v] of Object.entries(json.holdout)) {
+      if (key !== 'periods') throw new ConfigError(file, `holdout.${key}`, 'unknown key (allowed: periods)');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(file, 'holdout.periods', `expected an integer >= 0, got ${JSON.stringify(v)}`);
+      holdoutPeriods = v;
+    }
+  }
+  const impute: Record<string, 'zero' | 'linear' | 'mean'> = {};
+  if (json.impute !== undefined) {
+    if (!isObject(json.impute)) throw new ConfigError(file, 'impute', 'expected an object {column: "zero" | "linear" | "mean"}');
+    for (const [column, method] of Object.entries(json.impute)) {
+      if (method !== 'zero' && method !== 'linear' && method !== 'mean') throw new ConfigError(file, `impute.${column}`, `expected "zero", "linear" or "mean", got ${JSON.stringify(method)}`);
+      impute[column] = method;
+    }
+  }
+  return {
+    data: (json.data ?? {}) as PartialDataSpec,
+    scaling: { populationScaling },
+    model: parseModelConfig(json.model, file),
+    sampler: parseSampler(json.sampler, file),
+    holdout: { periods: holdoutPeriods },
+    impute,
+  };
+}
+
+/** Read and parse a run config file. */
+export function loadRunConfig(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${path}: cannot read config (${(error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseRunConfig(json, path);
+}

@@ -1,0 +1,75 @@
+/**
+ * Everything a fit reports, computed from the posterior (data first; charts and files come later):
+ * media analysis (contributions, ROI, mROI, cost per KPI), ROI and mROI with convergence diagnostics,
+ * fit metrics (in-sample and holdout), residual autocorrelation, posterior predictive p-values,
+ * prior ROI ranges and the health check.
+ */
+import {
+  analyzeMedia,
+  healthCheck,
+  posteriorFitMetrics,
+  posteriorPredictiveCheck,
+  priorRoiRanges,
+  residualAutocorrelation,
+  actualKpi,
+  holdoutMask,
+  type AutocorrelationRow,
+  type FitMetricRow,
+  type HealthFlag,
+  type MediaAnalysis,
+  type PValueRow,
+  type PriorRoiRow,
+} from '../analysis/index.js';
+import { summarizeDraws, type SummaryRow } from '../diagnostics/index.js';
+import type { MmmFit } from './fit.js';
+
+export interface MmmReport {
+  readonly media: MediaAnalysis;
+  /** ROI[c] and mROI[c] with R-hat and ESS (Stan peer names). */
+  readonly roiSummary: readonly SummaryRow[];
+  readonly fitMetrics: readonly FitMetricRow[];
+  readonly autocorrelation: readonly AutocorrelationRow[];
+  readonly pValues: readonly PValueRow[];
+  readonly priorRoi: readonly PriorRoiRow[];
+  readonly health: readonly HealthFlag[];
+}
+
+export interface ReportOptions {
+  /** Draws used for per-period summaries and predictive checks (default: all). */
+  readonly maxDraws?: number;
+  /** Draws for the prior ROI simulation (default 1000). */
+  readonly priorDraws?: number;
+  readonly seed?: number;
+}
+
+function perChannelChains(values: Float64Array, chains: number, perChain: number, channels: number, c: number): Float64Array[] {
+  return Array.from({ length: chains }, (_, k) => Float64Array.from({ length: perChain }, (_, d) => values[(k * perChain + d) * channels + c]));
+}
+
+export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport {
+  const { design, model, result } = fit;
+  const config = model.config;
+  const posterior = result.posterior;
+  // All draws (chain-major) for the per-draw metrics, so ROI gets R-hat and ESS like a parameter.
+  const media = analyzeMedia(design, config, posterior, { maxDraws: options.maxDraws });
+  const C = design.channelNames.length;
+  const roiSummary: SummaryRow[] = [];
+  if (media.drawIndices.length === posterior.chains * posterior.drawsPerChain && posterior.drawsPerChain >= 4) {
+    for (let c = 0; c < C; c++) {
+      roiSummary.push(summarizeDraws(`ROI[${c + 1}]`, perChannelChains(media.perDraw.roi, posterior.chains, posterior.drawsPerChain, C, c)));
+    }
+    for (let c = 0; c < C; c++) {
+      roiSummary.push(summarizeDraws(`mROI[${c + 1}]`, perChannelChains(media.perDraw.mroi, posterior.chains, posterior.drawsPerChain, C, c)));
+    }
+  }
+  const fitMetrics = posteriorFitMetrics(design, media);
+  const T = design.dates.length;
+  const actual = actualKpi(design);
+  const residuals = actual.map((y, n) => y - media.mean.prediction[n]);
+  const mask = holdoutMask(design);
+  const autocorrelation = residualAutocorrelation(residuals, T, 4, mask ? mask.map((h) => (h ? 0 : 1)) : undefined);
+  const predictive = posteriorPredictiveCheck(design, config, posterior, { seed: options.seed ?? fit.sampler.seed, maxDraws: options.maxDraws });
+  const priorRoi = priorRoiRanges(design, config, { draws: options.priorDraws ?? 1000, seed: options.seed ?? fit.sampler.seed });
+  const health = healthCheck({ health: result.health, summary: result.summary, media, priorRoi, predictive });
+  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health };
+}
