@@ -1,0 +1,22 @@
+/**
+ * Mixwell's public API. Fit an MMM (`fitMmm`), build its report (`buildReport`), write or read a run
+ * directory; or, lower down, define any model with the ppl and sample it (`defineModel`,
+ * `sampleModel`).
+ */
+export { fitMmm, type MmmFit, type MmmFitOptions } from './mmm/fit.js';
+export { buildReport, type MmmReport, type ReportOptions } from './mmm/report.js';
+export { writeRun, readRun, type StoredRun } from './mmm/runDirectory.js';
+export { formatRunSummary } from './mmm/summaryText.js';
+export { parseRunConfig, loadRunConfig, DEFAULT_SAMPLER, type RunConfig, type SamplerConfig } from './mmm/config.js';
+export { DEFAULT_MODEL_CONFIG, DEFAULT_PRIORS, type MmmModelConfig, type PriorSpec } from '../models/mmm/config.js';
+export { createGeoMmm } from '../models/mmm/geoModel.js';
+export { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
+export { loadMmmData, parseMmmData, scaleData, DataValidationError, type MmmData, type DataSpec, type PartialDataSpec } from './data/index.js';
+export { defineModel, compile, type ModelDefinition, type CompiledModel, type LogDensity } from './ppl/index.js';
+export { sampleModel, Posterior, type FitResult, type FitOptions } from './inference/index.js';
+export { sample, type SampleOptions, type SampleResult } from '../samplers/index.js';
+export * as distributions from './distributions/index.js';
+export * as constraints from './bijectors/index.js';
+export * as diagnostics from './diagnostics/index.js';
+export * as analysis from './analysis/index.js';
+export { initBackend, describeBackend, type BackendName } from './tensor/index.js';
