@@ -21,6 +21,19 @@ export type PriorSpec =
   | { readonly dist: 'studentT'; readonly df: PriorValue; readonly loc: PriorValue; readonly scale: PriorValue }
   | { readonly dist: 'uniform'; readonly lower: PriorValue; readonly upper: PriorValue };
 
+/** The parameters of each prior distribution, in constructor order. */
+export const PRIOR_PARAMETERS: Readonly<Record<PriorSpec['dist'], readonly string[]>> = {
+  normal: ['loc', 'scale'],
+  halfNormal: ['scale'],
+  logNormal: ['mu', 'sigma'],
+  beta: ['a', 'b'],
+  gamma: ['shape', 'rate'],
+  exponential: ['rate'],
+  halfCauchy: ['scale'],
+  studentT: ['df', 'loc', 'scale'],
+  uniform: ['lower', 'upper'],
+};
+
 export type Parameterization = 'centered' | 'noncentered';
 
 /** Names of the model's parameters that take a prior (reference-model names where they exist). */

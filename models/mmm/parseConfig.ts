@@ -3,13 +3,12 @@
  * out-of-range values are errors naming the file and the key path); absent keys take the defaults
  * of config.ts. Nothing is coerced silently.
  */
-import { DEFAULT_MODEL_CONFIG, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+import { DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
 
 const PRIOR_NAMES: readonly PriorName[] = [
   'alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'eta', 'roi',
   'tau0', 'sigma_tau', 'delta', 'phi', 'gamma', 'xi', 'sigma', 'nu',
 ];
-const DISTRIBUTIONS = ['normal', 'halfNormal', 'logNormal', 'beta', 'gamma', 'exponential', 'halfCauchy', 'studentT', 'uniform'];
 
 export class ConfigError extends Error {
   constructor(readonly file: string, readonly path: string, problem: string) {
@@ -69,9 +68,12 @@ function describe(value: Json): string {
 
 function parsePrior(reader: Reader, value: Json, path: string): PriorSpec {
   const record = reader.object(value, path, ['dist', 'loc', 'scale', 'mu', 'sigma', 'a', 'b', 'shape', 'rate', 'df', 'lower', 'upper']);
-  reader.oneOf(record.dist, `${path}.dist`, DISTRIBUTIONS);
+  const dist = reader.oneOf(record.dist, `${path}.dist`, Object.keys(PRIOR_PARAMETERS) as PriorSpec['dist'][]);
+  const expected = PRIOR_PARAMETERS[dist];
+  for (const key of expected) if (record[key] === undefined) reader.fail(`${path}.${key}`, `${dist} needs "${key}" (parameters: ${expected.join(', ')})`);
   for (const [key, v] of Object.entries(record)) {
     if (key === 'dist') continue;
+    if (!expected.includes(key)) reader.fail(`${path}.${key}`, `${dist} has no parameter "${key}" (parameters: ${expected.join(', ')})`);
     const ok =
       (typeof v === 'number' && Number.isFinite(v)) ||
       (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) ||

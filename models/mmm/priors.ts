@@ -16,19 +16,8 @@ import {
   type Distribution,
 } from '../../src/distributions/index.js';
 import { tf, type Tensor } from '../../src/tensor/index.js';
-import type { PriorSpec, PriorValue } from './config.js';
+import { PRIOR_PARAMETERS, type PriorSpec, type PriorValue } from './config.js';
 
-const PARAMETERS: Readonly<Record<PriorSpec['dist'], readonly string[]>> = {
-  normal: ['loc', 'scale'],
-  halfNormal: ['scale'],
-  logNormal: ['mu', 'sigma'],
-  beta: ['a', 'b'],
-  gamma: ['shape', 'rate'],
-  exponential: ['rate'],
-  halfCauchy: ['scale'],
-  studentT: ['df', 'loc', 'scale'],
-  uniform: ['lower', 'upper'],
-};
 
 /** Values of a prior parameter per element (length `names.length`), or one number. */
 export function resolvePriorValue(value: PriorValue, names: readonly string[], where: string): number | Float64Array {
@@ -65,8 +54,8 @@ export interface BuiltPrior {
  * scalar parameter pass one name.
  */
 export function buildPrior(spec: PriorSpec, names: readonly string[], where: string): BuiltPrior {
-  const expected = PARAMETERS[spec.dist];
-  if (!expected) throw new Error(`${where}: unknown distribution "${(spec as { dist: string }).dist}" (known: ${Object.keys(PARAMETERS).join(', ')})`);
+  const expected = PRIOR_PARAMETERS[spec.dist];
+  if (!expected) throw new Error(`${where}: unknown distribution "${(spec as { dist: string }).dist}" (known: ${Object.keys(PRIOR_PARAMETERS).join(', ')})`);
   const given = spec as unknown as Record<string, PriorValue>;
   for (const key of Object.keys(given)) {
     if (key !== 'dist' && !expected.includes(key)) throw new Error(`${where}: ${spec.dist} has no parameter "${key}" (expected ${expected.join(', ')})`);

@@ -1,0 +1,68 @@
+/** Run-config parsing: defaults, every option accepted, and clear errors naming file and key. */
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig, DEFAULT_SAMPLER } from '../src/mmm/config.js';
+import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
+import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
+
+describe('run config', () => {
+  it('fills defaults: the reference model and Stan-like sampler settings', () => {
+    const config = parseRunConfig({}, 'c.json');
+    expect(config.model).toEqual(DEFAULT_MODEL_CONFIG);
+    expect(config.sampler).toEqual(DEFAULT_SAMPLER);
+    expect(config.holdout.periods).toBe(0);
+    expect(config.scaling.populationScaling).toBe(false);
+  });
+
+  it('accepts every model option', () => {
+    const config = parseRunConfig(
+      {
+        model: {
+          adstock: { type: 'weibull', maxLag: 12 },
+          saturation: { type: 'hill', fixedSlope: 1.2 },
+          geo: { intercept: 'centered', media: 'pooled' },
+          trend: false,
+          seasonality: { order: 3, period: 52.18 },
+          likelihood: 'studentT',
+          mediaPrior: { type: 'roi', window: { tv: { from: '2024-01-01', to: '2024-02-01' } } },
+          priors: { roi: { dist: 'logNormal', mu: { tv: 0.5, search: 0.1 }, sigma: 0.5 }, sigma: { dist: 'halfCauchy', scale: 1 } },
+        },
+        sampler: { chains: 2, warmup: 10, draws: 20, seed: 5, adaptDelta: 0.9, maxTreeDepth: 8, metric: 'dense', pooledAdaptation: true },
+        holdout: { periods: 6 },
+        scaling: { populationScaling: true },
+        impute: { sales: 'linear' },
+      },
+      'c.json',
+    );
+    expect(config.model.adstock).toEqual({ type: 'weibull', maxLag: 12 });
+    expect(config.model.mediaPrior).toEqual({ type: 'roi', window: { tv: { from: '2024-01-01', to: '2024-02-01' } } });
+    expect(config.sampler.metric).toBe('dense');
+    expect(config.holdout.periods).toBe(6);
+    expect(config.impute).toEqual({ sales: 'linear' });
+  });
+
+  it.each([
+    [{ modle: {} }, /c\.json: modle: unknown key/],
+    [{ model: { adstock: { type: 'exponential' } } }, /c\.json: model\.adstock\.type: expected one of "geometric", "delayed", "weibull", got "exponential"/],
+    [{ model: { adstock: { maxLag: 0 } } }, /model\.adstock\.maxLag: expected an integer in \[1, 104\], got 0/],
+    [{ model: { saturation: { type: 'logistic', fixedSlope: 2 } } }, /model\.saturation\.fixedSlope: only applies to "hill"/],
+    [{ model: { priors: { alpha: { dist: 'beta', a: 2 } } } }, /model\.priors\.alpha\.b: beta needs "b" \(parameters: a, b\)/],
+    [{ model: { priors: { alpha: { dist: 'beta', a: 2, b: 2, loc: 1 } } } }, /model\.priors\.alpha\.loc: beta has no parameter "loc"/],
+    [{ model: { priors: { alhpa: { dist: 'beta', a: 2, b: 2 } } } }, /model\.priors\.alhpa: unknown key/],
+    [{ model: { priors: { alpha: { dist: 'beta', a: '2', b: 2 } } } }, /model\.priors\.alpha\.a: expected a number/],
+    [{ model: { priors: { alpha: { dist: 'gaussian', loc: 0 } } } }, /model\.priors\.alpha\.dist: expected one of/],
+    [{ model: { mediaPrior: { type: 'roi', window: { tv: { from: '2024-03-01', to: '2024-02-01' } } } } }, /"to" \(2024-02-01\) is before "from"/],
+    [{ sampler: { chains: 0 } }, /sampler\.chains: expected an integer >= 1, got 0/],
+    [{ sampler: { adaptDelta: 1.2 } }, /sampler\.adaptDelta: expected a number in \(0, 1\)/],
+    [{ sampler: { thinning: 2 } }, /sampler\.thinning: unknown key/],
+    [{ holdout: { periods: -1 } }, /holdout\.periods: expected an integer >= 0/],
+    [{ impute: { sales: 'median' } }, /impute\.sales: expected "zero", "linear" or "mean"/],
+  ])('rejects %j', (json, message) => {
+    if (message === null) expect(() => parseRunConfig(json, 'c.json')).not.toThrow();
+    else expect(() => parseRunConfig(json, 'c.json')).toThrow(message);
+  });
+
+  it('rejects ROI windows for channels the data does not have', () => {
+    const config = parseRunConfig({ model: { mediaPrior: { type: 'roi', window: { radio: { from: '2024-01-01', to: '2024-02-01' } } } } }, 'c.json');
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'search'], 'c.json')).toThrow(/c\.json: model\.mediaPrior\.window\.radio: unknown channel \(channels: tv, search\)/);
+  });
+});
