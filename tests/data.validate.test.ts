@@ -136,7 +136,7 @@ describe('messy values: every problem is reported with its row and column', () =
     expect(brief(issues)).toEqual([
       '4|sales|not a number: "abc" in the KPI',
       '8|sales|the KPI is negative: "-1"',
-      '3|tv_spend|missing value ("NA") in spend of channel "tv"; name an imputation in options.impute if that is intended',
+      '3|tv_spend|missing value ("NA") in spend of channel "tv"; ask for an imputation for this column ("impute" in the run config, or options.impute) if that is intended',
       '9|tv_spend|not a number: "1,234" (thousands separators are not accepted) in spend of channel "tv"',
       '5|search_spend|spend of channel "search" is negative: "-5"',
     ]);

@@ -232,7 +232,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
       const cell = parseNumberCell(raw[r]);
       if (cell.kind === 'missing') {
         if (imputing) missing[r] = 1;
-        else issues.error(`missing value (${showCell(raw[r])}) in ${roleLabel}; name an imputation in options.impute if that is intended`, where);
+        else issues.error(`missing value (${showCell(raw[r])}) in ${roleLabel}; ask for an imputation for this column ("impute" in the run config, or options.impute) if that is intended`, where);
         continue;
       }
       if (cell.kind === 'invalid') {

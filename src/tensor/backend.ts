@@ -29,7 +29,9 @@ async function tryNative(): Promise<string | undefined> {
     await import(specifier);
     return undefined;
   } catch (error) {
-    return `tensorflow: @tensorflow/tfjs-node did not load (${(error as Error).message.split('\n')[0]})`;
+    const message = (error as Error).message.split('\n')[0];
+    if (/Cannot find (package|module) '@tensorflow\/tfjs-node'/.test(message)) return 'tensorflow: @tensorflow/tfjs-node is not installed';
+    return `tensorflow: @tensorflow/tfjs-node did not load (${message})`;
   }
 }
 
