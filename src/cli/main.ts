@@ -1,65 +1,28 @@
 /**
- * The `mixwell` command line. Commands:
- *   mixwell fit --data FILE [--config FILE] --out DIR [--chains N --warmup N --draws N --seed N --backend NAME]
- *   mixwell summary DIR
+ * The `mixwell` command line: dispatches to the commands in ./commands (see their usage lines).
+ * Exit codes: 0 success, 1 failure (the message names what is wrong), 2 usage error.
  */
-import { parseBackendName } from '../tensor/index.js';
-import { fitMmm } from '../mmm/fit.js';
-import { buildReport } from '../mmm/report.js';
-import { readRun, writeRun } from '../mmm/runDirectory.js';
-import { formatRunSummary } from '../mmm/summaryText.js';
-import { integerOption, parseArgs, UsageError } from './args.js';
+import { UsageError } from './args.js';
+import { COMMANDS } from './commands/index.js';
 
-const USAGE = `usage:
-  mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--backend tensorflow|wasm|cpu]
-  mixwell summary DIR`;
-
-async function fitCommand(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'backend']);
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (typeof options.data !== 'string') throw new UsageError('fit needs --data FILE');
-  if (typeof options.out !== 'string') throw new UsageError('fit needs --out DIR');
-  const started = performance.now();
-  const fit = await fitMmm(options.data, typeof options.config === 'string' ? options.config : undefined, {
-    chains: integerOption(options, 'chains', 1),
-    warmup: integerOption(options, 'warmup', 0),
-    draws: integerOption(options, 'draws', 1),
-    seed: integerOption(options, 'seed', 0),
-    backend: typeof options.backend === 'string' ? parseBackendName(options.backend, '--backend') : undefined,
-  });
-  const report = buildReport(fit);
-  writeRun(options.out, fit, report);
-  process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
-  process.stdout.write(formatRunSummary(readRun(options.out)) + '\n');
-}
-
-async function summaryCommand(argv: readonly string[]): Promise<void> {
-  const { positionals } = parseArgs(argv, []);
-  if (positionals.length !== 1) throw new UsageError('summary needs one run directory');
-  process.stdout.write(formatRunSummary(readRun(positionals[0])) + '\n');
+function usage(): string {
+  return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
   try {
-    switch (command) {
-      case 'fit':
-        await fitCommand(rest);
-        return 0;
-      case 'summary':
-        await summaryCommand(rest);
-        return 0;
-      case undefined:
-      case '--help':
-      case 'help':
-        process.stdout.write(USAGE + '\n');
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    await command.run(rest);
+    return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`mixwell: ${error.message}\n${USAGE}\n`);
+      process.stderr.write(`mixwell: ${error.message}\n${usage()}\n`);
       return 2;
     }
     process.stderr.write(`mixwell: ${(error as Error).message}\n`);

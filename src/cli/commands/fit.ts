@@ -1,0 +1,28 @@
+/** `mixwell fit --data FILE [--config FILE] --out DIR [...]`: fit the MMM and write the run directory. */
+import { parseBackendName } from '../../tensor/index.js';
+import { fitMmm } from '../../mmm/fit.js';
+import { buildReport } from '../../mmm/report.js';
+import { readRun, writeRun } from '../../mmm/runDirectory.js';
+import { formatRunSummary } from '../../mmm/summaryText.js';
+import { integerOption, parseArgs, UsageError } from '../args.js';
+
+export const usage = 'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--backend tensorflow|wasm|cpu]';
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'backend']);
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (typeof options.data !== 'string') throw new UsageError('fit needs --data FILE');
+  if (typeof options.out !== 'string') throw new UsageError('fit needs --out DIR');
+  const started = performance.now();
+  const fit = await fitMmm(options.data, typeof options.config === 'string' ? options.config : undefined, {
+    chains: integerOption(options, 'chains', 1),
+    warmup: integerOption(options, 'warmup', 0),
+    draws: integerOption(options, 'draws', 1),
+    seed: integerOption(options, 'seed', 0),
+    backend: typeof options.backend === 'string' ? parseBackendName(options.backend, '--backend') : undefined,
+  });
+  const report = buildReport(fit);
+  writeRun(options.out, fit, report);
+  process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
+  process.stdout.write(formatRunSummary(readRun(options.out)) + '\n');
+}

@@ -1,0 +1,16 @@
+/**
+ * The registry of CLI commands: name -> { usage, run(argv) }. Each command lives in its own file in
+ * this folder and throws UsageError for bad arguments.
+ */
+import * as fit from './fit.js';
+import * as summary from './summary.js';
+
+export interface Command {
+  readonly usage: string;
+  run(argv: readonly string[]): Promise<void>;
+}
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  fit,
+  summary,
+};
