@@ -1,0 +1,3 @@
+/** Conformance testing against posteriordb reference posteriors: the pass rule and the reference format. */
+export * from './passRule.js';
+export * from './reference.js';
