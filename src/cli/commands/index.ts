@@ -3,6 +3,8 @@
  * this folder and throws UsageError for bad arguments.
  */
 import * as fit from './fit.js';
+import * as inspect from './inspect.js';
+import * as report from './report.js';
 import * as summary from './summary.js';
 
 export interface Command {
@@ -13,4 +15,6 @@ export interface Command {
 export const COMMANDS: Readonly<Record<string, Command>> = {
   fit,
   summary,
+  report,
+  inspect,
 };

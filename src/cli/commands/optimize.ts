@@ -1,0 +1,92 @@
+/**
+ * `mixwell optimize DIR --budget B [...]`: the best split of a budget over the planning window (the
+ * last N periods of the run's data, src/optimize/window.ts) under the run's posterior, with its
+ * uncertainty; or, with --target-kpi / --target-mroi instead of --budget, the budget that reaches
+ * a target KPI / the largest budget whose marginal ROI stays above a target. Writes
+ * allocation.csv (one row per channel, or geo x channel), allocation.json (plan, current plan,
+ * bounds, KPI and uplift intervals, P(beats current), per-draw optimal shares, response curves)
+ * and response_curves.csv to --out (default DIR/optimize), and prints the allocation table.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rowsToCsv } from '../../mmm/csvWrite.js';
+import { readRun } from '../../mmm/runDirectory.js';
+import {
+  allocationJson,
+  allocationRows,
+  budgetForMarginalRoi,
+  budgetForTargetKpi,
+  formatAllocation,
+  optimizeBudget,
+  parseObjective,
+  readBoundsFile,
+  type OptimizeOptions,
+} from '../../optimize/index.js';
+import { integerOption, parseArgs, UsageError } from '../args.js';
+
+export const usage =
+  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--out DIR]';
+
+/** A finite number option (undefined when absent). */
+export function numberOption(options: Record<string, string | true>, name: string, min = -Infinity): number | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(parsed)) throw new UsageError(`--${name} must be a number, got ${String(value)}`);
+  if (parsed < min) throw new UsageError(`--${name} must be >= ${min}, got ${value}`);
+  return parsed;
+}
+
+/** JSON with non-finite numbers as strings and typed arrays as lists. */
+export function jsonText(value: unknown): string {
+  return (
+    JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v), 1) + '\n'
+  );
+}
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const { options, positionals } = parseArgs(
+    argv,
+    ['budget', 'target-kpi', 'target-mroi', 'periods', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out'],
+    ['geo-level'],
+  );
+  if (positionals.length !== 1) throw new UsageError('optimize needs one run directory');
+  const targets = ['budget', 'target-kpi', 'target-mroi'].filter((name) => options[name] !== undefined);
+  if (targets.length !== 1) throw new UsageError('optimize needs exactly one of --budget B, --target-kpi K or --target-mroi R');
+  const budget = numberOption(options, 'budget', 0);
+  const targetKpi = numberOption(options, 'target-kpi');
+  const targetMroi = numberOption(options, 'target-mroi');
+  const riskAversion = numberOption(options, 'risk-aversion', 0);
+  let objective;
+  try {
+    objective = typeof options.objective === 'string' ? parseObjective(options.objective, riskAversion ?? 1) : undefined;
+  } catch (error) {
+    throw new UsageError(`--objective: ${(error as Error).message}`);
+  }
+  const dir = positionals[0];
+  const stored = readRun(dir);
+  const settings: OptimizeOptions = {
+    periods: integerOption(options, 'periods', 1),
+    level: options['geo-level'] ? 'geo' : 'channel',
+    bounds: typeof options.bounds === 'string' ? readBoundsFile(options.bounds) : undefined,
+    boundsSource: typeof options.bounds === 'string' ? options.bounds : undefined,
+    objective,
+    maxDraws: integerOption(options, 'max-draws', 1),
+    decisionDraws: integerOption(options, 'decision-draws', 0),
+    seed: integerOption(options, 'seed', 0),
+  };
+  const result =
+    targetKpi !== undefined
+      ? await budgetForTargetKpi(stored.design, stored.model, stored.posterior, targetKpi, settings)
+      : targetMroi !== undefined
+        ? await budgetForMarginalRoi(stored.design, stored.model, stored.posterior, targetMroi, settings)
+        : await optimizeBudget(stored.design, stored.model, stored.posterior, { ...settings, budget });
+  const out = typeof options.out === 'string' ? options.out : join(dir, 'optimize');
+  mkdirSync(out, { recursive: true });
+  const rows = allocationRows(result);
+  writeFileSync(join(out, 'allocation.csv'), rowsToCsv(settings.level === 'geo' ? rows : rows.map(({ geo: _geo, ...rest }) => rest)));
+  writeFileSync(join(out, 'allocation.json'), jsonText(allocationJson(result)));
+  if (result.curves) writeFileSync(join(out, 'response_curves.csv'), rowsToCsv(result.curves.rows, ['channel', 'spend', 'multiplier', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
+  process.stdout.write(formatAllocation(result) + '\n');
+  process.stderr.write(`mixwell: wrote ${join(out, 'allocation.csv')} and allocation.json\n`);
+}

@@ -1,0 +1,37 @@
+/**
+ * `mixwell scenario DIR --plan FILE`: the posterior of the KPI over the planning window under a
+ * spend plan (JSON or CSV, src/optimize/plan.ts) versus the current plan, from the paired draws of
+ * the run: KPI and uplift intervals, P(plan beats current), per-channel incremental KPI and
+ * marginal ROI. Prints the table; with --out writes scenario.csv and scenario.json there.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rowsToCsv } from '../../mmm/csvWrite.js';
+import { readRun } from '../../mmm/runDirectory.js';
+import { evaluateScenario, formatScenario, readPlanFile, scenarioJson, scenarioRows } from '../../optimize/index.js';
+import { integerOption, parseArgs, UsageError } from '../args.js';
+import { jsonText } from './optimize.js';
+
+export const usage = 'mixwell scenario DIR --plan FILE [--periods N] [--geo-level] [--out DIR]';
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const { options, positionals } = parseArgs(argv, ['plan', 'periods', 'out'], ['geo-level']);
+  if (positionals.length !== 1) throw new UsageError('scenario needs one run directory');
+  if (typeof options.plan !== 'string') throw new UsageError('scenario needs --plan FILE');
+  const plan = readPlanFile(options.plan);
+  const stored = readRun(positionals[0]);
+  const geoLevel = options['geo-level'] === true || (plan.geos !== undefined && Object.keys(plan.geos).length > 0);
+  const comparison = evaluateScenario(stored.design, stored.model, stored.posterior, plan, {
+    periods: integerOption(options, 'periods', 1),
+    level: geoLevel ? 'geo' : 'channel',
+    planSource: options.plan,
+  });
+  if (typeof options.out === 'string') {
+    mkdirSync(options.out, { recursive: true });
+    const rows = scenarioRows(comparison);
+    writeFileSync(join(options.out, 'scenario.csv'), rowsToCsv(geoLevel ? rows : rows.map(({ geo: _geo, ...rest }) => rest)));
+    writeFileSync(join(options.out, 'scenario.json'), jsonText(scenarioJson(comparison)));
+    process.stderr.write(`mixwell: wrote ${join(options.out, 'scenario.csv')} and scenario.json\n`);
+  }
+  process.stdout.write(formatScenario(comparison) + '\n');
+}
