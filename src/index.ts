@@ -19,4 +19,6 @@ export * as distributions from './distributions/index.js';
 export * as constraints from './bijectors/index.js';
 export * as diagnostics from './diagnostics/index.js';
 export * as analysis from './analysis/index.js';
+export * as optimize from './optimize/index.js';
+export * as charts from './charts/index.js';
 export { initBackend, describeBackend, type BackendName } from './tensor/index.js';

@@ -4,6 +4,8 @@
  */
 import * as fit from './fit.js';
 import * as inspect from './inspect.js';
+import * as optimize from './optimize.js';
+import * as scenario from './scenario.js';
 import * as report from './report.js';
 import * as summary from './summary.js';
 
@@ -17,4 +19,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   summary,
   report,
   inspect,
+  optimize,
+  scenario,
 };

@@ -1,0 +1,175 @@
+/**
+ * The planning window's response model on the host in float64 (the reference for the tfjs
+ * version): per-draw KPI over the window under a plan, per-entry contributions, and the exact
+ * analytic gradient (chain rule through the saturation; adstock is linear in the plan, see
+ * windowDraws.ts). Hill: h = 1 / (1 + exp(s (log k - log a))), dh/da = s h (1 - h) / a; logistic:
+ * h = (1 - e^{-lambda a}) / (1 + e^{-lambda a}), dh/da = lambda (1 - h^2) / 2 (Jin et al. 2017,
+ * section 2.2). At zero adstock h is 0 as in models/mmm/transforms.ts, and dh/da is taken at
+ * a = 1e-30 (finite; the tensor version uses the same floor), so a channel at zero spend still has
+ * a direction to move.
+ */
+import { isPerDrawPlan, type ResponseModel } from './responseModel.js';
+import type { WindowDraws } from './windowDraws.js';
+
+/** Adstock floor at which the saturation's derivative is taken when the adstock is zero. */
+export const ADSTOCK_FLOOR = 1e-30;
+
+export interface HostResponseModel extends ResponseModel {
+  readonly data: WindowDraws;
+  /** [D, P] the window's KPI from each entry's cells (carryover into the window included), without the baseline. */
+  entryOutcomes(plan: Float64Array): Float64Array;
+  /** [D, P] d outcome_d / d plan_p: the marginal return of one more currency unit on each entry, per draw. */
+  marginalReturns(plan: Float64Array): Float64Array;
+  /** evaluate, entryOutcomes and marginalReturns of one plan in one pass. */
+  breakdown(plan: Float64Array): { readonly outcome: Float64Array; readonly entries: Float64Array; readonly marginal: Float64Array };
+}
+
+interface SweepOutputs {
+  outcome?: Float64Array;
+  entries?: Float64Array;
+  weights?: Float64Array;
+  gradient?: Float64Array;
+  /** The gradient as [D, P] rows (per-draw plans, or marginal returns of a shared plan). */
+  gradientRows?: boolean;
+}
+
+/**
+ * ain[d, g, c, j] (windowDraws.ts) precomputed for every draw, or undefined above `maxValues`
+ * values (then it is recomputed from the adstock weights in every sweep, L multiply-adds per cell).
+ */
+function precomputeAin(data: WindowDraws, maxValues: number): Float64Array | undefined {
+  const { window, weights } = data;
+  const G = window.geoNames.length;
+  const C = window.channelNames.length;
+  const N = window.periods;
+  const L = data.maxLag;
+  const D = data.drawIndices.length;
+  if (D * G * C * N > maxValues) return undefined;
+  const mps = window.mediaPerSpend;
+  const out = new Float64Array(D * G * C * N);
+  for (let d = 0; d < D; d++) {
+    for (let cell = 0; cell < G * C; cell++) {
+      const w0 = (d * C + (cell % C)) * L;
+      const base = (d * G * C + cell) * N;
+      for (let j = 0; j < N; j++) {
+        let ain = 0;
+        const top = j < L - 1 ? j : L - 1;
+        for (let l = 0; l <= top; l++) ain += weights[w0 + l] * mps[cell * N + j - l];
+        out[base + j] = ain;
+      }
+    }
+  }
+  return out;
+}
+
+function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Float64Array, perDraw: boolean, out: SweepOutputs): void {
+  const { window, weights, logK, slope, lambda, scale, value, carry, baseline } = data;
+  const G = window.geoNames.length;
+  const C = window.channelNames.length;
+  const N = window.periods;
+  const P = window.entries.length;
+  const L = data.maxLag;
+  const Lc = data.carryPeriods;
+  const D = data.drawIndices.length;
+  const hill = data.saturation === 'hill';
+  const mps = window.mediaPerSpend;
+  const cellEntry = window.entryOfCell;
+  const needGradient = out.gradient !== undefined;
+  if (out.gradient) out.gradient.fill(0);
+  if (out.entries) out.entries.fill(0);
+  for (let d = 0; d < D; d++) {
+    const planOffset = perDraw ? d * P : 0;
+    const weight = out.weights ? out.weights[d] : 1;
+    const gradOffset = out.gradientRows ? d * P : 0;
+    let total = baseline[d];
+    for (let c = 0; c < C; c++) {
+      const w0 = (d * C + c) * L;
+      const lk = logK[d * C + c];
+      const s = slope[d * C + c];
+      const lam = lambda[d * C + c];
+      for (let g = 0; g < G; g++) {
+        const cell = g * C + c;
+        const p = cellEntry[cell];
+        const x = plan[planOffset + p];
+        const b = scale[d * G * C + cell];
+        const m0 = cell * N;
+        const carryBase = (d * G * C + cell) * Lc;
+        const ainBase = (d * G * C + cell) * N;
+        let cellTotal = 0;
+        let cellGradient = 0;
+        for (let j = 0; j < N; j++) {
+          let ain: number;
+          if (ainCache) ain = ainCache[ainBase + j];
+          else {
+            ain = 0;
+            const top = j < L - 1 ? j : L - 1;
+            for (let l = 0; l <= top; l++) ain += weights[w0 + l] * mps[m0 + j - l];
+          }
+          const a = x * ain + (j < Lc ? carry[carryBase + j] : 0);
+          const v = value[g * N + j];
+          if (hill) {
+            const at = a > 0 ? a : ADSTOCK_FLOOR;
+            const hAt = 1 / (1 + Math.exp(s * (lk - Math.log(at))));
+            if (a > 0) cellTotal += v * hAt;
+            if (needGradient) cellGradient += (v * s * hAt * (1 - hAt) * ain) / at;
+          } else {
+            const e = Math.exp(-lam * a);
+            const h = a > 0 ? (1 - e) / (1 + e) : 0;
+            cellTotal += v * h;
+            if (needGradient) cellGradient += (v * lam * (1 - h * h) * ain) / 2;
+          }
+        }
+        total += b * cellTotal;
+        if (out.entries) out.entries[d * P + p] += b * cellTotal;
+        if (out.gradient) out.gradient[gradOffset + p] += weight * b * cellGradient;
+      }
+    }
+    if (out.outcome) out.outcome[d] = total;
+  }
+}
+
+/** Default cap on the precomputed adstock table (2^23 float64 values, 64 MB). */
+export const HOST_CACHE_VALUES = 1 << 23;
+
+export function hostResponseModel(data: WindowDraws, options: { readonly maxCachedValues?: number } = {}): HostResponseModel {
+  const ain = precomputeAin(data, options.maxCachedValues ?? HOST_CACHE_VALUES);
+  const D = data.drawIndices.length;
+  const P = data.window.entries.length;
+  const model: HostResponseModel = {
+    data,
+    drawCount: D,
+    planSize: P,
+    evaluate(plan) {
+      const outcome = new Float64Array(D);
+      sweep(data, ain, plan, isPerDrawPlan(model, plan), { outcome });
+      return outcome;
+    },
+    gradient(plan, weights) {
+      if (weights.length !== D) throw new Error(`response model: ${D} weights expected, got ${weights.length}`);
+      const perDraw = isPerDrawPlan(model, plan);
+      const gradient = new Float64Array(perDraw ? D * P : P);
+      sweep(data, ain, plan, perDraw, { weights, gradient, gradientRows: perDraw });
+      return gradient;
+    },
+    entryOutcomes(plan) {
+      const entries = new Float64Array(D * P);
+      sweep(data, ain, plan, isPerDrawPlan(model, plan), { entries });
+      return entries;
+    },
+    marginalReturns(plan) {
+      const perDraw = isPerDrawPlan(model, plan);
+      const gradient = new Float64Array(D * P);
+      sweep(data, ain, plan, perDraw, { gradient, gradientRows: true });
+      return gradient;
+    },
+    breakdown(plan) {
+      const outcome = new Float64Array(D);
+      const entries = new Float64Array(D * P);
+      const marginal = new Float64Array(D * P);
+      sweep(data, ain, plan, isPerDrawPlan(model, plan), { outcome, entries, gradient: marginal, gradientRows: true });
+      return { outcome, entries, marginal };
+    },
+    dispose() {},
+  };
+  return model;
+}

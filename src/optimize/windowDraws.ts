@@ -1,0 +1,146 @@
+/**
+ * Per-draw ingredients of the planning window's KPI, precomputed on the host in float64 from a
+ * posterior (the only place in src/optimize that reads the MMM's parameters):
+ *
+ *   outcome_d(x) = baseline_d + sum_{g,c} scale[d,g,c] sum_{j<N} value[g,j] h_dc( x_p(g,c) ain[d,g,c,j] + carry[d,g,c,j] )
+ *   ain[d,g,c,j]   = sum_{l=0}^{min(L-1, j)} w[d,c,l] mediaPerSpend[g,c,j-l]   (adstock of the window's own media per currency)
+ *   carry[d,g,c,j] = sum_{l=j+1}^{L-1} w[d,c,l] media[g, start+j-l, c]            (adstock reaching the window from before it)
+ *
+ * with w the normalized adstock weights, h the saturation (Jin, Wang, Sun, Chan & Koehler 2017,
+ * "Bayesian Methods for Media Mix Modeling with Carryover and Shape Effects", sections 2.1-2.2),
+ * scale = beta[g,c] kpiUnit[g] with beta from the ACTUAL design's saturated media
+ * (models/mmm/hostModel.ts `mediaCoefficientsHost`, which derives m from the ROI under an ROI
+ * prior; scaling constants fixed), value the value of a KPI unit (1 for KPI units), and
+ * baseline_d the non-media KPI over the window (src/analysis/baseline.ts), the same under every
+ * plan. Adstock is linear, which is what splits a window cell's adstock into a part proportional
+ * to the plan and a fixed carryover. carry is zero from window period L-1 on, so only the first
+ * min(N, L-1) periods are stored; ain is recomputed on the fly from the weights (no [D,G,C,N]
+ * array on the host).
+ */
+import type { MmmModelConfig } from '../../models/mmm/config.js';
+import { designDims, type MmmDesign } from '../../models/mmm/design.js';
+import { mediaCoefficientsHost, saturatedMediaHost } from '../../models/mmm/hostModel.js';
+import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
+import type { Posterior } from '../inference/index.js';
+import type { PlanningWindow } from './window.js';
+
+export type OutcomeUnit = 'kpi' | 'revenue';
+
+export interface WindowDraws {
+  readonly window: PlanningWindow;
+  /** Pooled posterior draw indices used (chain-major). */
+  readonly drawIndices: Int32Array;
+  readonly unit: OutcomeUnit;
+  /** Adstock max lag L. */
+  readonly maxLag: number;
+  /** [D, C, L] normalized adstock weights. */
+  readonly weights: Float64Array;
+  readonly saturation: 'hill' | 'logistic';
+  /** Hill: [D, C] log half-saturation and slope. */
+  readonly logK: Float64Array;
+  readonly slope: Float64Array;
+  /** Logistic: [D, C] rate. */
+  readonly lambda: Float64Array;
+  /** [D, G, C] beta times the geo's KPI unit. */
+  readonly scale: Float64Array;
+  /** [G, N] value of one KPI unit in each window period (1 for KPI units). */
+  readonly value: Float64Array;
+  /** min(N, L - 1): window periods that carryover from before the window reaches. */
+  readonly carryPeriods: number;
+  /** [D, G, C, carryPeriods] adstock from spend before the window. */
+  readonly carry: Float64Array;
+  /** [D] baseline (non-media) KPI over the window. */
+  readonly baseline: Float64Array;
+}
+
+export interface WindowDrawsOptions {
+  /** Pooled draw indices to use (default: every draw, or `maxDraws` evenly thinned). */
+  readonly drawIndices?: Int32Array;
+  readonly maxDraws?: number;
+  /** 'revenue' (KPI x value per KPI unit; the default when the design has one) or 'kpi'. */
+  readonly unit?: OutcomeUnit;
+}
+
+export function defaultUnit(design: MmmDesign): OutcomeUnit {
+  return design.kpiValue ? 'revenue' : 'kpi';
+}
+
+export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, window: PlanningWindow, options: WindowDrawsOptions = {}): WindowDraws {
+  const { geos: G, periods: T, channels: C } = designDims(design);
+  const N = window.periods;
+  const start = window.start;
+  const L = config.adstock.maxLag;
+  const unit = options.unit ?? defaultUnit(design);
+  if (unit === 'revenue' && !design.kpiValue) throw new Error('optimize: unit "revenue" needs a value per KPI unit in the data (revenuePerKpi)');
+  const drawIndices = options.drawIndices ?? selectDraws(posterior, options.maxDraws);
+  const D = drawIndices.length;
+  const Lc = Math.min(N, L - 1);
+
+  const value = new Float64Array(G * N);
+  for (let g = 0; g < G; g++) for (let j = 0; j < N; j++) value[g * N + j] = unit === 'revenue' && design.kpiValue ? design.kpiValue[g * T + start + j] : 1;
+
+  const weights = new Float64Array(D * C * L);
+  const logK = new Float64Array(D * C);
+  const slope = new Float64Array(D * C);
+  const lambda = new Float64Array(D * C);
+  const scale = new Float64Array(D * G * C);
+  const carry = new Float64Array(D * G * C * Lc);
+  const baseline = new Float64Array(D);
+  const features = timeFeatures(design, config);
+  const base = new Float64Array(G * T);
+  let saturation: 'hill' | 'logistic' = 'hill';
+
+  for (let d = 0; d < D; d++) {
+    const values = drawAt(posterior, drawIndices[d]);
+    for (let c = 0; c < C; c++) {
+      const transform = channelTransform(config, values, c);
+      saturation = transform.saturation;
+      weights.set(transform.weights, (d * C + c) * L);
+      logK[d * C + c] = transform.logK;
+      slope[d * C + c] = transform.slope;
+      lambda[d * C + c] = transform.saturationParameters.lambda ?? NaN;
+      for (let g = 0; g < G; g++) {
+        for (let j = 0; j < Lc; j++) {
+          let total = 0;
+          for (let l = j + 1; l < L; l++) {
+            const t = start + j - l;
+            if (t >= 0) total += transform.weights[l] * design.media[(g * T + t) * C + c];
+          }
+          carry[((d * G + g) * C + c) * Lc + j] = total;
+        }
+      }
+    }
+    const beta = mediaCoefficientsHost(design, config, values, saturatedMediaHost(design, config, values));
+    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = beta[g * C + c] * design.kpiUnit[g];
+    baselineScaled(design, config, values, features, 0, G, base);
+    let total = 0;
+    for (let g = 0; g < G; g++) for (let j = 0; j < N; j++) total += base[g * T + start + j] * design.kpiUnit[g] * value[g * N + j];
+    baseline[d] = total;
+  }
+  return { window, drawIndices, unit, maxLag: L, weights, saturation, logK, slope, lambda, scale, value, carryPeriods: Lc, carry, baseline };
+}
+
+/** The same ingredients restricted to some of the draws (positions into `data.drawIndices`). */
+export function subsetWindowDraws(data: WindowDraws, positions: ArrayLike<number>): WindowDraws {
+  const { channelNames, geoNames } = data.window;
+  const C = channelNames.length;
+  const G = geoNames.length;
+  const L = data.maxLag;
+  const Lc = data.carryPeriods;
+  const pick = (source: Float64Array, width: number) => {
+    const out = new Float64Array(positions.length * width);
+    for (let i = 0; i < positions.length; i++) out.set(source.subarray(positions[i] * width, (positions[i] + 1) * width), i * width);
+    return out;
+  };
+  return {
+    ...data,
+    drawIndices: Int32Array.from(positions, (i) => data.drawIndices[i]),
+    weights: pick(data.weights, C * L),
+    logK: pick(data.logK, C),
+    slope: pick(data.slope, C),
+    lambda: pick(data.lambda, C),
+    scale: pick(data.scale, G * C),
+    carry: pick(data.carry, G * C * Lc),
+    baseline: pick(data.baseline, 1),
+  };
+}

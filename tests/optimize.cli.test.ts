@@ -1,0 +1,147 @@
+/**
+ * `mixwell optimize` and `mixwell scenario` on a fake run directory (the geo example's design and
+ * a posterior made of its true parameters with seeded perturbations, written in the readRun
+ * layout; no sampling): the files they write, what those say, and clear errors for bad input.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
+import { UsageError } from '../src/cli/args.js';
+import * as optimize from '../src/cli/commands/optimize.js';
+import * as scenario from '../src/cli/commands/scenario.js';
+import { readRun } from '../src/mmm/runDirectory.js';
+import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues } from './fixtures/analysis/examplePosterior.js';
+import { writeFakeRun } from './fixtures/optimize/smallModels.js';
+
+async function capture(command: { run(argv: readonly string[]): Promise<void> }, argv: string[]): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    await command.run(argv);
+    return { stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+function readCsv(path: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const names = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell])));
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+describe('mixwell optimize and scenario', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mixwell-optimize-'));
+  const runDir = join(root, 'run');
+
+  beforeAll(async () => {
+    const design = await loadGeoDesign();
+    writeFakeRun(runDir, design, DEFAULT_MODEL_CONFIG, posteriorAround(truthValues(readGeoTruth()), truthShapes(4, 3), 2, 15, 0.1, 9));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('the fake run reads back', () => {
+    const stored = readRun(runDir);
+    expect(stored.posterior.chains * stored.posterior.drawsPerChain).toBe(30);
+    expect(stored.design.channelNames).toEqual(['tv', 'search', 'social']);
+  });
+
+  it('optimize writes allocation.csv and allocation.json: plan, current plan, uplift interval, P(beats current)', async () => {
+    const out = join(root, 'opt');
+    const { stdout, stderr } = await capture(optimize, [runDir, '--budget', '400000', '--periods', '13', '--out', out, '--decision-draws', '10']);
+    expect(stderr).toMatch(/wrote .*allocation\.csv/);
+    expect(stdout).toMatch(/Budget allocation over 13 periods \(2024-04-01 \.\. 2024-06-24\), channel-level plan/);
+    expect(stdout).toMatch(/P\(proposed beats current\) = [01]\.\d{3} \(30 paired draws\)/);
+    const rows = readCsv(join(out, 'allocation.csv'));
+    expect(rows.map((r) => r.channel)).toEqual(['tv', 'search', 'social']);
+    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['current', 'proposed', 'lower', 'upper', 'change_pct', 'optimal_share_q05', 'optimal_share_q95', 'mroi_current_mean', 'mroi_proposed_mean']));
+    expect(sum(rows.map((r) => Number(r.proposed)))).toBeCloseTo(400000, 4);
+    for (const row of rows) {
+      expect(Number(row.proposed)).toBeGreaterThanOrEqual(Number(row.lower));
+      expect(Number(row.proposed)).toBeLessThanOrEqual(Number(row.upper));
+      expect(Number(row.lower)).toBeCloseTo(0.7 * Number(row.current), 6);
+    }
+    const json = JSON.parse(readFileSync(join(out, 'allocation.json'), 'utf8'));
+    expect(json.budget).toBe(400000);
+    expect(json.window).toEqual({ level: 'channel', periods: 13, from: '2024-04-01', to: '2024-06-24' });
+    expect(json.plan.map((e: { spend: number }) => e.spend)).toEqual(rows.map((r) => Number(r.proposed)));
+    expect(json.currentPlan.map((e: { channel: string }) => e.channel)).toEqual(['tv', 'search', 'social']);
+    expect(json.probabilityBeatsCurrent).toBeGreaterThanOrEqual(0);
+    expect(json.probabilityBeatsCurrent).toBeLessThanOrEqual(1);
+    expect(json.uplift.q05).toBeLessThanOrEqual(json.uplift.q95);
+    expect(json.sameBudget.uplift.mean).toBeGreaterThanOrEqual(0);
+    expect(json.optimalShares).toHaveLength(3);
+    expect(json.objective).toEqual({ type: 'mean', description: 'posterior mean of the KPI' });
+    expect(readCsv(join(out, 'response_curves.csv'))).toHaveLength(3 * 41);
+  });
+
+  it('optimize takes bounds, risk-aware objectives and geo-level plans', async () => {
+    const bounds = join(root, 'bounds.json');
+    writeFileSync(bounds, JSON.stringify({ default: { lower: '-50%', upper: '+50%' }, channels: { tv: 'fixed' }, geos: { north: { search: { upper: '+10%' } } } }));
+    const out = join(root, 'opt-geo');
+    const { stdout } = await capture(optimize, [runDir, '--budget', '488736', '--periods', '13', '--bounds', bounds, '--objective', 'q10', '--geo-level', '--out', out, '--decision-draws', '0']);
+    expect(stdout).toMatch(/Objective: 10% quantile of the KPI/);
+    const rows = readCsv(join(out, 'allocation.csv'));
+    expect(rows).toHaveLength(12);
+    for (const row of rows) {
+      if (row.channel === 'tv') expect(row.proposed).toBe(row.current);
+      expect(Number(row.proposed)).toBeLessThanOrEqual(Number(row.upper));
+    }
+    const northSearch = rows.find((r) => r.geo === 'north' && r.channel === 'search')!;
+    expect(Number(northSearch.upper)).toBeCloseTo(1.1 * Number(northSearch.current), 6);
+    expect(sum(rows.map((r) => Number(r.proposed)))).toBeCloseTo(488736, 4);
+  });
+
+  it('optimize finds a flexible budget for a target KPI', async () => {
+    const out = join(root, 'opt-target');
+    const base = JSON.parse(readFileSync(join(root, 'opt', 'allocation.json'), 'utf8'));
+    const target = base.kpi.current.mean;
+    await capture(optimize, [runDir, '--target-kpi', String(target), '--periods', '13', '--out', out, '--decision-draws', '0']);
+    const json = JSON.parse(readFileSync(join(out, 'allocation.json'), 'utf8'));
+    expect(json.flexible.kind).toBe('targetKpi');
+    expect(json.flexible.achieved).toBeGreaterThanOrEqual(target);
+    // The optimized split reaches the current plan's mean KPI on less than the current budget.
+    expect(json.budget).toBeLessThan(json.currentTotal);
+  });
+
+  it('scenario re-evaluates an allocation.csv and a JSON plan on every draw', async () => {
+    const out = join(root, 'scn');
+    const { stdout } = await capture(scenario, [runDir, '--plan', join(root, 'opt', 'allocation.csv'), '--periods', '13', '--out', out]);
+    expect(stdout).toMatch(/Scenario over 13 periods/);
+    const json = JSON.parse(readFileSync(join(out, 'scenario.json'), 'utf8'));
+    const allocation = JSON.parse(readFileSync(join(root, 'opt', 'allocation.json'), 'utf8'));
+    expect(json.draws).toBe(30);
+    expect(json.uplift.mean).toBeCloseTo(allocation.uplift.mean, 6);
+    expect(json.probabilityBeatsCurrent).toBe(allocation.probabilityBeatsCurrent);
+    const plan = join(root, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ periods: 13, moves: [{ from: 'tv', amount: '20%', to: ['search', 'social'] }] }));
+    const moved = await capture(scenario, [runDir, '--plan', plan]);
+    expect(moved.stdout).toMatch(/tv\s+[\d,]+\s+[\d,]+\s+-20\.0%/);
+    expect(moved.stdout).toMatch(/P\(plan beats current\) = /);
+  });
+
+  it('rejects bad input with clear messages', async () => {
+    await expect(capture(optimize, [runDir, '--budget', '-5'])).rejects.toThrow(UsageError);
+    await expect(capture(optimize, [runDir, '--budget', '-5'])).rejects.toThrow(/--budget must be >= 0, got -5/);
+    await expect(capture(optimize, [runDir, '--budget', 'lots'])).rejects.toThrow(/--budget must be a number, got lots/);
+    await expect(capture(optimize, [runDir])).rejects.toThrow(/exactly one of --budget B, --target-kpi K or --target-mroi R/);
+    await expect(capture(optimize, [runDir, '--budget', '1', '--target-kpi', '2'])).rejects.toThrow(/exactly one/);
+    await expect(capture(optimize, [runDir, '--budget', '1', '--objective', 'best'])).rejects.toThrow(/--objective: unknown objective "best"/);
+    await expect(capture(optimize, [runDir, '--budget', '1e9', '--periods', '13'])).rejects.toThrow(/the bounds cannot meet the budget: upper bounds add up to/);
+    const bounds = join(root, 'bad-bounds.json');
+    writeFileSync(bounds, JSON.stringify({ channels: { radio: { upper: 10 } } }));
+    await expect(capture(optimize, [runDir, '--budget', '400000', '--periods', '13', '--bounds', bounds])).rejects.toThrow(/bad-bounds\.json\.channels: unknown channel "radio"; the run's channels are tv, search, social/);
+    const plan = join(root, 'bad-plan.json');
+    writeFileSync(plan, JSON.stringify({ channels: { tv: '-20%', radio: 5 } }));
+    await expect(capture(scenario, [runDir, '--plan', plan])).rejects.toThrow(/bad-plan\.json\.channels: unknown channel "radio"; the run's channels are tv, search, social/);
+    await expect(capture(scenario, [runDir])).rejects.toThrow(/scenario needs --plan FILE/);
+    await expect(capture(scenario, [runDir, '--plan', join(root, 'nowhere.json')])).rejects.toThrow(/cannot read plan file/);
+  });
+});
