@@ -19,6 +19,10 @@
  * is one batched matMul [C, B, L] x [C, L, N]. Cells whose whole window has zero spend are masked
  * (their a = 0 gives h = 0 for every parameter; log 0 would make the gradient NaN). The log
  * likelihood is returned as per-geo partial sums [B, G], added on the host in float64.
+ *
+ * By default (GeoMmmOptions) the likelihood and the priors are instead one fused custom-gradient op
+ * evaluated in float64 on the host (models/mmm/fused/); the tensor formulation above stays available
+ * as `likelihoodKernel: 'tensor'` and is tested to give the same density and gradient.
  */
 import { interval, positive, unitInterval } from '../../src/bijectors/index.js';
 import { lgamma as lgammaTensor, Normal } from '../../src/distributions/index.js';
@@ -27,6 +31,7 @@ import type { ModelDefinition, ParameterSpec } from '../../src/ppl/index.js';
 import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
 import { priorSpec, type MmmModelConfig, type PriorName } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
+import { createFusedLikelihood } from './fused/likelihoodOp.js';
 import { buildPrior } from './priors.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -39,6 +44,29 @@ export interface GeoMmmModel {
   readonly design: MmmDesign;
   /** Names of the sampled parameters in declaration order. */
   readonly parameterNames: readonly string[];
+  /** How the likelihood block is evaluated (GeoMmmOptions). */
+  readonly likelihoodKernel: LikelihoodKernel;
+  /** Whether the fused op also evaluates the priors (GeoMmmOptions). */
+  readonly fusedPriors: boolean;
+}
+
+/**
+ * 'tensor': the likelihood as tfjs tensor ops, differentiated by tfjs. 'fused': one custom-gradient
+ * op that evaluates the likelihood and its hand-derived gradient in float64 host loops
+ * (models/mmm/fused/): same density, far fewer kernels per gradient (each costs several
+ * microseconds on wasm whatever its size).
+ */
+export type LikelihoodKernel = 'fused' | 'tensor';
+
+export interface GeoMmmOptions {
+  /** Default 'fused'. */
+  readonly likelihoodKernel?: LikelihoodKernel;
+  /**
+   * With the fused likelihood: evaluate the priors inside the fused op too (float64, one more
+   * partial sum) instead of as tensor ops through src/ppl, which then only applies the bijectors
+   * and their Jacobians (about 120-170 kernels per gradient instead of 490-670). Default true.
+   */
+  readonly fusedPriors?: boolean;
 }
 
 /** Host-side constants the model derives from the design (also used by tests and analysis). */
@@ -87,7 +115,9 @@ export function mmmConstants(design: MmmDesign, config: MmmModelConfig): MmmCons
   return { laggedMedia, activeMask, spendTotal, roiWeight };
 }
 
-export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmModel {
+export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options: GeoMmmOptions = {}): GeoMmmModel {
+  const likelihoodKernel = options.likelihoodKernel ?? 'fused';
+  const fusedPriors = likelihoodKernel === 'fused' && (options.fusedPriors ?? true);
   const { geos: G, periods: T, channels: C, controls: K, events: E } = designDims(design);
   const L = config.adstock.maxLag;
   const N = G * T;
@@ -105,6 +135,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
     return x;
   };
   const prior = (name: PriorName, names: readonly string[]) => {
+    if (fusedPriors) return undefined; // the fused op evaluates it (and checks the spec)
     const built = buildPrior(priorSpec(config, name), names, `model config: priors.${name}`);
     owned.push(...built.tensors);
     return built.distribution;
@@ -282,10 +313,15 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
     return tf.add(kernel, tf.mul(perObservation, count));
   }
 
+  const fused = likelihoodKernel === 'fused' ? createFusedLikelihood(design, config, { priors: fusedPriors }) : undefined;
+  if (fusedPriors) {
+    for (const name of Object.keys(parameters)) parameters[name] = { shape: parameters[name].shape, constraint: parameters[name].constraint };
+  }
+
   const definition: ModelDefinition = {
     name: `geo-mmm(${G}x${T}x${C})`,
     parameters,
-    logDensity: (p) => logLikelihood(p),
+    logDensity: fused ? (p) => fused.logLikelihood(p) : (p) => logLikelihood(p),
     generated: (values) => {
       const out: Record<string, number | Float64Array> = {};
       if (hierarchical && config.geo.intercept === 'centered') {
@@ -301,7 +337,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
     generatedShapes: { v: [G], u: [G, C] },
     dispose: () => owned.forEach((t) => t.dispose()),
   };
-  return { definition, config, design, parameterNames: Object.keys(parameters) };
+  return { definition, config, design, parameterNames: Object.keys(parameters), likelihoodKernel, fusedPriors };
 }
 
 /** [N, F] row-major to [F, N] row-major, float32. */
