@@ -1,0 +1,92 @@
+/**
+ * The CLI end to end on the bundled national example with a tiny sampler budget: `mixwell fit`
+ * writes a complete run directory whose draws read back exactly, `mixwell summary` prints the ROI
+ * table and health check, and bad input fails with a clear message and exit code. (Sampling quality
+ * is not judged here: tiny runs are flagged by the health check, which is part of what is tested.)
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { readRun } from '../src/mmm/runDirectory.js';
+import { tableFromIPC } from 'apache-arrow';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('mixwell CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mixwell-cli-'));
+  const out = join(dir, 'run');
+  let fitResult: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    fitResult = await run(['fit', '--data', 'examples/national.csv', '--config', 'examples/national.config.json', '--out', out, '--chains', '2', '--warmup', '60', '--draws', '40', '--seed', '3']);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fit writes a complete run directory and prints the ROI table', () => {
+    expect(fitResult.code, fitResult.stderr).toBe(0);
+    expect(fitResult.stderr).toMatch(/mixwell: tfjs backend (wasm|tensorflow|cpu)/);
+    for (const file of ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'contributions_by_date.csv', 'fit_metrics.csv', 'health.json', 'design.json', 'draws.arrow', 'draws/chain-1.csv', 'draws/chain-2.csv']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    expect(fitResult.stdout).toMatch(/channel\s+ROI mean/);
+    for (const channel of ['tv', 'search', 'social']) expect(fitResult.stdout).toContain(channel);
+    expect(fitResult.stdout).toMatch(/Health check:/);
+    const provenance = JSON.parse(readFileSync(join(out, 'provenance.json'), 'utf8'));
+    expect(provenance.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(provenance.seed).toBe(3);
+  });
+
+  it('stores draws that read back exactly, in Arrow and CmdStan CSV layouts', () => {
+    const stored = readRun(out);
+    expect(stored.posterior.chains).toBe(2);
+    expect(stored.posterior.drawsPerChain).toBe(40);
+    const table = tableFromIPC(readFileSync(join(out, 'draws.arrow')));
+    expect(table.numRows).toBe(80);
+    const alpha1 = table.getChild('alpha[1]')!.toArray() as Float64Array;
+    expect(Array.from(stored.posterior.pooled('alpha[1]'))).toEqual(Array.from(alpha1));
+    const csv = readFileSync(join(out, 'draws', 'chain-1.csv'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(csv[0].split(',').slice(0, 8)).toEqual(['lp__', 'accept_stat__', 'stepsize__', 'treedepth__', 'n_leapfrog__', 'divergent__', 'energy__', 'alpha.1']);
+    expect(csv).toHaveLength(41);
+    expect(Number(csv[1].split(',')[7])).toBeCloseTo(alpha1[0], 6);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const names = summary.parameters.map((row: { name: string }) => row.name);
+    expect(names).toEqual(expect.arrayContaining(['alpha[1]', 'k[3]', 's[2]', 'm[1]', 'tau0', 'delta', 'phi[4]', 'gamma[1]', 'sigma']));
+    expect(summary.roi.map((row: { name: string }) => row.name)).toEqual(['ROI[1]', 'ROI[2]', 'ROI[3]', 'mROI[1]', 'mROI[2]', 'mROI[3]']);
+    for (const key of ['mean', 'sd', 'q05', 'q50', 'q95', 'rhat', 'essBulk', 'essTail']) expect(summary.parameters[0]).toHaveProperty(key);
+  });
+
+  it('summary reprints the run', async () => {
+    const result = await run(['summary', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/2 chains x 40 draws/);
+  });
+
+  it('reports bad input clearly', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'date,tv_spend,sales\n2024-01-01,10,100\n2024-01-08,-5,110\n2024-01-15,abc,120\n');
+    const result = await run(['fit', '--data', bad, '--out', join(dir, 'x')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bad\.csv, row 3, column "tv_spend": spend of channel "tv" is negative/);
+    expect(result.stderr).toMatch(/bad\.csv, row 4, column "tv_spend": not a number: "abc"/);
+    const usage = await run(['fit', '--data', bad]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/fit needs --out DIR/);
+    expect((await run(['fitt'])).stderr).toMatch(/unknown command "fitt"/);
+    expect((await run(['fit', '--data', bad, '--out', 'x', '--chains', 'two'])).stderr).toMatch(/--chains must be an integer >= 1, got two/);
+    expect((await run(['summary', join(dir, 'nowhere')])).stderr).toMatch(/cannot read run file/);
+  });
+});
