@@ -33,7 +33,7 @@ describe('mixwell CLI', () => {
 
   beforeAll(async () => {
     fitResult = await run(['fit', '--data', 'examples/national.csv', '--config', 'examples/national.config.json', '--out', out, '--chains', '2', '--warmup', '60', '--draws', '40', '--seed', '3']);
-  });
+  }, 900_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('fit writes a complete run directory and prints the ROI table', () => {
