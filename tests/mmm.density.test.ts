@@ -10,56 +10,10 @@ import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
-import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
+import { designFromData, withHoldout } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/geoModel.js';
-import { referenceLogDensity } from '../models/mmm/referenceDensity.js';
-import type { CompiledModel } from '../src/ppl/index.js';
 
-const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
-
-/** log |det J| of each parameter's constraint at unconstrained u, in float64. */
-function logJacobian(model: CompiledModel, position: Float64Array): number {
-  let total = 0;
-  for (const p of model.layout) {
-    const name = p.spec.constraint?.name;
-    for (let i = 0; i < p.unconstrainedSize; i++) {
-      const u = position[p.offset + i];
-      if (name === 'positive') total += u;
-      else if (name === 'unitInterval') total += -softplus(u) - softplus(-u);
-      else if (name === 'interval') total += Math.log(7) - softplus(u) - softplus(-u); // theta in (0, maxLag - 1 = 7)
-      else if (name !== undefined) throw new Error(`test does not know constraint ${name}`);
-    }
-  }
-  return total;
-}
-
-/** Constrained values at u in float64 (mirrors the bijectors; checked against model.constrain below). */
-function constrainHost(model: CompiledModel, position: Float64Array): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  for (const p of model.layout) {
-    const name = p.spec.constraint?.name;
-    out[p.name] = Float64Array.from({ length: p.size }, (_, i) => {
-      const u = position[p.offset + i];
-      if (name === 'positive') return Math.exp(u);
-      if (name === 'unitInterval') return 1 / (1 + Math.exp(-u));
-      if (name === 'interval') return 7 / (1 + Math.exp(-u));
-      return u;
-    });
-  }
-  return out;
-}
-
-function hostUnconstrained(design: MmmDesign, config: MmmModelConfig, model: CompiledModel, position: Float64Array): number {
-  return referenceLogDensity(design, config, constrainHost(model, position)) + logJacobian(model, position);
-}
-
-const cases: [string, Partial<MmmModelConfig>][] = [
-  ['reference (default)', {}],
-  ['centered intercepts and media', { geo: { intercept: 'centered', media: 'centered' } }],
-  ['pooled media, delayed adstock, logistic saturation, no trend', { geo: { intercept: 'noncentered', media: 'pooled' }, adstock: { type: 'delayed', maxLag: 8 }, saturation: { type: 'logistic' }, trend: false }],
-  ['weibull adstock, Michaelis-Menten, Student-t', { adstock: { type: 'weibull', maxLag: 6 }, saturation: { type: 'michaelisMenten' }, likelihood: 'studentT', seasonality: { order: 1, period: 52 } }],
-  ['ROI prior with a window, fixed Hill slope, 8-period holdout', { mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'hill', fixedSlope: 1.5 } }],
-];
+import { cases, constrainHost, hostUnconstrained } from './support/mmmDensity.js';
 
 describe('geo MMM log density', () => {
   let geo: MmmData;

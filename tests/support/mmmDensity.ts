@@ -1,0 +1,55 @@
+/**
+ * Shared by the geo-MMM density tests: the config cases every likelihood path is checked on, and a
+ * float64 unconstrained log density (reference density + the bijectors' log-Jacobians, written out
+ * independently of src/bijectors) to compare the compiled models with.
+ */
+import type { CompiledModel } from '../../src/ppl/index.js';
+import type { MmmModelConfig } from '../../models/mmm/config.js';
+import type { MmmDesign } from '../../models/mmm/design.js';
+import { referenceLogDensity } from '../../models/mmm/referenceDensity.js';
+
+const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
+
+/** log |det J| of each parameter's constraint at unconstrained u, in float64. */
+export function logJacobian(model: CompiledModel, position: Float64Array): number {
+  let total = 0;
+  for (const p of model.layout) {
+    const name = p.spec.constraint?.name;
+    for (let i = 0; i < p.unconstrainedSize; i++) {
+      const u = position[p.offset + i];
+      if (name === 'positive') total += u;
+      else if (name === 'unitInterval') total += -softplus(u) - softplus(-u);
+      else if (name === 'interval') total += Math.log(7) - softplus(u) - softplus(-u); // theta in (0, maxLag - 1 = 7)
+      else if (name !== undefined) throw new Error(`test does not know constraint ${name}`);
+    }
+  }
+  return total;
+}
+
+/** Constrained values at u in float64 (mirrors the bijectors). */
+export function constrainHost(model: CompiledModel, position: Float64Array): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const p of model.layout) {
+    const name = p.spec.constraint?.name;
+    out[p.name] = Float64Array.from({ length: p.size }, (_, i) => {
+      const u = position[p.offset + i];
+      if (name === 'positive') return Math.exp(u);
+      if (name === 'unitInterval') return 1 / (1 + Math.exp(-u));
+      if (name === 'interval') return 7 / (1 + Math.exp(-u));
+      return u;
+    });
+  }
+  return out;
+}
+
+export function hostUnconstrained(design: MmmDesign, config: MmmModelConfig, model: CompiledModel, position: Float64Array): number {
+  return referenceLogDensity(design, config, constrainHost(model, position)) + logJacobian(model, position);
+}
+
+export const cases: [string, Partial<MmmModelConfig>][] = [
+  ['reference (default)', {}],
+  ['centered intercepts and media', { geo: { intercept: 'centered', media: 'centered' } }],
+  ['pooled media, delayed adstock, logistic saturation, no trend', { geo: { intercept: 'noncentered', media: 'pooled' }, adstock: { type: 'delayed', maxLag: 8 }, saturation: { type: 'logistic' }, trend: false }],
+  ['weibull adstock, Michaelis-Menten, Student-t', { adstock: { type: 'weibull', maxLag: 6 }, saturation: { type: 'michaelisMenten' }, likelihood: 'studentT', seasonality: { order: 1, period: 52 } }],
+  ['ROI prior with a window, fixed Hill slope, 8-period holdout', { mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'hill', fixedSlope: 1.5 } }],
+];
