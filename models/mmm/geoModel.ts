@@ -253,7 +253,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
   }
 
   /** Log media coefficients [B, G, C] (or [B, 1, C] when pooled). */
-  function logBeta(p: Readonly<Record<string, Tensor>>, saturated4d: Tensor, chains: number): Tensor {
+  function logBeta(p: Readonly<Record<string, Tensor>>, saturated4d: Tensor): Tensor {
     if (mediaByGeo && config.geo.media === 'centered') return p.log_beta;
     const geoDeviation = mediaByGeo ? tf.mul(tf.expandDims(p.eta, 1), p.u) : undefined; // [B, G, C]
     let m: Tensor; // [B, C]
@@ -277,7 +277,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     const chains = p.sigma.shape[0];
     const saturated = saturatedMedia(p, chains); // [C, B, N]
     const saturated4d = tf.reshape(saturated, [C, chains, G, T]);
-    const beta = tf.exp(logBeta(p, saturated4d, chains)); // [B, G|1, C]
+    const beta = tf.exp(logBeta(p, saturated4d)); // [B, G|1, C]
     const betaByChannel = tf.expandDims(tf.transpose(beta, [2, 0, 1]), 3); // [C, B, G|1, 1]
     let mean: Tensor = tf.sum(tf.mul(betaByChannel, saturated4d), 0); // [B, G, T]
     let intercept: Tensor; // [B, G|1]

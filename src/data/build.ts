@@ -281,7 +281,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const rowsByGeoAll: number[][] = Array.from({ length: G }, () => []);
   for (let r = 0; r < N; r++) if (rowGeo[r] >= 0) rowsByGeoAll[rowGeo[r]].push(r);
 
-  spec.channels.forEach((ch, c) => {
+  spec.channels.forEach((_, c) => {
     for (const col of new Set([spendCols[c], mediaCols[c]])) {
       const vals = finiteValues(col);
       if (vals.length > 0 && vals.every((v) => v === 0)) {

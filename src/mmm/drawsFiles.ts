@@ -35,10 +35,9 @@ function statColumns(samples: SampleResult): Record<(typeof STAT_COLUMNS)[number
 }
 
 /** Scalar columns of every posterior variable, chain-major. */
-function scalarColumns(posterior: Posterior): { names: string[]; columns: Float64Array[]; kinds: string[] } {
+function scalarColumns(posterior: Posterior): { names: string[]; columns: Float64Array[] } {
   const names: string[] = [];
   const columns: Float64Array[] = [];
-  const kinds: string[] = [];
   for (const variable of posterior.variables) {
     const size = elementCount(variable.shape);
     const flat = flatNames(variable.name, variable.shape);
@@ -47,10 +46,9 @@ function scalarColumns(posterior: Posterior): { names: string[]; columns: Float6
       for (let i = 0; i < column.length; i++) column[i] = variable.values[i * size + e];
       names.push(flat[e]);
       columns.push(column);
-      kinds.push(variable.kind);
     }
   }
-  return { names, columns, kinds };
+  return { names, columns };
 }
 
 /** Write draws.arrow and draws/chain-<k>.csv into `dir`. */
@@ -58,7 +56,7 @@ export function writeDraws(dir: string, posterior: Posterior, samples: SampleRes
   const chains = posterior.chains;
   const perChain = posterior.drawsPerChain;
   const stats = statColumns(samples);
-  const { names, columns, kinds } = scalarColumns(posterior);
+  const { names, columns } = scalarColumns(posterior);
   const chainColumn = Int32Array.from({ length: chains * perChain }, (_, i) => Math.floor(i / perChain) + 1);
   const drawColumn = Int32Array.from({ length: chains * perChain }, (_, i) => (i % perChain) + 1);
   const arrays: Record<string, Int32Array | Float64Array> = { chain: chainColumn, draw: drawColumn, ...stats };
@@ -89,7 +87,6 @@ export function writeDraws(dir: string, posterior: Posterior, samples: SampleRes
     }
     writeFileSync(join(dir, 'draws', `chain-${c + 1}.csv`), lines.join('\n') + '\n');
   }
-  void kinds;
 }
 
 function formatNumber(x: number): string {
