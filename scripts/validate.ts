@@ -9,7 +9,7 @@
  *   and sd ratios; sampler figures side by side;
  * - meridian, robyn: smoke fits that must converge (R-hat <= 1.01) with a sensible decomposition.
  * Prints one section per data set and a final "N passed, M failed" over all checks; writes a JSON
- * report to bench/validate-<ISO date>.json (-quick for --quick, -partial for --only or overridden settings).
+ * report to bench/validate-<ISO date>.json (tagged -quick, -<sections> for --only, -custom for overridden settings).
  * Exit code 1 when a check fails or a section errors; 0 (with a message) when ../shared is absent.
  *
  * Options: --only roas,lfiaschi,stan-geo20,stan-national,meridian,robyn; --quick (small fast
@@ -103,8 +103,13 @@ async function main(): Promise<number> {
   say(`${passed} passed, ${failed} failed${errors > 0 ? `, ${errors} section(s) errored` : ''} (${seconds.toFixed(0)} s)${options.quick ? ' [quick settings]' : ''}`);
 
   const date = new Date().toISOString().slice(0, 10);
-  const partialOnly = options.sections.length < SECTION_NAMES.length || Object.keys(options.overrides).length > 0;
-  const out = options.out ?? join(ROOT, 'bench', `validate-${date}${options.quick ? '-quick' : ''}${partialOnly ? '-partial' : ''}.json`);
+  // validate-<date>[-quick][-<sections> when a subset][-custom when settings are overridden].json
+  const tags = [
+    options.quick ? 'quick' : '',
+    options.sections.length < SECTION_NAMES.length ? options.sections.join('+') : '',
+    Object.keys(options.overrides).length > 0 ? 'custom' : '',
+  ].filter((t) => t !== '');
+  const out = options.out ?? join(ROOT, 'bench', `validate-${[date, ...tags].join('-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
