@@ -351,3 +351,49 @@ describe('housekeeping', () => {
     tf.dispose([...results, u, alpha]);
   });
 });
+
+describe('host forms of the elementwise bijectors', () => {
+  // Each host form is the tensor bijector's map in float64: value and log f' equal the tensor
+  // forward up to float32 rounding (1e-5 relative); f' and d/du log f' equal central differences
+  // of the host value and log f' (step 1e-5, truncation O(h^2) ~ 1e-10, so 1e-6 relative + 1e-8).
+  const cases: [string, Bijector][] = [
+    ['real', real()],
+    ['positive', positive()],
+    ['lowerBound(-2)', lowerBound(-2)],
+    ['upperBound(3)', upperBound(3)],
+    ['interval(-1, 4)', interval(-1, 4)],
+    ['unitInterval', unitInterval()],
+    ['affine(1, 2.5)', affine(1, 2.5)],
+  ];
+  for (const [label, bijector] of cases) {
+    it(`${label}: host value, log-Jacobian and derivatives match the tensor map and finite differences`, () => {
+      const host = bijector.host;
+      expect(host).toBeDefined();
+      if (!host) return;
+      const inputs = [-3.1, -1.2, -0.3, 0, 0.4, 1.7, 2.9];
+      const result = tf.tidy(() => {
+        const forward = bijector.forward(tf.tensor2d(inputs, [1, inputs.length]), [inputs.length], {});
+        return { value: Array.from(forward.value.dataSync()), logDet: forward.logDetJacobian.dataSync()[0] };
+      });
+      let logDet = 0;
+      inputs.forEach((u, i) => {
+        const value = host.value(u);
+        expect(Math.abs(value - result.value[i])).toBeLessThan(1e-5 * (1 + Math.abs(value)));
+        expect(Math.abs(host.inverse(value) - u)).toBeLessThan(1e-9 * (1 + Math.abs(u)));
+        logDet += host.logDerivative(u);
+        const h = 1e-5;
+        const slope = (host.value(u + h) - host.value(u - h)) / (2 * h);
+        expect(Math.abs(host.derivative(u) - slope)).toBeLessThan(1e-6 * Math.abs(slope) + 1e-8);
+        const logSlope = (host.logDerivative(u + h) - host.logDerivative(u - h)) / (2 * h);
+        expect(Math.abs(host.logDerivativeSlope(u) - logSlope)).toBeLessThan(1e-6 * Math.abs(logSlope) + 1e-8);
+      });
+      expect(Math.abs(logDet - result.logDet)).toBeLessThan(1e-5 * (1 + Math.abs(logDet)));
+    });
+  }
+
+  it('bijectors with dependent bounds or non-elementwise maps have no host form', () => {
+    expect(interval(0, (p) => p.x).host).toBeUndefined();
+    expect(simplex().host).toBeUndefined();
+    expect(ordered().host).toBeUndefined();
+  });
+});

@@ -49,8 +49,13 @@ describe('fused geo MMM likelihood', () => {
           expect(mmm.likelihoodKernel).toBe('fused');
           expect(mmm.fusedPriors).toBe(fusedPriors);
           expect(mmm.parameterNames).toEqual(tensorMmm.parameterNames);
-          return { fusedPriors, model: compile(mmm.definition) };
+          const model = compile(mmm.definition, { path: 'tensor' });
+          expect(model.path).toBe('tensor');
+          return { fusedPriors, model };
         });
+        // The default: the same kernel as the model's whole float64 host density (src/ppl/hostPath.ts).
+        const hostModel = compile(createGeoMmm(design, config).definition);
+        expect(hostModel.path).toBe('host');
         const dim = tensor.dim;
         const defaults = createGeoMmm(design, config);
         expect([defaults.likelihoodKernel, defaults.fusedPriors]).toEqual(['fused', true]);
@@ -82,6 +87,14 @@ describe('fused geo MMM likelihood', () => {
             const value = expected.gradient[c * dim + d];
             expect(Math.abs(value - n), `tensor d=${d} got ${value} numeric ${n}`).toBeLessThan(2e-3 * Math.abs(n) + 2e-2);
           });
+          // Host path: float64 throughout, so 1e-9 relative on the value and finite-difference
+          // accuracy (step 1e-5, error O(h^2) ~ 1e-10 times third derivatives) on the gradient.
+          const hostResult = hostModel.evaluate(positions, chains);
+          expect(Math.abs(hostResult.logDensity[c] - host)).toBeLessThan(1e-9 * Math.abs(host) + 1e-9);
+          numeric.forEach((n, d) => {
+            const value = hostResult.gradient[c * dim + d];
+            expect(Math.abs(value - n), `host path d=${d} got ${value} numeric ${n}`).toBeLessThan(1e-5 * Math.abs(n) + 1e-5);
+          });
           variants.forEach(({ fusedPriors }, v) => {
             const got = results[v];
             const what = `fusedPriors=${fusedPriors}`;
@@ -99,6 +112,11 @@ describe('fused geo MMM likelihood', () => {
             }
           });
         }
+        const single = hostModel.evaluate(positions.subarray(dim, 2 * dim), 1);
+        const again = hostModel.evaluate(positions, chains);
+        expect(single.logDensity[0]).toBe(again.logDensity[1]);
+        single.gradient.forEach((g, d) => expect(g).toBe(again.gradient[dim + d]));
+        hostModel.dispose();
         variants.forEach(({ model }, v) => {
           // A change of chain count resizes the scratch buffers and gives the same values per chain.
           const single = model.evaluate(positions.subarray(dim, 2 * dim), 1);

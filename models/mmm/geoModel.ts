@@ -27,11 +27,11 @@
 import { interval, positive, unitInterval } from '../../src/bijectors/index.js';
 import { lgamma as lgammaTensor, Normal } from '../../src/distributions/index.js';
 import { fourierFeatures, trendFeature } from '../../src/data/index.js';
-import type { ModelDefinition, ParameterSpec } from '../../src/ppl/index.js';
+import type { HostLogDensity, ModelDefinition, ParameterSpec } from '../../src/ppl/index.js';
 import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
 import { priorSpec, type MmmModelConfig, type PriorName } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
-import { createFusedLikelihood } from './fused/likelihoodOp.js';
+import { createFusedLikelihood, type FusedLikelihood } from './fused/likelihoodOp.js';
 import { buildPrior } from './priors.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -322,6 +322,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     name: `geo-mmm(${G}x${T}x${C})`,
     parameters,
     logDensity: fused ? (p) => fused.logLikelihood(p) : (p) => logLikelihood(p),
+    hostLogDensity: fused && fusedPriors ? hostLogDensity(fused) : undefined,
     generated: (values) => {
       const out: Record<string, number | Float64Array> = {};
       if (hierarchical && config.geo.intercept === 'centered') {
@@ -338,6 +339,32 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     dispose: () => owned.forEach((t) => t.dispose()),
   };
   return { definition, config, design, parameterNames: Object.keys(parameters), likelihoodKernel, fusedPriors };
+}
+
+/**
+ * The fused kernel (likelihood and priors) as the model's float64 host log density: src/ppl then
+ * evaluates the whole model without tensors (src/ppl/hostPath.ts).
+ */
+function hostLogDensity(fused: FusedLikelihood): HostLogDensity {
+  const { host } = fused;
+  const width = host.outputWidth;
+  let ones = new Float64Array(0);
+  return {
+    inputNames: host.inputNames,
+    valueAndGradient(values, chains) {
+      const terms = host.forward(values, chains);
+      const logDensity = new Float64Array(chains);
+      for (let c = 0; c < chains; c++) {
+        let total = 0;
+        for (let j = 0; j < width; j++) total += terms[c * width + j];
+        logDensity[c] = total;
+      }
+      if (ones.length !== chains * width) ones = new Float64Array(chains * width).fill(1);
+      const gradient = host.backward(ones);
+      const gradients = host.inputSizes.map((size, i) => gradient.subarray(chains * host.inputOffsets[i], chains * (host.inputOffsets[i] + size)));
+      return { logDensity, gradients };
+    },
+  };
 }
 
 /** [N, F] row-major to [F, N] row-major, float32. */

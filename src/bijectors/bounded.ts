@@ -13,6 +13,7 @@
 import { sumPerChain, tf, type Tensor } from '../tensor/index.js';
 import type { Bijector, Bound } from './types.js';
 import { elementwiseBijector } from './elementwise.js';
+import { hostInterval, hostLowerBound, hostUpperBound } from './host.js';
 import { addBound, mulBound, resolveBound, subBound, sumWithLogWidth } from './shapes.js';
 
 export function lowerBound(lower: Bound): Bijector {
@@ -24,7 +25,7 @@ export function lowerBound(lower: Bound): Bijector {
     inverse(value, context, shapeOfValue) {
       return tf.log(subBound(value, resolveBound(lower, context, shapeOfValue)) as Tensor);
     },
-  });
+  }, typeof lower === 'number' ? hostLowerBound(lower) : undefined);
 }
 
 export function upperBound(upper: Bound): Bijector {
@@ -36,7 +37,7 @@ export function upperBound(upper: Bound): Bijector {
     inverse(value, context, shapeOfValue) {
       return tf.log(tf.sub(resolveBound(upper, context, shapeOfValue), value));
     },
-  });
+  }, typeof upper === 'number' ? hostUpperBound(upper) : undefined);
 }
 
 export function interval(lower: Bound, upper: Bound): Bijector {
@@ -57,7 +58,7 @@ export function interval(lower: Bound, upper: Bound): Bijector {
       const hi = resolveBound(upper, context, shapeOfValue);
       return tf.sub(tf.log(subBound(value, lo) as Tensor), tf.log(tf.sub(hi, value)));
     },
-  });
+  }, typeof lower === 'number' && typeof upper === 'number' ? hostInterval(lower, upper) : undefined);
 }
 
 export function unitInterval(): Bijector {

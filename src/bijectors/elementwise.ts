@@ -6,6 +6,7 @@
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tensor/index.js';
 import type { Bijector, BoundContext, ForwardResult } from './types.js';
+import type { HostElementwise } from './host.js';
 import { checkUnconstrained, checkValue, elementCount, valueShape } from './shapes.js';
 
 export interface ElementwiseMap {
@@ -15,9 +16,10 @@ export interface ElementwiseMap {
   inverse(value: Tensor, context: BoundContext, shapeOfValue: readonly number[]): Tensor;
 }
 
-export function elementwiseBijector(name: string, map: ElementwiseMap): Bijector {
+export function elementwiseBijector(name: string, map: ElementwiseMap, host?: HostElementwise): Bijector {
   return {
     name,
+    host,
     unconstrainedSize: (shape) => elementCount(shape),
     forward(unconstrained: Tensor2D, shape: readonly number[], context: BoundContext): ForwardResult {
       checkUnconstrained(name, unconstrained, elementCount(shape));

@@ -10,6 +10,7 @@ export { lowerBound, upperBound, interval, unitInterval } from './bounded.js';
 export { ordered, positiveOrdered } from './ordered.js';
 export { simplex } from './simplex.js';
 export { elementwiseBijector, type ElementwiseMap } from './elementwise.js';
+export { hostIdentity, hostLowerBound, hostUpperBound, hostInterval, hostAffine, type HostElementwise } from './host.js';
 export { valueShape, elementCount, resolveBound, type ResolvedBound } from './shapes.js';
 
 import { real, affine } from './unbounded.js';

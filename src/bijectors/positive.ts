@@ -7,12 +7,13 @@
 import { logSigmoid, sumPerChain, tf } from '../tensor/index.js';
 import type { Bijector } from './types.js';
 import { elementwiseBijector } from './elementwise.js';
+import { hostLowerBound } from './host.js';
 
 export function positive(): Bijector {
   return elementwiseBijector('positive', {
     forward: (u) => [tf.exp(u), sumPerChain(u)],
     inverse: (value) => tf.log(value),
-  });
+  }, hostLowerBound(0));
 }
 
 export function positiveSoftplus(): Bijector {

@@ -8,6 +8,7 @@
  * input is always [chains, n] with n = unconstrainedSize(S).
  */
 import type { Tensor, Tensor1D, Tensor2D } from '../tensor/index.js';
+import type { HostElementwise } from './host.js';
 
 /** Values of parameters constrained so far (earlier in declaration order), for dependent bounds. */
 export type BoundContext = Readonly<Record<string, Tensor>>;
@@ -30,4 +31,6 @@ export interface Bijector {
   forward(unconstrained: Tensor2D, shape: readonly number[], context: BoundContext): ForwardResult;
   /** Constrained [chains, ...S] (scalars [chains, 1]) back to unconstrained [chains, n]. */
   inverse(value: Tensor, shape: readonly number[], context: BoundContext): Tensor2D;
+  /** The same map elementwise on the host in float64, where the bijector is elementwise with constant bounds. */
+  readonly host?: HostElementwise;
 }

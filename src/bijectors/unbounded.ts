@@ -7,6 +7,7 @@
 import { tf, type Tensor, type Tensor1D } from '../tensor/index.js';
 import type { Bijector, Bound } from './types.js';
 import { elementwiseBijector } from './elementwise.js';
+import { hostAffine, hostIdentity } from './host.js';
 import { addBound, mulBound, resolveBound, subBound, sumWithLogWidth } from './shapes.js';
 
 /** The identity on R. */
@@ -14,7 +15,7 @@ export function real(): Bijector {
   return elementwiseBijector('real', {
     forward: (u) => [u, tf.zeros([u.shape[0]])],
     inverse: (value) => tf.clone(value),
-  });
+  }, hostIdentity);
 }
 
 /** value = offset + multiplier * u, multiplier > 0 (numbers or functions of earlier parameters). */
@@ -35,5 +36,5 @@ export function affine(offset: Bound = 0, multiplier: Bound = 1): Bijector {
       const scale = resolveBound(multiplier, context, shapeOfValue);
       return tf.div(subBound(value, shift), scale);
     },
-  });
+  }, typeof offset === 'number' && typeof multiplier === 'number' && multiplier > 0 ? hostAffine(offset, multiplier) : undefined);
 }

@@ -13,6 +13,15 @@ import { sumPerChain, tf, type Tensor, type Tensor2D } from '../tensor/index.js'
 import type { LogDensity, LogDensityResult } from './logDensity.js';
 import type { GeneratedValues, ModelDefinition, ParameterSpec } from './model.js';
 import { elementCount, flatNames } from './names.js';
+import { createHostPath, hostPathObstacle } from './hostPath.js';
+
+/** Where the log density is evaluated: tensors (tfjs, float32) or the model's float64 host density (hostPath.ts). */
+export type DensityPath = 'tensor' | 'host';
+
+export interface CompileOptions {
+  /** 'auto' (default): the host path when the model supplies `hostLogDensity` and it applies, else tensors. */
+  readonly path?: DensityPath | 'auto';
+}
 
 export interface ParameterLayout {
   readonly name: string;
@@ -34,6 +43,8 @@ export interface CompiledModel extends LogDensity {
   readonly layout: readonly ParameterLayout[];
   /** Flat names of the constrained parameters, in layout order. */
   readonly parameterNames: readonly string[];
+  /** The path `evaluate` and `constrain` use. */
+  readonly path: DensityPath;
   /** Tensor level: log-density partial sums [chains, P] at unconstrained theta [chains, dim]. Not tidied. */
   logDensityTerms(theta: Tensor2D): Tensor2D;
   evaluate(positions: Float64Array, chains: number): LogDensityResult;
@@ -64,7 +75,7 @@ function asPartialSums(term: Tensor, chains: number): Tensor2D {
   return tf.reshape(term, [chains, -1]);
 }
 
-export function compile<P extends string>(definition: ModelDefinition<P>): CompiledModel {
+export function compile<P extends string>(definition: ModelDefinition<P>, options: CompileOptions = {}): CompiledModel {
   const layout: ParameterLayout[] = [];
   let offset = 0;
   for (const name of Object.keys(definition.parameters) as P[]) {
@@ -76,6 +87,12 @@ export function compile<P extends string>(definition: ModelDefinition<P>): Compi
   }
   const dim = offset;
   const parameterNames = layout.flatMap((p) => flatNames(p.name, p.shape));
+  const requested = options.path ?? 'auto';
+  const hostDensity = definition.hostLogDensity;
+  if (requested === 'host' && !hostDensity) throw new Error(`${definition.name}: the host path needs a model with hostLogDensity`);
+  const obstacle = hostDensity ? hostPathObstacle(layout, hostDensity) : 'no host log density';
+  if (requested === 'host' && obstacle) throw new Error(`${definition.name}: host path unavailable: ${obstacle}`);
+  const hostPath = requested !== 'tensor' && hostDensity && !obstacle ? createHostPath(definition.name, layout, dim, hostDensity) : undefined;
 
   /** Constrain all parameters; returns values and the Jacobian and prior terms. */
   function constrainTensors(theta: Tensor2D, withDensity: boolean) {
@@ -117,6 +134,7 @@ export function compile<P extends string>(definition: ModelDefinition<P>): Compi
   const valueAndGrad = tf.valueAndGrad((theta: Tensor) => logDensityTerms(theta as Tensor2D));
 
   function evaluate(positions: Float64Array, chains: number): LogDensityResult {
+    if (hostPath) return hostPath.evaluate(positions, chains);
     if (positions.length !== chains * dim) {
       throw new Error(`${definition.name}: expected ${chains}x${dim} positions, got ${positions.length} values`);
     }
@@ -143,6 +161,7 @@ export function compile<P extends string>(definition: ModelDefinition<P>): Compi
   }
 
   function constrain(positions: Float64Array, chains: number): ConstrainedValues {
+    if (hostPath) return hostPath.constrain(positions, chains);
     const tensors = tf.tidy(() => {
       const theta = tf.tensor2d(Float32Array.from(positions), [chains, dim]);
       const { values } = constrainTensors(theta, false);
@@ -158,6 +177,18 @@ export function compile<P extends string>(definition: ModelDefinition<P>): Compi
 
   function unconstrain(values: Readonly<Record<string, number | ArrayLike<number>>>): Float64Array {
     const position = new Float64Array(dim);
+    if (hostPath) {
+      for (const p of layout) {
+        const given = values[p.name];
+        if (given === undefined) throw new Error(`${definition.name}: no initial value for parameter "${p.name}"`);
+        const flat = typeof given === 'number' ? [given] : Array.from(given);
+        if (flat.length !== p.size) {
+          throw new Error(`${definition.name}: initial value of "${p.name}" has ${flat.length} elements, expected ${p.size}`);
+        }
+        position.set(hostPath.unconstrainParameter(p.name, flat), p.offset);
+      }
+      return position;
+    }
     tf.tidy(() => {
       const context: Record<string, Tensor> = {};
       for (const p of layout) {
@@ -185,6 +216,7 @@ export function compile<P extends string>(definition: ModelDefinition<P>): Compi
     dim,
     layout,
     parameterNames,
+    path: hostPath ? 'host' : 'tensor',
     logDensityTerms,
     evaluate,
     constrain,

@@ -41,8 +41,28 @@ export interface ModelDefinition<P extends string = string> {
    */
   readonly generated?: (values: Readonly<Record<P, Float64Array>>) => GeneratedValues;
   readonly generatedShapes?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * The whole log density (every prior and likelihood term) on the host in float64 with its gradient,
+   * when the model has one. compile() then evaluates without tensors (hostPath.ts), provided every
+   * parameter's constraint has a host form and no parameter declares its prior separately.
+   */
+  readonly hostLogDensity?: HostLogDensity;
   /** Release data tensors the model owns. */
   readonly dispose?: () => void;
+}
+
+export interface HostLogDensityResult {
+  /** Log density per chain, [chains]. */
+  readonly logDensity: Float64Array;
+  /** Per input (inputNames order), the gradient [chains, size] row-major in the constrained value. */
+  readonly gradients: readonly ArrayLike<number>[];
+}
+
+export interface HostLogDensity {
+  /** The constrained parameters it reads, in order; parameters not listed get no density term. */
+  readonly inputNames: readonly string[];
+  /** Value and gradient at values[i] = input i, [chains, size] row-major. Results may be scratch views valid until the next call. */
+  valueAndGradient(values: readonly Float64Array[], chains: number): HostLogDensityResult;
 }
 
 /** Identity function that gives a model definition its parameter-name type. */
