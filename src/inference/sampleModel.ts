@@ -18,6 +18,8 @@ import type { ModelDefinition } from '../ppl/model.js';
 import { elementCount } from '../ppl/names.js';
 import { sample, type SampleOptions, type SampleResult } from '../../samplers/index.js';
 import { Posterior, type PosteriorVariable } from './posterior.js';
+import type { ModelSource } from './modelSource.js';
+import { sampleParallel, type ParallelOptions } from './parallel.js';
 
 export interface SamplerHealth {
   readonly divergences: number;
@@ -134,21 +136,42 @@ export function samplerHealth(samples: SampleResult, summary: readonly SummaryRo
 /** Compile (if needed), sample, constrain, summarize. */
 export function sampleModel(model: ModelDefinition | CompiledModel, options: FitOptions): FitResult {
   const compiled = 'evaluate' in model ? model : compile(model);
-  let init = options.init;
-  if (options.initialValues) init = compiled.unconstrain(options.initialValues);
   const started = performance.now();
-  const samples = sample(compiled, { ...options, init });
-  const sampled = performance.now();
-  const posterior = constrainDraws(compiled, samples, options.chunkSize);
+  const samples = sample(compiled, { ...options, init: initialPositions(compiled, options) });
+  return fitFromSamples(compiled, samples, options, (performance.now() - started) / 1000);
+}
+
+/**
+ * As sampleModel, with the chains split over worker threads (parallel.ts): `source` names the same
+ * model as `model` (each worker builds its own from it); `model` constrains and summarizes here.
+ */
+export async function sampleModelParallel(
+  model: CompiledModel,
+  source: ModelSource,
+  options: FitOptions,
+  parallel: ParallelOptions = {},
+): Promise<FitResult> {
+  const started = performance.now();
+  const samples = await sampleParallel(source, { ...options, init: initialPositions(model, options) }, parallel);
+  return fitFromSamples(model, samples, options, (performance.now() - started) / 1000);
+}
+
+function initialPositions(model: CompiledModel, options: FitOptions): Float64Array | undefined {
+  return options.initialValues ? model.unconstrain(options.initialValues) : options.init;
+}
+
+/** Constrain, derive, summarize and check the health of a sampler result. */
+export function fitFromSamples(model: CompiledModel, samples: SampleResult, options: FitOptions, samplingSeconds: number): FitResult {
+  const started = performance.now();
+  const posterior = constrainDraws(model, samples, options.chunkSize);
   const summary = samples.numDraws >= 4 ? summarize(posterior.scalarNames(), (name) => posterior.chainDraws(name)) : [];
   const health = samplerHealth(samples, summary, options.maxTreeDepth ?? 10, options.rhatThreshold, options.essThreshold);
   return {
-    model: compiled,
+    model,
     posterior,
     samples,
     summary,
     health,
-    seconds: { sampling: (sampled - started) / 1000, postprocessing: (performance.now() - sampled) / 1000 },
+    seconds: { sampling: samplingSeconds, postprocessing: (performance.now() - started) / 1000 },
   };
 }
-

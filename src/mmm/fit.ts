@@ -5,12 +5,14 @@
  * everything the analysis and the run directory need.
  */
 import { loadMmmData, scaleData, type MmmData, type ScaledData } from '../data/index.js';
-import { sampleModel, type FitResult } from '../inference/index.js';
+import { compile } from '../ppl/index.js';
+import { sampleModel, sampleModelParallel, workerCount, type FitOptions, type FitResult } from '../inference/index.js';
 import { describeBackend, initBackend, type BackendInfo, type BackendName } from '../tensor/index.js';
 import { progressBar, type SampleProgress } from '../../samplers/index.js';
 import { checkModelConfigAgainstData } from '../../models/mmm/parseConfig.js';
 import { designFromData, withHoldout, type MmmDesign } from '../../models/mmm/design.js';
 import { createGeoMmm, type GeoMmmModel } from '../../models/mmm/geoModel.js';
+import { geoMmmSource } from '../../models/mmm/workerModel.js';
 import { loadRunConfig, parseRunConfig, type RunConfig, type SamplerConfig } from './config.js';
 
 export interface MmmFitOptions extends Partial<SamplerConfig> {
@@ -21,6 +23,12 @@ export interface MmmFitOptions extends Partial<SamplerConfig> {
   readonly onProgress?: (progress: SampleProgress) => void;
   /** Print the backend line on stderr. Default true. */
   readonly verbose?: boolean;
+  /**
+   * Worker threads the chains are split over (src/inference/parallel.ts); default: the machine's
+   * available parallelism, at most one per chain. 1 samples in this thread. The draws do not depend
+   * on it (same seed, same draws).
+   */
+  readonly workers?: number;
 }
 
 export interface MmmFit {
@@ -34,6 +42,8 @@ export interface MmmFit {
   readonly result: FitResult;
   readonly sampler: SamplerConfig;
   readonly backend: BackendInfo;
+  /** Worker threads the chains ran on (1: this thread). */
+  readonly workers: number;
 }
 
 export type ConfigInput = RunConfig | string | Record<string, unknown>;
@@ -63,19 +73,24 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   };
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
+  const fitOptions: FitOptions = {
+    chains: sampler.chains,
+    warmup: sampler.warmup,
+    draws: sampler.draws,
+    seed: sampler.seed,
+    adaptDelta: sampler.adaptDelta,
+    maxTreeDepth: sampler.maxTreeDepth,
+    metric: sampler.metric,
+    pooledAdaptation: sampler.pooledAdaptation,
+    onProgress,
+  };
+  const workers = sampler.pooledAdaptation ? 1 : workerCount(sampler.chains, options.workers);
   try {
-    const result = sampleModel(model.definition, {
-      chains: sampler.chains,
-      warmup: sampler.warmup,
-      draws: sampler.draws,
-      seed: sampler.seed,
-      adaptDelta: sampler.adaptDelta,
-      maxTreeDepth: sampler.maxTreeDepth,
-      metric: sampler.metric,
-      pooledAdaptation: sampler.pooledAdaptation,
-      onProgress,
-    });
-    return { config: runConfig, configFile: file, data: mmmData, scaled, design, model, result, sampler, backend };
+    const result =
+      workers > 1
+        ? await sampleModelParallel(compile(model.definition), geoMmmSource(design, runConfig.model), fitOptions, { workers, backend: backend.name })
+        : sampleModel(model.definition, fitOptions);
+    return { config: runConfig, configFile: file, data: mmmData, scaled, design, model, result, sampler, backend, workers };
   } finally {
     model.definition.dispose?.();
   }

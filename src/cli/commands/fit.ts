@@ -6,10 +6,10 @@ import { readRun, writeRun } from '../../mmm/runDirectory.js';
 import { formatRunSummary } from '../../mmm/summaryText.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
-export const usage = 'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--backend tensorflow|wasm|cpu]';
+export const usage = 'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu]';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'backend']);
+  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend']);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (typeof options.data !== 'string') throw new UsageError('fit needs --data FILE');
   if (typeof options.out !== 'string') throw new UsageError('fit needs --out DIR');
@@ -19,6 +19,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     warmup: integerOption(options, 'warmup', 0),
     draws: integerOption(options, 'draws', 1),
     seed: integerOption(options, 'seed', 0),
+    workers: integerOption(options, 'workers', 1),
     backend: typeof options.backend === 'string' ? parseBackendName(options.backend, '--backend') : undefined,
   });
   const report = buildReport(fit);
