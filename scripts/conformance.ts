@@ -11,7 +11,8 @@
  *
  * Options: --only name[,name] (substrings of posterior names), --seed S (base seed; each posterior
  * uses "S/<name>"), --chains N, --warmup N, --draws N (override the suggested settings for quick
- * runs), --out path.
+ * runs), --metric diag|dense (override the suggested metric: the faster modes of the MMM benchmark
+ * use a dense metric and must pass the same suite), --out path.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     chains: { type: 'string' },
     warmup: { type: 'string' },
     draws: { type: 'string' },
+    metric: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -53,6 +55,12 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${flag} must be a positive integer, got "${value}"`);
   return parsed;
+}
+
+function metricOption(value: string | undefined): 'diag' | 'dense' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'diag' && value !== 'dense') throw new Error(`--metric must be diag or dense, got "${value}"`);
+  return value;
 }
 
 interface PosteriorReport {
@@ -92,7 +100,7 @@ function formatNumber(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
-function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: { chains?: number; warmup?: number; draws?: number }): PosteriorReport {
+function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: { chains?: number; warmup?: number; draws?: number; metric?: 'diag' | 'dense' }): PosteriorReport {
   const data = JSON.parse(readFileSync(join(SHARED, name, 'data.json'), 'utf8')) as PosteriorData;
   const settings = {
     chains: overrides.chains ?? reference.settings.chains,
@@ -100,7 +108,7 @@ function runPosterior(name: string, reference: ReferencePosterior, seed: string,
     draws: overrides.draws ?? reference.settings.draws,
     adaptDelta: reference.settings.adaptDelta,
     maxTreeDepth: reference.settings.maxTreeDepth,
-    metric: reference.settings.metric,
+    metric: overrides.metric ?? reference.settings.metric,
   };
   const started = performance.now();
   const model = compile(posteriordbModels[name](data));
@@ -201,6 +209,7 @@ async function main(): Promise<number> {
     chains: positiveInteger(args.chains, 'chains'),
     warmup: positiveInteger(args.warmup, 'warmup'),
     draws: positiveInteger(args.draws, 'draws'),
+    metric: metricOption(args.metric),
   };
   const baseSeed = args.seed ?? DEFAULT_SEED;
   const filters = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;

@@ -5,10 +5,16 @@
  */
 export { fitMmm, type MmmFit, type MmmFitOptions } from './mmm/fit.js';
 export { buildReport, type MmmReport, type ReportOptions } from './mmm/report.js';
-export { writeRun, readRun, type StoredRun } from './mmm/runDirectory.js';
+export { writeRun, readRun, type StoredRun, type WriteRunOptions } from './mmm/runDirectory.js';
+export { compareRuns, formatComparison, type Comparison, type ComparisonRow } from './mmm/compareRuns.js';
+export { readLooPointwise, type LooPointwiseRow } from './mmm/looFiles.js';
 export { formatRunSummary } from './mmm/summaryText.js';
+export { fitMediation, type MediationFit, type MediationFitOptions } from './mediation/fit.js';
+export { parseMediationConfig, loadMediationConfig, type MediationRunConfig } from './mediation/config.js';
+export { formatMediationEffects } from './mediation/format.js';
+export { mediationEffects, type MediationEffects, type MediationEffectRow, type MediationPathRow } from './analysis/mediationEffects.js';
 export { parseRunConfig, loadRunConfig, DEFAULT_SAMPLER, type RunConfig, type SamplerConfig } from './mmm/config.js';
-export { DEFAULT_MODEL_CONFIG, DEFAULT_PRIORS, type MmmModelConfig, type PriorSpec } from '../models/mmm/config.js';
+export { DEFAULT_MODEL_CONFIG, DEFAULT_PRIORS, type LiftExperiment, type MmmModelConfig, type PriorSpec } from '../models/mmm/config.js';
 export { createGeoMmm } from '../models/mmm/geoModel.js';
 export { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 export { loadMmmData, parseMmmData, scaleData, DataValidationError, type MmmData, type DataSpec, type PartialDataSpec } from './data/index.js';
@@ -22,3 +28,4 @@ export * as analysis from './analysis/index.js';
 export * as optimize from './optimize/index.js';
 export * as charts from './charts/index.js';
 export { initBackend, describeBackend, type BackendName } from './tensor/index.js';
+export * as batch from './batch/index.js';

@@ -51,6 +51,43 @@ export interface RoiPriorWindow {
   readonly to: string;
 }
 
+/**
+ * A lift test (a randomized geo or time experiment on one channel) used as a likelihood term: the
+ * model's own counterfactual incremental KPI for the test, carryover included, is tied to the
+ * measured one (models/mmm/liftTests.ts states the definitions).
+ */
+export interface LiftExperiment {
+  /** Label in reports (default: "<channel> <from>..<to>"). */
+  readonly name?: string;
+  readonly channel: string;
+  /** Geos whose spend was changed (the test cells), or every geo. */
+  readonly geos: readonly string[] | 'all';
+  /** First and last period (inclusive, ISO dates of the data) during which spend was changed. */
+  readonly from: string;
+  readonly to: string;
+  /**
+   * The spend change, test minus control condition, exactly one of: an absolute change per geo and
+   * period in the spend's currency (e.g. -5000 for a go-dark of 5000 a week), or a multiplier of
+   * the control spend (0.5 = half, 2 = double; 0 = go-dark, only with dataIncludesTest false).
+   */
+  readonly spendDelta?: number;
+  readonly spendMultiplier?: number;
+  /** True (default): the data's spend in the test geos and window is the test condition's. */
+  readonly dataIncludesTest: boolean;
+  /** The periods the measured lift covers (default from..to); may extend past `to` to include carryover. */
+  readonly measuredFrom: string;
+  readonly measuredTo: string;
+  /** Measured incremental KPI (test minus control) over the measured periods and geos, original KPI units, and its standard error. */
+  readonly liftKpi?: number;
+  readonly liftSe?: number;
+  /** Instead: one measured lift and standard error per measured period (summed over the geos). */
+  readonly liftKpiByWeek?: readonly number[];
+  readonly liftSeByWeek?: readonly number[];
+  readonly likelihood: 'normal' | 'studentT';
+  /** Degrees of freedom of the Student-t likelihood (default 5). */
+  readonly df?: number;
+}
+
 export interface MmmModelConfig {
   readonly adstock: { readonly type: AdstockType; readonly maxLag: number };
   readonly saturation: { readonly type: SaturationType; /** Hill only: a fixed slope instead of a free one. */ readonly fixedSlope?: number };
@@ -68,6 +105,8 @@ export interface MmmModelConfig {
    */
   readonly mediaPrior: { readonly type: 'coefficient' } | { readonly type: 'roi'; readonly window?: Readonly<Record<string, RoiPriorWindow>> };
   readonly priors: Readonly<Partial<Record<PriorName, PriorSpec>>>;
+  /** Lift tests entering the likelihood (absent or empty: none). */
+  readonly experiments?: readonly LiftExperiment[];
 }
 
 /** Default priors; theta (the delayed adstock's peak lag) defaults to Uniform(0, maxLag - 1). */

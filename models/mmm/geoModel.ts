@@ -20,6 +20,12 @@
  * (their a = 0 gives h = 0 for every parameter; log 0 would make the gradient NaN). The log
  * likelihood is returned as per-geo partial sums [B, G], added on the host in float64.
  *
+ * Lift tests (config.experiments, liftTests.ts) add one log-density term per measured lift: the
+ * cells they touch are uploaded as lagged media under the test and the control condition [C, L, M]
+ * (M cells per channel, zero-padded), adstocked with the same weights, saturated, weighted by
+ * their geo's coefficient and summed into each observation by a [C, M, O] matrix. The fused kernel
+ * evaluates the same term in float64 with a hand-derived gradient (fused/liftHost.ts).
+ *
  * By default (GeoMmmOptions) the likelihood and the priors are instead one fused custom-gradient op
  * evaluated in float64 on the host (models/mmm/fused/); the tensor formulation above stays available
  * as `likelihoodKernel: 'tensor'` and is tested to give the same density and gradient.
@@ -32,6 +38,7 @@ import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
 import { priorSpec, type MmmModelConfig, type PriorName } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { createFusedLikelihood, type FusedLikelihood } from './fused/likelihoodOp.js';
+import { liftCells, resolveLiftTests, type LiftCells } from './liftTests.js';
 import { buildPrior } from './priors.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -166,6 +173,53 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     });
   }
 
+  // ---- lift tests: per-channel cells, zero-padded to the largest count M (tensor kernel only)
+  const liftTests = resolveLiftTests(design, config);
+  const lift = liftTests && likelihoodKernel === 'tensor' ? liftTensors(liftCells(design, liftTests, L)) : undefined;
+  function liftTensors(cells: LiftCells) {
+    const O = cells.observationCount;
+    const geoWidth = mediaByGeo ? G : 1; // beta is [B, G|1, C]
+    const slot = new Int32Array(cells.cellCount);
+    const counts = new Int32Array(C);
+    for (let i = 0; i < cells.cellCount; i++) slot[i] = counts[cells.channel[i]]++;
+    const M = Math.max(1, ...counts);
+    const laggedTest = new Float32Array(C * L * M);
+    const laggedControl = new Float32Array(C * L * M);
+    const maskTest = new Float32Array(C * M);
+    const maskControl = new Float32Array(C * M);
+    const geoOneHot = new Float32Array(C * geoWidth * M);
+    const cellWeight = new Float32Array(C * M * O);
+    for (let i = 0; i < cells.cellCount; i++) {
+      const c = cells.channel[i];
+      const m = slot[i];
+      for (let l = 0; l < L; l++) {
+        laggedTest[(c * L + l) * M + m] = cells.laggedTest[i * L + l];
+        laggedControl[(c * L + l) * M + m] = cells.laggedControl[i * L + l];
+      }
+      maskTest[c * M + m] = cells.activeTest[i];
+      maskControl[c * M + m] = cells.activeControl[i];
+      geoOneHot[(c * geoWidth + (mediaByGeo ? cells.geo[i] : 0)) * M + m] = 1;
+      cellWeight[(c * M + m) * O + cells.observation[i]] = cells.weight[i];
+    }
+    const anyStudentT = cells.studentT.some((v) => v === 1);
+    const anyNormal = cells.studentT.some((v) => v === 0);
+    const row = (values: ArrayLike<number>) => keep(tf.tensor2d(Float32Array.from(values), [1, O]));
+    return {
+      laggedTest: keep(tf.tensor3d(laggedTest, [C, L, M])),
+      laggedControl: keep(tf.tensor3d(laggedControl, [C, L, M])),
+      maskTest: keep(tf.tensor3d(maskTest, [C, 1, M])),
+      maskControl: keep(tf.tensor3d(maskControl, [C, 1, M])),
+      offsetTest: keep(tf.tensor3d(maskTest.map((v) => (v ? UNDERFLOW_FLOOR : 1)), [C, 1, M])),
+      offsetControl: keep(tf.tensor3d(maskControl.map((v) => (v ? UNDERFLOW_FLOOR : 1)), [C, 1, M])),
+      geoOneHot: keep(tf.tensor3d(geoOneHot, [C, geoWidth, M])),
+      cellWeight: keep(tf.tensor3d(cellWeight, [C, M, O])),
+      scaledValue: row(cells.scaledValue),
+      normalMask: anyNormal && anyStudentT ? row(Array.from(cells.studentT, (v) => 1 - v)) : undefined,
+      studentT: anyStudentT ? { mask: row(cells.studentT), df: row(cells.df), halfDfPlusOne: row(Array.from(cells.df, (df) => -0.5 * (df + 1))) } : undefined,
+      logNormalizer: row(cells.logNormalizer),
+    };
+  }
+
   // ---- parameters (declaration order = unconstrained layout order)
   const parameters: Record<string, ParameterSpec> = {};
   const adstockType = config.adstock.type;
@@ -236,20 +290,24 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     return tf.transpose(tf.softmax(logWeights), [1, 0, 2]);
   }
 
-  /** Saturated media [C, B, N]. */
-  function saturatedMedia(p: Readonly<Record<string, Tensor>>, chains: number): Tensor {
-    const adstocked = tf.matMul(adstockWeights(p), laggedMedia); // [C, B, N]
+  /** Saturated media [C, B, N] from the adstock weights [C, B, L]. */
+  function saturatedMedia(p: Readonly<Record<string, Tensor>>, chains: number, weights: Tensor): Tensor {
+    return saturate(p, chains, tf.matMul(weights, laggedMedia), logOffset, activeMask); // [C, B, N]
+  }
+
+  /** Saturation of adstocked media [C, B, X]; cells with mask 0 (offset 1) give 0. */
+  function saturate(p: Readonly<Record<string, Tensor>>, chains: number, adstocked: Tensor, offset: Tensor, mask: Tensor): Tensor {
     if (saturationType === 'logistic') {
       // (1 - exp(-lambda a)) / (1 + exp(-lambda a)) = tanh(lambda a / 2)
       const lambda = tf.reshape(tf.transpose(p.lambda), [C, chains, 1]);
       return tf.tanh(tf.mul(tf.mul(lambda, 0.5), adstocked));
     }
-    const logA = tf.log(tf.add(adstocked, logOffset));
+    const logA = tf.log(tf.add(adstocked, offset));
     const logK = tf.reshape(tf.transpose(tf.log(p.k)), [C, chains, 1]);
     let z = tf.sub(logA, logK);
     if (fixedSlope === undefined) z = tf.mul(tf.reshape(tf.transpose(p.s), [C, chains, 1]), z);
     else if (fixedSlope !== 1) z = tf.mul(z, fixedSlope);
-    return tf.mul(tf.sigmoid(z), activeMask);
+    return tf.mul(tf.sigmoid(z), mask);
   }
 
   /** Log media coefficients [B, G, C] (or [B, 1, C] when pooled). */
@@ -272,10 +330,11 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     return geoDeviation ? tf.add(mExpanded, geoDeviation) : mExpanded;
   }
 
-  /** Mean of the scaled KPI [B, G, T]. */
-  function meanKpi(p: Readonly<Record<string, Tensor>>): Tensor {
+  /** Mean of the scaled KPI [B, G, T], with the media coefficients [B, G|1, C] and adstock weights [C, B, L]. */
+  function meanKpi(p: Readonly<Record<string, Tensor>>): { mean: Tensor; beta: Tensor; weights: Tensor } {
     const chains = p.sigma.shape[0];
-    const saturated = saturatedMedia(p, chains); // [C, B, N]
+    const weights = adstockWeights(p);
+    const saturated = saturatedMedia(p, chains, weights); // [C, B, N]
     const saturated4d = tf.reshape(saturated, [C, chains, G, T]);
     const beta = tf.exp(logBeta(p, saturated4d)); // [B, G|1, C]
     const betaByChannel = tf.expandDims(tf.transpose(beta, [2, 0, 1]), 3); // [C, B, G|1, 1]
@@ -289,12 +348,39 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     if (fourier) mean = tf.add(mean, tf.expandDims(tf.matMul(p.phi as Tensor2D, fourier as Tensor2D, false, true), 1));
     if (controls) mean = tf.add(mean, tf.reshape(tf.matMul(p.gamma as Tensor2D, controls as Tensor2D), [chains, G, T]));
     if (events) mean = tf.add(mean, tf.reshape(tf.matMul(p.xi as Tensor2D, events as Tensor2D), [chains, G, T]));
-    return mean;
+    return { mean, beta, weights };
   }
 
-  /** Per-geo log-likelihood partial sums [B, G]. */
-  function logLikelihood(p: Readonly<Record<string, Tensor>>): Tensor {
-    const residual = tf.sub(kpi, meanKpi(p));
+  /** Lift-test log densities [B, O] (liftTests.ts), from the coefficients [B, G|1, C] and adstock weights [C, B, L]. */
+  function liftLogLikelihood(p: Readonly<Record<string, Tensor>>, beta: Tensor, weights: Tensor): Tensor {
+    const t = lift!;
+    const chains = p.sigma.shape[0];
+    const test = saturate(p, chains, tf.matMul(weights, t.laggedTest), t.offsetTest, t.maskTest); // [C, B, M]
+    const control = saturate(p, chains, tf.matMul(weights, t.laggedControl), t.offsetControl, t.maskControl);
+    const betaCells = tf.matMul(tf.transpose(beta, [2, 0, 1]), t.geoOneHot); // [C, B, M]
+    const implied = tf.sum(tf.matMul(tf.mul(betaCells, tf.sub(test, control)), t.cellWeight), 0); // [B, O]: lift / se
+    const z = tf.sub(t.scaledValue, implied);
+    const square = tf.square(z);
+    let kernel: Tensor | undefined;
+    if (!t.studentT || t.normalMask) kernel = tf.mul(t.normalMask ? tf.mul(square, t.normalMask) : square, -0.5);
+    if (t.studentT) {
+      // -(df + 1) / 2 log1p(z^2 / df)
+      const studentKernel = tf.mul(tf.mul(tf.log1p(tf.div(square, t.studentT.df)), t.studentT.halfDfPlusOne), t.studentT.mask);
+      kernel = kernel ? tf.add(kernel, studentKernel) : studentKernel;
+    }
+    return tf.add(kernel as Tensor, t.logNormalizer);
+  }
+
+  /** Per-geo log-likelihood partial sums [B, G], and with lift tests their log densities [B, O]. */
+  function logLikelihood(p: Readonly<Record<string, Tensor>>): Tensor | Tensor[] {
+    const { mean, beta, weights } = meanKpi(p);
+    const geoTerms = kpiLogLikelihood(p, mean);
+    return lift ? [geoTerms, liftLogLikelihood(p, beta, weights)] : geoTerms;
+  }
+
+  /** Per-geo log-likelihood partial sums [B, G] of the KPI given its mean [B, G, T]. */
+  function kpiLogLikelihood(p: Readonly<Record<string, Tensor>>, mean: Tensor): Tensor {
+    const residual = tf.sub(kpi, mean);
     const sigma = tf.expandDims(p.sigma, 2); // [B, 1, 1]
     const z = tf.div(residual, sigma);
     const count: Tensor | number = observedCount ?? T; // observed periods per geo

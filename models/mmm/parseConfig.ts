@@ -3,7 +3,7 @@
  * out-of-range values are errors naming the file and the key path); absent keys take the defaults
  * of config.ts. Nothing is coerced silently.
  */
-import { DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+import { DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type LiftExperiment, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
 
 const PRIOR_NAMES: readonly PriorName[] = [
   'alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'eta', 'roi',
@@ -18,6 +18,41 @@ export class ConfigError extends Error {
 }
 
 type Json = unknown;
+
+/**
+ * The lift experiments' names and dates against the data: known channel and geos, dates that are
+ * periods of the data, and one measurement per measured period when given by week.
+ */
+export function checkExperiments(
+  config: MmmModelConfig,
+  data: { readonly channelNames: readonly string[]; readonly geoNames: readonly string[]; readonly dates: readonly string[] },
+  file = 'config',
+): void {
+  (config.experiments ?? []).forEach((e, i) => {
+    const path = `model.experiments[${i}]`;
+    if (!data.channelNames.includes(e.channel)) throw new ConfigError(file, `${path}.channel`, `unknown channel "${e.channel}" (channels: ${data.channelNames.join(', ')})`);
+    if (e.geos !== 'all') {
+      e.geos.forEach((g, j) => {
+        if (!data.geoNames.includes(g)) throw new ConfigError(file, `${path}.geos[${j}]`, `unknown geo "${g}" (geos: ${listSome(data.geoNames)})`);
+      });
+    }
+    for (const key of ['from', 'to', 'measuredFrom', 'measuredTo'] as const) {
+      if (!data.dates.includes(e[key])) {
+        throw new ConfigError(file, `${path}.${key}`, `${e[key]} is not a period of the data (periods ${data.dates[0]} to ${data.dates[data.dates.length - 1]}, e.g. ${listSome(data.dates)})`);
+      }
+    }
+    if (e.liftKpiByWeek) {
+      const periods = data.dates.filter((d) => d >= e.measuredFrom && d <= e.measuredTo).length;
+      if (e.liftKpiByWeek.length !== periods) {
+        throw new ConfigError(file, `${path}.liftKpiByWeek`, `has ${e.liftKpiByWeek.length} values, but the measured window ${e.measuredFrom}..${e.measuredTo} has ${periods} periods: give one per period`);
+      }
+    }
+  });
+}
+
+function listSome(names: readonly string[]): string {
+  return names.length <= 8 ? names.join(', ') : `${names.slice(0, 8).join(', ')}, ... (${names.length} in all)`;
+}
 
 class Reader {
   constructor(readonly file: string) {}
@@ -88,7 +123,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (value === undefined) return DEFAULT_MODEL_CONFIG;
   const reader = new Reader(file);
   const d = DEFAULT_MODEL_CONFIG;
-  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'mediaPrior', 'priors']);
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'mediaPrior', 'priors', 'experiments']);
 
   let adstock = d.adstock;
   if (root.adstock !== undefined) {
@@ -151,14 +186,112 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     const p = reader.object(root.priors, 'model.priors', PRIOR_NAMES);
     for (const [name, spec] of Object.entries(p)) priors[name as PriorName] = parsePrior(reader, spec, `model.priors.${name}`);
   }
-  return { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors };
+  const parsed: MmmModelConfig = { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors };
+  return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };
 }
 
-/** Check names in the config against the data (ROI windows must name channels). */
-export function checkModelConfigAgainstData(config: MmmModelConfig, channelNames: readonly string[], file = 'config'): void {
+const EXPERIMENT_KEYS = [
+  'name', 'channel', 'geos', 'from', 'to', 'spendDelta', 'spendMultiplier', 'dataIncludesTest', 'measuredFrom', 'measuredTo',
+  'liftKpi', 'liftSe', 'liftKpiByWeek', 'liftSeByWeek', 'likelihood', 'df',
+];
+
+/** `model.experiments`: lift tests (config.ts LiftExperiment); names and dates are checked against the data later. */
+function parseExperiments(reader: Reader, value: Json): LiftExperiment[] {
+  if (!Array.isArray(value)) reader.fail('model.experiments', `expected an array of experiments, got ${describe(value)}`);
+  return value.map((item, i) => {
+    const path = `model.experiments[${i}]`;
+    const e = reader.object(item, path, EXPERIMENT_KEYS);
+    const text = (v: Json, key: string): string => {
+      if (typeof v !== 'string' || v.trim() === '') reader.fail(`${path}.${key}`, `expected a non-empty string, got ${describe(v)}`);
+      return v;
+    };
+    const name = e.name === undefined ? undefined : text(e.name, 'name');
+    const channel = text(e.channel, 'channel');
+    let geos: readonly string[] | 'all' = 'all';
+    if (e.geos !== undefined && e.geos !== 'all') {
+      if (!Array.isArray(e.geos) || e.geos.length === 0) reader.fail(`${path}.geos`, `expected "all" or a non-empty array of geo names, got ${describe(e.geos)}`);
+      geos = e.geos.map((g, j) => text(g, `geos[${j}]`));
+      const seen = new Set<string>();
+      geos.forEach((g, j) => {
+        if (seen.has(g)) reader.fail(`${path}.geos[${j}]`, `geo "${g}" is listed twice`);
+        seen.add(g);
+      });
+    }
+    const from = reader.isoDate(e.from, `${path}.from`);
+    const to = reader.isoDate(e.to, `${path}.to`);
+    if (to < from) reader.fail(`${path}.to`, `"to" (${to}) is before "from" (${from})`);
+    if ((e.spendDelta === undefined) === (e.spendMultiplier === undefined)) {
+      reader.fail(path, 'give exactly one of "spendDelta" (change per geo and period, currency) and "spendMultiplier" (test spend / control spend)');
+    }
+    const dataIncludesTest = e.dataIncludesTest === undefined ? true : reader.boolean(e.dataIncludesTest, `${path}.dataIncludesTest`);
+    const change: { spendDelta?: number; spendMultiplier?: number } = {};
+    if (e.spendDelta !== undefined) change.spendDelta = reader.number(e.spendDelta, `${path}.spendDelta`, (x) => x !== 0, 'a finite non-zero number');
+    else {
+      const multiplier = reader.number(e.spendMultiplier, `${path}.spendMultiplier`, (x) => x >= 0 && x !== 1, 'a finite number >= 0 other than 1');
+      if (multiplier === 0 && dataIncludesTest) {
+        reader.fail(
+          `${path}.spendMultiplier`,
+          'a go-dark test (multiplier 0) whose test condition is in the data leaves the control spend unknown: give "spendDelta": -(the usual spend per geo and period) instead, or "dataIncludesTest": false if the data holds the usual spend',
+        );
+      }
+      change.spendMultiplier = multiplier;
+    }
+    const measuredFrom = e.measuredFrom === undefined ? from : reader.isoDate(e.measuredFrom, `${path}.measuredFrom`);
+    const measuredTo = e.measuredTo === undefined ? to : reader.isoDate(e.measuredTo, `${path}.measuredTo`);
+    if (measuredTo < measuredFrom) reader.fail(`${path}.measuredTo`, `"measuredTo" (${measuredTo}) is before "measuredFrom" (${measuredFrom})`);
+    if (measuredTo < from) reader.fail(`${path}.measuredTo`, `"measuredTo" (${measuredTo}) is before the test starts ("from" ${from}): nothing to measure`);
+    const total = e.liftKpi !== undefined || e.liftSe !== undefined;
+    const byWeek = e.liftKpiByWeek !== undefined || e.liftSeByWeek !== undefined;
+    if (total === byWeek) reader.fail(path, 'give either "liftKpi" and "liftSe" (total over the measured periods) or "liftKpiByWeek" and "liftSeByWeek" (one per measured period)');
+    const measurement: { liftKpi?: number; liftSe?: number; liftKpiByWeek?: number[]; liftSeByWeek?: number[] } = {};
+    if (total) {
+      measurement.liftKpi = reader.number(e.liftKpi, `${path}.liftKpi`);
+      measurement.liftSe = reader.number(e.liftSe, `${path}.liftSe`, (x) => x > 0, 'a number > 0');
+    } else {
+      const numbers = (v: Json, key: string, positive: boolean): number[] => {
+        if (!Array.isArray(v) || v.length === 0) reader.fail(`${path}.${key}`, `expected a non-empty array of numbers, got ${describe(v)}`);
+        return v.map((x, j) => (positive ? reader.number(x, `${path}.${key}[${j}]`, (y) => y > 0, 'a number > 0') : reader.number(x, `${path}.${key}[${j}]`)));
+      };
+      measurement.liftKpiByWeek = numbers(e.liftKpiByWeek, 'liftKpiByWeek', false);
+      measurement.liftSeByWeek = numbers(e.liftSeByWeek, 'liftSeByWeek', true);
+      if (measurement.liftSeByWeek.length !== measurement.liftKpiByWeek.length) {
+        reader.fail(`${path}.liftSeByWeek`, `has ${measurement.liftSeByWeek.length} values, "liftKpiByWeek" has ${measurement.liftKpiByWeek.length}: give one standard error per measured period`);
+      }
+    }
+    const likelihood = e.likelihood === undefined ? 'normal' : reader.oneOf(e.likelihood, `${path}.likelihood`, ['normal', 'studentT'] as const);
+    if (e.df !== undefined && likelihood !== 'studentT') reader.fail(`${path}.df`, 'only applies to "likelihood": "studentT"');
+    const df = likelihood === 'studentT' ? (e.df === undefined ? 5 : reader.number(e.df, `${path}.df`, (x) => x > 0, 'a number > 0')) : undefined;
+    return {
+      ...(name === undefined ? {} : { name }),
+      channel,
+      geos,
+      from,
+      to,
+      ...change,
+      dataIncludesTest,
+      measuredFrom,
+      measuredTo,
+      ...measurement,
+      likelihood,
+      ...(df === undefined ? {} : { df }),
+    };
+  });
+}
+
+/**
+ * Check names in the config against the data (ROI windows must name channels). With `data`, the
+ * lift experiments' channels, geos and dates are checked too (liftTests.ts `checkExperiments`).
+ */
+export function checkModelConfigAgainstData(
+  config: MmmModelConfig,
+  channelNames: readonly string[],
+  file = 'config',
+  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[] },
+): void {
   if (config.mediaPrior.type === 'roi') {
     for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
       if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
     }
   }
+  if (data) checkExperiments(config, { channelNames, geoNames: data.geoNames, dates: data.dates }, file);
 }

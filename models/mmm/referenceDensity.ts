@@ -3,12 +3,14 @@
  * obviously-right reference the tensor model (geoModel.ts) is tested against. It follows
  * shared/reference-model.md term by term, plus the options of config.ts. Priors and likelihood are
  * normalized (constants included); no Jacobian terms (those belong to the unconstrained density).
+ * Lift tests (config.experiments) add their likelihood term (liftTests.ts, from whole series).
  */
 import { logGamma } from '../../src/distributions/index.js';
 import { priorSpec, type MmmModelConfig, type PriorName, type PriorSpec } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { resolvePriorValue } from './priors.js';
 import { meanKpiHost } from './hostModel.js';
+import { liftLogLikelihoodHost } from './liftTests.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -115,5 +117,6 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
       total += logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(sigma) - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
     }
   }
+  total += liftLogLikelihoodHost(design, config, values);
   return total;
 }

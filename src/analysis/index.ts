@@ -1,7 +1,8 @@
 /**
  * The analysis layer of the geo MMM ("Outputs"): per-draw contributions, baseline, ROI, mROI and
  * cost per KPI; response, adstock and saturation curves; fit metrics and posterior predictive
- * checks; prior ROI by prior predictive simulation; a health check. Every function returns tidy
+ * checks; prior ROI by prior predictive simulation; a health check; posterior probability statements
+ * (probabilities.ts) and the pointwise log-likelihood for PSIS-LOO and holdout scores. Every function returns tidy
  * rows (plain objects), never charts. Works on any `Posterior` whose variables are the model's
  * parameters, including prior draws (models/mmm/priorPredictive.ts).
  */
@@ -48,3 +49,12 @@ export {
   type HealthThresholds,
   type HealthCheckInput,
 } from './healthCheck.js';
+export {
+  probabilityStatements,
+  type ProbabilityRow,
+  type ProbabilityKind,
+  type ProbabilityOptions,
+  type ChainLayout,
+} from './probabilities.js';
+export { liftTestCheck, type LiftCheckRow, type LiftCheckOptions } from './liftCheck.js';
+export { kpiLogLikelihood, holdoutLpd, type KpiLogLikelihood, type CellLogLik, type HoldoutLpd, type LogLikelihoodOptions } from './logLikelihood.js';

@@ -15,6 +15,16 @@ export interface BudgetAllocation {
   readonly uplift?: { readonly mean: number; readonly q05: number; readonly q95: number };
   /** P(proposed outcome > current outcome) over posterior draws. */
   readonly pBeatsCurrent?: number;
+  /** The planning window: the last `periods` periods of the data, `from` .. `to` (src/optimize/window.ts). */
+  readonly window?: { readonly level: string; readonly periods: number; readonly from: string; readonly to: string };
+  /** What the uplift is counted in. */
+  readonly unit?: 'kpi' | 'revenue';
+  /** The optimizer's objective, in words (e.g. "posterior mean"). */
+  readonly objective?: string;
+  /** Paired posterior draws behind the uplift and P(beats current). */
+  readonly draws?: number;
+  /** Where the allocation was read from (e.g. optimize/allocation.json). */
+  readonly source?: string;
 }
 
 const CURRENT_COLOR = '#9d9d9d';

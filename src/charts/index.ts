@@ -63,4 +63,15 @@ export { reportCharts, dataCheckCharts, type ReportChart, type SectionKey } from
 export { htmlPage, readEmbedScripts, escapeHtml, type EmbedScripts, type PageInput, type PageSection } from './page.js';
 export { reportPage, inspectPage } from './reportPage.js';
 export { formatDataChecks } from './inspectText.js';
-export { writeCharts, writeReport, writeInspection, type WrittenPage } from './write.js';
+export { writeCharts, writeReport, writeInspection, type WrittenPage, type WrittenReport, type WriteReportOptions } from './write.js';
+export {
+  readBudgetAllocation,
+  budgetAllocationFromJson,
+  allocationMismatch,
+  allocationCoversData,
+  defaultAllocationPath,
+  reportBudget,
+  ALLOCATION_FILE,
+  type ReportBudgetOptions,
+} from './allocationFile.js';
+export { budgetHtml } from './budgetSection.js';

@@ -21,6 +21,7 @@ import {
   type SpendResponseRow,
 } from '../analysis/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
+import { allocationCoversData } from './allocationFile.js';
 import type { BudgetAllocation } from './budget.js';
 import type { MediaLevel } from './curves.js';
 import { contributionRows, contributionTotals, type ComponentTotal, type ContributionRow } from './data/contributions.js';
@@ -32,6 +33,7 @@ import { responseMarks, type ResponseMark } from './data/responseMarks.js';
 import { roiDensityRows, roiIntervalRows, type RoiDensityRow, type RoiIntervalRow } from './data/roi.js';
 import type { ChainStatsRow } from './diagnostics.js';
 import type { RunFiles } from './runFiles.js';
+import type { StoredRun } from '../mmm/runDirectory.js';
 
 /** One line of the ROI table. */
 export interface RoiTableRow {
@@ -82,6 +84,10 @@ export interface ReportData {
   readonly roiTable: RoiTableRow[];
   readonly fitMetrics: readonly FitMetricRow[];
   readonly health: readonly HealthFlagRow[];
+  /** Posterior probability statements, PSIS-LOO and holdout lpd (summary.json; absent in older runs). */
+  readonly probabilities?: StoredRun['summary']['probabilities'];
+  readonly loo?: StoredRun['summary']['loo'];
+  readonly holdoutLpd?: StoredRun['summary']['holdoutLpd'];
   readonly config: unknown;
   readonly provenance: Readonly<Record<string, unknown>>;
 }
@@ -98,8 +104,8 @@ export interface ReportDataOptions {
   /** A budget allocation to chart (rows {channel, current, proposed}, uplift, P(beats current)). */
   readonly budget?: BudgetAllocation;
   /**
-   * Also mark the proposed spend on the response curves (default true). The curves' x is total
-   * spend over the data's whole period: turn this off when the allocation covers another window.
+   * Also mark the proposed spend on the response curves (default: when the allocation's window
+   * covers the data's whole period, or it has none; the curves' x is total spend over all periods).
    */
   readonly markProposedOnCurves?: boolean;
 }
@@ -156,7 +162,7 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
     roiIntervals: roiIntervalRows(media),
     roiDensities: roiDensityRows(media),
     responseCurves: curves,
-    responseMarks: responseMarks(curves, options.markProposedOnCurves === false ? [] : options.budget?.rows),
+    responseMarks: responseMarks(curves, (options.markProposedOnCurves ?? (options.budget === undefined || allocationCoversData(options.budget, T))) ? options.budget?.rows : []),
     adstock: adstockCurves(design, model, posterior, { maxDraws }),
     saturation: saturationCurves(design, model, posterior, { maxDraws }),
     mediaLevels,
@@ -169,6 +175,9 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
     roiTable: roiTableRows(design.channelNames, storedMedia.length > 0 ? storedMedia : media.channels, run.summary.roi),
     fitMetrics: files.fitMetrics ?? posteriorFitMetrics(design, media),
     health: run.health,
+    probabilities: run.summary.probabilities,
+    loo: run.summary.loo,
+    holdoutLpd: run.summary.holdoutLpd,
     config: run.config,
     provenance: files.provenance,
   };

@@ -6,7 +6,9 @@
 import type { QuantityRow } from '../analysis/index.js';
 import { ALL_MEDIA } from '../analysis/index.js';
 import { ALL_GEOS, type DataChecks } from './data/dataChecks.js';
+import { budgetHtml } from './budgetSection.js';
 import { escapeHtml, htmlTable, type PageInput, type PageSection } from './page.js';
+import { modelComparisonHtml, probabilitiesHtml } from './probabilityTable.js';
 import type { ReportData } from './reportData.js';
 import type { ReportChart, SectionKey } from './reportCharts.js';
 import { findingText, formatNumber, formatPercent, TEXT } from './text.js';
@@ -96,8 +98,9 @@ export function reportPage(data: ReportData, charts: readonly ReportChart[], cre
   const html: Partial<Record<SectionKey, string>> = {
     summary: `<p>${escapeHtml(words.runLine(data.dir, data.geoNames.length, data.periods, data.channelNames.length, data.chains, data.drawsPerChain))}</p>`,
     health: healthHtml(data),
-    roi: roiHtml(data),
-    fit: fitHtml(data),
+    roi: [roiHtml(data), probabilitiesHtml(data.channelNames, data.probabilities)].filter(Boolean).join('\n'),
+    fit: [fitHtml(data), modelComparisonHtml(data.loo, data.holdoutLpd)].filter(Boolean).join('\n'),
+    budget: data.budget ? budgetHtml(data.budget, data.periods) : undefined,
     data: `<p>${escapeHtml(words.dataIntro)}</p>\n${findingsHtml(data.dataChecks)}\n${dataTablesHtml(data.dataChecks)}`,
     config: `<p>${escapeHtml(words.configIntro)}</p><pre>${escapeHtml(JSON.stringify(data.config, null, 2))}</pre>`,
     provenance: `<p>${escapeHtml(words.provenanceIntro)}</p>${keyValueHtml(data.provenance)}`,

@@ -197,6 +197,18 @@ export const TEXT = {
     configIntro: 'The resolved run configuration (data roles, model, sampler, holdout) as stored in config.json.',
     provenanceIntro: 'Where the data came from and how the run was made, as stored in provenance.json.',
     dataIntro: 'The checks a careful analyst makes before trusting a fit, on the data the model saw.',
+    budget: {
+      intro: 'A budget allocation proposed by the optimizer (mixwell optimize) on this run\'s posterior, against the spend actually observed in the planning window.',
+      headers: ['Channel', 'Current spend', 'Proposed spend', 'Change', 'Change (%)'],
+      total: 'Total',
+      window: (periods: number, from: string, to: string, level: string) => `Planning window: the last ${periods} periods of the data (${from} .. ${to}), ${level}-level plan.`,
+      objective: (description: string) => `Objective: ${description}.`,
+      uplift: (unit: string | undefined, mean: number, q05: number, q95: number) =>
+        `Expected uplift in ${unit === 'revenue' ? 'revenue' : 'KPI'} over the window: ${num(mean)} (90% interval ${num(q05)} to ${num(q95)}).`,
+      pBeats: (p: number, draws: number | undefined) => `P(proposed beats current) = ${percent(p, 1)}${draws !== undefined ? ` over ${draws} paired posterior draws` : ''}.`,
+      source: (path: string) => `Read from ${path}.`,
+      curvesNote: 'The window is shorter than the data, so the proposed spend is not marked on the response curves (their x is spend over the whole period).',
+    },
   },
 
   inspect: {
@@ -223,6 +235,8 @@ export const TEXT = {
 
   cli: {
     reportWrote: (path: string, count: number) => `wrote ${path} and ${count} charts (SVG and Vega-Lite JSON) in charts/`,
+    reportBudget: (path: string) => `budget section from ${path}`,
+    allocationOlder: (path: string) => `warning: ${path} is older than the run's draws; it may come from an earlier fit into the same directory`,
     reportNeedsDir: 'report needs one run directory',
     inspectNeedsData: 'inspect needs --data FILE',
     unexpectedArgument: (arg: string) => `unexpected argument "${arg}"`,

@@ -1,11 +1,13 @@
 /**
  * Files of the charts: each chart as a standalone Vega-Lite spec with its data inlined
  * (`<id>.vl.json`) and as SVG rendered in Node (`<id>.svg`), plus the self-contained HTML page:
- * `report.html` in a run directory (`writeReport`), `inspect.html` for a data inspection
+ * `report.html` in a run directory (`writeReport`, with the budget section of an optimization
+ * result found in the run directory, allocationFile.ts), `inspect.html` for a data inspection
  * (`writeInspection`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { reportBudget, type ReportBudgetOptions } from './allocationFile.js';
 import type { DataChecks } from './data/dataChecks.js';
 import { htmlPage, readEmbedScripts } from './page.js';
 import { renderSvg } from './render.js';
@@ -35,14 +37,28 @@ export interface WrittenPage {
   readonly charts: readonly ReportChart[];
 }
 
-/** Read a run directory, recompute the report's rows from its draws and write report.html and charts/. */
-export async function writeReport(dir: string, options: ReportDataOptions = {}): Promise<WrittenPage> {
-  const data = reportData(readRunFiles(dir), options);
+export interface WriteReportOptions extends ReportDataOptions, ReportBudgetOptions {}
+
+export interface WrittenReport extends WrittenPage {
+  /** The allocation.json the budget section was read from, if any. */
+  readonly allocation?: string;
+  /** Things the reader should know (e.g. an allocation older than the run's draws). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Read a run directory, recompute the report's rows from its draws and write report.html and
+ * charts/, with a budget section when the run holds an optimization result (see `allocation`).
+ */
+export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
+  const files = readRunFiles(dir);
+  const { budget, allocation, warnings } = reportBudget(dir, files.run.design, options);
+  const data = reportData(files, { ...options, budget });
   const charts = reportCharts(data);
   await writeCharts(join(dir, 'charts'), charts);
   const html = join(dir, 'report.html');
   writeFileSync(html, htmlPage(reportPage(data, charts, new Date().toISOString()), readEmbedScripts()));
-  return { html, charts };
+  return { html, charts, allocation, warnings };
 }
 
 /** Write inspect.html and charts/ for data checks into `dir`. */

@@ -2,7 +2,8 @@
  * MCMC diagnostics on float64 draws, pure TypeScript (no tfjs): split and rank-normalized R-hat,
  * bulk/tail/basic ESS and MCSEs (Vehtari, Gelman, Simpson, Carpenter & Bürkner 2021,
  * "Rank-normalization, folding, and localization: an improved R-hat"), quantiles and moments,
- * E-BFMI (Betancourt 2016), sampler health counts and a per-parameter summary table. Checked against
+ * E-BFMI (Betancourt 2016), sampler health counts, a per-parameter summary table, and PSIS-LOO with
+ * Pareto-k diagnostics (psis.ts, loo.ts; checked against R's `loo` 2.5.1). Checked against
  * R's `posterior` package (see tests/diagnostics.test.ts).
  */
 export type { ChainDraws } from './chainDraws.js';
@@ -33,3 +34,7 @@ export type { ChainCounts } from './samplerStats.js';
 export { countDivergences, countTreeDepthSaturation } from './samplerStats.js';
 export type { SummaryRow, DrawsSource, TableOptions } from './summary.js';
 export { summarize, summarizeDraws, formatSummaryTable } from './summary.js';
+export type { GeneralizedParetoFit, PsisResult, PsisOptions } from './psis.js';
+export { psis, fitGeneralizedPareto, generalizedParetoQuantile, paretoKThreshold, psisTailLength, PARETO_K_BAD } from './psis.js';
+export type { LogLikMatrix, LooPointwise, LooEstimates, LooResult } from './loo.js';
+export { psisLoo, pointwiseLpd, sumWithSe, elpdDifference } from './loo.js';

@@ -2,7 +2,10 @@
  * Everything a fit reports, computed from the posterior (data first; charts and files come later):
  * media analysis (contributions, ROI, mROI, cost per KPI), ROI and mROI with convergence diagnostics,
  * fit metrics (in-sample and holdout), residual autocorrelation, posterior predictive p-values,
- * prior ROI ranges and the health check.
+ * prior ROI ranges and the health check; posterior probability statements (P(ROI > 1), pairwise
+ * ROI comparisons, P(mROI > target), best marginal investment; analysis/probabilities.ts); the
+ * pointwise log-likelihood of the KPI with PSIS-LOO (diagnostics/loo.ts) and the holdout's log
+ * pointwise predictive density, for model comparison.
  */
 import {
   analyzeMedia,
@@ -13,14 +16,22 @@ import {
   residualAutocorrelation,
   actualKpi,
   holdoutMask,
+  holdoutLpd,
+  kpiLogLikelihood,
+  probabilityStatements,
+  liftTestCheck,
+  type LiftCheckRow,
   type AutocorrelationRow,
+  type HoldoutLpd,
+  type KpiLogLikelihood,
+  type ProbabilityRow,
   type FitMetricRow,
   type HealthFlag,
   type MediaAnalysis,
   type PValueRow,
   type PriorRoiRow,
 } from '../analysis/index.js';
-import { summarizeDraws, type SummaryRow } from '../diagnostics/index.js';
+import { psisLoo, summarizeDraws, type LooResult, type SummaryRow } from '../diagnostics/index.js';
 import type { MmmFit } from './fit.js';
 
 export interface MmmReport {
@@ -32,6 +43,16 @@ export interface MmmReport {
   readonly pValues: readonly PValueRow[];
   readonly priorRoi: readonly PriorRoiRow[];
   readonly health: readonly HealthFlag[];
+  /** Posterior probability statements with their MCSE. */
+  readonly probabilities: readonly ProbabilityRow[];
+  /** Pointwise log-likelihood of the KPI (original units), all draws; fitted and held-out cells apart. */
+  readonly logLik: KpiLogLikelihood;
+  /** PSIS-LOO over the fitted cells. */
+  readonly loo: LooResult;
+  /** Log pointwise predictive density of the held-out cells (undefined without a holdout). */
+  readonly holdoutLpd?: HoldoutLpd;
+  /** Lift tests: measured vs model-implied lift per experiment (analysis/liftCheck.ts; empty without experiments). */
+  readonly liftTests: readonly LiftCheckRow[];
 }
 
 export interface ReportOptions {
@@ -40,6 +61,10 @@ export interface ReportOptions {
   /** Draws for the prior ROI simulation (default 1000). */
   readonly priorDraws?: number;
   readonly seed?: number;
+  /** Threshold of P(ROI_c > threshold) (default 1). */
+  readonly roiThreshold?: number;
+  /** Target of P(mROI_c > target) (default 1). */
+  readonly mroiTarget?: number;
 }
 
 function perChannelChains(values: Float64Array, chains: number, perChain: number, channels: number, c: number): Float64Array[] {
@@ -71,5 +96,8 @@ export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport
   const predictive = posteriorPredictiveCheck(design, config, posterior, { seed: options.seed ?? fit.sampler.seed, maxDraws: options.maxDraws });
   const priorRoi = priorRoiRanges(design, config, { draws: options.priorDraws ?? 1000, seed: options.seed ?? fit.sampler.seed });
   const health = healthCheck({ health: result.health, summary: result.summary, media, priorRoi, predictive });
-  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health };
+  const probabilities = probabilityStatements(media, posterior, { roiThreshold: options.roiThreshold, mroiTarget: options.mroiTarget });
+  const logLik = kpiLogLikelihood(design, config, posterior);
+  const loo = psisLoo(logLik.fitted.matrix);
+  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests: liftTestCheck(design, config, posterior, { maxDraws: options.maxDraws }) };
 }

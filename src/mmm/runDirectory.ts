@@ -10,6 +10,10 @@
  *   contributions.csv    per geo, date and channel: contribution, baseline, prediction
  *   contributions_by_date.csv  the same summed over geos
  *   fit_metrics.csv, health.json, predictive.json
+ *   probabilities.csv    posterior probability statements with MCSE (analysis/probabilities.ts):
+ *                        kind, statement, channel, versus, threshold, probability, mcse, ess, draws
+ *   log_lik.arrow, log_lik_holdout.arrow, loo_pointwise.csv   pointwise log-likelihood (float32) and
+ *                        PSIS-LOO per cell (looFiles.ts); summary.json has `loo` and `holdoutLpd`
  *   design.json          the scaled design the model saw (so analysis needs no refit or data file)
  *   draws.arrow, variables.json, draws/chain-<k>.csv   posterior draws (drawsFiles.ts)
  */
@@ -25,7 +29,10 @@ import type { RunConfig } from './config.js';
 import { rowsToCsv } from './csvWrite.js';
 import { readDraws, writeDraws } from './drawsFiles.js';
 import type { MmmFit } from './fit.js';
+import { writeLooFiles } from './looFiles.js';
 import type { MmmReport } from './report.js';
+import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
+import type { LooEstimates } from '../diagnostics/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +43,10 @@ export function versions(): Record<string, string> {
 
 function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v instanceof Float64Array ? Array.from(v) : v), 1) + '\n');
+}
+
+function storedHoldout(holdout: StoredHoldoutLpd): StoredHoldoutLpd {
+  return { observations: holdout.observations, lpd: holdout.lpd, se: holdout.se, lpdPerObservation: holdout.lpdPerObservation };
 }
 
 function designToJson(design: MmmDesign): Record<string, unknown> {
@@ -49,8 +60,21 @@ function designFromJson(json: Record<string, unknown>): MmmDesign {
   return out as unknown as MmmDesign;
 }
 
+export interface WriteRunOptions {
+  /** Write the pointwise log-likelihood files log_lik.arrow / log_lik_holdout.arrow (default true). */
+  readonly logLik?: boolean;
+}
+
+/** The holdout's log predictive density as stored in summary.json (no pointwise values). */
+export interface StoredHoldoutLpd {
+  readonly observations: number;
+  readonly lpd: number;
+  readonly se: number;
+  readonly lpdPerObservation: number;
+}
+
 /** Write the run directory of a fit and its report. */
-export function writeRun(dir: string, fit: MmmFit, report: MmmReport): void {
+export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: WriteRunOptions = {}): void {
   mkdirSync(dir, { recursive: true });
   const { result } = fit;
   writeJson(join(dir, 'config.json'), { ...fit.config, data: fit.data.spec, sampler: fit.sampler });
@@ -60,6 +84,7 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport): void {
     dataWarnings: fit.data.warnings,
     configFile: fit.configFile ?? null,
     backend: fit.backend.name,
+    workers: fit.workers,
     seed: fit.sampler.seed,
     versions: versions(),
     seconds: result.seconds,
@@ -84,7 +109,13 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport): void {
     roi: report.roiSummary,
     media: report.media.channels,
     totals: report.media.totals,
+    probabilities: report.probabilities,
+    loo: report.loo.estimates,
+    holdoutLpd: report.holdoutLpd ? storedHoldout(report.holdoutLpd) : null,
+    liftTests: report.liftTests,
   });
+  writeFileSync(join(dir, 'probabilities.csv'), rowsToCsv(report.probabilities, ['kind', 'statement', 'channel', 'versus', 'threshold', 'probability', 'mcse', 'ess', 'draws']));
+  writeLooFiles(dir, fit.design, result.posterior.drawsPerChain, report.logLik, report.loo, { logLik: options.logLik });
   const roiRows = report.media.channels.map((row) => ({ ...row }));
   writeFileSync(join(dir, 'roi.csv'), rowsToCsv(roiRows, ['channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeFileSync(join(dir, 'contributions.csv'), rowsToCsv(report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
@@ -115,6 +146,12 @@ export interface StoredRun {
     readonly roi: readonly SummaryRow[];
     readonly media: readonly Record<string, unknown>[];
     readonly sampler: Record<string, unknown>;
+    /** Absent in runs written before these were stored. */
+    readonly probabilities?: readonly ProbabilityRow[];
+    readonly loo?: LooEstimates;
+    readonly holdoutLpd?: StoredHoldoutLpd | null;
+    /** Lift tests: measured vs model-implied lift (absent in older runs). */
+    readonly liftTests?: readonly LiftCheckRow[];
   };
   readonly health: readonly { level: string; code: string; message: string }[];
 }

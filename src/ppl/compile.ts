@@ -175,30 +175,27 @@ export function compile<P extends string>(definition: ModelDefinition<P>, option
     return out;
   }
 
+  /** One parameter's initial value as a flat array, checked against its layout. */
+  function initialValue(p: ParameterLayout, values: Readonly<Record<string, number | ArrayLike<number>>>): number[] {
+    const given = values[p.name];
+    if (given === undefined) throw new Error(`${definition.name}: no initial value for parameter "${p.name}"`);
+    const flat = typeof given === 'number' ? [given] : Array.from(given);
+    if (flat.length !== p.size) {
+      throw new Error(`${definition.name}: initial value of "${p.name}" has ${flat.length} elements, expected ${p.size}`);
+    }
+    return flat;
+  }
+
   function unconstrain(values: Readonly<Record<string, number | ArrayLike<number>>>): Float64Array {
     const position = new Float64Array(dim);
     if (hostPath) {
-      for (const p of layout) {
-        const given = values[p.name];
-        if (given === undefined) throw new Error(`${definition.name}: no initial value for parameter "${p.name}"`);
-        const flat = typeof given === 'number' ? [given] : Array.from(given);
-        if (flat.length !== p.size) {
-          throw new Error(`${definition.name}: initial value of "${p.name}" has ${flat.length} elements, expected ${p.size}`);
-        }
-        position.set(hostPath.unconstrainParameter(p.name, flat), p.offset);
-      }
+      for (const p of layout) position.set(hostPath.unconstrainParameter(p.name, initialValue(p, values)), p.offset);
       return position;
     }
     tf.tidy(() => {
       const context: Record<string, Tensor> = {};
       for (const p of layout) {
-        const given = values[p.name];
-        if (given === undefined) throw new Error(`${definition.name}: no initial value for parameter "${p.name}"`);
-        const flat = typeof given === 'number' ? [given] : Array.from(given);
-        if (flat.length !== p.size) {
-          throw new Error(`${definition.name}: initial value of "${p.name}" has ${flat.length} elements, expected ${p.size}`);
-        }
-        const value = tf.tensor(flat, eventTensorShape(1, p.shape));
+        const value = tf.tensor(initialValue(p, values), eventTensorShape(1, p.shape));
         context[p.name] = value;
         const free = p.spec.constraint ? p.spec.constraint.inverse(value, p.shape, context) : tf.reshape(value, [1, p.size]);
         position.set(free.dataSync(), p.offset);

@@ -47,6 +47,13 @@
  * whose derivatives in (x, loc, scale) are (-z, z, z^2 - 1) / scale), summed into one extra output
  * column: the output is then [B, G + 1] and the inputs are all the model's parameters.
  *
+ * With lift tests (config.experiments) the kernel also evaluates their log density (liftHost.ts, which
+ * states the term and its backward) as one more output column after the priors'. Its coefficient
+ * gradient joins logbeta bar before the coefficient chain above (so the ROI prior's derived m is
+ * covered); its saturation-parameter gradients are added to the likelihood's; its adstock-weight
+ * gradient w bar goes through the softmax rule above (geometric: q_l = l log alpha, so
+ * alpha bar = sum_l q bar_l l / alpha).
+ *
  * Inputs are the constrained parameters the likelihood (and priors) depend on (`inputNames`), each
  * [B, size] row-major. All data-only constants are precomputed (likelihoodData.ts); scratch
  * buffers are sized for the chain count and reused, so a call allocates nothing once the chain
@@ -55,7 +62,9 @@
 import { logGamma } from '../../../src/distributions/index.js';
 import type { MmmDesign } from '../design.js';
 import { priorSpec, type MmmModelConfig, type PriorName } from '../config.js';
+import { liftCells, resolveLiftTests } from '../liftTests.js';
 import { digamma } from './digamma.js';
+import { createLiftHost } from './liftHost.js';
 import { likelihoodData, type LikelihoodData } from './likelihoodData.js';
 import { priorDerivative, priorLogDensity, resolvePrior, standardNormalPrior, type ResolvedPrior } from './priorsHost.js';
 
@@ -72,7 +81,9 @@ export interface LikelihoodHost {
   readonly data: LikelihoodData;
   /** Whether the priors are included (output column G). */
   readonly priors: boolean;
-  /** Output columns per chain: G, plus 1 with priors. */
+  /** Output column of the lift tests' log density (after the priors'), or -1 without lift tests. */
+  readonly liftColumn: number;
+  /** Output columns per chain: G, plus 1 with priors, plus 1 with lift tests. */
   readonly outputWidth: number;
   /** Constrained parameters the kernel reads, in model declaration order. */
   readonly inputNames: readonly string[];
@@ -156,7 +167,10 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
   const iXi = input('xi', E, E > 0, E > 0, design.eventNames);
   const iSigma = input('sigma', 1, true, true, ['sigma']);
   const iNu = input('nu', 1, studentT, studentT, ['nu']);
-  const P = withPriors ? G + 1 : G; // output columns per chain
+  const liftTests = resolveLiftTests(design, config);
+  const lift = liftTests ? createLiftHost(liftCells(design, liftTests, L), { geos: G, channels: C }, saturationType, freeSlope) : undefined;
+  const liftColumn = lift ? G + (withPriors ? 1 : 0) : -1;
+  const P = G + (withPriors ? 1 : 0) + (lift ? 1 : 0); // output columns per chain
   const inputOffsets: number[] = [];
   let width = 0;
   for (const size of inputSizes) {
@@ -213,6 +227,7 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
     sigmaScore = new Float64Array(B * G);
     nuScore = new Float64Array(studentT ? B * G : 0);
     out = new Float64Array(B * P);
+    lift?.resize(B);
   }
 
   /** Offset of input i's value for chain b, element j (-1 inputs are never read). */
@@ -449,6 +464,10 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
       mediaCoefficients(b);
       likelihood(b);
       if (withPriors) out[b * P + G] = priorsForward(b);
+      if (lift) {
+        liftSaturationParameters(b);
+        out[b * P + liftColumn] = lift.forward(b, weights, beta);
+      }
     }
     ready = true;
     return out;
@@ -456,29 +475,38 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
 
   /** Adstock-parameter gradients of channel c from adstockBar (general, lag-sum form). */
   function adstockBackwardByLags(b: number, c: number): void {
-    const weightBase = (b * C + c) * L;
-    let mixed = 0;
     for (let l = 0; l < L; l++) {
       const lagBase = (c * L + l) * N;
       let sum = 0;
       for (let n = 0; n < N; n++) sum += adstockBar[n] * laggedMedia[lagBase + n];
       weightBar[l] = sum;
-      mixed += weights[weightBase + l] * sum;
     }
-    if (adstockType === 'delayed') {
+    addWeightGradient(b, c, weightBar, 0);
+  }
+
+  /** Adds to channel c's adstock-parameter gradients those of weight bars bars[offset + l] (softmax rule). */
+  function addWeightGradient(b: number, c: number, bars: Float64Array, offset: number): void {
+    const weightBase = (b * C + c) * L;
+    let mixed = 0;
+    for (let l = 0; l < L; l++) mixed += weights[weightBase + l] * bars[offset + l];
+    if (adstockType === 'geometric') {
+      let alphaBar = 0;
+      for (let l = 1; l < L; l++) alphaBar += weights[weightBase + l] * (bars[offset + l] - mixed) * l;
+      grad[at(iAlpha, b, c)] += alphaBar / params[at(iAlpha, b, c)];
+    } else if (adstockType === 'delayed') {
       const alpha = params[at(iAlpha, b, c)];
       const theta = params[at(iTheta, b, c)];
       const logAlpha = Math.log(alpha);
       let alphaBar = 0;
       let thetaBar = 0;
       for (let l = 0; l < L; l++) {
-        const logWeightBar = weights[weightBase + l] * (weightBar[l] - mixed);
+        const logWeightBar = weights[weightBase + l] * (bars[offset + l] - mixed);
         const distance = l - theta;
         alphaBar += logWeightBar * distance * distance;
         thetaBar += logWeightBar * distance;
       }
-      grad[at(iAlpha, b, c)] = alphaBar / alpha;
-      grad[at(iTheta, b, c)] = -2 * logAlpha * thetaBar;
+      grad[at(iAlpha, b, c)] += alphaBar / alpha;
+      grad[at(iTheta, b, c)] += -2 * logAlpha * thetaBar;
     } else {
       const shape = params[at(iShape, b, c)];
       const scale = params[at(iScale, b, c)];
@@ -486,14 +514,14 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
       let shapeBar = 0;
       let zBar = 0;
       for (let l = 0; l < L; l++) {
-        const logWeightBar = weights[weightBase + l] * (weightBar[l] - mixed);
+        const logWeightBar = weights[weightBase + l] * (bars[offset + l] - mixed);
         const z = logLagPlusOne[l] - logScale;
         const e = Math.exp(shape * z);
         shapeBar += logWeightBar * z * (1 - e);
         zBar += logWeightBar * (shape - 1 - shape * e);
       }
-      grad[at(iShape, b, c)] = shapeBar;
-      grad[at(iScale, b, c)] = -zBar / scale;
+      grad[at(iShape, b, c)] += shapeBar;
+      grad[at(iScale, b, c)] += -zBar / scale;
     }
   }
 
@@ -519,6 +547,8 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
       }
       grad[at(iSigma, b, 0)] = sigmaBar;
       if (studentT) grad[at(iNu, b, 0)] = nuBar;
+      // ---- lift tests: their coefficient, saturation and adstock-weight gradients (liftHost.ts)
+      const liftGradient = lift ? lift.backward(b, dy[b * P + liftColumn], beta) : undefined;
       // ---- intercepts
       if (!hierarchical) grad[at(iTau0, b, 0)] = geoBar[0];
       else if (centeredIntercept) for (let g = 0; g < G; g++) grad[at(iTau, b, g)] = geoBar[g];
@@ -568,6 +598,7 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
         for (let g = 0; g < G; g++) {
           let sum = 0;
           for (let n = g * T; n < (g + 1) * T; n++) sum += meanBar[n] * saturated[cellBase + n];
+          if (liftGradient) sum += liftGradient.betaBar[g * C + c];
           const bar = sum * beta[(b * G + g) * C + c];
           logBetaBar[g * C + c] = bar;
           mBar += bar;
@@ -669,10 +700,25 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
         } else {
           adstockBackwardByLags(b, c);
         }
+        if (liftGradient) {
+          if (saturationType === 'logistic') grad[at(iLambda, b, c)] += liftGradient.lambdaBar[c];
+          else grad[at(iK, b, c)] += liftGradient.kBar[c];
+          if (freeSlope) grad[at(iS, b, c)] += liftGradient.slopeBar[c];
+          addWeightGradient(b, c, liftGradient.weightBar, c * L);
+        }
       }
       if (withPriors) priorsBackward(b, dy[b * P + G]);
     }
     return grad;
+  }
+
+  /** The saturation parameters of chain b, per channel, for the lift host. */
+  function liftSaturationParameters(b: number): void {
+    if (!lift) return;
+    for (let c = 0; c < C; c++) {
+      const logistic = saturationType === 'logistic';
+      lift.setSaturation(b, c, logistic ? 0 : params[at(iK, b, c)], freeSlope ? params[at(iS, b, c)] : fixedSlope, logistic ? params[at(iLambda, b, c)] : 0);
+    }
   }
 
   /** Sum of the prior log densities of chain b. */
@@ -733,7 +779,7 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
     }
   }
 
-  return { data, priors: withPriors, outputWidth: P, inputNames, inputSizes, inputOffsets, forward, backward };
+  return { data, priors: withPriors, liftColumn, outputWidth: P, inputNames, inputSizes, inputOffsets, forward, backward };
 }
 
 /** Names of the Fourier columns (sin1, cos1, sin2, ...), as geoModel.ts's fourierNames. */

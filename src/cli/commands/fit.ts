@@ -5,11 +5,12 @@ import { buildReport } from '../../mmm/report.js';
 import { readRun, writeRun } from '../../mmm/runDirectory.js';
 import { formatRunSummary } from '../../mmm/summaryText.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
+import { numberOption } from './optimize.js';
 
-export const usage = 'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu]';
+export const usage = 'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu] [--roi-threshold T] [--mroi-target R] [--no-log-lik]';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend']);
+  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend', 'roi-threshold', 'mroi-target'], ['no-log-lik']);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (typeof options.data !== 'string') throw new UsageError('fit needs --data FILE');
   if (typeof options.out !== 'string') throw new UsageError('fit needs --out DIR');
@@ -22,8 +23,8 @@ export async function run(argv: readonly string[]): Promise<void> {
     workers: integerOption(options, 'workers', 1),
     backend: typeof options.backend === 'string' ? parseBackendName(options.backend, '--backend') : undefined,
   });
-  const report = buildReport(fit);
-  writeRun(options.out, fit, report);
+  const report = buildReport(fit, { mroiTarget: numberOption(options, 'mroi-target'), roiThreshold: numberOption(options, 'roi-threshold') });
+  writeRun(options.out, fit, report, { logLik: !options['no-log-lik'] });
   process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
   process.stdout.write(formatRunSummary(readRun(options.out)) + '\n');
 }

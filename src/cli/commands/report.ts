@@ -1,13 +1,23 @@
-/** `mixwell report DIR [--max-draws N]`: write DIR/report.html and DIR/charts/ (Vega-Lite JSON and SVG) from a run directory. */
+/**
+ * `mixwell report DIR [--max-draws N] [--allocation FILE | --no-budget]`: write DIR/report.html and
+ * DIR/charts/ (Vega-Lite JSON and SVG) from a run directory. When the run holds an optimization
+ * result (DIR/optimize/allocation.json, where `mixwell optimize DIR` writes by default) or one is
+ * named with --allocation (e.g. written with `optimize --out`), the report gets a budget section:
+ * current vs optimized spend, the uplift's 90% interval and P(beats current).
+ */
 import { writeReport } from '../../charts/index.js';
 import { TEXT } from '../../charts/text.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
-export const usage = 'mixwell report DIR [--max-draws N]';
+export const usage = 'mixwell report DIR [--max-draws N] [--allocation FILE | --no-budget]';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['max-draws']);
+  const { options, positionals } = parseArgs(argv, ['max-draws', 'allocation'], ['no-budget']);
   if (positionals.length !== 1) throw new UsageError(TEXT.cli.reportNeedsDir);
-  const written = await writeReport(positionals[0], { maxDraws: integerOption(options, 'max-draws', 1) });
+  if (options['no-budget'] && options.allocation !== undefined) throw new UsageError('report takes --allocation FILE or --no-budget, not both');
+  const allocation = options['no-budget'] ? false : typeof options.allocation === 'string' ? options.allocation : undefined;
+  const written = await writeReport(positionals[0], { maxDraws: integerOption(options, 'max-draws', 1), allocation });
+  for (const warning of written.warnings) process.stderr.write(`mixwell: ${warning}\n`);
+  if (written.allocation) process.stderr.write(`mixwell: ${TEXT.cli.reportBudget(written.allocation)}\n`);
   process.stderr.write(`mixwell: ${TEXT.cli.reportWrote(written.html, written.charts.length)}\n`);
 }

@@ -1,12 +1,18 @@
-/** `mixwell summary DIR`: the ROI table, sampler diagnostics and health check of a run. */
+/** `mixwell summary DIR [--roi-threshold T] [--mroi-target R]`: the ROI table, probability statements, sampler diagnostics and health check of a run. */
 import { readRun } from '../../mmm/runDirectory.js';
+import { runProbabilities } from '../../mmm/runProbabilities.js';
 import { formatRunSummary } from '../../mmm/summaryText.js';
 import { parseArgs, UsageError } from '../args.js';
+import { numberOption } from './optimize.js';
 
-export const usage = 'mixwell summary DIR';
+export const usage = 'mixwell summary DIR [--roi-threshold T] [--mroi-target R]';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { positionals } = parseArgs(argv, []);
+  const { options, positionals } = parseArgs(argv, ['mroi-target', 'roi-threshold']);
   if (positionals.length !== 1) throw new UsageError('summary needs one run directory');
-  process.stdout.write(formatRunSummary(readRun(positionals[0])) + '\n');
+  const run = readRun(positionals[0]);
+  const mroiTarget = numberOption(options, 'mroi-target');
+  const roiThreshold = numberOption(options, 'roi-threshold');
+  const probabilities = mroiTarget !== undefined || roiThreshold !== undefined ? runProbabilities(run, { mroiTarget, roiThreshold }) : undefined;
+  process.stdout.write(formatRunSummary(run, { probabilities }) + '\n');
 }

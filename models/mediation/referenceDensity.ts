@@ -1,0 +1,141 @@
+/**
+ * The mediation model's log density in plain float64 loops on constrained parameter values: the
+ * slow, obviously-right reference the tensor model (model.ts) is tested against. Priors and
+ * likelihood are normalized (constants included); no Jacobian terms (those belong to the
+ * unconstrained density). The AR(1) likelihood is the exact Gaussian one (Prais & Winsten 1954):
+ * u[0] ~ N(0, sigma^2 / (1 - rho^2)), u[t] - rho u[t-1] ~ N(0, sigma^2).
+ */
+import { logGamma } from '../../src/distributions/index.js';
+import type { PriorSpec } from '../mmm/config.js';
+import type { MmmDesign } from '../mmm/design.js';
+import { resolvePriorValue } from '../mmm/priors.js';
+import { mediationPrior, trendNames, type MediationModelConfig, type MediationPriorName } from './config.js';
+import { mediationHost, type DrawValues } from './hostModel.js';
+import { fourierNames, hasAdstockParameter } from './model.js';
+import type { MediationStructure } from './structure.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** Normalized log density of a prior at x (element i of a parameter whose elements are `names`). */
+export function priorLogPdf(spec: PriorSpec, x: number, i: number, names: readonly string[]): number {
+  const value = (v: unknown): number => {
+    const resolved = resolvePriorValue(v as number, names, 'prior');
+    return typeof resolved === 'number' ? resolved : resolved[i];
+  };
+  switch (spec.dist) {
+    case 'normal': {
+      const z = (x - value(spec.loc)) / value(spec.scale);
+      return -0.5 * z * z - Math.log(value(spec.scale)) - LOG_SQRT_2PI;
+    }
+    case 'halfNormal': {
+      const z = x / value(spec.scale);
+      return x < 0 ? -Infinity : Math.log(2) - 0.5 * z * z - Math.log(value(spec.scale)) - LOG_SQRT_2PI;
+    }
+    case 'logNormal': {
+      if (x <= 0) return -Infinity;
+      const z = (Math.log(x) - value(spec.mu)) / value(spec.sigma);
+      return -0.5 * z * z - Math.log(value(spec.sigma)) - LOG_SQRT_2PI - Math.log(x);
+    }
+    case 'beta': {
+      const a = value(spec.a);
+      const b = value(spec.b);
+      return (a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x) - (logGamma(a) + logGamma(b) - logGamma(a + b));
+    }
+    case 'gamma': {
+      const shape = value(spec.shape);
+      const rate = value(spec.rate);
+      return shape * Math.log(rate) - logGamma(shape) + (shape - 1) * Math.log(x) - rate * x;
+    }
+    case 'exponential':
+      return Math.log(value(spec.rate)) - value(spec.rate) * x;
+    case 'halfCauchy': {
+      const scale = value(spec.scale);
+      return Math.log(2 / (Math.PI * scale)) - Math.log1p((x / scale) ** 2);
+    }
+    case 'studentT': {
+      const nu = value(spec.df);
+      const z = (x - value(spec.loc)) / value(spec.scale);
+      return logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(value(spec.scale)) - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
+    }
+    case 'uniform': {
+      const lower = value(spec.lower);
+      const upper = value(spec.upper);
+      return x < lower || x > upper ? -Infinity : -Math.log(upper - lower);
+    }
+  }
+}
+
+/** Log likelihood of residuals u[0..T-1] under the error model. */
+export function residualLogLikelihood(residual: ArrayLike<number>, sigma: number, rho: number | undefined): number {
+  const T = residual.length;
+  let squares = 0;
+  if (rho === undefined) {
+    for (let t = 0; t < T; t++) squares += residual[t] * residual[t];
+    return (-0.5 * squares) / (sigma * sigma) - T * (Math.log(sigma) + LOG_SQRT_2PI);
+  }
+  const oneMinusRhoSq = 1 - rho * rho;
+  squares = oneMinusRhoSq * residual[0] * residual[0];
+  for (let t = 1; t < T; t++) {
+    const innovation = residual[t] - rho * residual[t - 1];
+    squares += innovation * innovation;
+  }
+  return (-0.5 * squares) / (sigma * sigma) - T * (Math.log(sigma) + LOG_SQRT_2PI) + 0.5 * Math.log(oneMinusRhoSq);
+}
+
+export function referenceLogDensity(design: MmmDesign, config: MediationModelConfig, structure: MediationStructure, values: DrawValues): number {
+  const host = mediationHost(design, config, structure);
+  const T = design.dates.length;
+  const C = design.channelNames.length;
+  const S = config.seasonality.order;
+  const channelNames = design.channelNames;
+  const edgeNames = structure.edges.map((e) => e.name);
+  const mediatorNames = structure.mediatorNames;
+  const cross = (inner: readonly string[]) => mediatorNames.flatMap((m) => inner.map((x) => `${m}:${x}`));
+  let total = 0;
+  const addPrior = (name: MediationPriorName, parameter: string, names: readonly string[]) => {
+    const x = values[parameter];
+    if (!x) return;
+    const spec = mediationPrior(config, name);
+    for (let i = 0; i < x.length; i++) total += priorLogPdf(spec, x[i], i, names);
+  };
+  if (hasAdstockParameter(config.adstock)) addPrior('alpha', 'alpha', channelNames);
+  addPrior('k', 'k', channelNames);
+  if (config.saturation.type === 'hill' && config.saturation.fixedSlope === undefined) addPrior('s', 's', channelNames);
+  addPrior('lambda', 'lambda', channelNames);
+  addPrior('beta', 'beta', channelNames);
+  addPrior('intercept', 'intercept', ['intercept']);
+  addPrior('delta', 'delta', trendNames(config.trendKnots));
+  addPrior('phi', 'phi', fourierNames(S));
+  addPrior('gamma', 'gamma', design.controlNames);
+  addPrior('xi', 'xi', design.eventNames);
+  addPrior('sigma', 'sigma', ['sigma']);
+  addPrior('rho', 'rho', ['rho']);
+  if (hasAdstockParameter(config.mediatorAdstock)) addPrior('pathAlpha', 'path_alpha', edgeNames);
+  addPrior('pathK', 'path_k', edgeNames);
+  if (config.mediatorSaturation.type === 'hill' && config.mediatorSaturation.fixedSlope === undefined) addPrior('pathS', 'path_s', edgeNames);
+  addPrior('pathLambda', 'path_lambda', edgeNames);
+  addPrior('pathCoefficient', 'path_coef', edgeNames);
+  addPrior('mediatorIntercept', 'med_intercept', mediatorNames);
+  addPrior('mediatorDelta', 'med_delta', cross(trendNames(config.mediatorTrendKnots)));
+  addPrior('mediatorPhi', 'med_phi', cross(fourierNames(S)));
+  addPrior('mediatorGamma', 'med_gamma', cross(design.controlNames));
+  addPrior('mediatorXi', 'med_xi', cross(design.eventNames));
+  addPrior('mediatorSigma', 'med_sigma', mediatorNames);
+  addPrior('mediatorRho', 'med_rho', mediatorNames);
+
+  const kpiMean = host.kpiMean(values, design.media);
+  total += residualLogLikelihood(
+    Float64Array.from({ length: T }, (_, t) => design.kpi[t] - kpiMean[t]),
+    values.sigma[0],
+    values.rho?.[0],
+  );
+  structure.mediators.forEach((channel, m) => {
+    const mean = host.mediatorMean(values, m, design.media);
+    total += residualLogLikelihood(
+      Float64Array.from({ length: T }, (_, t) => design.media[t * C + channel] - mean[t]),
+      values.med_sigma[m],
+      values.med_rho?.[m],
+    );
+  });
+  return total;
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:mmm`: Mixwell vs Stan on the reference geo MMM (shared/reference-model.md), same
+ * data, same posterior, same 2-core machine. For each size (national, geo-20; geo-100 with
+ * --geo-100) and each mode (scripts/bench/mmm/modes.ts; `stan` = the Stan runner's settings) it
+ * fits in a child process (scripts/bench/mmm/fitOne.ts) and prints wall seconds (warmup included),
+ * CPU seconds, gradient evaluations, CPU microseconds per gradient, min bulk ESS over all scalar
+ * parameters (u and v included, as Stan's headline), min-bulk-ESS per second, max R-hat,
+ * divergences, peak RSS and the agreement of posterior means with Stan's (MCSE-based z). The Stan
+ * peer runs in the same invocation where R and rstan are installed (--stan run, the default when
+ * available), else its stored results are used and the output says so. Ratios Mixwell / Stan of
+ * min-bulk-ESS per second are given per wall second and per 2-core CPU second (CPU seconds / 2,
+ * which other jobs on the machine distort much less than wall time). Results: bench/mmm-<date>.json
+ * and the bench:mmm block of bench/README.md.
+ *
+ *   npm run bench:mmm                                   national + geo-20, modes stan and the default fast mode
+ *   npm run bench:mmm -- --sizes geo-20 --modes centered-dense
+ *   npm run bench:mmm -- --geo-100                      also geo-100 (long: hours for Stan)
+ *   npm run bench:mmm -- --stan stored|run|none         Stan peer source (default: run if installed, else stored)
+ *   npm run bench:mmm -- --no-write                     print only
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RESULT_PREFIX, type MixwellRun } from './bench/mmm/fitOne.js';
+import { BENCH_MODES, benchMode, DEFAULT_MODES } from './bench/mmm/modes.js';
+import { runStan, stanUnavailable, storedStan, type StanPeer } from './bench/mmm/stanPeer.js';
+import { renderTable } from './validate/table.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const shared = resolve(root, '../shared');
+const childScript = fileURLToPath(new URL('./bench/mmm/fitOne.ts', import.meta.url));
+
+interface Args {
+  sizes: string[];
+  modes: string[];
+  stan: 'auto' | 'run' | 'stored' | 'none';
+  write: boolean;
+  workers?: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { sizes: ['national', 'geo-20'], modes: [...DEFAULT_MODES], stan: 'auto', write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--sizes') args.sizes = value().split(',');
+    else if (a === '--modes') args.modes = value().split(',');
+    else if (a === '--geo-100') args.sizes.push('geo-100');
+    else if (a === '--stan') {
+      const v = value();
+      if (!['auto', 'run', 'stored', 'none'].includes(v)) throw new Error(`--stan must be auto, run, stored or none, got "${v}"`);
+      args.stan = v as Args['stan'];
+    } else if (a === '--no-write') args.write = false;
+    else if (a === '--workers') args.workers = Number(value());
+    else throw new Error(`unknown argument "${a}"\nmodes: ${BENCH_MODES.map((m) => `${m.id} (${m.description})`).join('\n       ')}`);
+  }
+  args.modes.forEach(benchMode);
+  return args;
+}
+
+function fitInChild(size: string, mode: string, workers?: number): Promise<MixwellRun | { error: string }> {
+  return new Promise((done) => {
+    const extra = workers ? ['--workers', String(workers)] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', childScript, size, mode, ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.on('close', (code, signal) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      done(line ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as MixwellRun) : { error: `child exited with ${signal ?? code} and no result` });
+    });
+  });
+}
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(digits)) : String(x));
+
+function stanRow(peer: StanPeer): Record<string, number | string> {
+  const r = peer.results;
+  return {
+    wall: r.timing.sampling_wall_s,
+    cpu: r.timing.chain_cpu_s,
+    grads: r.sampler.grad_evals_total,
+    usPerGrad: (1e6 * r.timing.chain_cpu_s) / r.sampler.grad_evals_total,
+    minEss: r.headline.min_bulk_ess,
+    minEssParam: r.headline.min_bulk_ess_param,
+    essPerWall: r.headline.min_bulk_ess / r.timing.sampling_wall_s,
+    essPer2CoreCpu: r.headline.min_bulk_ess / (r.timing.chain_cpu_s / 2),
+    maxRhat: r.headline.max_rhat,
+    divergences: r.sampler.divergences,
+    treeDepth: r.sampler.mean_treedepth,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const load0 = os.loadavg();
+  if (!existsSync(shared)) {
+    process.stderr.write(`bench:mmm: ${shared} not found: the benchmark needs ../shared/bench/stan (data and Stan's results); nothing to do\n`);
+    return;
+  }
+  const unavailable = args.stan === 'auto' || args.stan === 'run' ? stanUnavailable() : undefined;
+  if (args.stan === 'run' && unavailable) throw new Error(`--stan run: ${unavailable}`);
+  const record: Record<string, unknown>[] = [];
+  for (const size of args.sizes) {
+    const dataPath = join(shared, 'bench', 'stan', 'data', `${size}.csv`);
+    if (!existsSync(dataPath)) {
+      process.stdout.write(`\n${size}: ${dataPath} not found, skipped\n`);
+      continue;
+    }
+    let peer: StanPeer | undefined;
+    if (args.stan === 'none') peer = undefined;
+    else if (args.stan === 'stored' || unavailable) peer = storedStan(shared, size, args.stan === 'stored' ? '--stan stored' : unavailable!);
+    else peer = runStan(shared, size);
+    const runs: MixwellRun[] = [];
+    for (const mode of args.modes) {
+      process.stderr.write(`bench:mmm: ${size}, mode ${mode} ...\n`);
+      const run = await fitInChild(size, mode, args.workers);
+      if ('error' in run) {
+        process.stdout.write(`${size} ${mode}: FAILED (${run.error})\n`);
+        record.push({ size, mode, error: run.error });
+        continue;
+      }
+      runs.push(run);
+    }
+    const stan = peer ? stanRow(peer) : undefined;
+    process.stdout.write(`\n== ${size} ==\n`);
+    if (peer) process.stdout.write(`Stan peer: ${peer.note}\n`);
+    else process.stdout.write('Stan peer: none (--stan none or no stored results)\n');
+    const header = ['', 'wall s', 'CPU s', 'gradients', 'CPU us/grad', 'tree depth', 'min bulk ESS', 'ESS/wall s', 'ESS/2-core CPU s', 'max R-hat', 'div', 'peak RSS MB', 'vs Stan: max|z|', 'ratio ESS/s wall', 'ratio ESS/s CPU'];
+    const rows: string[][] = [];
+    if (stan) {
+      rows.push(['Stan', fmt(stan.wall as number), fmt(stan.cpu as number), String(stan.grads), fmt(stan.usPerGrad as number), fmt(stan.treeDepth as number),
+        `${stan.minEss} (${stan.minEssParam})`, fmt(stan.essPerWall as number), fmt(stan.essPer2CoreCpu as number), fmt(stan.maxRhat as number, 4), String(stan.divergences), '-', '-', '1', '1']);
+    }
+    for (const run of runs) {
+      const essPer2CoreCpu = run.minBulkEss / (run.cpuSeconds / 2);
+      const ratioWall = stan ? run.minBulkEssPerSecond / (stan.essPerWall as number) : NaN;
+      const ratioCpu = stan ? essPer2CoreCpu / (stan.essPer2CoreCpu as number) : NaN;
+      rows.push([`Mixwell ${run.mode}`, fmt(run.samplingSeconds), fmt(run.cpuSeconds), String(run.gradientEvaluations), fmt(run.cpuMicrosecondsPerGradient), fmt(run.meanTreeDepth),
+        `${fmt(run.minBulkEss)} (${run.minBulkEssParam})`, fmt(run.minBulkEssPerSecond), fmt(essPer2CoreCpu), fmt(run.maxRhat, 4), String(run.divergences), fmt(run.peakRssMb),
+        run.agreement ? `${fmt(run.agreement.maxAbsZ)} (${run.agreement.maxAbsZName}) ${run.agreement.passed ? 'pass' : 'FAIL'}` : '-', fmt(ratioWall), fmt(ratioCpu)]);
+      record.push({ ...run, essPer2CoreCpu, stan, stanSource: peer?.source, ratioEssPerWallSecond: ratioWall, ratioEssPer2CoreCpuSecond: ratioCpu });
+    }
+    process.stdout.write(renderTable(header, rows) + '\n');
+    for (const run of runs) process.stdout.write(`  ${run.mode}: ${run.description}; ${run.workers} worker thread(s)\n`);
+  }
+  const load1 = os.loadavg();
+  process.stdout.write(`\nload average ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${load1.map((x) => x.toFixed(2)).join(' ')} at end (2 cores: above 2, wall times are inflated; CPU times much less)\n`);
+  if (args.write && record.length) {
+    const date = started.toISOString().slice(0, 10);
+    const file = join(root, 'bench', `mmm-${date}.json`);
+    mkdirSync(join(root, 'bench'), { recursive: true });
+    const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: unknown[] }).runs : [];
+    writeFileSync(file, JSON.stringify({ created: started.toISOString(), machine, loadAverage: { start: load0, end: load1 }, runs: [...previous, ...record] }, null, 2) + '\n');
+    process.stdout.write(`wrote ${file}\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:mmm: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+/**
+ * One Mixwell fit for `npm run bench:mmm`, in its own process so that its peak RSS is its own:
+ * `tsx scripts/bench/mmm/fitOne.ts SIZE MODE [--workers N] [--seed S]`. Fits the reference model
+ * on ../shared/bench/stan/data/SIZE.csv in the mode's settings and prints one result line
+ * (prefix RESULT_PREFIX) with the sampler's figures and the agreement with Stan's stored posterior.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fitMmm } from '../../../src/mmm/fit.js';
+import type { SampleProgress } from '../../../samplers/index.js';
+import type { SummaryRow } from '../../../src/diagnostics/index.js';
+import { buildReport } from '../../../src/mmm/report.js';
+import { benchMode } from './modes.js';
+import { agreementWithStan, type Agreement } from './agreement.js';
+import { loadStanResults } from '../../validate/stanReference.js';
+
+export const RESULT_PREFIX = 'BENCH_MMM_RESULT ';
+
+export interface MixwellRun {
+  readonly size: string;
+  readonly mode: string;
+  readonly description: string;
+  readonly workers: number;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly metric: string;
+  readonly wallSeconds: number;
+  readonly samplingSeconds: number;
+  readonly cpuSeconds: number;
+  readonly gradientEvaluations: number;
+  readonly cpuMicrosecondsPerGradient: number;
+  readonly leapfrogPerDraw: number;
+  readonly meanTreeDepth: number;
+  readonly stepSize: readonly number[];
+  readonly minBulkEss: number;
+  readonly minBulkEssParam: string;
+  readonly minTailEss: number;
+  readonly minTailEssParam: string;
+  readonly minBulkEssPerSecond: number;
+  readonly maxRhat: number;
+  readonly maxRhatParam: string;
+  readonly divergences: number;
+  readonly treeDepthHits: number;
+  readonly peakRssMb: number;
+  readonly agreement?: Agreement;
+}
+
+/** Without a terminal: one stderr line per 5% of the iterations, so a log shows how far a long fit is. */
+function progressLines(label: string): (p: SampleProgress) => void {
+  let next = 0;
+  const started = performance.now();
+  return (p) => {
+    const fraction = p.completed / p.total;
+    if (fraction < next) return;
+    next = Math.floor(fraction * 20 + 1) / 20;
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`${label}: ${(100 * fraction).toFixed(0)}% (${p.phase}) ${seconds.toFixed(0)} s, ${p.divergences} divergences\n`);
+  };
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+async function main(): Promise<void> {
+  const [size, modeId, ...rest] = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = rest.indexOf(`--${name}`);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  const mode = benchMode(modeId);
+  const shared = flag('shared') ?? '../shared';
+  const dataPath = join(shared, 'bench', 'stan', 'data', `${size}.csv`);
+  if (!existsSync(dataPath)) throw new Error(`${dataPath} not found`);
+  const workers = flag('workers') ? Number(flag('workers')) : undefined;
+  const seed = flag('seed') ? Number(flag('seed')) : 20240601;
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const fit = await fitMmm(
+    dataPath,
+    { data: { geo: 'geo', date: 'week', kpi: 'sales' }, model: mode.model },
+    { ...mode.sampler, seed, workers, progress: process.stderr.isTTY, verbose: false, onProgress: process.stderr.isTTY ? undefined : progressLines(`${size} ${mode.id}`) },
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const samples = fit.result.samples;
+  // Every scalar parameter, plus the reference model's u and v where they are derived (centered):
+  // the same set as Stan's headline (its parameters block), whatever the parameterization.
+  const rows: SummaryRow[] = fit.result.summary.filter((row) => {
+    const base = row.name.replace(/\[.*$/, '');
+    const posterior = fit.result.posterior;
+    return (posterior.has(base) && posterior.variable(base).kind === 'parameter') || base === 'u' || base === 'v';
+  });
+  const minBy = (key: 'essBulk' | 'essTail') => rows.reduce((best, row) => (row[key] < best[key] ? row : best), rows[0]);
+  const maxRhatRow = rows.reduce((best, row) => (row.rhat > best.rhat ? row : best), rows[0]);
+  const bulk = minBy('essBulk');
+  const tail = minBy('essTail');
+  const resultsPath = join(shared, 'bench', 'stan', 'results', `${size}.json`);
+  let agreement: Agreement | undefined;
+  if (existsSync(resultsPath)) {
+    const report = buildReport(fit, { priorDraws: 10 });
+    agreement = agreementWithStan(loadStanResults(resultsPath), [...fit.result.summary, ...report.roiSummary], size === 'national', join(shared, 'bench', 'stan', 'results', `${size}.draws.csv.gz`));
+  }
+  const run: MixwellRun = {
+    size,
+    mode: mode.id,
+    description: mode.description,
+    workers: fit.workers,
+    chains: mode.sampler.chains,
+    warmup: mode.sampler.warmup,
+    draws: mode.sampler.draws,
+    metric: mode.sampler.metric,
+    wallSeconds,
+    samplingSeconds: fit.result.seconds.sampling,
+    cpuSeconds,
+    gradientEvaluations: samples.gradientEvaluations,
+    cpuMicrosecondsPerGradient: (1e6 * cpuSeconds) / samples.gradientEvaluations,
+    leapfrogPerDraw: mean(samples.stats.flatMap((s) => Array.from(s.nLeapfrog))),
+    meanTreeDepth: mean(samples.stats.flatMap((s) => Array.from(s.treeDepth))),
+    stepSize: Array.from(samples.warmup.stepSize),
+    minBulkEss: bulk.essBulk,
+    minBulkEssParam: bulk.name,
+    minTailEss: tail.essTail,
+    minTailEssParam: tail.name,
+    minBulkEssPerSecond: bulk.essBulk / fit.result.seconds.sampling,
+    maxRhat: maxRhatRow.rhat,
+    maxRhatParam: maxRhatRow.name,
+    divergences: fit.result.health.divergences,
+    treeDepthHits: fit.result.health.treeDepthSaturated,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    agreement,
+  };
+  process.stdout.write(RESULT_PREFIX + JSON.stringify(run) + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:mmm fit failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * A queue worker (`mixwell worker`): a BullMQ Worker that takes fit jobs (queue.ts) and runs each
+ * in a fresh fit worker process (workerProcess.ts), `concurrency` at a time. The job's progress
+ * is the sampler's; its return value is the fit's outcome (outcome.ts), and the outputs go to the
+ * fit's directory. Bad input fails the job at once (BullMQ UnrecoverableError); anything else
+ * fails the attempt and BullMQ retries it while attempts remain. If this process dies, its fit
+ * processes stop on their own (fitProcess.ts) and the jobs' locks expire after `lockDurationMs`;
+ * the stalled-job check of any live worker (every `stalledIntervalMs`) then puts them back in the
+ * queue, up to `maxStalledCount` times (BullMQ "Stalled Jobs", https://docs.bullmq.io/guide/jobs/stalled).
+ */
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { appendJournal, journalPath } from './journal.js';
+import type { FitOutcome } from './outcome.js';
+import { connectionOptions, JOB_FORMAT, type FitJobData, type JobProgressValue, type QueueTarget } from './queue.js';
+import { FitWorkerProcess } from './workerProcess.js';
+
+export interface QueueWorkerOptions {
+  /** Fits at once (default 1). */
+  readonly concurrency?: number;
+  /** How long a job's lock lasts without renewal (BullMQ lockDuration; default 30 s). */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs are looked for (default 30 s). */
+  readonly stalledIntervalMs?: number;
+  /** How many times a job may stall before it fails (default 2). */
+  readonly maxStalledCount?: number;
+  readonly onEvent?: (event: QueueWorkerEvent) => void;
+}
+
+export type QueueWorkerEvent =
+  | { readonly type: 'ready'; readonly worker: string }
+  | { readonly type: 'start'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly attempt: number; readonly pid: number }
+  | { readonly type: 'done'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly seconds: number }
+  | { readonly type: 'failed'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly message: string; readonly retryable: boolean }
+  | { readonly type: 'stalled'; readonly worker: string; readonly jobId: string }
+  | { readonly type: 'error'; readonly worker: string; readonly message: string }
+  | { readonly type: 'closed'; readonly worker: string };
+
+export interface QueueWorkerHandle {
+  readonly id: string;
+  /** Jobs being processed now. */
+  active(): number;
+  /** Stop taking jobs; with `force`, kill running fits (their jobs stall and go to other workers). */
+  close(force?: boolean): Promise<void>;
+}
+
+/** Start a worker on the queue; resolves once it is connected. */
+export async function startQueueWorker(target: QueueTarget, options: QueueWorkerOptions = {}): Promise<QueueWorkerHandle> {
+  const id = `${hostname()}:${process.pid}`;
+  const emit = options.onEvent ?? (() => {});
+  const processes = new Set<FitWorkerProcess>();
+  let active = 0;
+
+  const processor = async (job: Job<FitJobData, FitOutcome>): Promise<FitOutcome> => {
+    const data = job.data;
+    if (data?.format !== JOB_FORMAT) throw new UnrecoverableError(`job ${job.id} is not a Mixwell fit job (format ${JSON.stringify(data?.format)}, expected ${JOB_FORMAT})`);
+    const { task } = data;
+    const attempt = Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+    const journal = journalPath(data.batch.out);
+    const proc = FitWorkerProcess.start();
+    processes.add(proc);
+    active++;
+    try {
+      appendJournal(journal, { event: 'start', fit: task.id, attempt, worker: id, host: hostname(), pid: proc.pid });
+      emit({ type: 'start', worker: id, jobId: job.id!, fit: task.id, attempt, pid: proc.pid });
+      let lastUpdate = 0;
+      const result = await proc.run(task, { workerId: id, attempt, journal }, {
+        timeoutSeconds: task.timeoutSeconds,
+        onProgress: (progress) => {
+          const now = Date.now();
+          if (now - lastUpdate < 1000 && progress.completed !== progress.total) return;
+          lastUpdate = now;
+          const value: JobProgressValue = { fraction: progress.total > 0 ? progress.completed / progress.total : 0, phase: progress.phase, worker: id, attempt };
+          job.updateProgress(value as unknown as object).catch(() => {});
+        },
+      });
+      if (result.ok) {
+        emit({ type: 'done', worker: id, jobId: job.id!, fit: task.id, seconds: result.outcome.seconds.total });
+        return result.outcome;
+      }
+      appendJournal(journal, { event: 'failed', fit: task.id, attempt, worker: id, host: hostname(), pid: result.pid, message: result.message });
+      emit({ type: 'failed', worker: id, jobId: job.id!, fit: task.id, message: result.message, retryable: result.retryable });
+      throw result.retryable ? new Error(result.message) : new UnrecoverableError(result.message);
+    } finally {
+      active--;
+      await proc.stop();
+      processes.delete(proc);
+    }
+  };
+
+  const worker = new Worker<FitJobData, FitOutcome>(target.name, processor, {
+    connection: connectionOptions(target.url, true),
+    concurrency: Math.max(1, options.concurrency ?? 1),
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 2,
+    name: id,
+    autorun: false,
+  });
+  worker.on('stalled', (jobId) => emit({ type: 'stalled', worker: id, jobId }));
+  worker.on('error', (error) => emit({ type: 'error', worker: id, message: error.message }));
+  worker.run().catch((error: Error) => emit({ type: 'error', worker: id, message: error.message }));
+  await worker.waitUntilReady();
+  emit({ type: 'ready', worker: id });
+
+  return {
+    id,
+    active: () => active,
+    async close(force = false) {
+      if (force) for (const proc of processes) proc.kill();
+      await worker.close(force);
+      emit({ type: 'closed', worker: id });
+    },
+  };
+}

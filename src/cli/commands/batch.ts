@@ -1,0 +1,134 @@
+/**
+ * `mixwell batch MANIFEST`: run a batch manifest (src/batch/manifest.ts) on this machine with a
+ * pool of fit worker processes, or on a BullMQ/Redis queue (`--queue redis://HOST:PORT`, worked by
+ * `mixwell worker`); `--status` shows a queued batch's progress, `--stability` writes the
+ * rolling-window stability reports from the outputs. Rerunning a manifest skips fits whose output
+ * is complete. Progress goes to stderr; the per-fit table and stability reports to stdout.
+ */
+import { availableParallelism } from 'node:os';
+import { batchFilePath, type BatchRecord } from '../../batch/batchRecord.js';
+import { loadManifest } from '../../batch/manifest.js';
+import { formatHealth, formatRoi } from '../../batch/outcome.js';
+import { planBatch, type BatchPlan } from '../../batch/plan.js';
+import { runLocalBatch } from '../../batch/pool.js';
+import { createProgressView } from '../../batch/progressView.js';
+import { DEFAULT_QUEUE_NAME, displayUrl, enqueueBatch, parseQueueUrl, queueCounts, queueStatus, waitForBatch, type QueueTarget } from '../../batch/queue.js';
+import { integerOption, parseArgs, UsageError } from '../args.js';
+
+export const usage =
+  'mixwell batch MANIFEST [--out DIR] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--queue-name NAME] [--wait | --status]]';
+
+/** The per-fit table printed at the end (and by --status). */
+export function formatBatchTable(record: BatchRecord): string {
+  const rows = record.fits.map((fit) => {
+    const error = fit.errors.length ? fit.errors[fit.errors.length - 1].message.split('\n').slice(0, 2).join(' ') : '';
+    const detail = fit.roi?.length ? `ROI ${formatRoi(fit.roi)}` : fit.status === 'failed' ? error : fit.status === 'running' && fit.progress ? `${Math.floor(100 * fit.progress.fraction)}% ${fit.progress.phase}${fit.note ? ` ${fit.note}` : ''}` : (fit.note ?? '');
+    return [fit.id, fit.status, String(fit.attempts), fit.seconds ? fit.seconds.total.toFixed(1) : '', fit.health ? formatHealth(fit.health) : '', detail];
+  });
+  const header = ['fit', 'status', 'attempts', 'seconds', 'health', 'ROI median [90% CI] / note'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => (c === 2 || c === 3 ? cell.padStart(widths[c]) : c === cells.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ');
+  const counts = Object.entries(record.counts).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', ');
+  return [`Batch "${record.name}" (${record.mode}${record.queue ? ` ${record.queue.url} queue "${record.queue.name}"` : ''}): ${record.fits.length} fits: ${counts}; ${record.seconds.toFixed(1)} s`, '', line(header), ...rows.map(line), '', `batch record: ${batchFilePath(record.out)}`].join('\n');
+}
+
+async function writeStability(plan: BatchPlan, onlyIfComplete: boolean): Promise<void> {
+  if (!plan.tasks.some((t) => t.series)) {
+    if (!onlyIfComplete) process.stdout.write('no rolling-window or backtest series in this manifest\n');
+    return;
+  }
+  const { stabilityReports } = await import('../../batch/stabilityReport.js');
+  for (const report of await stabilityReports(plan)) {
+    if (onlyIfComplete && report.series.windows.length < 2) continue;
+    process.stdout.write(`\n${report.text}`);
+    if (report.files.length) process.stdout.write(`wrote ${report.files.length} files to ${report.files[0].replace(/[/\\][^/\\]+$/, '')}\n`);
+  }
+}
+
+function failIfFailed(record: BatchRecord): void {
+  const failed = record.counts.failed;
+  if (failed > 0) throw new Error(`${failed} of ${record.fits.length} fits failed (see ${batchFilePath(record.out)})`);
+}
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const { options, positionals } = parseArgs(argv, ['out', 'workers', 'retries', 'fits-per-worker', 'queue', 'queue-name'], ['force', 'status', 'wait', 'stability']);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const manifestPath = positionals[0];
+  const queueUrl = typeof options.queue === 'string' ? parseQueueUrl(options.queue) : undefined;
+  const target: QueueTarget | undefined = queueUrl ? { url: queueUrl, name: typeof options['queue-name'] === 'string' ? options['queue-name'] : DEFAULT_QUEUE_NAME } : undefined;
+  if ((options.status || options.wait) && !target) throw new UsageError('--status and --wait need --queue redis://HOST:PORT');
+  if (options.status && options.wait) throw new UsageError('give either --status or --wait');
+
+  if (options.status && !manifestPath) {
+    const counts = await queueCounts(target!);
+    process.stdout.write(`queue "${target!.name}" at ${displayUrl(target!.url)}: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(', ')}\n`);
+    return;
+  }
+  if (!manifestPath) throw new UsageError('batch needs a MANIFEST file');
+  const plan = planBatch(loadManifest(manifestPath, { out: typeof options.out === 'string' ? options.out : undefined }));
+  const retries = integerOption(options, 'retries', 0);
+
+  if (options.stability) {
+    await writeStability(plan, false);
+    return;
+  }
+
+  if (target) {
+    if (options.status) {
+      const record = await queueStatus(plan, target);
+      process.stdout.write(formatBatchTable(record) + '\n');
+      return;
+    }
+    const enqueued = await enqueueBatch(plan, target, { force: options.force === true, retries });
+    process.stderr.write(
+      `mixwell: batch "${plan.name}": ${enqueued.added} fits added to queue "${target.name}" at ${displayUrl(target.url)}, ${enqueued.alreadyQueued} already queued, ${enqueued.skipped} complete\n`,
+    );
+    if (!options.wait) {
+      process.stderr.write(`mixwell: run \`mixwell worker --queue ${displayUrl(target.url)}${target.name !== DEFAULT_QUEUE_NAME ? ` --queue-name ${target.name}` : ''}\` on any machines that see ${plan.out}; follow with \`mixwell batch ${manifestPath} --queue ... --status\`\n`);
+      return;
+    }
+    const view = createProgressView(process.stderr);
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    try {
+      const record = await waitForBatch(plan, target, { onEvent: (event) => view.handle(event), signal: controller.signal });
+      view.close();
+      process.stdout.write(formatBatchTable(record) + '\n');
+      await writeStability(plan, true);
+      failIfFailed(record);
+    } finally {
+      process.off('SIGINT', stop);
+    }
+    return;
+  }
+
+  if (options.wait) throw new UsageError('--wait needs --queue');
+  const workers = integerOption(options, 'workers', 1) ?? availableParallelism();
+  const view = createProgressView(process.stderr);
+  const controller = new AbortController();
+  const stop = () => {
+    process.stderr.write('\nmixwell: stopping the batch (running fits are killed and redone next time)\n');
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const record = await runLocalBatch(plan, {
+      concurrency: workers,
+      retries,
+      fitsPerWorker: integerOption(options, 'fits-per-worker', 1),
+      force: options.force === true,
+      signal: controller.signal,
+      onEvent: (event) => view.handle(event),
+    });
+    view.close();
+    process.stdout.write(formatBatchTable(record) + '\n');
+    if (controller.signal.aborted) throw new Error(`batch stopped; rerun \`mixwell batch ${manifestPath}\` to resume`);
+    await writeStability(plan, true);
+    failIfFailed(record);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * `mixwell worker --queue redis://HOST:PORT`: take fit jobs from a BullMQ/Redis queue filled by
+ * `mixwell batch MANIFEST --queue ...` and run them (src/batch/queueWorker.ts), until stopped
+ * (SIGTERM / Ctrl-C: finish the running fits, then exit; a second signal kills them, and their
+ * jobs go back to the queue for other workers) or, with --idle-exit, after that many seconds
+ * without work. One line per event on stdout.
+ */
+import { DEFAULT_QUEUE_NAME, displayUrl, parseQueueUrl } from '../../batch/queue.js';
+import { startQueueWorker, type QueueWorkerEvent } from '../../batch/queueWorker.js';
+import { integerOption, parseArgs, UsageError } from '../args.js';
+
+export const usage = 'mixwell worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--idle-exit SECONDS] [--lock-ms MS] [--stalled-ms MS] [--max-stalled N]';
+
+function describe(event: QueueWorkerEvent): string {
+  switch (event.type) {
+    case 'ready':
+      return `worker ${event.worker} ready`;
+    case 'start':
+      return `start ${event.fit} (job ${event.jobId}, attempt ${event.attempt}, process ${event.pid})`;
+    case 'done':
+      return `done ${event.fit} in ${event.seconds.toFixed(1)} s (job ${event.jobId})`;
+    case 'failed':
+      return `failed ${event.fit} (job ${event.jobId}${event.retryable ? '' : ', bad input: not retried'}): ${event.message.split('\n').join(' | ')}`;
+    case 'stalled':
+      return `stalled job ${event.jobId}: its worker stopped renewing the lock; back in the queue`;
+    case 'error':
+      return `error: ${event.message}`;
+    case 'closed':
+      return `worker ${event.worker} closed`;
+  }
+}
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const { options, positionals } = parseArgs(argv, ['queue', 'queue-name', 'concurrency', 'idle-exit', 'lock-ms', 'stalled-ms', 'max-stalled']);
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (typeof options.queue !== 'string') throw new UsageError('worker needs --queue redis://HOST:PORT');
+  const target = { url: parseQueueUrl(options.queue), name: typeof options['queue-name'] === 'string' ? options['queue-name'] : DEFAULT_QUEUE_NAME };
+  const idleExit = integerOption(options, 'idle-exit', 1);
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  let lastBusy = Date.now();
+  const worker = await startQueueWorker(target, {
+    concurrency: integerOption(options, 'concurrency', 1),
+    lockDurationMs: integerOption(options, 'lock-ms', 100),
+    stalledIntervalMs: integerOption(options, 'stalled-ms', 100),
+    maxStalledCount: integerOption(options, 'max-stalled', 0),
+    onEvent: (event) => {
+      if (event.type === 'start' || event.type === 'done' || event.type === 'failed') lastBusy = Date.now();
+      log(describe(event));
+    },
+  });
+  log(`worker ${worker.id} on queue "${target.name}" at ${displayUrl(target.url)}${idleExit ? `, exits after ${idleExit} s idle` : ''}`);
+
+  await new Promise<void>((resolve) => {
+    let closing = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const done = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    const close = (force: boolean) => {
+      if (idleTimer) clearInterval(idleTimer);
+      worker.close(force).then(done, (error: Error) => {
+        log(`error while closing: ${error.message}`);
+        done();
+      });
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!closing) {
+        closing = true;
+        log(`${signal}: finishing ${worker.active()} running fit(s), then exiting (send it again to stop now)`);
+        close(false);
+      } else {
+        log(`${signal}: stopping now; running fits go back to the queue`);
+        close(true);
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (idleExit) {
+      idleTimer = setInterval(() => {
+        if (worker.active() > 0) lastBusy = Date.now();
+        else if (!closing && Date.now() - lastBusy > idleExit * 1000) {
+          closing = true;
+          log(`idle for ${idleExit} s: exiting`);
+          close(false);
+        }
+      }, 500);
+    }
+  });
+}
