@@ -2,7 +2,7 @@
  * One Mixwell fit for `npm run bench:mmm`, in its own process so that its peak RSS is its own:
  * `tsx scripts/bench/mmm/fitOne.ts SIZE MODE [--workers N] [--seed S]`. Fits the reference model
  * on ../shared/bench/stan/data/SIZE.csv in the mode's settings and prints one result line
- * (prefix RESULT_PREFIX) with the sampler's figures and the agreement with Stan's stored posterior.
+ * (prefix RESULT_PREFIX, result.ts) with the sampler's figures and the agreement with Stan's stored posterior.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,39 +12,8 @@ import type { SummaryRow } from '../../../src/diagnostics/index.js';
 import { buildReport } from '../../../src/mmm/report.js';
 import { benchMode } from './modes.js';
 import { agreementWithStan, type Agreement } from './agreement.js';
+import { RESULT_PREFIX, type MixwellRun } from './result.js';
 import { loadStanResults } from '../../validate/stanReference.js';
-
-export const RESULT_PREFIX = 'BENCH_MMM_RESULT ';
-
-export interface MixwellRun {
-  readonly size: string;
-  readonly mode: string;
-  readonly description: string;
-  readonly workers: number;
-  readonly chains: number;
-  readonly warmup: number;
-  readonly draws: number;
-  readonly metric: string;
-  readonly wallSeconds: number;
-  readonly samplingSeconds: number;
-  readonly cpuSeconds: number;
-  readonly gradientEvaluations: number;
-  readonly cpuMicrosecondsPerGradient: number;
-  readonly leapfrogPerDraw: number;
-  readonly meanTreeDepth: number;
-  readonly stepSize: readonly number[];
-  readonly minBulkEss: number;
-  readonly minBulkEssParam: string;
-  readonly minTailEss: number;
-  readonly minTailEssParam: string;
-  readonly minBulkEssPerSecond: number;
-  readonly maxRhat: number;
-  readonly maxRhatParam: string;
-  readonly divergences: number;
-  readonly treeDepthHits: number;
-  readonly peakRssMb: number;
-  readonly agreement?: Agreement;
-}
 
 /** Without a terminal: one stderr line per 5% of the iterations, so a log shows how far a long fit is. */
 function progressLines(label: string): (p: SampleProgress) => void {

@@ -1,0 +1,34 @@
+/** The result line a bench:mmm fit process prints (fitOne.ts) and the orchestrator reads (bench-mmm.ts). */
+import type { Agreement } from './agreement.js';
+
+export const RESULT_PREFIX = 'BENCH_MMM_RESULT ';
+
+export interface MixwellRun {
+  readonly size: string;
+  readonly mode: string;
+  readonly description: string;
+  readonly workers: number;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly metric: string;
+  readonly wallSeconds: number;
+  readonly samplingSeconds: number;
+  readonly cpuSeconds: number;
+  readonly gradientEvaluations: number;
+  readonly cpuMicrosecondsPerGradient: number;
+  readonly leapfrogPerDraw: number;
+  readonly meanTreeDepth: number;
+  readonly stepSize: readonly number[];
+  readonly minBulkEss: number;
+  readonly minBulkEssParam: string;
+  readonly minTailEss: number;
+  readonly minTailEssParam: string;
+  readonly minBulkEssPerSecond: number;
+  readonly maxRhat: number;
+  readonly maxRhatParam: string;
+  readonly divergences: number;
+  readonly treeDepthHits: number;
+  readonly peakRssMb: number;
+  readonly agreement?: Agreement;
+}
