@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULT_PREFIX, type MixwellRun } from './bench/mmm/fitOne.js';
+import { RESULT_PREFIX, type MixwellRun } from './bench/mmm/result.js';
 import { BENCH_MODES, benchMode, DEFAULT_MODES } from './bench/mmm/modes.js';
 import { runStan, stanUnavailable, storedStan, type StanPeer } from './bench/mmm/stanPeer.js';
 import { renderTable } from './validate/table.js';

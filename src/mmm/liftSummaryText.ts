@@ -5,8 +5,10 @@
  */
 import type { LiftCheckRow } from '../analysis/index.js';
 
+/** 3 significant digits; whole numbers from 1000 up (KPI counts), no exponent. */
 function fmt(x: number, digits = 3): string {
-  return Number.isFinite(x) ? x.toPrecision(digits) : String(x);
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 10 ** digits ? Math.round(x).toString() : Number(x.toPrecision(digits)).toString();
 }
 
 /** Lines of the lift-test table (empty without experiments). Per-period rows are shown when there are at most `maxPeriodRows` of them. */
