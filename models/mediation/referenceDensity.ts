@@ -5,10 +5,9 @@
  * unconstrained density). The AR(1) likelihood is the exact Gaussian one (Prais & Winsten 1954):
  * u[0] ~ N(0, sigma^2 / (1 - rho^2)), u[t] - rho u[t-1] ~ N(0, sigma^2).
  */
-import { logGamma } from '../../src/distributions/index.js';
 import type { PriorSpec } from '../mmm/config.js';
 import type { MmmDesign } from '../mmm/design.js';
-import { resolvePriorValue } from '../mmm/priors.js';
+import { priorLogPdf } from '../mmm/referenceDensity.js';
 import { mediationPrior, trendNames, type MediationModelConfig, type MediationPriorName } from './config.js';
 import { mediationHost, type DrawValues } from './hostModel.js';
 import { fourierNames, hasAdstockParameter } from './model.js';
@@ -16,54 +15,6 @@ import type { MediationStructure } from './structure.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** Normalized log density of a prior at x (element i of a parameter whose elements are `names`). */
-export function priorLogPdf(spec: PriorSpec, x: number, i: number, names: readonly string[]): number {
-  const value = (v: unknown): number => {
-    const resolved = resolvePriorValue(v as number, names, 'prior');
-    return typeof resolved === 'number' ? resolved : resolved[i];
-  };
-  switch (spec.dist) {
-    case 'normal': {
-      const z = (x - value(spec.loc)) / value(spec.scale);
-      return -0.5 * z * z - Math.log(value(spec.scale)) - LOG_SQRT_2PI;
-    }
-    case 'halfNormal': {
-      const z = x / value(spec.scale);
-      return x < 0 ? -Infinity : Math.log(2) - 0.5 * z * z - Math.log(value(spec.scale)) - LOG_SQRT_2PI;
-    }
-    case 'logNormal': {
-      if (x <= 0) return -Infinity;
-      const z = (Math.log(x) - value(spec.mu)) / value(spec.sigma);
-      return -0.5 * z * z - Math.log(value(spec.sigma)) - LOG_SQRT_2PI - Math.log(x);
-    }
-    case 'beta': {
-      const a = value(spec.a);
-      const b = value(spec.b);
-      return (a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x) - (logGamma(a) + logGamma(b) - logGamma(a + b));
-    }
-    case 'gamma': {
-      const shape = value(spec.shape);
-      const rate = value(spec.rate);
-      return shape * Math.log(rate) - logGamma(shape) + (shape - 1) * Math.log(x) - rate * x;
-    }
-    case 'exponential':
-      return Math.log(value(spec.rate)) - value(spec.rate) * x;
-    case 'halfCauchy': {
-      const scale = value(spec.scale);
-      return Math.log(2 / (Math.PI * scale)) - Math.log1p((x / scale) ** 2);
-    }
-    case 'studentT': {
-      const nu = value(spec.df);
-      const z = (x - value(spec.loc)) / value(spec.scale);
-      return logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - Math.log(value(spec.scale)) - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
-    }
-    case 'uniform': {
-      const lower = value(spec.lower);
-      const upper = value(spec.upper);
-      return x < lower || x > upper ? -Infinity : -Math.log(upper - lower);
-    }
-  }
-}
 
 /** Log likelihood of residuals u[0..T-1] under the error model. */
 export function residualLogLikelihood(residual: ArrayLike<number>, sigma: number, rho: number | undefined): number {

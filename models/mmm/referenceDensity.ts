@@ -14,7 +14,8 @@ import { liftLogLikelihoodHost } from './liftTests.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-function logPdf(spec: PriorSpec, x: number, i: number, names: readonly string[]): number {
+/** Normalized log density of a prior at x (element i of a parameter whose elements are `names`), float64. */
+export function priorLogPdf(spec: PriorSpec, x: number, i: number, names: readonly string[]): number {
   const value = (v: unknown): number => {
     const resolved = resolvePriorValue(v as number, names, 'prior');
     return typeof resolved === 'number' ? resolved : resolved[i];
@@ -75,7 +76,7 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
   const addPrior = (name: PriorName, names: readonly string[]) => {
     const spec = priorSpec(config, name);
     const x = values[name];
-    for (let i = 0; i < names.length; i++) total += logPdf(spec, x[i], i, names);
+    for (let i = 0; i < names.length; i++) total += priorLogPdf(spec, x[i], i, names);
   };
   const channels = design.channelNames;
   for (const name of ['alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'roi', 'm'] as const) {
