@@ -7,9 +7,8 @@
  *   { "data": {...roles...}, "model": {...}, "mediators": {"search": {"drivenBy": ["social", "tv"]}},
  *     "effects": {"maxDraws": 1000, "marginalStep": 0.01}, "sampler": {...} }
  */
-import { readFileSync } from 'node:fs';
 import type { PartialDataSpec } from '../data/index.js';
-import { parseRunConfig, type SamplerConfig } from '../mmm/config.js';
+import { parseRunConfig, readJsonConfig, type SamplerConfig } from '../mmm/config.js';
 import { ConfigError } from '../../models/mmm/parseConfig.js';
 import type { MediationModelConfig } from '../../models/mediation/config.js';
 import { parseMediationModel } from '../../models/mediation/parseConfig.js';
@@ -66,17 +65,5 @@ export function parseMediationConfig(json: unknown, file = 'config'): MediationR
 
 /** Read and parse a mediation run config file. */
 export function loadMediationConfig(path: string): MediationRunConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`${path}: cannot read config (${(error as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseMediationConfig(json, path);
+  return parseMediationConfig(readJsonConfig(path), path);
 }

@@ -126,19 +126,22 @@ export function parseRunConfig(json: unknown, file = 'config'): RunConfig {
   };
 }
 
-/** Read and parse a run config file. */
-export function loadRunConfig(path: string): RunConfig {
+/** Read a JSON config file; errors name the file. */
+export function readJsonConfig(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new Error(`${path}: cannot read config (${(error as Error).message})`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  return parseRunConfig(json, path);
+}
+
+/** Read and parse a run config file. */
+export function loadRunConfig(path: string): RunConfig {
+  return parseRunConfig(readJsonConfig(path), path);
 }
