@@ -4,7 +4,9 @@
  * Start with `sample` (sample.ts).
  */
 export { sample } from './sample.js';
-export type { Algorithm, SampleOptions, SampleProgress, SampleResult, WarmupResult } from './sample.js';
+export type { Algorithm, SampleOptions, SampleProgress, SampleResult, WarmupPlan, WarmupResult } from './sample.js';
+export { stagedSampling, runStagedSync, runStagedAsync, stagedWarmupLengths } from './staged.js';
+export { shrinkageCovariance } from './adaptation/shrinkageCovariance.js';
 export { progressBar, formatProgress } from './progress.js';
 export type { ProgressBarOptions } from './progress.js';
 export type { DrawStats } from './recorder.js';

@@ -16,10 +16,12 @@ import { createEvaluationCounter, runLockstep, withChainLabel } from './lockstep
 import type { MetricKind } from './metric.js';
 import { nutsKernel } from './nuts.js';
 import { runPooled } from './pooled.js';
+import { runStagedSync } from './staged.js';
 import type { DrawStats } from './recorder.js';
 import type { TransitionInfo, TransitionKernel } from './state.js';
 
 export type Algorithm = 'nuts' | 'hmc';
+export type WarmupPlan = 'stan' | 'staged';
 
 export interface SampleOptions {
   readonly chains: number;
@@ -46,6 +48,12 @@ export interface SampleOptions {
   readonly inverseMetric?: Float64Array;
   /** Adapt step size and metric during warmup, default true. */
   readonly adapt?: boolean;
+  /**
+   * 'stan' (default): Stan's windowed adaptation per chain. 'staged': the staged dense warmup
+   * (staged.ts; needs metric 'dense'): stage 1 Stan's diagonal windows, then a dense metric from all
+   * chains' draws pooled, re-estimated once.
+   */
+  readonly warmupPlan?: WarmupPlan;
   /** Share one step size and metric across chains during warmup, default false (per chain, as Stan). */
   readonly pooledAdaptation?: boolean;
   /** Dual averaging and window settings beyond adaptDelta (gamma, t0, kappa, initBuffer, termBuffer, baseWindow). */
@@ -123,6 +131,9 @@ export interface SampleResult {
 
 /** Run the sampler. */
 export function sample(target: LogDensity, options: SampleOptions): SampleResult {
+  const plan = options.warmupPlan ?? 'stan';
+  if (plan === 'staged') return runStagedSync(options, (stage) => sample(target, stage));
+  if (plan !== 'stan') throw new Error(`unknown warmup plan "${String(plan)}"; plans: stan, staged`);
   const dim = target.dim;
   const chains = options.chains;
   checkInteger('chains', chains, 1);

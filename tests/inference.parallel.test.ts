@@ -42,6 +42,18 @@ describe('parallel chains', () => {
     expect(progress[progress.length - 1]).toBe(3 * 70);
   });
 
+  it('the staged dense warmup gives the same draws with 2 workers as in one thread (pooled estimate from merged chains)', async () => {
+    const settings = { chains: 2, warmup: 100, draws: 20, seed: 9, metric: 'dense', warmupPlan: 'staged', progress: false, verbose: false } as const;
+    const one = await fitMmm('examples/national.csv', 'examples/national.config.json', { ...settings, workers: 1 });
+    const two = await fitMmm('examples/national.csv', 'examples/national.config.json', { ...settings, workers: 2 });
+    const a = one.result.samples;
+    const b = two.result.samples;
+    for (let c = 0; c < 2; c++) expect(Array.from(b.draws[c])).toEqual(Array.from(a.draws[c]));
+    expect(Array.from(b.warmup.inverseMetric[1])).toEqual(Array.from(a.warmup.inverseMetric[1]));
+    expect(b.warmup.inverseMetric[0]).toHaveLength(a.dim * a.dim);
+    expect(b.gradientEvaluations).toBe(a.gradientEvaluations);
+  });
+
   it('reports a model source that cannot be loaded', async () => {
     const source = { module: new URL('../models/mmm/workerModel.ts', import.meta.url).href, exportName: 'noSuchFactory', args: {} };
     await expect(sampleParallel(source, { chains: 2, warmup: 1, draws: 1, seed: 1 }, { workers: 2 })).rejects.toThrow(/no exported function "noSuchFactory"/);

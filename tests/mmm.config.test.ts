@@ -54,6 +54,9 @@ describe('run config', () => {
     [{ sampler: { chains: 0 } }, /sampler\.chains: expected an integer >= 1, got 0/],
     [{ sampler: { adaptDelta: 1.2 } }, /sampler\.adaptDelta: expected a number in \(0, 1\)/],
     [{ sampler: { thinning: 2 } }, /sampler\.thinning: unknown key/],
+    [{ sampler: { warmupPlan: 'nutpie' } }, /sampler\.warmupPlan: expected "stan" or "staged"/],
+    [{ sampler: { warmupPlan: 'staged' } }, /sampler\.warmupPlan: "staged" adapts a dense metric: set sampler\.metric to "dense"/],
+    [{ sampler: { warmupPlan: 'staged', metric: 'dense' } }, null],
     [{ holdout: { periods: -1 } }, /holdout\.periods: expected an integer >= 0/],
     [{ impute: { sales: 'median' } }, /impute\.sales: expected "zero", "linear" or "mean"/],
   ])('rejects %j', (json, message) => {

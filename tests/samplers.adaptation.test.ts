@@ -6,7 +6,7 @@ import {
 } from '../samplers/adaptation/dualAveraging.js';
 import { MetricAdaptation, regularizedCovariance, regularizedVariance } from '../samplers/adaptation/metricAdaptation.js';
 import { WelfordCovariance, WelfordVariance } from '../samplers/adaptation/welford.js';
-import { adaptationSchedule, inSlowWindow, isWindowEnd } from '../samplers/adaptation/windows.js';
+import { stanWindowSettings, adaptationSchedule, inSlowWindow, isWindowEnd } from '../samplers/adaptation/windows.js';
 import { runSingle } from '../samplers/lockstep.js';
 import { diagonalMetric } from '../samplers/metric.js';
 import { nutsTransition } from '../samplers/nuts.js';
@@ -70,6 +70,11 @@ describe("Stan's warmup windows", () => {
     // Custom buffers, as Stan's var_adaptation unit test: warmup 30, buffers 0, window 10.
     const custom = adaptationSchedule(30, { initBuffer: 0, termBuffer: 0, baseWindow: 10 });
     expect(custom.windows.map((w) => w.end)).toEqual([9, 29]);
+    // adaptMetric false: step size only, the initial metric kept (the staged warmup's later stages).
+    const fixed = adaptationSchedule(1000, { ...stanWindowSettings, adaptMetric: false });
+    expect(fixed.adaptMetric).toBe(false);
+    expect(fixed.windows).toEqual([]);
+    expect(inSlowWindow(fixed, 500)).toBe(false);
   });
 });
 

@@ -19,6 +19,8 @@ export interface WindowSettings {
   readonly termBuffer: number;
   /** First slow window (Stan's window, default 25). */
   readonly baseWindow: number;
+  /** False: adapt the step size only and keep the initial metric (default true). */
+  readonly adaptMetric?: boolean;
 }
 
 export const stanWindowSettings: WindowSettings = { initBuffer: 75, termBuffer: 50, baseWindow: 25 };
@@ -49,7 +51,7 @@ export function adaptationSchedule(numWarmup: number, settings: WindowSettings =
     if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be an integer >= 0, got ${value}`);
   }
   if (settings.baseWindow < 1) throw new Error('baseWindow must be >= 1');
-  if (numWarmup < 20) {
+  if (numWarmup < 20 || settings.adaptMetric === false) {
     return { numWarmup, adaptMetric: false, rescaled: false, initBuffer: 0, termBuffer: 0, baseWindow: 0, windows: [] };
   }
   let { initBuffer, termBuffer, baseWindow } = settings;

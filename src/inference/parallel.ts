@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SampleOptions, SampleProgress, SampleResult } from '../../samplers/index.js';
+import { runStagedAsync, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
 import type { BackendName } from '../tensor/index.js';
 import type { ModelSource } from './modelSource.js';
 import type { WorkerMessage, WorkerRequest } from './sampleWorker.js';
@@ -20,6 +20,11 @@ export interface ParallelOptions {
   readonly backend?: BackendName;
   /** Progress messages from a worker at most this often, ms (default 200). */
   readonly progressMs?: number;
+  /**
+   * The target's dimension. Needed only to split a per-chain `init` ([chains * dim], as the staged
+   * warmup passes between stages) over the workers; an init of length dim goes to every chain.
+   */
+  readonly dim?: number;
 }
 
 /**
@@ -76,8 +81,24 @@ export function mergeSampleResults(parts: readonly SampleResult[]): SampleResult
 const WORKER_ENTRY = new URL(`./sampleWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 const WORKER_BOOTSTRAP = new URL('./workerBootstrap.mjs', import.meta.url);
 
-/** Sample the model named by `source` with its chains split over worker threads. */
+/**
+ * Sample the model named by `source` with its chains split over worker threads. A staged warmup
+ * (samplers/staged.ts) runs stage by stage, each stage across the workers, the pooled metric
+ * estimated here between stages.
+ */
 export async function sampleParallel(source: ModelSource, options: SampleOptions, parallel: ParallelOptions = {}): Promise<SampleResult> {
+  if (options.warmupPlan === 'staged') return runStagedAsync(options, (stage) => sampleParallelOnce(source, stage, parallel));
+  return sampleParallelOnce(source, options, parallel);
+}
+
+/** A per-chain init ([chains * dim]) sliced to one group's rows; an init of length dim is shared. */
+function initOfGroup(init: Float64Array, chains: number, dim: number | undefined, offset: number, count: number): Float64Array {
+  // Without the dimension the init goes through as given (sample() checks it against the group).
+  if (dim === undefined || init.length !== chains * dim || chains === 1) return init;
+  return init.slice(offset * dim, (offset + count) * dim);
+}
+
+async function sampleParallelOnce(source: ModelSource, options: SampleOptions, parallel: ParallelOptions): Promise<SampleResult> {
   const workers = options.pooledAdaptation ? 1 : workerCount(options.chains, parallel.workers);
   const baseOffset = options.chainOffset ?? 0;
   const groups = chainGroups(options.chains, workers);
@@ -117,7 +138,14 @@ export async function sampleParallel(source: ModelSource, options: SampleOptions
             const request: WorkerRequest & { entry: string } = {
               entry: WORKER_ENTRY,
               source,
-              options: { ...sampleOptions, chains: group.count, chainOffset: baseOffset + group.offset },
+              options: {
+                ...sampleOptions,
+                chains: group.count,
+                chainOffset: baseOffset + group.offset,
+                ...(options.init !== undefined
+                  ? { init: initOfGroup(options.init, options.chains, parallel.dim, group.offset, group.count) }
+                  : {}),
+              },
               backend: parallel.backend,
               progressMs: parallel.progressMs ?? 200,
             };

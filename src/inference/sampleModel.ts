@@ -152,7 +152,7 @@ export async function sampleModelParallel(
   parallel: ParallelOptions = {},
 ): Promise<FitResult> {
   const started = performance.now();
-  const samples = await sampleParallel(source, { ...options, init: initialPositions(model, options) }, parallel);
+  const samples = await sampleParallel(source, { ...options, init: initialPositions(model, options) }, { dim: model.dim, ...parallel });
   return fitFromSamples(model, samples, options, (performance.now() - started) / 1000);
 }
 

@@ -84,6 +84,7 @@ export async function fitMediation(data: string | MmmData, config: MediationConf
       adaptDelta: sampler.adaptDelta,
       maxTreeDepth: sampler.maxTreeDepth,
       metric: sampler.metric,
+      warmupPlan: sampler.warmupPlan,
       pooledAdaptation: sampler.pooledAdaptation,
       onProgress,
     });

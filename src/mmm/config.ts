@@ -16,6 +16,8 @@ export interface SamplerConfig {
   readonly adaptDelta: number;
   readonly maxTreeDepth: number;
   readonly metric: 'diag' | 'dense';
+  /** 'stan': Stan's windows per chain; 'staged': the staged dense warmup (metric 'dense'; samplers/staged.ts). */
+  readonly warmupPlan: 'stan' | 'staged';
   readonly pooledAdaptation: boolean;
 }
 
@@ -38,6 +40,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   adaptDelta: 0.8,
   maxTreeDepth: 10,
   metric: 'diag',
+  warmupPlan: 'stan',
   pooledAdaptation: false,
 };
 
@@ -72,6 +75,10 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
         if (v !== 'diag' && v !== 'dense') throw new ConfigError(file, path, `expected "diag" or "dense", got ${JSON.stringify(v)}`);
         out[key] = v;
         break;
+      case 'warmupPlan':
+        if (v !== 'stan' && v !== 'staged') throw new ConfigError(file, path, `expected "stan" or "staged", got ${JSON.stringify(v)}`);
+        out[key] = v;
+        break;
       case 'pooledAdaptation':
         if (typeof v !== 'boolean') throw new ConfigError(file, path, `expected true or false, got ${JSON.stringify(v)}`);
         out[key] = v;
@@ -79,6 +86,12 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
       default:
         throw new ConfigError(file, path, `unknown key (allowed: ${Object.keys(DEFAULT_SAMPLER).join(', ')})`);
     }
+  }
+  if (out.warmupPlan === 'staged' && out.metric !== 'dense') {
+    throw new ConfigError(file, 'sampler.warmupPlan', '"staged" adapts a dense metric: set sampler.metric to "dense"');
+  }
+  if (out.warmupPlan === 'staged' && out.pooledAdaptation === true) {
+    throw new ConfigError(file, 'sampler.warmupPlan', '"staged" already pools the chains: leave sampler.pooledAdaptation false');
   }
   return out as unknown as SamplerConfig;
 }

@@ -81,6 +81,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
     adaptDelta: sampler.adaptDelta,
     maxTreeDepth: sampler.maxTreeDepth,
     metric: sampler.metric,
+    warmupPlan: sampler.warmupPlan,
     pooledAdaptation: sampler.pooledAdaptation,
     onProgress,
   };

@@ -14,6 +14,7 @@ export interface BenchMode {
     readonly warmup: number;
     readonly draws: number;
     readonly metric: 'diag' | 'dense';
+    readonly warmupPlan?: 'stan' | 'staged';
     readonly adaptDelta?: number;
     readonly maxTreeDepth?: number;
   };
@@ -31,6 +32,18 @@ export const BENCH_MODES: readonly BenchMode[] = [
     description: 'non-centered (as mmm.stan), dense metric (Stan windows adapt the full covariance), 4 chains x 1000 warmup + 1000 draws',
     model: {},
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
+  },
+  {
+    id: 'staged',
+    description: 'non-centered (as mmm.stan), dense metric learned by the staged warmup (samplers/staged.ts: Stan diag windows, then a dense metric from all chains pooled), adapt delta 0.95, 4 chains x 1000 warmup (500 diag / 300 dense / 200 dense) + 1000 draws',
+    model: {},
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+  },
+  {
+    id: 'staged-0.8',
+    description: 'as staged, adapt delta 0.8 (Stan default)',
+    model: {},
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged' },
   },
   {
     id: 'centered-dense',

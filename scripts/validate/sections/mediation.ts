@@ -108,7 +108,7 @@ export async function runMediationSection(shared: string, options: ValidateOptio
   const config = parseMediationConfig(JSON.parse(readFileSync(configPath, 'utf8')), configPath);
   say(`  config ${configPath}: KPI equation geometric adstock (12 lags) + Michaelis-Menten, linear paths, piecewise-linear trend (10 knots), AR(1) errors in every equation, event signals as controls`);
   const settings = resolveSettings(options, FUNNEL_SETTINGS);
-  say(`  fitting: ${settings.chains} chains x ${settings.warmup} warmup + ${settings.draws} draws, seed ${settings.seed}, max tree depth ${settings.maxTreeDepth}, dense metric`);
+  say(`  fitting: ${settings.chains} chains x ${settings.warmup} warmup + ${settings.draws} draws, seed ${settings.seed}, max tree depth ${settings.maxTreeDepth}, dense metric learned by the staged warmup (pooled chains)`);
   const fit = await fitMediation(path, config, {
     chains: settings.chains,
     warmup: settings.warmup,
@@ -116,6 +116,7 @@ export async function runMediationSection(shared: string, options: ValidateOptio
     seed: settings.seed,
     maxTreeDepth: settings.maxTreeDepth,
     metric: 'dense',
+    warmupPlan: 'staged',
     progress: false,
     onProgress: progressLines(name),
   });
