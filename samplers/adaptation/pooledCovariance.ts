@@ -3,14 +3,14 @@
  * chain's draws are centred on that chain's own mean (the pooled within-chain covariance, the W of
  * Gelman & Rubin 1992), so chains that have not met yet add no between-chain spread.
  *
- * With at least twice as many draws as dimensions it is the plain estimate with Stan's regularization
- * (n / (n + 5)) * Sigma + 1e-3 * (5 / (n + 5)) * I (adaptation/metricAdaptation.ts). Measured on Stan's
- * own geo-20 draws (bench/README.md), shrinking the correlations (Schafer & Strimmer) there makes the
- * metric worse: the posterior's narrow directions come from correlations near +-1, and shrinking them
- * widens those directions many-fold. With fewer draws than that, where the plain estimate is (nearly)
- * singular, the Schafer-Strimmer estimate is used (adaptation/shrinkageCovariance.ts).
+ * With at least twice as many draws as dimensions it is the plain estimate, unregularized. Measured on
+ * Stan's own geo-20 draws (bench/README.md, scripts/bench/mmm/experiments/metricQuality.ts), both
+ * usual regularizations make the metric worse there: Stan's (n / (n + 5)) Sigma + 1e-3 (5 / (n + 5)) I
+ * adds an absolute 1e-5 to variances as small as 3e-6, and shrinking the correlations (Schafer &
+ * Strimmer) widens the narrow directions that correlations near +-1 make. With fewer draws than that,
+ * where the plain estimate is (nearly) singular, the Schafer-Strimmer estimate is used
+ * (adaptation/shrinkageCovariance.ts).
  */
-import { regularizedCovariance } from './metricAdaptation.js';
 import { shrinkageCovariance } from './shrinkageCovariance.js';
 
 export interface PooledCovariance {
@@ -48,5 +48,5 @@ export function pooledChainCovariance(chains: readonly (readonly Float64Array[])
       throw new Error(`pooledChainCovariance: coordinate ${i} has variance ${covariance[i * dim + i]}; the chains did not move`);
     }
   }
-  return { covariance: regularizedCovariance(covariance, n, dim), estimator: 'plain', count: n };
+  return { covariance, estimator: 'plain', count: n };
 }
