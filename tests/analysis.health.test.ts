@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryRow } from '../src/diagnostics/index.js';
 import type { SamplerHealth } from '../src/inference/index.js';
-import { analyzeMedia, healthCheck, priorRoiRanges, type HealthFlag, type PValueRow } from '../src/analysis/index.js';
+import { analyzeMedia, healthCheck, priorRoiRanges, type HealthFlag, type PValueRow, type LiftCheckRow } from '../src/analysis/index.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
 import type { MmmDesign } from '../models/mmm/design.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues, type GeoTruth } from './fixtures/analysis/examplePosterior.js';
@@ -88,6 +88,19 @@ describe('health check: sampler flags', () => {
     expect(flag.subjects).toEqual(['residualLag1Autocorrelation']);
     expect(byCode(healthCheck({ predictive: [{ ...rows[0], pValue: 0.97 }] }), 'posteriorPredictive').level).toBe('warning');
     expect(byCode(healthCheck({ predictive: [rows[0]] }), 'posteriorPredictive').level).toBe('ok');
+  });
+
+  it('lift tests more than 2 sd from the model, worst first', () => {
+    const implied = { mean: 100, sd: 10, median: 100, q05: 84, q95: 116 };
+    const row = (name: string, measured: number, z: number): LiftCheckRow =>
+      ({ experiment: 0, name, channel: 'tv', observation: 'total', from: '2024-01-01', to: '2024-02-01', measured, measuredSe: 20, implied, z, inLikelihood: true }) as LiftCheckRow;
+    const none = healthCheck({});
+    expect(none.some((f) => f.code === 'liftTest')).toBe(false);
+    expect(byCode(healthCheck({ liftTests: [row('spring', 130, 1.34)] }), 'liftTest').level).toBe('ok');
+    const flag = byCode(healthCheck({ liftTests: [row('spring', 130, 1.34), row('autumn', 160, 2.68), row('winter', 40, -3.1)] }), 'liftTest');
+    expect(flag.level).toBe('warning');
+    expect(flag.subjects).toEqual(['winter (tv, total)', 'autumn (tv, total)']);
+    expect(flag.message).toContain('winter (tv, total) z -3.10');
   });
 });
 

@@ -14,6 +14,7 @@
  */
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { SamplerHealth } from '../inference/index.js';
+import type { LiftCheckRow } from './liftCheck.js';
 import type { MediaAnalysis } from './mediaAnalysis.js';
 import type { PosteriorPredictiveCheck, PValueRow } from './posteriorPredictive.js';
 import type { PriorRoiRow } from './priorRoi.js';
@@ -29,7 +30,8 @@ export type HealthCode =
   | 'ebfmi'
   | 'negativeBaseline'
   | 'roiOutsidePrior'
-  | 'posteriorPredictive';
+  | 'posteriorPredictive'
+  | 'liftTest';
 
 export interface HealthFlag {
   readonly level: HealthLevel;
@@ -53,6 +55,8 @@ export interface HealthThresholds {
   /** Posterior predictive p-values outside [low, high] are warnings (0.05, 0.95). */
   readonly pValueLow: number;
   readonly pValueHigh: number;
+  /** A lift-test measurement more than this many standard deviations from the model's implied lift is a warning (2). */
+  readonly liftZ: number;
 }
 
 export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
@@ -64,6 +68,7 @@ export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
   ebfmi: 0.3,
   pValueLow: 0.05,
   pValueHigh: 0.95,
+  liftZ: 2,
 };
 
 export interface HealthCheckInput {
@@ -73,6 +78,8 @@ export interface HealthCheckInput {
   readonly media?: MediaAnalysis;
   readonly priorRoi?: readonly PriorRoiRow[];
   readonly predictive?: PosteriorPredictiveCheck | readonly PValueRow[];
+  /** Lift-test check rows (liftCheck.ts): measured vs model-implied lift. */
+  readonly liftTests?: readonly LiftCheckRow[];
 }
 
 /** How many subjects a message names before "and N more". */
@@ -175,6 +182,23 @@ export function healthCheck(input: HealthCheckInput, thresholds: Partial<HealthT
     const poor = pValues.filter((p) => !(p.pValue >= limits.pValueLow && p.pValue <= limits.pValueHigh));
     if (poor.length === 0) flag('ok', 'posteriorPredictive', `posterior predictive p-values in [${limits.pValueLow}, ${limits.pValueHigh}]: ${pValues.map((p) => `${p.discrepancy} ${fmt(p.pValue, 2)}`).join(', ')}`);
     else flag('warning', 'posteriorPredictive', `posterior predictive p-value outside [${limits.pValueLow}, ${limits.pValueHigh}]: ${poor.map((p) => `${p.discrepancy} ${fmt(p.pValue, 3)}`).join(', ')}`, poor.map((p) => p.discrepancy));
+  }
+
+  // ---- experiments: lift tests the posterior disagrees with
+  if (input.liftTests && input.liftTests.length > 0) {
+    const rows = input.liftTests;
+    const far = rows.filter((row) => !(Math.abs(row.z) <= limits.liftZ)).sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
+    const label = (row: LiftCheckRow) => `${row.name} (${row.channel}, ${row.observation})`;
+    if (far.length === 0) flag('ok', 'liftTest', `every lift-test measurement within ${limits.liftZ} sd of the model's implied lift (${rows.length} checked)`);
+    else {
+      flag(
+        'warning',
+        'liftTest',
+        `lift-test measurement more than ${limits.liftZ} sd from the model's implied lift: ${far.map((row) => `${label(row)} z ${fmt(row.z, 2)}`).slice(0, LISTED).join(', ')}` +
+          `${far.length > LISTED ? ` and ${far.length - LISTED} more` : ''}; check the experiment's window, geos and spend change, or the adstock and saturation`,
+        far.map(label),
+      );
+    }
   }
   return flags;
 }

@@ -95,9 +95,10 @@ export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport
   const autocorrelation = residualAutocorrelation(residuals, T, 4, mask ? mask.map((h) => (h ? 0 : 1)) : undefined);
   const predictive = posteriorPredictiveCheck(design, config, posterior, { seed: options.seed ?? fit.sampler.seed, maxDraws: options.maxDraws });
   const priorRoi = priorRoiRanges(design, config, { draws: options.priorDraws ?? 1000, seed: options.seed ?? fit.sampler.seed });
-  const health = healthCheck({ health: result.health, summary: result.summary, media, priorRoi, predictive });
+  const liftTests = liftTestCheck(design, config, posterior, { maxDraws: options.maxDraws });
+  const health = healthCheck({ health: result.health, summary: result.summary, media, priorRoi, predictive, liftTests });
   const probabilities = probabilityStatements(media, posterior, { roiThreshold: options.roiThreshold, mroiTarget: options.mroiTarget });
   const logLik = kpiLogLikelihood(design, config, posterior);
   const loo = psisLoo(logLik.fitted.matrix);
-  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests: liftTestCheck(design, config, posterior, { maxDraws: options.maxDraws }) };
+  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests };
 }
