@@ -99,6 +99,9 @@ async function ready(queue: Queue, target: QueueTarget): Promise<void> {
   }
 }
 
+/** How long Redis keeps a finished (completed or failed) fit job: 30 days. */
+export const FINISHED_JOB_RETENTION_SECONDS = 30 * 24 * 3600;
+
 const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'wait', 'paused'];
 
 export interface EnqueueResult {
@@ -142,7 +145,15 @@ export async function enqueueBatch(plan: BatchPlan, target: QueueTarget, options
       toAdd.push({
         name: 'fit',
         data: { format: JOB_FORMAT, batch: { id: plan.batchId, name: plan.name, out: plan.out, manifest: plan.manifest }, task },
-        opts: { jobId, attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false },
+        opts: {
+          jobId,
+          attempts,
+          backoff: { type: 'fixed', delay: 1000 },
+          // Finished jobs stay for `mixwell batch --status` for a while, then Redis drops them; the
+          // status of a fit without a job falls back to its output directory.
+          removeOnComplete: { age: FINISHED_JOB_RETENTION_SECONDS },
+          removeOnFail: { age: FINISHED_JOB_RETENTION_SECONDS },
+        },
       });
       records.push(emptyFitRecord(task, 'queued', state.reason));
     }
