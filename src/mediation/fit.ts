@@ -14,7 +14,7 @@ import { ConfigError } from '../../models/mmm/parseConfig.js';
 import { createMediationModel, type MediationModel } from '../../models/mediation/model.js';
 import { resolveStructure, type MediationStructure } from '../../models/mediation/structure.js';
 import { mediationEffects, type MediationEffects } from '../analysis/mediationEffects.js';
-import type { SamplerConfig } from '../mmm/config.js';
+import { samplerOptions, type SamplerConfig } from '../mmm/config.js';
 import { loadMediationConfig, parseMediationConfig, type MediationRunConfig } from './config.js';
 
 export interface MediationFitOptions extends Partial<SamplerConfig> {
@@ -76,18 +76,7 @@ export async function fitMediation(data: string | MmmData, config: MediationConf
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
   let result: FitResult;
   try {
-    result = sampleModel(model.definition, {
-      chains: sampler.chains,
-      warmup: sampler.warmup,
-      draws: sampler.draws,
-      seed: sampler.seed,
-      adaptDelta: sampler.adaptDelta,
-      maxTreeDepth: sampler.maxTreeDepth,
-      metric: sampler.metric,
-      warmupPlan: sampler.warmupPlan,
-      pooledAdaptation: sampler.pooledAdaptation,
-      onProgress,
-    });
+    result = sampleModel(model.definition, { ...samplerOptions(sampler), onProgress });
   } finally {
     model.definition.dispose?.();
   }

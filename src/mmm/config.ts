@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { PartialDataSpec } from '../data/index.js';
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import { ConfigError, parseModelConfig } from '../../models/mmm/parseConfig.js';
+import type { SampleOptions } from '../../samplers/index.js';
 
 export interface SamplerConfig {
   readonly chains: number;
@@ -30,6 +31,24 @@ export interface RunConfig {
   readonly holdout: { readonly periods: number };
   /** Explicit imputation per column ('zero' | 'linear' | 'mean'); recorded in the run's provenance. */
   readonly impute: Readonly<Record<string, 'zero' | 'linear' | 'mean'>>;
+}
+
+/** The sampler options of a run's sampler config (what `sampleModel` takes besides progress). */
+export function samplerOptions(sampler: SamplerConfig): Pick<
+  SampleOptions,
+  'chains' | 'warmup' | 'draws' | 'seed' | 'adaptDelta' | 'maxTreeDepth' | 'metric' | 'warmupPlan' | 'pooledAdaptation'
+> {
+  return {
+    chains: sampler.chains,
+    warmup: sampler.warmup,
+    draws: sampler.draws,
+    seed: sampler.seed,
+    adaptDelta: sampler.adaptDelta,
+    maxTreeDepth: sampler.maxTreeDepth,
+    metric: sampler.metric,
+    warmupPlan: sampler.warmupPlan,
+    pooledAdaptation: sampler.pooledAdaptation,
+  };
 }
 
 export const DEFAULT_SAMPLER: SamplerConfig = {

@@ -13,7 +13,7 @@ import { checkModelConfigAgainstData } from '../../models/mmm/parseConfig.js';
 import { designFromData, withHoldout, type MmmDesign } from '../../models/mmm/design.js';
 import { createGeoMmm, type GeoMmmModel } from '../../models/mmm/geoModel.js';
 import { geoMmmSource } from '../../models/mmm/workerModel.js';
-import { loadRunConfig, parseRunConfig, type RunConfig, type SamplerConfig } from './config.js';
+import { loadRunConfig, parseRunConfig, samplerOptions, type RunConfig, type SamplerConfig } from './config.js';
 
 export interface MmmFitOptions extends Partial<SamplerConfig> {
   /** Force a tfjs backend (else MIXWELL_BACKEND, else the order of choice). */
@@ -73,18 +73,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   };
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
-  const fitOptions: FitOptions = {
-    chains: sampler.chains,
-    warmup: sampler.warmup,
-    draws: sampler.draws,
-    seed: sampler.seed,
-    adaptDelta: sampler.adaptDelta,
-    maxTreeDepth: sampler.maxTreeDepth,
-    metric: sampler.metric,
-    warmupPlan: sampler.warmupPlan,
-    pooledAdaptation: sampler.pooledAdaptation,
-    onProgress,
-  };
+  const fitOptions: FitOptions = { ...samplerOptions(sampler), onProgress };
   const workers = sampler.pooledAdaptation ? 1 : workerCount(sampler.chains, options.workers);
   try {
     const result =
