@@ -13,7 +13,7 @@
  * and the bench:mmm block of bench/README.md.
  *
  *   npm run bench:mmm                                   national + geo-20, modes stan and the default fast mode
- *   npm run bench:mmm -- --sizes geo-20 --modes centered-dense
+ *   npm run bench:mmm -- --sizes geo-20 --modes staged
  *   npm run bench:mmm -- --geo-100                      also geo-100 (long: hours for Stan)
  *   npm run bench:mmm -- --stan stored|run|none         Stan peer source (default: run if installed, else stored)
  *   npm run bench:mmm -- --no-write                     print only
