@@ -4,8 +4,8 @@
  * checked: unknown keys, wrong types and out-of-range values are ConfigErrors naming the file and
  * the key path. Nothing is coerced silently.
  */
-import { PRIOR_PARAMETERS, type PriorSpec } from '../mmm/config.js';
-import { ConfigError } from '../mmm/parseConfig.js';
+import type { PriorSpec } from '../mmm/config.js';
+import { describeValue, parsePrior, Reader } from '../mmm/parseConfig.js';
 import {
   DEFAULT_MEDIATION_MODEL,
   MEDIATION_PRIOR_NAMES,
@@ -17,50 +17,6 @@ import {
 } from './config.js';
 
 type Json = unknown;
-
-function describe(value: Json): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}
-
-function isObject(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-class Reader {
-  constructor(readonly file: string) {}
-
-  fail(path: string, problem: string): never {
-    throw new ConfigError(this.file, path, problem);
-  }
-
-  object(value: Json, path: string, allowed?: readonly string[]): Record<string, Json> {
-    if (!isObject(value)) this.fail(path, `expected an object, got ${describe(value)}`);
-    if (allowed) {
-      for (const key of Object.keys(value)) if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(value: Json, path: string, options: readonly T[]): T {
-    if (typeof value !== 'string' || !options.includes(value as T)) this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describe(value)}`);
-    return value as T;
-  }
-
-  integer(value: Json, path: string, min: number, max: number): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${describe(value)}`);
-    return value;
-  }
-
-  positive(value: Json, path: string, floor = 0): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || !(value > floor)) this.fail(path, `expected a number > ${floor}, got ${describe(value)}`);
-    return value;
-  }
-
-  boolean(value: Json, path: string): boolean {
-    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describe(value)}`);
-    return value;
-  }
-}
 
 function parseAdstock(reader: Reader, value: Json, path: string, fallback: MediationAdstock): MediationAdstock {
   if (value === undefined) return fallback;
@@ -84,22 +40,6 @@ function parseSaturation(reader: Reader, value: Json, path: string, allowNone: b
   return { type };
 }
 
-function parsePrior(reader: Reader, value: Json, path: string): PriorSpec {
-  const record = reader.object(value, path, ['dist', 'loc', 'scale', 'mu', 'sigma', 'a', 'b', 'shape', 'rate', 'df', 'lower', 'upper']);
-  const dist = reader.oneOf(record.dist, `${path}.dist`, Object.keys(PRIOR_PARAMETERS) as PriorSpec['dist'][]);
-  const expected = PRIOR_PARAMETERS[dist];
-  for (const key of expected) if (record[key] === undefined) reader.fail(`${path}.${key}`, `${dist} needs "${key}" (parameters: ${expected.join(', ')})`);
-  for (const [key, v] of Object.entries(record)) {
-    if (key === 'dist') continue;
-    if (!expected.includes(key)) reader.fail(`${path}.${key}`, `${dist} has no parameter "${key}" (parameters: ${expected.join(', ')})`);
-    const ok =
-      (typeof v === 'number' && Number.isFinite(v)) ||
-      (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) ||
-      (isObject(v) && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)));
-    if (!ok) reader.fail(`${path}.${key}`, `expected a number, an array of numbers (one per element) or an object of numbers by name, got ${describe(v)}`);
-  }
-  return record as unknown as PriorSpec;
-}
 
 function parseMediators(reader: Reader, value: Json): Record<string, MediatorSpec> {
   if (value === undefined) reader.fail('mediators', 'required: an object {"<mediator channel>": {"drivenBy": ["<channel>", ...]}}');
@@ -110,9 +50,9 @@ function parseMediators(reader: Reader, value: Json): Record<string, MediatorSpe
     const path = `mediators.${name}`;
     const record = reader.object(spec, path, ['drivenBy']);
     const drivenBy = record.drivenBy;
-    if (!Array.isArray(drivenBy) || drivenBy.length === 0) reader.fail(`${path}.drivenBy`, `expected a non-empty array of channel names, got ${describe(drivenBy)}`);
+    if (!Array.isArray(drivenBy) || drivenBy.length === 0) reader.fail(`${path}.drivenBy`, `expected a non-empty array of channel names, got ${describeValue(drivenBy)}`);
     drivenBy.forEach((d, i) => {
-      if (typeof d !== 'string' || d === '') reader.fail(`${path}.drivenBy[${i}]`, `expected a channel name, got ${describe(d)}`);
+      if (typeof d !== 'string' || d === '') reader.fail(`${path}.drivenBy[${i}]`, `expected a channel name, got ${describeValue(d)}`);
     });
     out[name] = { drivenBy: drivenBy as string[] };
   }

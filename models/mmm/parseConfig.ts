@@ -54,54 +54,65 @@ function listSome(names: readonly string[]): string {
   return names.length <= 8 ? names.join(', ') : `${names.slice(0, 8).join(', ')}, ... (${names.length} in all)`;
 }
 
-class Reader {
+/** Typed reads of JSON config values; every failure is a ConfigError naming the file and key path (shared with models/mediation). */
+export class Reader {
   constructor(readonly file: string) {}
 
   fail(path: string, problem: string): never {
     throw new ConfigError(this.file, path, problem);
   }
 
-  object(value: Json, path: string, allowed: readonly string[]): Record<string, Json> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describe(value)}`);
+  /** An object; with `allowed`, any other key is an error. */
+  object(value: Json, path: string, allowed?: readonly string[]): Record<string, Json> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describeValue(value)}`);
     const record = value as Record<string, Json>;
-    for (const key of Object.keys(record)) {
-      if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
+    if (allowed) {
+      for (const key of Object.keys(record)) {
+        if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
+      }
     }
     return record;
   }
 
   oneOf<T extends string>(value: Json, path: string, options: readonly T[]): T {
-    if (typeof value !== 'string' || !options.includes(value as T)) this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describe(value)}`);
+    if (typeof value !== 'string' || !options.includes(value as T)) this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describeValue(value)}`);
     return value as T;
   }
 
   integer(value: Json, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${describeValue(value)}`);
     return value;
   }
 
   number(value: Json, path: string, check?: (x: number) => boolean, what = 'a finite number'): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (check && !check(value))) this.fail(path, `expected ${what}, got ${describe(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || (check && !check(value))) this.fail(path, `expected ${what}, got ${describeValue(value)}`);
+    return value;
+  }
+
+  /** A finite number > floor (default 0). */
+  positive(value: Json, path: string, floor = 0): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || !(value > floor)) this.fail(path, `expected a number > ${floor}, got ${describeValue(value)}`);
     return value;
   }
 
   boolean(value: Json, path: string): boolean {
-    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describe(value)}`);
+    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describeValue(value)}`);
     return value;
   }
 
   isoDate(value: Json, path: string): string {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describe(value)}`);
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describeValue(value)}`);
     return value;
   }
 }
 
-function describe(value: Json): string {
+export function describeValue(value: Json): string {
   if (value === undefined) return 'nothing';
   return JSON.stringify(value);
 }
 
-function parsePrior(reader: Reader, value: Json, path: string): PriorSpec {
+/** A prior {dist, ...parameters}: the parameters its distribution needs (PRIOR_PARAMETERS), numbers, arrays or objects by name. */
+export function parsePrior(reader: Reader, value: Json, path: string): PriorSpec {
   const record = reader.object(value, path, ['dist', 'loc', 'scale', 'mu', 'sigma', 'a', 'b', 'shape', 'rate', 'df', 'lower', 'upper']);
   const dist = reader.oneOf(record.dist, `${path}.dist`, Object.keys(PRIOR_PARAMETERS) as PriorSpec['dist'][]);
   const expected = PRIOR_PARAMETERS[dist];
@@ -113,7 +124,7 @@ function parsePrior(reader: Reader, value: Json, path: string): PriorSpec {
       (typeof v === 'number' && Number.isFinite(v)) ||
       (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) ||
       (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)));
-    if (!ok) reader.fail(`${path}.${key}`, `expected a number, an array of numbers (one per element) or an object of numbers by name, got ${describe(v)}`);
+    if (!ok) reader.fail(`${path}.${key}`, `expected a number, an array of numbers (one per element) or an object of numbers by name, got ${describeValue(v)}`);
   }
   return record as unknown as PriorSpec;
 }
@@ -197,19 +208,19 @@ const EXPERIMENT_KEYS = [
 
 /** `model.experiments`: lift tests (config.ts LiftExperiment); names and dates are checked against the data later. */
 function parseExperiments(reader: Reader, value: Json): LiftExperiment[] {
-  if (!Array.isArray(value)) reader.fail('model.experiments', `expected an array of experiments, got ${describe(value)}`);
+  if (!Array.isArray(value)) reader.fail('model.experiments', `expected an array of experiments, got ${describeValue(value)}`);
   return value.map((item, i) => {
     const path = `model.experiments[${i}]`;
     const e = reader.object(item, path, EXPERIMENT_KEYS);
     const text = (v: Json, key: string): string => {
-      if (typeof v !== 'string' || v.trim() === '') reader.fail(`${path}.${key}`, `expected a non-empty string, got ${describe(v)}`);
+      if (typeof v !== 'string' || v.trim() === '') reader.fail(`${path}.${key}`, `expected a non-empty string, got ${describeValue(v)}`);
       return v;
     };
     const name = e.name === undefined ? undefined : text(e.name, 'name');
     const channel = text(e.channel, 'channel');
     let geos: readonly string[] | 'all' = 'all';
     if (e.geos !== undefined && e.geos !== 'all') {
-      if (!Array.isArray(e.geos) || e.geos.length === 0) reader.fail(`${path}.geos`, `expected "all" or a non-empty array of geo names, got ${describe(e.geos)}`);
+      if (!Array.isArray(e.geos) || e.geos.length === 0) reader.fail(`${path}.geos`, `expected "all" or a non-empty array of geo names, got ${describeValue(e.geos)}`);
       geos = e.geos.map((g, j) => text(g, `geos[${j}]`));
       const seen = new Set<string>();
       geos.forEach((g, j) => {
@@ -249,7 +260,7 @@ function parseExperiments(reader: Reader, value: Json): LiftExperiment[] {
       measurement.liftSe = reader.number(e.liftSe, `${path}.liftSe`, (x) => x > 0, 'a number > 0');
     } else {
       const numbers = (v: Json, key: string, positive: boolean): number[] => {
-        if (!Array.isArray(v) || v.length === 0) reader.fail(`${path}.${key}`, `expected a non-empty array of numbers, got ${describe(v)}`);
+        if (!Array.isArray(v) || v.length === 0) reader.fail(`${path}.${key}`, `expected a non-empty array of numbers, got ${describeValue(v)}`);
         return v.map((x, j) => (positive ? reader.number(x, `${path}.${key}[${j}]`, (y) => y > 0, 'a number > 0') : reader.number(x, `${path}.${key}[${j}]`)));
       };
       measurement.liftKpiByWeek = numbers(e.liftKpiByWeek, 'liftKpiByWeek', false);

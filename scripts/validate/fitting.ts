@@ -36,7 +36,7 @@ export interface FitRun {
 }
 
 /** Progress lines for logs (stderr not a TTY): one per 10% with the elapsed time. */
-function progressLines(label: string): (p: SampleProgress) => void {
+export function progressLines(label: string): (p: SampleProgress) => void {
   if (process.stderr.isTTY) return () => {};
   const started = performance.now();
   let lastDecile = -1;

@@ -35,9 +35,8 @@ import { join } from 'node:path';
 import { loadCsvSource } from '../../../src/data/index.js';
 import { fitMediation } from '../../../src/mediation/fit.js';
 import { parseMediationConfig } from '../../../src/mediation/config.js';
-import { formatProgress, type SampleProgress } from '../../../samplers/index.js';
 import { coverageChecks, printTruthTable, sectionStatus, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
-import { CONFIG_DIR } from '../fitting.js';
+import { CONFIG_DIR, progressLines } from '../fitting.js';
 import { resolveSettings, type SamplerSettings, type ValidateOptions } from '../options.js';
 import { fmt, interval, say } from '../table.js';
 import { numericColumn } from './roas.js';
@@ -75,17 +74,6 @@ export function funnelTruth(x: Record<'x1' | 'x2' | 'x3' | 'x4', Float64Array>):
   return Object.fromEntries((['x1', 'x2', 'x3', 'x4'] as const).map((c) => [c, { direct: direct[c], indirect: totals[c] - direct[c], total: totals[c] }]));
 }
 
-function progressLines(label: string): (p: SampleProgress) => void {
-  if (process.stderr.isTTY) return () => {};
-  const started = performance.now();
-  let lastDecile = -1;
-  return (p) => {
-    const decile = p.total === 0 ? 10 : Math.floor((10 * p.completed) / p.total);
-    if (decile === lastDecile) return;
-    lastDecile = decile;
-    process.stderr.write(`[${label}] ${formatProgress(p, 20)}  ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  };
-}
 
 export async function runMediationSection(shared: string, options: ValidateOptions): Promise<SectionResult> {
   const name = 'funnel';

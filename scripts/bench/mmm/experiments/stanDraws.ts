@@ -13,6 +13,7 @@ import { createGeoMmm } from '../../../../models/mmm/geoModel.js';
 import { parseRunConfig } from '../../../../src/mmm/config.js';
 import { compile, type CompiledModel } from '../../../../src/ppl/index.js';
 import { initBackend } from '../../../../src/tensor/index.js';
+import { pooledChainCovariance } from '../../../../samplers/adaptation/pooledCovariance.js';
 
 export async function referenceTarget(shared: string, size: string, model: Record<string, unknown> = {}): Promise<CompiledModel> {
   await initBackend();
@@ -53,17 +54,7 @@ export function stanDrawsUnconstrained(shared: string, size: string, target: Com
   });
 }
 
-/** Sample covariance of rows (row-major [dim, dim]). */
+/** Sample covariance of rows (row-major [dim, dim]): the pooled estimate with the rows as one chain. */
 export function sampleCovariance(rows: readonly Float64Array[], dim: number): Float64Array {
-  const n = rows.length;
-  const mean = new Float64Array(dim);
-  for (const r of rows) for (let i = 0; i < dim; i++) mean[i] += r[i] / n;
-  const out = new Float64Array(dim * dim);
-  for (const r of rows) {
-    for (let i = 0; i < dim; i++) {
-      const di = (r[i] - mean[i]) / (n - 1);
-      for (let j = 0; j < dim; j++) out[i * dim + j] += di * (r[j] - mean[j]);
-    }
-  }
-  return out;
+  return pooledChainCovariance([rows], dim).covariance;
 }
