@@ -94,6 +94,10 @@ describe('run directory: log-likelihood, LOO and probabilities', () => {
     const stored = readRun(run);
     const logLik = kpiLogLikelihood(fixture.design, stored.model, fixture.posterior);
     const loo = psisLoo(logLik.fitted.matrix);
+    // All draws, chain-major: each observation's PSIS tail uses its own relative efficiency.
+    expect(logLik.fitted.matrix.chains).toBe(fixture.posterior.chains);
+    expect(loo.pointwise.relativeEfficiency.every((r) => r > 0 && r < 2)).toBe(true);
+    expect(new Set(loo.pointwise.relativeEfficiency).size).toBeGreaterThan(1);
     const rows = readLooPointwise(run)!;
     expect(rows).toHaveLength(104);
     expect(rows.filter((r) => r.set === 'holdout').map((r) => r.date)).toEqual(fixture.design.dates.slice(96));

@@ -53,6 +53,8 @@ export function kpiLogLikelihood(design: MmmDesign, config: MmmModelConfig, post
   const { geos: G, periods: T } = designDims(design);
   const drawIndices = selectDraws(posterior, options.maxDraws);
   const S = drawIndices.length;
+  // All draws, chain-major: PSIS-LOO can use each observation's relative efficiency.
+  const chains = S === posterior.chains * posterior.drawsPerChain ? posterior.chains : undefined;
   const fittedCells: number[] = [];
   const holdoutCells: number[] = [];
   for (let n = 0; n < G * T; n++) (design.observed && design.observed[n] === 0 ? holdoutCells : fittedCells).push(n);
@@ -84,8 +86,8 @@ export function kpiLogLikelihood(design: MmmDesign, config: MmmModelConfig, post
   return {
     likelihood: config.likelihood,
     drawIndices,
-    fitted: { cells: Int32Array.from(fittedCells), matrix: { observations: fittedCells.length, draws: S, values: fitted } },
-    holdout: { cells: Int32Array.from(holdoutCells), matrix: { observations: holdoutCells.length, draws: S, values: holdout } },
+    fitted: { cells: Int32Array.from(fittedCells), matrix: { observations: fittedCells.length, draws: S, values: fitted, chains } },
+    holdout: { cells: Int32Array.from(holdoutCells), matrix: { observations: holdoutCells.length, draws: S, values: holdout, chains } },
   };
 }
 

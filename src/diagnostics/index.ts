@@ -38,3 +38,4 @@ export type { GeneralizedParetoFit, PsisResult, PsisOptions } from './psis.js';
 export { psis, fitGeneralizedPareto, generalizedParetoQuantile, paretoKThreshold, psisTailLength, PARETO_K_BAD } from './psis.js';
 export type { LogLikMatrix, LooPointwise, LooEstimates, LooResult } from './loo.js';
 export { psisLoo, pointwiseLpd, sumWithSe, elpdDifference } from './loo.js';
+export { pointwiseRelativeEfficiency } from './relativeEfficiency.js';

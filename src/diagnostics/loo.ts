@@ -13,15 +13,23 @@
  * and the difference of two models fitted to the same observations with the se of the paired
  * pointwise differences (as loo::loo_compare). The same lpd applied to held-out observations is
  * the log pointwise predictive density of a holdout (the paper's elpd with new data).
- * Pareto k-hat per observation from psis.ts; thresholds per Vehtari et al. 2024.
+ * Pareto k-hat per observation from psis.ts; thresholds per Vehtari et al. 2024. When the matrix
+ * says how its draws split into chains, each observation's ratios are smoothed with its own relative
+ * efficiency (relativeEfficiency.ts, as loo::relative_eff); otherwise r_eff = 1.
  */
 import { paretoKThreshold, PARETO_K_BAD, psis, type PsisOptions } from './psis.js';
+import { pointwiseRelativeEfficiency } from './relativeEfficiency.js';
 
 /** Pointwise log-likelihood, observation-major: `values[n * draws + s]` = log p(y_n | theta_s). */
 export interface LogLikMatrix {
   readonly observations: number;
   readonly draws: number;
   readonly values: Float64Array | Float32Array;
+  /**
+   * The draws are chain-major: `chains` chains of draws / chains each (absent when unknown, e.g.
+   * thinned draws). Lets PSIS-LOO use each observation's relative efficiency.
+   */
+  readonly chains?: number;
 }
 
 export interface LooPointwise {
@@ -29,6 +37,8 @@ export interface LooPointwise {
   readonly lpd: Float64Array;
   readonly pLoo: Float64Array;
   readonly paretoK: Float64Array;
+  /** r_eff used for each observation's PSIS tail (1 without chain information). */
+  readonly relativeEfficiency: Float64Array;
 }
 
 export interface LooEstimates {
@@ -103,6 +113,10 @@ export function psisLoo(matrix: LogLikMatrix, options: PsisOptions = {}): LooRes
   const paretoK = new Float64Array(N);
   const ratios = new Float64Array(S);
   const terms = new Float64Array(S);
+  const relativeEfficiency =
+    options.relativeEfficiency !== undefined || matrix.chains === undefined
+      ? new Float64Array(N).fill(options.relativeEfficiency ?? 1)
+      : pointwiseRelativeEfficiency(values, N, S, matrix.chains);
   for (let n = 0; n < N; n++) {
     const offset = n * S;
     for (let s = 0; s < S; s++) {
@@ -110,7 +124,7 @@ export function psisLoo(matrix: LogLikMatrix, options: PsisOptions = {}): LooRes
       if (!(value < Infinity) || Number.isNaN(value)) throw new Error(`psisLoo: log-likelihood of observation ${n + 1}, draw ${s + 1} is ${value}`);
       ratios[s] = -value;
     }
-    const smoothed = psis(ratios, options);
+    const smoothed = psis(ratios, { relativeEfficiency: relativeEfficiency[n] });
     for (let s = 0; s < S; s++) terms[s] = smoothed.logWeights[s] + values[offset + s];
     elpdLoo[n] = logMeanExp(terms, 0, S) + Math.log(S);
     lpd[n] = logMeanExp(values, offset, S);
@@ -149,7 +163,7 @@ export function psisLoo(matrix: LogLikMatrix, options: PsisOptions = {}): LooRes
       paretoKAbove1: above1,
       maxParetoK: maxK,
     },
-    pointwise: { elpdLoo, lpd, pLoo, paretoK },
+    pointwise: { elpdLoo, lpd, pLoo, paretoK, relativeEfficiency },
   };
 }
 
