@@ -57,6 +57,10 @@ describe('run config', () => {
     [{ sampler: { warmupPlan: 'nutpie' } }, /sampler\.warmupPlan: expected "stan" or "staged"/],
     [{ sampler: { warmupPlan: 'staged' } }, /sampler\.warmupPlan: "staged" adapts a dense metric: set sampler\.metric to "dense"/],
     [{ sampler: { warmupPlan: 'staged', metric: 'dense' } }, null],
+    [{ model: { geo: { media: { tv: 'centred' } } } }, /c\.json: model\.geo\.media\.tv: expected one of "centered", "noncentered", got "centred"/],
+    [{ model: { geo: { media: { tv: 'pooled' } } } }, /model\.geo\.media\.tv: expected one of "centered", "noncentered", got "pooled"/],
+    [{ model: { geo: { media: 'partial' } } }, /model\.geo\.media: expected one of "centered", "noncentered", "pooled"/],
+    [{ model: { geo: { media: { tv: 'centered', search: 'noncentered' } } } }, null],
     [{ holdout: { periods: -1 } }, /holdout\.periods: expected an integer >= 0/],
     [{ impute: { sales: 'median' } }, /impute\.sales: expected "zero", "linear" or "mean"/],
   ])('rejects %j', (json, message) => {
@@ -67,5 +71,14 @@ describe('run config', () => {
   it('rejects ROI windows for channels the data does not have', () => {
     const config = parseRunConfig({ model: { mediaPrior: { type: 'roi', window: { radio: { from: '2024-01-01', to: '2024-02-01' } } } } }, 'c.json');
     expect(() => checkModelConfigAgainstData(config.model, ['tv', 'search'], 'c.json')).toThrow(/c\.json: model\.mediaPrior\.window\.radio: unknown channel \(channels: tv, search\)/);
+  });
+
+  it('reads geo.media by channel and checks the channels against the data', () => {
+    const config = parseRunConfig({ model: { geo: { media: { tv: 'centered', search: 'noncentered' } } } }, 'c.json');
+    expect(config.model.geo.media).toEqual({ tv: 'centered', search: 'noncentered' });
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'search'], 'c.json')).not.toThrow();
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'radio'], 'c.json')).toThrow(/c\.json: model\.geo\.media\.search: unknown channel \(channels: tv, radio\)/);
+    const roi = parseRunConfig({ model: { geo: { media: { tv: 'centered' } }, mediaPrior: { type: 'roi' } } }, 'c.json');
+    expect(() => checkModelConfigAgainstData(roi.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.geo\.media: centering channels needs the coefficient prior/);
   });
 });

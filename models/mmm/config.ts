@@ -36,6 +36,9 @@ export const PRIOR_PARAMETERS: Readonly<Record<PriorSpec['dist'], readonly strin
 
 export type Parameterization = 'centered' | 'noncentered';
 
+/** Channel name -> how the sampler moves that channel's geo media effects. */
+export type MediaCenteringByChannel = Readonly<Record<string, Parameterization>>;
+
 /** Names of the model's parameters that take a prior (reference-model names where they exist). */
 export type PriorName =
   | 'alpha' | 'theta' | 'weibullShape' | 'weibullScale'
@@ -91,10 +94,15 @@ export interface LiftExperiment {
 export interface MmmModelConfig {
   readonly adstock: { readonly type: AdstockType; readonly maxLag: number };
   readonly saturation: { readonly type: SaturationType; /** Hill only: a fixed slope instead of a free one. */ readonly fixedSlope?: number };
-  /** Geo effects: centered or non-centered intercepts; media coefficients varying by geo or pooled. */
+  /**
+   * Geo effects: centered or non-centered intercepts; media coefficients varying by geo or pooled.
+   * `media` may also map channel names to 'centered' / 'noncentered' (unlisted channels:
+   * non-centered): the model stays non-centered (u) and the sampler moves the listed channels'
+   * effects in centered coordinates log beta[g,c] = m_c + eta_c u[g,c] (src/ppl/centering.ts).
+   */
   readonly geo: {
     readonly intercept: Parameterization;
-    readonly media: Parameterization | 'pooled';
+    readonly media: Parameterization | 'pooled' | MediaCenteringByChannel;
   };
   readonly trend: boolean;
   readonly seasonality: { readonly order: number; readonly period: number };

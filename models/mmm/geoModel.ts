@@ -33,7 +33,7 @@
 import { interval, positive, unitInterval } from '../../src/bijectors/index.js';
 import { lgamma as lgammaTensor, Normal } from '../../src/distributions/index.js';
 import { fourierFeatures, trendFeature } from '../../src/data/index.js';
-import type { HostLogDensity, ModelDefinition, ParameterSpec } from '../../src/ppl/index.js';
+import type { CenteringBlock, HostLogDensity, ModelDefinition, ParameterSpec } from '../../src/ppl/index.js';
 import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
 import { priorSpec, type MmmModelConfig, type PriorName } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
@@ -404,9 +404,11 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     for (const name of Object.keys(parameters)) parameters[name] = { shape: parameters[name].shape, constraint: parameters[name].constraint };
   }
 
+  const centering = mediaCentering(config, channelNames, G, mediaByGeo, roiPrior);
   const definition: ModelDefinition = {
     name: `geo-mmm(${G}x${T}x${C})`,
     parameters,
+    centering: centering ? [centering] : undefined,
     logDensity: fused ? (p) => fused.logLikelihood(p) : (p) => logLikelihood(p),
     hostLogDensity: fused && fusedPriors ? hostLogDensity(fused) : undefined,
     generated: (values) => {
@@ -425,6 +427,25 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
     dispose: () => owned.forEach((t) => t.dispose()),
   };
   return { definition, config, design, parameterNames: Object.keys(parameters), likelihoodKernel, fusedPriors };
+}
+
+/**
+ * Per-channel centering (config geo.media as a map): the listed channels' u[g,c] sampled in the
+ * coordinate m_c + eta_c u[g,c] = log beta[g,c]. Undefined when no channel is centered.
+ */
+export function mediaCentering(config: MmmModelConfig, channelNames: readonly string[], G: number, mediaByGeo: boolean, roiPrior: boolean): CenteringBlock | undefined {
+  const media = config.geo.media;
+  if (typeof media !== 'object') return undefined;
+  for (const name of Object.keys(media)) {
+    if (!channelNames.includes(name)) throw new Error(`model config: geo.media.${name}: no such channel (channels: ${channelNames.join(', ')})`);
+  }
+  const centered = channelNames.flatMap((name, c) => (media[name] === 'centered' ? [c] : []));
+  if (centered.length === 0 || !mediaByGeo) return undefined;
+  if (roiPrior) throw new Error('model config: geo.media: centering channels needs the coefficient prior (m); with an ROI prior m is derived, use non-centered or pooled media effects');
+  const C = channelNames.length;
+  const elements = [];
+  for (let g = 0; g < G; g++) for (const c of centered) elements.push({ effect: g * C + c, location: c, scale: c });
+  return { effect: 'u', location: 'm', scale: 'eta', elements };
 }
 
 /**

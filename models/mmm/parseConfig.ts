@@ -19,6 +19,15 @@ export class ConfigError extends Error {
 
 type Json = unknown;
 
+/** model.geo.media: "centered" | "noncentered" | "pooled", or {channel: "centered" | "noncentered"} (channel names are checked against the data when the model is built). */
+function parseGeoMedia(reader: Reader, value: Json): MmmModelConfig['geo']['media'] {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const byChannel = reader.object(value, 'model.geo.media');
+    return Object.fromEntries(Object.entries(byChannel).map(([channel, form]) => [channel, reader.oneOf(form, `model.geo.media.${channel}`, ['centered', 'noncentered'] as const)]));
+  }
+  return reader.oneOf(value, 'model.geo.media', ['centered', 'noncentered', 'pooled'] as const);
+}
+
 /**
  * The lift experiments' names and dates against the data: known channel and geos, dates that are
  * periods of the data, and one measurement per measured period when given by week.
@@ -156,7 +165,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     const g = reader.object(root.geo, 'model.geo', ['intercept', 'media']);
     geo = {
       intercept: g.intercept === undefined ? d.geo.intercept : reader.oneOf(g.intercept, 'model.geo.intercept', ['centered', 'noncentered'] as const),
-      media: g.media === undefined ? d.geo.media : reader.oneOf(g.media, 'model.geo.media', ['centered', 'noncentered', 'pooled'] as const),
+      media: g.media === undefined ? d.geo.media : parseGeoMedia(reader, g.media),
     };
   }
   const trend = root.trend === undefined ? d.trend : reader.boolean(root.trend, 'model.trend');
@@ -302,6 +311,15 @@ export function checkModelConfigAgainstData(
   if (config.mediaPrior.type === 'roi') {
     for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
       if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+    }
+  }
+  const media = config.geo.media;
+  if (typeof media === 'object') {
+    for (const channel of Object.keys(media)) {
+      if (!channelNames.includes(channel)) throw new ConfigError(file, `model.geo.media.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+    }
+    if (config.mediaPrior.type === 'roi' && Object.values(media).includes('centered')) {
+      throw new ConfigError(file, 'model.geo.media', 'centering channels needs the coefficient prior (m); with an ROI prior m is derived: use non-centered or pooled media effects');
     }
   }
   if (data) checkExperiments(config, { channelNames, geoNames: data.geoNames, dates: data.dates }, file);

@@ -14,6 +14,7 @@ import type { LogDensity, LogDensityResult } from './logDensity.js';
 import type { GeneratedValues, ModelDefinition, ParameterSpec } from './model.js';
 import { elementCount, flatNames } from './names.js';
 import { createHostPath, hostPathObstacle } from './hostPath.js';
+import { modelCoordinates, pullBack, resolveCentering, samplerCoordinates } from './centering.js';
 
 /** Where the log density is evaluated: tensors (tfjs, float32) or the model's float64 host density (hostPath.ts). */
 export type DensityPath = 'tensor' | 'host';
@@ -45,7 +46,10 @@ export interface CompiledModel extends LogDensity {
   readonly parameterNames: readonly string[];
   /** The path `evaluate` and `constrain` use. */
   readonly path: DensityPath;
-  /** Tensor level: log-density partial sums [chains, P] at unconstrained theta [chains, dim]. Not tidied. */
+  /**
+   * Tensor level: log-density partial sums [chains, P] at unconstrained theta [chains, dim]. Not tidied.
+   * In the model's own coordinates: a model's `centering` applies to evaluate, constrain and unconstrain only.
+   */
   logDensityTerms(theta: Tensor2D): Tensor2D;
   evaluate(positions: Float64Array, chains: number): LogDensityResult;
   /** Constrained parameter values at unconstrained positions [chains, dim]. */
@@ -208,6 +212,20 @@ export function compile<P extends string>(definition: ModelDefinition<P>, option
     return definition.generated ? definition.generated(values as Record<P, Float64Array>) : {};
   }
 
+  // Centered sampling of chosen non-centered effects: the sampler's coordinates differ from the model's.
+  const centering = definition.centering?.length
+    ? resolveCentering(definition.name, definition.centering, layout.map((p) => ({ name: p.name, offset: p.offset, unconstrainedSize: p.unconstrainedSize, constraint: p.spec.constraint?.name })))
+    : undefined;
+  const samplerEvaluate = centering
+    ? (positions: Float64Array, chains: number): LogDensityResult => {
+        const x = modelCoordinates(centering, positions, chains, dim);
+        const { logDensity, gradient } = evaluate(x, chains);
+        return pullBack(centering, x, positions, logDensity, gradient, chains, dim);
+      }
+    : evaluate;
+  const samplerConstrain = centering ? (positions: Float64Array, chains: number) => constrain(modelCoordinates(centering, positions, chains, dim), chains) : constrain;
+  const samplerUnconstrain = centering ? (values: Readonly<Record<string, number | ArrayLike<number>>>) => samplerCoordinates(centering, unconstrain(values), 1, dim) : unconstrain;
+
   return {
     name: definition.name,
     dim,
@@ -215,9 +233,9 @@ export function compile<P extends string>(definition: ModelDefinition<P>, option
     parameterNames,
     path: hostPath ? 'host' : 'tensor',
     logDensityTerms,
-    evaluate,
-    constrain,
-    unconstrain,
+    evaluate: samplerEvaluate,
+    constrain: samplerConstrain,
+    unconstrain: samplerUnconstrain,
     generated,
     generatedShapes: definition.generatedShapes,
     dispose: () => definition.dispose?.(),

@@ -3,3 +3,4 @@ export * from './logDensity.js';
 export * from './model.js';
 export * from './compile.js';
 export * from './names.js';
+export * from './centering.js';

@@ -11,6 +11,7 @@
 import type { Bijector, BoundContext } from '../bijectors/types.js';
 import type { Distribution } from '../distributions/types.js';
 import type { Tensor } from '../tensor/index.js';
+import type { CenteringBlock } from './centering.js';
 
 export interface ParameterSpec {
   /** Event shape; [] (the default) is a scalar. */
@@ -47,6 +48,11 @@ export interface ModelDefinition<P extends string = string> {
    * parameter's constraint has a host form and no parameter declares its prior separately.
    */
   readonly hostLogDensity?: HostLogDensity;
+  /**
+   * Non-centered effect elements that the sampler moves in centered coordinates (centering.ts):
+   * the same posterior, another geometry. Draws are reported in the model's parameters.
+   */
+  readonly centering?: readonly CenteringBlock[];
   /** Release data tensors the model owns. */
   readonly dispose?: () => void;
 }
