@@ -10,6 +10,7 @@ export { compareRuns, formatComparison, type Comparison, type ComparisonRow } fr
 export { readLooPointwise, type LooPointwiseRow } from './mmm/looFiles.js';
 export { formatRunSummary } from './mmm/summaryText.js';
 export { fitMediation, type MediationFit, type MediationFitOptions } from './mediation/fit.js';
+export { writeMediationRun, type WrittenMediationRun } from './mediation/runDirectory.js';
 export { parseMediationConfig, loadMediationConfig, type MediationRunConfig } from './mediation/config.js';
 export { formatMediationEffects } from './mediation/format.js';
 export { mediationEffects, type MediationEffects, type MediationEffectRow, type MediationPathRow } from './analysis/mediationEffects.js';

@@ -12,7 +12,13 @@
  * of the mean and sd of 200 draws (MCSE of the mean ~ sd / sqrt(ESS) ~ 0.1 sd at ESS ~ 100).
  * The effect of zero is checked by its 90% interval.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compileSpec, schemaErrors } from '../src/charts/index.js';
+import { readDraws } from '../src/mmm/drawsFiles.js';
+import { writeMediationRun } from '../src/mediation/runDirectory.js';
 import { parseMmmData } from '../src/data/index.js';
 import { fitMediation, type MediationFit } from '../src/mediation/fit.js';
 import { parseMediationConfig } from '../src/mediation/config.js';
@@ -129,4 +135,33 @@ describe('mediation: recovery on data simulated from the model', () => {
     expect(marginal).toHaveLength(9);
     for (const row of marginal) expect(Number.isFinite(row.mean)).toBe(true);
   });
+
+  it('writes a run directory: effects, paths, parameter summary, draws, chart and report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixwell-mediation-run-'));
+    try {
+      await writeMediationRun(dir, fit, 'simulated.csv');
+      for (const file of ['effects.csv', 'paths.csv', 'summary.csv', 'mediation.json', 'provenance.json', 'draws.arrow', 'draws/chain-1.csv', 'charts/mediation-effects.vl.json', 'charts/mediation-effects.svg', 'report.html']) {
+        expect(existsSync(join(dir, file)), file).toBe(true);
+      }
+      // The draws read back as the fitted posterior.
+      const posterior = readDraws(dir);
+      expect(posterior.chains).toBe(2);
+      expect(posterior.drawsPerChain).toBe(100);
+      expect(Array.from(posterior.variable('beta').values)).toEqual(Array.from(fit.result.posterior.variable('beta').values));
+      // One summary row per scalar parameter, with convergence diagnostics.
+      const summary = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+      expect(summary[0]).toBe('name,mean,sd,q05,q50,q95,rhat,essBulk,essTail,mcseMean');
+      expect(summary).toHaveLength(fit.result.summary.length + 1);
+      // The chart: schema-valid, compiles without warnings, one row per channel and effect kind.
+      const spec = JSON.parse(readFileSync(join(dir, 'charts/mediation-effects.vl.json'), 'utf8'));
+      expect(schemaErrors(spec)).toEqual([]);
+      expect(compileSpec(spec).warnings).toEqual([]);
+      expect(spec.data.values).toHaveLength(3 * 3);
+      const html = readFileSync(join(dir, 'report.html'), 'utf8');
+      for (const text of ['Direct, indirect and total effects', 'social', 'search', 'Paths', 'R-hat']) expect(html).toContain(text);
+      expect(JSON.parse(readFileSync(join(dir, 'mediation.json'), 'utf8')).edges).toEqual(fit.structure.edges.map((e) => e.name));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

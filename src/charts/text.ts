@@ -83,6 +83,13 @@ export const TEXT = {
       y: 'KPI',
       kind: { baseline: 'Baseline', channel: 'Media', total: 'Total' },
     },
+    mediation: {
+      title: 'Direct, indirect and total effect per channel',
+      description:
+        'Each channel\'s effect on the KPI when it is switched off over the window (KPI units, summed): direct (its own term in the KPI equation), indirect (through the mediators it drives) and total = direct + indirect per draw. Bar: 90% credible interval; dot: median; grey line: zero.',
+      axis: 'Effect on the KPI over the window',
+      kind: { direct: 'Direct', indirect: 'Indirect', total: 'Total' },
+    },
     roi: {
       title: 'ROI and marginal ROI per channel',
       description:

@@ -6,7 +6,8 @@
 import type { MediationEffects } from '../analysis/mediationEffects.js';
 import type { SamplerHealth } from '../inference/index.js';
 
-function fmt(value: number): string {
+/** A number in about 4 significant digits (exponent form outside [1e-4, 1e7)). */
+export function formatNumberShort(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
@@ -29,11 +30,11 @@ export function formatMediationEffects(effects: MediationEffects, health?: Sampl
         ? 'Effects on the KPI, channel switched off over the window (KPI units, summed):'
         : `Marginal effects, channel activity scaled by 1 + ${effects.marginalStep} (KPI per unit of activity):`,
     );
-    parts.push(table(['channel', 'effect', 'mean', 'median', '5%', '95%', 'P(>0)'], rows.map((r) => [r.channel, r.effect, fmt(r.mean), fmt(r.median), fmt(r.q05), fmt(r.q95), r.probabilityPositive.toFixed(2)])));
+    parts.push(table(['channel', 'effect', 'mean', 'median', '5%', '95%', 'P(>0)'], rows.map((r) => [r.channel, r.effect, formatNumberShort(r.mean), formatNumberShort(r.median), formatNumberShort(r.q05), formatNumberShort(r.q95), r.probabilityPositive.toFixed(2)])));
     parts.push('');
   }
   parts.push('Paths (mediator activity per unit of driver activity, other drivers held):');
-  parts.push(table(['driver', 'mediator', 'mean', 'median', '5%', '95%', 'P(>0)'], effects.paths.map((r) => [r.driver, r.mediator, fmt(r.mean), fmt(r.median), fmt(r.q05), fmt(r.q95), r.probabilityPositive.toFixed(2)])));
+  parts.push(table(['driver', 'mediator', 'mean', 'median', '5%', '95%', 'P(>0)'], effects.paths.map((r) => [r.driver, r.mediator, formatNumberShort(r.mean), formatNumberShort(r.median), formatNumberShort(r.q05), formatNumberShort(r.q95), r.probabilityPositive.toFixed(2)])));
   parts.push(`(${effects.drawCount} posterior draws; total = direct + indirect per draw)`);
   if (health && health.warnings.length > 0) parts.push(...health.warnings.map((w) => `sampler warning: ${w}`));
   return parts.join('\n');

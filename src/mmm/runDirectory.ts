@@ -41,7 +41,8 @@ export function versions(): Record<string, string> {
   return { mixwell: own.version, tfjs: tf.version.tfjs, node: process.version };
 }
 
-function writeJson(path: string, value: unknown): void {
+/** JSON with non-finite numbers as strings and Float64Arrays as arrays. */
+export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v instanceof Float64Array ? Array.from(v) : v), 1) + '\n');
 }
 
