@@ -46,6 +46,12 @@ export const BENCH_MODES: readonly BenchMode[] = [
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged' },
   },
   {
+    id: 'staged-c12',
+    description: 'as staged, but the sampler moves the media effects of tv and search (eta[1], eta[2], well identified) centered, log beta = m + eta u (geo.media by channel, src/ppl/centering.ts; same posterior and parameters); social, display, radio non-centered',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+  },
+  {
     id: 'centered-dense',
     description: 'centered geo intercepts (tau[g] ~ N(tau0, sigma_tau); same posterior), non-centered media, dense metric, 4 chains x 1000 warmup + 1000 draws',
     model: { geo: { intercept: 'centered', media: 'noncentered' } },
