@@ -39,3 +39,4 @@ export { BernoulliLogit } from './bernoulliLogit.js';
 export { Binomial, BinomialLogit } from './binomial.js';
 export { Poisson, PoissonLog } from './poisson.js';
 export { MultivariateNormalCholesky, type HostVector, type HostMatrix } from './multivariateNormal.js';
+export { fastExp, fastLog } from './elementary.js';

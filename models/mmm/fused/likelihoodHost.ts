@@ -59,7 +59,7 @@
  * buffers are sized for the chain count and reused, so a call allocates nothing once the chain
  * count is steady.
  */
-import { logGamma } from '../../../src/distributions/index.js';
+import { fastExp, fastLog, logGamma } from '../../../src/distributions/index.js';
 import type { MmmDesign } from '../design.js';
 import { priorSpec, type MmmModelConfig, type PriorName } from '../config.js';
 import { liftCells, resolveLiftTests } from '../liftTests.js';
@@ -178,6 +178,11 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
     width += size;
   }
 
+  /** Geometric adstock, Hill saturation, no ROI prior: the media backward runs in one pass (hillGeometricBackwardRow). */
+  const oneMediaPass = adstockType === 'geometric' && saturationType === 'hill' && !roiPrior;
+  const coefficientDot = new Float64Array(G);
+  /** Per channel: whether any cell is masked (its whole adstock window is zero). */
+  const maskedCells = Array.from({ length: C }, (_, c) => active.subarray(c * N, (c + 1) * N).includes(0));
   // ---- constants of the adstock log-weights
   const logLagPlusOne = Float64Array.from({ length: L }, (_, l) => Math.log(l + 1));
 
@@ -273,61 +278,44 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
     }
   }
 
+  // The hot loops below read the scratch arrays through local constants: V8 reloads (and
+  // re-checks) a closure's reassignable binding on every access, which measured twice as slow.
+
   function adstockAndSaturation(b: number, c: number): void {
     const cellBase = (b * C + c) * N;
     const mediaBase = c * N;
+    const adstockedCells = adstocked;
+    const saturatedCells = saturated;
     if (adstockType === 'geometric') {
       const alpha = params[at(iAlpha, b, c)];
       const inverseSum = 1 / geometricSum[b * C + c];
       const alphaToL = Math.pow(alpha, L);
-      for (let g = 0; g < G; g++) {
-        let running = 0;
-        for (let t = 0; t < T; t++) {
-          const n = g * T + t;
-          if (active[mediaBase + n] === 0) {
-            running = 0;
-          } else {
-            running = alpha * running + media[mediaBase + n];
-            if (t >= L) running -= alphaToL * media[mediaBase + n - L];
-          }
-          adstocked[cellBase + n] = running * inverseSum;
-        }
-      }
+      geometricAdstockRows(media, active, mediaBase, adstockedCells, cellBase, G, T, L, alpha, alphaToL, inverseSum);
     } else {
       const weightBase = (b * C + c) * L;
       const w0 = weights[weightBase];
-      for (let n = 0; n < N; n++) adstocked[cellBase + n] = w0 * laggedMedia[c * L * N + n];
+      for (let n = 0; n < N; n++) adstockedCells[cellBase + n] = w0 * laggedMedia[c * L * N + n];
       for (let l = 1; l < L; l++) {
         const w = weights[weightBase + l];
         const lagBase = (c * L + l) * N;
-        for (let n = 0; n < N; n++) adstocked[cellBase + n] += w * laggedMedia[lagBase + n];
+        for (let n = 0; n < N; n++) adstockedCells[cellBase + n] += w * laggedMedia[lagBase + n];
       }
     }
     if (saturationType === 'logistic') {
       const halfLambda = 0.5 * params[at(iLambda, b, c)];
       for (let n = 0; n < N; n++) {
-        saturated[cellBase + n] = active[mediaBase + n] === 0 ? 0 : Math.tanh(halfLambda * adstocked[cellBase + n]);
+        saturatedCells[cellBase + n] = active[mediaBase + n] === 0 ? 0 : Math.tanh(halfLambda * adstockedCells[cellBase + n]);
       }
     } else if (saturationType === 'michaelisMenten') {
       const k = params[at(iK, b, c)];
       for (let n = 0; n < N; n++) {
-        const a = adstocked[cellBase + n];
-        saturated[cellBase + n] = active[mediaBase + n] === 0 ? 0 : a / (a + k);
+        const a = adstockedCells[cellBase + n];
+        saturatedCells[cellBase + n] = active[mediaBase + n] === 0 ? 0 : a / (a + k);
       }
     } else {
-      const logK = Math.log(params[at(iK, b, c)]);
+      const logK = fastLog(params[at(iK, b, c)]);
       const slope = freeSlope ? params[at(iS, b, c)] : fixedSlope;
-      for (let n = 0; n < N; n++) {
-        if (active[mediaBase + n] === 0) {
-          saturated[cellBase + n] = 0;
-          continue;
-        }
-        let a = adstocked[cellBase + n];
-        if (!(a > ADSTOCK_FLOOR)) adstocked[cellBase + n] = a = ADSTOCK_FLOOR;
-        const logA = Math.log(a);
-        if (freeSlope) logAdstocked[cellBase + n] = logA;
-        saturated[cellBase + n] = 1 / (1 + Math.exp(slope * (logK - logA)));
-      }
+      hillRows(adstockedCells, saturatedCells, logAdstocked, freeSlope, active, cellBase, mediaBase, N, logK, slope);
     }
   }
 
@@ -365,6 +353,8 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
   }
 
   function likelihood(b: number): void {
+    const saturatedCells = saturated;
+    const scores = score;
     // mean without media
     for (let t = 0; t < T; t++) {
       let value = trend ? params[at(iDelta, b, 0)] * trend[t] : 0;
@@ -390,7 +380,7 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
       const cellBase = (b * C + c) * N;
       for (let g = 0; g < G; g++) {
         const coefficient = beta[(b * G + g) * C + c];
-        for (let n = g * T; n < (g + 1) * T; n++) mean[n] += coefficient * saturated[cellBase + n];
+        addScaled(mean, g * T, saturatedCells, cellBase + g * T, T, coefficient);
       }
     }
     // likelihood, and its derivatives in mu, sigma, nu
@@ -399,16 +389,7 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
     const inverseSigma = 1 / sigma;
     if (!studentT) {
       for (let g = 0; g < G; g++) {
-        let sumSquares = 0;
-        for (let n = g * T; n < (g + 1) * T; n++) {
-          if (observed[n] === 0) {
-            score[b * N + n] = 0;
-            continue;
-          }
-          const z = (kpi[n] - mean[n]) * inverseSigma;
-          sumSquares += z * z;
-          score[b * N + n] = z * inverseSigma;
-        }
+        const sumSquares = normalScoreRows(kpi, mean, observed, scores, b * N, g * T, T, inverseSigma);
         const count = observedCount[g];
         out[b * P + g] = -0.5 * sumSquares - count * (logSigma + LOG_SQRT_2PI);
         sigmaScore[b * G + g] = (sumSquares - count) * inverseSigma;
@@ -529,6 +510,10 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
     if (!ready) throw new Error('fused MMM likelihood: backward called before forward');
     if (dy.length !== B * P) throw new Error(`fused MMM likelihood: dy has ${dy.length} values, expected ${B * P}`);
     grad.fill(0);
+    const scores = score;
+    const saturatedCells = saturated;
+    const adstockedCells = adstocked;
+    const logAdstockedCells = logAdstocked;
     for (let b = 0; b < B; b++) {
       // ---- likelihood -> mean, sigma, nu
       let sigmaBar = 0;
@@ -537,13 +522,7 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
         const upstream = dy[b * P + g];
         sigmaBar += upstream * sigmaScore[b * G + g];
         if (studentT) nuBar += upstream * nuScore[b * G + g];
-        let sum = 0;
-        for (let n = g * T; n < (g + 1) * T; n++) {
-          const bar = upstream * score[b * N + n];
-          meanBar[n] = bar;
-          sum += bar;
-        }
-        geoBar[g] = sum;
+        geoBar[g] = scaleRows(scores, b * N + g * T, meanBar, g * T, T, upstream);
       }
       grad[at(iSigma, b, 0)] = sigmaBar;
       if (studentT) grad[at(iNu, b, 0)] = nuBar;
@@ -594,10 +573,39 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
       for (let c = 0; c < C; c++) {
         const cellBase = (b * C + c) * N;
         const mediaBase = c * N;
+        const logK = saturationType === 'logistic' ? 0 : fastLog(params[at(iK, b, c)]);
+        const k = saturationType === 'logistic' ? 0 : params[at(iK, b, c)];
+        const slope = freeSlope ? params[at(iS, b, c)] : fixedSlope;
+        const lambda = saturationType === 'logistic' ? params[at(iLambda, b, c)] : 0;
+        let kSum = 0;
+        let slopeSum = 0;
+        let lambdaSum = 0;
+        // geometric adstock: alpha bar accumulated in the same pass (module comment)
+        const geometric = adstockType === 'geometric';
+        const alpha = geometric ? params[at(iAlpha, b, c)] : 0;
+        const geometricTotal = geometric ? geometricSum[b * C + c] : 0;
+        const dropCoefficient = geometric ? L * Math.pow(alpha, L - 1) : 0;
+        let barTimesDerivative = 0;
+        let barTimesAdstock = 0;
+        if (oneMediaPass) {
+          // the usual model: the coefficient dot products and the whole saturation and adstock
+          // backward in one pass over each geo's cells
+          for (let g = 0; g < G; g++) {
+            const first = g * T;
+            hillGeometricBackwardRow(
+              meanBar, beta[(b * G + g) * C + c], saturatedCells, adstockedCells, logAdstockedCells, freeSlope, active, media,
+              mediaBase, cellBase, first, T, L, slope, logK, alpha, geometricTotal, dropCoefficient, mediaSums,
+            );
+            coefficientDot[g] = mediaSums[0];
+            kSum += mediaSums[1];
+            slopeSum += mediaSums[2];
+            barTimesDerivative += mediaSums[3];
+            barTimesAdstock += mediaSums[4];
+          }
+        }
         let mBar = 0;
         for (let g = 0; g < G; g++) {
-          let sum = 0;
-          for (let n = g * T; n < (g + 1) * T; n++) sum += meanBar[n] * saturated[cellBase + n];
+          let sum = oneMediaPass ? coefficientDot[g] : dot(meanBar, g * T, saturatedCells, cellBase + g * T, T);
           if (liftGradient) sum += liftGradient.betaBar[g * C + c];
           const bar = sum * beta[(b * G + g) * C + c];
           logBetaBar[g * C + c] = bar;
@@ -625,62 +633,41 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
           }
           grad[at(iEta, b, c)] = etaBar;
         }
-        // saturation backward -> adstockBar
-        const logK = saturationType === 'logistic' ? 0 : Math.log(params[at(iK, b, c)]);
-        const k = saturationType === 'logistic' ? 0 : params[at(iK, b, c)];
-        const slope = freeSlope ? params[at(iS, b, c)] : fixedSlope;
-        const lambda = saturationType === 'logistic' ? params[at(iLambda, b, c)] : 0;
-        let kSum = 0;
-        let slopeSum = 0;
-        let lambdaSum = 0;
-        // geometric adstock: alpha bar accumulated in the same pass (module comment)
-        const geometric = adstockType === 'geometric';
-        const alpha = geometric ? params[at(iAlpha, b, c)] : 0;
-        const geometricTotal = geometric ? geometricSum[b * C + c] : 0;
-        const dropCoefficient = geometric ? L * Math.pow(alpha, L - 1) : 0;
-        let barTimesDerivative = 0;
-        let barTimesAdstock = 0;
-        for (let g = 0; g < G; g++) {
+        // saturation backward -> adstockBar (done above in the one-pass case)
+        for (let g = 0; g < G && !oneMediaPass; g++) {
+          // h bar into adstockBar, then the saturation's backward in place, one tight loop per type
           const coefficient = beta[(b * G + g) * C + c];
           const roiCoefficient = roiPrior ? windowBar * expDeviation[(b * G + g) * C + c] : 0;
-          let derivative = 0; // r'_{t}, geometric
-          let previous = 0; // r_{t-1}, geometric
-          for (let t = 0; t < T; t++) {
-            const n = g * T + t;
-            if (active[mediaBase + n] === 0) {
-              adstockBar[n] = 0;
-              derivative = 0;
-              previous = 0;
-              continue;
-            }
-            let hBar = meanBar[n] * coefficient;
-            if (roiPrior) hBar += roiCoefficient * roiWeight[mediaBase + n];
-            const a = adstocked[cellBase + n];
-            const h = saturated[cellBase + n];
-            if (saturationType === 'logistic') {
-              const d = hBar * (1 - h * h) * 0.5;
+          const first = g * T;
+          const last = first + T;
+          scaleRows(meanBar, first, adstockBar, first, T, coefficient);
+          if (roiPrior) for (let n = first; n < last; n++) adstockBar[n] += roiCoefficient * roiWeight[mediaBase + n];
+          if (saturationType === 'logistic') {
+            for (let n = first; n < last; n++) {
+              const h = saturatedCells[cellBase + n];
+              const d = adstockBar[n] * (1 - h * h) * 0.5;
               adstockBar[n] = d * lambda;
-              lambdaSum += d * a;
-            } else if (saturationType === 'michaelisMenten') {
+              lambdaSum += d * adstockedCells[cellBase + n];
+            }
+          } else if (saturationType === 'michaelisMenten') {
+            for (let n = first; n < last; n++) {
+              const a = adstockedCells[cellBase + n];
               const denominator = a + k;
-              const d = hBar / (denominator * denominator);
+              const d = adstockBar[n] / (denominator * denominator);
               adstockBar[n] = d * k;
               kSum -= d * a;
-            } else {
-              const d = hBar * h * (1 - h);
-              adstockBar[n] = (d * slope) / a;
-              kSum += d;
-              if (freeSlope) slopeSum += d * (logAdstocked[cellBase + n] - logK);
             }
-            if (geometric) {
-              // r'_t = r_{t-1} + alpha r'_{t-1} - L alpha^(L-1) x_{t-L}
-              derivative = previous + alpha * derivative;
-              if (t >= L) derivative -= dropCoefficient * media[mediaBase + n - L];
-              previous = geometricTotal * a;
-              const bar = adstockBar[n];
-              barTimesDerivative += bar * derivative;
-              barTimesAdstock += bar * a;
-            }
+          } else {
+            hillBackwardRows(adstockBar, saturatedCells, adstockedCells, logAdstockedCells, freeSlope, cellBase, first, T, slope, logK, rowSums);
+            kSum += rowSums[0];
+            slopeSum += rowSums[1];
+          }
+          // masked cells (their whole window is zero) contribute nothing
+          if (maskedCells[c]) for (let n = first; n < last; n++) if (active[mediaBase + n] === 0) adstockBar[n] = 0;
+          if (geometric) {
+            geometricBackwardRows(adstockBar, adstockedCells, media, active, mediaBase, cellBase, first, T, L, alpha, geometricTotal, dropCoefficient, rowSums);
+            barTimesDerivative += rowSums[0];
+            barTimesAdstock += rowSums[1];
           }
         }
         if (saturationType === 'logistic') grad[at(iLambda, b, c)] = lambdaSum;
@@ -780,6 +767,197 @@ export function createLikelihoodHost(design: MmmDesign, config: MmmModelConfig, 
   }
 
   return { data, priors: withPriors, liftColumn, outputWidth: P, inputNames, inputSizes, inputOffsets, forward, backward };
+}
+
+
+// ---- Row loops of the hot path. They are module-level functions of typed arrays and numbers so
+// that V8 keeps every operand in a register: the same loops inside createLikelihoodHost's closures
+// re-load the scratch arrays from the closure on every access and measured 2-3x slower.
+
+/** Partial sums returned by the backward row loops (module scratch; read right after the call). */
+const rowSums = new Float64Array(2);
+const mediaSums = new Float64Array(5);
+
+/** sum_i x[xStart + i] y[yStart + i], i < count. */
+function dot(x: Float64Array, xStart: number, y: Float64Array, yStart: number, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += x[xStart + i] * y[yStart + i];
+  return sum;
+}
+
+/** y[yStart + i] += scale x[xStart + i], i < count. */
+function addScaled(y: Float64Array, yStart: number, x: Float64Array, xStart: number, count: number, scale: number): void {
+  for (let i = 0; i < count; i++) y[yStart + i] += scale * x[xStart + i];
+}
+
+/** y[yStart + i] = scale x[xStart + i], i < count; returns sum_i y[yStart + i]. */
+function scaleRows(x: Float64Array, xStart: number, y: Float64Array, yStart: number, count: number, scale: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const value = scale * x[xStart + i];
+    y[yStart + i] = value;
+    sum += value;
+  }
+  return sum;
+}
+
+/**
+ * Geometric adstock of one channel, all geos: a_t = r_t / S with the running sum
+ * r_t = alpha r_{t-1} + x_t - alpha^L x_{t-L}, restarted at 0 in masked cells (module comment).
+ */
+function geometricAdstockRows(
+  media: Float64Array, active: Uint8Array, mediaBase: number, adstocked: Float64Array, cellBase: number,
+  geos: number, periods: number, maxLag: number, alpha: number, alphaToL: number, inverseSum: number,
+): void {
+  for (let g = 0; g < geos; g++) {
+    let running = 0;
+    for (let t = 0; t < periods; t++) {
+      const n = g * periods + t;
+      if (active[mediaBase + n] === 0) {
+        running = 0;
+      } else {
+        running = alpha * running + media[mediaBase + n];
+        if (t >= maxLag) running -= alphaToL * media[mediaBase + n - maxLag];
+      }
+      adstocked[cellBase + n] = running * inverseSum;
+    }
+  }
+}
+
+/** Hill saturation h = sigmoid(s (log a - log k)) of one channel's cells; keeps log a when the slope is free. */
+function hillRows(
+  adstocked: Float64Array, saturated: Float64Array, logAdstocked: Float64Array, keepLog: boolean, active: Uint8Array,
+  cellBase: number, mediaBase: number, count: number, logK: number, slope: number,
+): void {
+  for (let n = 0; n < count; n++) {
+    if (active[mediaBase + n] === 0) {
+      saturated[cellBase + n] = 0;
+      continue;
+    }
+    let a = adstocked[cellBase + n];
+    if (!(a > ADSTOCK_FLOOR)) adstocked[cellBase + n] = a = ADSTOCK_FLOOR;
+    const logA = fastLog(a);
+    if (keepLog) logAdstocked[cellBase + n] = logA;
+    saturated[cellBase + n] = 1 / (1 + fastExp(slope * (logK - logA)));
+  }
+}
+
+/** Normal scores (y - mu) / sigma^2 of one geo's rows (0 where not observed); returns sum z^2. */
+function normalScoreRows(
+  kpi: Float64Array, mean: Float64Array, observed: Uint8Array, scores: Float64Array, scoreBase: number,
+  first: number, count: number, inverseSigma: number,
+): number {
+  let sumSquares = 0;
+  for (let n = first; n < first + count; n++) {
+    if (observed[n] === 0) {
+      scores[scoreBase + n] = 0;
+      continue;
+    }
+    const z = (kpi[n] - mean[n]) * inverseSigma;
+    sumSquares += z * z;
+    scores[scoreBase + n] = z * inverseSigma;
+  }
+  return sumSquares;
+}
+
+/**
+ * Hill backward of one geo's rows in place: h bar (in bars) -> a bar = h bar h (1 - h) s / a. rowSums
+ * gets sum h bar h (1 - h) (for k bar) and, with a free slope, sum h bar h (1 - h) (log a - log k) (s bar).
+ */
+function hillBackwardRows(
+  bars: Float64Array, saturated: Float64Array, adstocked: Float64Array, logAdstocked: Float64Array, freeSlope: boolean,
+  cellBase: number, first: number, count: number, slope: number, logK: number, sums: Float64Array,
+): void {
+  let kSum = 0;
+  let slopeSum = 0;
+  for (let n = first; n < first + count; n++) {
+    const h = saturated[cellBase + n];
+    const d = bars[n] * h * (1 - h);
+    bars[n] = (d * slope) / adstocked[cellBase + n];
+    kSum += d;
+    if (freeSlope) slopeSum += d * (logAdstocked[cellBase + n] - logK);
+  }
+  sums[0] = kSum;
+  sums[1] = slopeSum;
+}
+
+/**
+ * Geometric adstock backward of one geo's rows: with r'_t = r_{t-1} + alpha r'_{t-1} - L alpha^(L-1) x_{t-L}
+ * (restarted in masked cells), rowSums gets sum a bar r' and sum a bar a (module comment).
+ */
+function geometricBackwardRows(
+  bars: Float64Array, adstocked: Float64Array, media: Float64Array, active: Uint8Array, mediaBase: number, cellBase: number,
+  first: number, periods: number, maxLag: number, alpha: number, geometricTotal: number, dropCoefficient: number, sums: Float64Array,
+): void {
+  let derivative = 0; // r'_t
+  let previous = 0; // r_{t-1}
+  let barTimesDerivative = 0;
+  let barTimesAdstock = 0;
+  for (let t = 0; t < periods; t++) {
+    const n = first + t;
+    if (active[mediaBase + n] === 0) {
+      derivative = 0;
+      previous = 0;
+      continue;
+    }
+    derivative = previous + alpha * derivative;
+    if (t >= maxLag) derivative -= dropCoefficient * media[mediaBase + n - maxLag];
+    const a = adstocked[cellBase + n];
+    previous = geometricTotal * a;
+    const bar = bars[n];
+    barTimesDerivative += bar * derivative;
+    barTimesAdstock += bar * a;
+  }
+  sums[0] = barTimesDerivative;
+  sums[1] = barTimesAdstock;
+}
+
+/**
+ * The media backward of one geo's cells of one channel in one pass, for geometric adstock and Hill
+ * saturation without an ROI prior (hillBackwardRows and geometricBackwardRows fused, with the
+ * coefficient's dot product): h bar = mu bar beta, a bar = h bar h (1 - h) s / a, masked cells skipped.
+ * sums gets [sum mu bar h, sum h bar h (1 - h), sum h bar h (1 - h) (log a - log k) (free slope),
+ * sum a bar r', sum a bar a].
+ */
+function hillGeometricBackwardRow(
+  meanBar: Float64Array, coefficient: number, saturated: Float64Array, adstocked: Float64Array, logAdstocked: Float64Array,
+  freeSlope: boolean, active: Uint8Array, media: Float64Array, mediaBase: number, cellBase: number, first: number,
+  periods: number, maxLag: number, slope: number, logK: number, alpha: number, geometricTotal: number, dropCoefficient: number,
+  sums: Float64Array,
+): void {
+  let coefficientDot = 0;
+  let kSum = 0;
+  let slopeSum = 0;
+  let derivative = 0; // r'_t
+  let previous = 0; // r_{t-1}
+  let barTimesDerivative = 0;
+  let barTimesAdstock = 0;
+  for (let t = 0; t < periods; t++) {
+    const n = first + t;
+    if (active[mediaBase + n] === 0) {
+      derivative = 0;
+      previous = 0;
+      continue;
+    }
+    const h = saturated[cellBase + n];
+    const a = adstocked[cellBase + n];
+    const muBar = meanBar[n];
+    coefficientDot += muBar * h;
+    const d = muBar * coefficient * h * (1 - h);
+    const bar = (d * slope) / a;
+    kSum += d;
+    if (freeSlope) slopeSum += d * (logAdstocked[cellBase + n] - logK);
+    derivative = previous + alpha * derivative;
+    if (t >= maxLag) derivative -= dropCoefficient * media[mediaBase + n - maxLag];
+    previous = geometricTotal * a;
+    barTimesDerivative += bar * derivative;
+    barTimesAdstock += bar * a;
+  }
+  sums[0] = coefficientDot;
+  sums[1] = kSum;
+  sums[2] = slopeSum;
+  sums[3] = barTimesDerivative;
+  sums[4] = barTimesAdstock;
 }
 
 /** Names of the Fourier columns (sin1, cos1, sin2, ...), as geoModel.ts's fourierNames. */
