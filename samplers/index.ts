@@ -6,6 +6,7 @@
 export { sample } from './sample.js';
 export type { Algorithm, SampleOptions, SampleProgress, SampleResult, WarmupPlan, WarmupResult } from './sample.js';
 export { stagedSampling, runStagedSync, runStagedAsync, stagedWarmupLengths } from './staged.js';
+export type { StagedWarmupLengths, StagedWarmupSettings, WarmupStageInfo } from './staged.js';
 export { shrinkageCovariance } from './adaptation/shrinkageCovariance.js';
 export { progressBar, formatProgress } from './progress.js';
 export type { ProgressBarOptions } from './progress.js';

@@ -3,7 +3,8 @@
  * (Betancourt 2017, section 5.1; Neal 2011, "MCMC using Hamiltonian dynamics", section 2.3; Stan's
  * expl_leapfrog): half step in momentum, full step in position along M^-1 p, half step in momentum.
  * A negative step size integrates backwards in time. One leapfrog step costs one gradient, which is
- * requested through the evaluation protocol.
+ * requested through the evaluation protocol. The returned point carries its velocity M^-1 p, which
+ * the Hamiltonian and the U-turn criterion reuse (two products with a dense M^-1 per step instead of three).
  */
 import type { Evaluating } from './evaluation.js';
 import type { EuclideanMetric } from './metric.js';
@@ -21,5 +22,5 @@ export function* leapfrog(point: PhasePoint, stepSize: number, metric: Euclidean
   const evaluation = yield position;
   const gradient = evaluation.gradient;
   for (let i = 0; i < dim; i++) momentum[i] = momentum[i] + halfStep * gradient[i];
-  return { position, momentum, logDensity: evaluation.logDensity, gradient };
+  return { position, momentum, logDensity: evaluation.logDensity, gradient, velocity: metric.velocity(momentum) };
 }

@@ -17,6 +17,8 @@ export interface EuclideanMetric {
   readonly inverseMass: Float64Array;
   /** K(p) = p^T M^-1 p / 2. */
   kineticEnergy(momentum: Float64Array): number;
+  /** K(p) from p and its velocity M^-1 p: the same arithmetic as kineticEnergy without the product. */
+  kineticEnergyFromVelocity(momentum: Float64Array, velocity: Float64Array): number;
   /** M^-1 p, written to `out` (a new array by default; must not alias `momentum`). */
   velocity(momentum: Float64Array, out?: Float64Array): Float64Array;
   /** A momentum drawn from N(0, M), a new array. */
@@ -42,6 +44,11 @@ export function diagonalMetric(inverseMassDiag: Float64Array): EuclideanMetric {
     kineticEnergy(momentum) {
       let sum = 0;
       for (let i = 0; i < dim; i++) sum += momentum[i] * (inverseMass[i] * momentum[i]);
+      return 0.5 * sum;
+    },
+    kineticEnergyFromVelocity(momentum, velocity) {
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += momentum[i] * velocity[i];
       return 0.5 * sum;
     },
     velocity(momentum, out = new Float64Array(dim)) {
@@ -73,7 +80,22 @@ export function denseMetric(inverseMassMatrix: Float64Array, dim: number): Eucli
   }
   const lower = cholesky(inverseMass, dim);
   const velocity = (momentum: Float64Array, out = new Float64Array(dim)): Float64Array => {
-    for (let i = 0; i < dim; i++) {
+    // Two rows per pass share the loads of the momentum; each row's sum keeps its order.
+    let i = 0;
+    for (; i + 1 < dim; i += 2) {
+      let sum0 = 0;
+      let sum1 = 0;
+      const row0 = i * dim;
+      const row1 = row0 + dim;
+      for (let j = 0; j < dim; j++) {
+        const p = momentum[j];
+        sum0 += inverseMass[row0 + j] * p;
+        sum1 += inverseMass[row1 + j] * p;
+      }
+      out[i] = sum0;
+      out[i + 1] = sum1;
+    }
+    if (i < dim) {
       let sum = 0;
       const row = i * dim;
       for (let j = 0; j < dim; j++) sum += inverseMass[row + j] * momentum[j];
@@ -81,16 +103,17 @@ export function denseMetric(inverseMassMatrix: Float64Array, dim: number): Eucli
     }
     return out;
   };
+  const kineticEnergyFromVelocity = (momentum: Float64Array, v: Float64Array): number => {
+    let sum = 0;
+    for (let i = 0; i < dim; i++) sum += momentum[i] * v[i];
+    return 0.5 * sum;
+  };
   return {
     kind: 'dense',
     dim,
     inverseMass,
-    kineticEnergy(momentum) {
-      const v = velocity(momentum);
-      let sum = 0;
-      for (let i = 0; i < dim; i++) sum += momentum[i] * v[i];
-      return 0.5 * sum;
-    },
+    kineticEnergy: (momentum) => kineticEnergyFromVelocity(momentum, velocity(momentum)),
+    kineticEnergyFromVelocity,
     velocity,
     drawMomentum(rng) {
       const standard = new Float64Array(dim);

@@ -34,7 +34,8 @@ export function* nutsTransition(
   settings: NutsSettings = defaultNutsSettings,
 ): Evaluating<Transition> {
   const momentum = metric.drawMomentum(rng);
-  const initial: PhasePoint = { ...pickState(state), momentum };
+  const initialSharp = metric.velocity(momentum);
+  const initial: PhasePoint = { ...pickState(state), momentum, velocity: initialSharp };
   const initialEnergy = hamiltonian(initial, metric);
   const context: TreeContext = {
     metric,
@@ -50,7 +51,6 @@ export function* nutsTransition(
   let forwardEnd = initial;
   let backwardEnd = initial;
   let sample = initial;
-  const initialSharp = metric.velocity(momentum);
   // Momenta and sharp momenta at the ends of the backward and forward halves of the trajectory.
   let momentumFwdFwd = momentum;
   let sharpFwdFwd = initialSharp;

@@ -16,7 +16,7 @@ import { createEvaluationCounter, runLockstep, withChainLabel } from './lockstep
 import type { MetricKind } from './metric.js';
 import { nutsKernel } from './nuts.js';
 import { runPooled } from './pooled.js';
-import { runStagedSync } from './staged.js';
+import { runStagedSync, type StagedWarmupSettings, type WarmupStageInfo } from './staged.js';
 import type { DrawStats } from './recorder.js';
 import type { TransitionInfo, TransitionKernel } from './state.js';
 
@@ -54,6 +54,8 @@ export interface SampleOptions {
    * chains' draws pooled, re-estimated once.
    */
   readonly warmupPlan?: WarmupPlan;
+  /** With warmupPlan 'staged': explicit stage lengths and stage 1's maximum tree depth (staged.ts). */
+  readonly stagedWarmup?: StagedWarmupSettings;
   /** Share one step size and metric across chains during warmup, default false (per chain, as Stan). */
   readonly pooledAdaptation?: boolean;
   /** Dual averaging and window settings beyond adaptDelta (gamma, t0, kappa, initBuffer, termBuffer, baseWindow). */
@@ -107,6 +109,8 @@ export interface WarmupResult {
   /** With saveWarmup: warmup draws per chain, row-major [warmup, dim]. */
   readonly draws?: Float64Array[];
   readonly stats?: DrawStats[];
+  /** With warmupPlan 'staged': what each stage cost. */
+  readonly stages?: readonly WarmupStageInfo[];
 }
 
 export interface SampleResult {

@@ -12,6 +12,10 @@
  *   3. `final` (20%) + sampling: the dense metric re-estimated from all of stage 2's draws (which mix
  *      far better than stage 1's), step size adapted again, then the draws.
  *
+ * Stage 2 may be split into several windows (`stagedWarmup.lengths.dense` as a list), each with the
+ * metric re-estimated from the previous window's draws: when stage 1 was short, its estimate is
+ * rough and the first dense window's trees are long; a short first window replaces it sooner.
+ *
  * Why: on badly conditioned posteriors (the geo MMM's correlation condition number is ~1e5) a
  * diagonal metric needs hundreds of leapfrog steps per draw; Stan's dense adaptation estimates a
  * dim x dim covariance per chain from windows of 25-100 draws, fewer draws than dimensions, and
@@ -31,8 +35,34 @@ import type { SampleOptions, SampleProgress, SampleResult } from './sample.js';
 
 export interface StagedWarmupLengths {
   readonly diag: number;
-  readonly dense: number;
+  /** One dense window, or several: each re-estimates the metric from the previous window's draws. */
+  readonly dense: number | readonly number[];
   readonly final: number;
+}
+
+/**
+ * Optional settings of the staged plan: explicit stage lengths (all three, summing to the warmup;
+ * default 50% / 30% / 20%) and a lower maximum tree depth for stage 1 only. Stage 1 runs with the
+ * diagonal metric from random inits, where trees are longest (on the geo MMM about 600 leapfrog
+ * steps per iteration against about 200 with the dense metric): capping its depth makes it cheaper,
+ * at the price of more correlated draws for the first dense estimate, which stage 3 replaces.
+ */
+export interface StagedWarmupSettings {
+  readonly lengths?: StagedWarmupLengths;
+  readonly diagMaxTreeDepth?: number;
+}
+
+/** What each stage cost: an info record for benchmarks and logs. */
+export interface WarmupStageInfo {
+  readonly stage: 'diag' | 'dense' | 'final';
+  /** Warmup iterations per chain in the stage (the final stage's draws are not counted). */
+  readonly iterations: number;
+  /** Chain-gradients of the stage over all chains (the final stage's include its draws). */
+  readonly gradientEvaluations: number;
+  /** Divergent warmup transitions over all chains. */
+  readonly divergences: number;
+  /** Geometric mean over chains of the adapted step size. */
+  readonly stepSize: number;
 }
 
 /** Fraction of stage 1's draws, from its end, that the first dense estimate uses. */
@@ -40,10 +70,24 @@ export const STAGE1_TAIL_FRACTION = 0.6;
 /** The smallest total warmup the staged plan accepts. */
 export const MIN_STAGED_WARMUP = 100;
 
-/** Split a total warmup into the three stages (50% / 30% / the rest). */
-export function stagedWarmupLengths(warmup: number): StagedWarmupLengths {
+/** Split a total warmup into the three stages (50% / 30% / the rest), or check explicit lengths. */
+export function stagedWarmupLengths(warmup: number, explicit?: StagedWarmupLengths): StagedWarmupLengths {
   if (!Number.isInteger(warmup) || warmup < MIN_STAGED_WARMUP) {
     throw new Error(`the staged dense warmup needs warmup >= ${MIN_STAGED_WARMUP} iterations, got ${warmup}`);
+  }
+  if (explicit !== undefined) {
+    const { diag, dense, final } = explicit;
+    const windows = denseWindows(dense);
+    if (windows.length === 0) throw new Error('staged warmup: give at least one dense window');
+    const named: [string, number][] = [['diag', diag], ...windows.map((w, i): [string, number] => [windows.length > 1 ? `dense[${i}]` : 'dense', w]), ['final', final]];
+    for (const [name, value] of named) {
+      if (!Number.isInteger(value) || value < 20) throw new Error(`staged warmup: stage "${name}" needs an integer >= 20 iterations, got ${value}`);
+    }
+    const total = named.reduce((n, [, value]) => n + value, 0);
+    if (total !== warmup) {
+      throw new Error(`staged warmup: the stage lengths ${named.map(([, value]) => value).join(' + ')} = ${total} must add up to warmup = ${warmup}`);
+    }
+    return { diag, dense: typeof dense === 'number' ? dense : [...dense], final };
   }
   const diag = Math.floor(0.5 * warmup);
   const dense = Math.floor(0.3 * warmup);
@@ -139,8 +183,13 @@ export function* stagedSampling(options: SampleOptions): Generator<SampleOptions
   if (options.adapt === false) throw new Error('the staged warmup needs adapt (it is a warmup plan)');
   if (options.inverseMetric !== undefined) throw new Error('the staged warmup learns its own metric; do not pass inverseMetric');
   if ((options.algorithm ?? 'nuts') !== 'nuts') throw new Error('the staged warmup is implemented for NUTS');
-  const lengths = stagedWarmupLengths(options.warmup);
-  const common: SampleOptions = { ...options, warmupPlan: 'stan' };
+  const settings = options.stagedWarmup ?? {};
+  const lengths = stagedWarmupLengths(options.warmup, settings.lengths);
+  const diagMaxTreeDepth = settings.diagMaxTreeDepth ?? options.maxTreeDepth;
+  if (diagMaxTreeDepth !== undefined && !(Number.isInteger(diagMaxTreeDepth) && diagMaxTreeDepth >= 1)) {
+    throw new Error(`staged warmup: diagMaxTreeDepth must be an integer >= 1, got ${diagMaxTreeDepth}`);
+  }
+  const common: SampleOptions = { ...options, warmupPlan: 'stan', stagedWarmup: undefined };
   const stageSeed = (stage: number) => `${String(options.seed)}:stage-${stage}`;
   const fixedMetric = { ...options.adaptation, adaptMetric: false };
 
@@ -149,60 +198,76 @@ export function* stagedSampling(options: SampleOptions): Generator<SampleOptions
     warmup: lengths.diag,
     draws: 0,
     metric: 'diag',
+    maxTreeDepth: diagMaxTreeDepth,
     saveWarmup: true,
     onProgress: stageProgress(options, 0, 0),
   };
   const tailStart = Math.floor((1 - STAGE1_TAIL_FRACTION) * lengths.diag);
-  const firstEstimate = pooledChainCovariance(warmupDrawsFrom(stage1, tailStart), stage1.dim);
-  const divergences1 = stage1.warmup.divergences.reduce((a, b) => a + b, 0);
+  let estimate = pooledChainCovariance(warmupDrawsFrom(stage1, tailStart), stage1.dim);
+  const stages: SampleResult[] = [stage1];
+  const infos: WarmupStageInfo[] = [stageInfo('diag', stage1, lengths.diag)];
+  let iterationsBefore = lengths.diag;
+  let divergencesBefore = infos[0].divergences;
+  // Dense windows, then the final stage (which also draws): each continues from the previous stage's
+  // last positions and mean step size, with the metric estimated from the previous stage's draws.
+  const windows = [...denseWindows(lengths.dense), lengths.final];
+  for (let w = 0; w < windows.length; w++) {
+    const isFinal = w === windows.length - 1;
+    const previous = stages[stages.length - 1];
+    const stage: SampleResult = yield {
+      ...common,
+      seed: stageSeed(w + 2),
+      warmup: windows[w],
+      ...(isFinal ? {} : { draws: 0 }),
+      metric: 'dense',
+      inverseMetric: estimate.covariance,
+      init: lastWarmupPositions(previous),
+      stepSize: geometricMean(previous.warmup.stepSize),
+      adaptation: fixedMetric,
+      saveWarmup: isFinal ? (options.saveWarmup ?? false) : true,
+      onProgress: stageProgress(options, iterationsBefore, divergencesBefore),
+    };
+    stages.push(stage);
+    infos.push(stageInfo(isFinal ? 'final' : 'dense', stage, windows[w]));
+    iterationsBefore += windows[w];
+    divergencesBefore += infos[infos.length - 1].divergences;
+    if (!isFinal) estimate = pooledChainCovariance(warmupDrawsFrom(stage, 0), stage.dim);
+  }
 
-  const stage2: SampleResult = yield {
-    ...common,
-    seed: stageSeed(2),
-    warmup: lengths.dense,
-    draws: 0,
-    metric: 'dense',
-    inverseMetric: firstEstimate.covariance,
-    init: lastWarmupPositions(stage1),
-    stepSize: geometricMean(stage1.warmup.stepSize),
-    adaptation: fixedMetric,
-    saveWarmup: true,
-    onProgress: stageProgress(options, lengths.diag, divergences1),
-  };
-  const secondEstimate = pooledChainCovariance(warmupDrawsFrom(stage2, 0), stage2.dim);
-  const divergences2 = stage2.warmup.divergences.reduce((a, b) => a + b, 0);
-
-  const stage3: SampleResult = yield {
-    ...common,
-    seed: stageSeed(3),
-    warmup: lengths.final,
-    metric: 'dense',
-    inverseMetric: secondEstimate.covariance,
-    init: lastWarmupPositions(stage2),
-    stepSize: geometricMean(stage2.warmup.stepSize),
-    adaptation: fixedMetric,
-    saveWarmup: options.saveWarmup ?? false,
-    onProgress: stageProgress(options, lengths.diag + lengths.dense, divergences1 + divergences2),
-  };
-
-  const stages = [stage1, stage2, stage3];
+  const last = stages[stages.length - 1];
   const keepWarmup = options.saveWarmup ?? false;
   return {
-    ...stage3,
+    ...last,
     warmup: {
-      stepSize: stage3.warmup.stepSize,
-      inverseMetric: stage3.warmup.inverseMetric,
-      divergences: Int32Array.from(stage3.warmup.divergences, (d, k) => d + stage1.warmup.divergences[k] + stage2.warmup.divergences[k]),
+      stages: infos,
+      stepSize: last.warmup.stepSize,
+      inverseMetric: last.warmup.inverseMetric,
+      divergences: Int32Array.from(last.warmup.divergences, (_, k) => stages.reduce((n, s) => n + s.warmup.divergences[k], 0)),
       ...(keepWarmup
         ? {
-            draws: stage3.warmup.draws!.map((_, k) => concatDraws(stages.map((s) => s.warmup.draws![k]))),
-            stats: stage3.warmup.stats!.map((_, k) => concatStats(stages.map((s) => s.warmup.stats![k]))),
+            draws: last.warmup.draws!.map((_, k) => concatDraws(stages.map((s) => s.warmup.draws![k]))),
+            stats: last.warmup.stats!.map((_, k) => concatStats(stages.map((s) => s.warmup.stats![k]))),
           }
         : {}),
     },
     gradientEvaluations: stages.reduce((n, s) => n + s.gradientEvaluations, 0),
     evaluateCalls: stages.reduce((n, s) => n + s.evaluateCalls, 0),
   };
+}
+
+function stageInfo(stage: WarmupStageInfo['stage'], result: SampleResult, iterations: number): WarmupStageInfo {
+  return {
+    stage,
+    iterations,
+    gradientEvaluations: result.gradientEvaluations,
+    divergences: result.warmup.divergences.reduce((a, b) => a + b, 0),
+    stepSize: geometricMean(result.warmup.stepSize),
+  };
+}
+
+/** The dense stage's windows: one length, or several in order. */
+function denseWindows(dense: StagedWarmupLengths['dense']): readonly number[] {
+  return typeof dense === 'number' ? [dense] : dense;
 }
 
 /** Run the staged plan with a synchronous stage runner (in-process `sample`). */

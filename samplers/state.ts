@@ -18,11 +18,17 @@ export interface ChainState {
 /** A point in phase space: a chain state plus a momentum. */
 export interface PhasePoint extends ChainState {
   readonly momentum: Float64Array;
+  /**
+   * The velocity M^-1 p of `momentum` under the metric the point was integrated with, when already
+   * known (the leapfrog step computes it once; the Hamiltonian and the U-turn check reuse it).
+   */
+  readonly velocity?: Float64Array;
 }
 
 /** H = -log density + kinetic energy; NaN is mapped to +inf, as Stan does. */
 export function hamiltonian(point: PhasePoint, metric: EuclideanMetric): number {
-  const energy = -point.logDensity + metric.kineticEnergy(point.momentum);
+  const kinetic = point.velocity === undefined ? metric.kineticEnergy(point.momentum) : metric.kineticEnergyFromVelocity(point.momentum, point.velocity);
+  const energy = -point.logDensity + kinetic;
   return Number.isNaN(energy) ? Number.POSITIVE_INFINITY : energy;
 }
 

@@ -65,7 +65,7 @@ export function* buildTree(
     const logWeight = context.initialEnergy - energy;
     context.sumAcceptProb += logWeight > 0 ? 1 : Math.exp(logWeight);
     if (context.divergent) return null;
-    const sharp = context.metric.velocity(point.momentum);
+    const sharp = point.velocity ?? context.metric.velocity(point.momentum);
     return {
       end: point,
       proposal: point,

@@ -149,7 +149,14 @@ async function main(): Promise<void> {
       record.push({ ...run, essPer2CoreCpu, stan, stanSource: peer?.source, ratioEssPerWallSecond: ratioWall, ratioEssPer2CoreCpuSecond: ratioCpu });
     }
     process.stdout.write(renderTable(header, rows) + '\n');
-    for (const run of runs) process.stdout.write(`  ${run.mode}: ${run.description}; ${run.workers} worker thread(s)\n`);
+    for (const run of runs) {
+      process.stdout.write(`  ${run.mode}: ${run.description}; ${run.workers} worker thread(s)\n`);
+      for (const stage of run.warmupStages ?? []) {
+        process.stdout.write(
+          `    stage ${stage.stage}: ${stage.iterations} iterations, ${(stage.gradientEvaluations / 1e6).toFixed(2)} M gradients${stage.stage === 'final' ? ' (with the draws)' : ''}, ${stage.divergences} warmup divergences, step size ${stage.stepSize.toPrecision(3)}\n`,
+        );
+      }
+    }
   }
   const load1 = os.loadavg();
   process.stdout.write(`\nload average ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${load1.map((x) => x.toFixed(2)).join(' ')} at end (2 cores: above 2, wall times are inflated; CPU times much less)\n`);

@@ -12,7 +12,9 @@
  * Options: --only name[,name] (substrings of posterior names), --seed S (base seed; each posterior
  * uses "S/<name>"), --chains N, --warmup N, --draws N (override the suggested settings for quick
  * runs), --metric diag|dense (override the suggested metric: the faster modes of the MMM benchmark
- * use a dense metric and must pass the same suite), --out path.
+ * use a dense metric and must pass the same suite), --plan stan|staged (the warmup plan; staged
+ * implies --metric dense: the staged dense warmup of samplers/staged.ts at its default 50/30/20
+ * split), --out path.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     draws: { type: 'string' },
     metric: { type: 'string' },
+    plan: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -60,6 +63,12 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
 function metricOption(value: string | undefined): 'diag' | 'dense' | undefined {
   if (value === undefined) return undefined;
   if (value !== 'diag' && value !== 'dense') throw new Error(`--metric must be diag or dense, got "${value}"`);
+  return value;
+}
+
+function planOption(value: string | undefined): 'stan' | 'staged' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'stan' && value !== 'staged') throw new Error(`--plan must be stan or staged, got "${value}"`);
   return value;
 }
 
@@ -100,7 +109,7 @@ function formatNumber(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
-function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: { chains?: number; warmup?: number; draws?: number; metric?: 'diag' | 'dense' }): PosteriorReport {
+function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: { chains?: number; warmup?: number; draws?: number; metric?: 'diag' | 'dense'; warmupPlan?: 'stan' | 'staged' }): PosteriorReport {
   const data = JSON.parse(readFileSync(join(SHARED, name, 'data.json'), 'utf8')) as PosteriorData;
   const settings = {
     chains: overrides.chains ?? reference.settings.chains,
@@ -108,7 +117,8 @@ function runPosterior(name: string, reference: ReferencePosterior, seed: string,
     draws: overrides.draws ?? reference.settings.draws,
     adaptDelta: reference.settings.adaptDelta,
     maxTreeDepth: reference.settings.maxTreeDepth,
-    metric: overrides.metric ?? reference.settings.metric,
+    metric: overrides.warmupPlan === 'staged' ? 'dense' : (overrides.metric ?? reference.settings.metric),
+    ...(overrides.warmupPlan ? { warmupPlan: overrides.warmupPlan } : {}),
   };
   const started = performance.now();
   const model = compile(posteriordbModels[name](data));
@@ -210,7 +220,9 @@ async function main(): Promise<number> {
     warmup: positiveInteger(args.warmup, 'warmup'),
     draws: positiveInteger(args.draws, 'draws'),
     metric: metricOption(args.metric),
+    warmupPlan: planOption(args.plan),
   };
+  if (overrides.warmupPlan === 'staged' && overrides.metric === 'diag') throw new Error('--plan staged adapts a dense metric; drop --metric diag');
   const baseSeed = args.seed ?? DEFAULT_SEED;
   const filters = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const available = readdirSync(SHARED, { withFileTypes: true })

@@ -108,6 +108,15 @@ describe('staged dense warmup', () => {
     expect(() => stagedWarmupLengths(99)).toThrow(/warmup >= 100/);
   });
 
+  it('takes explicit stage lengths that add up to the warmup', () => {
+    expect(stagedWarmupLengths(700, { diag: 200, dense: 300, final: 200 })).toEqual({ diag: 200, dense: 300, final: 200 });
+    expect(() => stagedWarmupLengths(700, { diag: 200, dense: 300, final: 100 })).toThrow(/200 \+ 300 \+ 100 = 600 must add up to warmup = 700/);
+    expect(() => stagedWarmupLengths(700, { diag: 10, dense: 490, final: 200 })).toThrow(/stage "diag" needs an integer >= 20/);
+    expect(stagedWarmupLengths(700, { diag: 200, dense: [100, 200], final: 200 })).toEqual({ diag: 200, dense: [100, 200], final: 200 });
+    expect(() => stagedWarmupLengths(700, { diag: 200, dense: [100, 10], final: 200 })).toThrow(/stage "dense\[1\]" needs an integer >= 20/);
+    expect(() => stagedWarmupLengths(700, { diag: 200, dense: [], final: 200 })).toThrow(/at least one dense window/);
+  });
+
   it('requires the dense metric and its own metric', () => {
     const { target } = correlated(3);
     expect(() => sample(target, { chains: 2, warmup: 200, draws: 10, seed: 1, warmupPlan: 'staged' })).toThrow(/metric 'dense'/);
@@ -175,8 +184,49 @@ describe('staged dense warmup', () => {
     expect(again.warmup.stats![0].treeDepth).toHaveLength(400);
     expect(progress[progress.length - 1]).toBe(4 * 900);
     expect(progress.every((value, i) => i === 0 || value > progress[i - 1])).toBe(true);
+    // The per-stage record: 200 / 120 / 80 iterations, gradients summing to the total.
+    const stages = again.warmup.stages!;
+    expect(stages.map((s) => [s.stage, s.iterations])).toEqual([['diag', 200], ['dense', 120], ['final', 80]]);
+    expect(stages.reduce((n, s) => n + s.gradientEvaluations, 0)).toBe(again.gradientEvaluations);
+    expect(stages.every((s) => s.stepSize > 0 && s.divergences >= 0)).toBe(true);
+  });
+
+  it('caps the tree depth of stage 1 only when asked, with explicit stage lengths', () => {
+    const capped = sample(target, {
+      ...options,
+      saveWarmup: true,
+      stagedWarmup: { lengths: { diag: 150, dense: 150, final: 100 }, diagMaxTreeDepth: 3 },
+    });
+    const depths = capped.warmup.stats![0].treeDepth;
+    expect(Math.max(...Array.from(depths.subarray(0, 150)))).toBeLessThanOrEqual(3);
+    // Unconstrained: the diagonal stage of this target runs deeper than 3 (see the depth note above).
+    expect(Math.max(...Array.from(defaultRunWithWarmup().warmup.stats![0].treeDepth.subarray(0, 200)))).toBeGreaterThan(3);
+    expect(capped.warmup.stages!.map((s) => s.iterations)).toEqual([150, 150, 100]);
+    expect(capped.numDraws).toBe(500);
+    expect(() => sample(target, { ...options, stagedWarmup: { lengths: { diag: 150, dense: 150, final: 50 } } })).toThrow(/must add up to warmup = 400/);
+  });
+
+  it('runs several dense windows, each with the metric of the previous one, and still samples the target', () => {
+    const windowed = sample(target, { ...options, saveWarmup: true, stagedWarmup: { lengths: { diag: 150, dense: [60, 90], final: 100 } } });
+    expect(windowed.warmup.stages!.map((s) => [s.stage, s.iterations])).toEqual([['diag', 150], ['dense', 60], ['dense', 90], ['final', 100]]);
+    expect(windowed.warmup.draws![1]).toHaveLength(400 * dim);
+    expect(windowed.warmup.stages!.reduce((n, s) => n + s.gradientEvaluations, 0)).toBe(windowed.gradientEvaluations);
+    // The learned metric: variances within 25% of the truth (as above: over 3 SE).
+    const learned = windowed.warmup.inverseMetric[0];
+    for (let i = 0; i < dim; i++) {
+      expect(learned[i * dim + i] / covariance[i * dim + i]).toBeGreaterThan(0.75);
+      expect(learned[i * dim + i] / covariance[i * dim + i]).toBeLessThan(1.25);
+    }
   });
 });
+
+let savedRun: ReturnType<typeof sample> | undefined;
+/** The default staged run of the block above with warmup saved (computed once). */
+function defaultRunWithWarmup(): ReturnType<typeof sample> {
+  const { target } = correlated(12);
+  savedRun ??= sample(target, { chains: 4, warmup: 400, draws: 500, seed: 11, metric: 'dense', warmupPlan: 'staged', saveWarmup: true });
+  return savedRun;
+}
 
 function correlated(dim: number): { target: ReturnType<typeof multivariateNormalTarget>; covariance: number[] } {
   const scales = Array.from({ length: dim }, (_, i) => 0.1 * Math.pow(100, i / Math.max(1, dim - 1)));

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { PartialDataSpec } from '../data/index.js';
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import { ConfigError, parseModelConfig } from '../../models/mmm/parseConfig.js';
-import type { SampleOptions } from '../../samplers/index.js';
+import { stagedWarmupLengths, type SampleOptions, type StagedWarmupSettings } from '../../samplers/index.js';
 
 export interface SamplerConfig {
   readonly chains: number;
@@ -20,6 +20,8 @@ export interface SamplerConfig {
   /** 'stan': Stan's windows per chain; 'staged': the staged dense warmup (metric 'dense'; samplers/staged.ts). */
   readonly warmupPlan: 'stan' | 'staged';
   readonly pooledAdaptation: boolean;
+  /** With warmupPlan 'staged': explicit stage lengths and stage 1's maximum tree depth (samplers/staged.ts). */
+  readonly stagedWarmup: StagedWarmupSettings | undefined;
 }
 
 export interface RunConfig {
@@ -36,7 +38,7 @@ export interface RunConfig {
 /** The sampler options of a run's sampler config (what `sampleModel` takes besides progress). */
 export function samplerOptions(sampler: SamplerConfig): Pick<
   SampleOptions,
-  'chains' | 'warmup' | 'draws' | 'seed' | 'adaptDelta' | 'maxTreeDepth' | 'metric' | 'warmupPlan' | 'pooledAdaptation'
+  'chains' | 'warmup' | 'draws' | 'seed' | 'adaptDelta' | 'maxTreeDepth' | 'metric' | 'warmupPlan' | 'pooledAdaptation' | 'stagedWarmup'
 > {
   return {
     chains: sampler.chains,
@@ -48,6 +50,7 @@ export function samplerOptions(sampler: SamplerConfig): Pick<
     metric: sampler.metric,
     warmupPlan: sampler.warmupPlan,
     pooledAdaptation: sampler.pooledAdaptation,
+    ...(sampler.stagedWarmup !== undefined ? { stagedWarmup: sampler.stagedWarmup } : {}),
   };
 }
 
@@ -61,6 +64,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   metric: 'diag',
   warmupPlan: 'stan',
   pooledAdaptation: false,
+  stagedWarmup: undefined,
 };
 
 const TOP_KEYS = ['data', 'scaling', 'model', 'sampler', 'holdout', 'impute'];
@@ -102,6 +106,9 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
         if (typeof v !== 'boolean') throw new ConfigError(file, path, `expected true or false, got ${JSON.stringify(v)}`);
         out[key] = v;
         break;
+      case 'stagedWarmup':
+        out[key] = parseStagedWarmup(v, file, path);
+        break;
       default:
         throw new ConfigError(file, path, `unknown key (allowed: ${Object.keys(DEFAULT_SAMPLER).join(', ')})`);
     }
@@ -112,7 +119,42 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
   if (out.warmupPlan === 'staged' && out.pooledAdaptation === true) {
     throw new ConfigError(file, 'sampler.warmupPlan', '"staged" already pools the chains: leave sampler.pooledAdaptation false');
   }
+  if (out.stagedWarmup !== undefined) {
+    if (out.warmupPlan !== 'staged') throw new ConfigError(file, 'sampler.stagedWarmup', 'only applies with sampler.warmupPlan "staged"');
+    const { lengths } = out.stagedWarmup as StagedWarmupSettings;
+    try {
+      stagedWarmupLengths(out.warmup as number, lengths);
+    } catch (error) {
+      throw new ConfigError(file, 'sampler.stagedWarmup.lengths', (error as Error).message);
+    }
+  }
   return out as unknown as SamplerConfig;
+}
+
+/** `sampler.stagedWarmup`: { lengths?: { diag, dense (one window or a list), final }, diagMaxTreeDepth? }. */
+function parseStagedWarmup(value: unknown, file: string, path: string): StagedWarmupSettings {
+  if (!isObject(value)) throw new ConfigError(file, path, 'expected an object { lengths?: { diag, dense, final }, diagMaxTreeDepth? }');
+  const positiveInteger = (v: unknown, at: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(file, at, `expected an integer >= 1, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  let lengths: StagedWarmupSettings['lengths'];
+  let diagMaxTreeDepth: number | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'diagMaxTreeDepth') diagMaxTreeDepth = positiveInteger(v, `${path}.${key}`);
+    else if (key === 'lengths') {
+      if (!isObject(v)) throw new ConfigError(file, `${path}.lengths`, 'expected an object { diag, dense, final } of iterations');
+      for (const k of Object.keys(v)) {
+        if (k !== 'diag' && k !== 'dense' && k !== 'final') throw new ConfigError(file, `${path}.lengths.${k}`, 'unknown key (allowed: diag, dense, final)');
+      }
+      lengths = {
+        diag: positiveInteger(v.diag, `${path}.lengths.diag`),
+        dense: Array.isArray(v.dense) ? v.dense.map((w, i) => positiveInteger(w, `${path}.lengths.dense[${i}]`)) : positiveInteger(v.dense, `${path}.lengths.dense`),
+        final: positiveInteger(v.final, `${path}.lengths.final`),
+      };
+    } else throw new ConfigError(file, `${path}.${key}`, 'unknown key (allowed: lengths, diagMaxTreeDepth)');
+  }
+  return { ...(lengths ? { lengths } : {}), ...(diagMaxTreeDepth !== undefined ? { diagMaxTreeDepth } : {}) };
 }
 
 /** A run config from parsed JSON. */

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     leapfrogPerDraw: mean(samples.stats.flatMap((s) => Array.from(s.nLeapfrog))),
     meanTreeDepth: mean(samples.stats.flatMap((s) => Array.from(s.treeDepth))),
     stepSize: Array.from(samples.warmup.stepSize),
+    ...(samples.warmup.stages ? { warmupStages: samples.warmup.stages } : {}),
     minBulkEss: bulk.essBulk,
     minBulkEssParam: bulk.name,
     minTailEss: tail.essTail,

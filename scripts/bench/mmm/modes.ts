@@ -17,6 +17,10 @@ export interface BenchMode {
     readonly warmupPlan?: 'stan' | 'staged';
     readonly adaptDelta?: number;
     readonly maxTreeDepth?: number;
+    readonly stagedWarmup?: {
+      readonly lengths?: { readonly diag: number; readonly dense: number | readonly number[]; readonly final: number };
+      readonly diagMaxTreeDepth?: number;
+    };
   };
 }
 
@@ -50,6 +54,39 @@ export const BENCH_MODES: readonly BenchMode[] = [
     description: 'as staged, but the sampler moves the media effects of tv and search (eta[1], eta[2], well identified) centered, log beta = m + eta u (geo.media by channel, src/ppl/centering.ts; same posterior and parameters); social, display, radio non-centered',
     model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+  },
+  {
+    id: 'staged-c12-w500',
+    description: 'as staged-c12 with half the warmup: 500 iterations (250 diag / 150 dense / 100 dense) + 1000 draws',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    sampler: { chains: 4, warmup: 500, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+  },
+  {
+    id: 'staged-c12-d7',
+    description: 'as staged-c12 with a cheaper stage 1: warmup 700 = 200 diag iterations with tree depth <= 7 / 300 dense / 200 dense (the dense stages as staged-c12), + 1000 draws',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    sampler: {
+      chains: 4, warmup: 700, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95,
+      stagedWarmup: { lengths: { diag: 200, dense: 300, final: 200 }, diagMaxTreeDepth: 7 },
+    },
+  },
+  {
+    id: 'staged-c12-d7w',
+    description: 'as staged-c12-d7, with the first dense stage split in two windows: warmup 700 = 200 diag (tree depth <= 7) / 100 dense / 200 dense (metric re-estimated from the 100) / 200 dense, + 1000 draws',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    sampler: {
+      chains: 4, warmup: 700, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95,
+      stagedWarmup: { lengths: { diag: 200, dense: [100, 200], final: 200 }, diagMaxTreeDepth: 7 },
+    },
+  },
+  {
+    id: 'staged-c12-w750',
+    description: 'as staged-c12 with a shorter warmup and the dense stage in two windows: warmup 750 = 250 diag / 150 dense / 200 dense (metric re-estimated from the 150) / 150 dense, + 1000 draws',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    sampler: {
+      chains: 4, warmup: 750, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95,
+      stagedWarmup: { lengths: { diag: 250, dense: [150, 200], final: 150 } },
+    },
   },
   {
     id: 'centered-dense',

@@ -1,4 +1,5 @@
 /** The result line a bench:mmm fit process prints (fitOne.ts) and the orchestrator reads (bench-mmm.ts). */
+import type { WarmupStageInfo } from '../../../samplers/index.js';
 import type { Agreement } from './agreement.js';
 
 export const RESULT_PREFIX = 'BENCH_MMM_RESULT ';
@@ -20,6 +21,8 @@ export interface MixwellRun {
   readonly leapfrogPerDraw: number;
   readonly meanTreeDepth: number;
   readonly stepSize: readonly number[];
+  /** Staged warmup only: iterations, gradients, divergences and step size of each stage. */
+  readonly warmupStages?: readonly WarmupStageInfo[];
   readonly minBulkEss: number;
   readonly minBulkEssParam: string;
   readonly minTailEss: number;
