@@ -27,6 +27,7 @@ import { RESULT_PREFIX, type MixwellRun } from './bench/mmm/result.js';
 import { BENCH_MODES, benchMode, DEFAULT_MODES } from './bench/mmm/modes.js';
 import { runStan, stanUnavailable, storedStan, type StanPeer } from './bench/mmm/stanPeer.js';
 import { renderTable } from './validate/table.js';
+import { gitInfo } from './bench/git.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = resolve(root, '../shared');
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = new Date();
   const load0 = os.loadavg();
+  const git = gitInfo(root);
   if (!existsSync(shared)) {
     process.stderr.write(`bench:mmm: ${shared} not found: the benchmark needs ../shared/bench/stan (data and Stan's results); nothing to do\n`);
     return;
@@ -166,7 +168,9 @@ async function main(): Promise<void> {
     mkdirSync(join(root, 'bench'), { recursive: true });
     const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
     const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: unknown[] }).runs : [];
-    writeFileSync(file, JSON.stringify({ created: started.toISOString(), machine, loadAverage: { start: load0, end: load1 }, runs: [...previous, ...record] }, null, 2) + '\n');
+    // Load and commit per run too: a day's file collects the runs of several invocations.
+    const runs = record.map((run) => ({ ...run, started: started.toISOString(), git, loadAverage: { start: load0, end: load1 } }));
+    writeFileSync(file, JSON.stringify({ created: started.toISOString(), machine, loadAverage: { start: load0, end: load1 }, runs: [...previous, ...runs] }, null, 2) + '\n');
     process.stdout.write(`wrote ${file}\n`);
   }
 }

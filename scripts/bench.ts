@@ -14,7 +14,7 @@
  *   npm run bench -- --no-write            print only
  *   npm run bench -- --readme <file>       rewrite bench/README.md's generated blocks from bench/<file>
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -23,6 +23,7 @@ import { benchModels, modelFileExists, SHARED_DIR, STAN_GRADBENCH } from './benc
 import { ALL_BACKENDS, DEFAULT_CHAINS, describeBudget, Flags, FULL_BUDGET, QUICK_BUDGET, RESULT_PREFIX } from './bench/options.js';
 import { compareWithStan, comparisonLines, liveTensorsGrew, profileTables, readStanGradients, resultsTable, updateReadme } from './bench/report.js';
 import type { BackendRun, GradientBenchRecord } from './bench/types.js';
+import { gitInfo } from './bench/git.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const childScript = fileURLToPath(new URL('./bench/gradient.ts', import.meta.url));
@@ -54,16 +55,6 @@ function runBackend(backend: string, args: readonly string[]): Promise<BackendRu
       );
     });
   });
-}
-
-function gitInfo(): { commit: string; dirty: boolean } | undefined {
-  try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== '';
-    return { commit, dirty };
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<number> {
@@ -148,7 +139,7 @@ async function main(): Promise<number> {
       loadAverageStart,
       loadAverageEnd,
     },
-    git: gitInfo(),
+    git: gitInfo(root),
     methodology: describeBudget(budget),
     backends: runs,
     skippedModels,

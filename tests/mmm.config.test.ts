@@ -88,5 +88,11 @@ describe('run config', () => {
     expect(() => checkModelConfigAgainstData(config.model, ['tv', 'radio'], 'c.json')).toThrow(/c\.json: model\.geo\.media\.search: unknown channel \(channels: tv, radio\)/);
     const roi = parseRunConfig({ model: { geo: { media: { tv: 'centered' } }, mediaPrior: { type: 'roi' } } }, 'c.json');
     expect(() => checkModelConfigAgainstData(roi.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.geo\.media: centering channels needs the coefficient prior/);
+    // A partial-centering weight in [0, 1].
+    const partial = parseRunConfig({ model: { geo: { media: { tv: 'centered', search: 0.6, radio: 0 } } } }, 'c.json');
+    expect(partial.model.geo.media).toEqual({ tv: 'centered', search: 0.6, radio: 0 });
+    expect(() => parseRunConfig({ model: { geo: { media: { search: 1.5 } } } }, 'c.json')).toThrow(/c\.json: model\.geo\.media\.search: expected a centering weight in \[0, 1\]/);
+    const roiPartial = parseRunConfig({ model: { geo: { media: { tv: 0.5 } }, mediaPrior: { type: 'roi' } } }, 'c.json');
+    expect(() => checkModelConfigAgainstData(roiPartial.model, ['tv'], 'c.json')).toThrow(/centering channels needs the coefficient prior/);
   });
 });

@@ -120,6 +120,24 @@ describe('geo MMM log density', () => {
     const direct = nonCentered.constrain(x, chains);
     reported.u.forEach((u, i) => expect(u).toBeCloseTo(direct.u[i], 12));
 
+    // A channel partially centered with weight 0.6: y = 0.6 m_c + eta_c^0.6 u, so
+    // u = (y - 0.6 m_c) / eta_c^0.6 and log p_y(y) = log p_x(x(y)) - 0.6 G log eta_c.
+    const weighted = build({ [names[1]]: 0.6 });
+    const xw = Float64Array.from(positions);
+    for (let c = 0; c < chains; c++) {
+      const row = c * weighted.dim;
+      const m = positions[row + offset(weighted, 'm') + 1];
+      const logEta = positions[row + offset(weighted, 'eta') + 1];
+      for (let g = 0; g < G; g++) xw[row + offset(weighted, 'u') + g * C + 1] = (positions[row + offset(weighted, 'u') + g * C + 1] - 0.6 * m) / Math.exp(0.6 * logEta);
+    }
+    const sampledWeighted = weighted.evaluate(positions, chains);
+    const modelWeighted = nonCentered.evaluate(xw, chains);
+    for (let c = 0; c < chains; c++) {
+      const logEta = positions[c * weighted.dim + offset(weighted, 'eta') + 1];
+      expect(sampledWeighted.logDensity[c]).toBeCloseTo(modelWeighted.logDensity[c] - 0.6 * G * logEta, 8);
+    }
+    weighted.dispose();
+
     expect(() => build({ nosuch: 'centered' })).toThrow(/geo\.media\.nosuch: no such channel/);
     expect(() => createGeoMmm(design, { ...config({ [names[0]]: 'centered' }), mediaPrior: { type: 'roi' } })).toThrow(/needs the coefficient prior/);
     for (const m of [nonCentered, allCentered, centered, partly]) m.dispose();

@@ -52,6 +52,34 @@ const handWritten = defineModel({
   },
 });
 
+// Partial centering (weight 0.4) of schools 2 and 6 (0-based 1, 5): the sampler's coordinate is
+// w = 0.4 mu + tau^0.4 z, i.e. w ~ N(0.4 mu, tau^0.4) and theta = mu + tau^0.6 (w - 0.4 mu).
+const partialSchools = [1, 5];
+const partialWeight = 0.4;
+const partialBlock: CenteringBlock = {
+  effect: 'z', location: 'mu', scale: 'tau',
+  elements: partialSchools.map((j) => ({ effect: j, location: 0, scale: 0, weight: partialWeight })),
+};
+const partlyPartial = defineModel({ ...nonCentered, name: 'eight-schools-partial', centering: [partialBlock] });
+const handWrittenPartial = defineModel({
+  name: 'eight-schools-hand-partial',
+  parameters: {
+    mu: { prior: new Normal(0, 5) },
+    tau: { constraint: positive(), prior: new Normal(0, 5) },
+    w: { shape: [J] },
+  },
+  logDensity: ({ mu, tau, w }) => {
+    const isPartial = tf.tensor2d([Array.from({ length: J }, (_, j) => (partialSchools.includes(j) ? 1 : 0))]);
+    const standard = tf.sub(1, isPartial);
+    const shifted = tf.sub(w, tf.mul(partialWeight, mu));
+    const thetaPartial = tf.add(mu, tf.mul(tf.pow(tau, 1 - partialWeight), shifted));
+    const theta = tf.add(tf.mul(isPartial, thetaPartial), tf.mul(standard, tf.add(mu, tf.mul(tau, w))));
+    const partialPrior = tf.sum(tf.mul(isPartial, new Normal(tf.mul(partialWeight, mu), tf.pow(tau, partialWeight)).logProb(w)), 1);
+    const standardPrior = tf.sum(tf.mul(standard, new Normal(0, 1).logProb(w)), 1);
+    return [partialPrior, standardPrior, likelihood(theta)];
+  },
+});
+
 describe('centered sampling of non-centered effects', () => {
   beforeAll(async () => {
     await initBackend();
@@ -68,6 +96,25 @@ describe('centered sampling of non-centered effects', () => {
     // Both in float32 tensors: relative agreement to ~1e-5 of the terms' size.
     for (let c = 0; c < chains; c++) expect(a.logDensity[c]).toBeCloseTo(b.logDensity[c], 3);
     for (let i = 0; i < positions.length; i++) expect(a.gradient[i]).toBeCloseTo(b.gradient[i], 3);
+  });
+
+  it('partial centering (weight 0.4) gives the log density and gradient of the model written that way', () => {
+    const sampler = compile(partlyPartial);
+    const reference = compile(handWrittenPartial);
+    const chains = 3;
+    const positions = Float64Array.from({ length: chains * sampler.dim }, (_, i) => Math.sin(1.3 * i + 0.7) * (i % 10 === 1 ? 1 : 5));
+    const a = sampler.evaluate(positions, chains);
+    const b = reference.evaluate(positions, chains);
+    for (let c = 0; c < chains; c++) expect(a.logDensity[c]).toBeCloseTo(b.logDensity[c], 3);
+    for (let i = 0; i < positions.length; i++) expect(a.gradient[i]).toBeCloseTo(b.gradient[i], 3);
+    const values = { mu: 4.4, tau: 3.6, z: [0.3, -0.1, -0.9, 0.2, 1.1, -0.4, 0.5, 0.05] };
+    const position = sampler.unconstrain(values);
+    expect(position[2 + 1]).toBeCloseTo(0.4 * 4.4 + Math.pow(3.6, 0.4) * -0.1, 5);
+    const back = sampler.constrain(position, 1);
+    values.z.forEach((z, j) => expect(back.z[j]).toBeCloseTo(z, 5));
+    expect(() => compile(defineModel({ ...nonCentered, centering: [{ ...partialBlock, elements: [{ effect: 0, location: 0, scale: 0, weight: 0 }] }] }))).toThrow(
+      /element 0 of "z" has weight 0; a weight is in \(0, 1\]/,
+    );
   });
 
   it('reports draws in the model parameters, and unconstrain inverts constrain', () => {

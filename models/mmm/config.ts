@@ -36,8 +36,18 @@ export const PRIOR_PARAMETERS: Readonly<Record<PriorSpec['dist'], readonly strin
 
 export type Parameterization = 'centered' | 'noncentered';
 
-/** Channel name -> how the sampler moves that channel's geo media effects. */
-export type MediaCenteringByChannel = Readonly<Record<string, Parameterization>>;
+/**
+ * Channel name -> how the sampler moves that channel's geo media effects: 'centered',
+ * 'noncentered', or a partial-centering weight w in [0, 1] (src/ppl/centering.ts).
+ */
+export type MediaCenteringByChannel = Readonly<Record<string, Parameterization | number>>;
+
+/** The centering weight of a channel's form: 1 centered, 0 non-centered, or the weight given. */
+export function centeringWeight(form: Parameterization | number | undefined): number {
+  if (form === 'centered') return 1;
+  if (form === undefined || form === 'noncentered') return 0;
+  return form;
+}
 
 /** Names of the model's parameters that take a prior (reference-model names where they exist). */
 export type PriorName =

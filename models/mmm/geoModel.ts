@@ -35,7 +35,7 @@ import { lgamma as lgammaTensor, Normal } from '../../src/distributions/index.js
 import { fourierFeatures, trendFeature } from '../../src/data/index.js';
 import type { CenteringBlock, HostLogDensity, ModelDefinition, ParameterSpec } from '../../src/ppl/index.js';
 import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
-import { priorSpec, type MmmModelConfig, type PriorName } from './config.js';
+import { centeringWeight, priorSpec, type MmmModelConfig, type PriorName } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { createFusedLikelihood, type FusedLikelihood } from './fused/likelihoodOp.js';
 import { liftCells, resolveLiftTests, type LiftCells } from './liftTests.js';
@@ -431,7 +431,8 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig, options:
 
 /**
  * Per-channel centering (config geo.media as a map): the listed channels' u[g,c] sampled in the
- * coordinate m_c + eta_c u[g,c] = log beta[g,c]. Undefined when no channel is centered.
+ * coordinate m_c + eta_c u[g,c] = log beta[g,c], or with a weight w in (0, 1) partially centered,
+ * w m_c + eta_c^w u[g,c]. Undefined when no channel is (partially) centered.
  */
 export function mediaCentering(config: MmmModelConfig, channelNames: readonly string[], G: number, mediaByGeo: boolean, roiPrior: boolean): CenteringBlock | undefined {
   const media = config.geo.media;
@@ -439,12 +440,14 @@ export function mediaCentering(config: MmmModelConfig, channelNames: readonly st
   for (const name of Object.keys(media)) {
     if (!channelNames.includes(name)) throw new Error(`model config: geo.media.${name}: no such channel (channels: ${channelNames.join(', ')})`);
   }
-  const centered = channelNames.flatMap((name, c) => (media[name] === 'centered' ? [c] : []));
+  const centered = channelNames.flatMap((name, c) => (centeringWeight(media[name]) > 0 ? [c] : []));
   if (centered.length === 0 || !mediaByGeo) return undefined;
   if (roiPrior) throw new Error('model config: geo.media: centering channels needs the coefficient prior (m); with an ROI prior m is derived, use non-centered or pooled media effects');
   const C = channelNames.length;
   const elements = [];
-  for (let g = 0; g < G; g++) for (const c of centered) elements.push({ effect: g * C + c, location: c, scale: c });
+  for (let g = 0; g < G; g++) {
+    for (const c of centered) elements.push({ effect: g * C + c, location: c, scale: c, weight: centeringWeight(media[channelNames[c]]) });
+  }
   return { effect: 'u', location: 'm', scale: 'eta', elements };
 }
 

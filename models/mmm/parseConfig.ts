@@ -3,7 +3,7 @@
  * out-of-range values are errors naming the file and the key path); absent keys take the defaults
  * of config.ts. Nothing is coerced silently.
  */
-import { DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type LiftExperiment, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+import { centeringWeight, DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type LiftExperiment, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
 
 const PRIOR_NAMES: readonly PriorName[] = [
   'alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'eta', 'roi',
@@ -19,11 +19,22 @@ export class ConfigError extends Error {
 
 type Json = unknown;
 
-/** model.geo.media: "centered" | "noncentered" | "pooled", or {channel: "centered" | "noncentered"} (channel names are checked against the data when the model is built). */
+/**
+ * model.geo.media: "centered" | "noncentered" | "pooled", or {channel: "centered" | "noncentered" | w}
+ * with w in [0, 1] a partial-centering weight (0 = non-centered, 1 = centered). Channel names are
+ * checked against the data when the model is built.
+ */
 function parseGeoMedia(reader: Reader, value: Json): MmmModelConfig['geo']['media'] {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const byChannel = reader.object(value, 'model.geo.media');
-    return Object.fromEntries(Object.entries(byChannel).map(([channel, form]) => [channel, reader.oneOf(form, `model.geo.media.${channel}`, ['centered', 'noncentered'] as const)]));
+    return Object.fromEntries(
+      Object.entries(byChannel).map(([channel, form]) => [
+        channel,
+        typeof form === 'number'
+          ? reader.number(form, `model.geo.media.${channel}`, (w) => w >= 0 && w <= 1, 'a centering weight in [0, 1] (0 = non-centered, 1 = centered)')
+          : reader.oneOf(form, `model.geo.media.${channel}`, ['centered', 'noncentered'] as const),
+      ]),
+    );
   }
   return reader.oneOf(value, 'model.geo.media', ['centered', 'noncentered', 'pooled'] as const);
 }
@@ -318,7 +329,7 @@ export function checkModelConfigAgainstData(
     for (const channel of Object.keys(media)) {
       if (!channelNames.includes(channel)) throw new ConfigError(file, `model.geo.media.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
     }
-    if (config.mediaPrior.type === 'roi' && Object.values(media).includes('centered')) {
+    if (config.mediaPrior.type === 'roi' && Object.values(media).some((form) => centeringWeight(form) > 0)) {
       throw new ConfigError(file, 'model.geo.media', 'centering channels needs the coefficient prior (m); with an ROI prior m is derived: use non-centered or pooled media effects');
     }
   }

@@ -20,6 +20,18 @@
  * summed over the centered elements i (g = the gradient in x). The posterior is the same; draws
  * are mapped back to x, so every reported parameter keeps its name and meaning. The Jacobian
  * formula is the one of Stan Reference Manual, "Change of variables".
+ *
+ * An element may also be partially centered with a weight w in (0, 1] (Papaspiliopoulos, Roberts &
+ * Skold 2007, section 4's partially non-centred parametrisation; Gorinova, Moore & Hoffman 2020,
+ * "Automatic reparameterisation of probabilistic programs", the VIP form): the sampler moves
+ * c = w location + scale^w z, between the non-centered z (w = 0) and the centered effect (w = 1):
+ *
+ *   x_z = (y_c - w y_location) exp(-w y_scale),   log |det dx/dy| = -sum_i w y_scale(i)
+ *   d/dy_c        = g_z exp(-w y_scale)
+ *   d/dy_location += -w g_z exp(-w y_scale)
+ *   d/dy_scale    += -w (g_z z + 1)
+ *
+ * With w = 1 this is the arithmetic above, bit for bit.
  */
 
 /** One group of non-centered effect elements to sample centered. */
@@ -34,14 +46,15 @@ export interface CenteringBlock {
    * Centered elements: flat index into the effect parameter, with the flat index of its location
    * and scale elements.
    */
-  readonly elements: readonly { readonly effect: number; readonly location: number; readonly scale: number }[];
+  readonly elements: readonly { readonly effect: number; readonly location: number; readonly scale: number; readonly weight?: number }[];
 }
 
-/** Centered elements as offsets into the unconstrained vector. */
+/** Centered elements as offsets into the unconstrained vector, with each one's weight w in (0, 1]. */
 export interface CenteringMap {
   readonly effect: Int32Array;
   readonly location: Int32Array;
   readonly scale: Int32Array;
+  readonly weight: Float64Array;
 }
 
 /** Where each parameter's unconstrained coordinates start, with its size and constraint name. */
@@ -58,6 +71,7 @@ export function resolveCentering(modelName: string, blocks: readonly CenteringBl
   const effect: number[] = [];
   const location: number[] = [];
   const scale: number[] = [];
+  const weight: number[] = [];
   const seen = new Set<number>();
   const find = (name: string, role: string, constraint: string | undefined) => {
     const entry = byName.get(name);
@@ -82,12 +96,15 @@ export function resolveCentering(modelName: string, blocks: readonly CenteringBl
       const index = at(e, element.effect);
       if (seen.has(index)) throw new Error(`${modelName}: centering: element ${element.effect} of "${block.effect}" is centered twice`);
       seen.add(index);
+      const w = element.weight ?? 1;
+      if (!(w > 0 && w <= 1)) throw new Error(`${modelName}: centering: element ${element.effect} of "${block.effect}" has weight ${w}; a weight is in (0, 1] (1 = centered)`);
+      weight.push(w);
       effect.push(index);
       location.push(at(l, element.location));
       scale.push(at(s, element.scale));
     }
   }
-  return { effect: Int32Array.from(effect), location: Int32Array.from(location), scale: Int32Array.from(scale) };
+  return { effect: Int32Array.from(effect), location: Int32Array.from(location), scale: Int32Array.from(scale), weight: Float64Array.from(weight) };
 }
 
 /** Model coordinates x from sampler coordinates y, [chains, dim] row-major (a new array). */
@@ -96,7 +113,8 @@ export function modelCoordinates(map: CenteringMap, samplerPositions: Float64Arr
   for (let c = 0; c < chains; c++) {
     const row = c * dim;
     for (let i = 0; i < map.effect.length; i++) {
-      x[row + map.effect[i]] = (samplerPositions[row + map.effect[i]] - samplerPositions[row + map.location[i]]) * Math.exp(-samplerPositions[row + map.scale[i]]);
+      const w = map.weight[i];
+      x[row + map.effect[i]] = (samplerPositions[row + map.effect[i]] - w * samplerPositions[row + map.location[i]]) * Math.exp(-w * samplerPositions[row + map.scale[i]]);
     }
   }
   return x;
@@ -108,7 +126,8 @@ export function samplerCoordinates(map: CenteringMap, modelPositions: Float64Arr
   for (let c = 0; c < chains; c++) {
     const row = c * dim;
     for (let i = 0; i < map.effect.length; i++) {
-      y[row + map.effect[i]] = modelPositions[row + map.location[i]] + Math.exp(modelPositions[row + map.scale[i]]) * modelPositions[row + map.effect[i]];
+      const w = map.weight[i];
+      y[row + map.effect[i]] = w * modelPositions[row + map.location[i]] + Math.exp(w * modelPositions[row + map.scale[i]]) * modelPositions[row + map.effect[i]];
     }
   }
   return y;
@@ -133,13 +152,14 @@ export function pullBack(
     const row = c * dim;
     let logJacobian = 0;
     for (let i = 0; i < map.effect.length; i++) {
+      const w = map.weight[i];
       const logScale = samplerPositions[row + map.scale[i]];
       const effectGradient = gradient[row + map.effect[i]];
-      const weighted = effectGradient * Math.exp(-logScale);
+      const weighted = effectGradient * Math.exp(-w * logScale);
       outGradient[row + map.effect[i]] = weighted;
-      outGradient[row + map.location[i]] -= weighted;
-      outGradient[row + map.scale[i]] -= effectGradient * modelPositions[row + map.effect[i]] + 1;
-      logJacobian -= logScale;
+      outGradient[row + map.location[i]] -= w * weighted;
+      outGradient[row + map.scale[i]] -= w * (effectGradient * modelPositions[row + map.effect[i]] + 1);
+      logJacobian -= w * logScale;
     }
     outDensity[c] = logDensity[c] + logJacobian;
   }

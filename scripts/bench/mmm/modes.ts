@@ -56,6 +56,12 @@ export const BENCH_MODES: readonly BenchMode[] = [
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
+    id: 'staged-p',
+    description: 'as staged-c12, but search (eta[2] = 0.38 +- 0.15: between identified and not) partially centered with weight 0.5, the sampler moving 0.5 m + eta^0.5 u (src/ppl/centering.ts); tv centered, social, display, radio non-centered',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+  },
+  {
     id: 'staged-c12-w500',
     description: 'as staged-c12 with half the warmup: 500 iterations (250 diag / 150 dense / 100 dense) + 1000 draws',
     model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
