@@ -46,10 +46,18 @@ export interface StagedWarmupLengths {
  * diagonal metric from random inits, where trees are longest (on the geo MMM about 600 leapfrog
  * steps per iteration against about 200 with the dense metric): capping its depth makes it cheaper,
  * at the price of more correlated draws for the first dense estimate, which stage 3 replaces.
+ * Likewise a lower target acceptance for stage 1 only (`diagAdaptDelta`).
  */
 export interface StagedWarmupSettings {
   readonly lengths?: StagedWarmupLengths;
   readonly diagMaxTreeDepth?: number;
+  /**
+   * Target acceptance of stage 1 only (default: the run's adaptDelta). Stage 1's draws only find the
+   * typical set and feed the first dense estimate, and its divergences are warmup transitions: a
+   * run that needs a high adaptDelta against divergences in its draws (e.g. 0.98) need not pay
+   * for it in the diagonal stage, where the trees are longest.
+   */
+  readonly diagAdaptDelta?: number;
 }
 
 /** What each stage cost: an info record for benchmarks and logs. */
@@ -189,6 +197,10 @@ export function* stagedSampling(options: SampleOptions): Generator<SampleOptions
   if (diagMaxTreeDepth !== undefined && !(Number.isInteger(diagMaxTreeDepth) && diagMaxTreeDepth >= 1)) {
     throw new Error(`staged warmup: diagMaxTreeDepth must be an integer >= 1, got ${diagMaxTreeDepth}`);
   }
+  const diagAdaptDelta = settings.diagAdaptDelta ?? options.adaptDelta;
+  if (diagAdaptDelta !== undefined && !(diagAdaptDelta > 0 && diagAdaptDelta < 1)) {
+    throw new Error(`staged warmup: diagAdaptDelta must be in (0, 1), got ${diagAdaptDelta}`);
+  }
   const common: SampleOptions = { ...options, warmupPlan: 'stan', stagedWarmup: undefined };
   const stageSeed = (stage: number) => `${String(options.seed)}:stage-${stage}`;
   const fixedMetric = { ...options.adaptation, adaptMetric: false };
@@ -199,6 +211,7 @@ export function* stagedSampling(options: SampleOptions): Generator<SampleOptions
     draws: 0,
     metric: 'diag',
     maxTreeDepth: diagMaxTreeDepth,
+    adaptDelta: diagAdaptDelta,
     saveWarmup: true,
     onProgress: stageProgress(options, 0, 0),
   };

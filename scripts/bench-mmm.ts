@@ -153,6 +153,9 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(header, rows) + '\n');
     for (const run of runs) {
       process.stdout.write(`  ${run.mode}: ${run.description}; ${run.workers} worker thread(s)\n`);
+      if (run.divergenceShifts?.length) {
+        process.stdout.write(`    divergent draws sit at (shift of their mean, posterior sds): ${run.divergenceShifts.map((d) => `${d.coordinate} ${d.shift.toFixed(2)}`).join(', ')}\n`);
+      }
       for (const stage of run.warmupStages ?? []) {
         process.stdout.write(
           `    stage ${stage.stage}: ${stage.iterations} iterations, ${(stage.gradientEvaluations / 1e6).toFixed(2)} M gradients${stage.stage === 'final' ? ' (with the draws)' : ''}, ${stage.divergences} warmup divergences, step size ${stage.stepSize.toPrecision(3)}\n`,

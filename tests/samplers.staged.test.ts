@@ -206,6 +206,18 @@ describe('staged dense warmup', () => {
     expect(() => sample(target, { ...options, stagedWarmup: { lengths: { diag: 150, dense: 150, final: 50 } } })).toThrow(/must add up to warmup = 400/);
   });
 
+  it('takes a stage-1-only target acceptance: a lower one gives stage 1 a larger step size and leaves the later stages their own', () => {
+    const strict = { ...options, adaptDelta: 0.95, stagedWarmup: { lengths: { diag: 150, dense: 150, final: 100 } } };
+    const base = sample(target, strict);
+    const relaxed = sample(target, { ...strict, stagedWarmup: { ...strict.stagedWarmup, diagAdaptDelta: 0.6 } });
+    const [baseDiag, relaxedDiag] = [base.warmup.stages![0], relaxed.warmup.stages![0]];
+    // Dual averaging to a lower acceptance target settles on a larger step (a deterministic run: same seed).
+    expect(relaxedDiag.stepSize).toBeGreaterThan(1.2 * baseDiag.stepSize);
+    // The dense and final stages adapt to the run's 0.95 again: their step sizes end within 30% of the strict run's.
+    for (const k of [1, 2]) expect(Math.abs(Math.log(relaxed.warmup.stages![k].stepSize / base.warmup.stages![k].stepSize))).toBeLessThan(Math.log(1.3));
+    expect(() => sample(target, { ...strict, stagedWarmup: { diagAdaptDelta: 1 } })).toThrow(/diagAdaptDelta must be in \(0, 1\), got 1/);
+  });
+
   it('runs several dense windows, each with the metric of the previous one, and still samples the target', () => {
     const windowed = sample(target, { ...options, saveWarmup: true, stagedWarmup: { lengths: { diag: 150, dense: [60, 90], final: 100 } } });
     expect(windowed.warmup.stages!.map((s) => [s.stage, s.iterations])).toEqual([['diag', 150], ['dense', 60], ['dense', 90], ['final', 100]]);

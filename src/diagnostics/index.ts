@@ -39,3 +39,5 @@ export { psis, fitGeneralizedPareto, generalizedParetoQuantile, paretoKThreshold
 export type { LogLikMatrix, LooPointwise, LooEstimates, LooResult } from './loo.js';
 export { psisLoo, pointwiseLpd, sumWithSe, elpdDifference } from './loo.js';
 export { pointwiseRelativeEfficiency } from './relativeEfficiency.js';
+export type { DivergenceShift } from './divergenceLocation.js';
+export { divergenceShifts } from './divergenceLocation.js';

@@ -131,17 +131,22 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
   return out as unknown as SamplerConfig;
 }
 
-/** `sampler.stagedWarmup`: { lengths?: { diag, dense (one window or a list), final }, diagMaxTreeDepth? }. */
+/** `sampler.stagedWarmup`: { lengths?: { diag, dense (one window or a list), final }, diagMaxTreeDepth?, diagAdaptDelta? }. */
 function parseStagedWarmup(value: unknown, file: string, path: string): StagedWarmupSettings {
-  if (!isObject(value)) throw new ConfigError(file, path, 'expected an object { lengths?: { diag, dense, final }, diagMaxTreeDepth? }');
+  if (!isObject(value)) throw new ConfigError(file, path, 'expected an object { lengths?: { diag, dense, final }, diagMaxTreeDepth?, diagAdaptDelta? }');
   const positiveInteger = (v: unknown, at: string): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(file, at, `expected an integer >= 1, got ${JSON.stringify(v)}`);
     return v;
   };
   let lengths: StagedWarmupSettings['lengths'];
   let diagMaxTreeDepth: number | undefined;
+  let diagAdaptDelta: number | undefined;
   for (const [key, v] of Object.entries(value)) {
     if (key === 'diagMaxTreeDepth') diagMaxTreeDepth = positiveInteger(v, `${path}.${key}`);
+    else if (key === 'diagAdaptDelta') {
+      if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, `${path}.${key}`, `expected a number in (0, 1), got ${JSON.stringify(v)}`);
+      diagAdaptDelta = v;
+    }
     else if (key === 'lengths') {
       if (!isObject(v)) throw new ConfigError(file, `${path}.lengths`, 'expected an object { diag, dense, final } of iterations');
       for (const k of Object.keys(v)) {
@@ -152,9 +157,13 @@ function parseStagedWarmup(value: unknown, file: string, path: string): StagedWa
         dense: Array.isArray(v.dense) ? v.dense.map((w, i) => positiveInteger(w, `${path}.lengths.dense[${i}]`)) : positiveInteger(v.dense, `${path}.lengths.dense`),
         final: positiveInteger(v.final, `${path}.lengths.final`),
       };
-    } else throw new ConfigError(file, `${path}.${key}`, 'unknown key (allowed: lengths, diagMaxTreeDepth)');
+    } else throw new ConfigError(file, `${path}.${key}`, 'unknown key (allowed: lengths, diagMaxTreeDepth, diagAdaptDelta)');
   }
-  return { ...(lengths ? { lengths } : {}), ...(diagMaxTreeDepth !== undefined ? { diagMaxTreeDepth } : {}) };
+  return {
+    ...(lengths ? { lengths } : {}),
+    ...(diagMaxTreeDepth !== undefined ? { diagMaxTreeDepth } : {}),
+    ...(diagAdaptDelta !== undefined ? { diagAdaptDelta } : {}),
+  };
 }
 
 /** A run config from parsed JSON. */

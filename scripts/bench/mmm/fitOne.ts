@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitMmm } from '../../../src/mmm/fit.js';
 import type { SampleProgress } from '../../../samplers/index.js';
-import type { SummaryRow } from '../../../src/diagnostics/index.js';
+import { divergenceShifts, type SummaryRow } from '../../../src/diagnostics/index.js';
 import { buildReport } from '../../../src/mmm/report.js';
 import { benchMode } from './modes.js';
 import { agreementWithStan, type Agreement } from './agreement.js';
@@ -88,6 +88,11 @@ async function main(): Promise<void> {
     meanTreeDepth: mean(samples.stats.flatMap((s) => Array.from(s.treeDepth))),
     stepSize: Array.from(samples.warmup.stepSize),
     ...(samples.warmup.stages ? { warmupStages: samples.warmup.stages } : {}),
+    // Where the divergences sit: the sampler coordinates (in the sampler's parameterization) whose
+    // divergent draws are furthest from the posterior mean, in posterior sds.
+    divergenceShifts: divergenceShifts(samples.draws, samples.stats.map((s) => s.divergent), samples.dim)
+      .slice(0, 6)
+      .map(({ index, shift }) => ({ coordinate: fit.result.model.parameterNames[index] ?? String(index), shift })),
     minBulkEss: bulk.essBulk,
     minBulkEssParam: bulk.name,
     minTailEss: tail.essTail,

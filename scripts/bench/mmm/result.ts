@@ -23,6 +23,8 @@ export interface MixwellRun {
   readonly stepSize: readonly number[];
   /** Staged warmup only: iterations, gradients, divergences and step size of each stage. */
   readonly warmupStages?: readonly WarmupStageInfo[];
+  /** The sampler coordinates whose divergent draws sit furthest from the mean (posterior sds), largest first. */
+  readonly divergenceShifts?: readonly { readonly coordinate: string; readonly shift: number }[];
   readonly minBulkEss: number;
   readonly minBulkEssParam: string;
   readonly minTailEss: number;
