@@ -54,7 +54,7 @@ export interface SampleOptions {
    * chains' draws pooled, re-estimated once.
    */
   readonly warmupPlan?: WarmupPlan;
-  /** With warmupPlan 'staged': explicit stage lengths and stage 1's maximum tree depth (staged.ts). */
+  /** With warmupPlan 'staged': explicit stage lengths, stage 1's maximum tree depth and target acceptance (staged.ts). */
   readonly stagedWarmup?: StagedWarmupSettings;
   /** Share one step size and metric across chains during warmup, default false (per chain, as Stan). */
   readonly pooledAdaptation?: boolean;

@@ -14,7 +14,9 @@
  * runs), --metric diag|dense (override the suggested metric: the faster modes of the MMM benchmark
  * use a dense metric and must pass the same suite), --plan stan|staged (the warmup plan; staged
  * implies --metric dense: the staged dense warmup of samplers/staged.ts at its default 50/30/20
- * split), --out path.
+ * split), --adapt-delta X (override the suggested target acceptance), --diag-adapt-delta X (staged
+ * plan only: stage 1's target acceptance; with --adapt-delta these give the sampler settings of the
+ * MMM benchmark's staged-p98-d80 mode), --out path.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -49,6 +51,8 @@ const { values: args } = parseArgs({
     draws: { type: 'string' },
     metric: { type: 'string' },
     plan: { type: 'string' },
+    'adapt-delta': { type: 'string' },
+    'diag-adapt-delta': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -64,6 +68,13 @@ function metricOption(value: string | undefined): 'diag' | 'dense' | undefined {
   if (value === undefined) return undefined;
   if (value !== 'diag' && value !== 'dense') throw new Error(`--metric must be diag or dense, got "${value}"`);
   return value;
+}
+
+function probability(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!(parsed > 0 && parsed < 1)) throw new Error(`--${flag} must be a number in (0, 1), got "${value}"`);
+  return parsed;
 }
 
 function planOption(value: string | undefined): 'stan' | 'staged' | undefined {
@@ -109,16 +120,27 @@ function formatNumber(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
-function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: { chains?: number; warmup?: number; draws?: number; metric?: 'diag' | 'dense'; warmupPlan?: 'stan' | 'staged' }): PosteriorReport {
+interface Overrides {
+  readonly chains?: number;
+  readonly warmup?: number;
+  readonly draws?: number;
+  readonly metric?: 'diag' | 'dense';
+  readonly warmupPlan?: 'stan' | 'staged';
+  readonly adaptDelta?: number;
+  readonly diagAdaptDelta?: number;
+}
+
+function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: Overrides): PosteriorReport {
   const data = JSON.parse(readFileSync(join(SHARED, name, 'data.json'), 'utf8')) as PosteriorData;
   const settings = {
     chains: overrides.chains ?? reference.settings.chains,
     warmup: overrides.warmup ?? reference.settings.warmup,
     draws: overrides.draws ?? reference.settings.draws,
-    adaptDelta: reference.settings.adaptDelta,
+    adaptDelta: overrides.adaptDelta ?? reference.settings.adaptDelta,
     maxTreeDepth: reference.settings.maxTreeDepth,
     metric: overrides.warmupPlan === 'staged' ? 'dense' : (overrides.metric ?? reference.settings.metric),
     ...(overrides.warmupPlan ? { warmupPlan: overrides.warmupPlan } : {}),
+    ...(overrides.diagAdaptDelta !== undefined ? { stagedWarmup: { diagAdaptDelta: overrides.diagAdaptDelta } } : {}),
   };
   const started = performance.now();
   const model = compile(posteriordbModels[name](data));
@@ -215,14 +237,17 @@ async function main(): Promise<number> {
     console.log(`conformance: ${SHARED} is absent; nothing to run (skipped).`);
     return 0;
   }
-  const overrides = {
+  const overrides: Overrides = {
     chains: positiveInteger(args.chains, 'chains'),
     warmup: positiveInteger(args.warmup, 'warmup'),
     draws: positiveInteger(args.draws, 'draws'),
     metric: metricOption(args.metric),
     warmupPlan: planOption(args.plan),
+    adaptDelta: probability(args['adapt-delta'], 'adapt-delta'),
+    diagAdaptDelta: probability(args['diag-adapt-delta'], 'diag-adapt-delta'),
   };
   if (overrides.warmupPlan === 'staged' && overrides.metric === 'diag') throw new Error('--plan staged adapts a dense metric; drop --metric diag');
+  if (overrides.diagAdaptDelta !== undefined && overrides.warmupPlan !== 'staged') throw new Error('--diag-adapt-delta applies to --plan staged only');
   const baseSeed = args.seed ?? DEFAULT_SEED;
   const filters = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const available = readdirSync(SHARED, { withFileTypes: true })

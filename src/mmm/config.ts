@@ -20,7 +20,7 @@ export interface SamplerConfig {
   /** 'stan': Stan's windows per chain; 'staged': the staged dense warmup (metric 'dense'; samplers/staged.ts). */
   readonly warmupPlan: 'stan' | 'staged';
   readonly pooledAdaptation: boolean;
-  /** With warmupPlan 'staged': explicit stage lengths and stage 1's maximum tree depth (samplers/staged.ts). */
+  /** With warmupPlan 'staged': explicit stage lengths, stage 1's maximum tree depth and target acceptance (samplers/staged.ts). */
   readonly stagedWarmup: StagedWarmupSettings | undefined;
 }
 
@@ -146,8 +146,7 @@ function parseStagedWarmup(value: unknown, file: string, path: string): StagedWa
     else if (key === 'diagAdaptDelta') {
       if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, `${path}.${key}`, `expected a number in (0, 1), got ${JSON.stringify(v)}`);
       diagAdaptDelta = v;
-    }
-    else if (key === 'lengths') {
+    } else if (key === 'lengths') {
       if (!isObject(v)) throw new ConfigError(file, `${path}.lengths`, 'expected an object { diag, dense, final } of iterations');
       for (const k of Object.keys(v)) {
         if (k !== 'diag' && k !== 'dense' && k !== 'final') throw new ConfigError(file, `${path}.lengths.${k}`, 'unknown key (allowed: diag, dense, final)');

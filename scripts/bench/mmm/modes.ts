@@ -75,6 +75,12 @@ export const BENCH_MODES: readonly BenchMode[] = [
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
   },
   {
+    id: 'staged-p98-probe',
+    description: 'a cost probe, not an ESS figure: staged-p98-d80 settings with 200 warmup (100 diag / 60 dense / 40 final) + 100 draws, for the per-gradient cost and tree depth on a size too slow to run in full (geo-100)',
+    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } },
+    sampler: { chains: 4, warmup: 200, draws: 100, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
+  },
+  {
     id: 'staged-c12-w500',
     description: 'as staged-c12 with half the warmup: 500 iterations (250 diag / 150 dense / 100 dense) + 1000 draws',
     model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
