@@ -25,6 +25,9 @@ export interface BenchMode {
   };
 }
 
+/** The staged-p family's parameterization: tv centered, search half-way (w = 0.5), the rest non-centered. */
+const TV_CENTERED_SEARCH_HALF: BenchMode['model'] = { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } };
+
 export const BENCH_MODES: readonly BenchMode[] = [
   {
     id: 'stan',
@@ -59,25 +62,25 @@ export const BENCH_MODES: readonly BenchMode[] = [
   {
     id: 'staged-p',
     description: 'as staged-c12, but search (eta[2] = 0.38 +- 0.15: between identified and not) partially centered with weight 0.5, the sampler moving 0.5 m + eta^0.5 u (src/ppl/centering.ts); tv centered, social, display, radio non-centered',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } },
+    model: TV_CENTERED_SEARCH_HALF,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-p98',
     description: 'as staged-p with adapt delta 0.98 (smaller steps against the divergences)',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } },
+    model: TV_CENTERED_SEARCH_HALF,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98 },
   },
   {
     id: 'staged-p98-d80',
     description: 'as staged-p98 with the diagonal first stage at adapt delta 0.8 (its warmup divergences do not reach the draws)',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } },
+    model: TV_CENTERED_SEARCH_HALF,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
   },
   {
     id: 'staged-p98-probe',
     description: 'a cost probe, not an ESS figure: staged-p98-d80 settings with 200 warmup (100 diag / 60 dense / 40 final) + 100 draws, for the per-gradient cost and tree depth on a size too slow to run in full (geo-100)',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } },
+    model: TV_CENTERED_SEARCH_HALF,
     sampler: { chains: 4, warmup: 200, draws: 100, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
   },
   {
