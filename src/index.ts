@@ -15,8 +15,9 @@ export { parseMediationConfig, loadMediationConfig, type MediationRunConfig } fr
 export { formatMediationEffects } from './mediation/format.js';
 export { mediationEffects, type MediationEffects, type MediationEffectRow, type MediationPathRow } from './analysis/mediationEffects.js';
 export { parseRunConfig, loadRunConfig, DEFAULT_SAMPLER, type RunConfig, type SamplerConfig } from './mmm/config.js';
-export { DEFAULT_MODEL_CONFIG, DEFAULT_PRIORS, type LiftExperiment, type MmmModelConfig, type PriorSpec } from '../models/mmm/config.js';
-export { createGeoMmm } from '../models/mmm/geoModel.js';
+export { DEFAULT_MODEL_CONFIG, type LiftExperiment, type MmmModelConfig, type PriorSpec } from '../models/mmm/config.js';
+export { DEFAULT_PRIORS } from '../models/mmm/parameters.js';
+export { createGeoMmm } from '../models/mmm/model.js';
 export { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 export { loadMmmData, parseMmmData, scaleData, DataValidationError, type MmmData, type DataSpec, type PartialDataSpec } from './data/index.js';
 export { defineModel, compile, type ModelDefinition, type CompiledModel, type LogDensity } from './ppl/index.js';

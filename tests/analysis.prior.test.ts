@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.
 import type { MmmDesign } from '../models/mmm/design.js';
 import { mediaCoefficientsHost, meanKpiHost, saturatedMediaHost } from '../models/mmm/hostModel.js';
 import { priorParameters, samplePriorPredictive } from '../models/mmm/priorPredictive.js';
-import { createGeoMmm } from '../models/mmm/geoModel.js';
+import { createGeoMmm } from '../models/mmm/model.js';
 import { initBackend } from '../src/tensor/index.js';
 import { loadGeoDesign } from './fixtures/analysis/examplePosterior.js';
 

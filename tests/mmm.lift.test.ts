@@ -3,9 +3,9 @@
  * checked against the data; the implied lift equals the difference of the model's mean KPI with the
  * test and the control media; and for configs with experiments (Normal and Student-t, totals and
  * per-period measurements, every adstock and saturation, ROI prior, pooled and centered media) every
- * density path (tensor ops, fused op with and without priors, the float64 host path) has the float64
+ * density path (the float64 host path, and the same kernel as one op among tensor bijectors) has the float64
  * reference density's value (referenceDensity.ts) and its gradient matches central differences of
- * it; the fused host's lift VJP matches central differences of its own float64 forward.
+ * it; the kernel's lift VJP matches central differences of its own float64 forward.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,14 +15,16 @@ import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, type LiftExperiment, type MmmModelConfig } from '../models/mmm/config.js';
 import { designFromData, withHoldout } from '../models/mmm/design.js';
-import { createLikelihoodHost } from '../models/mmm/fused/likelihoodHost.js';
-import { createGeoMmm } from '../models/mmm/geoModel.js';
+import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
+import { createGeoMmm } from '../models/mmm/model.js';
+import { mmmParameters } from '../models/mmm/parameters.js';
 import { meanKpiHost } from '../models/mmm/hostModel.js';
 import { impliedLiftHost, liftCells, liftLogLikelihoodHost, resolveLiftTests } from '../models/mmm/liftTests.js';
 import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
 import { referenceLogDensity } from '../models/mmm/referenceDensity.js';
 
 import { hostUnconstrained } from './support/mmmDensity.js';
+import { expectKernelVjp } from './support/vjp.js';
 
 type Which = 'geo' | 'national';
 
@@ -233,12 +235,10 @@ describe('lift tests', () => {
         const { design, config } = setup(label, which, overrides);
         const before = liveTensorCount();
         const variants = [
-          { what: 'tensor', model: compile(createGeoMmm(design, config, { likelihoodKernel: 'tensor' }).definition) },
-          { what: 'fused op', model: compile(createGeoMmm(design, config, { fusedPriors: false }).definition, { path: 'tensor' }) },
-          { what: 'fused op + priors', model: compile(createGeoMmm(design, config).definition, { path: 'tensor' }) },
           { what: 'host path', model: compile(createGeoMmm(design, config).definition) },
+          { what: 'kernel op among tensor bijectors', model: compile(createGeoMmm(design, config).definition, { path: 'tensor' }) },
         ];
-        expect(variants[3].model.path).toBe('host');
+        expect(variants[0].model.path).toBe('host');
         const dim = variants[0].model.dim;
         const rng = createRng(7, label + which);
         const chains = 2;
@@ -262,7 +262,7 @@ describe('lift tests', () => {
           variants.forEach(({ what, model }, v) => {
             const got = results[v];
             if (model.path === 'host') {
-              // float64 throughout: as mmm.fused.test.ts's host path.
+              // float64 throughout: as mmm.kernel.test.ts's host path.
               expect(Math.abs(got.logDensity[c] - host), what).toBeLessThan(1e-9 * Math.abs(host) + 1e-9);
               numeric.forEach((n, d) => expect(Math.abs(got.gradient[c * dim + d] - n), `${what} d=${d} got ${got.gradient[c * dim + d]} numeric ${n}`).toBeLessThan(1e-5 * Math.abs(n) + 1e-5));
             } else {
@@ -277,11 +277,11 @@ describe('lift tests', () => {
         expect(liveTensorCount()).toBe(before);
       });
 
-      it(`${label} (${which}): the fused host's VJP with lift tests matches central differences of its float64 forward`, () => {
+      it(`${label} (${which}): the kernel's VJP with lift tests matches central differences of its float64 forward`, () => {
         const { design, config } = setup(label, which, overrides);
-        for (const priors of [false, true]) {
-          const host = createLikelihoodHost(design, config, { priors });
-          expect(host.liftColumn).toBe(design.geoNames.length + (priors ? 1 : 0));
+        {
+          const host = createMmmKernel(design, config, mmmParameters(design, config));
+          expect(host.liftColumn).toBe(design.geoNames.length + 1);
           expect(host.outputWidth).toBe(host.liftColumn + 1);
           const model = compile(createGeoMmm(design, config).definition);
           const rng = createRng(11, label + which);
@@ -297,44 +297,15 @@ describe('lift tests', () => {
             const draw = Object.fromEntries(Object.entries(constrained).map(([name, all]) => [name, all.subarray((b * all.length) / chains, ((b + 1) * all.length) / chains)]));
             const lift = liftLogLikelihoodHost(design, config, draw);
             expect(Math.abs(forward[b * width + host.liftColumn] - lift)).toBeLessThan(1e-9 * Math.abs(lift) + 1e-9);
-            if (priors) {
-              let total = 0;
-              for (let j = 0; j < width; j++) total += forward[b * width + j];
-              const reference = referenceLogDensity(design, config, draw);
-              expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
-            }
+            let total = 0;
+            for (let j = 0; j < width; j++) total += forward[b * width + j];
+            const reference = referenceLogDensity(design, config, draw);
+            expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
           }
           // Upstream only on the lift column, then on all columns.
           for (const onlyLift of [true, false]) {
             const dy = Float64Array.from({ length: chains * width }, (_, j) => (!onlyLift || j % width === host.liftColumn ? rng.normal() : 0));
-            host.forward(values, chains);
-            const gradient = Float64Array.from(host.backward(dy));
-            const objective = (): Float64Array => {
-              const out = host.forward(values, chains);
-              return Float64Array.from({ length: chains }, (_, b) => {
-                let total = 0;
-                for (let j = 0; j < width; j++) total += dy[b * width + j] * out[b * width + j];
-                return total;
-              });
-            };
-            values.forEach((block, i) => {
-              const size = host.inputSizes[i];
-              for (let j = 0; j < size; j++) {
-                const x = Array.from({ length: chains }, (_, b) => block[b * size + j]);
-                const steps = x.map((v) => 1e-5 * Math.max(Math.abs(v), 0.1));
-                x.forEach((v, b) => (block[b * size + j] = v + steps[b]));
-                const up = objective();
-                x.forEach((v, b) => (block[b * size + j] = v - steps[b]));
-                const down = objective();
-                x.forEach((v, b) => (block[b * size + j] = v));
-                for (let b = 0; b < chains; b++) {
-                  const numeric = (up[b] - down[b]) / (2 * steps[b]);
-                  const analytic = gradient[chains * host.inputOffsets[i] + b * size + j];
-                  // Both float64: as mmm.fused.test.ts (observed ~1e-8 of the scale; allow 1e-6).
-                  expect(Math.abs(analytic - numeric), `${host.inputNames[i]}[${b},${j}] analytic ${analytic} numeric ${numeric}`).toBeLessThan(1e-6 * (Math.abs(numeric) + 1));
-                }
-              }
-            });
+            expectKernelVjp(host, values, chains, dy);
           }
         }
       });

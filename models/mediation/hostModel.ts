@@ -3,16 +3,20 @@
  * direct-effect term of a channel in the KPI equation (beta_c sat(adstock(x_c))), the term of a path
  * edge in a mediator equation (g_e sat_M(adstock_M(x_driver))), and each equation's baseline. Media
  * series are the scaled inputs (design.media, national: [T, C]); any series can be passed, so the
- * analysis can evaluate counterfactuals. Transforms are models/mmm/transforms.ts. The reference
- * density (referenceDensity.ts) and the effects (src/analysis/mediationEffects.ts) use these; the
- * tensor model (model.ts) is tested against them.
+ * analysis can evaluate counterfactuals. Transforms are the MMM's components in their
+ * obviously-right form (adstock weights with the lag sum, the saturation's scalar curve). The
+ * reference density (referenceDensity.ts) and the effects (src/analysis/mediationEffects.ts) use
+ * these; the kernel (kernel.ts) is tested against them.
  *
  * `values` are constrained parameter values by name (flat arrays), as in a posterior draw.
  */
 import { fourierFeatures } from '../../src/data/index.js';
 import type { MmmDesign } from '../mmm/design.js';
-import { adstockWeights, applyAdstock, saturate, type SaturationParameters, type SaturationType } from '../mmm/transforms.js';
+import { geometric } from '../mmm/components/adstock/geometric.js';
+import { applyAdstock } from '../mmm/components/adstock/index.js';
+import { saturationKind } from '../mmm/components/saturation/index.js';
 import { trendColumns, type MediationAdstock, type MediationModelConfig, type MediationSaturation } from './config.js';
+import { saturationOptions } from './kernel.js';
 import type { MediationStructure } from './structure.js';
 
 export type DrawValues = Readonly<Record<string, ArrayLike<number>>>;
@@ -37,24 +41,25 @@ export interface MediationHost {
   mediatorMean(values: DrawValues, m: number, media: ArrayLike<number>): Float64Array;
 }
 
-function transformSeries(
-  series: ArrayLike<number>,
-  adstock: MediationAdstock,
-  saturation: MediationSaturation,
-  alpha: number | undefined,
-  params: SaturationParameters,
-): Float64Array {
-  const weights = adstock.type === 'none' || adstock.maxLag === 1 ? Float64Array.of(1) : adstockWeights('geometric', { alpha }, adstock.maxLag);
-  const out = applyAdstock(series, weights);
+/** sat(adstock(series)) with the row's adstock decay (unused without adstock) and saturation parameters (the kind's order). */
+function transformSeries(series: ArrayLike<number>, adstock: MediationAdstock, saturation: MediationSaturation, alpha: number | undefined, saturationParameters: ArrayLike<number>): Float64Array {
+  let weights = Float64Array.of(1);
+  if (adstock.type === 'geometric' && adstock.maxLag > 1) {
+    weights = new Float64Array(adstock.maxLag);
+    geometric.weights([alpha as number], adstock.maxLag, weights);
+  }
+  const out = applyAdstock(series, weights, new Float64Array(series.length));
   if (saturation.type === 'none') return out;
-  const type: SaturationType = saturation.type;
-  for (let t = 0; t < out.length; t++) out[t] = saturate(type, params, out[t]);
+  const kind = saturationKind(saturation.type);
+  const options = saturationOptions(saturation);
+  for (let t = 0; t < out.length; t++) out[t] = kind.value(saturationParameters, options, out[t]);
   return out;
 }
 
-function slopeOf(saturation: MediationSaturation, free: number | undefined): number | undefined {
-  if (saturation.type === 'hill') return saturation.fixedSlope ?? free;
-  return undefined;
+/** Values of a row's saturation parameters (prefix '' or 'path_'), the kind's order. */
+function saturationValues(values: DrawValues, saturation: MediationSaturation, prefix: '' | 'path_', j: number): number[] {
+  if (saturation.type === 'none') return [];
+  return saturationKind(saturation.type).parameters(saturationOptions(saturation)).map((p) => values[`${prefix}${p.name}`][j]);
 }
 
 export function mediationHost(design: MmmDesign, config: MediationModelConfig, structure: MediationStructure): MediationHost {
@@ -88,22 +93,14 @@ export function mediationHost(design: MmmDesign, config: MediationModelConfig, s
       return Float64Array.from({ length: T }, (_, t) => media[t * C + c]);
     },
     directTerm(values, c, series) {
-      const h = transformSeries(series, config.adstock, config.saturation, values.alpha?.[c], {
-        k: values.k?.[c],
-        s: config.saturation.type === 'michaelisMenten' ? 1 : slopeOf(config.saturation, values.s?.[c]),
-        lambda: values.lambda?.[c],
-      });
+      const h = transformSeries(series, config.adstock, config.saturation, values.alpha?.[c], saturationValues(values, config.saturation, '', c));
       const beta = values.beta[c];
       for (let t = 0; t < T; t++) h[t] *= beta;
       return h;
     },
     pathTerm(values, e, series) {
       const saturation = config.mediatorSaturation;
-      const h = transformSeries(series, config.mediatorAdstock, saturation, values.path_alpha?.[e], {
-        k: values.path_k?.[e],
-        s: saturation.type === 'michaelisMenten' ? 1 : slopeOf(saturation, values.path_s?.[e]),
-        lambda: values.path_lambda?.[e],
-      });
+      const h = transformSeries(series, config.mediatorAdstock, saturation, values.path_alpha?.[e], saturationValues(values, saturation, 'path_', e));
       const g = values.path_coef[e];
       for (let t = 0; t < T; t++) h[t] *= g;
       return h;

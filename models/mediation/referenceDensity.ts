@@ -1,13 +1,12 @@
 /**
  * The mediation model's log density in plain float64 loops on constrained parameter values: the
- * slow, obviously-right reference the tensor model (model.ts) is tested against. Priors and
+ * slow, obviously-right reference the kernel (kernel.ts) is tested against. Priors and
  * likelihood are normalized (constants included); no Jacobian terms (those belong to the
  * unconstrained density). The AR(1) likelihood is the exact Gaussian one (Prais & Winsten 1954):
  * u[0] ~ N(0, sigma^2 / (1 - rho^2)), u[t] - rho u[t-1] ~ N(0, sigma^2).
  */
-import type { PriorSpec } from '../mmm/config.js';
+import { priorLogDensity, resolvePrior } from '../../src/distributions/index.js';
 import type { MmmDesign } from '../mmm/design.js';
-import { priorLogPdf } from '../mmm/referenceDensity.js';
 import { mediationPrior, trendNames, type MediationModelConfig, type MediationPriorName } from './config.js';
 import { mediationHost, type DrawValues } from './hostModel.js';
 import { fourierNames, hasAdstockParameter } from './model.js';
@@ -46,8 +45,8 @@ export function referenceLogDensity(design: MmmDesign, config: MediationModelCon
   const addPrior = (name: MediationPriorName, parameter: string, names: readonly string[]) => {
     const x = values[parameter];
     if (!x) return;
-    const spec = mediationPrior(config, name);
-    for (let i = 0; i < x.length; i++) total += priorLogPdf(spec, x[i], i, names);
+    const prior = resolvePrior(mediationPrior(config, name), names, `priors.${name}`);
+    for (let i = 0; i < x.length; i++) total += priorLogDensity(prior, i, x[i]);
   };
   if (hasAdstockParameter(config.adstock)) addPrior('alpha', 'alpha', channelNames);
   addPrior('k', 'k', channelNames);

@@ -38,8 +38,8 @@ import { logGamma } from '../../src/distributions/index.js';
 import type { LiftExperiment, MmmModelConfig } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { adstockSeries, channelTransform, saturateLevel } from './components/mediaTransform.js';
 import { ConfigError, checkExperiments } from './parseConfig.js';
-import { adstockWeights, applyAdstock, saturate, type SaturationType } from './transforms.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -284,7 +284,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
 
 /**
  * The model-implied lift of every observation [O] (KPI units) at one draw's constrained values, in
- * float64 from whole series (transforms.ts adstock and saturation, hostModel.ts coefficients): the
+ * float64 from whole series (components/mediaTransform.ts, hostModel.ts coefficients): the
  * obviously-right reference the kernels are tested against, and what the analysis reports.
  */
 export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues, tests: LiftTests): Float64Array {
@@ -296,17 +296,10 @@ export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, value
   const adstocked = new Float64Array(T);
   for (const e of tests.experiments) {
     const c = e.channel;
-    const weights = adstockWeights(
-      config.adstock.type,
-      { alpha: values.alpha?.[c], theta: values.theta?.[c], shape: values.weibullShape?.[c], scale: values.weibullScale?.[c] },
-      config.adstock.maxLag,
-    );
-    const michaelisMenten = config.saturation.type === 'michaelisMenten';
-    const type: SaturationType = michaelisMenten ? 'hill' : config.saturation.type;
-    const parameters = { k: values.k?.[c], s: michaelisMenten ? 1 : config.saturation.fixedSlope ?? values.s?.[c], lambda: values.lambda?.[c] };
+    const transform = channelTransform(config, values, c);
     const curve = (media: Float64Array, j: number): Float64Array => {
-      applyAdstock(media.subarray(j * T, (j + 1) * T), weights, adstocked);
-      return Float64Array.from(adstocked, (a) => saturate(type, parameters, a));
+      adstockSeries(transform, media.subarray(j * T, (j + 1) * T), adstocked);
+      return Float64Array.from(adstocked, (a) => saturateLevel(transform, a));
     };
     e.geos.forEach((g, j) => {
       const test = curve(e.testMedia, j);

@@ -4,11 +4,10 @@
  * of config.ts. Nothing is coerced silently.
  */
 import { centeringWeight, DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type LiftExperiment, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+import { ADSTOCK_TYPES } from './components/adstock/index.js';
+import { SATURATION_TYPES } from './components/saturation/index.js';
+import { priorNames } from './parameters.js';
 
-const PRIOR_NAMES: readonly PriorName[] = [
-  'alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'eta', 'roi',
-  'tau0', 'sigma_tau', 'delta', 'phi', 'gamma', 'xi', 'sigma', 'nu',
-];
 
 export class ConfigError extends Error {
   constructor(readonly file: string, readonly path: string, problem: string) {
@@ -160,14 +159,14 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (root.adstock !== undefined) {
     const a = reader.object(root.adstock, 'model.adstock', ['type', 'maxLag']);
     adstock = {
-      type: a.type === undefined ? d.adstock.type : reader.oneOf(a.type, 'model.adstock.type', ['geometric', 'delayed', 'weibull'] as const),
+      type: a.type === undefined ? d.adstock.type : reader.oneOf(a.type, 'model.adstock.type', ADSTOCK_TYPES),
       maxLag: a.maxLag === undefined ? d.adstock.maxLag : reader.integer(a.maxLag, 'model.adstock.maxLag', 1, 104),
     };
   }
   let saturation = d.saturation;
   if (root.saturation !== undefined) {
     const s = reader.object(root.saturation, 'model.saturation', ['type', 'fixedSlope']);
-    const type = s.type === undefined ? d.saturation.type : reader.oneOf(s.type, 'model.saturation.type', ['hill', 'michaelisMenten', 'logistic'] as const);
+    const type = s.type === undefined ? d.saturation.type : reader.oneOf(s.type, 'model.saturation.type', SATURATION_TYPES);
     if (s.fixedSlope !== undefined && type !== 'hill') reader.fail('model.saturation.fixedSlope', `only applies to "hill" saturation, not "${type}"`);
     saturation = s.fixedSlope === undefined ? { type } : { type, fixedSlope: reader.number(s.fixedSlope, 'model.saturation.fixedSlope', (x) => x > 0, 'a number > 0') };
   }
@@ -212,10 +211,10 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
       mediaPrior = { type, window: windows };
     }
   }
-  const priors: Partial<Record<PriorName, PriorSpec>> = {};
+  const priors: Record<PriorName, PriorSpec> = {};
   if (root.priors !== undefined) {
-    const p = reader.object(root.priors, 'model.priors', PRIOR_NAMES);
-    for (const [name, spec] of Object.entries(p)) priors[name as PriorName] = parsePrior(reader, spec, `model.priors.${name}`);
+    const p = reader.object(root.priors, 'model.priors', priorNames());
+    for (const [name, spec] of Object.entries(p)) priors[name] = parsePrior(reader, spec, `model.priors.${name}`);
   }
   const parsed: MmmModelConfig = { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors };
   return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };

@@ -7,21 +7,20 @@ import type { ModelDefinition } from '../../src/ppl/index.js';
 import type { ModelSource } from '../../src/inference/index.js';
 import type { MmmModelConfig } from './config.js';
 import type { MmmDesign } from './design.js';
-import { createGeoMmm, type GeoMmmOptions } from './geoModel.js';
+import { createGeoMmm } from './model.js';
 
 export interface GeoMmmSourceArgs {
   readonly design: MmmDesign;
   readonly config: MmmModelConfig;
-  readonly options?: GeoMmmOptions;
 }
 
 export function geoMmmDefinition(args: unknown): ModelDefinition {
-  const { design, config, options } = args as GeoMmmSourceArgs;
-  return createGeoMmm(design, config, options).definition;
+  const { design, config } = args as GeoMmmSourceArgs;
+  return createGeoMmm(design, config).definition;
 }
 
 /** The source a worker builds the same geo MMM from. */
-export function geoMmmSource(design: MmmDesign, config: MmmModelConfig, options?: GeoMmmOptions): ModelSource {
-  const args: GeoMmmSourceArgs = { design, config, options };
+export function geoMmmSource(design: MmmDesign, config: MmmModelConfig): ModelSource {
+  const args: GeoMmmSourceArgs = { design, config };
   return { module: import.meta.url, exportName: 'geoMmmDefinition', args };
 }

@@ -3,14 +3,13 @@
  * recursively, nu[1] = mu + phi mu, nu[t] = mu + phi y[t-1] + theta err[t-1], err[t] = y[t] - nu[t]
  * ~ N(0, sigma); mu ~ N(0, 10), phi, theta ~ N(0, 2), sigma ~ HalfCauchy(0, 2.5)
  * (../shared/posteriordb/arma-arma11/model.md). The error scan runs on the host with a forward-mode
- * gradient (hostTerm.ts), or as per-step tensor ops with `recursion: 'tensor'`.
+ * gradient (src/ppl/hostKernel.ts), or as per-step tensor ops with `recursion: 'tensor'`.
  */
 import { positive } from '../../src/bijectors/index.js';
 import { HALF_LOG_2PI, HalfCauchy, Normal } from '../../src/distributions/index.js';
-import { defineModel, type ModelDefinition } from '../../src/ppl/index.js';
-import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
+import { defineModel, hostKernelOp, perChainHostKernel, type ModelDefinition } from '../../src/ppl/index.js';
+import { tf, type Tensor } from '../../src/tensor/index.js';
 import { float32, integerField, lazyTensors, vectorField, type PosteriorData } from './data.js';
-import { hostTermOp } from './hostTerm.js';
 import type { RecursionOptions } from './recursion.js';
 
 /**
@@ -53,7 +52,7 @@ export function armaLogLikelihood(y: Float64Array, params: Float64Array, gradien
 export function arma(data: PosteriorData, options: RecursionOptions = {}): ModelDefinition {
   const T = integerField(data, 'T');
   const y = vectorField(data, 'y', T);
-  const hostTerm = hostTermOp((params, gradient) => armaLogLikelihood(y, params, gradient), 4);
+  const hostTerm = hostKernelOp(perChainHostKernel('arma likelihood', 'params', 4, (params, gradient) => armaLogLikelihood(y, params, gradient)));
   const constants = lazyTensors(() => ({
     current: tf.tensor2d(float32(y.subarray(1)), [1, T - 1]),
     previous: tf.tensor2d(float32(y.subarray(0, T - 1)), [1, T - 1]),
@@ -80,7 +79,7 @@ export function arma(data: PosteriorData, options: RecursionOptions = {}): Model
     },
     logDensity: ({ mu, phi, theta, sigma }) => {
       if (options.recursion === 'tensor') return tensorLogLikelihood(mu, phi, theta, sigma);
-      return hostTerm(tf.concat([mu, phi, theta, sigma], 1) as Tensor2D);
+      return hostTerm([tf.concat([mu, phi, theta, sigma], 1)]);
     },
     dispose: () => constants.dispose(),
   });

@@ -3,14 +3,13 @@
  * 0 < alpha1 < 1 and 0 < beta1 < 1 - alpha1 (a bound that depends on an earlier parameter);
  * s[1] = sigma1, s[t]^2 = alpha0 + alpha1 (y[t-1] - mu)^2 + beta1 s[t-1]^2, y[t] ~ N(mu, s[t])
  * (../shared/posteriordb/garch-garch11/model.md). The variance recursion runs on the host with a
- * forward-mode gradient (hostTerm.ts), or as per-step tensor ops with `recursion: 'tensor'`.
+ * forward-mode gradient (src/ppl/hostKernel.ts), or as per-step tensor ops with `recursion: 'tensor'`.
  */
 import { interval, positive, unitInterval } from '../../src/bijectors/index.js';
 import { HALF_LOG_2PI } from '../../src/distributions/index.js';
-import { defineModel, type ModelDefinition } from '../../src/ppl/index.js';
-import { tf, type Tensor, type Tensor2D } from '../../src/tensor/index.js';
+import { defineModel, hostKernelOp, perChainHostKernel, type ModelDefinition } from '../../src/ppl/index.js';
+import { tf, type Tensor } from '../../src/tensor/index.js';
 import { float32, integerField, lazyTensors, realField, vectorField, type PosteriorData } from './data.js';
-import { hostTermOp } from './hostTerm.js';
 import type { RecursionOptions } from './recursion.js';
 
 /**
@@ -52,7 +51,7 @@ export function garch(data: PosteriorData, options: RecursionOptions = {}): Mode
   const T = integerField(data, 'T');
   const y = vectorField(data, 'y', T);
   const sigma1 = realField(data, 'sigma1');
-  const hostTerm = hostTermOp((params, gradient) => garchLogLikelihood(y, sigma1, params, gradient), 4);
+  const hostTerm = hostKernelOp(perChainHostKernel('garch likelihood', 'params', 4, (params, gradient) => garchLogLikelihood(y, sigma1, params, gradient)));
   const constants = lazyTensors(() => ({
     y: tf.tensor2d(float32(y), [1, T]),
     previous: tf.tensor2d(float32(y.subarray(0, T - 1)), [1, T - 1]),
@@ -81,7 +80,7 @@ export function garch(data: PosteriorData, options: RecursionOptions = {}): Mode
     },
     logDensity: ({ mu, alpha0, alpha1, beta1 }) => {
       if (options.recursion === 'tensor') return tensorLogLikelihood(mu, alpha0, alpha1, beta1);
-      return hostTerm(tf.concat([mu, alpha0, alpha1, beta1], 1) as Tensor2D);
+      return hostTerm([tf.concat([mu, alpha0, alpha1, beta1], 1)]);
     },
     dispose: () => constants.dispose(),
   });

@@ -5,17 +5,16 @@
  * forward algorithm (Rabiner 1989, "A tutorial on hidden Markov models", section III.A) with equal
  * unnormalised initial weights (../shared/posteriordb/hmm_example-hmm_example/model.md).
  *
- * The forward pass runs on the host (hostTerm.ts) in the scaled form (Rabiner 1989, section V.A:
+ * The forward pass runs on the host (src/ppl/hostKernel.ts) in the scaled form (Rabiner 1989, section V.A:
  * normalise the forward vector each step, add the log normalisers), carrying the tangents of the
  * forward vector with respect to (A[1,1], A[1,2], A[2,1], A[2,2], mu[1], mu[2]); or, with
  * `recursion: 'tensor'`, on the log scale with a log-sum-exp per step.
  */
 import { positiveOrdered, simplex } from '../../src/bijectors/index.js';
 import { HALF_LOG_2PI, logSumExp, Normal } from '../../src/distributions/index.js';
-import { defineModel, type ModelDefinition } from '../../src/ppl/index.js';
-import { tf, type Tensor, type Tensor2D, type Tensor3D } from '../../src/tensor/index.js';
+import { defineModel, hostKernelOp, perChainHostKernel, type ModelDefinition } from '../../src/ppl/index.js';
+import { tf, type Tensor, type Tensor3D } from '../../src/tensor/index.js';
 import { float32, integerField, lazyTensors, vectorField, type PosteriorData } from './data.js';
-import { hostTermOp } from './hostTerm.js';
 import type { RecursionOptions } from './recursion.js';
 
 const STATES = 2;
@@ -86,7 +85,7 @@ export function hmmExample(data: PosteriorData, options: RecursionOptions = {}):
   const K = integerField(data, 'K');
   if (K !== STATES) throw new Error(`hmm_example: K must be ${STATES}, got ${K}`);
   const y = vectorField(data, 'y', N);
-  const hostTerm = hostTermOp((params, gradient) => hmmLogLikelihood(y, K, params, gradient), PARAMS);
+  const hostTerm = hostKernelOp(perChainHostKernel('hmm_example likelihood', 'params', PARAMS, (params, gradient) => hmmLogLikelihood(y, K, params, gradient)));
   const constants = lazyTensors(() => ({ y: tf.tensor3d(float32(y), [1, N, 1]), priorLoc: tf.tensor2d([3, 10], [1, 2]) }));
 
   function tensorLogLikelihood(theta1: Tensor, theta2: Tensor, mu: Tensor): Tensor {
@@ -111,7 +110,7 @@ export function hmmExample(data: PosteriorData, options: RecursionOptions = {}):
     },
     logDensity: ({ theta1, theta2, mu }) => {
       if (options.recursion === 'tensor') return tensorLogLikelihood(theta1, theta2, mu);
-      return hostTerm(tf.concat([theta1, theta2, mu], 1) as Tensor2D);
+      return hostTerm([tf.concat([theta1, theta2, mu], 1)]);
     },
     dispose: () => constants.dispose(),
   });

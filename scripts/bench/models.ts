@@ -11,7 +11,7 @@ import { loadMmmData, scaleData, type MmmData, type PartialDataSpec } from '../.
 import { compile, type CompiledModel } from '../../src/ppl/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../../models/mmm/config.js';
 import { designFromData } from '../../models/mmm/design.js';
-import { createGeoMmm } from '../../models/mmm/geoModel.js';
+import { createGeoMmm } from '../../models/mmm/model.js';
 
 export interface BenchModel {
   /** Short id used on the command line and in results. */

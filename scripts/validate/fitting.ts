@@ -77,7 +77,7 @@ export async function runFit(label: string, data: MmmData, config: RunConfig, se
   };
   const h = fit.result.health;
   say(
-    `  backend ${fit.backend.name}, likelihood kernel ${fit.model.likelihoodKernel}; sampling ${fmt(run.samplingSeconds, 3)} s (fit ${fmt(run.fitSeconds, 3)} s, report ${fmt(run.reportSeconds, 3)} s); ` +
+    `  backend ${fit.backend.name}; sampling ${fmt(run.samplingSeconds, 3)} s (fit ${fmt(run.fitSeconds, 3)} s, report ${fmt(run.reportSeconds, 3)} s); ` +
       `${run.gradientEvaluations} gradient evaluations; max R-hat ${fmt(h.maxRhat, 4)}; min bulk ESS ${fmt(h.minEssBulk, 3)}; ` +
       `divergences ${h.divergences}; tree-depth hits ${h.treeDepthSaturated}`,
   );
@@ -97,7 +97,6 @@ export function fitFacts(run: FitRun): Record<string, unknown> {
   const h = run.fit.result.health;
   return {
     backend: run.fit.backend.name,
-    likelihoodKernel: run.fit.model.likelihoodKernel,
     settings: run.settings,
     fitSeconds: run.fitSeconds,
     samplingSeconds: run.samplingSeconds,

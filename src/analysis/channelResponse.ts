@@ -10,39 +10,29 @@
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
 import type { DrawValues } from '../../models/mmm/hostModel.js';
-import {
-  adstockWeights,
-  applyAdstock,
-  saturate,
-  type SaturationParameters,
-  type SaturationType,
-} from '../../models/mmm/transforms.js';
+import { applyAdstock } from '../../models/mmm/components/adstock/index.js';
+import { channelTransform as componentTransform, saturateLevel as componentLevel, type ChannelTransform as ComponentTransform } from '../../models/mmm/components/mediaTransform.js';
 
 export interface ChannelTransform {
   /** Normalized adstock weights for lags 0..maxLag-1. */
   readonly weights: Float64Array;
-  readonly saturation: Exclude<SaturationType, 'michaelisMenten'>;
-  readonly saturationParameters: SaturationParameters;
-  /** Hill only: log k and the slope, for the fast path (same arithmetic as transforms.ts `saturate`). */
+  /** The curve as the planning window's response model sees it: Michaelis-Menten is Hill with slope 1. */
+  readonly saturation: 'hill' | 'logistic';
+  readonly saturationParameters: { readonly k?: number; readonly s?: number; readonly lambda?: number };
+  /** Hill only: log k and the slope, for the fast path. */
   readonly logK: number;
   readonly slope: number;
+  /** The component's transform (models/mmm/components/mediaTransform.ts). */
+  readonly component: ComponentTransform;
 }
 
 /** The transform of channel `channel` at one draw's values. */
 export function channelTransform(config: MmmModelConfig, values: DrawValues, channel: number): ChannelTransform {
-  const weights = adstockWeights(
-    config.adstock.type,
-    {
-      alpha: values.alpha?.[channel],
-      theta: values.theta?.[channel],
-      shape: values.weibullShape?.[channel],
-      scale: values.weibullScale?.[channel],
-    },
-    config.adstock.maxLag,
-  );
+  const component = componentTransform(config, values, channel);
+  const weights = component.weights;
   const michaelisMenten = config.saturation.type === 'michaelisMenten';
   const slope = michaelisMenten ? 1 : config.saturation.fixedSlope ?? values.s?.[channel];
-  const saturation = michaelisMenten ? 'hill' : (config.saturation.type as Exclude<SaturationType, 'michaelisMenten'>);
+  const saturation = michaelisMenten || config.saturation.type === 'hill' ? 'hill' : 'logistic';
   const k = values.k?.[channel];
   if (saturation === 'hill' && (k === undefined || slope === undefined)) throw new Error('adstock/saturation parameters "k" and "s" are required for Hill saturation');
   return {
@@ -51,17 +41,15 @@ export function channelTransform(config: MmmModelConfig, values: DrawValues, cha
     saturationParameters: { k, s: slope, lambda: values.lambda?.[channel] },
     logK: saturation === 'hill' ? Math.log(k as number) : NaN,
     slope: saturation === 'hill' ? (slope as number) : NaN,
+    component,
   };
 }
 
 /** Saturation of one adstocked (scaled) media level. */
 export function saturateLevel(transform: ChannelTransform, adstocked: number): number {
-  if (transform.saturation === 'hill') {
-    // transforms.ts saturate, with log k computed once: identical arithmetic, identical result.
-    if (adstocked <= 0) return 0;
-    return 1 / (1 + Math.exp(transform.slope * (transform.logK - Math.log(adstocked))));
-  }
-  return saturate(transform.saturation, transform.saturationParameters, adstocked);
+  // Hill with log k computed once: the component's arithmetic, the same result.
+  if (transform.component.saturation.type === 'hill') return adstocked > 0 ? 1 / (1 + Math.exp(transform.slope * (transform.logK - Math.log(adstocked)))) : 0;
+  return componentLevel(transform.component, adstocked);
 }
 
 /** Work arrays of length T, reused across calls. */

@@ -40,3 +40,14 @@ export { Binomial, BinomialLogit } from './binomial.js';
 export { Poisson, PoissonLog } from './poisson.js';
 export { MultivariateNormalCholesky, type HostVector, type HostMatrix } from './multivariateNormal.js';
 export { fastExp, fastLog } from './elementary.js';
+export { digamma } from './digamma.js';
+export { PRIOR_PARAMETERS, priorParameterColumns, resolvePriorValue, type PriorDistribution, type PriorSpec, type PriorValue } from './priorSpec.js';
+export {
+  priorDerivative,
+  priorLogDensity,
+  priorLogDensitySum,
+  priorSampler,
+  resolvePrior,
+  standardNormalPrior,
+  type ResolvedPrior,
+} from './hostPrior.js';

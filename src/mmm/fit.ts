@@ -11,7 +11,7 @@ import { describeBackend, initBackend, type BackendInfo, type BackendName } from
 import { progressBar, type SampleProgress } from '../../samplers/index.js';
 import { checkModelConfigAgainstData } from '../../models/mmm/parseConfig.js';
 import { designFromData, withHoldout, type MmmDesign } from '../../models/mmm/design.js';
-import { createGeoMmm, type GeoMmmModel } from '../../models/mmm/geoModel.js';
+import { createGeoMmm, type GeoMmmModel } from '../../models/mmm/model.js';
 import { geoMmmSource } from '../../models/mmm/workerModel.js';
 import { loadRunConfig, parseRunConfig, samplerOptions, type RunConfig, type SamplerConfig } from './config.js';
 

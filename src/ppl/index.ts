@@ -4,3 +4,4 @@ export * from './model.js';
 export * from './compile.js';
 export * from './names.js';
 export * from './centering.js';
+export * from './hostKernel.js';

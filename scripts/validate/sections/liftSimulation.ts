@@ -29,7 +29,8 @@
  * scale-free. ROI truth = sum_{g,t} nominal beta[g,c] h[g,t,c] / sum spend (the model's definition).
  */
 import { createRng, gammaVariate } from '../../../src/tensor/index.js';
-import { adstockWeights, applyAdstock, saturate } from '../../../models/mmm/transforms.js';
+import { applyAdstock, geometric } from '../../../models/mmm/components/adstock/index.js';
+import { hill } from '../../../models/mmm/components/saturation/index.js';
 
 export interface LiftSimulationOptions {
   readonly seed?: number;
@@ -140,8 +141,10 @@ export function simulateLiftData(options: LiftSimulationOptions = {}): LiftSimul
   for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) beta[g * C + c] = Math.exp(truth.m[c] + truth.eta[c] * rng.normal());
   const saturatedOf = (x: Float64Array, g: number, c: number): Float64Array => {
     const series = Float64Array.from({ length: T }, (_, t) => x[(g * T + t) * C + c] / mean[c]);
-    const adstocked = applyAdstock(series, adstockWeights('geometric', { alpha: truth.alpha[c] }, MAX_LAG));
-    return Float64Array.from(adstocked, (a) => saturate('hill', { k: truth.k[c], s: truth.s[c] }, a));
+    const weights = new Float64Array(MAX_LAG);
+    geometric.weights([truth.alpha[c]], MAX_LAG, weights);
+    const adstocked = applyAdstock(series, weights, new Float64Array(series.length));
+    return Float64Array.from(adstocked, (a) => hill.value([truth.k[c], truth.s[c]], {}, a));
   };
 
   // ---- KPI

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadMmmData, scaleData } from '../../../../src/data/index.js';
 import { designFromData, withHoldout } from '../../../../models/mmm/design.js';
-import { createGeoMmm } from '../../../../models/mmm/geoModel.js';
+import { createGeoMmm } from '../../../../models/mmm/model.js';
 import { parseRunConfig } from '../../../../src/mmm/config.js';
 import { compile, type CompiledModel } from '../../../../src/ppl/index.js';
 import { initBackend } from '../../../../src/tensor/index.js';

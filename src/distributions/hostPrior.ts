@@ -1,21 +1,31 @@
 /**
- * Prior log densities of the geo MMM and their derivatives in float64 on the host, for the fused op
- * when it also evaluates the priors (likelihoodHost.ts with `priors: true`). The formulas are those
- * of referenceDensity.ts (normalized, -Infinity outside the support); the derivative in the value x:
- *   normal(loc, scale): -z / scale, z = (x - loc) / scale        halfNormal(scale): -x / scale^2
- *   logNormal(mu, sigma): -(1 + z / sigma) / x, z = (log x - mu) / sigma
- *   beta(a, b): (a - 1) / x - (b - 1) / (1 - x)                   gamma(shape, rate): (shape - 1) / x - rate
+ * Prior log densities and their derivatives in float64 on the host, for models whose whole density
+ * is a host kernel (the geo MMM, the mediation model): a config prior (priorSpec.ts) resolved per
+ * element once, then evaluated element by element without allocation. Normalized (constants
+ * included); -Infinity outside the support, where the derivative is 0. Derivatives in the value x:
+ *   normal(loc, scale): -(x - loc) / scale^2             halfNormal(scale): -x / scale^2
+ *   logNormal(mu, sigma): -(1 + (log x - mu) / sigma^2) / x
+ *   beta(a, b): (a - 1) / x - (b - 1) / (1 - x)           gamma(shape, rate): (shape - 1) / x - rate
  *   exponential(rate): -rate       halfCauchy(scale): -2 x / (scale^2 + x^2)       uniform: 0
- *   studentT(df, loc, scale): -(df + 1) z / (scale (df + z^2))
- * Outside the support the log density is -Infinity and the derivative 0.
+ *   studentT(df, loc, scale): -(df + 1) z / (scale (df + z^2)), z = (x - loc) / scale
+ * tests/distributions.hostPrior.test.ts checks value and derivative against the tensor
+ * distributions' logProb and finite differences. `priorSampler` gives the host sampler of one
+ * element's prior (prior predictive simulation).
  */
-import { logBeta, logGamma } from '../../../src/distributions/index.js';
-import { PRIOR_PARAMETERS, type PriorSpec, type PriorValue } from '../config.js';
-import { resolvePriorValue } from '../priors.js';
+import { Beta } from './beta.js';
+import { Exponential } from './exponential.js';
+import { Gamma } from './gamma.js';
+import { HalfCauchy } from './halfCauchy.js';
+import { HalfNormal } from './halfNormal.js';
+import { LogNormal } from './logNormal.js';
+import { Normal } from './normal.js';
+import { priorParameterColumns, type PriorDistribution, type PriorSpec } from './priorSpec.js';
+import { logBeta, logGamma } from './special.js';
+import { StudentT } from './studentT.js';
+import type { SampleableDistribution } from './types.js';
+import { Uniform } from './uniform.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
-export type PriorDistribution = PriorSpec['dist'];
 
 /** A prior with its parameters resolved per element (in PRIOR_PARAMETERS order) and its log normalizer. */
 export interface ResolvedPrior {
@@ -28,14 +38,7 @@ export interface ResolvedPrior {
 
 /** Resolve a prior for a parameter whose elements are named `names`. */
 export function resolvePrior(spec: PriorSpec, names: readonly string[], where: string): ResolvedPrior {
-  const keys = PRIOR_PARAMETERS[spec.dist];
-  if (!keys) throw new Error(`${where}: unknown distribution "${(spec as { dist: string }).dist}"`);
-  const given = spec as unknown as Record<string, PriorValue>;
-  const columns = keys.map((key) => {
-    if (given[key] === undefined) throw new Error(`${where}: ${spec.dist} needs "${key}"`);
-    const resolved = resolvePriorValue(given[key], names, `${where}.${key}`);
-    return typeof resolved === 'number' ? new Float64Array(names.length).fill(resolved) : resolved;
-  });
+  const columns = priorParameterColumns(spec, names, where);
   const empty = new Float64Array(names.length);
   const [first, second = empty, third = empty] = columns;
   const logNormalizer = Float64Array.from(names, (_, i) => {
@@ -56,12 +59,12 @@ export function resolvePrior(spec: PriorSpec, names: readonly string[], where: s
   return { dist: spec.dist, first, second, third, logNormalizer };
 }
 
-/** The standard normal prior of the non-centered geo effects (u, v). */
+/** The standard normal prior of `elements` elements (non-centered effects). */
 export function standardNormalPrior(elements: number): ResolvedPrior {
   return resolvePrior({ dist: 'normal', loc: 0, scale: 1 }, Array.from({ length: elements }, (_, i) => `e${i}`), 'standard normal');
 }
 
-/** log density of element i at x. */
+/** Log density of element i at x. */
 export function priorLogDensity(prior: ResolvedPrior, i: number, x: number): number {
   const a = prior.first[i];
   const b = prior.second[i];
@@ -131,5 +134,29 @@ export function priorDerivative(prior: ResolvedPrior, i: number, x: number): num
     }
     case 'uniform':
       return 0;
+  }
+}
+
+/** Sum of the log densities of all elements of `values` (x[j] = values[offset + j]). */
+export function priorLogDensitySum(prior: ResolvedPrior, values: ArrayLike<number>, offset = 0): number {
+  let total = 0;
+  for (let j = 0; j < prior.first.length; j++) total += priorLogDensity(prior, j, values[offset + j]);
+  return total;
+}
+
+/** Host sampler of element i's prior. */
+export function priorSampler(prior: ResolvedPrior, i: number): SampleableDistribution {
+  const a = prior.first[i];
+  const b = prior.second[i];
+  switch (prior.dist) {
+    case 'normal': return new Normal(a, b);
+    case 'halfNormal': return new HalfNormal(a);
+    case 'logNormal': return new LogNormal(a, b);
+    case 'beta': return new Beta(a, b);
+    case 'gamma': return new Gamma(a, b);
+    case 'exponential': return new Exponential(a);
+    case 'halfCauchy': return new HalfCauchy(a);
+    case 'studentT': return new StudentT(a, b, prior.third[i]);
+    case 'uniform': return new Uniform(a, b);
   }
 }

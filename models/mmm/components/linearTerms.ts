@@ -1,0 +1,152 @@
+/**
+ * The linear baseline terms of the mean: a coefficient vector times fixed features, each with an
+ * independent prior per coefficient (Normal by default):
+ *   trend        delta tr[t],          tr[t] = (t - 1) / (T - 1)                      (time, shared by geos)
+ *   seasonality  phi . f[t],           Fourier sin/cos of 2 pi s t / period, s = 1..S  (time)
+ *   controls     gamma . z[g,t],       standardized controls                           (cell)
+ *   events       xi . e[g,t],          event / holiday dummies                         (cell)
+ * Time terms are summed into one per-period series before they are added to every geo's rows. Here:
+ * the features, the parameters, the float64 reference per cell and the kernel block: forward
+ * s[t] = sum over time terms, then mean[n] += sum over cell terms; backward from the mean's bar:
+ * time coefficient bar_j = sum_t (sum_g meanBar[g,t]) x[t,j], cell coefficient bar_k = sum_n meanBar[n] z[n,k].
+ * Given the media term they are linear with Gaussian priors, the block a collapsed model integrates out.
+ */
+import { fourierFeatures, trendFeature } from '../../../src/data/index.js';
+import type { MmmModelConfig } from '../config.js';
+import { designDims, type MmmDesign } from '../design.js';
+import type { KernelParameters } from '../kernel/parameters.js';
+import type { DrawValues } from './coefficients.js';
+import { REAL, type MmmParameter, type PriorDeclaration } from './types.js';
+
+export const LINEAR_TERM_PRIORS: readonly PriorDeclaration[] = [
+  { name: 'delta', description: 'trend over the whole period (scaled KPI)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.5 } },
+  { name: 'phi', description: 'Fourier coefficients (sin1, cos1, sin2, ...)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
+  { name: 'gamma', description: 'control coefficients (standardized controls)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
+  { name: 'xi', description: 'event coefficients', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
+];
+
+export interface LinearTerm {
+  /** The coefficient parameter. */
+  readonly parameter: 'delta' | 'phi' | 'gamma' | 'xi';
+  readonly component: 'trend' | 'seasonality' | 'controls' | 'events';
+  /** 'time': features [T, width] shared by the geos; 'cell': features [N, width] (N = G T, geo-major). */
+  readonly scope: 'time' | 'cell';
+  readonly width: number;
+  readonly columns: Float64Array;
+  readonly elementNames: readonly string[];
+}
+
+/** Fourier term names: sin1, cos1, sin2, cos2, ... */
+export function fourierNames(order: number): string[] {
+  const names: string[] = [];
+  for (let s = 1; s <= order; s++) names.push(`sin${s}`, `cos${s}`);
+  return names;
+}
+
+/** The model's linear terms, in parameter-table order (trend, seasonality, controls, events; absent ones left out). */
+export function linearTerms(design: MmmDesign, config: MmmModelConfig): LinearTerm[] {
+  const { periods: T, controls: K, events: E } = designDims(design);
+  const S = config.seasonality.order;
+  const terms: LinearTerm[] = [];
+  if (config.trend) terms.push({ parameter: 'delta', component: 'trend', scope: 'time', width: 1, columns: trendFeature(T), elementNames: ['delta'] });
+  if (S > 0) terms.push({ parameter: 'phi', component: 'seasonality', scope: 'time', width: 2 * S, columns: fourierFeatures(T, S, config.seasonality.period), elementNames: fourierNames(S) });
+  if (K > 0) terms.push({ parameter: 'gamma', component: 'controls', scope: 'cell', width: K, columns: Float64Array.from(design.controls), elementNames: design.controlNames });
+  if (E > 0) terms.push({ parameter: 'xi', component: 'events', scope: 'cell', width: E, columns: Float64Array.from(design.events), elementNames: design.eventNames });
+  return terms;
+}
+
+export function linearTermParameters(terms: readonly LinearTerm[], prior: (name: string) => MmmParameter['prior']): MmmParameter[] {
+  return terms.map((term) => ({
+    name: term.parameter,
+    shape: term.parameter === 'delta' ? [] : [term.width],
+    support: REAL,
+    prior: prior(term.parameter),
+    elementNames: term.elementNames,
+    component: term.component,
+    description: LINEAR_TERM_PRIORS.find((p) => p.name === term.parameter)?.description ?? term.component,
+  }));
+}
+
+/** start + the linear terms at cell n = g T + t of one draw, float64 (added in term order). */
+export function linearTermsHost(terms: readonly LinearTerm[], values: DrawValues, n: number, t: number, start = 0): number {
+  let total = start;
+  for (const term of terms) {
+    const row = term.scope === 'time' ? t : n;
+    const coefficients = values[term.parameter];
+    for (let j = 0; j < term.width; j++) total += coefficients[j] * term.columns[row * term.width + j];
+  }
+  return total;
+}
+
+export class LinearTermsBlock {
+  private readonly time: readonly { readonly term: LinearTerm; readonly input: number }[];
+  private readonly cell: readonly { readonly term: LinearTerm; readonly input: number }[];
+  private readonly seasonBar: Float64Array;
+
+  constructor(
+    readonly terms: readonly LinearTerm[],
+    private readonly params: KernelParameters,
+    private readonly geos: number,
+    private readonly periods: number,
+  ) {
+    const withInput = terms.map((term) => ({ term, input: params.indexOf(term.parameter) }));
+    this.time = withInput.filter((x) => x.term.scope === 'time');
+    this.cell = withInput.filter((x) => x.term.scope === 'cell');
+    this.seasonBar = new Float64Array(periods);
+  }
+
+  /** season[t] = sum of chain b's time terms. */
+  timeSeries(b: number, season: Float64Array): void {
+    const p = this.params;
+    for (let t = 0; t < this.periods; t++) {
+      let value = 0;
+      for (const { term, input } of this.time) {
+        const width = term.width;
+        for (let j = 0; j < width; j++) value += p.value(input, b, j) * term.columns[t * width + j];
+      }
+      season[t] = value;
+    }
+  }
+
+  /** mean[n] += chain b's cell terms. */
+  addCells(b: number, mean: Float64Array): void {
+    const p = this.params;
+    const N = this.geos * this.periods;
+    for (const { term, input } of this.cell) {
+      const width = term.width;
+      const columns = term.columns;
+      for (let k = 0; k < width; k++) {
+        const coefficient = p.value(input, b, k);
+        for (let n = 0; n < N; n++) mean[n] += coefficient * columns[n * width + k];
+      }
+    }
+  }
+
+  /** Coefficient gradients of chain b from the mean's bar [N]. */
+  backward(b: number, meanBar: Float64Array): void {
+    const p = this.params;
+    const grad = p.grad;
+    const { geos: G, periods: T, seasonBar } = this;
+    if (this.time.length > 0) {
+      seasonBar.fill(0);
+      for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) seasonBar[t] += meanBar[g * T + t];
+      for (const { term, input } of this.time) {
+        const width = term.width;
+        for (let j = 0; j < width; j++) {
+          let sum = 0;
+          for (let t = 0; t < T; t++) sum += seasonBar[t] * term.columns[t * width + j];
+          grad[p.at(input, b, j)] = sum;
+        }
+      }
+    }
+    const N = G * T;
+    for (const { term, input } of this.cell) {
+      const width = term.width;
+      for (let k = 0; k < width; k++) {
+        let sum = 0;
+        for (let n = 0; n < N; n++) sum += meanBar[n] * term.columns[n * width + k];
+        grad[p.at(input, b, k)] = sum;
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Hill saturation h = a^s / (a^s + k^s) = sigmoid(s (log a - log k)), half-saturation k > 0 and
+ * slope s > 0, free or fixed (Jin et al. 2017, eq. 3; the reference model's saturation). With
+ * h' = h (1 - h): dh/da = s h' / a, dh/dk = -s h' / k, dh/ds = h' (log a - log k).
+ * The kernel rows evaluate in the log domain with the fast exp and log of src/distributions
+ * (elementary.ts); adstock below 1e-300 in an active cell (underflow) is raised to it.
+ */
+import { fastExp, fastLog } from '../../../../src/distributions/index.js';
+import { POSITIVE, type TransformParameter } from '../types.js';
+import type { SaturationKind, SaturationOptions } from './kind.js';
+
+/** Adstock below this in an active cell (only from underflow or rounding) is raised to it: h ~ 0, gradient ~ 0. */
+export const HILL_ADSTOCK_FLOOR = 1e-300;
+
+const halfSaturation: TransformParameter = { name: 'k', description: 'half-saturation point (scaled media)', support: () => POSITIVE, defaultPrior: () => ({ dist: 'logNormal', mu: 0, sigma: 0.5 }) };
+const slopeParameter: TransformParameter = { name: 's', description: 'Hill slope', support: () => POSITIVE, defaultPrior: () => ({ dist: 'logNormal', mu: 0, sigma: 0.3 }) };
+
+const slopeOf = (p: ArrayLike<number>, options: SaturationOptions): number => (options.fixedSlope === undefined ? p[1] : options.fixedSlope);
+
+export const hill: SaturationKind = {
+  type: 'hill',
+  description: 'a^s / (a^s + k^s), slope s free or fixed (`fixedSlope`)',
+  parameters: (options) => (options.fixedSlope === undefined ? [halfSaturation, slopeParameter] : [halfSaturation]),
+  adstockFloor: HILL_ADSTOCK_FLOOR,
+  value(p, options, a) {
+    if (!(a > 0)) return 0;
+    return 1 / (1 + Math.exp(slopeOf(p, options) * (Math.log(p[0]) - Math.log(a))));
+  },
+  slope(p, options, a, h) {
+    return (slopeOf(p, options) * h * (1 - h)) / a;
+  },
+  backward(p, options, a, h, hBar, pBar) {
+    const slope = slopeOf(p, options);
+    const k = p[0];
+    const d = hBar * h * (1 - h);
+    pBar[0] -= (d * slope) / k;
+    if (options.fixedSlope === undefined) pBar[1] += d * (Math.log(a) - Math.log(k));
+    return (d * slope) / a;
+  },
+
+  // q = [log k, slope, k, 1 if the slope is free]
+  constants: 4,
+  prepare(p, options, q) {
+    q[0] = fastLog(p[0]);
+    q[1] = slopeOf(p, options);
+    q[2] = p[0];
+    q[3] = options.fixedSlope === undefined ? 1 : 0;
+  },
+  keepsLogAdstock: (options) => options.fixedSlope === undefined,
+  forwardRows(adstocked, saturated, logAdstocked, active, cellBase, mediaBase, count, q) {
+    hillRows(adstocked, saturated, logAdstocked, q[3] === 1, active, cellBase, mediaBase, count, q[0], q[1]);
+  },
+  sums: 2,
+  backwardRows(bars, saturated, adstocked, logAdstocked, cellBase, first, count, q, sums) {
+    hillBackwardRows(bars, saturated, adstocked, logAdstocked, q[3] === 1, cellBase, first, count, q[1], q[0], sums);
+  },
+  gradient(_p, q, sums, pBar) {
+    pBar[0] = (-q[1] * sums[0]) / q[2];
+    if (q[3] === 1) pBar[1] = sums[1];
+  },
+};
+
+/** Hill saturation h = sigmoid(s (log a - log k)) of one channel's cells; keeps log a when the slope is free. */
+export function hillRows(
+  adstocked: Float64Array, saturated: Float64Array, logAdstocked: Float64Array, keepLog: boolean, active: Uint8Array,
+  cellBase: number, mediaBase: number, count: number, logK: number, slope: number,
+): void {
+  for (let n = 0; n < count; n++) {
+    if (active[mediaBase + n] === 0) {
+      saturated[cellBase + n] = 0;
+      continue;
+    }
+    let a = adstocked[cellBase + n];
+    if (!(a > HILL_ADSTOCK_FLOOR)) adstocked[cellBase + n] = a = HILL_ADSTOCK_FLOOR;
+    const logA = fastLog(a);
+    if (keepLog) logAdstocked[cellBase + n] = logA;
+    saturated[cellBase + n] = 1 / (1 + fastExp(slope * (logK - logA)));
+  }
+}
+
+/**
+ * Hill backward of one geo's rows in place: h bar (in bars) -> a bar = h bar h (1 - h) s / a. sums[0]
+ * gets sum h bar h (1 - h) (for k bar) and, with a free slope, sums[1] sum h bar h (1 - h) (log a - log k) (s bar).
+ */
+function hillBackwardRows(
+  bars: Float64Array, saturated: Float64Array, adstocked: Float64Array, logAdstocked: Float64Array, freeSlope: boolean,
+  cellBase: number, first: number, count: number, slope: number, logK: number, sums: Float64Array,
+): void {
+  let kSum = 0;
+  let slopeSum = 0;
+  for (let n = first; n < first + count; n++) {
+    const h = saturated[cellBase + n];
+    const d = bars[n] * h * (1 - h);
+    bars[n] = (d * slope) / adstocked[cellBase + n];
+    kSum += d;
+    if (freeSlope) slopeSum += d * (logAdstocked[cellBase + n] - logK);
+  }
+  sums[0] += kSum;
+  sums[1] += slopeSum;
+}

@@ -1,0 +1,334 @@
+/**
+ * The media block of the kernel: per chain and channel, the adstock weights and adstock (the kind's
+ * recursion, or the lag sum a_n = sum_l w_l x_{n-l}), the saturation h = sat(a) (the kind's rows),
+ * then the media coefficients (components/coefficients.ts), and the media term sum_c beta[g,c] h
+ * added to the mean. Backward per channel: the coefficient sums cs[g] = sum_t muBar h (+ the lift
+ * tests' d/d beta), the coefficient chain, h bar = muBar beta (+ the ROI prior's term), the
+ * saturation rows (h bar -> a bar), masked cells zeroed, then the adstock: the recursion's own rows,
+ * or w bar_l = sum_n a bar_n x_{n-l} through the kind's weightsBackward. Gradient contributions of
+ * the lift tests to the transform parameters are added after the likelihood's.
+ *
+ * Fast path: geometric adstock with Hill saturation and no ROI prior (the reference model) runs the
+ * coefficient sums, the saturation backward and the adstock recursion's backward in one pass over
+ * each geo's cells (`hillGeometricBackwardRow`); tests/mmm.kernel.test.ts checks it against the
+ * general path.
+ */
+import type { MmmModelConfig } from '../config.js';
+import type { MmmDesign } from '../design.js';
+import { adstockKind, type AdstockKind } from '../components/adstock/index.js';
+import { CoefficientsBlock } from '../components/coefficients.js';
+import { mediaData, type MediaData } from '../components/mediaData.js';
+import { saturationKind, type SaturationKind, type SaturationOptions } from '../components/saturation/index.js';
+import type { MmmParameter } from '../components/types.js';
+import type { KernelParameters } from './parameters.js';
+import { addScaled, dot, scaleRows } from './rows.js';
+
+/** How one channel is transformed, and where its transform parameters are. */
+interface ChannelTransform {
+  readonly adstock: AdstockKind;
+  /** Input index of each of the adstock kind's parameters, and this channel's element in them. */
+  readonly adstockInputs: readonly number[];
+  readonly adstockElement: number;
+  readonly saturation: SaturationKind;
+  readonly saturationInputs: readonly number[];
+  readonly saturationElement: number;
+}
+
+/** The lift tests' gradient of one chain that the media block folds in (lift.ts). */
+export interface LiftMediaGradient {
+  /** [G, C] d/d beta. */
+  readonly betaBar: Float64Array;
+  /** [C, L] d/d adstock weight. */
+  readonly weightBar: Float64Array;
+  /** [C, maxSaturationParameters] d/d saturation parameters (kind's order). */
+  readonly saturationBar: Float64Array;
+}
+
+export class MediaBlock {
+  readonly data: MediaData;
+  readonly coefficients: CoefficientsBlock;
+  readonly transforms: readonly ChannelTransform[];
+  readonly saturationOptions: SaturationOptions;
+  readonly maxLag: number;
+  /** Saturation parameters per channel, at most. */
+  readonly saturationWidth: number;
+  /** [B, C, L] adstock weights. */
+  weights = new Float64Array(0);
+  /** [B, C, N] */
+  adstocked = new Float64Array(0);
+  saturated = new Float64Array(0);
+  private logAdstocked = new Float64Array(0);
+  /** Per (chain, channel): the saturation's and the adstock recursion's constants. */
+  private saturationQ: Float64Array[] = [];
+  private adstockQ: Float64Array[] = [];
+  /** Per (chain, channel): the transform parameter values (kinds' order). */
+  private adstockValues: Float64Array[] = [];
+  private saturationValues: Float64Array[] = [];
+  private readonly keepsLog: boolean;
+  private readonly onePass: boolean;
+  private B = 0;
+  // per-chain scratch
+  private readonly adstockBar: Float64Array;
+  private readonly coefficientSums: Float64Array;
+  private readonly weightBar: Float64Array;
+  private readonly saturationSums: Float64Array;
+  private readonly adstockSums: Float64Array;
+  private readonly adstockParameterBar: Float64Array;
+  private readonly saturationParameterBar: Float64Array;
+
+  constructor(
+    design: MmmDesign,
+    config: MmmModelConfig,
+    table: readonly MmmParameter[],
+    private readonly params: KernelParameters,
+    private readonly geos: number,
+    private readonly periods: number,
+    private readonly channels: number,
+    fastPaths = true,
+  ) {
+    this.maxLag = config.adstock.maxLag;
+    this.data = mediaData(design, this.maxLag);
+    this.coefficients = new CoefficientsBlock(design, config, params, geos, periods, channels);
+    this.saturationOptions = config.saturation;
+    const adstock = adstockKind(config.adstock.type);
+    const saturation = saturationKind(config.saturation.type);
+    const elementOf = (name: string, channel: string): number => {
+      const row = table.find((p) => p.name === name);
+      if (!row) throw new Error(`MMM kernel: no parameter "${name}" in the table`);
+      return row.elementNames.indexOf(channel);
+    };
+    this.transforms = design.channelNames.map((channel) => {
+      const adstockNames = adstock.parameters.map((p) => p.name);
+      const saturationNames = saturation.parameters(this.saturationOptions).map((p) => p.name);
+      return {
+        adstock,
+        adstockInputs: adstockNames.map((name) => params.indexOf(name)),
+        adstockElement: adstockNames.length > 0 ? elementOf(adstockNames[0], channel) : 0,
+        saturation,
+        saturationInputs: saturationNames.map((name) => params.indexOf(name)),
+        saturationElement: saturationNames.length > 0 ? elementOf(saturationNames[0], channel) : 0,
+      };
+    });
+    this.saturationWidth = Math.max(1, ...this.transforms.map((t) => t.saturationInputs.length));
+    this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(this.saturationOptions));
+    this.onePass = fastPaths && !this.coefficients.form.roiPrior && this.transforms.every((t) => t.adstock.type === 'geometric' && t.saturation.type === 'hill');
+    const N = geos * periods;
+    this.adstockBar = new Float64Array(N);
+    this.coefficientSums = new Float64Array(geos);
+    this.weightBar = new Float64Array(this.maxLag);
+    this.saturationSums = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.saturation.sums)));
+    this.adstockSums = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstock.recursion?.sums ?? 0)));
+    this.adstockParameterBar = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstockInputs.length)));
+    this.saturationParameterBar = new Float64Array(this.saturationWidth);
+  }
+
+  resize(chains: number): void {
+    if (chains === this.B) return;
+    this.B = chains;
+    const { channels: C, maxLag: L } = this;
+    const N = this.geos * this.periods;
+    this.weights = new Float64Array(chains * C * L);
+    this.adstocked = new Float64Array(chains * C * N);
+    this.saturated = new Float64Array(chains * C * N);
+    this.logAdstocked = new Float64Array(this.keepsLog ? chains * C * N : 0);
+    const views = (width: (t: ChannelTransform) => number) =>
+      Array.from({ length: chains * C }, (_, i) => new Float64Array(Math.max(1, width(this.transforms[i % C]))));
+    this.saturationQ = views((t) => t.saturation.constants);
+    this.adstockQ = views((t) => t.adstock.recursion?.constants ?? 0);
+    this.adstockValues = views((t) => t.adstockInputs.length);
+    this.saturationValues = views((t) => t.saturationInputs.length);
+    this.coefficients.resize(chains);
+  }
+
+  /** Chain b's saturation parameter values of channel c (kind's order), valid after its forward. */
+  saturationParameters(b: number, c: number): Float64Array {
+    return this.saturationValues[b * this.channels + c];
+  }
+
+  /** Adstock weights, adstock, saturation and coefficients of chain b. */
+  forward(b: number): void {
+    const { params, channels: C, maxLag: L } = this;
+    for (let c = 0; c < C; c++) {
+      const t = this.transforms[c];
+      const pAdstock = this.adstockValues[b * C + c];
+      for (let j = 0; j < t.adstockInputs.length; j++) pAdstock[j] = params.value(t.adstockInputs[j], b, t.adstockElement);
+      const pSaturation = this.saturationValues[b * C + c];
+      for (let j = 0; j < t.saturationInputs.length; j++) pSaturation[j] = params.value(t.saturationInputs[j], b, t.saturationElement);
+      t.adstock.weights(pAdstock, L, this.weights, (b * C + c) * L);
+    }
+    for (let c = 0; c < C; c++) this.adstockAndSaturation(b, c);
+    this.coefficients.forward(b, this.saturated);
+  }
+
+  private adstockAndSaturation(b: number, c: number): void {
+    const { channels: C, maxLag: L, geos: G, periods: T } = this;
+    const N = G * T;
+    const t = this.transforms[c];
+    const cellBase = (b * C + c) * N;
+    const mediaBase = c * N;
+    const { media, laggedMedia, active } = this.data;
+    const adstocked = this.adstocked;
+    const recursion = t.adstock.recursion;
+    if (recursion) {
+      const q = this.adstockQ[b * C + c];
+      recursion.prepare(this.adstockValues[b * C + c], L, this.weights, (b * C + c) * L, q);
+      recursion.forwardRows(media, active, mediaBase, adstocked, cellBase, G, T, L, q);
+    } else {
+      const weightBase = (b * C + c) * L;
+      const w0 = this.weights[weightBase];
+      for (let n = 0; n < N; n++) adstocked[cellBase + n] = w0 * laggedMedia[c * L * N + n];
+      for (let l = 1; l < L; l++) {
+        const w = this.weights[weightBase + l];
+        const lagBase = (c * L + l) * N;
+        for (let n = 0; n < N; n++) adstocked[cellBase + n] += w * laggedMedia[lagBase + n];
+      }
+    }
+    const q = this.saturationQ[b * C + c];
+    t.saturation.prepare(this.saturationValues[b * C + c], this.saturationOptions, q);
+    t.saturation.forwardRows(adstocked, this.saturated, this.logAdstocked, active, cellBase, mediaBase, N, q);
+  }
+
+  /** mean[n] += sum_c beta[g,c] h[g,t,c] for chain b. */
+  addToMean(b: number, mean: Float64Array): void {
+    const { channels: C, geos: G, periods: T } = this;
+    const N = G * T;
+    const beta = this.coefficients.beta;
+    for (let c = 0; c < C; c++) {
+      const cellBase = (b * C + c) * N;
+      for (let g = 0; g < G; g++) addScaled(mean, g * T, this.saturated, cellBase + g * T, T, beta[(b * G + g) * C + c]);
+    }
+  }
+
+  /** Gradients of chain b's media parameters from the mean's bar [N] (and the lift tests' part). */
+  backward(b: number, meanBar: Float64Array, lift?: LiftMediaGradient): void {
+    const { params, channels: C, geos: G, periods: T, maxLag: L } = this;
+    const N = G * T;
+    const grad = params.grad;
+    const { media, laggedMedia, active, maskedCells } = this.data;
+    const beta = this.coefficients.beta;
+    const saturated = this.saturated;
+    const adstocked = this.adstocked;
+    const logAdstocked = this.logAdstocked;
+    const adstockBar = this.adstockBar;
+    const sums = this.coefficientSums;
+    const roiPrior = this.coefficients.form.roiPrior;
+    for (let c = 0; c < C; c++) {
+      const t = this.transforms[c];
+      const cellBase = (b * C + c) * N;
+      const mediaBase = c * N;
+      const qSaturation = this.saturationQ[b * C + c];
+      const qAdstock = this.adstockQ[b * C + c];
+      const pAdstock = this.adstockValues[b * C + c];
+      const pSaturation = this.saturationValues[b * C + c];
+      const recursion = t.adstock.recursion;
+      const saturationSums = this.saturationSums.fill(0);
+      const adstockSums = this.adstockSums.fill(0);
+      if (this.onePass) {
+        for (let g = 0; g < G; g++) {
+          hillGeometricBackwardRow(
+            meanBar, beta[(b * G + g) * C + c], saturated, adstocked, logAdstocked, qSaturation[3] === 1, active, media,
+            mediaBase, cellBase, g * T, T, L, qSaturation[1], qSaturation[0], qAdstock[0], qAdstock[1], qAdstock[4], onePassSums,
+          );
+          sums[g] = onePassSums[0];
+          saturationSums[0] += onePassSums[1];
+          saturationSums[1] += onePassSums[2];
+          adstockSums[0] += onePassSums[3];
+          adstockSums[1] += onePassSums[4];
+        }
+      } else {
+        for (let g = 0; g < G; g++) sums[g] = dot(meanBar, g * T, saturated, cellBase + g * T, T);
+      }
+      if (lift) for (let g = 0; g < G; g++) sums[g] += lift.betaBar[g * C + c];
+      const windowBar = this.coefficients.backward(b, c, sums);
+      if (!this.onePass) {
+        const roiWeight = this.coefficients.roiWeight;
+        const expDeviation = this.coefficients.expDeviation;
+        for (let g = 0; g < G; g++) {
+          const first = g * T;
+          const last = first + T;
+          scaleRows(meanBar, first, adstockBar, first, T, beta[(b * G + g) * C + c]);
+          if (roiPrior) {
+            const roiCoefficient = windowBar * expDeviation[(b * G + g) * C + c];
+            for (let n = first; n < last; n++) adstockBar[n] += roiCoefficient * roiWeight[mediaBase + n];
+          }
+          t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
+          if (maskedCells[c]) for (let n = first; n < last; n++) if (active[mediaBase + n] === 0) adstockBar[n] = 0;
+          if (recursion) recursion.backwardRows(adstockBar, adstocked, media, active, mediaBase, cellBase, first, T, L, qAdstock, adstockSums);
+        }
+      }
+      // saturation parameters: the likelihood's, then the lift tests'
+      const saturationBar = this.saturationParameterBar;
+      t.saturation.gradient(pSaturation, qSaturation, saturationSums, saturationBar);
+      if (lift) for (let j = 0; j < t.saturationInputs.length; j++) saturationBar[j] += lift.saturationBar[c * this.saturationWidth + j];
+      for (let j = 0; j < t.saturationInputs.length; j++) grad[params.at(t.saturationInputs[j], b, t.saturationElement)] = saturationBar[j];
+      // adstock parameters: the recursion's or the lag sums', then the lift tests'
+      const adstockBarOut = this.adstockParameterBar.fill(0);
+      const weightOffset = (b * C + c) * L;
+      if (recursion) {
+        recursion.gradient(pAdstock, L, qAdstock, adstockSums, adstockBarOut);
+      } else {
+        const weightBar = this.weightBar;
+        for (let l = 0; l < L; l++) {
+          const lagBase = (c * L + l) * N;
+          let sum = 0;
+          for (let n = 0; n < N; n++) sum += adstockBar[n] * laggedMedia[lagBase + n];
+          weightBar[l] = sum;
+        }
+        t.adstock.weightsBackward(pAdstock, L, this.weights, weightOffset, weightBar, 0, adstockBarOut);
+      }
+      if (lift) t.adstock.weightsBackward(pAdstock, L, this.weights, weightOffset, lift.weightBar, c * L, adstockBarOut);
+      for (let j = 0; j < t.adstockInputs.length; j++) grad[params.at(t.adstockInputs[j], b, t.adstockElement)] = adstockBarOut[j];
+    }
+  }
+}
+
+/** Partial sums of the one-pass backward (read right after the call). */
+const onePassSums = new Float64Array(5);
+
+/**
+ * The media backward of one geo's cells of one channel in one pass, for geometric adstock and Hill
+ * saturation without an ROI prior (the saturation's and the recursion's backward rows fused, with
+ * the coefficient's dot product): h bar = mu bar beta, a bar = h bar h (1 - h) s / a, masked cells
+ * skipped. sums gets [sum mu bar h, sum h bar h (1 - h), sum h bar h (1 - h) (log a - log k) (free slope),
+ * sum a bar r', sum a bar a] (components/adstock/geometric.ts, components/saturation/hill.ts).
+ */
+function hillGeometricBackwardRow(
+  meanBar: Float64Array, coefficient: number, saturated: Float64Array, adstocked: Float64Array, logAdstocked: Float64Array,
+  freeSlope: boolean, active: Uint8Array, media: Float64Array, mediaBase: number, cellBase: number, first: number,
+  periods: number, maxLag: number, slope: number, logK: number, alpha: number, geometricTotal: number, dropCoefficient: number,
+  sums: Float64Array,
+): void {
+  let coefficientDot = 0;
+  let kSum = 0;
+  let slopeSum = 0;
+  let derivative = 0; // r'_t
+  let previous = 0; // r_{t-1}
+  let barTimesDerivative = 0;
+  let barTimesAdstock = 0;
+  for (let t = 0; t < periods; t++) {
+    const n = first + t;
+    if (active[mediaBase + n] === 0) {
+      derivative = 0;
+      previous = 0;
+      continue;
+    }
+    const h = saturated[cellBase + n];
+    const a = adstocked[cellBase + n];
+    const muBar = meanBar[n];
+    coefficientDot += muBar * h;
+    const d = muBar * coefficient * h * (1 - h);
+    const bar = (d * slope) / a;
+    kSum += d;
+    if (freeSlope) slopeSum += d * (logAdstocked[cellBase + n] - logK);
+    derivative = previous + alpha * derivative;
+    if (t >= maxLag) derivative -= dropCoefficient * media[mediaBase + n - maxLag];
+    previous = geometricTotal * a;
+    barTimesDerivative += bar * derivative;
+    barTimesAdstock += bar * a;
+  }
+  sums[0] = coefficientDot;
+  sums[1] = kSum;
+  sums[2] = slopeSum;
+  sums[3] = barTimesDerivative;
+  sums[4] = barTimesAdstock;
+}

@@ -1,0 +1,191 @@
+/**
+ * Every registered media transform kind (models/mmm/components/adstock, saturation) against its
+ * definition, written out here, and its own derivatives: a new kind is checked by adding its
+ * definition below. Adstock: normalized weights equal the definition's, the weights' vector-Jacobian
+ * product matches central differences, and a kind's recursion (the kernel's fast path) equals the
+ * lag sum and has the gradient of the lag sum, masked stretches of zero media included. Saturation:
+ * the scalar curve equals the definition, its slope and scalar backward match central differences,
+ * the kernel's rows equal the scalar curve (the rows use fast exp/log: a few ulp) and their
+ * backward equals the scalar backward summed over cells.
+ */
+import { describe, expect, it } from 'vitest';
+import { ADSTOCK_KINDS, applyAdstock, type AdstockKind } from '../models/mmm/components/adstock/index.js';
+import { SATURATION_KINDS, type SaturationKind, type SaturationOptions } from '../models/mmm/components/saturation/index.js';
+import type { Support } from '../models/mmm/components/types.js';
+import { createRng, type Rng } from '../src/tensor/index.js';
+
+const MAX_LAG = 8;
+
+/** Unnormalized weight of lag l at the kind's parameter values (the kind's definition). */
+const adstockDefinitions: Record<string, (p: readonly number[], l: number) => number> = {
+  geometric: ([alpha], l) => Math.pow(alpha, l),
+  delayed: ([alpha, theta], l) => Math.pow(alpha, (l - theta) ** 2),
+  weibull: ([shape, scale], l) => (shape / scale) * Math.pow((l + 1) / scale, shape - 1) * Math.exp(-Math.pow((l + 1) / scale, shape)),
+};
+
+/** h(a) at the kind's parameter values (the kind's definition). */
+const saturationDefinitions: Record<string, (p: readonly number[], a: number, options: SaturationOptions) => number> = {
+  hill: ([k, s], a, options) => {
+    const slope = options.fixedSlope ?? s;
+    return a ** slope / (a ** slope + k ** slope);
+  },
+  michaelisMenten: ([k], a) => a / (a + k),
+  logistic: ([lambda], a) => (1 - Math.exp(-lambda * a)) / (1 + Math.exp(-lambda * a)),
+};
+
+function draw(support: Support, rng: Rng): number {
+  switch (support.kind) {
+    case 'unit': return 0.25 + 0.6 * rng.uniform();
+    case 'positive': return 0.5 + 1.5 * rng.uniform();
+    case 'real': return rng.normal();
+    case 'interval': return support.lower + (0.1 + 0.8 * rng.uniform()) * (support.upper - support.lower);
+  }
+}
+
+describe('adstock kinds', () => {
+  for (const [type, kind] of Object.entries(ADSTOCK_KINDS) as [string, AdstockKind][]) {
+    it(`${type}: weights equal the definition and sum to 1; their VJP matches central differences`, () => {
+      const definition = adstockDefinitions[type];
+      expect(definition, `add the definition of adstock "${type}" to this test`).toBeDefined();
+      const rng = createRng(1, type);
+      for (let trial = 0; trial < 5; trial++) {
+        const p = kind.parameters.map((q) => draw(q.support(MAX_LAG), rng));
+        const weights = new Float64Array(MAX_LAG);
+        kind.weights(p, MAX_LAG, weights);
+        const raw = Array.from({ length: MAX_LAG }, (_, l) => definition(p, l));
+        const total = raw.reduce((a, b) => a + b, 0);
+        weights.forEach((w, l) => expect(Math.abs(w - raw[l] / total)).toBeLessThan(1e-13));
+        expect(Math.abs(weights.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-14);
+        const wBar = Float64Array.from({ length: MAX_LAG }, () => rng.normal());
+        const pBar = new Float64Array(p.length);
+        kind.weightsBackward(p, MAX_LAG, weights, 0, wBar, 0, pBar);
+        p.forEach((value, j) => {
+          const h = 1e-6 * Math.max(1, Math.abs(value));
+          const objective = (x: number) => {
+            const q = [...p];
+            q[j] = x;
+            const w = new Float64Array(MAX_LAG);
+            kind.weights(q, MAX_LAG, w);
+            return w.reduce((sum, wl, l) => sum + wBar[l] * wl, 0);
+          };
+          const numeric = (objective(value + h) - objective(value - h)) / (2 * h);
+          expect(Math.abs(pBar[j] - numeric), `${kind.parameters[j].name}: ${pBar[j]} vs ${numeric}`).toBeLessThan(1e-7 * (Math.abs(numeric) + 1));
+        });
+      }
+    });
+
+    if (kind.recursion) {
+      it(`${type}: the recursion equals the lag sum and has its gradient (masked stretches included)`, () => {
+        const recursion = kind.recursion!;
+        const rng = createRng(2, type);
+        const G = 3;
+        const T = 40;
+        const N = G * T;
+        // media with zero stretches longer than the maximum lag (masked cells) and isolated zeros
+        const media = Float64Array.from({ length: N }, (_, n) => (n % T >= 10 && n % T < 22 ? 0 : rng.uniform() < 0.2 ? 0 : 0.5 + rng.uniform()));
+        const active = new Uint8Array(N);
+        for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) for (let l = 0; l < MAX_LAG && l <= t; l++) if (media[g * T + t - l] !== 0) active[g * T + t] = 1;
+        const p = kind.parameters.map((q) => draw(q.support(MAX_LAG), rng));
+        const evaluate = (values: readonly number[]) => {
+          const weights = new Float64Array(MAX_LAG);
+          kind.weights(values, MAX_LAG, weights);
+          const q = new Float64Array(recursion.constants);
+          recursion.prepare(values, MAX_LAG, weights, 0, q);
+          const adstocked = new Float64Array(N);
+          recursion.forwardRows(media, active, 0, adstocked, 0, G, T, MAX_LAG, q);
+          return { weights, q, adstocked };
+        };
+        const { weights, q, adstocked } = evaluate(p);
+        for (let g = 0; g < G; g++) {
+          const reference = applyAdstock(media.subarray(g * T, (g + 1) * T), weights, new Float64Array(T));
+          for (let t = 0; t < T; t++) expect(Math.abs(adstocked[g * T + t] - reference[t])).toBeLessThan(1e-12 * (Math.abs(reference[t]) + 1));
+        }
+        const aBar = Float64Array.from({ length: N }, (_, n) => (active[n] ? rng.normal() : 0));
+        const sums = new Float64Array(recursion.sums);
+        for (let g = 0; g < G; g++) recursion.backwardRows(aBar, adstocked, media, active, 0, 0, g * T, T, MAX_LAG, q, sums);
+        const pBar = new Float64Array(p.length);
+        recursion.gradient(p, MAX_LAG, q, sums, pBar);
+        p.forEach((value, j) => {
+          const h = 1e-6 * Math.max(1, Math.abs(value));
+          const objective = (x: number) => {
+            const values = [...p];
+            values[j] = x;
+            return evaluate(values).adstocked.reduce((sum, a, n) => sum + aBar[n] * a, 0);
+          };
+          const numeric = (objective(value + h) - objective(value - h)) / (2 * h);
+          expect(Math.abs(pBar[j] - numeric), `${kind.parameters[j].name}: ${pBar[j]} vs ${numeric}`).toBeLessThan(1e-6 * (Math.abs(numeric) + 1));
+        });
+      });
+    }
+  }
+});
+
+describe('saturation kinds', () => {
+  for (const [type, kind] of Object.entries(SATURATION_KINDS) as [string, SaturationKind][]) {
+    for (const options of type === 'hill' ? [{}, { fixedSlope: 1.7 }] : [{}]) {
+      const label = `${type}${options.fixedSlope ? ' (fixed slope)' : ''}`;
+      it(`${label}: the curve equals the definition; slope and scalar backward match central differences`, () => {
+        const definition = saturationDefinitions[type];
+        expect(definition, `add the definition of saturation "${type}" to this test`).toBeDefined();
+        const rng = createRng(3, label);
+        const parameters = kind.parameters(options);
+        for (let trial = 0; trial < 5; trial++) {
+          const p = parameters.map((q) => draw(q.support(MAX_LAG), rng));
+          expect(kind.value(p, options, 0)).toBe(0);
+          for (const a of [0.01, 0.3, 1, 2.5, 9]) {
+            const h = kind.value(p, options, a);
+            expect(Math.abs(h - definition(p, a, options))).toBeLessThan(1e-14);
+            const step = 1e-6 * a;
+            const slope = (kind.value(p, options, a + step) - kind.value(p, options, a - step)) / (2 * step);
+            expect(Math.abs(kind.slope(p, options, a, h) - slope)).toBeLessThan(1e-7 * (Math.abs(slope) + 1));
+            const hBar = rng.normal();
+            const pBar = new Float64Array(p.length);
+            const aBar = kind.backward(p, options, a, h, hBar, pBar);
+            expect(Math.abs(aBar - hBar * slope)).toBeLessThan(1e-7 * (Math.abs(hBar * slope) + 1));
+            p.forEach((value, j) => {
+              const dp = 1e-6 * Math.max(1, Math.abs(value));
+              const at = (x: number) => {
+                const q = [...p];
+                q[j] = x;
+                return hBar * kind.value(q, options, a);
+              };
+              const numeric = (at(value + dp) - at(value - dp)) / (2 * dp);
+              expect(Math.abs(pBar[j] - numeric), `${parameters[j].name}: ${pBar[j]} vs ${numeric}`).toBeLessThan(1e-7 * (Math.abs(numeric) + 1));
+            });
+          }
+        }
+      });
+
+      it(`${label}: the kernel rows equal the scalar curve; their backward equals the scalar backward`, () => {
+        const rng = createRng(4, label);
+        const parameters = kind.parameters(options);
+        const p = parameters.map((q) => draw(q.support(MAX_LAG), rng));
+        const N = 60;
+        const adstocked = Float64Array.from({ length: N }, (_, n) => (n % 7 === 0 ? 0 : 0.05 + 4 * rng.uniform()));
+        const active = Uint8Array.from(adstocked, (a) => (a > 0 ? 1 : 0));
+        const q = new Float64Array(kind.constants);
+        kind.prepare(p, options, q);
+        const saturated = new Float64Array(N);
+        const logAdstocked = new Float64Array(N);
+        kind.forwardRows(adstocked, saturated, logAdstocked, active, 0, 0, N, q);
+        // fast exp/log: about 1.5 ulp each, so a few ulp of the result
+        for (let n = 0; n < N; n++) expect(Math.abs(saturated[n] - kind.value(p, options, adstocked[n]))).toBeLessThan(1e-14);
+        const hBar = Float64Array.from({ length: N }, (_, n) => (active[n] ? rng.normal() : 0));
+        const bars = Float64Array.from(hBar);
+        const sums = new Float64Array(kind.sums);
+        // two geos' rows, as the kernel calls it
+        kind.backwardRows(bars, saturated, adstocked, logAdstocked, 0, 0, N / 2, q, sums);
+        kind.backwardRows(bars, saturated, adstocked, logAdstocked, 0, N / 2, N / 2, q, sums);
+        const pBar = new Float64Array(p.length);
+        kind.gradient(p, q, sums, pBar);
+        const expected = new Float64Array(p.length);
+        for (let n = 0; n < N; n++) {
+          if (!active[n]) continue;
+          const aBar = kind.backward(p, options, adstocked[n], saturated[n], hBar[n], expected);
+          expect(Math.abs(bars[n] - aBar)).toBeLessThan(1e-12 * (Math.abs(aBar) + 1));
+        }
+        expected.forEach((e, j) => expect(Math.abs(pBar[j] - e)).toBeLessThan(1e-12 * (Math.abs(e) + 1)));
+      });
+    }
+  }
+});

@@ -1,0 +1,139 @@
+/**
+ * The geo MMM's production kernel (models/mmm/kernel/): for every config case on both example
+ * datasets, the model's host-path log density equals the float64 reference density plus the
+ * bijectors' log-Jacobians (tests/support/mmmDensity.ts, written independently of src/bijectors)
+ * and its gradient matches central differences of that reference; the tensor path (the same kernel
+ * as one custom-gradient op among float32 bijectors) agrees to float32 accuracy and leaks no
+ * tensors; results per chain do not depend on how many chains are evaluated together; the kernel's
+ * own vector-Jacobian product matches central differences of its float64 forward; and the media
+ * block's one-pass fast path (geometric adstock x Hill) equals its general path.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { compile } from '../src/ppl/index.js';
+import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
+import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
+import { designFromData, withHoldout } from '../models/mmm/design.js';
+import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
+import { createGeoMmm } from '../models/mmm/model.js';
+import { mmmParameters } from '../models/mmm/parameters.js';
+import { referenceLogDensity } from '../models/mmm/referenceDensity.js';
+import { cases, hostUnconstrained } from './support/mmmDensity.js';
+import { expectKernelVjp } from './support/vjp.js';
+
+describe('geo MMM kernel', () => {
+  let geo: MmmData;
+  let national: MmmData;
+  beforeAll(async () => {
+    await initBackend();
+    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
+    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+  });
+
+  const setup = (label: string, which: 'geo' | 'national', overrides: Partial<MmmModelConfig>) => {
+    const data = which === 'geo' ? geo : national;
+    const full = designFromData(data, scaleData(data));
+    const design = label.startsWith('ROI') ? withHoldout(full, 8) : full;
+    const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, ...overrides };
+    return { design, config };
+  };
+
+  for (const [label, overrides] of cases) {
+    for (const which of ['geo', 'national'] as const) {
+      it(`${label} (${which}): host and tensor paths match the float64 reference and its finite differences`, () => {
+        const { design, config } = setup(label, which, overrides);
+        const before = liveTensorCount();
+        const host = compile(createGeoMmm(design, config).definition);
+        expect(host.path).toBe('host');
+        const tensor = compile(createGeoMmm(design, config).definition, { path: 'tensor' });
+        expect(tensor.path).toBe('tensor');
+        const dim = host.dim;
+        const rng = createRng(7, label + which);
+        const chains = 3;
+        const positions = Float64Array.from({ length: chains * dim }, () => 1.6 * rng.uniform() - 0.8);
+        const hostResult = host.evaluate(positions, chains);
+        const live = liveTensorCount();
+        const tensorResult = tensor.evaluate(positions, chains);
+        expect(liveTensorCount()).toBe(live);
+        for (let c = 0; c < chains; c++) {
+          const position = positions.subarray(c * dim, (c + 1) * dim);
+          const reference = hostUnconstrained(design, config, host, position);
+          // float64 throughout: 1e-9 relative on the value.
+          expect(Math.abs(hostResult.logDensity[c] - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
+          // The tensor path's bijectors and uploads are float32: ~1e-5 of |log density|.
+          expect(Math.abs(tensorResult.logDensity[c] - reference)).toBeLessThan(2e-5 * Math.abs(reference) + 1e-2);
+          for (let d = 0; d < dim; d++) {
+            const h = 1e-5;
+            const up = Float64Array.from(position);
+            const down = Float64Array.from(position);
+            up[d] += h;
+            down[d] -= h;
+            const numeric = (hostUnconstrained(design, config, host, up) - hostUnconstrained(design, config, host, down)) / (2 * h);
+            // Central differences, step 1e-5: truncation ~1e-10 times third derivatives, rounding ~1e-11 |f| / h.
+            const value = hostResult.gradient[c * dim + d];
+            expect(Math.abs(value - numeric), `host d=${d} got ${value} numeric ${numeric}`).toBeLessThan(1e-5 * Math.abs(numeric) + 1e-5);
+            // float32 gradient: 2e-3 relative + 2e-2 absolute.
+            const other = tensorResult.gradient[c * dim + d];
+            expect(Math.abs(other - numeric), `tensor d=${d} got ${other} numeric ${numeric}`).toBeLessThan(2e-3 * Math.abs(numeric) + 2e-2);
+          }
+        }
+        // A change of chain count resizes the scratch buffers and gives the same values per chain.
+        const single = host.evaluate(positions.subarray(dim, 2 * dim), 1);
+        expect(single.logDensity[0]).toBe(hostResult.logDensity[1]);
+        single.gradient.forEach((g, d) => expect(g).toBe(hostResult.gradient[dim + d]));
+        host.dispose();
+        tensor.dispose();
+        expect(liveTensorCount()).toBe(before);
+      });
+
+      it(`${label} (${which}): the kernel's VJP matches central differences of its float64 forward; its outputs sum to the reference`, () => {
+        const { design, config } = setup(label, which, overrides);
+        const table = mmmParameters(design, config);
+        const kernel = createMmmKernel(design, config, table);
+        const model = compile(createGeoMmm(design, config).definition);
+        expect(kernel.inputNames).toEqual(model.layout.map((p) => p.name));
+        const rng = createRng(11, label + which);
+        const chains = 2;
+        const width = kernel.outputWidth;
+        const constrained = model.constrain(Float64Array.from({ length: chains * model.dim }, () => 1.6 * rng.uniform() - 0.8), chains);
+        model.dispose();
+        const values = kernel.inputNames.map((name) => Float64Array.from(constrained[name]));
+        const out = kernel.forward(values, chains);
+        for (let b = 0; b < chains; b++) {
+          const draw = Object.fromEntries(kernel.inputNames.map((name, i) => [name, values[i].subarray(b * kernel.inputSizes[i], (b + 1) * kernel.inputSizes[i])]));
+          let total = 0;
+          for (let j = 0; j < width; j++) total += out[b * width + j];
+          const reference = referenceLogDensity(design, config, draw);
+          expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
+        }
+        expectKernelVjp(kernel, values, chains, Float64Array.from({ length: chains * width }, () => rng.normal()));
+      });
+    }
+  }
+
+  it('the one-pass media backward (geometric x Hill) equals the general path', () => {
+    for (const which of ['geo', 'national'] as const) {
+      for (const overrides of [{}, { saturation: { type: 'hill', fixedSlope: 1.5 } }] as Partial<MmmModelConfig>[]) {
+        const { design, config } = setup('', which, overrides);
+        const table = mmmParameters(design, config);
+        const fast = createMmmKernel(design, config, table);
+        const general = createMmmKernel(design, config, table, { fastPaths: false });
+        const model = compile(createGeoMmm(design, config).definition);
+        const rng = createRng(5, which);
+        const chains = 3;
+        const constrained = model.constrain(Float64Array.from({ length: chains * model.dim }, () => 1.6 * rng.uniform() - 0.8), chains);
+        model.dispose();
+        const values = fast.inputNames.map((name) => Float64Array.from(constrained[name]));
+        const dy = Float64Array.from({ length: chains * fast.outputWidth }, () => rng.normal());
+        expect(Array.from(fast.forward(values, chains))).toEqual(Array.from(general.forward(values, chains)));
+        fast.forward(values, chains);
+        const a = Float64Array.from(fast.backward(dy));
+        general.forward(values, chains);
+        const b = general.backward(dy);
+        // The same sums in the same order, fused into one loop: equal to the last bit.
+        a.forEach((x, i) => expect(x, `element ${i}`).toBe(b[i]));
+      }
+    }
+  });
+});
