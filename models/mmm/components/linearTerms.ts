@@ -82,6 +82,9 @@ export class LinearTermsBlock {
   private readonly time: readonly { readonly term: LinearTerm; readonly input: number }[];
   private readonly cell: readonly { readonly term: LinearTerm; readonly input: number }[];
   private readonly seasonBar: Float64Array;
+  /** The time terms' columns side by side [T, width] and one chain's coefficients [width]. */
+  private readonly timeColumns: Float64Array;
+  private readonly timeCoefficients: Float64Array;
 
   constructor(
     readonly terms: readonly LinearTerm[],
@@ -93,17 +96,26 @@ export class LinearTermsBlock {
     this.time = withInput.filter((x) => x.term.scope === 'time');
     this.cell = withInput.filter((x) => x.term.scope === 'cell');
     this.seasonBar = new Float64Array(periods);
+    const width = this.time.reduce((n, { term }) => n + term.width, 0);
+    this.timeCoefficients = new Float64Array(width);
+    this.timeColumns = new Float64Array(periods * width);
+    for (let t = 0; t < periods; t++) {
+      let j = 0;
+      for (const { term } of this.time) for (let k = 0; k < term.width; k++) this.timeColumns[t * width + j++] = term.columns[t * term.width + k];
+    }
   }
 
   /** season[t] = sum of chain b's time terms. */
   timeSeries(b: number, season: Float64Array): void {
+    const coefficients = this.timeCoefficients;
+    const columns = this.timeColumns;
+    const width = coefficients.length;
     const p = this.params;
+    let j = 0;
+    for (const { term, input } of this.time) for (let k = 0; k < term.width; k++) coefficients[j++] = p.value(input, b, k);
     for (let t = 0; t < this.periods; t++) {
       let value = 0;
-      for (const { term, input } of this.time) {
-        const width = term.width;
-        for (let j = 0; j < width; j++) value += p.value(input, b, j) * term.columns[t * width + j];
-      }
+      for (let k = 0; k < width; k++) value += coefficients[k] * columns[t * width + k];
       season[t] = value;
     }
   }
@@ -132,9 +144,10 @@ export class LinearTermsBlock {
       for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) seasonBar[t] += meanBar[g * T + t];
       for (const { term, input } of this.time) {
         const width = term.width;
+        const columns = term.columns;
         for (let j = 0; j < width; j++) {
           let sum = 0;
-          for (let t = 0; t < T; t++) sum += seasonBar[t] * term.columns[t * width + j];
+          for (let t = 0; t < T; t++) sum += seasonBar[t] * columns[t * width + j];
           grad[p.at(input, b, j)] = sum;
         }
       }
@@ -142,9 +155,10 @@ export class LinearTermsBlock {
     const N = G * T;
     for (const { term, input } of this.cell) {
       const width = term.width;
+      const columns = term.columns;
       for (let k = 0; k < width; k++) {
         let sum = 0;
-        for (let n = 0; n < N; n++) sum += meanBar[n] * term.columns[n * width + k];
+        for (let n = 0; n < N; n++) sum += meanBar[n] * columns[n * width + k];
         grad[p.at(input, b, k)] = sum;
       }
     }
