@@ -5,7 +5,8 @@
  * the key path. Nothing is coerced silently.
  */
 import type { PriorSpec } from '../mmm/config.js';
-import { describeValue, parsePrior, Reader } from '../mmm/parseConfig.js';
+import { describeValue, Reader } from '../../src/config/index.js';
+import { parsePrior } from '../mmm/parseConfig.js';
 import {
   DEFAULT_MEDIATION_MODEL,
   MEDIATION_PRIOR_NAMES,

@@ -38,7 +38,8 @@ import { logGamma } from '../../src/distributions/index.js';
 import type { LiftExperiment, MmmModelConfig } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
-import { ConfigError, checkExperiments } from './parseConfig.js';
+import { ConfigError } from '../../src/config/index.js';
+import { checkExperiments } from './parseConfig.js';
 import { adstockWeights, applyAdstock, saturate, type SaturationType } from './transforms.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -10,7 +10,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../../models/mmm/parseConfig.js';
+import { ConfigError } from '../config/index.js';
 import type { SampleProgress } from '../../samplers/index.js';
 import { buildMmmData, DataValidationError, loadCsvSource } from '../data/index.js';
 import { fitMmm } from '../mmm/fit.js';
