@@ -19,8 +19,8 @@ export { DEFAULT_MODEL_CONFIG, DEFAULT_PRIORS, type LiftExperiment, type MmmMode
 export { createGeoMmm } from '../models/mmm/geoModel.js';
 export { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 export { loadMmmData, parseMmmData, scaleData, DataValidationError, type MmmData, type DataSpec, type PartialDataSpec } from './data/index.js';
-export { defineModel, compile, type ModelDefinition, type CompiledModel, type LogDensity } from './ppl/index.js';
-export { sampleModel, Posterior, type FitResult, type FitOptions } from './inference/index.js';
+export { defineModel, compile, Posterior, type ModelDefinition, type CompiledModel, type LogDensity } from './ppl/index.js';
+export { sampleModel, type FitResult, type FitOptions } from './inference/index.js';
 export { sample, type SampleOptions, type SampleResult } from '../samplers/index.js';
 export * as distributions from './distributions/index.js';
 export * as constraints from './bijectors/index.js';

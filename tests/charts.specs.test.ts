@@ -54,7 +54,7 @@ import {
   type DataChecks,
 } from '../src/charts/index.js';
 import { summarize } from '../src/diagnostics/index.js';
-import type { Posterior } from '../src/inference/index.js';
+import type { Posterior } from '../src/ppl/index.js';
 import { loadMmmData, scaleData } from '../src/data/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';

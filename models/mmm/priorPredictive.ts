@@ -24,7 +24,7 @@ import {
   Uniform,
   type SampleableDistribution,
 } from '../../src/distributions/index.js';
-import { Posterior, type PosteriorVariable } from '../../src/inference/index.js';
+import { Posterior, type PosteriorVariable } from '../../src/ppl/index.js';
 import { createRng, gammaVariate, type Rng } from '../../src/tensor/index.js';
 import { priorSpec, type MmmModelConfig, type PriorName, type PriorSpec } from './config.js';
 import { designDims, type MmmDesign } from './design.js';

@@ -16,7 +16,7 @@
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
 import { impliedLiftHost, resolveLiftTests } from '../../models/mmm/liftTests.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 
 export interface LiftCheckRow {

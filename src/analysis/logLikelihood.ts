@@ -22,7 +22,7 @@ import { designDims, type MmmDesign } from '../../models/mmm/design.js';
 import { meanKpiHost } from '../../models/mmm/hostModel.js';
 import { pointwiseLpd, sumWithSe, type LogLikMatrix } from '../diagnostics/index.js';
 import { logGamma } from '../distributions/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { drawAt, selectDraws } from './drawSummary.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

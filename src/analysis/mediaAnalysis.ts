@@ -22,7 +22,7 @@
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import { designDims, type MmmDesign } from '../../models/mmm/design.js';
 import { mediaCoefficientsHost } from '../../models/mmm/hostModel.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { baselineScaled, timeFeatures } from './baseline.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';

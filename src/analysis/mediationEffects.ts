@@ -28,7 +28,7 @@
  */
 import type { MediationModel } from '../../models/mediation/model.js';
 import { mediationHost, type DrawValues } from '../../models/mediation/hostModel.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 
 export type EffectKind = 'direct' | 'indirect' | 'total';

@@ -19,7 +19,7 @@ import type { MmmModelConfig } from '../../models/mmm/config.js';
 import { designDims, type MmmDesign } from '../../models/mmm/design.js';
 import { meanKpiHost } from '../../models/mmm/hostModel.js';
 import { replicateKpi } from '../../models/mmm/priorPredictive.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { createRng } from '../tensor/index.js';
 import { drawAt, selectDraws } from './drawSummary.js';
 

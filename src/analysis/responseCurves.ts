@@ -15,7 +15,7 @@
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import { designDims, type MmmDesign } from '../../models/mmm/design.js';
 import { mediaCoefficientsHost, saturatedMediaHost } from '../../models/mmm/hostModel.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { adstockedSeries, channelTransform, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 import { spendTotals } from './mediaAnalysis.js';

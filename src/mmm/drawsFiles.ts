@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { Posterior, type PosteriorVariable } from '../inference/index.js';
+import { Posterior, type PosteriorVariable } from '../ppl/index.js';
 import { elementCount, flatNames } from '../ppl/names.js';
 import type { SampleResult } from '../../samplers/index.js';
 

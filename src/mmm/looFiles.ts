@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { actualKpi, holdoutLpd, kpiLogLikelihood, type CellLogLik, type KpiLogLikelihood } from '../analysis/index.js';
 import { psisLoo, type LooResult } from '../diagnostics/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
 import { csvNumber, csvToRows } from './csvRead.js';

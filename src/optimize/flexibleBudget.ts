@@ -19,7 +19,7 @@
  */
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { formatMoney } from './amounts.js';
 import {
   budgetMarginalReturn,

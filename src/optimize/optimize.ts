@@ -22,7 +22,7 @@
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
 import { summarizeValues, type DrawSummary } from '../analysis/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { createRng } from '../tensor/index.js';
 import { formatMoney } from './amounts.js';
 import { resolveBounds, type BoundsSpec } from './bounds.js';

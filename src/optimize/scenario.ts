@@ -10,7 +10,7 @@
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
 import { summarizeValues, type DrawSummary } from '../analysis/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { hostResponseModel, type HostResponseModel } from './hostResponse.js';
 import { resolvePlan, type PlanSpec } from './plan.js';
 import { planningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';

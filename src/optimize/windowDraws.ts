@@ -21,7 +21,7 @@ import type { MmmModelConfig } from '../../models/mmm/config.js';
 import { designDims, type MmmDesign } from '../../models/mmm/design.js';
 import { mediaCoefficientsHost, saturatedMediaHost } from '../../models/mmm/hostModel.js';
 import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import type { PlanningWindow } from './window.js';
 
 export type OutcomeUnit = 'kpi' | 'revenue';

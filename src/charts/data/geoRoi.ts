@@ -7,7 +7,7 @@
  * no spend on a channel have no ROI and get no row.
  */
 import { drawAt, selectDraws } from '../../analysis/index.js';
-import type { Posterior } from '../../inference/index.js';
+import type { Posterior } from '../../ppl/index.js';
 import type { MmmModelConfig } from '../../../models/mmm/config.js';
 import { designDims, type MmmDesign } from '../../../models/mmm/design.js';
 import { mediaCoefficientsHost, saturatedMediaHost } from '../../../models/mmm/hostModel.js';

@@ -3,7 +3,7 @@
  * Float64Array laid out [chain, draw, element] (elements row-major, 1-based flat names as Stan).
  */
 import type { ChainDraws } from '../diagnostics/index.js';
-import { elementCount, flatNames } from '../ppl/names.js';
+import { elementCount, flatNames } from './names.js';
 
 export interface PosteriorVariable {
   readonly name: string;
