@@ -15,9 +15,17 @@ export { parseMediationConfig, loadMediationConfig, type MediationRunConfig } fr
 export { formatMediationEffects } from './mediation/format.js';
 export { mediationEffects, type MediationEffects, type MediationEffectRow, type MediationPathRow } from './analysis/mediationEffects.js';
 export { parseRunConfig, loadRunConfig, DEFAULT_SAMPLER, type RunConfig, type SamplerConfig } from './mmm/config.js';
-export { DEFAULT_MODEL_CONFIG, DEFAULT_PRIORS, type LiftExperiment, type MmmModelConfig, type PriorSpec } from '../models/mmm/config.js';
-export { createGeoMmm } from '../models/mmm/geoModel.js';
-export { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
+export {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_PRIORS,
+  createGeoMmm,
+  designFromData,
+  withHoldout,
+  type LiftExperiment,
+  type MmmModelConfig,
+  type PriorSpec,
+  type MmmDesign,
+} from '../models/mmm/index.js';
 export { loadMmmData, parseMmmData, scaleData, DataValidationError, type MmmData, type DataSpec, type PartialDataSpec } from './data/index.js';
 export { defineModel, compile, Posterior, type ModelDefinition, type CompiledModel, type LogDensity } from './ppl/index.js';
 export { sampleModel, type FitResult, type FitOptions } from './inference/index.js';

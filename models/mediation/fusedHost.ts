@@ -18,9 +18,7 @@
  */
 import { logGamma } from '../../src/distributions/index.js';
 import { fourierFeatures } from '../../src/data/index.js';
-import type { PriorSpec } from '../mmm/config.js';
-import type { MmmDesign } from '../mmm/design.js';
-import { resolvePriorValue } from '../mmm/priors.js';
+import { resolvePriorValue, type PriorSpec, type MmmDesign } from '../mmm/index.js';
 import { mediationPrior, trendColumns, type MediationModelConfig, type MediationPriorName, type MediationSaturation } from './config.js';
 import type { MediationStructure } from './structure.js';
 

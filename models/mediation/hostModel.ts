@@ -10,8 +10,7 @@
  * `values` are constrained parameter values by name (flat arrays), as in a posterior draw.
  */
 import { fourierFeatures } from '../../src/data/index.js';
-import type { MmmDesign } from '../mmm/design.js';
-import { adstockWeights, applyAdstock, saturate, type SaturationParameters, type SaturationType } from '../mmm/transforms.js';
+import { adstockWeights, applyAdstock, saturate, type MmmDesign, type SaturationParameters, type SaturationType } from '../mmm/index.js';
 import { trendColumns, type MediationAdstock, type MediationModelConfig, type MediationSaturation } from './config.js';
 import type { MediationStructure } from './structure.js';
 

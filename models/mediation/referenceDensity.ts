@@ -5,9 +5,7 @@
  * unconstrained density). The AR(1) likelihood is the exact Gaussian one (Prais & Winsten 1954):
  * u[0] ~ N(0, sigma^2 / (1 - rho^2)), u[t] - rho u[t-1] ~ N(0, sigma^2).
  */
-import type { PriorSpec } from '../mmm/config.js';
-import type { MmmDesign } from '../mmm/design.js';
-import { priorLogPdf } from '../mmm/referenceDensity.js';
+import { priorLogPdf, type PriorSpec, type MmmDesign } from '../mmm/index.js';
 import { mediationPrior, trendNames, type MediationModelConfig, type MediationPriorName } from './config.js';
 import { mediationHost, type DrawValues } from './hostModel.js';
 import { fourierNames, hasAdstockParameter } from './model.js';

@@ -7,16 +7,16 @@
  * Stan peer's mROI in shared/bench/stan/README.md) and for per-geo blocks of contributions without
  * recomputing every channel. tests/analysis.test.ts checks it against `saturatedMediaHost`.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
-import type { DrawValues } from '../../models/mmm/hostModel.js';
 import {
   adstockWeights,
   applyAdstock,
   saturate,
+  type MmmModelConfig,
+  type MmmDesign,
+  type DrawValues,
   type SaturationParameters,
   type SaturationType,
-} from '../../models/mmm/transforms.js';
+} from '../../models/mmm/index.js';
 
 export interface ChannelTransform {
   /** Normalized adstock weights for lags 0..maxLag-1. */

@@ -10,8 +10,7 @@
 import type { PartialDataSpec } from '../data/index.js';
 import { ConfigError, readJsonConfig } from '../config/index.js';
 import { parseRunConfig, type SamplerConfig } from '../mmm/config.js';
-import type { MediationModelConfig } from '../../models/mediation/config.js';
-import { parseMediationModel } from '../../models/mediation/parseConfig.js';
+import { parseMediationModel, type MediationModelConfig } from '../../models/mediation/index.js';
 
 export interface MediationRunConfig {
   readonly data: PartialDataSpec;

@@ -4,9 +4,8 @@
  * checked; unknown keys and wrong types are errors naming the file and the key path.
  */
 import type { PartialDataSpec } from '../data/index.js';
-import type { MmmModelConfig } from '../../models/mmm/config.js';
+import { parseModelConfig, type MmmModelConfig } from '../../models/mmm/index.js';
 import { ConfigError, readJsonConfig } from '../config/index.js';
-import { parseModelConfig } from '../../models/mmm/parseConfig.js';
 import { stagedWarmupLengths, type SampleOptions, type StagedWarmupSettings } from '../../samplers/index.js';
 
 export interface SamplerConfig {

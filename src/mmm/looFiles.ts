@@ -21,8 +21,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { actualKpi, holdoutLpd, kpiLogLikelihood, type CellLogLik, type KpiLogLikelihood } from '../analysis/index.js';
 import { psisLoo, type LooResult } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
+import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
 import { csvNumber, csvToRows } from './csvRead.js';
 import { rowsToCsv } from './csvWrite.js';
 

@@ -29,7 +29,7 @@
  * scale-free. ROI truth = sum_{g,t} nominal beta[g,c] h[g,t,c] / sum spend (the model's definition).
  */
 import { createRng, gammaVariate } from '../../../src/tensor/index.js';
-import { adstockWeights, applyAdstock, saturate } from '../../../models/mmm/transforms.js';
+import { adstockWeights, applyAdstock, saturate } from '../../../models/mmm/index.js';
 
 export interface LiftSimulationOptions {
   readonly seed?: number;

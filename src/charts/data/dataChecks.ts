@@ -10,7 +10,7 @@
  * stored in a run directory, through `InspectData`.
  */
 import type { MmmData } from '../../data/index.js';
-import type { MmmDesign } from '../../../models/mmm/design.js';
+import type { MmmDesign } from '../../../models/mmm/index.js';
 
 /** What the checks read: original-unit spend and KPI, the model's media input and the controls, geo-major. */
 export interface InspectData {

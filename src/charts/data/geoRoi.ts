@@ -8,9 +8,7 @@
  */
 import { drawAt, selectDraws } from '../../analysis/index.js';
 import type { Posterior } from '../../ppl/index.js';
-import type { MmmModelConfig } from '../../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../../models/mmm/design.js';
-import { mediaCoefficientsHost, saturatedMediaHost } from '../../../models/mmm/hostModel.js';
+import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../../models/mmm/index.js';
 import { intervalSummary, type IntervalSummary } from './intervals.js';
 
 export interface GeoRoiRow extends IntervalSummary {

@@ -7,7 +7,7 @@
  */
 import { actualKpi, type MediaAnalysis, type QuantityRow } from '../../analysis/index.js';
 import { quantileOfSorted } from '../../diagnostics/index.js';
-import type { MmmDesign } from '../../../models/mmm/design.js';
+import type { MmmDesign } from '../../../models/mmm/index.js';
 
 export interface ModelFitRow {
   readonly date: string;

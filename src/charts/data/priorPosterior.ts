@@ -9,9 +9,7 @@
 import { selectDraws } from '../../analysis/index.js';
 import { quantileOfSorted } from '../../diagnostics/index.js';
 import type { Posterior } from '../../ppl/index.js';
-import type { MmmModelConfig } from '../../../models/mmm/config.js';
-import type { MmmDesign } from '../../../models/mmm/design.js';
-import { samplePriorPredictive } from '../../../models/mmm/priorPredictive.js';
+import { samplePriorPredictive, type MmmModelConfig, type MmmDesign } from '../../../models/mmm/index.js';
 import { finiteSorted, kernelDensity, silvermanBandwidth } from './density.js';
 
 export interface PriorPosteriorRow {
