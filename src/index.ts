@@ -5,10 +5,8 @@
  */
 export { fitMmm, type MmmFit, type MmmFitOptions } from './mmm/fit.js';
 export { buildReport, type MmmReport, type ReportOptions } from './mmm/report.js';
-export { writeRun, readRun, type StoredRun, type WriteRunOptions } from './mmm/runDirectory.js';
-export { compareRuns, formatComparison, type Comparison, type ComparisonRow } from './mmm/compareRuns.js';
-export { readLooPointwise, type LooPointwiseRow } from './mmm/looFiles.js';
-export { formatRunSummary } from './mmm/summaryText.js';
+export { writeRun, readRun, readLooPointwise, type StoredRun, type WriteRunOptions, type LooPointwiseRow } from './run/index.js';
+export { compareRuns, formatComparison, formatRunSummary, type Comparison, type ComparisonRow } from './report/index.js';
 export { fitMediation, type MediationFit, type MediationFitOptions } from './mediation/fit.js';
 export { writeMediationRun, type WrittenMediationRun } from './mediation/runDirectory.js';
 export { parseMediationConfig, loadMediationConfig, type MediationRunConfig } from './mediation/config.js';
@@ -35,6 +33,6 @@ export * as constraints from './bijectors/index.js';
 export * as diagnostics from './diagnostics/index.js';
 export * as analysis from './analysis/index.js';
 export * as optimize from './optimize/index.js';
-export * as charts from './charts/index.js';
+export * as charts from './api/charts.js';
 export { initBackend, describeBackend, type BackendName } from './tensor/index.js';
 export * as batch from './batch/index.js';

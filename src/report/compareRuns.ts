@@ -9,15 +9,13 @@
  * Differences of elpd are only meaningful on the same observations, so the comparison refuses runs
  * whose data fingerprint (provenance.json data.sha256) differs, or whose fitted or held-out cells
  * (geo, date, KPI value) differ, e.g. another holdout length or KPI column. Pointwise values come
- * from loo_pointwise.csv (looFiles.ts), or are recomputed from the draws for runs written before
+ * from loo_pointwise.csv (src/run/looFiles.ts), or are recomputed from the draws for runs written before
  * that file existed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { elpdDifference, paretoKThreshold, PARETO_K_BAD, sumWithSe } from '../diagnostics/index.js';
-import { csvNumber, csvToRows } from './csvRead.js';
-import { computeLooPointwise, readLooPointwise, type LooPointwiseRow } from './looFiles.js';
-import { readRun } from './runDirectory.js';
+import { computeLooPointwise, csvNumber, csvToRows, readLooPointwise, readRun, type LooPointwiseRow } from '../run/index.js';
 
 export interface ComparisonRow {
   /** Short name of the run (its directory's base name, or the path when base names repeat). */

@@ -1,11 +1,10 @@
 /**
  * The report's budget section as HTML (page.ts tables): spend per channel now and proposed with
  * the change, the planning window, the objective, the expected uplift with its 90% interval and
- * P(proposed beats current), and where the allocation came from. The chart beside it is budget.ts.
+ * P(proposed beats current), and where the allocation came from. The chart beside it is src/charts/budget.ts.
  */
-import type { BudgetAllocation } from './budget.js';
+import { formatNumber, formatPercent, TEXT, type BudgetAllocation } from '../charts/index.js';
 import { escapeHtml, htmlTable } from './page.js';
-import { formatNumber, formatPercent, TEXT } from './text.js';
 
 export function budgetHtml(allocation: BudgetAllocation, periods?: number): string {
   const words = TEXT.report.budget;

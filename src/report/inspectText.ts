@@ -1,11 +1,11 @@
 /**
  * The data checks as plain text for the terminal (`mixwell inspect`): a line about the data, a
  * table per channel (spend, share, zero-spend share, mean spend, VIF) and per control, the KPI
- * summary, the loader's warnings and the findings. Wording from text.ts.
+ * summary, the loader's warnings and the findings. Wording from src/charts/text.ts.
  */
 import type { ValidationIssue } from '../data/index.js';
-import { ALL_GEOS, type DataChecks } from './data/dataChecks.js';
-import { findingText, formatNumber, formatPercent, TEXT } from './text.js';
+import { ALL_GEOS, type DataChecks } from '../analysis/index.js';
+import { findingText, formatNumber, formatPercent, TEXT } from '../charts/index.js';
 
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

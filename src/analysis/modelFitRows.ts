@@ -1,13 +1,15 @@
 /**
  * Rows of the model-fit chart: per period (summed over geos, or per geo) the actual KPI, the
- * posterior mean of the expected KPI with its 90% credible band (src/analysis `analyzeMedia`
+ * posterior mean of the expected KPI with its 90% credible band (`analyzeMedia`
  * prediction rows), the 90% posterior predictive interval, which adds the observation noise
- * (quantiles over replicated KPI series from src/analysis `posteriorPredictiveCheck`, Gelman et al.,
+ * (quantiles over replicated KPI series from `posteriorPredictiveCheck`, Gelman et al.,
  * "Bayesian Data Analysis", 3rd ed., section 6.3), and whether the period was held out of the fit.
  */
-import { actualKpi, type MediaAnalysis, type QuantityRow } from '../../analysis/index.js';
-import { quantileOfSorted } from '../../diagnostics/index.js';
-import type { MmmDesign } from '../../../models/mmm/index.js';
+import { actualKpi } from './fitMetrics.js';
+import type { MediaAnalysis } from './mediaAnalysis.js';
+import type { QuantityRow } from './rows.js';
+import { quantileOfSorted } from '../diagnostics/index.js';
+import type { MmmDesign } from '../../models/mmm/index.js';
 
 export interface ModelFitRow {
   readonly date: string;
@@ -25,7 +27,7 @@ export interface ModelFitRow {
   readonly holdout: boolean;
 }
 
-/** Replicated KPI series in KPI units, [draws, G, T] (src/analysis PosteriorPredictiveCheck.replicates). */
+/** Replicated KPI series in KPI units, [draws, G, T] (posteriorPredictive.ts PosteriorPredictiveCheck.replicates). */
 export interface KpiReplicates {
   readonly replicates: Float64Array;
 }

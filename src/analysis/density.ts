@@ -5,7 +5,7 @@
  * bounded quantity (a decay rate in (0, 1), a positive scale) are reflected at the bounds (Silverman
  * 1986, section 2.10) so the estimate neither leaks past a bound nor dips next to it.
  */
-import { quantileOfSorted, sd } from '../../diagnostics/index.js';
+import { quantileOfSorted, sd } from '../diagnostics/index.js';
 
 export interface DensityPoint {
   readonly value: number;

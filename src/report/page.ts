@@ -9,8 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Chart } from './spec.js';
-import { TEXT } from './text.js';
+import { TEXT, type Chart } from '../charts/index.js';
 
 const require = createRequire(import.meta.url);
 

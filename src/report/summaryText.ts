@@ -4,8 +4,8 @@
  * the health check.
  */
 import type { ProbabilityRow } from '../analysis/index.js';
+import type { StoredRun } from '../run/index.js';
 import { formatLiftTests } from './liftSummaryText.js';
-import type { StoredRun } from './runDirectory.js';
 
 function fmt(x: unknown, digits = 3): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toPrecision(digits) : String(x ?? '');

@@ -24,12 +24,12 @@ import type { SummaryRow } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { tf } from '../tensor/index.js';
 import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
-import type { RunConfig } from './config.js';
+import type { RunConfig } from '../mmm/config.js';
 import { rowsToCsv } from './csvWrite.js';
 import { readDraws, writeDraws } from './drawsFiles.js';
-import type { MmmFit } from './fit.js';
+import type { MmmFit } from '../mmm/fit.js';
 import { writeLooFiles } from './looFiles.js';
-import type { MmmReport } from './report.js';
+import type { MmmReport } from '../mmm/report.js';
 import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
 import type { LooEstimates } from '../diagnostics/index.js';
 

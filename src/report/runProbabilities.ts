@@ -5,7 +5,7 @@
  * only), no refit.
  */
 import { analyzeMedia, probabilityStatements, type ProbabilityOptions, type ProbabilityRow } from '../analysis/index.js';
-import type { StoredRun } from './runDirectory.js';
+import type { StoredRun } from '../run/index.js';
 
 export function runProbabilities(run: StoredRun, options: ProbabilityOptions = {}): ProbabilityRow[] {
   const media = analyzeMedia(run.design, run.model, run.posterior, { byDate: false, byGeoDate: false });

@@ -6,10 +6,10 @@
  * 2019, "Visualization in Bayesian workflow", section 3, and Meridian's prior/posterior plots
  * motivate the chart: a posterior that looks like its prior was not informed by the data.
  */
-import { selectDraws } from '../../analysis/index.js';
-import { quantileOfSorted } from '../../diagnostics/index.js';
-import type { Posterior } from '../../ppl/index.js';
-import { samplePriorPredictive, type MmmModelConfig, type MmmDesign } from '../../../models/mmm/index.js';
+import { selectDraws } from './drawSummary.js';
+import { quantileOfSorted } from '../diagnostics/index.js';
+import type { Posterior } from '../ppl/index.js';
+import { samplePriorPredictive, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { finiteSorted, kernelDensity, silvermanBandwidth } from './density.js';
 
 export interface PriorPosteriorRow {

@@ -3,7 +3,7 @@
  * intervals (type-7 quantiles, Hyndman & Fan 1996, as src/diagnostics `quantileOfSorted`). The
  * analysis rows carry only the 90% interval; charts that show both read the draws through this.
  */
-import { mean, quantileOfSorted } from '../../diagnostics/index.js';
+import { mean, quantileOfSorted } from '../diagnostics/index.js';
 
 export interface IntervalSummary {
   readonly mean: number;

@@ -1,9 +1,10 @@
 /**
- * Rows of the contribution charts, from src/analysis `analyzeMedia`: per period the posterior mean
+ * Rows of the contribution charts, from `analyzeMedia` (mediaAnalysis.ts): per period the posterior mean
  * baseline and contribution of each channel (summed over geos, KPI units), and the totals over the
  * whole period that the waterfall adds up.
  */
-import { ALL_MEDIA, type MediaAnalysis } from '../../analysis/index.js';
+import type { MediaAnalysis } from './mediaAnalysis.js';
+import { ALL_MEDIA } from './rows.js';
 
 export interface ContributionRow {
   readonly date: string;

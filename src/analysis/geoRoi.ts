@@ -1,14 +1,14 @@
 /**
  * ROI of each channel within each geo, per posterior draw, summarized (median, 50% and 90%
  * intervals): ROI[g,c] = sum_t contribution[g,t,c] (x value) / sum_t spend[g,t,c], with the
- * contribution beta[g,c] h[g,t,c] kpiUnit[g] exactly as src/analysis/mediaAnalysis.ts computes it
+ * contribution beta[g,c] h[g,t,c] kpiUnit[g] exactly as mediaAnalysis.ts computes it
  * (shared/reference-model.md "Derived quantities", restricted to one geo; beta from
  * models/mmm/hostModel.ts, so under an ROI prior m is derived from the observed media). Geos with
  * no spend on a channel have no ROI and get no row.
  */
-import { drawAt, selectDraws } from '../../analysis/index.js';
-import type { Posterior } from '../../ppl/index.js';
-import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../../models/mmm/index.js';
+import { drawAt, selectDraws } from './drawSummary.js';
+import type { Posterior } from '../ppl/index.js';
+import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { intervalSummary, type IntervalSummary } from './intervals.js';
 
 export interface GeoRoiRow extends IntervalSummary {

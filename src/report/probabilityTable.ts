@@ -7,8 +7,8 @@
  */
 import type { ProbabilityRow } from '../analysis/index.js';
 import type { LooEstimates } from '../diagnostics/index.js';
+import { formatNumber } from '../charts/index.js';
 import { escapeHtml, htmlTable } from './page.js';
-import { formatNumber } from './text.js';
 
 const stored = (x: unknown): number => (typeof x === 'number' ? x : typeof x === 'string' ? Number(x) : NaN);
 

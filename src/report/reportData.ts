@@ -1,8 +1,8 @@
 /**
- * Everything the HTML report shows, as rows, computed from what a run directory holds (runFiles.ts)
+ * Everything the HTML report shows, as rows, computed from what a run directory holds (src/run/runFiles.ts)
  * without refitting: the analysis of src/analysis recomputed from the stored draws (contributions,
  * per-period predictions, ROI draws, response/adstock/saturation curves, posterior predictive
- * replicates), the per-geo ROI and prior-vs-posterior densities (data/), the stored tables
+ * replicates), the per-geo ROI and prior-vs-posterior densities (also src/analysis), the stored tables
  * (ROI summary, fit metrics, health flags, parameter diagnostics) and the data checks on the design
  * the model saw. Charts and HTML are built from this (reportCharts.ts, page.ts).
  */
@@ -10,30 +10,41 @@ import {
   adstockCurves,
   analyzeMedia,
   ALL_MEDIA,
+  contributionRows,
+  contributionTotals,
+  dataChecks,
+  geoRoiRows,
+  inspectDataFromDesign,
+  modelFitRows,
   posteriorFitMetrics,
   posteriorPredictiveCheck,
+  priorDraws,
+  priorPosteriorRows,
+  responseMarks,
+  roiDensityRows,
+  roiIntervalRows,
   saturationCurves,
   spendResponseCurves,
   type AdstockCurveRow,
+  type ChainStatsRow,
+  type ComponentTotal,
+  type ContributionRow,
+  type DataChecks,
   type FitMetricRow,
+  type GeoRoiRow,
+  type ModelFitRow,
+  type PriorPosteriorRow,
   type QuantityRow,
+  type ResponseMark,
+  type RoiDensityRow,
+  type RoiIntervalRow,
   type SaturationCurveRow,
   type SpendResponseRow,
 } from '../analysis/index.js';
+import type { BudgetAllocation, MediaLevel } from '../charts/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
+import type { RunFiles, StoredRun } from '../run/index.js';
 import { allocationCoversData } from './allocationFile.js';
-import type { BudgetAllocation } from './budget.js';
-import type { MediaLevel } from './curves.js';
-import { contributionRows, contributionTotals, type ComponentTotal, type ContributionRow } from './data/contributions.js';
-import { dataChecks, inspectDataFromDesign, type DataChecks } from './data/dataChecks.js';
-import { geoRoiRows, type GeoRoiRow } from './data/geoRoi.js';
-import { modelFitRows, type ModelFitRow } from './data/modelFit.js';
-import { priorDraws, priorPosteriorRows, type PriorPosteriorRow } from './data/priorPosterior.js';
-import { responseMarks, type ResponseMark } from './data/responseMarks.js';
-import { roiDensityRows, roiIntervalRows, type RoiDensityRow, type RoiIntervalRow } from './data/roi.js';
-import type { ChainStatsRow } from './diagnostics.js';
-import type { RunFiles } from './runFiles.js';
-import type { StoredRun } from '../mmm/runDirectory.js';
 
 /** One line of the ROI table. */
 export interface RoiTableRow {

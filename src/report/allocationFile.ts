@@ -1,5 +1,5 @@
 /**
- * The budget allocation the report shows (budget.ts `BudgetAllocation`), read from the
+ * The budget allocation the report shows (src/charts/budget.ts `BudgetAllocation`), read from the
  * allocation.json that `mixwell optimize` writes (src/optimize/report.ts `allocationJson`): spend
  * per channel now and proposed (geo-level plans summed by channel), the uplift's mean and 90%
  * interval, P(proposed beats current), the planning window, the objective and the outcome unit.
@@ -12,9 +12,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BudgetAllocation } from './budget.js';
-import type { AllocationRow } from './data/responseMarks.js';
-import { TEXT } from './text.js';
+import type { AllocationRow } from '../analysis/index.js';
+import { TEXT, type BudgetAllocation } from '../charts/index.js';
 
 /** Where `mixwell optimize DIR` writes its allocation by default, relative to the run directory. */
 export const ALLOCATION_FILE = join('optimize', 'allocation.json');

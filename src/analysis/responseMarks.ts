@@ -3,7 +3,7 @@
  * and, where a budget allocation is given, its proposed spend, read off the posterior mean curve
  * by linear interpolation between the curve's spend levels (NaN outside the curve's range).
  */
-import type { SpendResponseRow } from '../../analysis/index.js';
+import type { SpendResponseRow } from './responseCurves.js';
 
 export interface ResponseMark {
   readonly channel: string;

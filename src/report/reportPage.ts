@@ -1,17 +1,15 @@
 /**
  * The report's and the inspection's pages (page.ts) from their rows and charts: sections in a
  * fixed order, the health check, ROI and fit tables, data-check findings, the model configuration
- * and provenance. Wording from text.ts.
+ * and provenance. Wording from src/charts/text.ts.
  */
-import type { QuantityRow } from '../analysis/index.js';
-import { ALL_MEDIA } from '../analysis/index.js';
-import { ALL_GEOS, type DataChecks } from './data/dataChecks.js';
+import { ALL_GEOS, ALL_MEDIA, type DataChecks, type QuantityRow } from '../analysis/index.js';
+import { findingText, formatNumber, formatPercent, TEXT } from '../charts/index.js';
 import { budgetHtml } from './budgetSection.js';
 import { escapeHtml, htmlTable, type PageInput, type PageSection } from './page.js';
 import { modelComparisonHtml, probabilitiesHtml } from './probabilityTable.js';
 import type { ReportData } from './reportData.js';
 import type { ReportChart, SectionKey } from './reportCharts.js';
-import { findingText, formatNumber, formatPercent, TEXT } from './text.js';
 
 const SECTION_ORDER: readonly SectionKey[] = ['summary', 'health', 'roi', 'fit', 'contributions', 'returns', 'curves', 'geo', 'budget', 'priors', 'diagnostics', 'data', 'config', 'provenance'];
 

@@ -7,15 +7,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataChecks } from '../analysis/index.js';
+import { renderSvg, type Chart } from '../charts/index.js';
+import { readRunFiles } from '../run/index.js';
 import { reportBudget, type ReportBudgetOptions } from './allocationFile.js';
-import type { DataChecks } from './data/dataChecks.js';
 import { htmlPage, readEmbedScripts } from './page.js';
-import { renderSvg } from './render.js';
 import { dataCheckCharts, reportCharts, type ReportChart } from './reportCharts.js';
 import { reportData, type ReportDataOptions } from './reportData.js';
 import { inspectPage, reportPage } from './reportPage.js';
-import { readRunFiles } from './runFiles.js';
-import type { Chart } from './spec.js';
 
 /** Write `<dir>/<id>.vl.json` and `<dir>/<id>.svg` for every chart; returns the paths written. */
 export async function writeCharts(dir: string, charts: readonly Chart[]): Promise<string[]> {

@@ -1,14 +1,13 @@
 /**
- * The files of a run directory the report reads (src/mmm/runDirectory.ts describes them): the run
+ * The files of a run directory the report reads (runDirectory.ts describes them): the run
  * itself through `readRun` (config, design, draws, summary, health), plus provenance.json, the
  * per-chain sampler statistics kept in draws.arrow (divergent__, treedepth__) and fit_metrics.csv.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import type { FitMetricRow } from '../analysis/index.js';
-import { readRun, type StoredRun } from '../mmm/runDirectory.js';
-import type { ChainStatsRow } from './diagnostics.js';
+import { chainStatsRows, type ChainStatsRow, type FitMetricRow } from '../analysis/index.js';
+import { readRun, type StoredRun } from './runDirectory.js';
 
 export interface RunFiles {
   readonly run: StoredRun;
@@ -23,17 +22,9 @@ export function chainStatsFromDraws(path: string, maxTreeDepth: number): ChainSt
   const table = tableFromIPC(readFileSync(path));
   const chain = table.getChild('chain')?.toArray() as Int32Array | undefined;
   const divergent = table.getChild('divergent__')?.toArray() as Float64Array | undefined;
-  const depth = table.getChild('treedepth__')?.toArray() as Float64Array | undefined;
+  const treeDepth = table.getChild('treedepth__')?.toArray() as Float64Array | undefined;
   if (!chain) throw new Error(`${path}: no "chain" column`);
-  const byChain = new Map<number, { draws: number; divergences: number; treeDepthSaturated: number }>();
-  for (let i = 0; i < table.numRows; i++) {
-    const entry = byChain.get(chain[i]) ?? { draws: 0, divergences: 0, treeDepthSaturated: 0 };
-    entry.draws++;
-    if (divergent && divergent[i] !== 0) entry.divergences++;
-    if (depth && depth[i] >= maxTreeDepth) entry.treeDepthSaturated++;
-    byChain.set(chain[i], entry);
-  }
-  return [...byChain.entries()].sort((a, b) => a[0] - b[0]).map(([c, e]) => ({ chain: c, ...e }));
+  return chainStatsRows({ chain, divergent, treeDepth }, maxTreeDepth);
 }
 
 /** fit_metrics.csv (written by rowsToCsv: plain header, numbers, subset names). */

@@ -1,20 +1,32 @@
 /**
  * The chart set of a report (from reportData.ts rows) and of a data inspection (from
- * data/dataChecks.ts), each chart with its id (file name), section, title and caption.
+ * src/analysis/dataChecks.ts), each chart with its id (file name), section, title and caption.
  */
-import { budgetSpec } from './budget.js';
-import { contributionAreaSpec, waterfallSpec } from './contributions.js';
-import { adstockSpec, responseCurveSpec, saturationSpec } from './curves.js';
-import { correlationSpec, seasonalitySpec, spendKpiSpec, spendShareSpec, vifSpec, zeroSpendSpec } from './dataCharts.js';
-import { correlationRows, type DataChecks } from './data/dataChecks.js';
-import { convergenceSpec, samplerSpec } from './diagnostics.js';
-import { geoRoiSpec } from './geoRoi.js';
-import { modelFitSpec } from './modelFit.js';
-import { priorPosteriorSpec } from './priorPosterior.js';
+import { correlationRows, type DataChecks } from '../analysis/index.js';
+import {
+  adstockSpec,
+  budgetSpec,
+  contributionAreaSpec,
+  convergenceSpec,
+  correlationSpec,
+  geoRoiSpec,
+  modelFitSpec,
+  priorPosteriorSpec,
+  responseCurveSpec,
+  roiSpec,
+  samplerSpec,
+  saturationSpec,
+  seasonalitySpec,
+  spendKpiSpec,
+  spendShareSpec,
+  TEXT,
+  vifSpec,
+  waterfallSpec,
+  zeroSpendSpec,
+  type Chart,
+  type ChartSpec,
+} from '../charts/index.js';
 import type { ReportData } from './reportData.js';
-import { roiSpec } from './roi.js';
-import type { Chart, ChartSpec } from './spec.js';
-import { TEXT } from './text.js';
 
 export type SectionKey = keyof typeof TEXT.report.sections;
 

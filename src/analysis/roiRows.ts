@@ -1,9 +1,9 @@
 /**
- * Rows of the ROI / mROI chart from the per-draw values of src/analysis `analyzeMedia`
+ * Rows of the ROI / mROI chart from the per-draw values of `analyzeMedia`
  * (`perDraw.roi`, `perDraw.mroi`, [draws, C]): 50% and 90% intervals and a kernel density per
  * channel (density.ts; ROI and mROI are >= 0, so the density is reflected at 0).
  */
-import type { MediaAnalysis } from '../../analysis/index.js';
+import type { MediaAnalysis } from './mediaAnalysis.js';
 import { kernelDensity } from './density.js';
 import { column, intervalSummary, type IntervalSummary } from './intervals.js';
 

@@ -9,8 +9,8 @@
  * ISO week of the year (seasonality). Works on validated data (src/data `MmmData`) or on the design
  * stored in a run directory, through `InspectData`.
  */
-import type { MmmData } from '../../data/index.js';
-import type { MmmDesign } from '../../../models/mmm/index.js';
+import type { MmmData } from '../data/index.js';
+import type { MmmDesign } from '../../models/mmm/index.js';
 
 /** What the checks read: original-unit spend and KPI, the model's media input and the controls, geo-major. */
 export interface InspectData {
