@@ -3,7 +3,7 @@
  * (models/mmm/docs.ts). tests/docs.test.ts fails when the README holds an outdated one.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withModelOptions } from '../models/mmm/docs.js';
+import { withModelOptions } from '../models/mmm/index.js';
 
 const file = new URL('../README.md', import.meta.url);
 const before = readFileSync(file, 'utf8');

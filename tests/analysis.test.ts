@@ -5,7 +5,7 @@
  * shared/bench/stan/README.md written out independently here.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Posterior } from '../src/inference/index.js';
+import { Posterior } from '../src/ppl/index.js';
 import {
   ALL_MEDIA,
   adstockCurves,

@@ -13,18 +13,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { schemaErrors, TEXT, type ChartSpec } from '../src/charts/index.js';
+import { readRunFiles } from '../src/run/index.js';
 import {
   allocationMismatch,
   budgetAllocationFromJson,
   budgetHtml,
   readBudgetAllocation,
-  readRunFiles,
   reportBudget,
   reportData,
-  schemaErrors,
-  TEXT,
-  type ChartSpec,
-} from '../src/charts/index.js';
+} from '../src/report/index.js';
 import { UsageError } from '../src/cli/args.js';
 import { run as optimize } from '../src/cli/commands/optimize.js';
 import { run as report } from '../src/cli/commands/report.js';

@@ -1,12 +1,14 @@
 /**
- * The rows behind the charts (src/charts/data): intervals, kernel densities, model-fit rows, per-geo
+ * The rows behind the charts (src/analysis): intervals, kernel densities, model-fit rows, per-geo
  * ROI, prior-vs-posterior densities, response-curve marks and the data checks (zero spend, spend
  * share, correlations, VIF, ISO weeks, findings). Posteriors are hand-made from the geo example's
  * true parameters (tests/fixtures/analysis); nothing is sampled by MCMC.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMedia, actualKpi, posteriorPredictiveCheck, type SpendResponseRow } from '../src/analysis/index.js';
 import {
+  actualKpi,
+  ALL_GEOS,
+  analyzeMedia,
   collinearPairs,
   correlations,
   dataChecks,
@@ -15,6 +17,7 @@ import {
   isoWeek,
   kernelDensity,
   modelFitRows,
+  posteriorPredictiveCheck,
   priorDraws,
   priorPosteriorRows,
   responseMarks,
@@ -22,9 +25,9 @@ import {
   spendShareRows,
   varianceInflation,
   zeroSpendRows,
-  ALL_GEOS,
   type InspectData,
-} from '../src/charts/index.js';
+  type SpendResponseRow,
+} from '../src/analysis/index.js';
 import { createRng } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { withHoldout, type MmmDesign } from '../models/mmm/design.js';

@@ -10,7 +10,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { escapeHtml, readRunFiles, reportCharts, reportData, schemaErrors, TEXT, type ChartSpec } from '../src/charts/index.js';
+import { schemaErrors, TEXT, type ChartSpec } from '../src/charts/index.js';
+import { readRunFiles } from '../src/run/index.js';
+import { escapeHtml, reportCharts, reportData } from '../src/report/index.js';
 import { UsageError } from '../src/cli/args.js';
 import { run as inspect } from '../src/cli/commands/inspect.js';
 import { run as report } from '../src/cli/commands/report.js';

@@ -8,9 +8,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adstockCurves,
   analyzeMedia,
+  contributionRows,
+  contributionTotals,
+  correlationRows,
+  dataChecks,
+  geoRoiRows,
+  inspectDataFromDesign,
+  modelFitRows,
   posteriorPredictiveCheck,
+  priorDraws,
+  priorPosteriorRows,
+  responseMarks,
+  roiDensityRows,
+  roiIntervalRows,
   saturationCurves,
   spendResponseCurves,
+  type DataChecks,
   type MediaAnalysis,
 } from '../src/analysis/index.js';
 import {
@@ -18,26 +31,14 @@ import {
   budgetSpec,
   compileSpec,
   contributionAreaSpec,
-  contributionRows,
-  contributionTotals,
   convergenceSpec,
-  correlationRows,
   correlationSpec,
-  dataChecks,
-  geoRoiRows,
   geoRoiSpec,
   inlineRows,
-  inspectDataFromDesign,
-  modelFitRows,
   modelFitSpec,
-  priorDraws,
-  priorPosteriorRows,
   priorPosteriorSpec,
   renderSvg,
   responseCurveSpec,
-  responseMarks,
-  roiDensityRows,
-  roiIntervalRows,
   roiSpec,
   samplerSpec,
   saturationSpec,
@@ -51,10 +52,9 @@ import {
   waterfallSpec,
   zeroSpendSpec,
   type ChartSpec,
-  type DataChecks,
 } from '../src/charts/index.js';
 import { summarize } from '../src/diagnostics/index.js';
-import type { Posterior } from '../src/inference/index.js';
+import type { Posterior } from '../src/ppl/index.js';
 import { loadMmmData, scaleData } from '../src/data/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';

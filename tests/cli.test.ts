@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { readRun } from '../src/mmm/runDirectory.js';
+import { readRun } from '../src/run/runDirectory.js';
 import { tableFromIPC } from 'apache-arrow';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

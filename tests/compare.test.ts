@@ -1,5 +1,5 @@
 /**
- * `mixwell compare` (src/cli/commands/compare.ts, src/mmm/compareRuns.ts): a tiny real fit of the
+ * `mixwell compare` (src/cli/commands/compare.ts, src/report/compareRuns.ts): a tiny real fit of the
  * national example (2 chains, 40 warmup, 40 draws, 8-period holdout) against fixture runs on the
  * same data (tests/fixtures/charts/exampleRun.ts: the perturbed truth, no sampling). Checks the
  * table and files (elpd differences with paired se equal to a direct computation, ranks, holdout
@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../src/cli/args.js';
 import { run as compare } from '../src/cli/commands/compare.js';
 import { elpdDifference } from '../src/diagnostics/index.js';
-import { compareRuns } from '../src/mmm/compareRuns.js';
+import { compareRuns } from '../src/report/compareRuns.js';
 import { fitMmm } from '../src/mmm/fit.js';
-import { readLooPointwise } from '../src/mmm/looFiles.js';
+import { readLooPointwise } from '../src/run/looFiles.js';
 import { buildReport } from '../src/mmm/report.js';
-import { writeRun } from '../src/mmm/runDirectory.js';
+import { writeRun } from '../src/run/runDirectory.js';
 import { writeExampleRun } from './fixtures/charts/exampleRun.js';
 
 async function captured(argv: string[]): Promise<{ stdout: string; stderr: string }> {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, schemaErrors } from '../src/charts/index.js';
-import { readDraws } from '../src/mmm/drawsFiles.js';
+import { readDraws } from '../src/run/drawsFiles.js';
 import { writeMediationRun } from '../src/mediation/runDirectory.js';
 import { parseMmmData } from '../src/data/index.js';
 import { fitMediation, type MediationFit } from '../src/mediation/fit.js';

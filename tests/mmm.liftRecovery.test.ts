@@ -19,7 +19,7 @@ import { liftTestCheck } from '../src/analysis/index.js';
 import { parseMmmData, scaleData } from '../src/data/index.js';
 import { parseRunConfig } from '../src/mmm/config.js';
 import { fitMmm, type MmmFit } from '../src/mmm/fit.js';
-import { formatLiftTests } from '../src/mmm/liftSummaryText.js';
+import { formatLiftTests } from '../src/report/liftSummaryText.js';
 import { buildReport, type MmmReport } from '../src/mmm/report.js';
 import { designFromData } from '../models/mmm/design.js';
 import { impliedLiftHost, resolveLiftTests } from '../models/mmm/liftTests.js';

@@ -1,6 +1,6 @@
 /**
  * The MMM's pointwise log-likelihood (src/analysis/logLikelihood.ts) and the run directory's
- * model-comparison and probability outputs (src/mmm/looFiles.ts, runDirectory.ts, summaryText.ts,
+ * model-comparison and probability outputs (src/run/looFiles.ts, runDirectory.ts, src/report/summaryText.ts,
  * the report's tables):
  * - summed over the fitted cells (back in scaled units), the pointwise values equal the likelihood
  *   part of the float64 reference density (reference with all cells minus reference with none), for
@@ -16,12 +16,12 @@ import { join } from 'node:path';
 import { tableFromIPC, Type } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdoutLpd, kpiLogLikelihood } from '../src/analysis/index.js';
-import { modelComparisonHtml, probabilitiesHtml } from '../src/charts/probabilityTable.js';
+import { modelComparisonHtml, probabilitiesHtml } from '../src/report/probabilityTable.js';
 import { psisLoo } from '../src/diagnostics/index.js';
-import { readLooPointwise, writeLooFiles } from '../src/mmm/looFiles.js';
-import { readRun } from '../src/mmm/runDirectory.js';
-import { runProbabilities } from '../src/mmm/runProbabilities.js';
-import { formatRunSummary } from '../src/mmm/summaryText.js';
+import { readLooPointwise, writeLooFiles } from '../src/run/looFiles.js';
+import { readRun } from '../src/run/runDirectory.js';
+import { runProbabilities } from '../src/report/runProbabilities.js';
+import { formatRunSummary } from '../src/report/summaryText.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
 import { withHoldout } from '../models/mmm/design.js';
 import { referenceLogDensity } from '../models/mmm/referenceDensity.js';

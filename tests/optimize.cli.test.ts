@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { UsageError } from '../src/cli/args.js';
 import * as optimize from '../src/cli/commands/optimize.js';
 import * as scenario from '../src/cli/commands/scenario.js';
-import { readRun } from '../src/mmm/runDirectory.js';
+import { readRun } from '../src/run/runDirectory.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues } from './fixtures/analysis/examplePosterior.js';
 import { writeFakeRun } from './fixtures/optimize/smallModels.js';
 

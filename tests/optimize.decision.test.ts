@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import type { MmmDesign } from '../models/mmm/design.js';
-import type { Posterior } from '../src/inference/index.js';
+import type { Posterior } from '../src/ppl/index.js';
 import {
   budgetForMarginalRoi,
   budgetChartData,

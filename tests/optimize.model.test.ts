@@ -13,7 +13,7 @@ import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.
 import type { MmmDesign } from '../models/mmm/design.js';
 import { meanKpiHost } from '../models/mmm/hostModel.js';
 import { drawAt } from '../src/analysis/index.js';
-import type { Posterior } from '../src/inference/index.js';
+import type { Posterior } from '../src/ppl/index.js';
 import {
   hostResponseModel,
   planningWindow,

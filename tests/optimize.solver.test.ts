@@ -26,7 +26,7 @@ import {
   type Objective,
   type OptimizationContext,
 } from '../src/optimize/index.js';
-import type { Posterior } from '../src/inference/index.js';
+import type { Posterior } from '../src/ppl/index.js';
 import { createRng } from '../src/tensor/index.js';
 import { designFromSpend, posteriorFromDraws, SMALL_CONFIG } from './fixtures/optimize/smallModels.js';
 

@@ -16,7 +16,7 @@
  * indirect effects"), with MMM media transforms on the paths (as PyMC-Marketing's upper-funnel
  * example, "mmm_upper_funnel_causal_approach").
  */
-import type { PriorSpec } from '../mmm/config.js';
+import type { PriorSpec } from '../mmm/index.js';
 
 /** Adstock of an equation's inputs: normalized geometric weights over maxLag lags, or none (lag 0 only). */
 export type MediationAdstock = { readonly type: 'geometric'; readonly maxLag: number } | { readonly type: 'none' };

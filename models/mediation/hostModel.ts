@@ -11,10 +11,7 @@
  * `values` are constrained parameter values by name (flat arrays), as in a posterior draw.
  */
 import { fourierFeatures } from '../../src/data/index.js';
-import type { MmmDesign } from '../mmm/design.js';
-import { geometric } from '../mmm/components/adstock/geometric.js';
-import { applyAdstock } from '../mmm/components/adstock/index.js';
-import { saturationKind } from '../mmm/components/saturation/index.js';
+import { applyAdstock, geometric, saturationKind, type MmmDesign } from '../mmm/index.js';
 import { trendColumns, type MediationAdstock, type MediationModelConfig, type MediationSaturation } from './config.js';
 import { saturationOptions } from './kernel.js';
 import type { MediationStructure } from './structure.js';

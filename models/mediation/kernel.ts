@@ -17,10 +17,7 @@
 import { priorDerivative, priorLogDensity, resolvePrior, type PriorSpec, type ResolvedPrior } from '../../src/distributions/index.js';
 import { fourierFeatures } from '../../src/data/index.js';
 import type { HostKernel } from '../../src/ppl/index.js';
-import { geometric } from '../mmm/components/adstock/geometric.js';
-import type { AdstockKind } from '../mmm/components/adstock/index.js';
-import { saturationKind, type SaturationKind, type SaturationOptions } from '../mmm/components/saturation/index.js';
-import type { MmmDesign } from '../mmm/design.js';
+import { geometric, saturationKind, type AdstockKind, type MmmDesign, type SaturationKind, type SaturationOptions } from '../mmm/index.js';
 import { trendColumns, type MediationAdstock, type MediationModelConfig, type MediationSaturation } from './config.js';
 import type { MediationStructure } from './structure.js';
 

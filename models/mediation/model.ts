@@ -18,16 +18,12 @@
 import { interval, positive, unitInterval, type Bijector } from '../../src/bijectors/index.js';
 import type { PriorSpec } from '../../src/distributions/index.js';
 import { hostKernelDensity, hostKernelLogDensity, type ModelDefinition, type ParameterSpec } from '../../src/ppl/index.js';
-import type { MmmDesign } from '../mmm/design.js';
-import { geometric } from '../mmm/components/adstock/geometric.js';
-import { fourierNames } from '../mmm/components/linearTerms.js';
-import { saturationKind } from '../mmm/components/saturation/index.js';
-import { constraintOf } from '../mmm/components/types.js';
+import { constraintOf, fourierNames, geometric, saturationKind, type MmmDesign } from '../mmm/index.js';
 import { mediationPrior, trendNames, type MediationAdstock, type MediationModelConfig, type MediationPriorName, type MediationSaturation } from './config.js';
 import { createMediationKernel, saturationOptions, type MediationInput } from './kernel.js';
 import type { MediationStructure } from './structure.js';
 
-export { fourierNames } from '../mmm/components/linearTerms.js';
+export { fourierNames } from '../mmm/index.js';
 
 export interface MediationModel {
   readonly definition: ModelDefinition;

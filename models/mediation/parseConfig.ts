@@ -4,8 +4,8 @@
  * checked: unknown keys, wrong types and out-of-range values are ConfigErrors naming the file and
  * the key path. Nothing is coerced silently.
  */
-import type { PriorSpec } from '../mmm/config.js';
-import { describeValue, parsePrior, Reader } from '../mmm/parseConfig.js';
+import { parsePrior, type PriorSpec } from '../mmm/index.js';
+import { describeValue, Reader } from '../../src/config/index.js';
 import {
   DEFAULT_MEDIATION_MODEL,
   MEDIATION_PRIOR_NAMES,

@@ -6,7 +6,7 @@
  * u[0] ~ N(0, sigma^2 / (1 - rho^2)), u[t] - rho u[t-1] ~ N(0, sigma^2).
  */
 import { priorLogDensity, resolvePrior } from '../../src/distributions/index.js';
-import type { MmmDesign } from '../mmm/design.js';
+import type { MmmDesign } from '../mmm/index.js';
 import { mediationPrior, trendNames, type MediationModelConfig, type MediationPriorName } from './config.js';
 import { mediationHost, type DrawValues } from './hostModel.js';
 import { fourierNames, hasAdstockParameter } from './model.js';

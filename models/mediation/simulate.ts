@@ -12,7 +12,7 @@
  * their simulated values); indirect = total - direct (definitions in src/analysis/mediationEffects.ts).
  */
 import { createRng } from '../../src/tensor/index.js';
-import type { MmmDesign } from '../mmm/design.js';
+import type { MmmDesign } from '../mmm/index.js';
 import type { MediationModelConfig } from './config.js';
 import { mediationHost, type DrawValues } from './hostModel.js';
 import { resolveStructure } from './structure.js';

@@ -5,7 +5,7 @@
  * graph; Kahn 1962). Cycles, unknown channels, self-loops and repeated drivers are errors naming
  * the config key.
  */
-import { ConfigError } from '../mmm/parseConfig.js';
+import { ConfigError } from '../../src/config/index.js';
 import type { MediationModelConfig } from './config.js';
 
 export interface PathEdge {

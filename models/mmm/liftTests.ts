@@ -39,7 +39,8 @@ import type { LiftExperiment, MmmModelConfig } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
 import { adstockSeries, channelTransform, saturateLevel } from './components/mediaTransform.js';
-import { ConfigError, checkExperiments } from './parseConfig.js';
+import { ConfigError } from '../../src/config/index.js';
+import { checkExperiments } from './parseConfig.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 

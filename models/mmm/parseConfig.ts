@@ -3,18 +3,12 @@
  * out-of-range values are errors naming the file and the key path); absent keys take the defaults
  * of config.ts. Nothing is coerced silently.
  */
+import { ConfigError, describeValue, Reader } from '../../src/config/index.js';
 import { centeringWeight, DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type LiftExperiment, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
 import { priorNames } from './parameters.js';
 
-
-export class ConfigError extends Error {
-  constructor(readonly file: string, readonly path: string, problem: string) {
-    super(`${file}: ${path}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
 
 type Json = unknown;
 
@@ -71,63 +65,6 @@ export function checkExperiments(
 
 function listSome(names: readonly string[]): string {
   return names.length <= 8 ? names.join(', ') : `${names.slice(0, 8).join(', ')}, ... (${names.length} in all)`;
-}
-
-/** Typed reads of JSON config values; every failure is a ConfigError naming the file and key path (shared with models/mediation). */
-export class Reader {
-  constructor(readonly file: string) {}
-
-  fail(path: string, problem: string): never {
-    throw new ConfigError(this.file, path, problem);
-  }
-
-  /** An object; with `allowed`, any other key is an error. */
-  object(value: Json, path: string, allowed?: readonly string[]): Record<string, Json> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describeValue(value)}`);
-    const record = value as Record<string, Json>;
-    if (allowed) {
-      for (const key of Object.keys(record)) {
-        if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
-      }
-    }
-    return record;
-  }
-
-  oneOf<T extends string>(value: Json, path: string, options: readonly T[]): T {
-    if (typeof value !== 'string' || !options.includes(value as T)) this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describeValue(value)}`);
-    return value as T;
-  }
-
-  integer(value: Json, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${describeValue(value)}`);
-    return value;
-  }
-
-  number(value: Json, path: string, check?: (x: number) => boolean, what = 'a finite number'): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (check && !check(value))) this.fail(path, `expected ${what}, got ${describeValue(value)}`);
-    return value;
-  }
-
-  /** A finite number > floor (default 0). */
-  positive(value: Json, path: string, floor = 0): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || !(value > floor)) this.fail(path, `expected a number > ${floor}, got ${describeValue(value)}`);
-    return value;
-  }
-
-  boolean(value: Json, path: string): boolean {
-    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describeValue(value)}`);
-    return value;
-  }
-
-  isoDate(value: Json, path: string): string {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describeValue(value)}`);
-    return value;
-  }
-}
-
-export function describeValue(value: Json): string {
-  if (value === undefined) return 'nothing';
-  return JSON.stringify(value);
 }
 
 /** A prior {dist, ...parameters}: the parameters its distribution needs (PRIOR_PARAMETERS), numbers, arrays or objects by name. */

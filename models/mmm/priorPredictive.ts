@@ -13,7 +13,7 @@
  * the support by rejection, which is the prior the model's constrained parameterization implies.
  */
 import { priorSampler, resolvePrior } from '../../src/distributions/index.js';
-import { Posterior, type PosteriorVariable } from '../../src/inference/index.js';
+import { Posterior, type PosteriorVariable } from '../../src/ppl/index.js';
 import { createRng, gammaVariate, type Rng } from '../../src/tensor/index.js';
 import type { MmmModelConfig } from './config.js';
 import { describeSupport, inSupport, type Support } from './components/types.js';

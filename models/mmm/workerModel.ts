@@ -4,7 +4,7 @@
  * into the worker) to build its own copy of the model.
  */
 import type { ModelDefinition } from '../../src/ppl/index.js';
-import type { ModelSource } from '../../src/inference/index.js';
+import type { ModelSource } from '../../src/ppl/index.js';
 import type { MmmModelConfig } from './config.js';
 import type { MmmDesign } from './design.js';
 import { createGeoMmm } from './model.js';

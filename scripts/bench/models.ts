@@ -9,9 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadMmmData, scaleData, type MmmData, type PartialDataSpec } from '../../src/data/index.js';
 import { compile, type CompiledModel } from '../../src/ppl/index.js';
-import { DEFAULT_MODEL_CONFIG } from '../../models/mmm/config.js';
-import { designFromData } from '../../models/mmm/design.js';
-import { createGeoMmm } from '../../models/mmm/model.js';
+import { DEFAULT_MODEL_CONFIG, designFromData, createGeoMmm } from '../../models/mmm/index.js';
 
 export interface BenchModel {
   /** Short id used on the command line and in results. */

@@ -6,9 +6,7 @@
  * baseline + media = meanKpiHost).
  */
 import { fourierFeatures, trendFeature } from '../data/index.js';
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
-import type { DrawValues } from '../../models/mmm/hostModel.js';
+import { designDims, type MmmModelConfig, type MmmDesign, type DrawValues } from '../../models/mmm/index.js';
 
 /** Deterministic time features of a design: trend [T] and Fourier [T, 2S]. */
 export interface TimeFeatures {

@@ -7,11 +7,15 @@
  * Stan peer's mROI in shared/bench/stan/README.md) and for per-geo blocks of contributions without
  * recomputing every channel. tests/analysis.test.ts checks it against `saturatedMediaHost`.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
-import type { DrawValues } from '../../models/mmm/hostModel.js';
-import { applyAdstock } from '../../models/mmm/components/adstock/index.js';
-import { channelTransform as componentTransform, saturateLevel as componentLevel, type ChannelTransform as ComponentTransform } from '../../models/mmm/components/mediaTransform.js';
+import {
+  applyAdstock,
+  channelTransform as componentTransform,
+  saturateLevel as componentLevel,
+  type ChannelTransform as ComponentTransform,
+  type DrawValues,
+  type MmmDesign,
+  type MmmModelConfig,
+} from '../../models/mmm/index.js';
 
 export interface ChannelTransform {
   /** Normalized adstock weights for lags 0..maxLag-1. */

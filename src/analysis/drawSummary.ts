@@ -5,7 +5,7 @@
  * to one draw's values by a pooled draw index (chains concatenated, chain-major).
  */
 import { mean, quantileOfSorted, sd } from '../diagnostics/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 
 export interface DrawSummary {
   readonly mean: number;

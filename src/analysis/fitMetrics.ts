@@ -13,7 +13,7 @@
  * Arrays are geo-major [G, T]; a holdout mask has one entry per period ([T], applied to every geo)
  * or per cell ([G, T]). How the holdout is fitted is not this module's business.
  */
-import type { MmmDesign } from '../../models/mmm/design.js';
+import type { MmmDesign } from '../../models/mmm/index.js';
 import type { MediaAnalysis } from './mediaAnalysis.js';
 
 export interface FitMetricRow {

@@ -2,9 +2,11 @@
  * The analysis layer of the geo MMM ("Outputs"): per-draw contributions, baseline, ROI, mROI and
  * cost per KPI; response, adstock and saturation curves; fit metrics and posterior predictive
  * checks; prior ROI by prior predictive simulation; a health check; posterior probability statements
- * (probabilities.ts) and the pointwise log-likelihood for PSIS-LOO and holdout scores. Every function returns tidy
- * rows (plain objects), never charts. Works on any `Posterior` whose variables are the model's
- * parameters, including prior draws (models/mmm/priorPredictive.ts).
+ * (probabilities.ts) and the pointwise log-likelihood for PSIS-LOO and holdout scores; and the rows
+ * the charts draw (intervals, kernel densities, model fit, contributions, ROI, per-geo ROI, prior
+ * vs posterior, response-curve marks, sampler statistics per chain, the pre-fit data checks). Every
+ * function returns tidy rows (plain objects), never charts or files. Works on any `Posterior` whose
+ * variables are the model's parameters, including prior draws (models/mmm priorPredictive).
  */
 export { summarizeValues, selectDraws, drawAt, totalDrawCount, type DrawSummary } from './drawSummary.js';
 export { ALL_MEDIA, type Metric, type Unit, type QuantityRow } from './rows.js';
@@ -58,3 +60,43 @@ export {
 } from './probabilities.js';
 export { liftTestCheck, type LiftCheckRow, type LiftCheckOptions } from './liftCheck.js';
 export { kpiLogLikelihood, holdoutLpd, type KpiLogLikelihood, type CellLogLik, type HoldoutLpd, type LogLikelihoodOptions } from './logLikelihood.js';
+
+// Rows of the charts and the report, computed from a fit, its posterior or its design.
+export { intervalSummary, column, type IntervalSummary } from './intervals.js';
+export { kernelDensity, silvermanBandwidth, type DensityPoint, type DensityOptions } from './density.js';
+export { modelFitRows, type ModelFitRow, type ModelFitOptions, type KpiReplicates } from './modelFitRows.js';
+export { contributionRows, contributionTotals, BASELINE, type ContributionRow, type ComponentTotal } from './contributionRows.js';
+export { roiIntervalRows, roiDensityRows, type RoiIntervalRow, type RoiDensityRow, type RoiMetric } from './roiRows.js';
+export { geoRoiRows, type GeoRoiRow, type GeoRoiOptions } from './geoRoi.js';
+export { priorPosteriorRows, priorDraws, parameterBounds, KEY_PARAMETERS, type PriorPosteriorRow, type PriorPosteriorOptions } from './priorPosterior.js';
+export { responseMarks, interpolateResponse, type ResponseMark, type AllocationRow } from './responseMarks.js';
+export {
+  dataChecks,
+  inspectDataFromMmmData,
+  inspectDataFromDesign,
+  spendKpiRows,
+  zeroSpendRows,
+  spendShareRows,
+  correlations,
+  correlationRows,
+  collinearPairs,
+  varianceInflation,
+  seasonalityRows,
+  isoWeek,
+  ALL_GEOS,
+  KPI_SERIES,
+  DEFAULT_INSPECT_THRESHOLDS,
+  type InspectData,
+  type DataChecks,
+  type Finding,
+  type InspectThresholds,
+  type SeriesRow,
+  type ZeroSpendRow,
+  type SpendShareRow,
+  type Correlations,
+  type CorrelationRow,
+  type CollinearPair,
+  type VifRow,
+  type SeasonalityRow,
+} from './dataChecks.js';
+export { chainStatsRows, type ChainStatsRow, type ChainStatsColumns } from './chainStats.js';

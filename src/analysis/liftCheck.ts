@@ -13,10 +13,8 @@
  * the experiment's definition (window, geos, spend change, whether the data holds the test) or at
  * the model (adstock, saturation) before trusting either.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
-import { impliedLiftHost, resolveLiftTests } from '../../models/mmm/liftTests.js';
-import type { Posterior } from '../inference/index.js';
+import { impliedLiftHost, resolveLiftTests, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 
 export interface LiftCheckRow {

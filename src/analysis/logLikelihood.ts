@@ -17,12 +17,10 @@
  * apart: `fitted` has the cells the model saw, `holdout` the held-out ones, both observation-major
  * [cells, draws] with all draws (chain-major) unless `maxDraws` thins them.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
-import { meanKpiHost } from '../../models/mmm/hostModel.js';
+import { designDims, meanKpiHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { pointwiseLpd, sumWithSe, type LogLikMatrix } from '../diagnostics/index.js';
 import { logGamma } from '../distributions/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { drawAt, selectDraws } from './drawSummary.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -19,10 +19,8 @@
  * over blocks of geos sized so that a block's [geos, T, quantities, draws] values stay under
  * `maxBlockValues` (the results do not depend on the block size).
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
-import { mediaCoefficientsHost } from '../../models/mmm/hostModel.js';
-import type { Posterior } from '../inference/index.js';
+import { designDims, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { baselineScaled, timeFeatures } from './baseline.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';

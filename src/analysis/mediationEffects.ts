@@ -26,9 +26,8 @@
  * drivers, per unit of d's activity (m's activity units per unit of d's; for a linear path without
  * adstock, the path coefficient in original units).
  */
-import type { MediationModel } from '../../models/mediation/model.js';
-import { mediationHost, type DrawValues } from '../../models/mediation/hostModel.js';
-import type { Posterior } from '../inference/index.js';
+import { mediationHost, type MediationModel, type DrawValues } from '../../models/mediation/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 
 export type EffectKind = 'direct' | 'indirect' | 'total';

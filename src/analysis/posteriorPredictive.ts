@@ -15,11 +15,8 @@
  *   carry-over, seasonality or trend), which the i.i.d. noise model cannot produce.
  * p-values near 0 or 1 (e.g. < 0.05 or > 0.95) flag misfit; healthCheck.ts reports them.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
-import { meanKpiHost } from '../../models/mmm/hostModel.js';
-import { replicateKpi } from '../../models/mmm/priorPredictive.js';
-import type { Posterior } from '../inference/index.js';
+import { designDims, meanKpiHost, replicateKpi, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { createRng } from '../tensor/index.js';
 import { drawAt, selectDraws } from './drawSummary.js';
 

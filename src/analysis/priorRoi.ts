@@ -6,9 +6,7 @@
  * a posterior ROI far outside its prior (Meridian's documentation on ROI priors and prior/posterior
  * comparison motivates the check).
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
-import { samplePriorPredictive } from '../../models/mmm/priorPredictive.js';
+import { samplePriorPredictive, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { quantileOfSorted } from '../diagnostics/index.js';
 import { analyzeMedia } from './mediaAnalysis.js';
 

@@ -12,10 +12,8 @@
  * Adstock is linear, so each draw needs one adstock pass per channel and one saturation per
  * multiplier and cell; the spend curves still default to at most 500 evenly thinned draws.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
-import { mediaCoefficientsHost, saturatedMediaHost } from '../../models/mmm/hostModel.js';
-import type { Posterior } from '../inference/index.js';
+import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { adstockedSeries, channelTransform, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 import { spendTotals } from './mediaAnalysis.js';

@@ -25,7 +25,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { ConfigError } from '../../models/mmm/parseConfig.js';
+import { ConfigError } from '../config/index.js';
 import { DEFAULT_SAMPLER } from '../mmm/config.js';
 import type { BackendName } from '../tensor/index.js';
 import { isJsonObject, type Json } from './mergePatch.js';

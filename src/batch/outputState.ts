@@ -13,7 +13,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { OUTCOME_FILE, OUTCOME_FORMAT, type FitOutcome } from './outcome.js';
 import type { FitTask } from './plan.js';
 
-/** Files every run directory has (src/mmm/runDirectory.ts), besides the per-chain CSVs. */
+/** Files every run directory has (src/run/runDirectory.ts), besides the per-chain CSVs. */
 export const RUN_FILES = ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'contributions_by_date.csv', 'fit_metrics.csv', 'health.json', 'predictive.json', 'design.json', 'draws.arrow', 'variables.json'];
 
 export type OutputState =

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
-import { ConfigError } from '../../models/mmm/parseConfig.js';
+import { ConfigError } from '../config/index.js';
 import { readCsv, sha256Hex, type CsvSource } from '../data/index.js';
 import { parseRunConfig, type RunConfig } from '../mmm/config.js';
 import type { BackendName } from '../tensor/index.js';

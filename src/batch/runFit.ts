@@ -10,12 +10,12 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../../models/mmm/parseConfig.js';
+import { ConfigError } from '../config/index.js';
 import type { SampleProgress } from '../../samplers/index.js';
 import { buildMmmData, DataValidationError, loadCsvSource } from '../data/index.js';
 import { fitMmm } from '../mmm/fit.js';
 import { buildReport } from '../mmm/report.js';
-import { writeRun } from '../mmm/runDirectory.js';
+import { writeRun } from '../run/index.js';
 import { filterRoles, FilterError, filterSource, isEmptyFilter } from './filter.js';
 import { appendJournal } from './journal.js';
 import { fitOutcome, OUTCOME_FILE, type FitOutcome } from './outcome.js';

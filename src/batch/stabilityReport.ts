@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { renderSvg } from '../charts/render.js';
 import { stabilitySpec } from '../charts/stability.js';
 import type { ChartSpec } from '../charts/spec.js';
-import { rowsToCsv } from '../mmm/csvWrite.js';
+import { rowsToCsv } from '../run/index.js';
 import { outputState } from './outputState.js';
 import type { BatchPlan } from './plan.js';
 import { METRIC_LABELS, stabilityRows, stabilitySummary, type SeriesWindow, type StabilityMetric, type StabilityRow, type StabilitySummaryRow } from './stability.js';

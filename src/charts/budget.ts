@@ -4,7 +4,7 @@
  * current allocation. The chart only needs the rows' shape; the optimizer that produces them lives
  * elsewhere.
  */
-import type { AllocationRow } from './data/responseMarks.js';
+import type { AllocationRow } from '../analysis/index.js';
 import { topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

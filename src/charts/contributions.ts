@@ -1,9 +1,9 @@
 /**
  * Contribution charts: the posterior mean contribution of each channel per period stacked on the
- * baseline (rows from data/contributions.ts), and a waterfall of the totals over the whole period
+ * baseline (rows from src/analysis/contributionRows.ts), and a waterfall of the totals over the whole period
  * (baseline, then each channel, ending at the predicted total).
  */
-import { BASELINE, type ComponentTotal, type ContributionRow } from './data/contributions.js';
+import { BASELINE, type ComponentTotal, type ContributionRow } from '../analysis/index.js';
 import { BASELINE_COLOR, channelColors, dateX, distinct, HEIGHT, topLevel, WIDTH, type ChartSpec } from './spec.js';
 import { formatShort, TEXT } from './text.js';
 

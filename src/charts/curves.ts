@@ -4,8 +4,7 @@
  * lag) and saturation (vs a constant media level per period, with the data's average level
  * marked), each with the posterior mean and the 90% band (src/analysis responseCurves.ts rows).
  */
-import type { AdstockCurveRow, SaturationCurveRow, SpendResponseRow } from '../analysis/index.js';
-import type { ResponseMark } from './data/responseMarks.js';
+import type { AdstockCurveRow, ResponseMark, SaturationCurveRow, SpendResponseRow } from '../analysis/index.js';
 import { channelScale, facetColumns, PANEL_HEIGHT, PANEL_WIDTH, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

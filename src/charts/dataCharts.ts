@@ -1,10 +1,10 @@
 /**
- * Charts of the data checks (rows from data/dataChecks.ts): spend and KPI over time (one panel per
+ * Charts of the data checks (rows from src/analysis/dataChecks.ts): spend and KPI over time (one panel per
  * series, one line per geo), zero-spend shares, spend shares, the correlation matrix of media
  * inputs and controls with collinear pairs outlined, variance inflation factors and KPI
  * seasonality by ISO week of the year.
  */
-import { ALL_GEOS, KPI_SERIES, type CollinearPair, type CorrelationRow, type SeasonalityRow, type SeriesRow, type SpendShareRow, type VifRow, type ZeroSpendRow } from './data/dataChecks.js';
+import { ALL_GEOS, KPI_SERIES, type CollinearPair, type CorrelationRow, type SeasonalityRow, type SeriesRow, type SpendShareRow, type VifRow, type ZeroSpendRow } from '../analysis/index.js';
 import { channelScale, dateX, distinct, FLAG_COLOR, OK_COLOR, topLevel, WIDTH, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

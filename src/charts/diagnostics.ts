@@ -5,6 +5,7 @@
  * and maximum-tree-depth hits per chain (Betancourt 2017, "A conceptual introduction to Hamiltonian
  * Monte Carlo", section 6).
  */
+import type { ChainStatsRow } from '../analysis/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
 import { distinct, FLAG_COLOR, OK_COLOR, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
@@ -15,14 +16,6 @@ export interface ConvergenceThresholds {
 }
 
 export const DEFAULT_CONVERGENCE_THRESHOLDS: ConvergenceThresholds = { rhat: 1.01, ess: 400 };
-
-/** Per chain: draws, divergent transitions, iterations at the maximum tree depth. */
-export interface ChainStatsRow {
-  readonly chain: number;
-  readonly draws: number;
-  readonly divergences: number;
-  readonly treeDepthSaturated: number;
-}
 
 /** "u[3,2]" -> "u". */
 export function variableOf(name: string): string {

@@ -1,8 +1,8 @@
 /**
  * ROI by geo: one row per geo, one panel per channel (own x scale), the median with the 50% and 90%
- * intervals (rows from data/geoRoi.ts).
+ * intervals (rows from src/analysis/geoRoi.ts).
  */
-import type { GeoRoiRow } from './data/geoRoi.js';
+import type { GeoRoiRow } from '../analysis/index.js';
 import { channelScale, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

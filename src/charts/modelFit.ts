@@ -1,9 +1,9 @@
 /**
  * Model fit: actual KPI against the posterior mean of the expected KPI, its 90% credible band and
  * the 90% posterior predictive interval, with held-out periods shaded (rows from
- * data/modelFit.ts). One panel for the total over geos, or one row of panels per geo.
+ * src/analysis/modelFitRows.ts). One panel for the total over geos, or one row of panels per geo.
  */
-import type { ModelFitRow } from './data/modelFit.js';
+import type { ModelFitRow } from '../analysis/index.js';
 import { ACTUAL_COLOR, dateX, distinct, HEIGHT, layerSeries, PANEL_HEIGHT, topLevel, WIDTH, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

@@ -1,8 +1,8 @@
 /**
  * Prior vs posterior density of each key parameter, one small panel per parameter with its own
- * scales (rows from data/priorPosterior.ts).
+ * scales (rows from src/analysis/priorPosterior.ts).
  */
-import type { PriorPosteriorRow } from './data/priorPosterior.js';
+import type { PriorPosteriorRow } from '../analysis/index.js';
 import { distinct, facetColumns, PANEL_HEIGHT, PANEL_WIDTH, POSTERIOR_COLOR, PRIOR_COLOR, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

@@ -1,9 +1,9 @@
 /**
  * ROI and marginal ROI per channel: the posterior density (scaled to peak 1) with the 50% and 90%
  * intervals and the median drawn under it, one row per channel, ROI and mROI side by side, each
- * with its own x scale shared by the channels (rows from data/roi.ts).
+ * with its own x scale shared by the channels (rows from src/analysis/roiRows.ts).
  */
-import type { RoiDensityRow, RoiIntervalRow, RoiMetric } from './data/roi.js';
+import type { RoiDensityRow, RoiIntervalRow, RoiMetric } from '../analysis/index.js';
 import { channelScale, distinct, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 

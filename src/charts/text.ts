@@ -260,7 +260,7 @@ export function formatShort(x: number): string {
 
 export { percent as formatPercent, num as formatNumber };
 
-/** The sentence of a data-check finding (data/dataChecks.ts `Finding`). */
+/** The sentence of a data-check finding (src/analysis/dataChecks.ts `Finding`). */
 export function findingText(finding: { readonly code: string; readonly subjects: readonly string[]; readonly value: number }): string {
   const f = TEXT.inspect.findings;
   const [a, b] = finding.subjects;

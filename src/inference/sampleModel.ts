@@ -16,9 +16,9 @@ import {
 import { compile, type CompiledModel } from '../ppl/compile.js';
 import type { ModelDefinition } from '../ppl/model.js';
 import { elementCount } from '../ppl/names.js';
+import { Posterior, type PosteriorVariable } from '../ppl/posterior.js';
+import type { ModelSource } from '../ppl/modelSource.js';
 import { sample, type SampleOptions, type SampleResult } from '../../samplers/index.js';
-import { Posterior, type PosteriorVariable } from './posterior.js';
-import type { ModelSource } from './modelSource.js';
 import { sampleParallel, type ParallelOptions } from './parallel.js';
 
 export interface SamplerHealth {

@@ -8,10 +8,9 @@
  *     "effects": {"maxDraws": 1000, "marginalStep": 0.01}, "sampler": {...} }
  */
 import type { PartialDataSpec } from '../data/index.js';
-import { parseRunConfig, readJsonConfig, type SamplerConfig } from '../mmm/config.js';
-import { ConfigError } from '../../models/mmm/parseConfig.js';
-import type { MediationModelConfig } from '../../models/mediation/config.js';
-import { parseMediationModel } from '../../models/mediation/parseConfig.js';
+import { ConfigError, readJsonConfig } from '../config/index.js';
+import { parseRunConfig, type SamplerConfig } from '../mmm/config.js';
+import { parseMediationModel, type MediationModelConfig } from '../../models/mediation/index.js';
 
 export interface MediationRunConfig {
   readonly data: PartialDataSpec;

@@ -5,14 +5,13 @@
  * channels (models/mediation/structure.ts), scale, build the joint model (models/mediation/model.ts),
  * sample (src/inference), and compute the effects per draw (src/analysis/mediationEffects.ts).
  */
+import { ConfigError } from '../config/index.js';
 import { loadMmmData, scaleData, type MmmData, type ScaledData } from '../data/index.js';
 import { sampleModel, type FitResult } from '../inference/index.js';
 import { describeBackend, initBackend, type BackendInfo, type BackendName } from '../tensor/index.js';
 import { progressBar, type SampleProgress } from '../../samplers/index.js';
-import { designFromData, type MmmDesign } from '../../models/mmm/design.js';
-import { ConfigError } from '../../models/mmm/parseConfig.js';
-import { createMediationModel, type MediationModel } from '../../models/mediation/model.js';
-import { resolveStructure, type MediationStructure } from '../../models/mediation/structure.js';
+import { designFromData, type MmmDesign } from '../../models/mmm/index.js';
+import { createMediationModel, resolveStructure, type MediationModel, type MediationStructure } from '../../models/mediation/index.js';
 import { mediationEffects, type MediationEffects } from '../analysis/mediationEffects.js';
 import { samplerOptions, type SamplerConfig } from '../mmm/config.js';
 import { loadMediationConfig, parseMediationConfig, type MediationRunConfig } from './config.js';

@@ -12,19 +12,14 @@
  *   report.html          one self-contained page: health, effects (table and chart), paths,
  *                        parameters, config
  *
- * The MMM's run directory (src/mmm/runDirectory.ts) has the same draws, provenance and chart
+ * The MMM's run directory (src/run/runDirectory.ts) has the same draws, provenance and chart
  * conventions; a mediation run has no ROI (its channels may have no spend) and no budget.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mediationEffectsSpec } from '../charts/mediation.js';
-import { escapeHtml, htmlPage, htmlTable, readEmbedScripts, type PageSection } from '../charts/page.js';
-import type { Chart } from '../charts/spec.js';
-import { TEXT } from '../charts/text.js';
-import { writeCharts } from '../charts/write.js';
-import { rowsToCsv } from '../mmm/csvWrite.js';
-import { writeDraws } from '../mmm/drawsFiles.js';
-import { versions, writeJson } from '../mmm/runDirectory.js';
+import { mediationEffectsSpec, TEXT, type Chart } from '../charts/index.js';
+import { escapeHtml, htmlPage, htmlTable, readEmbedScripts, writeCharts, type PageSection } from '../report/index.js';
+import { rowsToCsv, versions, writeDraws, writeJson } from '../run/index.js';
 import type { MediationFit } from './fit.js';
 import { formatNumberShort } from './format.js';
 

@@ -3,10 +3,9 @@
  * options (models/mmm/config.ts), sampler settings and a time-ordered holdout. Every key is
  * checked; unknown keys and wrong types are errors naming the file and the key path.
  */
-import { readFileSync } from 'node:fs';
 import type { PartialDataSpec } from '../data/index.js';
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { ConfigError, parseModelConfig } from '../../models/mmm/parseConfig.js';
+import { parseModelConfig, type MmmModelConfig } from '../../models/mmm/index.js';
+import { ConfigError, readJsonConfig } from '../config/index.js';
 import { stagedWarmupLengths, type SampleOptions, type StagedWarmupSettings } from '../../samplers/index.js';
 
 export interface SamplerConfig {
@@ -206,21 +205,6 @@ export function parseRunConfig(json: unknown, file = 'config'): RunConfig {
     holdout: { periods: holdoutPeriods },
     impute,
   };
-}
-
-/** Read a JSON config file; errors name the file. */
-export function readJsonConfig(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`${path}: cannot read config (${(error as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
-  }
 }
 
 /** Read and parse a run config file. */

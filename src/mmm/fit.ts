@@ -9,10 +9,15 @@ import { compile } from '../ppl/index.js';
 import { sampleModel, sampleModelParallel, workerCount, type FitOptions, type FitResult } from '../inference/index.js';
 import { describeBackend, initBackend, type BackendInfo, type BackendName } from '../tensor/index.js';
 import { progressBar, type SampleProgress } from '../../samplers/index.js';
-import { checkModelConfigAgainstData } from '../../models/mmm/parseConfig.js';
-import { designFromData, withHoldout, type MmmDesign } from '../../models/mmm/design.js';
-import { createGeoMmm, type GeoMmmModel } from '../../models/mmm/model.js';
-import { geoMmmSource } from '../../models/mmm/workerModel.js';
+import {
+  checkModelConfigAgainstData,
+  designFromData,
+  withHoldout,
+  createGeoMmm,
+  geoMmmSource,
+  type MmmDesign,
+  type GeoMmmModel,
+} from '../../models/mmm/index.js';
 import { loadRunConfig, parseRunConfig, samplerOptions, type RunConfig, type SamplerConfig } from './config.js';
 
 export interface MmmFitOptions extends Partial<SamplerConfig> {

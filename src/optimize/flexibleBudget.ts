@@ -17,9 +17,8 @@
  * Budgets outside the bounds' range are never used: a target that the bounds cannot reach is an
  * error that says what the bounds allow.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
-import type { Posterior } from '../inference/index.js';
+import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { formatMoney } from './amounts.js';
 import {
   budgetMarginalReturn,

@@ -4,7 +4,7 @@
  * function of a spend plan, per posterior draw. Scenarios (scenario.ts), fixed-budget optimization
  * with risk-aware objectives (optimize.ts, objectives.ts, projectedGradient.ts), flexible budgets
  * (flexibleBudget.ts), decision uncertainty (per-draw optima, P(beats current)) and response
- * curves (curves.ts). Inputs: the design, model config and posterior of a run (src/mmm readRun).
+ * curves (curves.ts). Inputs: the design, model config and posterior of a run (src/run readRun).
  */
 export { planningWindow, entryLabel, planTotal, channelTotals, type PlanningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';
 export { windowDraws, subsetWindowDraws, defaultUnit, type WindowDraws, type WindowDrawsOptions, type OutcomeUnit } from './windowDraws.js';

@@ -19,10 +19,9 @@
  *   started from the optimized plan; each entry's optimal budget share is summarized over them.
  * - Response curves per channel with bands, current and proposed points, mROI at both (curves.ts).
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
+import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
 import { summarizeValues, type DrawSummary } from '../analysis/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { createRng } from '../tensor/index.js';
 import { formatMoney } from './amounts.js';
 import { resolveBounds, type BoundsSpec } from './bounds.js';

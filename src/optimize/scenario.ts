@@ -7,10 +7,9 @@
  * carryover from before the window is not credited to the plan) and its marginal ROI
  * (d KPI / d spend, per draw) under both plans. The planning-window convention is window.ts's.
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import type { MmmDesign } from '../../models/mmm/design.js';
+import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
 import { summarizeValues, type DrawSummary } from '../analysis/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import { hostResponseModel, type HostResponseModel } from './hostResponse.js';
 import { resolvePlan, type PlanSpec } from './plan.js';
 import { planningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';

@@ -22,7 +22,7 @@
  * (p the cell's entry), linear in the plan: models/mmm/hostModel.ts conventions otherwise hold
  * (scaling constants fixed, media coefficients from the actual design).
  */
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
+import { designDims, type MmmDesign } from '../../models/mmm/index.js';
 
 export type PlanLevel = 'channel' | 'geo';
 

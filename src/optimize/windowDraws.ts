@@ -17,11 +17,9 @@
  * min(N, L-1) periods are stored; ain is recomputed on the fly from the weights (no [D,G,C,N]
  * array on the host).
  */
-import type { MmmModelConfig } from '../../models/mmm/config.js';
-import { designDims, type MmmDesign } from '../../models/mmm/design.js';
-import { mediaCoefficientsHost, saturatedMediaHost } from '../../models/mmm/hostModel.js';
+import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
-import type { Posterior } from '../inference/index.js';
+import type { Posterior } from '../ppl/index.js';
 import type { PlanningWindow } from './window.js';
 
 export type OutcomeUnit = 'kpi' | 'revenue';

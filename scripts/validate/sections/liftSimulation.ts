@@ -29,8 +29,7 @@
  * scale-free. ROI truth = sum_{g,t} nominal beta[g,c] h[g,t,c] / sum spend (the model's definition).
  */
 import { createRng, gammaVariate } from '../../../src/tensor/index.js';
-import { applyAdstock, geometric } from '../../../models/mmm/components/adstock/index.js';
-import { hill } from '../../../models/mmm/components/saturation/index.js';
+import { applyAdstock, geometric, hill } from '../../../models/mmm/index.js';
 
 export interface LiftSimulationOptions {
   readonly seed?: number;

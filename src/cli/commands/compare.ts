@@ -1,14 +1,14 @@
 /**
  * `mixwell compare DIR DIR... [--out DIR]`: compare runs fitted to the same data by PSIS-LOO
  * (elpd_loo, difference to the best with the se of paired differences, p_loo, Pareto-k counts)
- * and by their time-ordered holdout (log predictive density, WMAPE); src/mmm/compareRuns.ts. Fails
+ * and by their time-ordered holdout (log predictive density, WMAPE); src/report/compareRuns.ts. Fails
  * with a clear message when the runs were fitted to different data or observation sets. With
  * --out, writes compare.json and compare.csv there.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareRuns, formatComparison } from '../../mmm/compareRuns.js';
-import { rowsToCsv } from '../../mmm/csvWrite.js';
+import { compareRuns, formatComparison } from '../../report/index.js';
+import { rowsToCsv } from '../../run/index.js';
 import { parseArgs, UsageError } from '../args.js';
 
 export const usage = 'mixwell compare DIR DIR... [--out DIR]';

@@ -2,8 +2,8 @@
 import { parseBackendName } from '../../tensor/index.js';
 import { fitMmm } from '../../mmm/fit.js';
 import { buildReport } from '../../mmm/report.js';
-import { readRun, writeRun } from '../../mmm/runDirectory.js';
-import { formatRunSummary } from '../../mmm/summaryText.js';
+import { readRun, writeRun } from '../../run/index.js';
+import { formatRunSummary } from '../../report/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 import { numberOption } from './optimize.js';
 

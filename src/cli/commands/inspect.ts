@@ -4,8 +4,9 @@
  * findings); with --out also DIR/inspect.html and DIR/charts/ (Vega-Lite JSON and SVG).
  */
 import { basename } from 'node:path';
-import { dataChecks, formatDataChecks, inspectDataFromMmmData, writeInspection } from '../../charts/index.js';
-import { TEXT } from '../../charts/text.js';
+import { dataChecks, inspectDataFromMmmData } from '../../analysis/index.js';
+import { TEXT } from '../../charts/index.js';
+import { formatDataChecks, writeInspection } from '../../report/index.js';
 import { loadMmmData } from '../../data/index.js';
 import { loadRunConfig } from '../../mmm/config.js';
 import { parseArgs, UsageError } from '../args.js';

@@ -9,8 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rowsToCsv } from '../../mmm/csvWrite.js';
-import { readRun } from '../../mmm/runDirectory.js';
+import { readRun, rowsToCsv } from '../../run/index.js';
 import {
   allocationJson,
   allocationRows,

@@ -5,8 +5,8 @@
  * named with --allocation (e.g. written with `optimize --out`), the report gets a budget section:
  * current vs optimized spend, the uplift's 90% interval and P(beats current).
  */
-import { writeReport } from '../../charts/index.js';
-import { TEXT } from '../../charts/text.js';
+import { TEXT } from '../../charts/index.js';
+import { writeReport } from '../../report/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
 export const usage = 'mixwell report DIR [--max-draws N] [--allocation FILE | --no-budget]';

@@ -6,8 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rowsToCsv } from '../../mmm/csvWrite.js';
-import { readRun } from '../../mmm/runDirectory.js';
+import { readRun, rowsToCsv } from '../../run/index.js';
 import { evaluateScenario, formatScenario, readPlanFile, scenarioJson, scenarioRows } from '../../optimize/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 import { jsonText } from './optimize.js';

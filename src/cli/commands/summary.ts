@@ -1,7 +1,6 @@
 /** `mixwell summary DIR [--roi-threshold T] [--mroi-target R]`: the ROI table, probability statements, sampler diagnostics and health check of a run. */
-import { readRun } from '../../mmm/runDirectory.js';
-import { runProbabilities } from '../../mmm/runProbabilities.js';
-import { formatRunSummary } from '../../mmm/summaryText.js';
+import { formatRunSummary, runProbabilities } from '../../report/index.js';
+import { readRun } from '../../run/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { numberOption } from './optimize.js';
 

@@ -1,0 +1,60 @@
+/**
+ * The geo MMM's public entry point: everything code outside models/mmm uses (src/analysis,
+ * src/optimize, src/mmm, the run directory and report, models/mediation, scripts) comes from here,
+ * so the model's internals can change behind these names. Every name is listed (no `export *`).
+ */
+export {
+  DEFAULT_MODEL_CONFIG,
+  PRIOR_PARAMETERS,
+  centeringWeight,
+  type AdstockType,
+  type LiftExperiment,
+  type MediaCenteringByChannel,
+  type MmmModelConfig,
+  type Parameterization,
+  type PriorName,
+  type PriorSpec,
+  type PriorValue,
+  type RoiPriorWindow,
+  type SaturationType,
+} from './config.js';
+export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, type MmmParameter, type ParameterPrior, type Support } from './parameters.js';
+export { designDims, designFromData, withHoldout, type MmmDesign } from './design.js';
+export { createGeoMmm, mediaCentering, type GeoMmmModel } from './model.js';
+export { geoMmmSource, type GeoMmmSourceArgs } from './workerModel.js';
+export { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+export { referenceLogDensity, referencePriorLogDensity } from './referenceDensity.js';
+export { checkExperiments, checkModelConfigAgainstData, parseModelConfig, parsePrior } from './parseConfig.js';
+export { priorParameters, replicateKpi, samplePriorPredictive, type PriorParameter, type PriorPredictiveOptions } from './priorPredictive.js';
+export {
+  impliedLiftHost,
+  liftCells,
+  liftLogLikelihoodHost,
+  resolveLiftTests,
+  type LiftCells,
+  type LiftObservation,
+  type LiftTests,
+  type ResolvedExperiment,
+} from './liftTests.js';
+export { modelOptionsMarkdown, withModelOptions } from './docs.js';
+// Components: the media transform kinds and their registries, for the analysis layer, the optimizer
+// and the mediation model, which are built on the same components.
+export {
+  ADSTOCK_KINDS,
+  ADSTOCK_TYPES,
+  adstockKind,
+  applyAdstock,
+  geometric,
+  type AdstockKind,
+} from './components/adstock/index.js';
+export {
+  SATURATION_KINDS,
+  SATURATION_TYPES,
+  hill,
+  saturationKind,
+  type SaturationKind,
+  type SaturationOptions,
+} from './components/saturation/index.js';
+export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
+export { fourierNames } from './components/linearTerms.js';
+export { constraintOf, describeSupport, inSupport } from './components/types.js';

@@ -1,0 +1,105 @@
+/**
+ * Rows of the prior-vs-posterior chart: kernel densities (density.ts) of the key media parameters
+ * (adstock, saturation, media coefficient or ROI, geo spread) and the noise scale, from prior draws
+ * (models/mmm/priorPredictive.ts, the priors the model used, truncated to the support as the model
+ * is) and posterior draws, on one grid per parameter. Gabry, Simpson, Vehtari, Betancourt & Gelman
+ * 2019, "Visualization in Bayesian workflow", section 3, and Meridian's prior/posterior plots
+ * motivate the chart: a posterior that looks like its prior was not informed by the data.
+ */
+import { selectDraws } from './drawSummary.js';
+import { quantileOfSorted } from '../diagnostics/index.js';
+import type { Posterior } from '../ppl/index.js';
+import { samplePriorPredictive, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { finiteSorted, kernelDensity, silvermanBandwidth } from './density.js';
+
+export interface PriorPosteriorRow {
+  /** Display name, e.g. "alpha[tv]" or "sigma". */
+  readonly parameter: string;
+  readonly source: 'prior' | 'posterior';
+  readonly value: number;
+  readonly density: number;
+}
+
+/** Parameters shown, in order: per channel, then scalars. */
+export const KEY_PARAMETERS = ['alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'roi', 'eta', 'sigma'] as const;
+
+const UNIT = new Set(['alpha']);
+const POSITIVE = new Set(['weibullShape', 'weibullScale', 'k', 's', 'lambda', 'roi', 'eta', 'sigma']);
+
+/** Support bounds of a parameter (reflection in the density). */
+export function parameterBounds(name: string, config: MmmModelConfig): { lower?: number; upper?: number } {
+  if (UNIT.has(name)) return { lower: 0, upper: 1 };
+  if (POSITIVE.has(name)) return { lower: 0 };
+  if (name === 'theta') return { lower: 0, upper: config.adstock.maxLag - 1 };
+  return {};
+}
+
+export interface PriorDrawOptions {
+  /** Default 1000. */
+  readonly draws?: number;
+  /** Default 0. */
+  readonly seed?: number | string;
+}
+
+/** Prior draws of every parameter (no KPI simulation). */
+export function priorDraws(design: MmmDesign, config: MmmModelConfig, options: PriorDrawOptions = {}): Posterior {
+  return samplePriorPredictive(design, config, { draws: options.draws ?? 1000, seed: options.seed ?? 0, kpi: false });
+}
+
+export interface PriorPosteriorOptions {
+  /** Posterior draws used, evenly thinned (default 2000). */
+  readonly maxDraws?: number;
+  /** Grid points per density (default 80). */
+  readonly points?: number;
+}
+
+function evenGrid(from: number, to: number, points: number): number[] {
+  return Array.from({ length: points }, (_, p) => from + ((to - from) * p) / (points - 1));
+}
+
+/** Draws of element `e` of a variable over the given pooled draw indices. */
+function elementDraws(posterior: Posterior, name: string, e: number, indices: Int32Array): Float64Array {
+  const variable = posterior.variable(name);
+  const size = variable.shape.reduce((a, b) => a * b, 1);
+  return Float64Array.from(indices, (i) => variable.values[i * size + e]);
+}
+
+export function priorPosteriorRows(
+  design: MmmDesign,
+  config: MmmModelConfig,
+  posterior: Posterior,
+  prior: Posterior,
+  options: PriorPosteriorOptions = {},
+): PriorPosteriorRow[] {
+  const points = options.points ?? 80;
+  const posteriorIndices = selectDraws(posterior, options.maxDraws ?? 2000);
+  const priorIndices = selectDraws(prior);
+  const rows: PriorPosteriorRow[] = [];
+  for (const name of KEY_PARAMETERS) {
+    if (!posterior.has(name) || !prior.has(name)) continue;
+    const variable = posterior.variable(name);
+    if (variable.kind !== 'parameter') continue;
+    const size = variable.shape.reduce((a, b) => a * b, 1);
+    const perChannel = variable.shape.length === 1 && size === design.channelNames.length;
+    const bounds = parameterBounds(name, config);
+    for (let e = 0; e < size; e++) {
+      const label = variable.shape.length === 0 ? name : perChannel ? `${name}[${design.channelNames[e]}]` : `${name}[${e + 1}]`;
+      const post = finiteSorted(elementDraws(posterior, name, e, posteriorIndices));
+      const pri = finiteSorted(elementDraws(prior, name, e, priorIndices));
+      if (post.length === 0 || pri.length === 0) continue;
+      // One grid for both: even over the union of the prior's central 98% and the posterior's
+      // range, refined over the posterior's range (often much narrower than the prior's).
+      const clip = (x: number) => Math.min(bounds.upper ?? Infinity, Math.max(bounds.lower ?? -Infinity, x));
+      const h = silvermanBandwidth(post);
+      const postFrom = clip(quantileOfSorted(post, 0.005) - 3 * h);
+      const postTo = clip(quantileOfSorted(post, 0.995) + 3 * h);
+      const from = clip(Math.min(postFrom, quantileOfSorted(pri, 0.01)));
+      const to = clip(Math.max(postTo, quantileOfSorted(pri, 0.99)));
+      const grid = [...new Set([...evenGrid(from, to, points), ...evenGrid(postFrom, postTo, points)])].sort((a, b) => a - b);
+      for (const [source, draws] of [['prior', pri], ['posterior', post]] as const) {
+        for (const p of kernelDensity(draws, { grid, ...bounds })) rows.push({ parameter: label, source, value: p.value, density: p.density });
+      }
+    }
+  }
+  return rows;
+}

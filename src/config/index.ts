@@ -1,0 +1,7 @@
+/**
+ * Config plumbing every config parser shares, below any model: the error that names file and key
+ * path, typed reads of JSON values, and reading a JSON config file.
+ */
+export { ConfigError } from './configError.js';
+export { Reader, describeValue } from './reader.js';
+export { readJsonConfig } from './jsonFile.js';

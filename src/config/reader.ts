@@ -1,0 +1,66 @@
+/**
+ * Typed reads of JSON config values: each read checks the value's type and range and fails with a
+ * ConfigError naming the file and the key path, describing the value it got (`describeValue`).
+ * Nothing is coerced. Shared by the model parsers (models/mmm, models/mediation) and the run configs.
+ */
+import { ConfigError } from './configError.js';
+
+type Json = unknown;
+
+/** Typed reads of JSON config values; every failure is a ConfigError naming the file and key path. */
+export class Reader {
+  constructor(readonly file: string) {}
+
+  fail(path: string, problem: string): never {
+    throw new ConfigError(this.file, path, problem);
+  }
+
+  /** An object; with `allowed`, any other key is an error. */
+  object(value: Json, path: string, allowed?: readonly string[]): Record<string, Json> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describeValue(value)}`);
+    const record = value as Record<string, Json>;
+    if (allowed) {
+      for (const key of Object.keys(record)) {
+        if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
+      }
+    }
+    return record;
+  }
+
+  oneOf<T extends string>(value: Json, path: string, options: readonly T[]): T {
+    if (typeof value !== 'string' || !options.includes(value as T)) this.fail(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describeValue(value)}`);
+    return value as T;
+  }
+
+  integer(value: Json, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${describeValue(value)}`);
+    return value;
+  }
+
+  number(value: Json, path: string, check?: (x: number) => boolean, what = 'a finite number'): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (check && !check(value))) this.fail(path, `expected ${what}, got ${describeValue(value)}`);
+    return value;
+  }
+
+  /** A finite number > floor (default 0). */
+  positive(value: Json, path: string, floor = 0): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || !(value > floor)) this.fail(path, `expected a number > ${floor}, got ${describeValue(value)}`);
+    return value;
+  }
+
+  boolean(value: Json, path: string): boolean {
+    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describeValue(value)}`);
+    return value;
+  }
+
+  isoDate(value: Json, path: string): string {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describeValue(value)}`);
+    return value;
+  }
+}
+
+/** A JSON value as an error message shows it (`nothing` for an absent value). */
+export function describeValue(value: Json): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value);
+}

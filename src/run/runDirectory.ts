@@ -1,0 +1,178 @@
+/**
+ * The run directory of a fit: everything needed to read, check, chart and reuse it without refitting.
+ *
+ *   config.json          the resolved run config (data roles as used, model, sampler, holdout)
+ *   provenance.json      data file and sha256 fingerprint, imputations, warnings, backend, seed,
+ *                        versions, timings
+ *   summary.json         every scalar parameter and derived quantity (mean, sd, q05, q50, q95, rhat,
+ *                        essBulk, essTail, mcseMean), ROI and mROI with the same, sampler health
+ *   roi.csv              per channel: ROI, mROI, contribution, share, cost per KPI (mean, median, 90%)
+ *   contributions.csv    per geo, date and channel: contribution, baseline, prediction
+ *   contributions_by_date.csv  the same summed over geos
+ *   fit_metrics.csv, health.json, predictive.json
+ *   probabilities.csv    posterior probability statements with MCSE (analysis/probabilities.ts):
+ *                        kind, statement, channel, versus, threshold, probability, mcse, ess, draws
+ *   log_lik.arrow, log_lik_holdout.arrow, loo_pointwise.csv   pointwise log-likelihood (float32) and
+ *                        PSIS-LOO per cell (looFiles.ts); summary.json has `loo` and `holdoutLpd`
+ *   design.json          the scaled design the model saw (so analysis needs no refit or data file)
+ *   draws.arrow, variables.json, draws/chain-<k>.csv   posterior draws (drawsFiles.ts)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { SummaryRow } from '../diagnostics/index.js';
+import type { Posterior } from '../ppl/index.js';
+import { tf } from '../tensor/index.js';
+import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
+import type { RunConfig } from '../mmm/config.js';
+import { rowsToCsv } from './csvWrite.js';
+import { readDraws, writeDraws } from './drawsFiles.js';
+import type { MmmFit } from '../mmm/fit.js';
+import { writeLooFiles } from './looFiles.js';
+import type { MmmReport } from '../mmm/report.js';
+import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
+import type { LooEstimates } from '../diagnostics/index.js';
+
+const require = createRequire(import.meta.url);
+
+export function versions(): Record<string, string> {
+  const own = require('../../package.json') as { version: string };
+  return { mixwell: own.version, tfjs: tf.version.tfjs, node: process.version };
+}
+
+/** JSON with non-finite numbers as strings and Float64Arrays as arrays. */
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v instanceof Float64Array ? Array.from(v) : v), 1) + '\n');
+}
+
+function storedHoldout(holdout: StoredHoldoutLpd): StoredHoldoutLpd {
+  return { observations: holdout.observations, lpd: holdout.lpd, se: holdout.se, lpdPerObservation: holdout.lpdPerObservation };
+}
+
+function designToJson(design: MmmDesign): Record<string, unknown> {
+  return { ...design };
+}
+
+function designFromJson(json: Record<string, unknown>): MmmDesign {
+  const arrays = ['media', 'spend', 'controls', 'events', 'kpi', 'kpiUnit', 'kpiValue', 'mediaUnit', 'population', 'observed'];
+  const out: Record<string, unknown> = { ...json };
+  for (const key of arrays) if (Array.isArray(json[key])) out[key] = Float64Array.from(json[key] as number[]);
+  return out as unknown as MmmDesign;
+}
+
+export interface WriteRunOptions {
+  /** Write the pointwise log-likelihood files log_lik.arrow / log_lik_holdout.arrow (default true). */
+  readonly logLik?: boolean;
+}
+
+/** The holdout's log predictive density as stored in summary.json (no pointwise values). */
+export interface StoredHoldoutLpd {
+  readonly observations: number;
+  readonly lpd: number;
+  readonly se: number;
+  readonly lpdPerObservation: number;
+}
+
+/** Write the run directory of a fit and its report. */
+export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: WriteRunOptions = {}): void {
+  mkdirSync(dir, { recursive: true });
+  const { result } = fit;
+  writeJson(join(dir, 'config.json'), { ...fit.config, data: fit.data.spec, sampler: fit.sampler });
+  writeJson(join(dir, 'provenance.json'), {
+    created: new Date().toISOString(),
+    data: fit.data.provenance,
+    dataWarnings: fit.data.warnings,
+    configFile: fit.configFile ?? null,
+    backend: fit.backend.name,
+    workers: fit.workers,
+    seed: fit.sampler.seed,
+    versions: versions(),
+    seconds: result.seconds,
+    gradientEvaluations: result.samples.gradientEvaluations,
+  });
+  const health = result.health;
+  writeJson(join(dir, 'summary.json'), {
+    model: result.model.name,
+    chains: result.posterior.chains,
+    drawsPerChain: result.posterior.drawsPerChain,
+    sampler: {
+      divergences: health.divergences,
+      treeDepthSaturated: health.treeDepthSaturated,
+      maxRhat: health.maxRhat,
+      minEssBulk: health.minEssBulk,
+      minEssTail: health.minEssTail,
+      ebfmi: health.ebfmi,
+      stepSize: Array.from(result.samples.warmup.stepSize),
+      warnings: health.warnings,
+    },
+    parameters: result.summary,
+    roi: report.roiSummary,
+    media: report.media.channels,
+    totals: report.media.totals,
+    probabilities: report.probabilities,
+    loo: report.loo.estimates,
+    holdoutLpd: report.holdoutLpd ? storedHoldout(report.holdoutLpd) : null,
+    liftTests: report.liftTests,
+  });
+  writeFileSync(join(dir, 'probabilities.csv'), rowsToCsv(report.probabilities, ['kind', 'statement', 'channel', 'versus', 'threshold', 'probability', 'mcse', 'ess', 'draws']));
+  writeLooFiles(dir, fit.design, result.posterior.drawsPerChain, report.logLik, report.loo, { logLik: options.logLik });
+  const roiRows = report.media.channels.map((row) => ({ ...row }));
+  writeFileSync(join(dir, 'roi.csv'), rowsToCsv(roiRows, ['channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
+  writeFileSync(join(dir, 'contributions.csv'), rowsToCsv(report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
+  writeFileSync(join(dir, 'contributions_by_date.csv'), rowsToCsv(report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
+  writeFileSync(join(dir, 'fit_metrics.csv'), rowsToCsv(report.fitMetrics));
+  writeJson(join(dir, 'health.json'), report.health);
+  writeJson(join(dir, 'predictive.json'), { pValues: report.pValues, autocorrelation: report.autocorrelation, priorRoi: report.priorRoi });
+  writeJson(join(dir, 'design.json'), designToJson(fit.design));
+  writeDraws(dir, result.posterior, result.samples, {
+    num_samples: fit.sampler.draws,
+    num_warmup: fit.sampler.warmup,
+    seed: fit.sampler.seed,
+    adapt_delta: fit.sampler.adaptDelta,
+    max_depth: fit.sampler.maxTreeDepth,
+    metric: fit.sampler.metric === 'dense' ? 'dense_e' : 'diag_e',
+  });
+}
+
+/** What a run directory holds, read back. */
+export interface StoredRun {
+  readonly dir: string;
+  readonly config: RunConfig;
+  readonly model: MmmModelConfig;
+  readonly design: MmmDesign;
+  readonly posterior: Posterior;
+  readonly summary: {
+    readonly parameters: readonly SummaryRow[];
+    readonly roi: readonly SummaryRow[];
+    readonly media: readonly Record<string, unknown>[];
+    readonly sampler: Record<string, unknown>;
+    /** Absent in runs written before these were stored. */
+    readonly probabilities?: readonly ProbabilityRow[];
+    readonly loo?: LooEstimates;
+    readonly holdoutLpd?: StoredHoldoutLpd | null;
+    /** Lift tests: measured vs model-implied lift (absent in older runs). */
+    readonly liftTests?: readonly LiftCheckRow[];
+  };
+  readonly health: readonly { level: string; code: string; message: string }[];
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: cannot read run file (${(error as Error).message}); is this a Mixwell run directory?`);
+  }
+}
+
+export function readRun(dir: string): StoredRun {
+  const config = readJson(join(dir, 'config.json')) as RunConfig;
+  return {
+    dir,
+    config,
+    model: config.model,
+    design: designFromJson(readJson(join(dir, 'design.json')) as Record<string, unknown>),
+    posterior: readDraws(dir),
+    summary: readJson(join(dir, 'summary.json')) as StoredRun['summary'],
+    health: readJson(join(dir, 'health.json')) as StoredRun['health'],
+  };
+}
