@@ -4,7 +4,9 @@
  * definition below. Adstock: normalized weights equal the definition's, the weights' vector-Jacobian
  * product matches central differences, and a kind's recursion (the kernel's fast path) equals the
  * lag sum and has the gradient of the lag sum, masked stretches of zero media included. Saturation:
- * the scalar curve equals the definition, its slope and scalar backward match central differences,
+ * the scalar curve equals the definition (and its bound form equals it to the bit), its slope and
+ * scalar backward match central differences, the tensor form (where a kind has one) equals it to
+ * float32,
  * the kernel's rows equal the scalar curve (the rows use fast exp/log: a few ulp) and their
  * backward equals the scalar backward summed over cells.
  */
@@ -12,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { ADSTOCK_KINDS, applyAdstock, type AdstockKind } from '../models/mmm/components/adstock/index.js';
 import { SATURATION_KINDS, type SaturationKind, type SaturationOptions } from '../models/mmm/components/saturation/index.js';
 import type { Support } from '../models/mmm/components/types.js';
-import { createRng, type Rng } from '../src/tensor/index.js';
+import { createRng, initBackend, tf, type Rng } from '../src/tensor/index.js';
 
 const MAX_LAG = 8;
 
@@ -135,6 +137,10 @@ describe('saturation kinds', () => {
           for (const a of [0.01, 0.3, 1, 2.5, 9]) {
             const h = kind.value(p, options, a);
             expect(Math.abs(h - definition(p, a, options))).toBeLessThan(1e-14);
+            // the bound curve is the same arithmetic
+            const curve = kind.bind(p, options);
+            expect(curve.value(a)).toBe(h);
+            expect(curve.slope(a, h)).toBe(kind.slope(p, options, a, h));
             const step = 1e-6 * a;
             const slope = (kind.value(p, options, a + step) - kind.value(p, options, a - step)) / (2 * step);
             expect(Math.abs(kind.slope(p, options, a, h) - slope)).toBeLessThan(1e-7 * (Math.abs(slope) + 1));
@@ -155,6 +161,18 @@ describe('saturation kinds', () => {
           }
         }
       });
+
+      if (kind.tensor) {
+        it(`${label}: the tensor form equals the scalar curve to float32`, async () => {
+          await initBackend();
+          const rng = createRng(5, label);
+          const p = kind.parameters(options).map((q) => draw(q.support(MAX_LAG), rng));
+          const levels = [0, 0.01, 0.3, 1, 2.5, 9];
+          const values = tf.tidy(() => kind.tensor!(p.map((x) => tf.scalar(x)), options, tf.tensor1d(levels)).dataSync());
+          // float32: ~1e-7 relative
+          levels.forEach((a, i) => expect(Math.abs(values[i] - kind.value(p, options, a))).toBeLessThan(1e-6));
+        });
+      }
 
       it(`${label}: the kernel rows equal the scalar curve; their backward equals the scalar backward`, () => {
         const rng = createRng(4, label);

@@ -52,6 +52,7 @@ export {
   SATURATION_TYPES,
   hill,
   saturationKind,
+  type SaturationCurve,
   type SaturationKind,
   type SaturationOptions,
 } from './components/saturation/index.js';

@@ -1,60 +1,15 @@
 /**
- * One channel's media transform for one draw, evaluated on the host in float64 on any media input:
- * adstock weights and the saturation of models/mmm/transforms.ts, parameterized exactly as
- * models/mmm/hostModel.ts `saturatedMediaHost` does (Michaelis-Menten is Hill with slope 1; a fixed
- * Hill slope overrides s). The analysis layer uses it for counterfactual media (mROI, response
- * curves: the channel's scaled media times a multiplier, the scaling constants held fixed, as the
- * Stan peer's mROI in shared/bench/stan/README.md) and for per-geo blocks of contributions without
- * recomputing every channel. tests/analysis.test.ts checks it against `saturatedMediaHost`.
+ * One channel's media transform for one draw on any media input, for the analysis layer: the
+ * component's transform (models/mmm/components/mediaTransform.ts: the adstock kind's weights, the
+ * saturation kind's curve at the draw's parameters), applied to the design's media or to
+ * counterfactual media (mROI, response curves: the channel's scaled media times a multiplier, the
+ * scaling constants held fixed, as the Stan peer's mROI in shared/bench/stan/README.md), and per-geo
+ * blocks of contributions without recomputing every channel. tests/analysis.test.ts checks it
+ * against `saturatedMediaHost`.
  */
-import {
-  applyAdstock,
-  channelTransform as componentTransform,
-  saturateLevel as componentLevel,
-  type ChannelTransform as ComponentTransform,
-  type DrawValues,
-  type MmmDesign,
-  type MmmModelConfig,
-} from '../../models/mmm/index.js';
+import { applyAdstock, saturateLevel, type ChannelTransform, type MmmDesign } from '../../models/mmm/index.js';
 
-export interface ChannelTransform {
-  /** Normalized adstock weights for lags 0..maxLag-1. */
-  readonly weights: Float64Array;
-  /** The curve as the planning window's response model sees it: Michaelis-Menten is Hill with slope 1. */
-  readonly saturation: 'hill' | 'logistic';
-  readonly saturationParameters: { readonly k?: number; readonly s?: number; readonly lambda?: number };
-  /** Hill only: log k and the slope, for the fast path. */
-  readonly logK: number;
-  readonly slope: number;
-  /** The component's transform (models/mmm/components/mediaTransform.ts). */
-  readonly component: ComponentTransform;
-}
-
-/** The transform of channel `channel` at one draw's values. */
-export function channelTransform(config: MmmModelConfig, values: DrawValues, channel: number): ChannelTransform {
-  const component = componentTransform(config, values, channel);
-  const weights = component.weights;
-  const michaelisMenten = config.saturation.type === 'michaelisMenten';
-  const slope = michaelisMenten ? 1 : config.saturation.fixedSlope ?? values.s?.[channel];
-  const saturation = michaelisMenten || config.saturation.type === 'hill' ? 'hill' : 'logistic';
-  const k = values.k?.[channel];
-  if (saturation === 'hill' && (k === undefined || slope === undefined)) throw new Error('adstock/saturation parameters "k" and "s" are required for Hill saturation');
-  return {
-    weights,
-    saturation,
-    saturationParameters: { k, s: slope, lambda: values.lambda?.[channel] },
-    logK: saturation === 'hill' ? Math.log(k as number) : NaN,
-    slope: saturation === 'hill' ? (slope as number) : NaN,
-    component,
-  };
-}
-
-/** Saturation of one adstocked (scaled) media level. */
-export function saturateLevel(transform: ChannelTransform, adstocked: number): number {
-  // Hill with log k computed once: the component's arithmetic, the same result.
-  if (transform.component.saturation.type === 'hill') return adstocked > 0 ? 1 / (1 + Math.exp(transform.slope * (transform.logK - Math.log(adstocked)))) : 0;
-  return componentLevel(transform.component, adstocked);
-}
+export { channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from '../../models/mmm/index.js';
 
 /** Work arrays of length T, reused across calls. */
 export interface SeriesScratch {

@@ -68,7 +68,7 @@ export { modelFitRows, type ModelFitRow, type ModelFitOptions, type KpiReplicate
 export { contributionRows, contributionTotals, BASELINE, type ContributionRow, type ComponentTotal } from './contributionRows.js';
 export { roiIntervalRows, roiDensityRows, type RoiIntervalRow, type RoiDensityRow, type RoiMetric } from './roiRows.js';
 export { geoRoiRows, type GeoRoiRow, type GeoRoiOptions } from './geoRoi.js';
-export { priorPosteriorRows, priorDraws, parameterBounds, KEY_PARAMETERS, type PriorPosteriorRow, type PriorPosteriorOptions } from './priorPosterior.js';
+export { priorPosteriorRows, priorDraws, priorPosteriorParameters, supportBounds, type PriorPosteriorRow, type PriorPosteriorOptions } from './priorPosterior.js';
 export { responseMarks, interpolateResponse, type ResponseMark, type AllocationRow } from './responseMarks.js';
 export {
   dataChecks,

@@ -1,6 +1,7 @@
 /**
  * Rows of the prior-vs-posterior chart: kernel densities (density.ts) of the key media parameters
- * (adstock, saturation, media coefficient or ROI, geo spread) and the noise scale, from prior draws
+ * (the parameter table's per-channel adstock, saturation and coefficient parameters: media
+ * coefficient or ROI, geo spread) and the noise scale, bounded by their supports, from prior draws
  * (models/mmm/priorPredictive.ts, the priors the model used, truncated to the support as the model
  * is) and posterior draws, on one grid per parameter. Gabry, Simpson, Vehtari, Betancourt & Gelman
  * 2019, "Visualization in Bayesian workflow", section 3, and Meridian's prior/posterior plots
@@ -9,7 +10,7 @@
 import { selectDraws } from './drawSummary.js';
 import { quantileOfSorted } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
-import { samplePriorPredictive, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { mmmParameters, samplePriorPredictive, type MmmDesign, type MmmModelConfig, type Support } from '../../models/mmm/index.js';
 import { finiteSorted, kernelDensity, silvermanBandwidth } from './density.js';
 
 export interface PriorPosteriorRow {
@@ -20,18 +21,22 @@ export interface PriorPosteriorRow {
   readonly density: number;
 }
 
-/** Parameters shown, in order: per channel, then scalars. */
-export const KEY_PARAMETERS = ['alpha', 'theta', 'weibullShape', 'weibullScale', 'k', 's', 'lambda', 'm', 'roi', 'eta', 'sigma'] as const;
+/** The bounds of a support (reflection in the density). */
+export function supportBounds(support: Support): { lower?: number; upper?: number } {
+  switch (support.kind) {
+    case 'real': return {};
+    case 'positive': return { lower: 0 };
+    case 'unit': return { lower: 0, upper: 1 };
+    case 'interval': return { lower: support.lower, upper: support.upper };
+  }
+}
 
-const UNIT = new Set(['alpha']);
-const POSITIVE = new Set(['weibullShape', 'weibullScale', 'k', 's', 'lambda', 'roi', 'eta', 'sigma']);
-
-/** Support bounds of a parameter (reflection in the density). */
-export function parameterBounds(name: string, config: MmmModelConfig): { lower?: number; upper?: number } {
-  if (UNIT.has(name)) return { lower: 0, upper: 1 };
-  if (POSITIVE.has(name)) return { lower: 0 };
-  if (name === 'theta') return { lower: 0, upper: config.adstock.maxLag - 1 };
-  return {};
+/** The parameters shown, in table order: the per-channel media parameters, then the noise scale. */
+export function priorPosteriorParameters(design: MmmDesign, config: MmmModelConfig): { readonly name: string; readonly bounds: { lower?: number; upper?: number } }[] {
+  const C = design.channelNames.length;
+  return mmmParameters(design, config)
+    .filter((p) => (['adstock', 'saturation', 'coefficients'].includes(p.component) && p.shape.length === 1 && p.shape[0] === C) || p.name === 'sigma')
+    .map((p) => ({ name: p.name, bounds: supportBounds(p.support) }));
 }
 
 export interface PriorDrawOptions {
@@ -75,13 +80,12 @@ export function priorPosteriorRows(
   const posteriorIndices = selectDraws(posterior, options.maxDraws ?? 2000);
   const priorIndices = selectDraws(prior);
   const rows: PriorPosteriorRow[] = [];
-  for (const name of KEY_PARAMETERS) {
+  for (const { name, bounds } of priorPosteriorParameters(design, config)) {
     if (!posterior.has(name) || !prior.has(name)) continue;
     const variable = posterior.variable(name);
     if (variable.kind !== 'parameter') continue;
     const size = variable.shape.reduce((a, b) => a * b, 1);
     const perChannel = variable.shape.length === 1 && size === design.channelNames.length;
-    const bounds = parameterBounds(name, config);
     for (let e = 0; e < size; e++) {
       const label = variable.shape.length === 0 ? name : perChannel ? `${name}[${design.channelNames[e]}]` : `${name}[${e + 1}]`;
       const post = finiteSorted(elementDraws(posterior, name, e, posteriorIndices));

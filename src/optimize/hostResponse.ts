@@ -2,11 +2,10 @@
  * The planning window's response model on the host in float64 (the reference for the tfjs
  * version): per-draw KPI over the window under a plan, per-entry contributions, and the exact
  * analytic gradient (chain rule through the saturation; adstock is linear in the plan, see
- * windowDraws.ts). Hill: h = 1 / (1 + exp(s (log k - log a))), dh/da = s h (1 - h) / a; logistic:
- * h = (1 - e^{-lambda a}) / (1 + e^{-lambda a}), dh/da = lambda (1 - h^2) / 2 (Jin et al. 2017,
- * section 2.2). At zero adstock h is 0 as in models/mmm/transforms.ts, and dh/da is taken at
- * a = 1e-30 (finite; the tensor version uses the same floor), so a channel at zero spend still has
- * a direction to move.
+ * windowDraws.ts). The saturation is the model's saturation kind (models/mmm components: its curve
+ * and slope dh/da at each draw's parameters; Jin et al. 2017, section 2.2). At zero adstock h is 0,
+ * and dh/da is taken at a = 1e-30 (finite; the tensor version's floor), so a channel at zero spend
+ * still has a direction to move.
  */
 import { isPerDrawPlan, type ResponseModel } from './responseModel.js';
 import type { WindowDraws } from './windowDraws.js';
@@ -63,7 +62,7 @@ function precomputeAin(data: WindowDraws, maxValues: number): Float64Array | und
 }
 
 function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Float64Array, perDraw: boolean, out: SweepOutputs): void {
-  const { window, weights, logK, slope, lambda, scale, value, carry, baseline } = data;
+  const { window, weights, curves, scale, value, carry, baseline } = data;
   const G = window.geoNames.length;
   const C = window.channelNames.length;
   const N = window.periods;
@@ -71,7 +70,6 @@ function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Floa
   const L = data.maxLag;
   const Lc = data.carryPeriods;
   const D = data.drawIndices.length;
-  const hill = data.saturation === 'hill';
   const mps = window.mediaPerSpend;
   const cellEntry = window.entryOfCell;
   const needGradient = out.gradient !== undefined;
@@ -84,9 +82,7 @@ function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Floa
     let total = baseline[d];
     for (let c = 0; c < C; c++) {
       const w0 = (d * C + c) * L;
-      const lk = logK[d * C + c];
-      const s = slope[d * C + c];
-      const lam = lambda[d * C + c];
+      const curve = curves[d * C + c];
       for (let g = 0; g < G; g++) {
         const cell = g * C + c;
         const p = cellEntry[cell];
@@ -107,17 +103,10 @@ function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Floa
           }
           const a = x * ain + (j < Lc ? carry[carryBase + j] : 0);
           const v = value[g * N + j];
-          if (hill) {
-            const at = a > 0 ? a : ADSTOCK_FLOOR;
-            const hAt = 1 / (1 + Math.exp(s * (lk - Math.log(at))));
-            if (a > 0) cellTotal += v * hAt;
-            if (needGradient) cellGradient += (v * s * hAt * (1 - hAt) * ain) / at;
-          } else {
-            const e = Math.exp(-lam * a);
-            const h = a > 0 ? (1 - e) / (1 + e) : 0;
-            cellTotal += v * h;
-            if (needGradient) cellGradient += (v * lam * (1 - h * h) * ain) / 2;
-          }
+          const at = a > 0 ? a : ADSTOCK_FLOOR;
+          const h = curve.value(at);
+          if (a > 0) cellTotal += v * h;
+          if (needGradient) cellGradient += v * curve.slope(at, h) * ain;
         }
         total += b * cellTotal;
         if (out.entries) out.entries[d * P + p] += b * cellTotal;

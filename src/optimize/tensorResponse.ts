@@ -5,7 +5,7 @@
  *
  *   cells = plan . onehot(entry of cell)                  [1 or D, G, C, 1]
  *   a     = cells * ain + carry                           (ain, carry precomputed in float64, stored float32)
- *   h     = sigmoid(s (log(a + 1e-30) - log k))           (Hill)   or tanh(lambda a / 2) (logistic)
+ *   h     = the saturation kind's tensor form               (models/mmm components, e.g. Hill sigmoid(s (log(a + 1e-30) - log k)))
  *   outcome_d = baseline_d + sum_{g,c} scale[d,g,c] sum_j value[g,j] h[d,g,c,j]
  *
  * A one-hot matrix product (not a gather) maps plan entries to cells, so the backward pass only
@@ -14,7 +14,6 @@
  * Memory: two float32 [D, G, C, N] tensors, so build it on a subsample of draws.
  */
 import { initBackend, tf, type Tensor } from '../tensor/index.js';
-import { ADSTOCK_FLOOR } from './hostResponse.js';
 import { isPerDrawPlan, type ResponseModel } from './responseModel.js';
 import type { WindowDraws } from './windowDraws.js';
 
@@ -54,25 +53,23 @@ export async function tensorResponseModel(data: WindowDraws): Promise<TensorResp
   const onehotHost = new Float32Array(P * G * C);
   for (let cell = 0; cell < G * C; cell++) onehotHost[window.entryOfCell[cell] * G * C + cell] = 1;
 
-  const hill = data.saturation === 'hill';
+  const { saturation, saturationOptions, saturationWidth: W } = data;
+  if (!saturation.tensor) throw new Error(`optimize: saturation "${saturation.type}" has no tensor form; use the host model's gradient`);
   const ain = tf.tensor4d(ainHost, [D, G, C, N]);
   const carryT = tf.tensor4d(carryHost, [D, G, C, N]);
   const scaleT = tf.tensor3d(Float32Array.from(scale), [D, G, C]);
   const valueT = tf.tensor4d(Float32Array.from(value), [1, G, 1, N]);
   const onehot = tf.tensor2d(onehotHost, [P, G * C]);
-  const slopeT = tf.tensor4d(Float32Array.from(data.slope), [D, 1, C, 1]);
-  const logKT = tf.tensor4d(Float32Array.from(data.logK), [D, 1, C, 1]);
-  const halfLambdaT = tf.tensor4d(Float32Array.from(data.lambda, (x) => x / 2), [D, 1, C, 1]);
-  const held: Tensor[] = [ain, carryT, scaleT, valueT, onehot, slopeT, logKT, halfLambdaT];
+  // one [D, 1, C, 1] tensor per saturation parameter
+  const parameterT = Array.from({ length: W }, (_, j) => tf.tensor4d(Float32Array.from({ length: D * C }, (_, i) => data.saturationParameters[i * W + j]), [D, 1, C, 1]));
+  const held: Tensor[] = [ain, carryT, scaleT, valueT, onehot, ...parameterT];
 
   /** Media outcome per draw [D] of plan tensor x ([1, P] shared or [D, P] per draw). */
   const mediaOutcome = (x: Tensor): Tensor => {
     const rows = x.shape[0] as number;
     const cells = tf.reshape(tf.matMul(x as tf.Tensor2D, onehot), [rows, G, C, 1]);
     const adstocked = tf.add(tf.mul(cells, ain), carryT);
-    const saturated = hill
-      ? tf.sigmoid(tf.mul(slopeT, tf.sub(tf.log(tf.add(adstocked, ADSTOCK_FLOOR)), logKT)))
-      : tf.tanh(tf.mul(halfLambdaT, adstocked));
+    const saturated = (saturation.tensor as NonNullable<typeof saturation.tensor>)(parameterT, saturationOptions, adstocked);
     const perCell = tf.sum(tf.mul(saturated, valueT), 3);
     return tf.sum(tf.mul(perCell, scaleT), [1, 2]);
   };

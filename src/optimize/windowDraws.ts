@@ -17,7 +17,17 @@
  * min(N, L-1) periods are stored; ain is recomputed on the fly from the weights (no [D,G,C,N]
  * array on the host).
  */
-import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import {
+  designDims,
+  mediaCoefficientsHost,
+  saturatedMediaHost,
+  saturationKind,
+  type MmmDesign,
+  type MmmModelConfig,
+  type SaturationCurve,
+  type SaturationKind,
+  type SaturationOptions,
+} from '../../models/mmm/index.js';
 import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
 import type { Posterior } from '../ppl/index.js';
 import type { PlanningWindow } from './window.js';
@@ -33,12 +43,15 @@ export interface WindowDraws {
   readonly maxLag: number;
   /** [D, C, L] normalized adstock weights. */
   readonly weights: Float64Array;
-  readonly saturation: 'hill' | 'logistic';
-  /** Hill: [D, C] log half-saturation and slope. */
-  readonly logK: Float64Array;
-  readonly slope: Float64Array;
-  /** Logistic: [D, C] rate. */
-  readonly lambda: Float64Array;
+  /** The saturation kind (models/mmm components) and its options. */
+  readonly saturation: SaturationKind;
+  readonly saturationOptions: SaturationOptions;
+  /** Saturation parameters per channel (the kind's order). */
+  readonly saturationWidth: number;
+  /** [D, C, saturationWidth] the saturation's parameter values. */
+  readonly saturationParameters: Float64Array;
+  /** [D, C] the saturation curve of each draw and channel (the parameters bound). */
+  readonly curves: readonly SaturationCurve[];
   /** [D, G, C] beta times the geo's KPI unit. */
   readonly scale: Float64Array;
   /** [G, N] value of one KPI unit in each window period (1 for KPI units). */
@@ -78,25 +91,23 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
   for (let g = 0; g < G; g++) for (let j = 0; j < N; j++) value[g * N + j] = unit === 'revenue' && design.kpiValue ? design.kpiValue[g * T + start + j] : 1;
 
   const weights = new Float64Array(D * C * L);
-  const logK = new Float64Array(D * C);
-  const slope = new Float64Array(D * C);
-  const lambda = new Float64Array(D * C);
+  const saturation = saturationKind(config.saturation.type);
+  const saturationWidth = saturation.parameters(config.saturation).length;
+  const saturationParameters = new Float64Array(D * C * saturationWidth);
+  const curves: SaturationCurve[] = new Array(D * C);
   const scale = new Float64Array(D * G * C);
   const carry = new Float64Array(D * G * C * Lc);
   const baseline = new Float64Array(D);
   const features = timeFeatures(design, config);
   const base = new Float64Array(G * T);
-  let saturation: 'hill' | 'logistic' = 'hill';
 
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     for (let c = 0; c < C; c++) {
       const transform = channelTransform(config, values, c);
-      saturation = transform.saturation;
       weights.set(transform.weights, (d * C + c) * L);
-      logK[d * C + c] = transform.logK;
-      slope[d * C + c] = transform.slope;
-      lambda[d * C + c] = transform.saturationParameters.lambda ?? NaN;
+      saturationParameters.set(transform.saturationParameters, (d * C + c) * saturationWidth);
+      curves[d * C + c] = transform.curve;
       for (let g = 0; g < G; g++) {
         for (let j = 0; j < Lc; j++) {
           let total = 0;
@@ -115,7 +126,23 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
     for (let g = 0; g < G; g++) for (let j = 0; j < N; j++) total += base[g * T + start + j] * design.kpiUnit[g] * value[g * N + j];
     baseline[d] = total;
   }
-  return { window, drawIndices, unit, maxLag: L, weights, saturation, logK, slope, lambda, scale, value, carryPeriods: Lc, carry, baseline };
+  return {
+    window,
+    drawIndices,
+    unit,
+    maxLag: L,
+    weights,
+    saturation,
+    saturationOptions: config.saturation,
+    saturationWidth,
+    saturationParameters,
+    curves,
+    scale,
+    value,
+    carryPeriods: Lc,
+    carry,
+    baseline,
+  };
 }
 
 /** The same ingredients restricted to some of the draws (positions into `data.drawIndices`). */
@@ -134,9 +161,8 @@ export function subsetWindowDraws(data: WindowDraws, positions: ArrayLike<number
     ...data,
     drawIndices: Int32Array.from(positions, (i) => data.drawIndices[i]),
     weights: pick(data.weights, C * L),
-    logK: pick(data.logK, C),
-    slope: pick(data.slope, C),
-    lambda: pick(data.lambda, C),
+    saturationParameters: pick(data.saturationParameters, C * data.saturationWidth),
+    curves: Array.from(positions, (i) => data.curves.slice(i * C, (i + 1) * C)).flat(),
     scale: pick(data.scale, G * C),
     carry: pick(data.carry, G * C * Lc),
     baseline: pick(data.baseline, 1),

@@ -7,7 +7,7 @@
 import type { MmmModelConfig } from '../config.js';
 import { adstockKind, applyAdstock, type AdstockKind } from './adstock/index.js';
 import type { DrawValues } from './coefficients.js';
-import { saturationKind, type SaturationKind, type SaturationOptions } from './saturation/index.js';
+import { saturationKind, type SaturationCurve, type SaturationKind, type SaturationOptions } from './saturation/index.js';
 
 export interface ChannelTransform {
   readonly adstock: AdstockKind;
@@ -17,6 +17,8 @@ export interface ChannelTransform {
   readonly weights: Float64Array;
   /** The saturation's parameter values (its kind's order). */
   readonly saturationParameters: Float64Array;
+  /** The saturation curve at those values. */
+  readonly curve: SaturationCurve;
 }
 
 /** The transform of channel `channel` at one draw's values. */
@@ -32,17 +34,17 @@ export function channelTransform(config: MmmModelConfig, values: DrawValues, cha
   const saturationParameters = Float64Array.from(saturation.parameters(config.saturation), (p) => value(p.name));
   const weights = new Float64Array(config.adstock.maxLag);
   adstock.weights(adstockParameters, config.adstock.maxLag, weights);
-  return { adstock, saturation, saturationOptions: config.saturation, weights, saturationParameters };
+  return { adstock, saturation, saturationOptions: config.saturation, weights, saturationParameters, curve: saturation.bind(saturationParameters, config.saturation) };
 }
 
 /** h of an adstocked (scaled) media level. */
 export function saturateLevel(transform: ChannelTransform, adstocked: number): number {
-  return transform.saturation.value(transform.saturationParameters, transform.saturationOptions, adstocked);
+  return transform.curve.value(adstocked);
 }
 
 /** dh/da at an adstocked level a > 0 whose curve value is h. */
 export function saturationSlope(transform: ChannelTransform, adstocked: number, h: number): number {
-  return transform.saturation.slope(transform.saturationParameters, transform.saturationOptions, adstocked, h);
+  return transform.curve.slope(adstocked, h);
 }
 
 /** Adstock of a series (x = 0 before its start), written to `out`. */

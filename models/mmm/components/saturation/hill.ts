@@ -6,11 +6,14 @@
  * (elementary.ts); adstock below 1e-300 in an active cell (underflow) is raised to it.
  */
 import { fastExp, fastLog } from '../../../../src/distributions/index.js';
+import { tf } from '../../../../src/tensor/index.js';
 import { POSITIVE, type TransformParameter } from '../types.js';
 import type { SaturationKind, SaturationOptions } from './kind.js';
 
 /** Adstock below this in an active cell (only from underflow or rounding) is raised to it: h ~ 0, gradient ~ 0. */
 export const HILL_ADSTOCK_FLOOR = 1e-300;
+/** The floor of the tensor form (float32 cannot hold 1e-300). */
+const TENSOR_ADSTOCK_FLOOR = 1e-30;
 
 const halfSaturation: TransformParameter = { name: 'k', description: 'half-saturation point (scaled media)', support: () => POSITIVE, defaultPrior: () => ({ dist: 'logNormal', mu: 0, sigma: 0.5 }) };
 const slopeParameter: TransformParameter = { name: 's', description: 'Hill slope', support: () => POSITIVE, defaultPrior: () => ({ dist: 'logNormal', mu: 0, sigma: 0.3 }) };
@@ -28,6 +31,15 @@ export const hill: SaturationKind = {
   },
   slope(p, options, a, h) {
     return (slopeOf(p, options) * h * (1 - h)) / a;
+  },
+  bind(p, options) {
+    const logK = Math.log(p[0]);
+    const slope = slopeOf(p, options);
+    // the arithmetic of `value`, with log k computed once: the same results
+    return {
+      value: (a) => (a > 0 ? 1 / (1 + Math.exp(slope * (logK - Math.log(a)))) : 0),
+      slope: (a, h) => (slope * h * (1 - h)) / a,
+    };
   },
   backward(p, options, a, h, hBar, pBar) {
     const slope = slopeOf(p, options);
@@ -57,6 +69,10 @@ export const hill: SaturationKind = {
   gradient(_p, q, sums, pBar) {
     pBar[0] = (-q[1] * sums[0]) / q[2];
     if (q[3] === 1) pBar[1] = sums[1];
+  },
+  tensor(p, options, adstocked) {
+    const z = tf.sub(tf.log(tf.add(adstocked, TENSOR_ADSTOCK_FLOOR)), tf.log(p[0]));
+    return tf.sigmoid(options.fixedSlope === undefined ? tf.mul(p[1], z) : tf.mul(z, options.fixedSlope));
   },
 };
 

@@ -28,4 +28,4 @@ export function saturationKind(type: string): SaturationKind {
 export { HILL_ADSTOCK_FLOOR, hill, hillRows } from './hill.js';
 export { michaelisMenten } from './michaelisMenten.js';
 export { logistic } from './logistic.js';
-export type { SaturationKind, SaturationOptions } from './kind.js';
+export type { SaturationCurve, SaturationKind, SaturationOptions } from './kind.js';

@@ -7,14 +7,25 @@
  * - `forwardRows` / `backwardRows`: the production kernel's row loops over one channel's cells, with
  *   per-(chain, channel) constants q from `prepare`; `backwardRows` turns the bars of h into bars of a
  *   in place and accumulates sums that `gradient` turns into the parameters' gradient.
+ * - `tensor` (optional): the curve on float32 tensors, for the budget optimizer's tensor gradient
+ *   (src/optimize/tensorResponse.ts); the MMM's density has no tensor form (components/README.md).
  * Cells whose whole adstock window is zero (active = 0) have h = 0 and contribute no gradient.
  */
+import type { Tensor } from '../../../../src/tensor/index.js';
 import type { TransformParameter } from '../types.js';
 
 /** Options of `model.saturation` besides its type. */
 export interface SaturationOptions {
   /** Hill only: a fixed slope instead of a free parameter s. */
   readonly fixedSlope?: number;
+}
+
+/** A saturation curve with its parameters bound (constants such as log k computed once). */
+export interface SaturationCurve {
+  /** h(a); 0 for a <= 0. Equal to the kind's `value` at the bound parameters. */
+  value(a: number): number;
+  /** dh/da at a > 0, where h = value(a). */
+  slope(a: number, h: number): number;
 }
 
 export interface SaturationKind {
@@ -32,6 +43,8 @@ export interface SaturationKind {
   value(p: ArrayLike<number>, options: SaturationOptions, a: number): number;
   /** dh/da at a > 0, where h = value(p, a). */
   slope(p: ArrayLike<number>, options: SaturationOptions, a: number, h: number): number;
+  /** The curve at the channel's parameter values, for evaluating many levels (analysis, optimizer). */
+  bind(p: ArrayLike<number>, options: SaturationOptions): SaturationCurve;
   /** Adds hBar dh/dp to pBar; returns hBar dh/da (a > 0 and h = value(p, a)). */
   backward(p: ArrayLike<number>, options: SaturationOptions, a: number, h: number, hBar: number, pBar: Float64Array): number;
 
@@ -53,4 +66,9 @@ export interface SaturationKind {
   ): void;
   /** Sets pBar (parameters order) from the sums over all geos. */
   gradient(p: ArrayLike<number>, q: Float64Array, sums: Float64Array, pBar: Float64Array): void;
+  /**
+   * h(a) on tensors: p[j] holds parameter j broadcastable against a (a >= 0). Used inside tf.tidy;
+   * float32, so a floor that float32 can hold where the curve needs a > 0.
+   */
+  tensor?(p: readonly Tensor[], options: SaturationOptions, adstocked: Tensor): Tensor;
 }

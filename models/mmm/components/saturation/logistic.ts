@@ -3,6 +3,7 @@
  * lambda > 0 (PyMC-Marketing's logistic saturation). dh/da = lambda (1 - h^2) / 2,
  * dh/dlambda = a (1 - h^2) / 2.
  */
+import { tf } from '../../../../src/tensor/index.js';
 import { POSITIVE } from '../types.js';
 import type { SaturationKind } from './kind.js';
 
@@ -16,6 +17,11 @@ export const logistic: SaturationKind = {
   },
   slope(p, _options, _a, h) {
     return (p[0] * (1 - h * h)) / 2;
+  },
+  bind(p) {
+    const halfLambda = 0.5 * p[0];
+    const lambda = p[0];
+    return { value: (a) => (a > 0 ? Math.tanh(halfLambda * a) : 0), slope: (_a, h) => (lambda * (1 - h * h)) / 2 };
   },
   backward(p, _options, a, h, hBar, pBar) {
     const d = hBar * (1 - h * h) * 0.5;
@@ -50,5 +56,8 @@ export const logistic: SaturationKind = {
   },
   gradient(_p, _q, sums, pBar) {
     pBar[0] = sums[0];
+  },
+  tensor(p, _options, adstocked) {
+    return tf.tanh(tf.mul(tf.mul(p[0], 0.5), adstocked));
   },
 };

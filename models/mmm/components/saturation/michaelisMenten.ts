@@ -2,6 +2,7 @@
  * Michaelis-Menten saturation h = a / (a + k), half-saturation k > 0 (Hill with slope 1; Jin et al.
  * 2017, section 2.2). dh/da = k / (a + k)^2, dh/dk = -a / (a + k)^2.
  */
+import { tf } from '../../../../src/tensor/index.js';
 import { POSITIVE } from '../types.js';
 import type { SaturationKind } from './kind.js';
 
@@ -16,6 +17,16 @@ export const michaelisMenten: SaturationKind = {
   slope(p, _options, a, _h) {
     const denominator = a + p[0];
     return p[0] / (denominator * denominator);
+  },
+  bind(p) {
+    const k = p[0];
+    return {
+      value: (a) => (a > 0 ? a / (a + k) : 0),
+      slope: (a) => {
+        const denominator = a + k;
+        return k / (denominator * denominator);
+      },
+    };
   },
   backward(p, _options, a, _h, hBar, pBar) {
     const k = p[0];
@@ -53,5 +64,8 @@ export const michaelisMenten: SaturationKind = {
   },
   gradient(_p, _q, sums, pBar) {
     pBar[0] = sums[0];
+  },
+  tensor(p, _options, adstocked) {
+    return tf.div(adstocked, tf.add(adstocked, p[0]));
   },
 };
