@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, DEFAULT_SAMPLER } from '../src/mmm/config.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
+import { ADSTOCK_TYPES } from '../models/mmm/components/adstock/index.js';
 import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
 
 describe('run config', () => {
@@ -42,7 +43,8 @@ describe('run config', () => {
 
   it.each([
     [{ modle: {} }, /c\.json: modle: unknown key/],
-    [{ model: { adstock: { type: 'exponential' } } }, /c\.json: model\.adstock\.type: expected one of "geometric", "delayed", "weibull", got "exponential"/],
+    // the registered kinds, in registry order
+    [{ model: { adstock: { type: 'exponential' } } }, new RegExp(`c\\.json: model\\.adstock\\.type: expected one of ${ADSTOCK_TYPES.map((t) => `"${t}"`).join(', ')}, got "exponential"`)],
     [{ model: { adstock: { maxLag: 0 } } }, /model\.adstock\.maxLag: expected an integer in \[1, 104\], got 0/],
     [{ model: { saturation: { type: 'logistic', fixedSlope: 2 } } }, /model\.saturation\.fixedSlope: only applies to "hill"/],
     [{ model: { priors: { alpha: { dist: 'beta', a: 2 } } } }, /model\.priors\.alpha\.b: beta needs "b" \(parameters: a, b\)/],
