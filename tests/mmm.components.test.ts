@@ -23,6 +23,7 @@ const adstockDefinitions: Record<string, (p: readonly number[], l: number) => nu
   geometric: ([alpha], l) => Math.pow(alpha, l),
   delayed: ([alpha, theta], l) => Math.pow(alpha, (l - theta) ** 2),
   weibull: ([shape, scale], l) => (shape / scale) * Math.pow((l + 1) / scale, shape - 1) * Math.exp(-Math.pow((l + 1) / scale, shape)),
+  binomial: ([alpha], l) => Math.pow(1 - l / MAX_LAG, 1 / alpha - 1),
 };
 
 /** h(a) at the kind's parameter values (the kind's definition). */

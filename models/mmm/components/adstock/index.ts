@@ -5,6 +5,7 @@
  * table, the kernel, the reference density and the docs' options table take it from here.
  */
 import type { AdstockKind } from './kind.js';
+import { binomial } from './binomial.js';
 import { delayed } from './delayed.js';
 import { geometric } from './geometric.js';
 import { weibull } from './weibull.js';
@@ -13,6 +14,7 @@ export const ADSTOCK_KINDS = {
   geometric,
   delayed,
   weibull,
+  binomial,
 } as const satisfies Readonly<Record<string, AdstockKind>>;
 
 export type AdstockType = keyof typeof ADSTOCK_KINDS;
