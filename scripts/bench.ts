@@ -10,7 +10,7 @@
  *   npm run bench -- --quick               fewer repetitions; writes nothing unless --write
  *   npm run bench -- --geo-100             also the geo-100 size (100 x 156 x 6)
  *   npm run bench -- --backends wasm --models geo-20 --chains 16
- *   npm run bench -- --profile geo-20:16   kernel breakdown of that case on wasm (the default; --no-profile to skip)
+ *   npm run bench -- --profile geo-20:16   tensor-kernel breakdown of that case on wasm (only models on the tensor path have one)
  *   npm run bench -- --no-write            print only
  *   npm run bench -- --readme <file>       rewrite bench/README.md's generated blocks from bench/<file>
  */
@@ -101,7 +101,7 @@ async function main(): Promise<number> {
 
   let profile: string | undefined;
   if (!flags.has('no-profile')) {
-    profile = flags.string('profile') ?? (models.includes('geo-20') ? 'geo-20:16' : models.includes('geo-example') ? 'geo-example:16' : undefined);
+    profile = flags.string('profile');
   }
   const profileBackend = backends.includes('wasm') ? 'wasm' : backends.find((b) => b !== 'tensorflow') ?? backends[0];
 

@@ -131,7 +131,9 @@ async function main(): Promise<BackendRun> {
     if (profileArg) {
       const [profileModel, profileChains] = profileArg.split(':');
       const chains = Number(profileChains);
-      if (profileModel === id) {
+      if (profileModel === id && loaded.compiled.path === 'host') {
+        log(`  ${backend} ${id}: the host path runs no tensor kernels; nothing for tf.profile (profile the CPU with node --cpu-prof instead)`);
+      } else if (profileModel === id) {
         const positions = benchPositions(id, loaded.compiled.dim, chains);
         const wallUs = caseResults.find((r) => r.chains === chains)?.usPerCall.median ?? timeCalls(() => loaded.compiled.evaluate(positions, chains), budget).usPerCall.median;
         profile = await profileGradient(loaded.compiled, id, backend, positions, chains, budget.profileRuns, wallUs);
