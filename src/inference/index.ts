@@ -2,4 +2,4 @@
 export * from './posterior.js';
 export * from './sampleModel.js';
 export * from './modelSource.js';
-export { sampleParallel, mergeSampleResults, workerCount, chainGroups, type ParallelOptions } from './parallel.js';
+export { sampleParallel, mergeStageResults, workerCount, chainGroups, type ParallelOptions } from './parallel.js';
