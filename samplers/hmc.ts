@@ -9,7 +9,7 @@ import type { Rng } from '../src/tensor/rng.js';
 import type { Evaluating } from './evaluation.js';
 import { leapfrog } from './integrator.js';
 import type { EuclideanMetric } from './metric.js';
-import { hamiltonian, type ChainState, type PhasePoint, type Transition, type TransitionKernel } from './state.js';
+import { hamiltonian, type ChainState, type PhasePoint, type Transition } from './state.js';
 
 export type HmcSettings =
   | { readonly steps: number; readonly maxDeltaH: number }
@@ -47,7 +47,11 @@ export function* hmcTransition(
   const energy = hamiltonian(point, metric);
   const acceptProb = Math.exp(initialEnergy - energy);
   let selected = point;
-  if (acceptProb < 1 && rng.uniform() > acceptProb) selected = initial;
+  let stepsFromStart = nLeapfrog;
+  if (acceptProb < 1 && rng.uniform() > acceptProb) {
+    selected = initial;
+    stepsFromStart = 0;
+  }
   return {
     state: { position: selected.position, logDensity: selected.logDensity, gradient: selected.gradient },
     info: {
@@ -57,11 +61,9 @@ export function* hmcTransition(
       divergent,
       energy: hamiltonian(selected, metric),
       acceptStat: acceptProb > 1 ? 1 : acceptProb,
+      acceptStatSymmetric: 2 / (1 + Math.exp(Math.abs(initialEnergy - energy))),
+      stepsFromStart,
       logDensity: selected.logDensity,
     },
   };
-}
-
-export function hmcKernel(settings: HmcSettings): TransitionKernel {
-  return (state, stepSize, metric, rng) => hmcTransition(state, stepSize, metric, rng, settings);
 }

@@ -1,33 +1,73 @@
 /**
  * The sampler layer: NUTS and static HMC on a LogDensity (src/ppl/logDensity.ts), float64 on the
- * host, all chains batched into one evaluate call per leapfrog step, with Stan's warmup adaptation.
- * Start with `sample` (sample.ts).
+ * host, all chains batched into one evaluate call per leapfrog step, warmed up by a strategy behind
+ * one adapter interface (Stan's windows per chain or pooled, the staged dense plan, or none).
+ * Start with `sample` (sample.ts) and its options (types.ts).
  */
 export { sample } from './sample.js';
-export type { Algorithm, SampleOptions, SampleProgress, SampleResult, WarmupPlan, WarmupResult } from './sample.js';
-export { stagedSampling, runStagedSync, runStagedAsync, stagedWarmupLengths } from './staged.js';
-export type { StagedWarmupLengths, StagedWarmupSettings, WarmupStageInfo } from './staged.js';
+export type {
+  AdaptationOptions,
+  Algorithm,
+  InitOptions,
+  KernelOptions,
+  NoAdaptationOptions,
+  NutsKernelOptions,
+  NutsSampleOptions,
+  Phase,
+  SampleOptions,
+  SampleProgress,
+  SampleResult,
+  StagedAdaptationOptions,
+  StagedWarmupLengths,
+  StageResult,
+  StageWarmup,
+  StanAdaptationOptions,
+  StaticHmcAdaptationOptions,
+  StaticHmcOptions,
+  StaticHmcSampleOptions,
+  StepSizeAdaptationOptions,
+  WarmupResult,
+  WarmupStageInfo,
+} from './types.js';
+export { resolveSampleOptions, maxTreeDepthOf } from './resolve.js';
+export { runPlan, runPlanSync, runPlanAsync } from './plan.js';
+export type { PlanStage, ResolvedRun, StageRun, StageStart, WarmupPlan } from './plan.js';
+export { runStage, requestChainIds } from './stage.js';
+export type { InitSpec, MetricSpec, StageRequest } from './stage.js';
+export { stagedPlan, stagedWarmupLengths, STAGE1_TAIL_FRACTION, MIN_STAGED_WARMUP } from './staged.js';
+export type { StagedPlanSettings } from './staged.js';
+export { runChain, keptDraws } from './chain.js';
+export type { ChainOutput, ChainProgram, ChainSettings, IterationListener } from './chain.js';
+export { transition, withStepSize } from './kernel.js';
+export type { KernelParameters, KernelSpec, TrajectoryLength, TransitionKernel } from './kernel.js';
+export type { AdaptationDraw, AdapterInstruction, StepSizeSearch, WarmupAdapter } from './adaptation/adapter.js';
+export { fixedAdapter, forEachChain, geometricMean } from './adaptation/adapter.js';
+export { AdaptationCoordinator } from './adaptation/groups.js';
+export type { AdapterGroup, AdaptationReplies, AdaptationReply, AdaptationRequest } from './adaptation/groups.js';
+export { adapterGroups, isCrossChain } from './adaptation/strategies.js';
+export type { AdapterContext, AdapterSpec } from './adaptation/strategies.js';
+export { stanAdapter } from './adaptation/stanAdapter.js';
+export type { StanAdapterOptions } from './adaptation/stanAdapter.js';
 export { shrinkageCovariance } from './adaptation/shrinkageCovariance.js';
+export { pooledChainCovariance } from './adaptation/pooledCovariance.js';
 export { progressBar, formatProgress } from './progress.js';
 export type { ProgressBarOptions } from './progress.js';
 export type { DrawStats } from './recorder.js';
-export type { ChainState, PhasePoint, Transition, TransitionInfo, TransitionKernel } from './state.js';
+export type { ChainState, PhasePoint, Transition, TransitionInfo } from './state.js';
 export { hamiltonian } from './state.js';
 export type { Evaluating, PointEvaluation } from './evaluation.js';
-export { runLockstep, runSingle, createEvaluationCounter } from './lockstep.js';
-export type { EvaluationCounter } from './lockstep.js';
+export { runLockstep, runCoordinated, runSingle, createEvaluationCounter } from './lockstep.js';
+export type { Coordinator, CoordinatedProgram, EvaluationCounter } from './lockstep.js';
 export { createMetric, diagonalMetric, denseMetric, cholesky } from './metric.js';
 export type { EuclideanMetric, MetricKind } from './metric.js';
 export { leapfrog } from './integrator.js';
-export { nutsTransition, nutsKernel, defaultNutsSettings } from './nuts.js';
+export { nutsTransition, defaultNutsSettings } from './nuts.js';
 export type { NutsSettings } from './nuts.js';
-export { hmcTransition, hmcKernel, hmcSteps } from './hmc.js';
+export { hmcTransition, hmcSteps } from './hmc.js';
 export type { HmcSettings } from './hmc.js';
 export { initialStepSize, jitteredStepSize } from './stepSize.js';
 export { initialState, defaultInitSettings } from './initialize.js';
 export type { InitSettings } from './initialize.js';
-export { runChain, keptDraws } from './chain.js';
-export type { ChainOutput, ChainSettings, Phase } from './chain.js';
 export { adaptationSchedule, stanWindowSettings } from './adaptation/windows.js';
 export type { AdaptationSchedule, SlowWindow, WindowSettings } from './adaptation/windows.js';
 export {
@@ -36,8 +76,8 @@ export {
   finalDualAveragingStepSize,
   stanDualAveragingSettings,
 } from './adaptation/dualAveraging.js';
-export type { DualAveragingSettings, DualAveragingState } from './adaptation/dualAveraging.js';
+export type { DualAveragingConstants, DualAveragingSettings, DualAveragingState } from './adaptation/dualAveraging.js';
 export { WelfordVariance, WelfordCovariance } from './adaptation/welford.js';
 export { MetricAdaptation, regularizedVariance, regularizedCovariance } from './adaptation/metricAdaptation.js';
-export { WarmupAdapter, stanAdaptationSettings } from './adaptation/warmupAdapter.js';
-export type { AdaptationSettings, AdaptationStep } from './adaptation/warmupAdapter.js';
+export { WindowedAdaptation, stanAdaptationSettings } from './adaptation/windowedAdaptation.js';
+export type { AdaptationSettings, AdaptationStep } from './adaptation/windowedAdaptation.js';

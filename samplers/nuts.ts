@@ -12,7 +12,7 @@ import type { Evaluating } from './evaluation.js';
 import { logSumExp } from './math.js';
 import type { EuclideanMetric } from './metric.js';
 import { takeNewSubtreeProposal } from './proposal.js';
-import { hamiltonian, type ChainState, type PhasePoint, type Transition, type TransitionKernel } from './state.js';
+import { hamiltonian, type ChainState, type PhasePoint, type Transition } from './state.js';
 import { noUTurnAcrossMerge } from './termination.js';
 import { buildTree, type TreeContext } from './trajectory.js';
 
@@ -45,12 +45,16 @@ export function* nutsTransition(
     maxDeltaH: settings.maxDeltaH,
     nLeapfrog: 0,
     sumAcceptProb: 0,
+    sumAcceptSymmetric: 0,
     divergent: false,
   };
 
   let forwardEnd = initial;
+  let forwardIndex = 0;
   let backwardEnd = initial;
+  let backwardIndex = 0;
   let sample = initial;
+  let sampleIndex = 0;
   // Momenta and sharp momenta at the ends of the backward and forward halves of the trajectory.
   let momentumFwdFwd = momentum;
   let sharpFwdFwd = initialSharp;
@@ -69,14 +73,16 @@ export function* nutsTransition(
     let rhoBck: Float64Array;
     let subtreeLogSumWeight: number;
     let subtreeProposal: PhasePoint;
+    let subtreeProposalIndex: number;
     if (rng.uniform() > 0.5) {
       // Extend forward: the old trajectory becomes the backward half.
       rhoBck = rho;
       momentumBckFwd = momentumFwdFwd;
       sharpBckFwd = sharpFwdFwd;
-      const subtree = yield* buildTree(context, forwardEnd, depth, 1);
+      const subtree = yield* buildTree(context, forwardEnd, forwardIndex, depth, 1);
       if (subtree === null) break;
       forwardEnd = subtree.end;
+      forwardIndex = subtree.endIndex;
       rhoFwd = subtree.rho;
       momentumFwdBck = subtree.momentumBegin;
       sharpFwdBck = subtree.sharpMomentumBegin;
@@ -84,14 +90,16 @@ export function* nutsTransition(
       sharpFwdFwd = subtree.sharpMomentumEnd;
       subtreeLogSumWeight = subtree.logSumWeight;
       subtreeProposal = subtree.proposal;
+      subtreeProposalIndex = subtree.proposalIndex;
     } else {
       // Extend backward: the old trajectory becomes the forward half.
       rhoFwd = rho;
       momentumFwdBck = momentumBckBck;
       sharpFwdBck = sharpBckBck;
-      const subtree = yield* buildTree(context, backwardEnd, depth, -1);
+      const subtree = yield* buildTree(context, backwardEnd, backwardIndex, depth, -1);
       if (subtree === null) break;
       backwardEnd = subtree.end;
+      backwardIndex = subtree.endIndex;
       rhoBck = subtree.rho;
       momentumBckFwd = subtree.momentumBegin;
       sharpBckFwd = subtree.sharpMomentumBegin;
@@ -99,10 +107,14 @@ export function* nutsTransition(
       sharpBckBck = subtree.sharpMomentumEnd;
       subtreeLogSumWeight = subtree.logSumWeight;
       subtreeProposal = subtree.proposal;
+      subtreeProposalIndex = subtree.proposalIndex;
     }
     depth += 1;
 
-    if (takeNewSubtreeProposal(subtreeLogSumWeight, logSumWeight, rng)) sample = subtreeProposal;
+    if (takeNewSubtreeProposal(subtreeLogSumWeight, logSumWeight, rng)) {
+      sample = subtreeProposal;
+      sampleIndex = subtreeProposalIndex;
+    }
     logSumWeight = logSumExp(logSumWeight, subtreeLogSumWeight);
 
     rho = new Float64Array(rho.length);
@@ -132,14 +144,11 @@ export function* nutsTransition(
       divergent: context.divergent,
       energy: hamiltonian(sample, metric),
       acceptStat: context.sumAcceptProb / context.nLeapfrog,
+      acceptStatSymmetric: context.sumAcceptSymmetric / context.nLeapfrog,
+      stepsFromStart: sampleIndex,
       logDensity: sample.logDensity,
     },
   };
-}
-
-/** NUTS as a transition kernel with fixed settings. */
-export function nutsKernel(settings: NutsSettings = defaultNutsSettings): TransitionKernel {
-  return (state, stepSize, metric, rng) => nutsTransition(state, stepSize, metric, rng, settings);
 }
 
 function pickState(point: ChainState): ChainState {

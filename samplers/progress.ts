@@ -3,7 +3,7 @@
  * stream) only when that stream is a TTY and stays silent otherwise (CI logs, pipes, tests). It
  * redraws only when the shown percentage, phase or divergence count changes.
  */
-import type { SampleProgress } from './sample.js';
+import type { SampleProgress } from './types.js';
 
 export interface ProgressBarOptions {
   /** Where to draw; default process.stderr. */

@@ -2,10 +2,9 @@
  * Shared sampler state types: a chain's position with its log density and gradient, a phase-space
  * point (position and momentum), the Hamiltonian H(q, p) = -log pi(q) + K(p) (Betancourt 2017,
  * section 3), and the per-transition record that Stan reports (stepsize__, treedepth__,
- * n_leapfrog__, divergent__, energy__, accept_stat__, lp__).
+ * n_leapfrog__, divergent__, energy__, accept_stat__, lp__) plus what warmup adapters read beyond
+ * it (nuts-rs's symmetric acceptance statistic and the selected point's place in the trajectory).
  */
-import type { Rng } from '../src/tensor/rng.js';
-import type { Evaluating } from './evaluation.js';
 import type { EuclideanMetric } from './metric.js';
 
 /** Where a chain is: position with its (finite) log density and gradient. */
@@ -44,6 +43,16 @@ export interface TransitionInfo {
   readonly energy: number;
   /** NUTS: mean of min(1, exp(H0 - H)) over every leapfrog state; HMC: min(1, exp(H0 - H)). */
   readonly acceptStat: number;
+  /**
+   * The symmetric acceptance statistic: the same mean of 2 / (1 + exp|H - H0|), which penalizes an
+   * energy error in either direction (nuts-rs src/stepsize/dual_avg.rs, used late in its warmup).
+   */
+  readonly acceptStatSymmetric: number;
+  /**
+   * Leapfrog steps from the trajectory's start to the selected point, signed (negative: integrated
+   * backwards); 0 when the chain stayed where it was.
+   */
+  readonly stepsFromStart: number;
   /** Log density at the selected point. */
   readonly logDensity: number;
 }
@@ -52,11 +61,3 @@ export interface Transition {
   readonly state: ChainState;
   readonly info: TransitionInfo;
 }
-
-/** One Markov transition of some algorithm, as an evaluation program. */
-export type TransitionKernel = (
-  state: ChainState,
-  stepSize: number,
-  metric: EuclideanMetric,
-  rng: Rng,
-) => Evaluating<Transition>;

@@ -27,6 +27,8 @@ export interface TreeContext {
   nLeapfrog: number;
   /** Sum over leaves of min(1, exp(H0 - H)). */
   sumAcceptProb: number;
+  /** Sum over leaves of 2 / (1 + exp|H - H0|) (nuts-rs's symmetric acceptance statistic). */
+  sumAcceptSymmetric: number;
   divergent: boolean;
 }
 
@@ -34,8 +36,12 @@ export interface TreeContext {
 export interface Subtree {
   /** The last leaf integrated: where the trajectory continues in this direction. */
   readonly end: PhasePoint;
+  /** Signed leapfrog steps from the trajectory's start to `end`. */
+  readonly endIndex: number;
   /** The subtree's multinomial proposal. */
   readonly proposal: PhasePoint;
+  /** Signed leapfrog steps from the trajectory's start to `proposal`. */
+  readonly proposalIndex: number;
   /** log of the sum of exp(H0 - H) over the subtree's leaves. */
   readonly logSumWeight: number;
   /** Sum of the leaves' momenta. */
@@ -47,13 +53,15 @@ export interface Subtree {
 }
 
 /**
- * Build a subtree of `depth` doublings starting after `start`, integrating in `direction` (+1 or -1).
- * Returns the subtree, or null when it is invalid (divergence or an internal U-turn); the context's
- * counters include every leaf integrated either way.
+ * Build a subtree of `depth` doublings starting after `start` (which sits `startIndex` signed steps
+ * from the trajectory's start), integrating in `direction` (+1 or -1). Returns the subtree, or null
+ * when it is invalid (divergence or an internal U-turn); the context's counters include every leaf
+ * integrated either way.
  */
 export function* buildTree(
   context: TreeContext,
   start: PhasePoint,
+  startIndex: number,
   depth: number,
   direction: 1 | -1,
 ): Evaluating<Subtree | null> {
@@ -64,11 +72,15 @@ export function* buildTree(
     if (energy - context.initialEnergy > context.maxDeltaH) context.divergent = true;
     const logWeight = context.initialEnergy - energy;
     context.sumAcceptProb += logWeight > 0 ? 1 : Math.exp(logWeight);
+    context.sumAcceptSymmetric += 2 / (1 + Math.exp(Math.abs(logWeight)));
     if (context.divergent) return null;
     const sharp = point.velocity ?? context.metric.velocity(point.momentum);
+    const index = startIndex + direction;
     return {
       end: point,
+      endIndex: index,
       proposal: point,
+      proposalIndex: index,
       logSumWeight: logSumExp(Number.NEGATIVE_INFINITY, logWeight),
       rho: point.momentum, // never mutated: merges sum into new arrays
       momentumBegin: point.momentum,
@@ -78,15 +90,13 @@ export function* buildTree(
     };
   }
 
-  const init = yield* buildTree(context, start, depth - 1, direction);
+  const init = yield* buildTree(context, start, startIndex, depth - 1, direction);
   if (init === null) return null;
-  const final = yield* buildTree(context, init.end, depth - 1, direction);
+  const final = yield* buildTree(context, init.end, init.endIndex, depth - 1, direction);
   if (final === null) return null;
 
   const logSumWeight = logSumExp(init.logSumWeight, final.logSumWeight);
-  const proposal = takeFinalSubtreeProposal(final.logSumWeight, logSumWeight, context.rng)
-    ? final.proposal
-    : init.proposal;
+  const takeFinal = takeFinalSubtreeProposal(final.logSumWeight, logSumWeight, context.rng);
 
   const rho = new Float64Array(init.rho.length);
   for (let i = 0; i < rho.length; i++) rho[i] = init.rho[i] + final.rho[i];
@@ -106,7 +116,9 @@ export function* buildTree(
   if (!persists) return null;
   return {
     end: final.end,
-    proposal,
+    endIndex: final.endIndex,
+    proposal: takeFinal ? final.proposal : init.proposal,
+    proposalIndex: takeFinal ? final.proposalIndex : init.proposalIndex,
     logSumWeight,
     rho,
     momentumBegin: init.momentumBegin,

@@ -34,6 +34,7 @@ import {
   type ReferencePosterior,
 } from '../src/conformance/index.js';
 import { sampleModel } from '../src/inference/index.js';
+import type { AdaptationOptions } from '../samplers/index.js';
 import { compile } from '../src/ppl/index.js';
 import { describeBackend, initBackend } from '../src/tensor/index.js';
 import { posteriordbModels, type PosteriorData } from '../models/posteriordb/index.js';
@@ -130,8 +131,17 @@ interface Overrides {
   readonly diagAdaptDelta?: number;
 }
 
+/** The sampler's warmup strategy for a posterior's settings and the overrides. */
+function warmupStrategy(metric: 'diag' | 'dense', adaptDelta: number, overrides: Overrides): AdaptationOptions {
+  if (overrides.warmupPlan === 'staged') {
+    return { kind: 'staged', targetAcceptance: adaptDelta, ...(overrides.diagAdaptDelta !== undefined ? { diagTargetAcceptance: overrides.diagAdaptDelta } : {}) };
+  }
+  return { kind: 'stan', metric, targetAcceptance: adaptDelta };
+}
+
 function runPosterior(name: string, reference: ReferencePosterior, seed: string, overrides: Overrides): PosteriorReport {
   const data = JSON.parse(readFileSync(join(SHARED, name, 'data.json'), 'utf8')) as PosteriorData;
+  // The report's record of the settings (flat, as the run config's sampler keys).
   const settings = {
     chains: overrides.chains ?? reference.settings.chains,
     warmup: overrides.warmup ?? reference.settings.warmup,
@@ -141,7 +151,7 @@ function runPosterior(name: string, reference: ReferencePosterior, seed: string,
     metric: overrides.warmupPlan === 'staged' ? 'dense' : (overrides.metric ?? reference.settings.metric),
     ...(overrides.warmupPlan ? { warmupPlan: overrides.warmupPlan } : {}),
     ...(overrides.diagAdaptDelta !== undefined ? { stagedWarmup: { diagAdaptDelta: overrides.diagAdaptDelta } } : {}),
-  };
+  } as const;
   const started = performance.now();
   const model = compile(posteriordbModels[name](data));
   try {
@@ -151,7 +161,11 @@ function runPosterior(name: string, reference: ReferencePosterior, seed: string,
     const total = settings.chains * (settings.warmup + settings.draws);
     let nextReport = 0.1;
     const fit = sampleModel(model, {
-      ...settings,
+      chains: settings.chains,
+      warmup: settings.warmup,
+      draws: settings.draws,
+      kernel: { algorithm: 'nuts', maxTreeDepth: settings.maxTreeDepth },
+      adaptation: warmupStrategy(settings.metric, settings.adaptDelta, overrides),
       seed,
       onProgress: (p) => {
         if (p.completed / total >= nextReport) {

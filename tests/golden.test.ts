@@ -189,10 +189,10 @@ describe('golden outputs (recorded at ceed01c)', () => {
     const design = designOf('national', '');
     const definition = createGeoMmm(design, DEFAULT_MODEL_CONFIG).definition;
     for (const [label, options] of [
-      ['hmc path length', { algorithm: 'hmc', hmcPathLength: 1.5 }],
-      ['hmc steps, jitter, thin', { algorithm: 'hmc', hmcSteps: 7, stepSizeJitter: 0.3, thin: 2 }],
-      ['nuts no adapt, step size', { adapt: false, stepSize: 0.05, maxTreeDepth: 6 }],
-      ['nuts saveWarmup, adaptation windows', { saveWarmup: true, adaptation: { initBuffer: 20, termBuffer: 10, baseWindow: 15 }, adaptDelta: 0.9 }],
+      ['hmc path length', { kernel: { algorithm: 'hmc', pathLength: 1.5 } }],
+      ['hmc steps, jitter, thin', { kernel: { algorithm: 'hmc', steps: 7, stepSizeJitter: 0.3 }, thin: 2 }],
+      ['nuts no adapt, step size', { kernel: { algorithm: 'nuts', maxTreeDepth: 6 }, adaptation: { kind: 'none', stepSize: 0.05 } }],
+      ['nuts saveWarmup, adaptation windows', { saveWarmup: true, adaptation: { kind: 'stan', windows: { initBuffer: 20, termBuffer: 10, baseWindow: 15 }, targetAcceptance: 0.9 } }],
     ] as const) {
       const fit = sampleModel(definition, { chains: 2, warmup: 70, draws: 15, seed: 11, ...options });
       const s = fit.samples;

@@ -76,7 +76,7 @@ describe('sampleModel', () => {
   });
 
   it('starts from given constrained initial values', () => {
-    const fit = sampleModel(model(), { chains: 1, warmup: 0, draws: 1, seed: 1, adapt: false, stepSize: 1e-8, initialValues: { mu: 5, scale: 2 } });
+    const fit = sampleModel(model(), { chains: 1, warmup: 0, draws: 1, seed: 1, adaptation: { kind: 'none', stepSize: 1e-8 }, initialValues: { mu: 5, scale: 2 } });
     expect(fit.posterior.pooled('mu')[0]).toBeCloseTo(5, 4);
     expect(fit.posterior.pooled('scale')[0]).toBeCloseTo(2, 4);
   });

@@ -80,7 +80,7 @@ describe('sample() on a 10-d anisotropic Gaussian (scales 0.01 .. 100)', () => {
 describe('sample() with a dense metric on a strongly correlated 2-D Gaussian', () => {
   it('adapts the inverse metric to the covariance', () => {
     const { target, covariance } = correlatedGaussian2d(1, 10, 0.95);
-    const result = sample(target, { chains: 2, warmup: 1000, draws: 1000, seed: 7, metric: 'dense' });
+    const result = sample(target, { chains: 2, warmup: 1000, draws: 1000, seed: 7, adaptation: { kind: 'stan', metric: 'dense' } });
     for (let c = 0; c < 2; c++) {
       const m = result.warmup.inverseMetric[c];
       expect(m).toHaveLength(4);

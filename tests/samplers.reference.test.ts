@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMetric, type MetricKind } from '../samplers/metric.js';
 import { referenceChain, ReferenceNuts } from '../samplers/reference/recursiveNuts.js';
-import { sample, type SampleResult } from '../samplers/sample.js';
+import { sample } from '../samplers/sample.js';
+import type { SampleResult } from '../samplers/types.js';
 import type { LogDensity } from '../src/ppl/logDensity.js';
 import { createRng } from '../src/tensor/rng.js';
 import { correlatedGaussian2d, funnelTarget, gaussianTarget } from './support/targets.js';
@@ -16,7 +17,7 @@ function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   }
 }
 
-function compareFixedStepRun(target: LogDensity, kind: MetricKind, inverseMass: Float64Array, stepSize: number, inits: number[][]) {
+function compareFixedStepRun(target: LogDensity, kind: Exclude<MetricKind, 'lowRank'>, inverseMass: Float64Array, stepSize: number, inits: number[][]) {
   const chains = inits.length;
   const dim = target.dim;
   const draws = 200;
@@ -25,11 +26,9 @@ function compareFixedStepRun(target: LogDensity, kind: MetricKind, inverseMass: 
     warmup: 0,
     draws,
     seed: 'reference',
-    metric: kind,
-    inverseMetric: inverseMass,
-    stepSize,
-    maxTreeDepth: 8,
-    init: Float64Array.from(inits.flat()),
+    kernel: { algorithm: 'nuts', maxTreeDepth: 8 },
+    adaptation: { kind: 'none', metric: kind, inverseMetric: inverseMass, stepSize },
+    init: { positions: Float64Array.from(inits.flat()) },
   });
   let referenceGradients = 0;
   for (let c = 0; c < chains; c++) {
@@ -91,7 +90,7 @@ describe('batched lockstep NUTS equals the recursive one-chain reference bit for
       [correlatedGaussian2d(1, 10, 0.95).target, 'dense'],
       [funnelTarget(4), 'diag'],
     ] as const) {
-      const result = sample(target, { chains: 3, warmup: 300, draws: 150, seed: 31, metric: kind, adaptDelta: 0.85 });
+      const result = sample(target, { chains: 3, warmup: 300, draws: 150, seed: 31, adaptation: { kind: 'stan', metric: kind, targetAcceptance: 0.85 } });
       let referenceGradients = 0;
       for (let c = 0; c < 3; c++) {
         const reference = referenceChain(target, { seed: 31, chain: c, warmup: 300, draws: 150, metric: kind, adaptDelta: 0.85 });

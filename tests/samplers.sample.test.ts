@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProgress, progressBar } from '../samplers/progress.js';
-import { sample, type SampleProgress } from '../samplers/sample.js';
+import { sample } from '../samplers/sample.js';
+import type { SampleProgress } from '../samplers/types.js';
 import { funnelTarget, gaussianTarget, restrictedTarget } from './support/targets.js';
 
 describe('sample() determinism and chain independence', () => {
@@ -64,15 +65,20 @@ describe('sample() options', () => {
 
   it('uses given initial positions, per chain or shared', () => {
     const target = gaussianTarget([1, 1]);
-    const perChain = sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: Float64Array.from([5, 5, -5, -5]), stepSize: 1e-6 });
+    const fixed = { kind: 'none', stepSize: 1e-6 } as const;
+    const perChain = sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: { positions: Float64Array.from([5, 5, -5, -5]) }, adaptation: fixed });
     expect(perChain.draws[0][0]).toBeCloseTo(5, 1);
     expect(perChain.draws[1][0]).toBeCloseTo(-5, 1);
-    expect(() => sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: Float64Array.from([1, 2, 3]) })).toThrow(/init has length/);
+    const shared = sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: { positions: Float64Array.from([3, -3]) }, adaptation: fixed });
+    expect(shared.draws[1][1]).toBeCloseTo(-3, 1);
+    expect(() => sample(target, { chains: 2, warmup: 0, draws: 1, seed: 1, init: { positions: Float64Array.from([1, 2, 3]) } })).toThrow(
+      /init\.positions has length 3; expected dim = 2 or chains \* dim = 4/,
+    );
   });
 
   it('without warmup uses the given step size and inverse metric', () => {
     const target = gaussianTarget([1, 3]);
-    const result = sample(target, { chains: 1, warmup: 0, draws: 20, seed: 3, stepSize: 0.25, inverseMetric: Float64Array.from([1, 9]) });
+    const result = sample(target, { chains: 1, warmup: 0, draws: 20, seed: 3, adaptation: { kind: 'stan', initialStepSize: 0.25, initialInverseMetric: Float64Array.from([1, 9]) } });
     expect(result.warmup.stepSize[0]).toBe(0.25);
     expect(Array.from(result.warmup.inverseMetric[0])).toEqual([1, 9]);
     expect(result.stats[0].stepSize.every((s) => s === 0.25)).toBe(true);
@@ -80,7 +86,7 @@ describe('sample() options', () => {
 
   it('jitters the step size when asked (off by default)', () => {
     const target = gaussianTarget([1]);
-    const result = sample(target, { chains: 1, warmup: 0, draws: 50, seed: 3, stepSize: 0.5, stepSizeJitter: 0.5 });
+    const result = sample(target, { chains: 1, warmup: 0, draws: 50, seed: 3, kernel: { algorithm: 'nuts', stepSizeJitter: 0.5 }, adaptation: { kind: 'none', stepSize: 0.5 } });
     const steps = result.stats[0].stepSize;
     expect(new Set(steps).size).toBeGreaterThan(40);
     expect(steps.every((s) => s >= 0.25 && s <= 0.75)).toBe(true);
@@ -88,14 +94,14 @@ describe('sample() options', () => {
 
   it('runs static HMC with step-size adaptation', () => {
     const target = gaussianTarget([1, 2]);
-    const result = sample(target, { chains: 2, warmup: 300, draws: 400, seed: 4, algorithm: 'hmc', hmcPathLength: 3 });
+    const result = sample(target, { chains: 2, warmup: 300, draws: 400, seed: 4, kernel: { algorithm: 'hmc', pathLength: 3 } });
     const stats = result.stats[0];
     expect(stats.treeDepth.every((d) => d === 0)).toBe(true);
     const expectedSteps = Math.max(1, Math.floor(3 / result.warmup.stepSize[0]));
     expect(stats.nLeapfrog.every((n) => n === expectedSteps)).toBe(true);
     const accept = stats.acceptStat.reduce((a, b) => a + b, 0) / 400;
     expect(accept).toBeGreaterThan(0.65);
-    const fixed = sample(target, { chains: 1, warmup: 0, draws: 5, seed: 4, algorithm: 'hmc', hmcSteps: 4, stepSize: 0.3 });
+    const fixed = sample(target, { chains: 1, warmup: 0, draws: 5, seed: 4, kernel: { algorithm: 'hmc', steps: 4 }, adaptation: { kind: 'none', stepSize: 0.3 } });
     expect(fixed.stats[0].nLeapfrog.every((n) => n === 4)).toBe(true);
   });
 
@@ -109,7 +115,7 @@ describe('sample() options', () => {
   it('pooled adaptation shares one step size and metric across chains', () => {
     const scales = [0.1, 1, 10];
     const target = gaussianTarget(scales);
-    const result = sample(target, { chains: 4, warmup: 500, draws: 300, seed: 8, pooledAdaptation: true });
+    const result = sample(target, { chains: 4, warmup: 500, draws: 300, seed: 8, adaptation: { kind: 'stan', pooled: true } });
     for (let c = 1; c < 4; c++) {
       expect(result.warmup.stepSize[c]).toBe(result.warmup.stepSize[0]);
       expect(Array.from(result.warmup.inverseMetric[c])).toEqual(Array.from(result.warmup.inverseMetric[0]));
@@ -148,8 +154,28 @@ describe('sample() options', () => {
 
   it('validates options', () => {
     const target = gaussianTarget([1]);
-    expect(() => sample(target, { chains: 0, warmup: 1, draws: 1, seed: 1 })).toThrow(/chains/);
-    expect(() => sample(target, { chains: 1, warmup: 1, draws: 1, seed: 1, adaptDelta: 1 })).toThrow(/adaptDelta/);
-    expect(() => sample(target, { chains: 1, warmup: 1, draws: 1, seed: 1, inverseMetric: Float64Array.from([1, 2]) })).toThrow(/inverseMetric/);
+    const run = { chains: 1, warmup: 1, draws: 1, seed: 1 } as const;
+    expect(() => sample(target, { ...run, chains: 0 })).toThrow(/chains must be an integer >= 1, got 0/);
+    expect(() => sample(target, { ...run, adaptation: { kind: 'stan', targetAcceptance: 1 } })).toThrow(/adaptation\.targetAcceptance must be in \(0, 1\), got 1/);
+    expect(() => sample(target, { ...run, adaptation: { kind: 'stan', initialInverseMetric: Float64Array.from([1, 2]) } })).toThrow(
+      /adaptation\.initialInverseMetric has length 2, which does not fit a diag metric of dim 1/,
+    );
+    expect(() => sample(target, { ...run, kernel: { algorithm: 'nuts', maxTreeDepth: 0 } })).toThrow(/kernel\.maxTreeDepth must be an integer >= 1, got 0/);
+    expect(() => sample(target, { ...run, adaptation: { kind: 'none', stepSize: -1 } })).toThrow(/adaptation\.stepSize must be finite and > 0, got -1/);
+  });
+
+  it('names the option when untyped callers combine what the types rule out', () => {
+    const target = gaussianTarget([1]);
+    const run = { chains: 1, warmup: 1, draws: 1, seed: 1 } as const;
+    const untyped = (options: Record<string, unknown>) => () => sample(target, { ...run, ...options } as never);
+    // The flat options of before the warmup strategy became `adaptation`.
+    expect(untyped({ adaptDelta: 0.9 })).toThrow(/option "adaptDelta" is no longer a top-level option; use adaptation\.targetAcceptance/);
+    expect(untyped({ pooledAdaptation: true })).toThrow(/use adaptation: \{ kind: 'stan', pooled: true \}/);
+    // Settings of one strategy given to another.
+    expect(untyped({ adaptation: { kind: 'none', targetAcceptance: 0.9 } })).toThrow(/adaptation\.targetAcceptance is not an option of adaptation kind 'none' \(nothing adapts\)/);
+    expect(untyped({ adaptation: { kind: 'bogus' } })).toThrow(/adaptation\.kind must be one of 'stan', 'stepSize', 'staged', 'none'/);
+    expect(untyped({ kernel: { algorithm: 'hmc', steps: 3, maxTreeDepth: 5 } })).toThrow(/kernel\.maxTreeDepth is not an option of static HMC/);
+    expect(untyped({ kernel: { algorithm: 'hmc', steps: 3, pathLength: 2 } })).toThrow(/either steps or pathLength, not both/);
+    expect(untyped({ init: { radius: 1, positions: new Float64Array(1) } })).toThrow(/init\.radius is not an option with positions/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The staged dense warmup (samplers/staged.ts) and its covariance estimator
+ * The staged dense warmup (samplers/staged.ts, a plan run by samplers/plan.ts) and its covariance estimator
  * (samplers/adaptation/shrinkageCovariance.ts): the estimator against a brute-force computation of
  * Schafer & Strimmer's formula, positive definite with fewer draws than dimensions; the plan on a
  * strongly correlated 12-d Gaussian: it learns the covariance, samples it correctly, reports the work
@@ -117,19 +117,26 @@ describe('staged dense warmup', () => {
     expect(() => stagedWarmupLengths(700, { diag: 200, dense: [], final: 200 })).toThrow(/at least one dense window/);
   });
 
-  it('requires the dense metric and its own metric', () => {
+  it('takes no metric, no pooling and no static HMC: the types rule them out, and untyped callers get an error naming the option', () => {
     const { target } = correlated(3);
-    expect(() => sample(target, { chains: 2, warmup: 200, draws: 10, seed: 1, warmupPlan: 'staged' })).toThrow(/metric 'dense'/);
-    expect(() =>
-      sample(target, { chains: 2, warmup: 200, draws: 10, seed: 1, metric: 'dense', warmupPlan: 'staged', pooledAdaptation: true }),
-    ).toThrow(/pools the chains/);
+    const run = { chains: 2, warmup: 200, draws: 10, seed: 1 } as const;
+    // @ts-expect-error the staged plan always adapts a dense metric
+    expect(() => sample(target, { ...run, adaptation: { kind: 'staged', metric: 'diag' } })).toThrow(
+      /adaptation\.metric is not an option of adaptation kind 'staged' \(the staged warmup always adapts a dense metric\)/,
+    );
+    // @ts-expect-error the staged plan pools the chains for its dense estimates already
+    expect(() => sample(target, { ...run, adaptation: { kind: 'staged', pooled: true } })).toThrow(/already pools the chains/);
+    // @ts-expect-error the staged plan learns its own metric
+    expect(() => sample(target, { ...run, adaptation: { kind: 'staged', initialInverseMetric: new Float64Array(3) } })).toThrow(/learns its own metric/);
+    // @ts-expect-error the staged plan is implemented for NUTS
+    expect(() => sample(target, { ...run, kernel: { algorithm: 'hmc', steps: 5 }, adaptation: { kind: 'staged' } })).toThrow(/implemented for NUTS/);
   });
 
   // 12-d Gaussian, scales 0.1 .. 10, every pair correlated 0.95 (condition number ~1e5): a diagonal
   // metric needs long trajectories; the learned dense metric makes it nearly isotropic.
   const dim = 12;
   const { target, covariance } = correlated(dim);
-  const options = { chains: 4, warmup: 400, draws: 500, seed: 11, metric: 'dense', warmupPlan: 'staged' } as const;
+  const options = { chains: 4, warmup: 400, draws: 500, seed: 11, adaptation: { kind: 'staged' } } as const;
   const result = sample(target, options);
 
   it('learns the covariance: the final metric is within 25% of the truth on the diagonal and in the correlations', () => {
@@ -195,7 +202,7 @@ describe('staged dense warmup', () => {
     const capped = sample(target, {
       ...options,
       saveWarmup: true,
-      stagedWarmup: { lengths: { diag: 150, dense: 150, final: 100 }, diagMaxTreeDepth: 3 },
+      adaptation: { kind: 'staged', lengths: { diag: 150, dense: 150, final: 100 }, diagMaxTreeDepth: 3 },
     });
     const depths = capped.warmup.stats![0].treeDepth;
     expect(Math.max(...Array.from(depths.subarray(0, 150)))).toBeLessThanOrEqual(3);
@@ -203,23 +210,25 @@ describe('staged dense warmup', () => {
     expect(Math.max(...Array.from(defaultRunWithWarmup().warmup.stats![0].treeDepth.subarray(0, 200)))).toBeGreaterThan(3);
     expect(capped.warmup.stages!.map((s) => s.iterations)).toEqual([150, 150, 100]);
     expect(capped.numDraws).toBe(500);
-    expect(() => sample(target, { ...options, stagedWarmup: { lengths: { diag: 150, dense: 150, final: 50 } } })).toThrow(/must add up to warmup = 400/);
+    expect(() => sample(target, { ...options, adaptation: { kind: 'staged', lengths: { diag: 150, dense: 150, final: 50 } } })).toThrow(/must add up to warmup = 400/);
   });
 
   it('takes a stage-1-only target acceptance: a lower one gives stage 1 a larger step size and leaves the later stages their own', () => {
-    const strict = { ...options, adaptDelta: 0.95, stagedWarmup: { lengths: { diag: 150, dense: 150, final: 100 } } };
+    const strict = { ...options, adaptation: { kind: 'staged', targetAcceptance: 0.95, lengths: { diag: 150, dense: 150, final: 100 } } } as const;
     const base = sample(target, strict);
-    const relaxed = sample(target, { ...strict, stagedWarmup: { ...strict.stagedWarmup, diagAdaptDelta: 0.6 } });
+    const relaxed = sample(target, { ...strict, adaptation: { ...strict.adaptation, diagTargetAcceptance: 0.6 } });
     const [baseDiag, relaxedDiag] = [base.warmup.stages![0], relaxed.warmup.stages![0]];
     // Dual averaging to a lower acceptance target settles on a larger step (a deterministic run: same seed).
     expect(relaxedDiag.stepSize).toBeGreaterThan(1.2 * baseDiag.stepSize);
     // The dense and final stages adapt to the run's 0.95 again: their step sizes end within 30% of the strict run's.
     for (const k of [1, 2]) expect(Math.abs(Math.log(relaxed.warmup.stages![k].stepSize / base.warmup.stages![k].stepSize))).toBeLessThan(Math.log(1.3));
-    expect(() => sample(target, { ...strict, stagedWarmup: { diagAdaptDelta: 1 } })).toThrow(/diagAdaptDelta must be in \(0, 1\), got 1/);
+    expect(() => sample(target, { ...strict, adaptation: { ...strict.adaptation, diagTargetAcceptance: 1 } })).toThrow(
+      /adaptation\.diagTargetAcceptance must be in \(0, 1\), got 1/,
+    );
   });
 
   it('runs several dense windows, each with the metric of the previous one, and still samples the target', () => {
-    const windowed = sample(target, { ...options, saveWarmup: true, stagedWarmup: { lengths: { diag: 150, dense: [60, 90], final: 100 } } });
+    const windowed = sample(target, { ...options, saveWarmup: true, adaptation: { kind: 'staged', lengths: { diag: 150, dense: [60, 90], final: 100 } } });
     expect(windowed.warmup.stages!.map((s) => [s.stage, s.iterations])).toEqual([['diag', 150], ['dense', 60], ['dense', 90], ['final', 100]]);
     expect(windowed.warmup.draws![1]).toHaveLength(400 * dim);
     expect(windowed.warmup.stages!.reduce((n, s) => n + s.gradientEvaluations, 0)).toBe(windowed.gradientEvaluations);
@@ -236,7 +245,7 @@ let savedRun: ReturnType<typeof sample> | undefined;
 /** The default staged run of the block above with warmup saved (computed once). */
 function defaultRunWithWarmup(): ReturnType<typeof sample> {
   const { target } = correlated(12);
-  savedRun ??= sample(target, { chains: 4, warmup: 400, draws: 500, seed: 11, metric: 'dense', warmupPlan: 'staged', saveWarmup: true });
+  savedRun ??= sample(target, { chains: 4, warmup: 400, draws: 500, seed: 11, adaptation: { kind: 'staged' }, saveWarmup: true });
   return savedRun;
 }
 

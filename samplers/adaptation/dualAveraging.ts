@@ -17,6 +17,9 @@ export interface DualAveragingSettings {
   readonly kappa: number;
 }
 
+/** The constants beyond the target. */
+export type DualAveragingConstants = Omit<DualAveragingSettings, 'targetAcceptance'>;
+
 export const stanDualAveragingSettings: DualAveragingSettings = { targetAcceptance: 0.8, gamma: 0.05, t0: 10, kappa: 0.75 };
 
 export interface DualAveragingState {

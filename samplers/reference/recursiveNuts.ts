@@ -8,7 +8,7 @@
  */
 import type { LogDensity } from '../../src/ppl/logDensity.js';
 import { createRng, type Rng } from '../../src/tensor/rng.js';
-import { stanAdaptationSettings, WarmupAdapter, type AdaptationSettings } from '../adaptation/warmupAdapter.js';
+import { stanAdaptationSettings, WindowedAdaptation, type AdaptationSettings } from '../adaptation/windowedAdaptation.js';
 import { createMetric, type EuclideanMetric, type MetricKind } from '../metric.js';
 
 interface Point {
@@ -307,7 +307,7 @@ export function referenceChain(target: LogDensity, options: ReferenceChainOption
     }
   }
 
-  const adapter = options.warmup > 0 ? new WarmupAdapter(kind, dim, options.warmup, nuts.stepSize, settings) : null;
+  const adapter = options.warmup > 0 ? new WindowedAdaptation(kind, dim, options.warmup, nuts.stepSize, settings) : null;
   if (adapter) nuts.initStepSize(q, current.logDensity, current.gradient);
   const draws = new Float64Array(options.draws * dim);
   const infos: ReferenceInfo[] = [];

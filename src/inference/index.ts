@@ -1,3 +1,3 @@
 /** Fitting models: sampler + constrained posterior + diagnostics. */
 export * from './sampleModel.js';
-export { sampleParallel, mergeSampleResults, workerCount, chainGroups, type ParallelOptions } from './parallel.js';
+export { sampleParallel, mergeStageResults, workerCount, chainGroups, type ParallelOptions } from './parallel.js';

@@ -1,17 +1,28 @@
 /**
- * Run the chains of one fit on several cores: the chains are split into contiguous groups, each
- * sampled in its own worker thread (sampleWorker.ts) with its own tfjs engine and, inside a worker,
- * batched as usual; the groups' results are merged in chain order. Chain k always draws from the
- * RNG stream 'chain:k' (samplers/sample.ts, `chainOffset`), and per-chain adaptation is independent
- * of the other chains, so on a model whose evaluation is per chain (the host path, src/ppl/hostPath.ts)
- * the draws are bit-identical to a one-process run with the same seed, whatever the worker count.
- * Pooled adaptation shares statistics across chains and so runs in one worker.
+ * Run the chains of one fit on several cores: each stage of the warmup plan (samplers/plan.ts) is
+ * split into contiguous groups of chains, each sampled in its own worker thread (sampleWorker.ts)
+ * with its own tfjs engine and, inside a worker, batched as usual; the groups' results are merged in
+ * chain order and handed back to the plan's driver, the same driver `sample` uses, which computes
+ * any estimate between stages from the merged chains. Chain k always draws from the RNG stream
+ * 'chain:k' (samplers/stage.ts), and per-chain adaptation is independent of the other chains, so on
+ * a model whose evaluation is per chain (the host path, src/ppl/hostPath.ts) the draws are
+ * bit-identical to a one-process run with the same seed, whatever the worker count. A stage whose
+ * strategy shares statistics across chains (pooled adaptation) runs in one worker.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runStagedAsync, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
+import {
+  isCrossChain,
+  resolveSampleOptions,
+  runPlanAsync,
+  type SampleOptions,
+  type SampleProgress,
+  type SampleResult,
+  type StageResult,
+  type StageRun,
+} from '../../samplers/index.js';
 import type { BackendName } from '../tensor/index.js';
-import type { ModelSource } from './modelSource.js';
+import type { ModelSource } from '../ppl/modelSource.js';
 import type { WorkerMessage, WorkerRequest } from './sampleWorker.js';
 
 export interface ParallelOptions {
@@ -20,10 +31,7 @@ export interface ParallelOptions {
   readonly backend?: BackendName;
   /** Progress messages from a worker at most this often, ms (default 200). */
   readonly progressMs?: number;
-  /**
-   * The target's dimension. Needed only to split a per-chain `init` ([chains * dim], as the staged
-   * warmup passes between stages) over the workers; an init of length dim goes to every chain.
-   */
+  /** The target's dimension, when known: the options are then checked against it before any worker starts. */
   readonly dim?: number;
 }
 
@@ -53,8 +61,8 @@ export function chainGroups(chains: number, workers: number): { offset: number; 
   return groups;
 }
 
-/** Merge per-group results (in chain order) into one. */
-export function mergeSampleResults(parts: readonly SampleResult[]): SampleResult {
+/** Merge per-group results of one stage (in chain order) into one. */
+export function mergeStageResults(parts: readonly StageResult[]): StageResult {
   if (parts.length === 1) return parts[0];
   const first = parts[0];
   const withWarmupDraws = parts.every((p) => p.warmup.draws);
@@ -62,8 +70,6 @@ export function mergeSampleResults(parts: readonly SampleResult[]): SampleResult
     dim: first.dim,
     chains: parts.reduce((n, p) => n + p.chains, 0),
     numDraws: first.numDraws,
-    algorithm: first.algorithm,
-    metric: first.metric,
     draws: parts.flatMap((p) => p.draws),
     stats: parts.flatMap((p) => p.stats),
     warmup: {
@@ -81,30 +87,19 @@ export function mergeSampleResults(parts: readonly SampleResult[]): SampleResult
 const WORKER_ENTRY = new URL(`./sampleWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 const WORKER_BOOTSTRAP = new URL('./workerBootstrap.mjs', import.meta.url);
 
-/**
- * Sample the model named by `source` with its chains split over worker threads. A staged warmup
- * (samplers/staged.ts) runs stage by stage, each stage across the workers, the pooled metric
- * estimated here between stages.
- */
+/** Sample the model named by `source` with the chains of each stage split over worker threads. */
 export async function sampleParallel(source: ModelSource, options: SampleOptions, parallel: ParallelOptions = {}): Promise<SampleResult> {
-  if (options.warmupPlan === 'staged') return runStagedAsync(options, (stage) => sampleParallelOnce(source, stage, parallel));
-  return sampleParallelOnce(source, options, parallel);
+  const run = resolveSampleOptions(options, parallel.dim);
+  return runPlanAsync(run, (stage) => runStageOnWorkers(source, stage, parallel));
 }
 
-/** A per-chain init ([chains * dim]) sliced to one group's rows; an init of length dim is shared. */
-function initOfGroup(init: Float64Array, chains: number, dim: number | undefined, offset: number, count: number): Float64Array {
-  // Without the dimension the init goes through as given (sample() checks it against the group).
-  if (dim === undefined || init.length !== chains * dim || chains === 1) return init;
-  return init.slice(offset * dim, (offset + count) * dim);
-}
-
-async function sampleParallelOnce(source: ModelSource, options: SampleOptions, parallel: ParallelOptions): Promise<SampleResult> {
-  const workers = options.pooledAdaptation ? 1 : workerCount(options.chains, parallel.workers);
-  const baseOffset = options.chainOffset ?? 0;
-  const groups = chainGroups(options.chains, workers);
-  const { onProgress, ...sampleOptions } = options;
+/** One stage of the plan, its chains split over worker threads, the results merged in chain order. */
+async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel: ParallelOptions): Promise<StageResult> {
+  const { request, onProgress } = stage;
+  const workers = isCrossChain(request.adaptation) ? 1 : workerCount(request.chains, parallel.workers);
+  const groups = chainGroups(request.chains, workers);
   const latest: (SampleProgress | undefined)[] = groups.map(() => undefined);
-  const iterationsPerChain = options.warmup + options.draws;
+  const iterationsPerChain = request.warmup + request.draws;
   const report = (group: number, progress: SampleProgress) => {
     latest[group] = progress;
     if (!onProgress) return;
@@ -118,13 +113,13 @@ async function sampleParallelOnce(source: ModelSource, options: SampleOptions, p
       warmupDivergences += p.warmupDivergences;
     }
     onProgress({
-      chains: options.chains,
-      chain: progress.chain - baseOffset,
+      chains: request.chains,
+      chain: progress.chain - request.firstChain,
       iteration: progress.iteration,
       iterationsPerChain,
       phase: progress.phase,
       completed,
-      total: options.chains * iterationsPerChain,
+      total: request.chains * iterationsPerChain,
       divergences,
       warmupDivergences,
     });
@@ -134,22 +129,15 @@ async function sampleParallelOnce(source: ModelSource, options: SampleOptions, p
     const results = await Promise.all(
       groups.map(
         (group, index) =>
-          new Promise<SampleResult>((resolve, reject) => {
-            const request: WorkerRequest & { entry: string } = {
+          new Promise<StageResult>((resolve, reject) => {
+            const workerRequest: WorkerRequest & { entry: string } = {
               entry: WORKER_ENTRY,
               source,
-              options: {
-                ...sampleOptions,
-                chains: group.count,
-                chainOffset: baseOffset + group.offset,
-                ...(options.init !== undefined
-                  ? { init: initOfGroup(options.init, options.chains, parallel.dim, group.offset, group.count) }
-                  : {}),
-              },
+              request: { ...request, part: { first: request.firstChain + group.offset, count: group.count } },
               backend: parallel.backend,
               progressMs: parallel.progressMs ?? 200,
             };
-            const worker = new Worker(WORKER_BOOTSTRAP, { workerData: request });
+            const worker = new Worker(WORKER_BOOTSTRAP, { workerData: workerRequest });
             running.push(worker);
             let settled = false;
             worker.on('message', (message: WorkerMessage) => {
@@ -174,7 +162,7 @@ async function sampleParallelOnce(source: ModelSource, options: SampleOptions, p
           }),
       ),
     );
-    return mergeSampleResults(results);
+    return mergeStageResults(results);
   } finally {
     await Promise.all(running.map((worker) => worker.terminate()));
   }

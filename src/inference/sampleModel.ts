@@ -18,7 +18,7 @@ import type { ModelDefinition } from '../ppl/model.js';
 import { elementCount } from '../ppl/names.js';
 import { Posterior, type PosteriorVariable } from '../ppl/posterior.js';
 import type { ModelSource } from '../ppl/modelSource.js';
-import { sample, type SampleOptions, type SampleResult } from '../../samplers/index.js';
+import { maxTreeDepthOf, sample, type InitOptions, type SampleOptions, type SampleResult } from '../../samplers/index.js';
 import { sampleParallel, type ParallelOptions } from './parallel.js';
 
 export interface SamplerHealth {
@@ -45,7 +45,10 @@ export interface FitResult {
   readonly seconds: { readonly sampling: number; readonly postprocessing: number };
 }
 
-export interface FitOptions extends SampleOptions {
+/** The sampler's options plus what fitting adds. */
+export type FitOptions = SampleOptions & FitExtras;
+
+export interface FitExtras {
   /** Constrained initial values (per parameter), used for every chain. Overrides `init`. */
   readonly initialValues?: Readonly<Record<string, number | ArrayLike<number>>>;
   /** Draws per chunk when constraining (bounds memory on large models). Default 500. */
@@ -156,8 +159,8 @@ export async function sampleModelParallel(
   return fitFromSamples(model, samples, options, (performance.now() - started) / 1000);
 }
 
-function initialPositions(model: CompiledModel, options: FitOptions): Float64Array | undefined {
-  return options.initialValues ? model.unconstrain(options.initialValues) : options.init;
+function initialPositions(model: CompiledModel, options: FitOptions): InitOptions | undefined {
+  return options.initialValues ? { positions: model.unconstrain(options.initialValues) } : options.init;
 }
 
 /** Constrain, derive, summarize and check the health of a sampler result. */
@@ -165,7 +168,7 @@ export function fitFromSamples(model: CompiledModel, samples: SampleResult, opti
   const started = performance.now();
   const posterior = constrainDraws(model, samples, options.chunkSize);
   const summary = samples.numDraws >= 4 ? summarize(posterior.scalarNames(), (name) => posterior.chainDraws(name)) : [];
-  const health = samplerHealth(samples, summary, options.maxTreeDepth ?? 10, options.rhatThreshold, options.essThreshold);
+  const health = samplerHealth(samples, summary, maxTreeDepthOf(options), options.rhatThreshold, options.essThreshold);
   return {
     model,
     posterior,

@@ -6,7 +6,20 @@
 import type { PartialDataSpec } from '../data/index.js';
 import { parseModelConfig, type MmmModelConfig } from '../../models/mmm/index.js';
 import { ConfigError, readJsonConfig } from '../config/index.js';
-import { stagedWarmupLengths, type SampleOptions, type StagedWarmupSettings } from '../../samplers/index.js';
+import {
+  stagedWarmupLengths,
+  type AdaptationOptions,
+  type NutsSampleOptions,
+  type StagedAdaptationOptions,
+  type StagedWarmupLengths,
+} from '../../samplers/index.js';
+
+/** `sampler.stagedWarmup`: the staged plan's stage lengths and stage-1 caps (samplers/staged.ts). */
+export interface StagedWarmupConfig {
+  readonly lengths?: StagedWarmupLengths;
+  readonly diagMaxTreeDepth?: number;
+  readonly diagAdaptDelta?: number;
+}
 
 export interface SamplerConfig {
   readonly chains: number;
@@ -20,7 +33,7 @@ export interface SamplerConfig {
   readonly warmupPlan: 'stan' | 'staged';
   readonly pooledAdaptation: boolean;
   /** With warmupPlan 'staged': explicit stage lengths, stage 1's maximum tree depth and target acceptance (samplers/staged.ts). */
-  readonly stagedWarmup: StagedWarmupSettings | undefined;
+  readonly stagedWarmup: StagedWarmupConfig | undefined;
 }
 
 export interface RunConfig {
@@ -34,23 +47,52 @@ export interface RunConfig {
   readonly impute: Readonly<Record<string, 'zero' | 'linear' | 'mean'>>;
 }
 
-/** The sampler options of a run's sampler config (what `sampleModel` takes besides progress). */
-export function samplerOptions(sampler: SamplerConfig): Pick<
-  SampleOptions,
-  'chains' | 'warmup' | 'draws' | 'seed' | 'adaptDelta' | 'maxTreeDepth' | 'metric' | 'warmupPlan' | 'pooledAdaptation' | 'stagedWarmup'
-> {
+/** What a run's sampler config gives `sampleModel` (besides progress). */
+export type SamplerOptions = Pick<NutsSampleOptions, 'chains' | 'warmup' | 'draws' | 'seed'> & Required<Pick<NutsSampleOptions, 'kernel' | 'adaptation'>>;
+
+/**
+ * The sampler options of a run's sampler config: the flat config keys mapped to the sampler's
+ * kernel and warmup strategy. Keys that do not make one strategy together (a staged plan without
+ * the dense metric, stage lengths without the staged plan, ...) are a ConfigError naming the key.
+ */
+export function samplerOptions(sampler: SamplerConfig, file = 'config'): SamplerOptions {
   return {
     chains: sampler.chains,
     warmup: sampler.warmup,
     draws: sampler.draws,
     seed: sampler.seed,
-    adaptDelta: sampler.adaptDelta,
-    maxTreeDepth: sampler.maxTreeDepth,
-    metric: sampler.metric,
-    warmupPlan: sampler.warmupPlan,
-    pooledAdaptation: sampler.pooledAdaptation,
-    ...(sampler.stagedWarmup !== undefined ? { stagedWarmup: sampler.stagedWarmup } : {}),
+    kernel: { algorithm: 'nuts', maxTreeDepth: sampler.maxTreeDepth },
+    adaptation: warmupStrategy(sampler, file),
   };
+}
+
+function warmupStrategy(sampler: SamplerConfig, file: string): AdaptationOptions {
+  const plan = sampler.warmupPlan;
+  if (sampler.stagedWarmup !== undefined && plan !== 'staged') throw new ConfigError(file, 'sampler.stagedWarmup', 'only applies with sampler.warmupPlan "staged"');
+  switch (plan) {
+    case 'stan':
+      return { kind: 'stan', metric: sampler.metric, pooled: sampler.pooledAdaptation, targetAcceptance: sampler.adaptDelta };
+    case 'staged': {
+      if (sampler.metric !== 'dense') throw new ConfigError(file, 'sampler.warmupPlan', '"staged" adapts a dense metric: set sampler.metric to "dense"');
+      if (sampler.pooledAdaptation) throw new ConfigError(file, 'sampler.warmupPlan', '"staged" already pools the chains: leave sampler.pooledAdaptation false');
+      const staged = sampler.stagedWarmup ?? {};
+      try {
+        stagedWarmupLengths(sampler.warmup, staged.lengths);
+      } catch (error) {
+        throw new ConfigError(file, 'sampler.stagedWarmup.lengths', (error as Error).message);
+      }
+      const adaptation: StagedAdaptationOptions = {
+        kind: 'staged',
+        targetAcceptance: sampler.adaptDelta,
+        ...(staged.lengths !== undefined ? { lengths: staged.lengths } : {}),
+        ...(staged.diagMaxTreeDepth !== undefined ? { diagMaxTreeDepth: staged.diagMaxTreeDepth } : {}),
+        ...(staged.diagAdaptDelta !== undefined ? { diagTargetAcceptance: staged.diagAdaptDelta } : {}),
+      };
+      return adaptation;
+    }
+    default:
+      throw new ConfigError(file, 'sampler.warmupPlan', `expected "stan" or "staged", got ${JSON.stringify(plan)}`);
+  }
 }
 
 export const DEFAULT_SAMPLER: SamplerConfig = {
@@ -112,32 +154,20 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
         throw new ConfigError(file, path, `unknown key (allowed: ${Object.keys(DEFAULT_SAMPLER).join(', ')})`);
     }
   }
-  if (out.warmupPlan === 'staged' && out.metric !== 'dense') {
-    throw new ConfigError(file, 'sampler.warmupPlan', '"staged" adapts a dense metric: set sampler.metric to "dense"');
-  }
-  if (out.warmupPlan === 'staged' && out.pooledAdaptation === true) {
-    throw new ConfigError(file, 'sampler.warmupPlan', '"staged" already pools the chains: leave sampler.pooledAdaptation false');
-  }
-  if (out.stagedWarmup !== undefined) {
-    if (out.warmupPlan !== 'staged') throw new ConfigError(file, 'sampler.stagedWarmup', 'only applies with sampler.warmupPlan "staged"');
-    const { lengths } = out.stagedWarmup as StagedWarmupSettings;
-    try {
-      stagedWarmupLengths(out.warmup as number, lengths);
-    } catch (error) {
-      throw new ConfigError(file, 'sampler.stagedWarmup.lengths', (error as Error).message);
-    }
-  }
-  return out as unknown as SamplerConfig;
+  const sampler = out as unknown as SamplerConfig;
+  // The keys must make one warmup strategy together.
+  samplerOptions(sampler, file);
+  return sampler;
 }
 
 /** `sampler.stagedWarmup`: { lengths?: { diag, dense (one window or a list), final }, diagMaxTreeDepth?, diagAdaptDelta? }. */
-function parseStagedWarmup(value: unknown, file: string, path: string): StagedWarmupSettings {
+function parseStagedWarmup(value: unknown, file: string, path: string): StagedWarmupConfig {
   if (!isObject(value)) throw new ConfigError(file, path, 'expected an object { lengths?: { diag, dense, final }, diagMaxTreeDepth?, diagAdaptDelta? }');
   const positiveInteger = (v: unknown, at: string): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(file, at, `expected an integer >= 1, got ${JSON.stringify(v)}`);
     return v;
   };
-  let lengths: StagedWarmupSettings['lengths'];
+  let lengths: StagedWarmupConfig['lengths'];
   let diagMaxTreeDepth: number | undefined;
   let diagAdaptDelta: number | undefined;
   for (const [key, v] of Object.entries(value)) {

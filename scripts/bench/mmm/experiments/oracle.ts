@@ -20,8 +20,8 @@ const init = new Float64Array(4 * dim);
 for (let k = 0; k < 4; k++) init.set(stan[k * 1000 + 500], k * dim);
 const started = performance.now();
 const result = sample(target, {
-  chains: 4, warmup: Number(warmupArg), draws: Number(drawsArg), seed: 1, metric: kind, adaptDelta: Number(deltaArg),
-  inverseMetric, init, adaptation: { adaptMetric: false },
+  chains: 4, warmup: Number(warmupArg), draws: Number(drawsArg), seed: 1, init: { positions: init },
+  adaptation: { kind: 'stepSize', metric: kind, inverseMetric, targetAcceptance: Number(deltaArg) },
 });
 const leapfrog = result.stats.flatMap((s) => Array.from(s.nLeapfrog));
 const samplingGradients = leapfrog.reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 /**
- * Stan's warmup adaptation loop for one adaptive sampler (stan::mcmc::adapt_diag_e_nuts /
+ * Stan's windowed adaptation state for one adaptive sampler (stan::mcmc::adapt_diag_e_nuts /
  * adapt_dense_e_nuts::transition and run_adaptive_sampler): after every warmup transition the step
  * size takes one dual-averaging step on the acceptance statistic and the metric estimator sees the
  * new position; when a slow window closes, the caller installs the new metric, re-runs the step-size
@@ -7,8 +7,9 @@
  * the step size is the dual-averaged one.
  *
  * As in Stan's services, mu starts at log(10 * the user's initial step size), before the initial
- * heuristic runs. Pooled (cross-chain) adaptation is the same loop fed with the mean acceptance
- * statistic and every chain's position.
+ * heuristic runs. Pooled (cross-chain) adaptation is the same state fed with the mean acceptance
+ * statistic and every chain's position. The warmup adapter built on it is stanAdapter.ts; the
+ * recursive reference chain (reference/recursiveNuts.ts) drives it directly.
  */
 import type { MetricKind } from '../metric.js';
 import {
@@ -33,7 +34,7 @@ export interface AdaptationStep {
   readonly inverseMass: Float64Array | null;
 }
 
-export class WarmupAdapter {
+export class WindowedAdaptation {
   readonly schedule: AdaptationSchedule;
   private dualAveraging: DualAveragingState;
   private readonly metricAdaptation: MetricAdaptation;
