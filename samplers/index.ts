@@ -1,8 +1,9 @@
 /**
  * The sampler layer: NUTS and static HMC on a LogDensity (src/ppl/logDensity.ts), float64 on the
  * host, all chains batched into one evaluate call per leapfrog step, warmed up by a strategy behind
- * one adapter interface (Stan's windows per chain or pooled, the staged dense plan, or none).
- * Start with `sample` (sample.ts) and its options (types.ts).
+ * one adapter interface (Stan's windows per chain or pooled, the staged dense plan, nutpie's
+ * diagonal or low-rank Fisher adaptation, or none). Start with `sample` (sample.ts) and its
+ * options (types.ts).
  */
 export { sample } from './sample.js';
 export type {
@@ -11,6 +12,9 @@ export type {
   InitOptions,
   KernelOptions,
   NoAdaptationOptions,
+  NutpieAdaptationOptions,
+  NutpieDiagAdaptationOptions,
+  NutpieLowRankAdaptationOptions,
   NutsKernelOptions,
   NutsSampleOptions,
   Phase,
@@ -48,6 +52,19 @@ export { adapterGroups, isCrossChain } from './adaptation/strategies.js';
 export type { AdapterContext, AdapterSpec } from './adaptation/strategies.js';
 export { stanAdapter } from './adaptation/stanAdapter.js';
 export type { StanAdapterOptions } from './adaptation/stanAdapter.js';
+export { nutpieAdapter, nutpieDualAveraging, isGoodDraw } from './adaptation/nutpieAdapter.js';
+export type { NutpieAdapter, NutpieAdapterOptions, NutpieAdaptationInfo, NutpieSettings } from './adaptation/nutpieAdapter.js';
+export { nutpiePhases, nutpieScheduleSettings, nutpieScheduleStep, startNutpieSchedule, metricChanged } from './adaptation/nutpieSchedule.js';
+export type { NutpiePhases, NutpieScheduleSettings, NutpieScheduleState, NutpieScheduleStep } from './adaptation/nutpieSchedule.js';
+export { FisherWindow, initialInverseMassDiag, inverseMassFromGradient } from './adaptation/fisherDiagonal.js';
+export { lowRankFisher, LowRankWindows, nutpieLowRankSettings, spdGeometricMean } from './adaptation/lowRankFisher.js';
+export type { ChainWindow, LowRankFisherSettings } from './adaptation/lowRankFisher.js';
+export { doublingStepSizeSearch } from './adaptation/stepSizeSearch.js';
+export type { StepSizeSearchSettings } from './adaptation/stepSizeSearch.js';
+export { lowRankMetric } from './lowRankMetric.js';
+export type { LowRankFactors, LowRankMetric } from './lowRankMetric.js';
+export { symmetricEigen, symmetricFunction, householderQR, multiply, gram } from './linalg.js';
+export type { SymmetricEigen, ThinQR } from './linalg.js';
 export { shrinkageCovariance } from './adaptation/shrinkageCovariance.js';
 export { pooledChainCovariance } from './adaptation/pooledCovariance.js';
 export { progressBar, formatProgress } from './progress.js';

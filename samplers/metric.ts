@@ -7,13 +7,15 @@
  * so Cov(p) = L^-T L^-1 = M.
  */
 import type { Rng } from '../src/tensor/rng.js';
+import { lowRankMetric } from './lowRankMetric.js';
 
-export type MetricKind = 'diag' | 'dense';
+/** Diagonal, dense, or low-rank plus diagonal (lowRankMetric.ts). */
+export type MetricKind = 'diag' | 'dense' | 'lowRank';
 
 export interface EuclideanMetric {
   readonly kind: MetricKind;
   readonly dim: number;
-  /** Inverse mass matrix: the diagonal [dim] for 'diag', row-major [dim, dim] for 'dense'. */
+  /** Inverse mass matrix: the diagonal [dim] for 'diag', row-major [dim, dim] for 'dense' and 'lowRank'. */
   readonly inverseMass: Float64Array;
   /** K(p) = p^T M^-1 p / 2. */
   kineticEnergy(momentum: Float64Array): number;
@@ -130,8 +132,16 @@ export function denseMetric(inverseMassMatrix: Float64Array, dim: number): Eucli
   };
 }
 
-/** The metric of the given kind from its inverse mass (diagonal [dim] or dense [dim*dim]). */
+/**
+ * The metric of the given kind from its inverse mass (diagonal [dim] or dense [dim*dim]); a
+ * low-rank metric from a diagonal one (no low-rank part yet: its adapter supplies that).
+ */
 export function createMetric(kind: MetricKind, dim: number, inverseMass?: Float64Array): EuclideanMetric {
+  if (kind === 'lowRank') {
+    const diag = inverseMass ?? new Float64Array(dim).fill(1);
+    if (diag.length !== dim) throw new Error(`lowRank metric: expected its diagonal, ${dim} entries, got ${diag.length}`);
+    return lowRankMetric({ scales: Float64Array.from(diag, Math.sqrt), eigenvalues: new Float64Array(0), eigenvectors: [] });
+  }
   if (kind === 'diag') {
     const diag = inverseMass ?? new Float64Array(dim).fill(1);
     if (diag.length !== dim) throw new Error(`diag metric: expected ${dim} inverse-mass entries, got ${diag.length}`);

@@ -4,7 +4,10 @@
  * rule out invalid combinations; the checks here repeat that for callers without types (JSON, old
  * code) and check the values, each error naming the option and what is wrong.
  */
-import { stanDualAveragingSettings, type DualAveragingConstants } from './adaptation/dualAveraging.js';
+import { stanDualAveragingSettings, type DualAveragingConstants, type DualAveragingSettings } from './adaptation/dualAveraging.js';
+import { nutpieLowRankSettings, type LowRankFisherSettings } from './adaptation/lowRankFisher.js';
+import { nutpieDualAveraging, type NutpieSettings } from './adaptation/nutpieAdapter.js';
+import { nutpieScheduleSettings, type NutpieScheduleSettings } from './adaptation/nutpieSchedule.js';
 import { stanAdaptationSettings, type AdaptationSettings } from './adaptation/windowedAdaptation.js';
 import type { WindowSettings } from './adaptation/windows.js';
 import type { KernelSpec } from './kernel.js';
@@ -37,6 +40,7 @@ const ADAPTATION_KEYS: Readonly<Record<AdaptationOptions['kind'], readonly strin
   stan: ['kind', 'metric', 'pooled', 'targetAcceptance', 'initialStepSize', 'initialInverseMetric', 'windows', 'dualAveraging'],
   stepSize: ['kind', 'metric', 'inverseMetric', 'targetAcceptance', 'initialStepSize', 'dualAveraging'],
   staged: ['kind', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'windows', 'lengths', 'diagMaxTreeDepth', 'diagTargetAcceptance'],
+  nutpie: ['kind', 'metric', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'schedule', 'lowRank'],
   none: ['kind', 'stepSize', 'metric', 'inverseMetric'],
 };
 
@@ -45,6 +49,9 @@ const NOT_FOR: Readonly<Record<string, string>> = {
   'staged.metric': 'the staged warmup always adapts a dense metric',
   'staged.initialInverseMetric': 'the staged warmup learns its own metric',
   'staged.pooled': 'the staged warmup already pools the chains for its dense estimates',
+  'nutpie.pooled': "nutpie's diagonal metric adapts per chain and its low-rank metric pools the chains",
+  'nutpie.initialInverseMetric': 'nutpie starts from the gradients at the initial points',
+  'nutpie.windows': "nutpie's windows are set by adaptation.schedule",
   'none.targetAcceptance': 'nothing adapts',
   'none.initialStepSize': "without adaptation the step size is 'stepSize'",
 };
@@ -168,6 +175,22 @@ function resolveAdaptation(
         ...given(adaptation.inverseMetric),
       };
     }
+    case 'nutpie': {
+      if (kernel.trajectory.kind !== 'nuts') throw new Error("adaptation kind 'nutpie' is implemented for NUTS: drop the static HMC kernel");
+      const metric = adaptation.metric ?? 'diag';
+      if (metric !== 'diag' && metric !== 'lowRank') throw new Error(`adaptation.metric of kind 'nutpie' must be 'diag' or 'lowRank', got ${JSON.stringify(metric)}`);
+      if (metric !== 'lowRank' && 'lowRank' in adaptation) throw new Error("adaptation.lowRank applies to metric 'lowRank' only");
+      const settings: NutpieSettings = {
+        metric,
+        dualAveraging: dualAveragingSettings(nutpieDualAveraging, adaptation.targetAcceptance, adaptation.dualAveraging, 'adaptation'),
+        schedule: nutpieSchedule(metric, adaptation.schedule),
+        lowRank: lowRankSettings(adaptation.metric === 'lowRank' ? adaptation.lowRank : undefined),
+      };
+      return {
+        plan: oneStage(metric, { kind: 'nutpie', settings }),
+        stepSize: positiveStepSize(adaptation.initialStepSize ?? 1, 'adaptation.initialStepSize'),
+      };
+    }
     case 'staged': {
       if (kernel.trajectory.kind !== 'nuts') throw new Error("adaptation kind 'staged' is implemented for NUTS: drop the static HMC kernel");
       const lengths = stagedWarmupLengths(warmup, adaptation.lengths);
@@ -195,19 +218,57 @@ function adaptationSettings(
   windows: Partial<Omit<WindowSettings, 'adaptMetric'>> | undefined,
   path: string,
 ): AdaptationSettings {
-  const target = targetAcceptance ?? stanAdaptationSettings.targetAcceptance;
-  checkProbability(`${path}.targetAcceptance`, target);
-  if (dualAveraging !== undefined) {
-    checkKeys(dualAveraging, Object.keys(stanDualAveragingSettings).filter((k) => k !== 'targetAcceptance'), `${path}.dualAveraging`, 'of dual averaging');
-    for (const [key, value] of Object.entries(dualAveraging)) {
-      if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new Error(`${path}.dualAveraging.${key} must be a finite number > 0, got ${value}`);
-    }
-  }
+  const averaging = dualAveragingSettings(stanDualAveragingSettings, targetAcceptance, dualAveraging, path);
   if (windows !== undefined) {
     checkKeys(windows, ['initBuffer', 'termBuffer', 'baseWindow'], `${path}.windows`, "of Stan's windows");
     for (const [key, value] of Object.entries(windows)) checkInteger(`${path}.windows.${key}`, value as number, key === 'baseWindow' ? 1 : 0);
   }
-  return { ...stanAdaptationSettings, ...windows, ...dualAveraging, targetAcceptance: target };
+  return { ...stanAdaptationSettings, ...windows, ...averaging };
+}
+
+/** Dual-averaging settings: `defaults` with the given target and constants. */
+function dualAveragingSettings(
+  defaults: DualAveragingSettings,
+  targetAcceptance: number | undefined,
+  dualAveraging: Partial<DualAveragingConstants> | undefined,
+  path: string,
+): DualAveragingSettings {
+  const target = targetAcceptance ?? defaults.targetAcceptance;
+  checkProbability(`${path}.targetAcceptance`, target);
+  if (dualAveraging !== undefined) {
+    checkKeys(dualAveraging, ['gamma', 't0', 'kappa', 'maxStepSize'], `${path}.dualAveraging`, 'of dual averaging');
+    for (const [key, value] of Object.entries(dualAveraging)) {
+      if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new Error(`${path}.dualAveraging.${key} must be a finite number > 0, got ${value}`);
+    }
+  }
+  return { ...defaults, ...dualAveraging, targetAcceptance: target };
+}
+
+/** nutpie's schedule with the given overrides (the metric update interval depends on the metric). */
+function nutpieSchedule(metric: 'diag' | 'lowRank', schedule: Partial<NutpieScheduleSettings> | undefined): NutpieScheduleSettings {
+  const path = 'adaptation.schedule';
+  const out: NutpieScheduleSettings = { ...nutpieScheduleSettings, updateEvery: metric === 'diag' ? 1 : 20, ...schedule };
+  if (schedule !== undefined) checkKeys(schedule, Object.keys(out), path, "of nutpie's schedule");
+  for (const key of ['earlyFraction', 'stepSizeFraction'] as const) {
+    const value = out[key];
+    if (!(typeof value === 'number' && value >= 0 && value < 1)) throw new Error(`${path}.${key} must be in [0, 1), got ${value}`);
+  }
+  if (!(out.earlyFraction + out.stepSizeFraction < 1)) throw new Error(`${path}: earlyFraction + stepSizeFraction must be < 1, got ${out.earlyFraction} + ${out.stepSizeFraction}`);
+  for (const key of ['earlyWindow', 'mainWindow', 'updateEvery'] as const) checkInteger(`${path}.${key}`, out[key], 1);
+  if (!(typeof out.windowGrowth === 'number' && out.windowGrowth >= 1 && Number.isFinite(out.windowGrowth))) {
+    throw new Error(`${path}.windowGrowth must be a finite number >= 1, got ${out.windowGrowth}`);
+  }
+  return out;
+}
+
+function lowRankSettings(lowRank: Partial<LowRankFisherSettings> | undefined): LowRankFisherSettings {
+  const out = { ...nutpieLowRankSettings, ...lowRank };
+  if (lowRank !== undefined) checkKeys(lowRank, Object.keys(nutpieLowRankSettings), 'adaptation.lowRank', 'of the low-rank estimator');
+  if (!(out.gamma > 0 && Number.isFinite(out.gamma))) throw new Error(`adaptation.lowRank.gamma must be finite and > 0, got ${out.gamma}`);
+  if (!(out.eigenvalueCutoff >= 1 && Number.isFinite(out.eigenvalueCutoff))) {
+    throw new Error(`adaptation.lowRank.eigenvalueCutoff must be finite and >= 1, got ${out.eigenvalueCutoff}`);
+  }
+  return out;
 }
 
 function resolveInit(init: SampleOptions['init'], chains: number, dim: number | undefined): InitSpec {

@@ -3,13 +3,16 @@
  * its progress reports. The options are built so that invalid combinations cannot be written: the
  * warmup strategy is a discriminated union (`adaptation.kind`), each variant carrying only the
  * settings that mean something for it (the staged plan always adapts a dense metric and takes no
- * initial metric; no adaptation means a fixed step size and metric), and a static HMC kernel pairs
- * only with the strategies written for it. Defaults follow Stan (Stan Reference Manual, "MCMC
+ * initial metric; nutpie's low-rank settings exist only with its low-rank metric; no adaptation
+ * means a fixed step size and metric), and a static HMC kernel pairs only with the strategies
+ * written for it (not the staged plan nor nutpie's, which are NUTS only). Defaults follow Stan (Stan Reference Manual, "MCMC
  * sampling"; CmdStan's sample method): NUTS, max tree depth 10, max energy error 1000, no step-size
  * jitter, init radius 2, Stan's windowed adaptation per chain of a diagonal metric, target acceptance
  * 0.8, initial step size 1, windows 75 / 25... / 50.
  */
 import type { DualAveragingConstants } from './adaptation/dualAveraging.js';
+import type { LowRankFisherSettings } from './adaptation/lowRankFisher.js';
+import type { NutpieScheduleSettings } from './adaptation/nutpieSchedule.js';
 import type { WindowSettings } from './adaptation/windows.js';
 import type { MetricKind } from './metric.js';
 import type { DrawStats } from './recorder.js';
@@ -54,7 +57,7 @@ interface StepSizeAdaptation {
   readonly targetAcceptance?: number;
   /** Step size at the start of warmup, default 1 (Stan's stepsize). */
   readonly initialStepSize?: number;
-  /** Dual averaging constants beyond the target (Stan's gamma 0.05, t0 10, kappa 0.75). */
+  /** Dual averaging constants beyond the target (Stan's gamma 0.05, t0 10, kappa 0.75; no step-size cap, nutpie's pi). */
   readonly dualAveraging?: Partial<DualAveragingConstants>;
 }
 
@@ -109,6 +112,36 @@ export interface StagedAdaptationOptions extends StepSizeAdaptation {
   readonly windows?: Partial<Omit<WindowSettings, 'adaptMetric'>>;
 }
 
+/** Settings both of nutpie's metrics share. */
+interface NutpieCommonOptions extends StepSizeAdaptation {
+  readonly kind: 'nutpie';
+  /** The window schedule (nuts-rs defaults: 30% early windows of 10, main windows from 80 growing x1.5, final 15% step size only). */
+  readonly schedule?: Partial<NutpieScheduleSettings>;
+}
+
+/**
+ * nutpie's adaptation with its diagonal Fisher metric, per chain (adaptation/nutpieAdapter.ts):
+ * M^-1 = sqrt(Var x / Var grad) over windows that switch early and often, the step size searched
+ * again at the first metric change. NUTS only; the warmup's length is the run's `warmup`
+ * (nutpie's default is 400).
+ */
+export interface NutpieDiagAdaptationOptions extends NutpieCommonOptions {
+  readonly metric?: 'diag';
+  readonly lowRank?: never;
+}
+
+/**
+ * nutpie's adaptation with its low-rank Fisher metric (adaptation/lowRankFisher.ts), estimated from
+ * all chains' windows pooled (the chains then run in one process and share one step size).
+ */
+export interface NutpieLowRankAdaptationOptions extends NutpieCommonOptions {
+  readonly metric: 'lowRank';
+  /** gamma 1e-5 and the eigenvalue cutoff 2 of nuts-rs. */
+  readonly lowRank?: Partial<LowRankFisherSettings>;
+}
+
+export type NutpieAdaptationOptions = NutpieDiagAdaptationOptions | NutpieLowRankAdaptationOptions;
+
 /** No adaptation: warmup iterations (if any) and sampling use this step size and metric. */
 export interface NoAdaptationOptions {
   readonly kind: 'none';
@@ -121,7 +154,12 @@ export interface NoAdaptationOptions {
 }
 
 /** Every warmup strategy; the default is `{ kind: 'stan' }`. */
-export type AdaptationOptions = StanAdaptationOptions | StepSizeAdaptationOptions | StagedAdaptationOptions | NoAdaptationOptions;
+export type AdaptationOptions =
+  | StanAdaptationOptions
+  | StepSizeAdaptationOptions
+  | StagedAdaptationOptions
+  | NutpieAdaptationOptions
+  | NoAdaptationOptions;
 
 /** The strategies a static HMC kernel can be warmed up with. */
 export type StaticHmcAdaptationOptions = StanAdaptationOptions | StepSizeAdaptationOptions | NoAdaptationOptions;

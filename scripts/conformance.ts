@@ -11,10 +11,12 @@
  *
  * Options: --only name[,name] (substrings of posterior names), --seed S (base seed; each posterior
  * uses "S/<name>"), --chains N, --warmup N, --draws N (override the suggested settings for quick
- * runs), --metric diag|dense (override the suggested metric: the faster modes of the MMM benchmark
- * use a dense metric and must pass the same suite), --plan stan|staged (the warmup plan; staged
- * implies --metric dense: the staged dense warmup of samplers/staged.ts at its default 50/30/20
- * split), --adapt-delta X (override the suggested target acceptance), --diag-adapt-delta X (staged
+ * runs), --metric diag|dense|lowRank (override the suggested metric: the faster modes of the MMM
+ * benchmark use a dense metric and must pass the same suite), --plan stan|staged|nutpie (the warmup
+ * plan; staged implies --metric dense: the staged dense warmup of samplers/staged.ts at its default
+ * 50/30/20 split; nutpie is nutpie's adaptation, samplers/adaptation/nutpieAdapter.ts, with its
+ * diagonal metric per chain, or with --metric lowRank its low-rank metric pooled across chains;
+ * a posterior that suggests dense gets the low-rank one), --adapt-delta X (override the suggested target acceptance), --diag-adapt-delta X (staged
  * plan only: stage 1's target acceptance; with --adapt-delta these give the sampler settings of the
  * MMM benchmark's staged-p98-d80 mode), --out path.
  */
@@ -65,9 +67,9 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return parsed;
 }
 
-function metricOption(value: string | undefined): 'diag' | 'dense' | undefined {
+function metricOption(value: string | undefined): 'diag' | 'dense' | 'lowRank' | undefined {
   if (value === undefined) return undefined;
-  if (value !== 'diag' && value !== 'dense') throw new Error(`--metric must be diag or dense, got "${value}"`);
+  if (value !== 'diag' && value !== 'dense' && value !== 'lowRank') throw new Error(`--metric must be diag, dense or lowRank, got "${value}"`);
   return value;
 }
 
@@ -78,9 +80,9 @@ function probability(value: string | undefined, flag: string): number | undefine
   return parsed;
 }
 
-function planOption(value: string | undefined): 'stan' | 'staged' | undefined {
+function planOption(value: string | undefined): 'stan' | 'staged' | 'nutpie' | undefined {
   if (value === undefined) return undefined;
-  if (value !== 'stan' && value !== 'staged') throw new Error(`--plan must be stan or staged, got "${value}"`);
+  if (value !== 'stan' && value !== 'staged' && value !== 'nutpie') throw new Error(`--plan must be stan, staged or nutpie, got "${value}"`);
   return value;
 }
 
@@ -125,17 +127,33 @@ interface Overrides {
   readonly chains?: number;
   readonly warmup?: number;
   readonly draws?: number;
-  readonly metric?: 'diag' | 'dense';
-  readonly warmupPlan?: 'stan' | 'staged';
+  readonly metric?: 'diag' | 'dense' | 'lowRank';
+  readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
   readonly adaptDelta?: number;
   readonly diagAdaptDelta?: number;
 }
 
+/**
+ * The metric a run uses: the override, else the suggested one. nutpie has no dense metric: where a
+ * posterior suggests dense, it gets nutpie's low-rank metric (the dense Fisher metric once a
+ * window holds more than dim / 2 draws).
+ */
+function runMetric(suggested: 'diag' | 'dense', overrides: Overrides): 'diag' | 'dense' | 'lowRank' {
+  if (overrides.warmupPlan === 'staged') return 'dense';
+  if (overrides.metric !== undefined) return overrides.metric;
+  return overrides.warmupPlan === 'nutpie' && suggested === 'dense' ? 'lowRank' : suggested;
+}
+
 /** The sampler's warmup strategy for a posterior's settings and the overrides. */
-function warmupStrategy(metric: 'diag' | 'dense', adaptDelta: number, overrides: Overrides): AdaptationOptions {
+function warmupStrategy(metric: 'diag' | 'dense' | 'lowRank', adaptDelta: number, overrides: Overrides): AdaptationOptions {
   if (overrides.warmupPlan === 'staged') {
     return { kind: 'staged', targetAcceptance: adaptDelta, ...(overrides.diagAdaptDelta !== undefined ? { diagTargetAcceptance: overrides.diagAdaptDelta } : {}) };
   }
+  if (overrides.warmupPlan === 'nutpie') {
+    if (metric === 'dense') throw new Error('--plan nutpie adapts a diag or lowRank metric');
+    return metric === 'lowRank' ? { kind: 'nutpie', metric: 'lowRank', targetAcceptance: adaptDelta } : { kind: 'nutpie', metric: 'diag', targetAcceptance: adaptDelta };
+  }
+  if (metric === 'lowRank') throw new Error('--metric lowRank needs --plan nutpie');
   return { kind: 'stan', metric, targetAcceptance: adaptDelta };
 }
 
@@ -148,7 +166,7 @@ function runPosterior(name: string, reference: ReferencePosterior, seed: string,
     draws: overrides.draws ?? reference.settings.draws,
     adaptDelta: overrides.adaptDelta ?? reference.settings.adaptDelta,
     maxTreeDepth: reference.settings.maxTreeDepth,
-    metric: overrides.warmupPlan === 'staged' ? 'dense' : (overrides.metric ?? reference.settings.metric),
+    metric: runMetric(reference.settings.metric, overrides),
     ...(overrides.warmupPlan ? { warmupPlan: overrides.warmupPlan } : {}),
     ...(overrides.diagAdaptDelta !== undefined ? { stagedWarmup: { diagAdaptDelta: overrides.diagAdaptDelta } } : {}),
   } as const;
@@ -260,7 +278,9 @@ async function main(): Promise<number> {
     adaptDelta: probability(args['adapt-delta'], 'adapt-delta'),
     diagAdaptDelta: probability(args['diag-adapt-delta'], 'diag-adapt-delta'),
   };
-  if (overrides.warmupPlan === 'staged' && overrides.metric === 'diag') throw new Error('--plan staged adapts a dense metric; drop --metric diag');
+  if (overrides.warmupPlan === 'staged' && overrides.metric !== undefined && overrides.metric !== 'dense') throw new Error(`--plan staged adapts a dense metric; drop --metric ${overrides.metric}`);
+  if (overrides.warmupPlan === 'nutpie' && overrides.metric === 'dense') throw new Error('--plan nutpie adapts a diag or lowRank metric; drop --metric dense');
+  if (overrides.metric === 'lowRank' && overrides.warmupPlan !== 'nutpie') throw new Error('--metric lowRank is the low-rank metric of --plan nutpie');
   if (overrides.diagAdaptDelta !== undefined && overrides.warmupPlan !== 'staged') throw new Error('--diag-adapt-delta applies to --plan staged only');
   const baseSeed = args.seed ?? DEFAULT_SEED;
   const filters = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;

@@ -2,7 +2,7 @@
  * Chains split over worker threads (src/inference/parallel.ts): the chain groups, the merge, and
  * the property that matters: on the host path the draws of a fit with 2 workers are bit-identical
  * to the same fit in one thread (chain k draws from RNG stream 'chain:k' wherever it runs, and
- * adaptation is per chain). A model source that cannot be loaded fails with a clear error.
+ * adaptation is per chain or pooled from the merged chains), under every warmup strategy. A model source that cannot be loaded fails with a clear error.
  */
 import { describe, expect, it } from 'vitest';
 import { fitMmm } from '../src/mmm/fit.js';
@@ -52,6 +52,20 @@ describe('parallel chains', () => {
     expect(Array.from(b.warmup.inverseMetric[1])).toEqual(Array.from(a.warmup.inverseMetric[1]));
     expect(b.warmup.inverseMetric[0]).toHaveLength(a.dim * a.dim);
     expect(b.gradientEvaluations).toBe(a.gradientEvaluations);
+  });
+
+  it("nutpie's warmup gives the same draws with 2 workers as in one thread: per chain (diag), and pooled (lowRank, whose stage runs in one worker)", async () => {
+    for (const metric of ['diag', 'lowRank'] as const) {
+      const settings = { chains: 2, warmup: 60, draws: 20, seed: 10, warmupPlan: 'nutpie', metric, progress: false, verbose: false } as const;
+      const one = await fitMmm('examples/national.csv', 'examples/national.config.json', { ...settings, workers: 1 });
+      const two = await fitMmm('examples/national.csv', 'examples/national.config.json', { ...settings, workers: 2 });
+      const a = one.result.samples;
+      const b = two.result.samples;
+      expect(b.metric).toBe(metric);
+      for (let c = 0; c < 2; c++) expect(Array.from(b.draws[c]), `${metric} chain ${c}`).toEqual(Array.from(a.draws[c]));
+      expect(Array.from(b.warmup.stepSize)).toEqual(Array.from(a.warmup.stepSize));
+      expect(b.gradientEvaluations).toBe(a.gradientEvaluations);
+    }
   });
 
   it('reports a model source that cannot be loaded', async () => {

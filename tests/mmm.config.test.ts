@@ -1,6 +1,6 @@
 /** Run-config parsing: defaults, every option accepted, and clear errors naming file and key. */
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, DEFAULT_SAMPLER } from '../src/mmm/config.js';
+import { parseRunConfig, DEFAULT_SAMPLER, samplerOptions } from '../src/mmm/config.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { ADSTOCK_TYPES } from '../models/mmm/components/adstock/index.js';
 import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
@@ -56,7 +56,14 @@ describe('run config', () => {
     [{ sampler: { chains: 0 } }, /sampler\.chains: expected an integer >= 1, got 0/],
     [{ sampler: { adaptDelta: 1.2 } }, /sampler\.adaptDelta: expected a number in \(0, 1\)/],
     [{ sampler: { thinning: 2 } }, /sampler\.thinning: unknown key/],
-    [{ sampler: { warmupPlan: 'nutpie' } }, /sampler\.warmupPlan: expected "stan" or "staged"/],
+    [{ sampler: { warmupPlan: 'nuts-rs' } }, /sampler\.warmupPlan: expected "stan", "staged" or "nutpie", got "nuts-rs"/],
+    [{ sampler: { warmupPlan: 'nutpie' } }, null],
+    [{ sampler: { warmupPlan: 'nutpie', metric: 'lowRank' } }, null],
+    [{ sampler: { warmupPlan: 'nutpie', metric: 'dense' } }, /sampler\.metric: warmupPlan "nutpie" adapts "diag" \(per chain\) or "lowRank" \(pooled across chains\), not "dense"/],
+    [{ sampler: { warmupPlan: 'nutpie', pooledAdaptation: true } }, /sampler\.pooledAdaptation: does not apply to warmupPlan "nutpie"/],
+    [{ sampler: { metric: 'lowRank' } }, /sampler\.metric: "lowRank" is the metric of sampler\.warmupPlan "nutpie"/],
+    [{ sampler: { warmupPlan: 'staged', metric: 'lowRank' } }, /sampler\.warmupPlan: "staged" adapts a dense metric/],
+    [{ sampler: { metric: 'full' } }, /sampler\.metric: expected "diag", "dense" or "lowRank", got "full"/],
     [{ sampler: { warmupPlan: 'staged' } }, /sampler\.warmupPlan: "staged" adapts a dense metric: set sampler\.metric to "dense"/],
     [{ sampler: { warmupPlan: 'staged', metric: 'dense' } }, null],
     [{ sampler: { warmupPlan: 'staged', metric: 'dense', warmup: 700, stagedWarmup: { lengths: { diag: 200, dense: 300, final: 200 }, diagMaxTreeDepth: 7 } } }, null],
@@ -78,6 +85,27 @@ describe('run config', () => {
   ])('rejects %j', (json, message) => {
     if (message === null) expect(() => parseRunConfig(json, 'c.json')).not.toThrow();
     else expect(() => parseRunConfig(json, 'c.json')).toThrow(message);
+  });
+
+  it('maps the sampler keys to the sampler\'s kernel and warmup strategy', () => {
+    const options = (sampler: Record<string, unknown>) => samplerOptions(parseRunConfig({ sampler }, 'c.json').sampler, 'c.json');
+    expect(options({})).toEqual({ chains: 4, warmup: 1000, draws: 1000, seed: 20240601, kernel: { algorithm: 'nuts', maxTreeDepth: 10 }, adaptation: { kind: 'stan', metric: 'diag', pooled: false, targetAcceptance: 0.8 } });
+    expect(options({ metric: 'dense', pooledAdaptation: true, adaptDelta: 0.9, maxTreeDepth: 8 })).toMatchObject({
+      kernel: { algorithm: 'nuts', maxTreeDepth: 8 },
+      adaptation: { kind: 'stan', metric: 'dense', pooled: true, targetAcceptance: 0.9 },
+    });
+    expect(options({ warmupPlan: 'staged', metric: 'dense', warmup: 700, adaptDelta: 0.95, stagedWarmup: { lengths: { diag: 200, dense: [100, 200], final: 200 }, diagMaxTreeDepth: 7, diagAdaptDelta: 0.8 } }).adaptation).toEqual({
+      kind: 'staged',
+      targetAcceptance: 0.95,
+      lengths: { diag: 200, dense: [100, 200], final: 200 },
+      diagMaxTreeDepth: 7,
+      diagTargetAcceptance: 0.8,
+    });
+    expect(options({ warmupPlan: 'nutpie' }).adaptation).toEqual({ kind: 'nutpie', metric: 'diag', targetAcceptance: 0.8 });
+    expect(options({ warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9 }).adaptation).toEqual({ kind: 'nutpie', metric: 'lowRank', targetAcceptance: 0.9 });
+    // Keys merged after parsing (fit options, batch overrides) are checked by the same mapping.
+    const staged = parseRunConfig({ sampler: { warmupPlan: 'staged', metric: 'dense' } }, 'c.json').sampler;
+    expect(() => samplerOptions({ ...staged, metric: 'diag' }, 'batch.json')).toThrow(/batch\.json: sampler\.warmupPlan: "staged" adapts a dense metric/);
   });
 
   it('rejects ROI windows for channels the data does not have', () => {

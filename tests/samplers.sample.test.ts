@@ -173,7 +173,7 @@ describe('sample() options', () => {
     expect(untyped({ pooledAdaptation: true })).toThrow(/use adaptation: \{ kind: 'stan', pooled: true \}/);
     // Settings of one strategy given to another.
     expect(untyped({ adaptation: { kind: 'none', targetAcceptance: 0.9 } })).toThrow(/adaptation\.targetAcceptance is not an option of adaptation kind 'none' \(nothing adapts\)/);
-    expect(untyped({ adaptation: { kind: 'bogus' } })).toThrow(/adaptation\.kind must be one of 'stan', 'stepSize', 'staged', 'none'/);
+    expect(untyped({ adaptation: { kind: 'bogus' } })).toThrow(/adaptation\.kind must be one of 'stan', 'stepSize', 'staged', 'nutpie', 'none'/);
     expect(untyped({ kernel: { algorithm: 'hmc', steps: 3, maxTreeDepth: 5 } })).toThrow(/kernel\.maxTreeDepth is not an option of static HMC/);
     expect(untyped({ kernel: { algorithm: 'hmc', steps: 3, pathLength: 2 } })).toThrow(/either steps or pathLength, not both/);
     expect(untyped({ init: { radius: 1, positions: new Float64Array(1) } })).toThrow(/init\.radius is not an option with positions/);

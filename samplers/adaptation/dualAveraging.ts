@@ -6,7 +6,8 @@
  *   log eps_t = mu - sqrt(t) / gamma * sBar_t
  *   log epsBar_t = t^-kappa log eps_t + (1 - t^-kappa) log epsBar_{t-1}
  * Stan's constants: gamma 0.05, t0 10, kappa 0.75, delta 0.8, mu = log(10 eps0). After warmup the
- * step size is epsBar.
+ * step size is epsBar. nuts-rs (src/stepsize/dual_avg.rs) uses the same constants and caps
+ * log eps_t at log(pi) (`maxStepSize`; Stan has no cap).
  */
 
 export interface DualAveragingSettings {
@@ -15,6 +16,8 @@ export interface DualAveragingSettings {
   readonly gamma: number;
   readonly t0: number;
   readonly kappa: number;
+  /** Largest step size dual averaging proposes (nuts-rs: pi); none by default (Stan). */
+  readonly maxStepSize?: number;
 }
 
 /** The constants beyond the target. */
@@ -46,7 +49,8 @@ export function updateDualAveraging(
   const alpha = acceptStat > 1 ? 1 : acceptStat;
   const eta = 1 / (counter + settings.t0);
   const sBar = (1 - eta) * state.sBar + eta * (settings.targetAcceptance - alpha);
-  const x = state.mu - (sBar * Math.sqrt(counter)) / settings.gamma;
+  let x = state.mu - (sBar * Math.sqrt(counter)) / settings.gamma;
+  if (settings.maxStepSize !== undefined) x = Math.min(x, Math.log(settings.maxStepSize));
   const xEta = Math.pow(counter, -settings.kappa);
   const xBar = (1 - xEta) * state.xBar + xEta * x;
   return { state: { mu: state.mu, counter, sBar, xBar }, stepSize: Math.exp(x) };

@@ -32,6 +32,11 @@ export class WelfordVariance {
     return Float64Array.from(this.mean);
   }
 
+  /** The sums of squared deviations from the mean (Welford's M2), [dim]: a view, not to be modified. */
+  sumsOfSquares(): Float64Array {
+    return this.m2;
+  }
+
   /** Sample variance (n - 1 denominator), or null with fewer than two samples. */
   sampleVariance(): Float64Array | null {
     if (this.n < 2) return null;

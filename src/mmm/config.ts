@@ -28,9 +28,14 @@ export interface SamplerConfig {
   readonly seed: number;
   readonly adaptDelta: number;
   readonly maxTreeDepth: number;
-  readonly metric: 'diag' | 'dense';
-  /** 'stan': Stan's windows per chain; 'staged': the staged dense warmup (metric 'dense'; samplers/staged.ts). */
-  readonly warmupPlan: 'stan' | 'staged';
+  /** 'diag' | 'dense'; 'lowRank' with warmupPlan 'nutpie'. */
+  readonly metric: 'diag' | 'dense' | 'lowRank';
+  /**
+   * 'stan': Stan's windows per chain; 'staged': the staged dense warmup (metric 'dense';
+   * samplers/staged.ts); 'nutpie': nutpie's adaptation, metric 'diag' (per chain) or 'lowRank'
+   * (pooled across chains; samplers/adaptation/nutpieAdapter.ts).
+   */
+  readonly warmupPlan: 'stan' | 'staged' | 'nutpie';
   readonly pooledAdaptation: boolean;
   /** With warmupPlan 'staged': explicit stage lengths, stage 1's maximum tree depth and target acceptance (samplers/staged.ts). */
   readonly stagedWarmup: StagedWarmupConfig | undefined;
@@ -71,7 +76,16 @@ function warmupStrategy(sampler: SamplerConfig, file: string): AdaptationOptions
   if (sampler.stagedWarmup !== undefined && plan !== 'staged') throw new ConfigError(file, 'sampler.stagedWarmup', 'only applies with sampler.warmupPlan "staged"');
   switch (plan) {
     case 'stan':
+      if (sampler.metric === 'lowRank') throw new ConfigError(file, 'sampler.metric', '"lowRank" is the metric of sampler.warmupPlan "nutpie"; Stan\'s windows adapt "diag" or "dense"');
       return { kind: 'stan', metric: sampler.metric, pooled: sampler.pooledAdaptation, targetAcceptance: sampler.adaptDelta };
+    case 'nutpie':
+      if (sampler.metric === 'dense') throw new ConfigError(file, 'sampler.metric', 'warmupPlan "nutpie" adapts "diag" (per chain) or "lowRank" (pooled across chains), not "dense"');
+      if (sampler.pooledAdaptation) {
+        throw new ConfigError(file, 'sampler.pooledAdaptation', 'does not apply to warmupPlan "nutpie": its "diag" metric adapts per chain and its "lowRank" metric pools the chains already');
+      }
+      return sampler.metric === 'lowRank'
+        ? { kind: 'nutpie', metric: 'lowRank', targetAcceptance: sampler.adaptDelta }
+        : { kind: 'nutpie', metric: 'diag', targetAcceptance: sampler.adaptDelta };
     case 'staged': {
       if (sampler.metric !== 'dense') throw new ConfigError(file, 'sampler.warmupPlan', '"staged" adapts a dense metric: set sampler.metric to "dense"');
       if (sampler.pooledAdaptation) throw new ConfigError(file, 'sampler.warmupPlan', '"staged" already pools the chains: leave sampler.pooledAdaptation false');
@@ -91,7 +105,7 @@ function warmupStrategy(sampler: SamplerConfig, file: string): AdaptationOptions
       return adaptation;
     }
     default:
-      throw new ConfigError(file, 'sampler.warmupPlan', `expected "stan" or "staged", got ${JSON.stringify(plan)}`);
+      throw new ConfigError(file, 'sampler.warmupPlan', `expected "stan", "staged" or "nutpie", got ${JSON.stringify(plan)}`);
   }
 }
 
@@ -136,11 +150,11 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
         out[key] = v;
         break;
       case 'metric':
-        if (v !== 'diag' && v !== 'dense') throw new ConfigError(file, path, `expected "diag" or "dense", got ${JSON.stringify(v)}`);
+        if (v !== 'diag' && v !== 'dense' && v !== 'lowRank') throw new ConfigError(file, path, `expected "diag", "dense" or "lowRank", got ${JSON.stringify(v)}`);
         out[key] = v;
         break;
       case 'warmupPlan':
-        if (v !== 'stan' && v !== 'staged') throw new ConfigError(file, path, `expected "stan" or "staged", got ${JSON.stringify(v)}`);
+        if (v !== 'stan' && v !== 'staged' && v !== 'nutpie') throw new ConfigError(file, path, `expected "stan", "staged" or "nutpie", got ${JSON.stringify(v)}`);
         out[key] = v;
         break;
       case 'pooledAdaptation':

@@ -75,8 +75,12 @@ export function correlatedGaussian2d(sd1: number, sd2: number, rho: number): { t
   return { target: multivariateNormalTarget(covariance), covariance };
 }
 
-/** Neal's funnel: v ~ N(0, 3), x_i | v ~ N(0, exp(v / 2)), i = 1..dim-1; coordinate 0 is v. */
-export function funnelTarget(dim: number): RecordingTarget {
+/**
+ * Neal's funnel: v ~ N(0, scale^2) (scale 3: Neal's), x_i | v ~ N(0, exp(v / 2)^2), i = 1..dim-1;
+ * coordinate 0 is v.
+ */
+export function funnelTarget(dim: number, scale = 3): RecordingTarget {
+  const vPrecision = 1 / (scale * scale);
   return makeTarget(dim, (x, offset, gradient) => {
     const v = x[offset];
     const precision = Math.exp(-v);
@@ -87,8 +91,8 @@ export function funnelTarget(dim: number): RecordingTarget {
       gradient[offset + i] = -xi * precision;
     }
     const n = dim - 1;
-    gradient[offset] = -v / 9 + 0.5 * sumSquares * precision - 0.5 * n;
-    return -(v * v) / 18 - 0.5 * sumSquares * precision - 0.5 * n * v;
+    gradient[offset] = -v * vPrecision + 0.5 * sumSquares * precision - 0.5 * n;
+    return -0.5 * v * v * vPrecision - 0.5 * sumSquares * precision - 0.5 * n * v;
   });
 }
 

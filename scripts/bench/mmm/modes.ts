@@ -13,8 +13,8 @@ export interface BenchMode {
     readonly chains: number;
     readonly warmup: number;
     readonly draws: number;
-    readonly metric: 'diag' | 'dense';
-    readonly warmupPlan?: 'stan' | 'staged';
+    readonly metric: 'diag' | 'dense' | 'lowRank';
+    readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
     readonly adaptDelta?: number;
     readonly maxTreeDepth?: number;
     readonly stagedWarmup?: {
@@ -127,6 +127,18 @@ export const BENCH_MODES: readonly BenchMode[] = [
     description: 'centered geo intercepts, non-centered media, diagonal metric, 4 chains x 1000 warmup + 1000 draws',
     model: { geo: { intercept: 'centered', media: 'noncentered' } },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
+  },
+  {
+    id: 'nutpie',
+    description: "non-centered (as mmm.stan), nutpie's adaptation with its diagonal Fisher metric per chain (samplers/adaptation/nutpieAdapter.ts), 4 chains x 1000 warmup + 1000 draws (not yet measured)",
+    model: {},
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'nutpie' },
+  },
+  {
+    id: 'nutpie-lowrank',
+    description: "non-centered (as mmm.stan), nutpie's adaptation with its low-rank Fisher metric pooled across the chains (samplers/adaptation/lowRankFisher.ts), 4 chains x 1000 warmup + 1000 draws (not yet measured)",
+    model: {},
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie' },
   },
 ];
 
