@@ -40,14 +40,14 @@ beforeAll(async () => {
 });
 
 describe('prior predictive draws', () => {
-  it('declare the same parameters, in the same order and shapes, as the geo model', () => {
+  it('declare the same parameters, in the same order and shapes, as the geo model (the joint one: prior draws include the linear block)', () => {
     const configs: MmmModelConfig[] = [
       DEFAULT_MODEL_CONFIG,
       { ...DEFAULT_MODEL_CONFIG, geo: { intercept: 'centered', media: 'centered' }, likelihood: 'studentT' },
       { ...DEFAULT_MODEL_CONFIG, adstock: { type: 'weibull', maxLag: 6 }, saturation: { type: 'logistic' }, mediaPrior: { type: 'roi' }, trend: false },
       { ...DEFAULT_MODEL_CONFIG, adstock: { type: 'delayed', maxLag: 8 }, saturation: { type: 'hill', fixedSlope: 1 }, geo: { intercept: 'noncentered', media: 'pooled' } },
     ];
-    for (const config of configs) {
+    for (const config of configs.map((c) => ({ ...c, linearBlock: 'sample' as const }))) {
       const model = createGeoMmm(design, config);
       const prior = priorParameters(design, config);
       expect(prior.map((p) => p.name)).toEqual(model.parameterNames);

@@ -27,6 +27,9 @@ import { resolveStructure } from '../models/mediation/structure.js';
 import { simulateMediation } from '../models/mediation/simulate.js';
 import { cases as densityCases } from './support/mmmDensity.js';
 
+/** ceed01c sampled the linear block with the rest: the joint model, which these outputs pin. */
+const JOINT: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, linearBlock: 'sample' };
+
 /** The density cases that existed at ceed01c (later ones have no recorded outputs). */
 const cases = densityCases.slice(0, 5);
 
@@ -124,7 +127,7 @@ describe('golden outputs (recorded at ceed01c)', () => {
     for (const which of ['geo', 'national'] as const) {
       for (const [label, overrides] of [...cases, ...extraCases(which)]) {
         const design = designOf(which, label);
-        const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, ...overrides };
+        const config: MmmModelConfig = { ...JOINT, ...overrides };
         const model = compile(createGeoMmm(design, config).definition);
         expect(model.path).toBe('host');
         const rng = createRng(17, `golden:${label}:${which}`);
@@ -162,7 +165,7 @@ describe('golden outputs (recorded at ceed01c)', () => {
     it(`fit draws: ${label} (${which})`, async () => {
       const file = `examples/${which}.csv`;
       const configFile = JSON.parse(readFileSync(`examples/${which}.config.json`, 'utf8'));
-      const fit = await fitMmm(file, { ...configFile, sampler }, { progress: false, verbose: false, workers: 1 });
+      const fit = await fitMmm(file, { ...configFile, model: { linearBlock: 'sample' }, sampler }, { progress: false, verbose: false, workers: 1 });
       const s = fit.result.samples;
       golden(`fit:${which}:${label}`, {
         dim: s.dim,
@@ -187,7 +190,7 @@ describe('golden outputs (recorded at ceed01c)', () => {
   it('static HMC and explicit sampler options through sampleModel', async () => {
     const { sampleModel } = await import('../src/inference/index.js');
     const design = designOf('national', '');
-    const definition = createGeoMmm(design, DEFAULT_MODEL_CONFIG).definition;
+    const definition = createGeoMmm(design, JOINT).definition;
     for (const [label, options] of [
       ['hmc path length', { kernel: { algorithm: 'hmc', pathLength: 1.5 } }],
       ['hmc steps, jitter, thin', { kernel: { algorithm: 'hmc', steps: 7, stepSizeJitter: 0.3 }, thin: 2 }],

@@ -23,11 +23,13 @@ describe('geo MMM parameters and centering', () => {
   });
 
   it('drops the geo random effects with one geo', () => {
+    const joint = { ...DEFAULT_MODEL_CONFIG, linearBlock: 'sample' as const };
     const design = designFromData(national, scaleData(national));
-    const mmm = createGeoMmm(design, DEFAULT_MODEL_CONFIG);
-    expect(mmm.parameterNames).toEqual(['alpha', 'k', 's', 'm', 'tau0', 'delta', 'phi', 'gamma', 'sigma']);
-    const geoModel = createGeoMmm(designFromData(geo, scaleData(geo)), DEFAULT_MODEL_CONFIG);
+    expect(createGeoMmm(design, joint).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'tau0', 'delta', 'phi', 'gamma', 'sigma']);
+    const geoModel = createGeoMmm(designFromData(geo, scaleData(geo)), joint);
     expect(geoModel.parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'tau0', 'sigma_tau', 'v', 'delta', 'phi', 'gamma', 'sigma']);
+    // integrated (the default): the sampler sees the rest
+    expect(createGeoMmm(design, DEFAULT_MODEL_CONFIG).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'sigma']);
   });
 
   it('geo.media by channel: the listed channels are sampled centered, the posterior is unchanged', () => {

@@ -18,7 +18,7 @@ import { designFromData, withHoldout } from '../models/mmm/design.js';
 import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
-import { referenceLogDensity } from '../models/mmm/referenceDensity.js';
+import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
 import { cases, hostUnconstrained } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
 
@@ -39,7 +39,9 @@ describe('geo MMM kernel', () => {
     return { design, config };
   };
 
-  for (const [label, overrides] of cases) {
+  for (const [caseLabel, caseOverrides] of cases) for (const linearBlock of ['auto', 'sample'] as const) {
+    const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
+    const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
     for (const which of ['geo', 'national'] as const) {
       it(`${label} (${which}): host and tensor paths match the float64 reference and its finite differences`, () => {
         const { design, config } = setup(label, which, overrides);
@@ -104,7 +106,7 @@ describe('geo MMM kernel', () => {
           const draw = Object.fromEntries(kernel.inputNames.map((name, i) => [name, values[i].subarray(b * kernel.inputSizes[i], (b + 1) * kernel.inputSizes[i])]));
           let total = 0;
           for (let j = 0; j < width; j++) total += out[b * width + j];
-          const reference = referenceLogDensity(design, config, draw);
+          const reference = (kernel.linearBlock ? referenceMarginalLogDensity : referenceLogDensity)(design, config, draw);
           expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
         }
         expectKernelVjp(kernel, values, chains, Float64Array.from({ length: chains * width }, () => rng.normal()));

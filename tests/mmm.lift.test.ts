@@ -21,7 +21,7 @@ import { mmmParameters } from '../models/mmm/parameters.js';
 import { meanKpiHost } from '../models/mmm/hostModel.js';
 import { impliedLiftHost, liftCells, liftLogLikelihoodHost, resolveLiftTests } from '../models/mmm/liftTests.js';
 import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
-import { referenceLogDensity } from '../models/mmm/referenceDensity.js';
+import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
 
 import { hostUnconstrained } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
@@ -198,7 +198,8 @@ describe('lift tests', () => {
 
   it('the implied lift is the difference of the mean KPI with test and control media, summed over the measured cells', () => {
     for (const which of ['geo', 'national'] as const) {
-      const { design, config } = setup('', which, liftCases[1][1]);
+      // the joint model: the mean KPI below needs every parameter
+      const { design, config } = setup('', which, (w) => ({ ...liftCases[1][1](w), linearBlock: 'sample' }));
       const tests = resolveLiftTests(design, config)!;
       const mmm = createGeoMmm(design, config);
       const model = compile(mmm.definition);
@@ -281,7 +282,8 @@ describe('lift tests', () => {
         const { design, config } = setup(label, which, overrides);
         {
           const host = createMmmKernel(design, config, mmmParameters(design, config));
-          expect(host.liftColumn).toBe(design.geoNames.length + 1);
+          // likelihood columns (G per-geo, or one marginal with the block integrated out), priors, lift
+          expect(host.liftColumn).toBe((host.linearBlock ? 1 : design.geoNames.length) + 1);
           expect(host.outputWidth).toBe(host.liftColumn + 1);
           const model = compile(createGeoMmm(design, config).definition);
           const rng = createRng(11, label + which);
@@ -299,7 +301,7 @@ describe('lift tests', () => {
             expect(Math.abs(forward[b * width + host.liftColumn] - lift)).toBeLessThan(1e-9 * Math.abs(lift) + 1e-9);
             let total = 0;
             for (let j = 0; j < width; j++) total += forward[b * width + j];
-            const reference = referenceLogDensity(design, config, draw);
+            const reference = (host.linearBlock ? referenceMarginalLogDensity : referenceLogDensity)(design, config, draw);
             expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
           }
           // Upstream only on the lift column, then on all columns.

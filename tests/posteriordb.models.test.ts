@@ -419,7 +419,7 @@ function checkModel(name: string, data: PosteriorData, positions: Float64Array, 
       expectedValues.forEach((v, i) => expect(Math.abs(constrained[param][i] - v)).toBeLessThan(1e-5 * Math.abs(v) + 1e-6));
     }
     if (host.generated) {
-      const generated = model.generated(constrained);
+      const generated = model.generated(constrained, createRng(0, 'generated'));
       const hostGenerated = host.generated(data, values);
       for (const [quantity, expectedValues] of Object.entries(hostGenerated)) {
         const got = generated[quantity] as ArrayLike<number>;
@@ -428,7 +428,7 @@ function checkModel(name: string, data: PosteriorData, positions: Float64Array, 
         expectedValues.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThan(1e-5 * Math.abs(v) + 1e-5));
       }
     } else {
-      expect(Object.keys(model.generated(constrained))).toEqual([]);
+      expect(Object.keys(model.generated(constrained, createRng(0, 'generated')))).toEqual([]);
     }
   }
   model.dispose();
@@ -493,7 +493,7 @@ describe.skipIf(!HAVE_SHARED)('posteriordb models on the shared data, around the
       checkModel(name, data, positions, points, name === 'diamonds-diamonds' ? 0.05 : 1e-3);
       // Every reference quantity is a parameter or a derived quantity of the model.
       const names = new Set([...model.parameterNames]);
-      const generated = model.generated(model.constrain(center, 1));
+      const generated = model.generated(model.constrain(center, 1), createRng(0, 'generated'));
       for (const [quantity, value] of Object.entries(generated)) {
         const length = typeof value === 'number' ? 1 : value.length;
         for (let i = 0; i < length; i++) names.add(typeof value === 'number' ? quantity : `${quantity}[${i + 1}]`);

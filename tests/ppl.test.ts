@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bijector } from '../src/bijectors/types.js';
 import { compile, defineModel, flatNames } from '../src/ppl/index.js';
-import { initBackend, liveTensorCount, tf, type Tensor, type Tensor2D } from '../src/tensor/index.js';
+import { createRng, initBackend, liveTensorCount, tf, type Tensor, type Tensor2D } from '../src/tensor/index.js';
 
 /** A minimal exp bijector so this test does not depend on src/bijectors. */
 const expBijector: Bijector = {
@@ -78,7 +78,7 @@ describe('compile', () => {
     const free = compiled.unconstrain({ mu: 0.5, sigma: 2 });
     expect(free[0]).toBeCloseTo(0.5, 6);
     expect(free[1]).toBeCloseTo(Math.log(2), 6);
-    expect(compiled.generated(values)).toEqual({ cv: values.sigma[0] / 0.5, pair: [0.5, values.sigma[0]] });
+    expect(compiled.generated(values, createRng(0, 'generated'))).toEqual({ cv: values.sigma[0] / 0.5, pair: [0.5, values.sigma[0]] });
     compiled.evaluate(new Float64Array([0, 0]), 1);
     expect(liveTensorCount()).toBe(before);
   });

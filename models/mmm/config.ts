@@ -103,6 +103,12 @@ export interface MmmModelConfig {
   readonly priors: Readonly<Record<PriorName, PriorSpec>>;
   /** Lift tests entering the likelihood (absent or empty: none). */
   readonly experiments?: readonly LiftExperiment[];
+  /**
+   * The linear-Gaussian block (intercepts, trend, seasonality, controls, events): 'integrate' it out
+   * and draw it exactly per kept draw (components/linearBlock.ts), 'sample' it with the rest, or
+   * 'auto' (default): integrate when the likelihood and the block's priors are normal, else sample.
+   */
+  readonly linearBlock?: 'auto' | 'integrate' | 'sample';
 }
 
 export const DEFAULT_MODEL_CONFIG: MmmModelConfig = {

@@ -13,16 +13,25 @@
  * parameter table (parameters.ts); the whole log density is one float64 host kernel
  * (kernel/kernel.ts), which src/ppl evaluates without tensors (the host path) or, with
  * `compile(model, { path: 'tensor' })`, as one custom-gradient op among the bijectors' tensor ops.
+ * By default the linear block (tau0, v, delta, phi, gamma, xi) is integrated out when the
+ * likelihood and its priors are normal (components/linearBlock.ts): the sampler moves the other
+ * parameters on their exact marginal posterior and every kept draw gets the block drawn exactly
+ * from its Gaussian conditional (`generated`, with the chain's seeded stream), under its reference
+ * names, so the draws are from the same joint posterior.
  * Per-channel centering of the geo media effects (config geo.media as a map) is a change of the
  * sampler's coordinates (src/ppl/centering.ts): the same posterior, the same parameter names.
  */
 import { hostKernelDensity, hostKernelLogDensity, type CenteringBlock, type ModelDefinition, type ParameterSpec } from '../../src/ppl/index.js';
 import { centeringWeight, type MmmModelConfig } from './config.js';
+import type { Rng } from '../../src/tensor/index.js';
 import { coefficientForm } from './components/coefficients.js';
+import { integratesLinearBlock, type LinearBlock } from './components/linearBlock.js';
+import { linearTerms, type LinearTerm } from './components/linearTerms.js';
 import { constraintOf, type MmmParameter } from './components/types.js';
 import { designDims, type MmmDesign } from './design.js';
 import { createMmmKernel, type MmmKernel } from './kernel/kernel.js';
-import { mmmParameters } from './parameters.js';
+import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { mmmParameters, sampledParameters } from './parameters.js';
 
 export interface GeoMmmModel {
   readonly definition: ModelDefinition;
@@ -33,26 +42,31 @@ export interface GeoMmmModel {
   /** Names of the sampled parameters in declaration order. */
   readonly parameterNames: readonly string[];
   readonly kernel: MmmKernel;
+  /** Whether the linear block is integrated out, and if not, why. */
+  readonly linearBlock: { readonly integrate: boolean; readonly reason?: string };
 }
 
 export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmModel {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const table = mmmParameters(design, config);
+  const decision = integratesLinearBlock(config, table);
   const kernel = createMmmKernel(design, config, table);
   const parameters: Record<string, ParameterSpec> = {};
-  for (const row of table) parameters[row.name] = { shape: row.shape, constraint: constraintOf(row.support) };
+  for (const row of sampledParameters(table)) parameters[row.name] = { shape: row.shape, constraint: constraintOf(row.support) };
   const form = coefficientForm(design, config);
   const centering = mediaCentering(config, design.channelNames, G, form.mediaByGeo, form.roiPrior);
   const centeredIntercept = G > 1 && config.geo.intercept === 'centered';
+  const terms = linearTerms(design, config);
+  const blockDraw = kernel.linearBlock ? linearBlockDraw(design, config, kernel.linearBlock, terms) : undefined;
   const definition: ModelDefinition = {
     name: `geo-mmm(${G}x${T}x${C})`,
     parameters,
     centering: centering ? [centering] : undefined,
     logDensity: hostKernelLogDensity(kernel),
     hostLogDensity: hostKernelDensity(kernel),
-    generated: (values) => {
-      const out: Record<string, number | Float64Array> = {};
-      if (centeredIntercept) {
+    generated: (values, rng) => {
+      const out: Record<string, number | Float64Array> = blockDraw ? blockDraw(values, rng) : {};
+      if (centeredIntercept && !blockDraw) {
         const tau0 = values.tau0[0];
         const sigmaTau = values.sigma_tau[0];
         out.v = values.tau.map((tau) => (tau - tau0) / sigmaTau);
@@ -60,9 +74,47 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
       if (form.centered) out.u = values.log_beta.map((b, i) => (b - values.m[i % C]) / values.eta[i % C]);
       return out;
     },
-    generatedShapes: { v: [G], u: [G, C] },
+    generatedShapes: { v: [G], u: [G, C], tau: [G], ...Object.fromEntries(terms.map((term) => [term.parameter, term.parameter === 'delta' ? [] : [term.width]])) },
   };
-  return { definition, config, design, table, parameterNames: table.map((p) => p.name), kernel };
+  return { definition, config, design, table, parameterNames: Object.keys(parameters), kernel, linearBlock: decision };
+}
+
+/**
+ * The exact draw of the integrated linear block at one draw of the sampled parameters, under the
+ * reference names: tau0, v (and tau with centered intercepts; with more than one geo), delta, phi,
+ * gamma, xi. The media term is evaluated with the float64 reference (hostModel.ts).
+ */
+function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: LinearBlock, terms: readonly LinearTerm[]) {
+  const { geos: G, periods: T, channels: C } = designDims(design);
+  const offsets = block.termOffsets(terms);
+  const state = block.newState();
+  const e0 = new Float64Array(G * T);
+  return (values: DrawValues, rng: Rng): Record<string, number | Float64Array> => {
+    const saturated = saturatedMediaHost(design, config, values);
+    const beta = mediaCoefficientsHost(design, config, values, saturated);
+    for (let g = 0; g < G; g++) {
+      for (let t = 0; t < T; t++) {
+        const n = g * T + t;
+        let media = 0;
+        for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c];
+        e0[n] = design.kpi[n] - media;
+      }
+    }
+    const sigmaTau = values.sigma_tau?.[0] ?? 1;
+    if (!block.evaluate(e0, values.sigma[0], sigmaTau, state)) throw new Error('linear block: the conditional precision is not positive definite at a kept draw');
+    const geo = new Float64Array(G);
+    const shared = new Float64Array(block.shared);
+    block.draw(state, rng, geo, shared);
+    const out: Record<string, number | Float64Array> = { tau0: shared[0] };
+    if (block.hierarchical) {
+      out.v = Float64Array.from(geo, (tau) => (tau - shared[0]) / sigmaTau);
+      if (config.geo.intercept === 'centered') out.tau = geo;
+    }
+    terms.forEach((term, i) => {
+      out[term.parameter] = term.parameter === 'delta' ? shared[offsets[i]] : shared.slice(offsets[i], offsets[i] + term.width);
+    });
+    return out;
+  };
 }
 
 /**

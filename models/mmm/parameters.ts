@@ -13,6 +13,7 @@ import { adstockKind, ADSTOCK_KINDS } from './components/adstock/index.js';
 import { COEFFICIENT_PRIORS, coefficientParameters } from './components/coefficients.js';
 import { INTERCEPT_PRIORS, interceptParameters } from './components/intercepts.js';
 import { LIKELIHOOD_PRIORS, likelihoodParameters } from './components/likelihood.js';
+import { integratesLinearBlock, LINEAR_BLOCK_PARAMETERS } from './components/linearBlock.js';
 import { LINEAR_TERM_PRIORS, linearTermParameters, linearTerms } from './components/linearTerms.js';
 import { SATURATION_KINDS, saturationKind } from './components/saturation/index.js';
 import type { MmmParameter, PriorDeclaration, TransformParameter } from './components/types.js';
@@ -66,8 +67,22 @@ export const DEFAULT_PRIORS: Readonly<Record<string, PriorSpec>> = Object.fromEn
     .concat(COMPONENT_PRIORS.map((p) => [p.name, p.defaultPrior])),
 );
 
-/** The parameter table of the MMM on this design and config (module comment). */
+/**
+ * The parameter table of the MMM on this design and config (module comment). The linear block's
+ * rows (components/linearBlock.ts) have role 'integrated' when the model integrates it out.
+ */
 export function mmmParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[] {
+  const rows = allParameters(design, config);
+  if (!integratesLinearBlock(config, rows).integrate) return rows;
+  return rows.map((row) => ((LINEAR_BLOCK_PARAMETERS as readonly string[]).includes(row.name) ? { ...row, role: 'integrated' } : row));
+}
+
+/** The rows the sampler moves (the others are integrated out). */
+export function sampledParameters(table: readonly MmmParameter[]): MmmParameter[] {
+  return table.filter((row) => row.role !== 'integrated');
+}
+
+function allParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[] {
   const channels = design.channelNames;
   const C = channels.length;
   const maxLag = config.adstock.maxLag;

@@ -90,7 +90,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (value === undefined) return DEFAULT_MODEL_CONFIG;
   const reader = new Reader(file);
   const d = DEFAULT_MODEL_CONFIG;
-  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'mediaPrior', 'priors', 'experiments']);
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
 
   let adstock = d.adstock;
   if (root.adstock !== undefined) {
@@ -153,7 +153,8 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     const p = reader.object(root.priors, 'model.priors', priorNames());
     for (const [name, spec] of Object.entries(p)) priors[name] = parsePrior(reader, spec, `model.priors.${name}`);
   }
-  const parsed: MmmModelConfig = { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors };
+  const linearBlock = root.linearBlock === undefined ? undefined : reader.oneOf(root.linearBlock, 'model.linearBlock', ['auto', 'integrate', 'sample'] as const);
+  const parsed: MmmModelConfig = { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }) };
   return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };
 }
 

@@ -3,22 +3,28 @@
  * obviously-right reference the kernel is tested against. Priors from the parameter table
  * (parameters.ts; normalized, src/distributions/hostPrior.ts), the likelihood per observed cell from
  * the per-draw mean (hostModel.ts), and the lift tests' term (liftTests.ts, from whole series). No
- * Jacobian terms (those belong to the unconstrained density).
+ * Jacobian terms (those belong to the unconstrained density). With the linear block integrated out,
+ * `referenceMarginalLogDensity` is the reference: the block's Gaussian integral written out densely
+ * (the design matrix X and the prior precision as full matrices, one Cholesky of the whole p x p
+ * posterior precision), not the kernel's geo elimination.
  */
 import { priorLogDensity, resolvePrior, standardNormalPrior } from '../../src/distributions/index.js';
+import { choleskyInto, logDeterminantFromCholesky, solveCholesky } from '../../src/linalg/index.js';
+import { linearTerms } from './components/linearTerms.js';
 import type { MmmModelConfig } from './config.js';
 import { kpiLogDensity } from './components/likelihood.js';
 import { designDims, type MmmDesign } from './design.js';
-import { meanKpiHost, type DrawValues } from './hostModel.js';
+import { mediaCoefficientsHost, meanKpiHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
 import { liftLogLikelihoodHost } from './liftTests.js';
 import { mmmParameters } from './parameters.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** Sum of the table's prior log densities at one draw. */
-export function referencePriorLogDensity(design: MmmDesign, config: MmmModelConfig, values: DrawValues): number {
+/** Sum of the table's prior log densities at one draw (only the sampled parameters' with `sampledOnly`). */
+export function referencePriorLogDensity(design: MmmDesign, config: MmmModelConfig, values: DrawValues, sampledOnly = false): number {
   let total = 0;
   for (const row of mmmParameters(design, config)) {
+    if (sampledOnly && row.role === 'integrated') continue;
     const x = values[row.name];
     const prior = row.prior;
     if (prior.kind === 'hierarchical') {
@@ -49,4 +55,97 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
   }
   total += liftLogLikelihoodHost(design, config, values);
   return total;
+}
+
+/**
+ * The block's Gaussian pieces written out densely at one draw of the sampled parameters: the design
+ * matrix X [n, p] over the observed cells (columns: tau0, then tau_1..tau_G with more than one geo,
+ * then the linear terms' coefficients), the residual y - M [n], the prior precision Lambda0 [p, p]
+ * and mean b0 [p].
+ */
+export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, values: DrawValues) {
+  const { geos: G, periods: T, channels: C } = designDims(design);
+  const hierarchical = G > 1;
+  const terms = linearTerms(design, config);
+  const width = terms.reduce((n, term) => n + term.width, 0);
+  const p = 1 + (hierarchical ? G : 0) + width;
+  const rows: number[][] = [];
+  const residual: number[] = [];
+  const saturated = saturatedMediaHost(design, config, values);
+  const beta = mediaCoefficientsHost(design, config, values, saturated);
+  for (let g = 0; g < G; g++) {
+    for (let t = 0; t < T; t++) {
+      const n = g * T + t;
+      if (design.observed && design.observed[n] === 0) continue;
+      const row = new Array<number>(p).fill(0);
+      if (hierarchical) row[1 + g] = 1;
+      else row[0] = 1;
+      let j = 1 + (hierarchical ? G : 0);
+      for (const term of terms) for (let k = 0; k < term.width; k++) row[j++] = term.columns[(term.scope === 'time' ? t : n) * term.width + k];
+      rows.push(row);
+      let media = 0;
+      for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c];
+      residual.push(design.kpi[n] - media);
+    }
+  }
+  const table = mmmParameters(design, config);
+  const normal = (name: string, i: number): [number, number] => {
+    const row = table.find((r) => r.name === name);
+    if (!row || row.prior.kind !== 'config' || row.prior.spec.dist !== 'normal') throw new Error(`reference linear block: "${name}" needs a normal prior`);
+    const resolved = resolvePrior(row.prior.spec, row.elementNames, name);
+    return [resolved.first[i], resolved.second[i]];
+  };
+  const precision = new Float64Array(p * p);
+  const mean = new Float64Array(p);
+  const [m0, s0] = normal('tau0', 0);
+  precision[0] = 1 / (s0 * s0);
+  mean[0] = m0;
+  if (hierarchical) {
+    const tauPrecision = 1 / (values.sigma_tau[0] * values.sigma_tau[0]);
+    for (let g = 0; g < G; g++) {
+      precision[0] += tauPrecision;
+      precision[(1 + g) * p + 1 + g] = tauPrecision;
+      precision[1 + g] = precision[(1 + g) * p] = -tauPrecision;
+      mean[1 + g] = m0;
+    }
+  }
+  let j = 1 + (hierarchical ? G : 0);
+  for (const term of terms) {
+    for (let k = 0; k < term.width; k++) {
+      const [loc, scale] = normal(term.parameter, k);
+      precision[j * p + j] = 1 / (scale * scale);
+      mean[j++] = loc;
+    }
+  }
+  return { p, rows, residual, precision, mean };
+}
+
+/** The marginal log density of the sampled parameters (priors + the block's integral + lift tests), float64, dense. */
+export function referenceMarginalLogDensity(design: MmmDesign, config: MmmModelConfig, values: DrawValues): number {
+  const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
+  const sigma = values.sigma[0];
+  const n = rows.length;
+  const A = Float64Array.from(precision);
+  const c = new Float64Array(p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
+  let residualSquares = 0;
+  rows.forEach((row, r) => {
+    residualSquares += residual[r] * residual[r];
+    for (let i = 0; i < p; i++) {
+      c[i] += (row[i] * residual[r]) / (sigma * sigma);
+      for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
+    }
+  });
+  let priorQuadratic = 0;
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) priorQuadratic += mean[i] * precision[i * p + j] * mean[j];
+  const lowerA = new Float64Array(p * p);
+  const lowerPrior = new Float64Array(p * p);
+  if (!choleskyInto(A, p, lowerA) || !choleskyInto(precision, p, lowerPrior)) return -Infinity;
+  const solved = solveCholesky(lowerA, p, c, new Float64Array(p));
+  let quadratic = 0;
+  for (let i = 0; i < p; i++) quadratic += c[i] * solved[i];
+  const marginal =
+    -0.5 * n * Math.log(2 * Math.PI) - n * Math.log(sigma) - (0.5 * residualSquares) / (sigma * sigma) - 0.5 * priorQuadratic +
+    0.5 * logDeterminantFromCholesky(lowerPrior, p) - 0.5 * logDeterminantFromCholesky(lowerA, p) + 0.5 * quadratic;
+  return referencePriorLogDensity(design, config, values, true) + marginal + liftLogLikelihoodHost(design, config, values);
 }

@@ -20,6 +20,7 @@ import { Posterior, type PosteriorVariable } from '../ppl/posterior.js';
 import type { ModelSource } from '../ppl/modelSource.js';
 import { maxTreeDepthOf, sample, type InitOptions, type SampleOptions, type SampleResult } from '../../samplers/index.js';
 import { sampleParallel, type ParallelOptions } from './parallel.js';
+import { createRng } from '../tensor/index.js';
 
 export interface SamplerHealth {
   readonly divergences: number;
@@ -58,12 +59,16 @@ export interface FitExtras {
   readonly essThreshold?: number;
 }
 
-/** Constrained draws and derived quantities of a sampler result. */
-export function constrainDraws(model: CompiledModel, samples: SampleResult, chunkSize = 500): Posterior {
+/**
+ * Constrained draws and derived quantities of a sampler result. Chain c's derived quantities draw
+ * their randomness from the stream createRng(seed, 'generated:chain:' + c), in draw order.
+ */
+export function constrainDraws(model: CompiledModel, samples: SampleResult, chunkSize = 500, seed: number | string = 0): Posterior {
   const { chains, numDraws, dim } = samples;
   const parameterValues = model.layout.map((p) => new Float64Array(chains * numDraws * p.size));
   const derived = new Map<string, { shape: readonly number[]; values: Float64Array }>();
   for (let c = 0; c < chains; c++) {
+    const rng = createRng(seed, `generated:chain:${c}`);
     for (let start = 0; start < numDraws; start += chunkSize) {
       const count = Math.min(chunkSize, numDraws - start);
       const positions = samples.draws[c].subarray(start * dim, (start + count) * dim);
@@ -72,7 +77,7 @@ export function constrainDraws(model: CompiledModel, samples: SampleResult, chun
       for (let d = 0; d < count; d++) {
         const one: Record<string, Float64Array> = {};
         for (const p of model.layout) one[p.name] = values[p.name].subarray(d * p.size, (d + 1) * p.size);
-        const generated = model.generated(one);
+        const generated = model.generated(one, rng);
         for (const [name, value] of Object.entries(generated)) {
           let entry = derived.get(name);
           if (!entry) {
@@ -166,7 +171,7 @@ function initialPositions(model: CompiledModel, options: FitOptions): InitOption
 /** Constrain, derive, summarize and check the health of a sampler result. */
 export function fitFromSamples(model: CompiledModel, samples: SampleResult, options: FitOptions, samplingSeconds: number): FitResult {
   const started = performance.now();
-  const posterior = constrainDraws(model, samples, options.chunkSize);
+  const posterior = constrainDraws(model, samples, options.chunkSize, options.seed);
   const summary = samples.numDraws >= 4 ? summarize(posterior.scalarNames(), (name) => posterior.chainDraws(name)) : [];
   const health = samplerHealth(samples, summary, maxTreeDepthOf(options), options.rhatThreshold, options.essThreshold);
   return {

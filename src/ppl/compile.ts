@@ -9,7 +9,7 @@
  */
 import type { BoundContext } from '../bijectors/types.js';
 import type { Distribution } from '../distributions/types.js';
-import { sumPerChain, tf, type Tensor, type Tensor2D } from '../tensor/index.js';
+import { sumPerChain, tf, type Rng, type Tensor, type Tensor2D } from '../tensor/index.js';
 import type { LogDensity, LogDensityResult } from './logDensity.js';
 import type { GeneratedValues, ModelDefinition, ParameterSpec } from './model.js';
 import { elementCount, flatNames } from './names.js';
@@ -57,7 +57,7 @@ export interface CompiledModel extends LogDensity {
   /** Unconstrained position of one chain from constrained values (scalars or flat row-major arrays). */
   unconstrain(values: Readonly<Record<string, number | ArrayLike<number>>>): Float64Array;
   /** Derived quantities of one draw (host, float64); empty when the model defines none. */
-  generated(values: Readonly<Record<string, Float64Array>>): GeneratedValues;
+  generated(values: Readonly<Record<string, Float64Array>>, rng: Rng): GeneratedValues;
   /** Shapes of array-valued derived quantities, where the model states them. */
   readonly generatedShapes?: Readonly<Record<string, readonly number[]>>;
   dispose(): void;
@@ -208,8 +208,8 @@ export function compile<P extends string>(definition: ModelDefinition<P>, option
     return position;
   }
 
-  function generated(values: Readonly<Record<string, Float64Array>>): GeneratedValues {
-    return definition.generated ? definition.generated(values as Record<P, Float64Array>) : {};
+  function generated(values: Readonly<Record<string, Float64Array>>, rng: Rng): GeneratedValues {
+    return definition.generated ? definition.generated(values as Record<P, Float64Array>, rng) : {};
   }
 
   // Centered sampling of chosen non-centered effects: the sampler's coordinates differ from the model's.

@@ -10,7 +10,7 @@
  */
 import type { Bijector, BoundContext } from '../bijectors/types.js';
 import type { Distribution } from '../distributions/types.js';
-import type { Tensor } from '../tensor/index.js';
+import type { Rng, Tensor } from '../tensor/index.js';
 import type { CenteringBlock } from './centering.js';
 
 export interface ParameterSpec {
@@ -38,9 +38,11 @@ export interface ModelDefinition<P extends string = string> {
   /**
    * Derived quantities for one draw, computed on the host in float64 from the constrained values
    * (each a flat Float64Array of the parameter's size). Shapes of array outputs are given in
-   * `generatedShapes`, or taken as flat vectors.
+   * `generatedShapes`, or taken as flat vectors. Random quantities (e.g. parameters integrated out,
+   * drawn from their conditional) take their randomness from `rng`: the caller passes each chain's
+   * own seeded stream and calls in draw order, so reruns are bit-identical.
    */
-  readonly generated?: (values: Readonly<Record<P, Float64Array>>) => GeneratedValues;
+  readonly generated?: (values: Readonly<Record<P, Float64Array>>, rng: Rng) => GeneratedValues;
   readonly generatedShapes?: Readonly<Record<string, readonly number[]>>;
   /**
    * The whole log density (every prior and likelihood term) on the host in float64 with its gradient,

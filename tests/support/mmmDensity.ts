@@ -6,7 +6,7 @@
 import type { CompiledModel } from '../../src/ppl/index.js';
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
-import { referenceLogDensity } from '../../models/mmm/referenceDensity.js';
+import { referenceLogDensity, referenceMarginalLogDensity } from '../../models/mmm/referenceDensity.js';
 
 const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
 
@@ -42,8 +42,15 @@ export function constrainHost(model: CompiledModel, position: Float64Array): Rec
   return out;
 }
 
+/**
+ * The float64 reference of the model's unconstrained log density at `position`: the joint reference
+ * density, or, when the model integrates the linear block out (no tau0 among its parameters), the
+ * dense marginal reference; plus the log-Jacobians.
+ */
 export function hostUnconstrained(design: MmmDesign, config: MmmModelConfig, model: CompiledModel, position: Float64Array): number {
-  return referenceLogDensity(design, config, constrainHost(model, position)) + logJacobian(model, position);
+  const values = constrainHost(model, position);
+  const integrated = !model.layout.some((p) => p.name === 'tau0');
+  return (integrated ? referenceMarginalLogDensity : referenceLogDensity)(design, config, values) + logJacobian(model, position);
 }
 
 export const cases: [string, Partial<MmmModelConfig>][] = [

@@ -79,6 +79,8 @@ export interface MmmParameter {
   /** The component that owns it. */
   readonly component: string;
   readonly description: string;
+  /** 'sampled' by the sampler, or 'integrated' out (the linear block; drawn exactly per kept draw). Default 'sampled'. */
+  readonly role?: 'sampled' | 'integrated';
 }
 
 /** A parameter that takes its prior from `model.priors` with a default: for the docs and the config parser. */

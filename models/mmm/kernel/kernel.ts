@@ -12,18 +12,24 @@
  *   backward (per chain): likelihood -> mean bar; lift tests; intercepts and linear terms from the
  *                         mean bar; media (folding in the lift tests' part); priors added last.
  *
- * Inputs are the parameter table's parameters in order (../parameters.ts), constrained; outputs per
- * chain are the G per-geo log likelihoods, then the priors' sum, then (with experiments) the lift
- * tests' log density. Model: shared/reference-model.md with the options of ../config.ts; tested
+ * With the linear block integrated out (components/linearBlock.ts), the intercepts', linear terms'
+ * and likelihood's blocks are one: the marginal likelihood given the media term M = sum_c beta h,
+ * whose backward gives the mean's bar and sigma's and sigma_tau's gradients.
+ *
+ * Inputs are the parameter table's sampled parameters in order (../parameters.ts), constrained;
+ * outputs per chain are the G per-geo log likelihoods (one marginal log likelihood when integrated),
+ * then the priors' sum, then (with experiments) the lift tests' log density. Model: shared/reference-model.md with the options of ../config.ts; tested
  * against the float64 reference density (../referenceDensity.ts) and finite differences.
  */
 import type { HostKernel } from '../../../src/ppl/index.js';
 import type { MmmModelConfig } from '../config.js';
 import { designDims, type MmmDesign } from '../design.js';
 import { InterceptsBlock } from '../components/intercepts.js';
+import { IntegratedLikelihoodBlock, LinearBlock } from '../components/linearBlock.js';
 import { LikelihoodBlock } from '../components/likelihood.js';
 import { LinearTermsBlock, linearTerms } from '../components/linearTerms.js';
 import type { MmmParameter } from '../components/types.js';
+import { sampledParameters } from '../parameters.js';
 import { liftCells, resolveLiftTests } from '../liftTests.js';
 import { elementCount } from '../../../src/ppl/index.js';
 import { LiftBlock } from './lift.js';
@@ -37,6 +43,8 @@ export interface MmmKernel extends HostKernel {
   readonly priorColumn: number;
   readonly liftColumn: number;
   readonly media: MediaBlock;
+  /** The integrated linear block, when the model integrates it out. */
+  readonly linearBlock?: LinearBlock;
 }
 
 export interface MmmKernelOptions {
@@ -48,17 +56,22 @@ export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table
   const { geos: G, periods: T, channels: C } = designDims(design);
   const N = G * T;
   const name = `geo MMM kernel (${G}x${T}x${C})`;
-  const params = new KernelParameters(table.map((p) => p.name), table.map((p) => elementCount(p.shape)));
+  const sampled = sampledParameters(table);
+  const integrated = sampled.length < table.length;
+  const params = new KernelParameters(sampled.map((p) => p.name), sampled.map((p) => elementCount(p.shape)));
   const media = new MediaBlock(design, config, table, params, G, T, C, options.fastPaths ?? true);
-  const intercepts = new InterceptsBlock(config, params, G);
-  const linear = new LinearTermsBlock(linearTerms(design, config), params, G, T);
-  const likelihood = new LikelihoodBlock(design, config, params, G, T);
-  const priors = new PriorsBlock(table, params);
+  const terms = linearTerms(design, config);
+  const intercepts = integrated ? undefined : new InterceptsBlock(config, params, G);
+  const linear = integrated ? undefined : new LinearTermsBlock(terms, params, G, T);
+  const likelihood = integrated ? undefined : new LikelihoodBlock(design, config, params, G, T);
+  const marginal = integrated ? new IntegratedLikelihoodBlock(new LinearBlock(design, terms, table), params) : undefined;
+  const priors = new PriorsBlock(sampled, params);
   const tests = resolveLiftTests(design, config);
   const lift = tests ? new LiftBlock(liftCells(design, tests, config.adstock.maxLag), media, G, C) : undefined;
-  const priorColumn = G;
-  const liftColumn = lift ? G + 1 : -1;
-  const P = G + 1 + (lift ? 1 : 0);
+  const likelihoodColumns = integrated ? 1 : G;
+  const priorColumn = likelihoodColumns;
+  const liftColumn = lift ? likelihoodColumns + 1 : -1;
+  const P = likelihoodColumns + 1 + (lift ? 1 : 0);
 
   let B = 0;
   let out = new Float64Array(0);
@@ -73,7 +86,8 @@ export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table
     B = chains;
     out = new Float64Array(B * P);
     media.resize(B);
-    likelihood.resize(B);
+    likelihood?.resize(B);
+    marginal?.resize(B);
     lift?.resize(B);
   }
 
@@ -82,14 +96,20 @@ export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table
     resize(chains);
     for (let b = 0; b < B; b++) {
       media.forward(b);
-      linear.timeSeries(b, season);
-      for (let g = 0; g < G; g++) {
-        const intercept = intercepts.value(b, g);
-        for (let t = 0; t < T; t++) mean[g * T + t] = intercept + season[t];
+      if (marginal) {
+        mean.fill(0);
+        media.addToMean(b, mean);
+        marginal.forward(b, mean, out, b * P);
+      } else {
+        (linear as LinearTermsBlock).timeSeries(b, season);
+        for (let g = 0; g < G; g++) {
+          const intercept = (intercepts as InterceptsBlock).value(b, g);
+          for (let t = 0; t < T; t++) mean[g * T + t] = intercept + season[t];
+        }
+        (linear as LinearTermsBlock).addCells(b, mean);
+        media.addToMean(b, mean);
+        (likelihood as LikelihoodBlock).forward(b, mean, out, b * P);
       }
-      linear.addCells(b, mean);
-      media.addToMean(b, mean);
-      likelihood.forward(b, mean, out, b * P);
       out[b * P + priorColumn] = priors.forward(b);
       if (lift) out[b * P + liftColumn] = lift.forward(b);
     }
@@ -102,15 +122,18 @@ export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table
     if (dy.length !== B * P) throw new Error(`${name}: dy has ${dy.length} values, expected ${B * P}`);
     params.grad.fill(0);
     for (let b = 0; b < B; b++) {
-      likelihood.backward(b, dy, b * P, meanBar, geoBar);
+      if (marginal) marginal.backward(b, dy[b * P], meanBar);
+      else (likelihood as LikelihoodBlock).backward(b, dy, b * P, meanBar, geoBar);
       const liftGradient = lift ? lift.backward(b, dy[b * P + liftColumn]) : undefined;
-      intercepts.backward(b, geoBar);
-      linear.backward(b, meanBar);
+      if (!marginal) {
+        (intercepts as InterceptsBlock).backward(b, geoBar);
+        (linear as LinearTermsBlock).backward(b, meanBar);
+      }
       media.backward(b, meanBar, liftGradient);
       priors.backward(b, dy[b * P + priorColumn]);
     }
     return params.grad;
   }
 
-  return { name, table, inputNames: params.names, inputSizes: params.sizes, outputWidth: P, priorColumn, liftColumn, media, forward, backward };
+  return { name, table, inputNames: params.names, inputSizes: params.sizes, outputWidth: P, priorColumn, liftColumn, media, linearBlock: marginal?.block, forward, backward };
 }

@@ -1,0 +1,507 @@
+/**
+ * The linear-Gaussian block of the geo MMM integrated out (collapsed): given the media term M and
+ * the scales sigma, sigma_tau, the geo intercepts tau_g = tau0 + sigma_tau v_g and the linear terms'
+ * coefficients (trend delta, Fourier phi, controls gamma, events xi) enter the mean linearly with
+ * Gaussian priors, so the marginal likelihood of the KPI is Gaussian in closed form and the block
+ * is drawn exactly from its conditional for every kept draw (collapsed Gibbs / Rao-Blackwell: the
+ * joint posterior is unchanged). shared/notes/perf-techniques.md, section 2; Stan's
+ * mmm_collapsed.stan is the same density.
+ *
+ * Block b = (tau_1..tau_G | tau0, c_lin), shared part q = (tau0, c_lin) of size Q. With y - M = X b + eps,
+ * eps ~ N(0, sigma^2) on the observed cells, prior b ~ N(b0, Lambda0^-1):
+ *   A  = Lambda0 + X^T X / sigma^2,   c = Lambda0 b0 + X^T (y - M) / sigma^2,   b_hat = A^-1 c
+ *   log p(y | M, sigma, sigma_tau) = -n/2 log 2 pi - n log sigma - |y - M|^2 / (2 sigma^2) - b0^T Lambda0 b0 / 2
+ *                                   + log|Lambda0| / 2 - log|A| / 2 + c^T b_hat / 2
+ * (n observed cells). Lambda0: tau0 ~ N(m0, s0^2), tau_g ~ N(tau0, sigma_tau^2) (precision
+ * 1/s0^2 + G/sigma_tau^2 on tau0, -1/sigma_tau^2 between tau0 and tau_g, 1/sigma_tau^2 on tau_g,
+ * log|Lambda0| = -2 log s0 - 2 G log sigma_tau), c_lin,j ~ N(loc_j, scale_j^2). Every geo has its own
+ * rows, so A's geo block is diagonal, a_g = n_g / sigma^2 + 1/sigma_tau^2: the geos are eliminated in
+ * closed form and only the Q x Q Schur complement S = A_qq - A_qG diag(1/a) A_Gq is factored (O(G Q^2 + Q^3)).
+ * With one geo there is no geo block and tau0 is the intercept (a column of ones).
+ *
+ * Gradient (Fisher's identity: the gradient of the marginal is the conditional mean of the joint's):
+ *   d/dM = e / sigma^2 on observed cells, e = y - M - X b_hat (the media block's backward is unchanged);
+ *   d/dsigma = -n/sigma + (e^T e + sigma^2 (p - tr(A^-1 Lambda0))) / sigma^3, p = block size;
+ *   d/dsigma_tau = -G/sigma_tau + (sum_g (tau_hat_g - tau0_hat)^2 + t) / sigma_tau^3,
+ *     t = sum_g [A^-1(g,g) - 2 A^-1(g,0) + A^-1(0,0)].
+ * Exact draw: q ~ N(S^-1 r_q, S^-1) by q = q_hat + L^-T xi (S = L L^T), then tau_g | q ~
+ * N((c_g - A_gq q) / a_g, 1 / a_g) independently.
+ */
+import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky, solveLowerTransposed } from '../../../src/linalg/index.js';
+import type { Rng } from '../../../src/tensor/index.js';
+import type { MmmModelConfig } from '../config.js';
+import { designDims, type MmmDesign } from '../design.js';
+import { kpiData, type KpiData } from './likelihood.js';
+import type { LinearTerm } from './linearTerms.js';
+import type { KernelParameters } from '../kernel/parameters.js';
+import type { MmmParameter } from './types.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** The names of the parameters the block integrates out. */
+export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'delta', 'phi', 'gamma', 'xi'] as const;
+
+/** Why the block cannot be integrated out under this config, or undefined when it can. */
+export function linearBlockObstacle(config: MmmModelConfig, table: readonly MmmParameter[]): string | undefined {
+  if (config.likelihood !== 'normal') return `the likelihood is ${config.likelihood}, not normal`;
+  for (const row of table) {
+    if (!(LINEAR_BLOCK_PARAMETERS as readonly string[]).includes(row.name) || row.prior.kind !== 'config') continue;
+    if (row.prior.spec.dist !== 'normal') return `the prior of ${row.name} is ${row.prior.spec.dist}, not normal`;
+  }
+  return undefined;
+}
+
+/** Whether the model integrates the block out: config.linearBlock ('auto' by default) against the obstacle. */
+export function integratesLinearBlock(config: MmmModelConfig, table: readonly MmmParameter[]): { readonly integrate: boolean; readonly reason?: string } {
+  const mode = config.linearBlock ?? 'auto';
+  if (mode === 'sample') return { integrate: false, reason: 'model.linearBlock is "sample"' };
+  const obstacle = linearBlockObstacle(config, table);
+  if (mode === 'integrate' && obstacle) throw new Error(`model config: model.linearBlock "integrate": the linear block cannot be integrated out: ${obstacle}`);
+  return obstacle ? { integrate: false, reason: obstacle } : { integrate: true };
+}
+
+/** Per-evaluation results, sized once. */
+export class LinearBlockState {
+  /** log marginal likelihood (normalized). */
+  logDensity = 0;
+  /** Derivatives of the log marginal in sigma and sigma_tau. */
+  sigmaScore = 0;
+  sigmaTauScore = 0;
+  /** Posterior mean: geo intercepts [G] (hierarchical) and shared [Q] (tau0, then the linear coefficients). */
+  readonly geoMean: Float64Array;
+  readonly sharedMean: Float64Array;
+  /** The conditional's pieces for the draw: a_g, c_g, the Schur complement's factor. */
+  readonly precisionGeo: Float64Array;
+  readonly rhsGeo: Float64Array;
+  readonly schur: Float64Array;
+  readonly schurFactor: Float64Array;
+  readonly schurInverse: Float64Array;
+  readonly rhsShared: Float64Array;
+  /** Scratch of length Q: a geo's coupling row, a solve, the draw's normals. */
+  readonly row: Float64Array;
+  readonly column: Float64Array;
+  readonly scratch: Float64Array;
+  sigma = 0;
+  sigmaTau = 0;
+
+  constructor(geos: number, shared: number) {
+    this.geoMean = new Float64Array(geos);
+    this.precisionGeo = new Float64Array(geos);
+    this.rhsGeo = new Float64Array(geos);
+    this.sharedMean = new Float64Array(shared);
+    this.schur = new Float64Array(shared * shared);
+    this.schurFactor = new Float64Array(shared * shared);
+    this.schurInverse = new Float64Array(shared * shared);
+    this.rhsShared = new Float64Array(shared);
+    this.row = new Float64Array(shared);
+    this.column = new Float64Array(shared);
+    this.scratch = new Float64Array(shared);
+  }
+}
+
+export class LinearBlock {
+  readonly geos: number;
+  readonly periods: number;
+  readonly hierarchical: boolean;
+  /** Size of the shared part (tau0 + linear coefficients). */
+  readonly shared: number;
+  /** The whole block's size. */
+  readonly size: number;
+  readonly data: KpiData;
+  /** Observed cells. */
+  readonly observedTotal: number;
+  /** Shared columns: time [T, timeWidth] (time terms side by side) and cell [N, cellWidth]. */
+  private readonly timeColumns: Float64Array;
+  private readonly cellColumns: Float64Array;
+  private readonly timeWidth: number;
+  private readonly cellWidth: number;
+  /** Offset of the time coefficients and of the cell coefficients in the shared part. */
+  private readonly timeOffset: number;
+  private readonly cellOffset: number;
+  /** Per geo: observed count n_g and the sums over its observed cells of each shared column [G, Q]. */
+  private readonly geoCount: Float64Array;
+  private readonly geoColumnSums: Float64Array;
+  /** X_q^T X_q over the observed cells [Q, Q] (with the intercept column of ones when G = 1). */
+  private readonly gram: Float64Array;
+  /** Prior of the shared part: mean and precision per element (tau0: m0, 1/s0^2). */
+  private readonly priorMean: Float64Array;
+  private readonly priorPrecision: Float64Array;
+  /** Constant part of the log marginal: -n/2 log 2 pi - b0^T Lambda0 b0 / 2 + log s-terms of |Lambda0|. */
+  private readonly constant: number;
+  /** Per-evaluation scratch. */
+  private readonly geoResidualSums: Float64Array;
+  private readonly sharedResidualSums: Float64Array;
+  private readonly timeResidual: Float64Array;
+  private readonly season: Float64Array;
+
+  /**
+   * `terms` are the linear terms in table order; `priors` the prior spec of tau0 and each term's
+   * coefficients (all normal: linearBlockObstacle).
+   */
+  constructor(design: MmmDesign, terms: readonly LinearTerm[], table: readonly MmmParameter[]) {
+    const { geos: G, periods: T } = designDims(design);
+    const N = G * T;
+    this.geos = G;
+    this.periods = T;
+    this.hierarchical = G > 1;
+    this.data = kpiData(design);
+    const { observed } = this.data;
+    this.observedTotal = this.data.observedCount.reduce((a, b) => a + b, 0);
+    const time = terms.filter((t) => t.scope === 'time');
+    const cell = terms.filter((t) => t.scope === 'cell');
+    this.timeWidth = time.reduce((n, t) => n + t.width, 0);
+    this.cellWidth = cell.reduce((n, t) => n + t.width, 0);
+    this.timeOffset = 1;
+    this.cellOffset = 1 + this.timeWidth;
+    const Q = 1 + this.timeWidth + this.cellWidth;
+    this.shared = Q;
+    this.size = (this.hierarchical ? G : 0) + Q;
+    this.timeColumns = new Float64Array(T * this.timeWidth);
+    for (let t = 0; t < T; t++) {
+      let j = 0;
+      for (const term of time) for (let k = 0; k < term.width; k++) this.timeColumns[t * this.timeWidth + j++] = term.columns[t * term.width + k];
+    }
+    this.cellColumns = new Float64Array(N * this.cellWidth);
+    for (let n = 0; n < N; n++) {
+      let j = 0;
+      for (const term of cell) for (let k = 0; k < term.width; k++) this.cellColumns[n * this.cellWidth + j++] = term.columns[n * term.width + k];
+    }
+    // data constants over the observed cells
+    this.geoCount = Float64Array.from(this.data.observedCount);
+    this.geoColumnSums = new Float64Array(G * Q);
+    this.gram = new Float64Array(Q * Q);
+    const row = new Float64Array(Q);
+    for (let n = 0; n < N; n++) {
+      if (observed[n] === 0) continue;
+      const g = Math.floor(n / T);
+      this.sharedRow(n, n - g * T, row);
+      for (let i = 0; i < Q; i++) {
+        this.geoColumnSums[g * Q + i] += row[i];
+        for (let j = 0; j <= i; j++) this.gram[i * Q + j] += row[i] * row[j];
+      }
+    }
+    for (let i = 0; i < Q; i++) for (let j = 0; j < i; j++) this.gram[j * Q + i] = this.gram[i * Q + j];
+    // the prior of the shared part
+    this.priorMean = new Float64Array(Q);
+    this.priorPrecision = new Float64Array(Q);
+    const spec = (name: string) => {
+      const found = table.find((p) => p.name === name);
+      if (!found || found.prior.kind !== 'config' || found.prior.spec.dist !== 'normal') throw new Error(`linear block: the prior of "${name}" must be normal`);
+      return { row: found, spec: found.prior.spec };
+    };
+    let constant = -0.5 * this.observedTotal * LOG_2PI;
+    const setPrior = (index: number, loc: number, scale: number) => {
+      this.priorMean[index] = loc;
+      this.priorPrecision[index] = 1 / (scale * scale);
+      constant += -0.5 * (loc * loc) / (scale * scale) - Math.log(scale);
+    };
+    const element = (value: unknown, i: number, names: readonly string[]): number => {
+      if (typeof value === 'number') return value;
+      if (Array.isArray(value)) return value[i];
+      return (value as Record<string, number>)[names[i]];
+    };
+    {
+      const { spec: s } = spec('tau0');
+      const p = s as { loc: unknown; scale: unknown };
+      setPrior(0, element(p.loc, 0, ['tau0']), element(p.scale, 0, ['tau0']));
+    }
+    let offset = 1;
+    for (const term of [...time, ...cell]) {
+      const { row: r, spec: s } = spec(term.parameter);
+      const p = s as { loc: unknown; scale: unknown };
+      for (let k = 0; k < term.width; k++) setPrior(offset + k, element(p.loc, k, r.elementNames), element(p.scale, k, r.elementNames));
+      offset += term.width;
+    }
+    this.constant = constant;
+    this.geoResidualSums = new Float64Array(G);
+    this.sharedResidualSums = new Float64Array(Q);
+    this.timeResidual = new Float64Array(T);
+    this.season = new Float64Array(T);
+  }
+
+  /** The shared columns of cell n (period t): the intercept column (1 with one geo, 0 otherwise), time, cell. */
+  private sharedRow(n: number, t: number, out: Float64Array): void {
+    out[0] = this.hierarchical ? 0 : 1;
+    for (let j = 0; j < this.timeWidth; j++) out[this.timeOffset + j] = this.timeColumns[t * this.timeWidth + j];
+    for (let j = 0; j < this.cellWidth; j++) out[this.cellOffset + j] = this.cellColumns[n * this.cellWidth + j];
+  }
+
+  newState(): LinearBlockState {
+    return new LinearBlockState(this.geos, this.shared);
+  }
+
+  /**
+   * The marginal at residual e0 = y - M ([N], ignored where not observed), sigma and sigma_tau (any
+   * value with one geo): log density, posterior mean and the scores of sigma and sigma_tau into `state`.
+   * Returns false when a matrix is not positive definite (then the density is -Infinity).
+   */
+  evaluate(e0: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
+    const { geos: G, periods: T, shared: Q, hierarchical } = this;
+    const { observed } = this.data;
+    const inverseVariance = 1 / (sigma * sigma);
+    const tauPrecision = hierarchical ? 1 / (sigmaTau * sigmaTau) : 0;
+    state.sigma = sigma;
+    state.sigmaTau = sigmaTau;
+    // residual sums: per geo, and X_q^T e0
+    const geoSums = this.geoResidualSums.fill(0);
+    const sharedSums = this.sharedResidualSums.fill(0);
+    const timeResidual = this.timeResidual.fill(0);
+    let residualSquares = 0;
+    for (let g = 0; g < G; g++) {
+      for (let t = 0; t < T; t++) {
+        const n = g * T + t;
+        if (observed[n] === 0) continue;
+        const r = e0[n];
+        residualSquares += r * r;
+        geoSums[g] += r;
+        timeResidual[t] += r;
+        for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] += r * this.cellColumns[n * this.cellWidth + j];
+      }
+    }
+    let total = 0;
+    for (let g = 0; g < G; g++) total += geoSums[g];
+    sharedSums[0] = hierarchical ? 0 : total;
+    for (let j = 0; j < this.timeWidth; j++) {
+      let sum = 0;
+      for (let t = 0; t < T; t++) sum += timeResidual[t] * this.timeColumns[t * this.timeWidth + j];
+      sharedSums[this.timeOffset + j] = sum;
+    }
+    // the shared right-hand side and the Schur complement S = A_qq - sum_g A_qg A_gq / a_g
+    const { precisionGeo, rhsGeo, schur, rhsShared } = state;
+    for (let i = 0; i < Q; i++) {
+      rhsShared[i] = this.priorMean[i] * this.priorPrecision[i] + sharedSums[i] * inverseVariance;
+      for (let j = 0; j < Q; j++) schur[i * Q + j] = this.gram[i * Q + j] * inverseVariance;
+      schur[i * Q + i] += this.priorPrecision[i];
+    }
+    if (hierarchical) {
+      schur[0] += G * tauPrecision;
+      const row = state.row;
+      for (let g = 0; g < G; g++) {
+        const a = this.geoCount[g] * inverseVariance + tauPrecision;
+        precisionGeo[g] = a;
+        rhsGeo[g] = geoSums[g] * inverseVariance;
+        this.geoCoupling(g, inverseVariance, tauPrecision, row);
+        for (let i = 0; i < Q; i++) {
+          const ri = row[i] / a;
+          rhsShared[i] -= ri * rhsGeo[g];
+          for (let j = 0; j <= i; j++) schur[i * Q + j] -= ri * row[j];
+        }
+      }
+      for (let i = 0; i < Q; i++) for (let j = 0; j < i; j++) schur[j * Q + i] = schur[i * Q + j];
+    }
+    if (!choleskyInto(schur, Q, state.schurFactor)) {
+      state.logDensity = -Infinity;
+      return false;
+    }
+    const sharedMean = solveCholesky(state.schurFactor, Q, rhsShared, state.sharedMean);
+    // c^T b_hat = c_G . x_G + c_q . x_q, with c_q the shared right-hand side before elimination
+    let quadratic = 0;
+    let logDetA = logDeterminantFromCholesky(state.schurFactor, Q);
+    for (let i = 0; i < Q; i++) quadratic += (this.priorMean[i] * this.priorPrecision[i] + sharedSums[i] * inverseVariance) * sharedMean[i];
+    if (hierarchical) {
+      const row = state.row;
+      for (let g = 0; g < G; g++) {
+        this.geoCoupling(g, inverseVariance, tauPrecision, row);
+        let coupled = 0;
+        for (let i = 0; i < Q; i++) coupled += row[i] * sharedMean[i];
+        const x = (rhsGeo[g] - coupled) / precisionGeo[g];
+        state.geoMean[g] = x;
+        quadratic += rhsGeo[g] * x;
+        logDetA += Math.log(precisionGeo[g]);
+      }
+    }
+    const logDetPrior = hierarchical ? -2 * G * Math.log(sigmaTau) : 0; // the s-terms are in `constant`
+    state.logDensity =
+      this.constant - this.observedTotal * Math.log(sigma) - 0.5 * residualSquares * inverseVariance + 0.5 * logDetPrior - 0.5 * logDetA + 0.5 * quadratic;
+    this.scores(state, inverseVariance, tauPrecision, e0);
+    return true;
+  }
+
+  /** The coupling row A_gq of geo g: -1/sigma_tau^2 for tau0, the column sums over the geo's cells / sigma^2 for the rest. */
+  private geoCoupling(g: number, inverseVariance: number, tauPrecision: number, out: Float64Array): void {
+    const Q = this.shared;
+    out[0] = -tauPrecision;
+    for (let i = 1; i < Q; i++) out[i] = this.geoColumnSums[g * Q + i] * inverseVariance;
+  }
+
+  /** The sigma and sigma_tau scores (module comment), from the posterior mean and A^-1's entries. */
+  private scores(state: LinearBlockState, inverseVariance: number, tauPrecision: number, e0: Float64Array): void {
+    const { geos: G, shared: Q, hierarchical } = this;
+    const sinv = inverseFromCholesky(state.schurFactor, Q, state.schurInverse, state.column);
+    // tr(A^-1 Lambda0) and, hierarchical, the sigma_tau trace t
+    let traceLambda = 0;
+    for (let i = 0; i < Q; i++) traceLambda += sinv[i * Q + i] * this.priorPrecision[i];
+    let tauTrace = 0;
+    let tauSquares = 0;
+    if (hierarchical) {
+      traceLambda += sinv[0] * G * tauPrecision;
+      const row = state.row;
+      const w = state.column;
+      for (let g = 0; g < G; g++) {
+        this.geoCoupling(g, inverseVariance, tauPrecision, row);
+        const d = 1 / state.precisionGeo[g];
+        // w = S^-1 u_g
+        let uw = 0;
+        for (let i = 0; i < Q; i++) {
+          let sum = 0;
+          for (let j = 0; j < Q; j++) sum += sinv[i * Q + j] * row[j];
+          w[i] = sum;
+          uw += row[i] * sum;
+        }
+        const inverseGG = d + d * d * uw;
+        const inverseG0 = -d * w[0];
+        traceLambda += inverseGG * tauPrecision - 2 * inverseG0 * tauPrecision;
+        tauTrace += inverseGG - 2 * inverseG0 + sinv[0];
+        const difference = state.geoMean[g] - state.sharedMean[0];
+        tauSquares += difference * difference;
+      }
+    }
+    const sigma = state.sigma;
+    const residualSquares = this.fittedResidualSquares(e0, state);
+    state.sigmaScore = -this.observedTotal / sigma + (residualSquares + (this.size - traceLambda) / inverseVariance) / (sigma * sigma * sigma);
+    state.sigmaTauScore = hierarchical ? -G / state.sigmaTau + (tauSquares + tauTrace) / (state.sigmaTau * state.sigmaTau * state.sigmaTau) : 0;
+  }
+
+  /** sum over observed cells of e^2, e = e0 - X b_hat. */
+  private fittedResidualSquares(e0: Float64Array, state: LinearBlockState): number {
+    const { geos: G, periods: T } = this;
+    const { observed } = this.data;
+    this.fittedSeason(state.sharedMean, this.season);
+    let total = 0;
+    for (let g = 0; g < G; g++) {
+      const intercept = this.hierarchical ? state.geoMean[g] : state.sharedMean[0];
+      for (let t = 0; t < T; t++) {
+        const n = g * T + t;
+        if (observed[n] === 0) continue;
+        const e = e0[n] - intercept - this.season[t] - this.cellFit(n, state.sharedMean);
+        total += e * e;
+      }
+    }
+    return total;
+  }
+
+  /** season[t] = time columns . shared coefficients. */
+  private fittedSeason(shared: Float64Array, season: Float64Array): void {
+    for (let t = 0; t < this.periods; t++) {
+      let value = 0;
+      for (let j = 0; j < this.timeWidth; j++) value += shared[this.timeOffset + j] * this.timeColumns[t * this.timeWidth + j];
+      season[t] = value;
+    }
+  }
+
+  private cellFit(n: number, shared: Float64Array): number {
+    let value = 0;
+    for (let j = 0; j < this.cellWidth; j++) value += shared[this.cellOffset + j] * this.cellColumns[n * this.cellWidth + j];
+    return value;
+  }
+
+  /** score[n] = e_n / sigma^2 on observed cells (0 elsewhere), e = e0 - X b_hat, for the evaluated state. */
+  meanScores(e0: Float64Array, state: LinearBlockState, score: Float64Array, scoreOffset: number): void {
+    const { geos: G, periods: T } = this;
+    const { observed } = this.data;
+    const inverseVariance = 1 / (state.sigma * state.sigma);
+    this.fittedSeason(state.sharedMean, this.season);
+    for (let g = 0; g < G; g++) {
+      const intercept = this.hierarchical ? state.geoMean[g] : state.sharedMean[0];
+      for (let t = 0; t < T; t++) {
+        const n = g * T + t;
+        score[scoreOffset + n] = observed[n] === 0 ? 0 : (e0[n] - intercept - this.season[t] - this.cellFit(n, state.sharedMean)) * inverseVariance;
+      }
+    }
+  }
+
+  /**
+   * One exact draw of the block from its conditional (module comment) with the standard normals of
+   * `rng`: geo intercepts into geo [G] (hierarchical) and the shared part into shared [Q].
+   */
+  draw(state: LinearBlockState, rng: Rng, geo: Float64Array, shared: Float64Array): void {
+    const { geos: G, shared: Q, hierarchical } = this;
+    const xi = state.scratch;
+    for (let i = 0; i < Q; i++) xi[i] = rng.normal();
+    solveLowerTransposed(state.schurFactor, Q, xi, xi);
+    for (let i = 0; i < Q; i++) shared[i] = state.sharedMean[i] + xi[i];
+    if (!hierarchical) return;
+    const inverseVariance = 1 / (state.sigma * state.sigma);
+    const tauPrecision = 1 / (state.sigmaTau * state.sigmaTau);
+    const row = state.row;
+    for (let g = 0; g < G; g++) {
+      this.geoCoupling(g, inverseVariance, tauPrecision, row);
+      let coupled = 0;
+      for (let i = 0; i < Q; i++) coupled += row[i] * shared[i];
+      const a = state.precisionGeo[g];
+      geo[g] = (state.rhsGeo[g] - coupled) / a + rng.normal() / Math.sqrt(a);
+    }
+  }
+
+  /** Where each linear term's coefficients sit in the shared part (after tau0). */
+  termOffsets(terms: readonly LinearTerm[]): number[] {
+    let time = this.timeOffset;
+    let cell = this.cellOffset;
+    return terms.map((term) => {
+      const at = term.scope === 'time' ? time : cell;
+      if (term.scope === 'time') time += term.width;
+      else cell += term.width;
+      return at;
+    });
+  }
+}
+
+/**
+ * The kernel block of the integrated model: replaces the intercepts', linear terms' and Normal
+ * likelihood's blocks. Forward per chain from the media term M [N]: the marginal log likelihood
+ * (one output column) and the scores; backward: the mean's bar e / sigma^2 and the gradients of
+ * sigma and sigma_tau.
+ */
+export class IntegratedLikelihoodBlock {
+  private readonly iSigma: number;
+  private readonly iSigmaTau: number;
+  private states: LinearBlockState[] = [];
+  private score = new Float64Array(0); // [B, N]
+  private readonly residual: Float64Array;
+  private B = 0;
+
+  constructor(
+    readonly block: LinearBlock,
+    private readonly params: KernelParameters,
+  ) {
+    this.iSigma = params.indexOf('sigma');
+    this.iSigmaTau = params.indexOf('sigma_tau');
+    this.residual = new Float64Array(block.geos * block.periods);
+  }
+
+  resize(chains: number): void {
+    if (chains === this.B) return;
+    this.B = chains;
+    this.states = Array.from({ length: chains }, () => this.block.newState());
+    this.score = new Float64Array(chains * this.residual.length);
+  }
+
+  /** The marginal log likelihood of chain b given its media term M [N] into out[outColumn]. */
+  forward(b: number, media: Float64Array, out: Float64Array, outColumn: number): void {
+    const { kpi, observed } = this.block.data;
+    const e0 = this.residual;
+    for (let n = 0; n < e0.length; n++) e0[n] = observed[n] === 0 ? 0 : kpi[n] - media[n];
+    const sigma = this.params.value(this.iSigma, b, 0);
+    const sigmaTau = this.iSigmaTau >= 0 ? this.params.value(this.iSigmaTau, b, 0) : 1;
+    const state = this.states[b];
+    if (!this.block.evaluate(e0, sigma, sigmaTau, state)) {
+      out[outColumn] = -Infinity;
+      this.score.fill(0, b * e0.length, (b + 1) * e0.length);
+      state.sigmaScore = 0;
+      state.sigmaTauScore = 0;
+      return;
+    }
+    this.block.meanScores(e0, state, this.score, b * e0.length);
+    out[outColumn] = state.logDensity;
+  }
+
+  /** Chain b's mean bar [N] and the gradients of sigma and sigma_tau for upstream dy. */
+  backward(b: number, upstream: number, meanBar: Float64Array): void {
+    const N = this.residual.length;
+    for (let n = 0; n < N; n++) meanBar[n] = upstream * this.score[b * N + n];
+    const p = this.params;
+    const state = this.states[b];
+    p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
+    if (this.iSigmaTau >= 0) p.grad[p.at(this.iSigmaTau, b, 0)] = upstream * state.sigmaTauScore;
+  }
+}

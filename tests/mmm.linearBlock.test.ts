@@ -1,0 +1,171 @@
+/**
+ * The linear block integrated out (models/mmm/components/linearBlock.ts). The dense reference
+ * marginal (referenceDensity.ts) satisfies the defining identity log p(y | theta) = log p(y, b | theta)
+ * - log p(b | y, theta) at arbitrary b (to 1e-9: float64 of terms of size ~1e3); the kernel's
+ * marginal equals it (tests/mmm.kernel.test.ts checks values and gradients for every config case);
+ * the exact draws of the block have the conditional's mean and covariance; the model integrates the
+ * block by default only where it can, says why not otherwise, and refuses a forced integration
+ * that cannot hold; and a fit reports the block under the reference names, bit-identically for the
+ * same seed whatever the worker count.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky } from '../src/linalg/index.js';
+import { compile } from '../src/ppl/index.js';
+import { createRng, initBackend } from '../src/tensor/index.js';
+import { fitMmm } from '../src/mmm/fit.js';
+import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
+import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
+import { createGeoMmm } from '../models/mmm/model.js';
+import { referenceLinearBlock, referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+
+describe('linear block integrated out', () => {
+  let geo: MmmData;
+  let national: MmmData;
+  beforeAll(async () => {
+    await initBackend();
+    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
+    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+  });
+
+  const designOf = (data: MmmData, holdout = 0): MmmDesign => withHoldout(designFromData(data, scaleData(data)), holdout);
+
+  /** A random draw of every parameter (the sampled ones from the model's constrain, the block's added). */
+  function drawOf(design: MmmDesign, config: MmmModelConfig, seed: string) {
+    const model = compile(createGeoMmm(design, config).definition);
+    const rng = createRng(3, seed);
+    const values: Record<string, Float64Array> = { ...model.constrain(Float64Array.from({ length: model.dim }, () => 1.2 * rng.uniform() - 0.6), 1) };
+    model.dispose();
+    return { values, rng };
+  }
+
+  for (const [label, which, holdout] of [['geo', 'geo', 0], ['national', 'national', 0], ['geo with an 8-period holdout', 'geo', 8]] as const) {
+    it(`${label}: the dense marginal is the joint minus the block's conditional at arbitrary b`, () => {
+      const design = designOf(which === 'geo' ? geo : national, holdout);
+      const config = DEFAULT_MODEL_CONFIG;
+      const { values, rng } = drawOf(design, config, label);
+      const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
+      // the conditional N(b_hat, A^-1), written out here
+      const sigma = values.sigma[0];
+      const A = Float64Array.from(precision);
+      const c = new Float64Array(p);
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
+      rows.forEach((row, r) => {
+        for (let i = 0; i < p; i++) {
+          c[i] += (row[i] * residual[r]) / (sigma * sigma);
+          for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
+        }
+      });
+      const lower = new Float64Array(p * p);
+      expect(choleskyInto(A, p, lower)).toBe(true);
+      const bHat = solveCholesky(lower, p, c, new Float64Array(p));
+      for (let trial = 0; trial < 3; trial++) {
+        const b = Float64Array.from(bHat, (x) => x + 0.3 * rng.normal());
+        // log N(b; b_hat, A^-1)
+        const d = b.map((x, i) => x - bHat[i]);
+        let quadratic = 0;
+        for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) quadratic += d[i] * A[i * p + j] * d[j];
+        const conditional = -0.5 * p * Math.log(2 * Math.PI) + 0.5 * logDeterminantFromCholesky(lower, p) - 0.5 * quadratic;
+        // b in the model's names
+        const G = design.geoNames.length;
+        const joint: Record<string, Float64Array> = { ...values, tau0: Float64Array.of(b[0]) };
+        let j = 1;
+        if (G > 1) {
+          joint.v = Float64Array.from({ length: G }, (_, g) => (b[1 + g] - b[0]) / values.sigma_tau[0]);
+          j += G;
+        }
+        joint.delta = Float64Array.of(b[j++]);
+        joint.phi = b.slice(j, j + 4);
+        j += 4;
+        joint.gamma = b.slice(j);
+        // the joint in (tau0, v) has the Jacobian sigma_tau^G of tau -> v relative to (tau0, tau)
+        const jacobian = G > 1 ? -G * Math.log(values.sigma_tau[0]) : 0;
+        const identity = referenceLogDensity(design, config, joint) + jacobian - conditional;
+        const marginal = referenceMarginalLogDensity(design, config, values);
+        expect(Math.abs(identity - marginal), `${identity} vs ${marginal}`).toBeLessThan(1e-9 * Math.abs(marginal) + 1e-8);
+      }
+    });
+  }
+
+  it("the exact draws have the conditional's mean and covariance", () => {
+    const design = designOf(geo);
+    const config = DEFAULT_MODEL_CONFIG;
+    const mmm = createGeoMmm(design, config);
+    const model = compile(mmm.definition);
+    const { values } = drawOf(design, config, 'draws');
+    const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
+    const sigma = values.sigma[0];
+    const A = Float64Array.from(precision);
+    const c = new Float64Array(p);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
+    rows.forEach((row, r) => {
+      for (let i = 0; i < p; i++) {
+        c[i] += (row[i] * residual[r]) / (sigma * sigma);
+        for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
+      }
+    });
+    const lower = new Float64Array(p * p);
+    choleskyInto(A, p, lower);
+    const bHat = solveCholesky(lower, p, c, new Float64Array(p));
+    const covariance = inverseFromCholesky(lower, p, new Float64Array(p * p));
+    const G = design.geoNames.length;
+    const rng = createRng(9, 'block draws');
+    const draws = 4000;
+    const sums = new Float64Array(p);
+    const products = new Float64Array(p * p);
+    for (let d = 0; d < draws; d++) {
+      const out = model.generated(values, rng);
+      const tau0 = out.tau0 as number;
+      const b = Float64Array.from([tau0, ...Array.from(out.v as Float64Array, (v) => tau0 + values.sigma_tau[0] * v), out.delta as number, ...(out.phi as Float64Array), ...(out.gamma as Float64Array)]);
+      for (let i = 0; i < p; i++) {
+        sums[i] += b[i];
+        for (let j = 0; j < p; j++) products[i * p + j] += b[i] * b[j];
+      }
+    }
+    for (let i = 0; i < p; i++) {
+      // mean within 4.5 standard errors (sd / sqrt(4000)) of b_hat
+      const sd = Math.sqrt(covariance[i * p + i]);
+      expect(Math.abs(sums[i] / draws - bHat[i]), `mean of b[${i}]`).toBeLessThan((4.5 * sd) / Math.sqrt(draws));
+      // variances within 15% (a sample variance of 4000 normal draws has relative sd sqrt(2/4000) = 2.2%)
+      const variance = products[i * p + i] / draws - (sums[i] / draws) ** 2;
+      expect(Math.abs(variance / covariance[i * p + i] - 1), `variance of b[${i}]`).toBeLessThan(0.15);
+    }
+    // a correlation that matters: tau0 with geo 1's intercept (standard error of a correlation ~ 1/sqrt(4000) = 0.016)
+    const correlation = (i: number, j: number, source: Float64Array, sd: (k: number) => number) => source[i * p + j] / (sd(i) * sd(j));
+    const sampleCovariance = Float64Array.from(products, (x, k) => x / draws - (sums[Math.floor(k / p)] / draws) * (sums[k % p] / draws));
+    const exact = correlation(0, 1, covariance, (k) => Math.sqrt(covariance[k * p + k]));
+    const sample = correlation(0, 1, sampleCovariance, (k) => Math.sqrt(sampleCovariance[k * p + k]));
+    expect(Math.abs(sample - exact)).toBeLessThan(0.07);
+    expect(G).toBeGreaterThan(1);
+    model.dispose();
+  });
+
+  it('integrates by default where it can, says why not otherwise, and refuses a forced integration that cannot hold', () => {
+    const design = designOf(geo);
+    const integrated = createGeoMmm(design, DEFAULT_MODEL_CONFIG);
+    expect(integrated.linearBlock.integrate).toBe(true);
+    expect(integrated.parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'sigma_tau', 'sigma']);
+    expect(createGeoMmm(designOf(national), DEFAULT_MODEL_CONFIG).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'sigma']);
+    const studentT = createGeoMmm(design, { ...DEFAULT_MODEL_CONFIG, likelihood: 'studentT' });
+    expect(studentT.linearBlock).toEqual({ integrate: false, reason: 'the likelihood is studentT, not normal' });
+    expect(studentT.parameterNames).toContain('tau0');
+    const cauchyControls = createGeoMmm(design, { ...DEFAULT_MODEL_CONFIG, priors: { gamma: { dist: 'studentT', df: 3, loc: 0, scale: 0.3 } } });
+    expect(cauchyControls.linearBlock).toEqual({ integrate: false, reason: 'the prior of gamma is studentT, not normal' });
+    expect(createGeoMmm(design, { ...DEFAULT_MODEL_CONFIG, linearBlock: 'sample' }).parameterNames).toContain('v');
+    expect(() => createGeoMmm(design, { ...DEFAULT_MODEL_CONFIG, likelihood: 'studentT', linearBlock: 'integrate' })).toThrow(/model\.linearBlock "integrate": the linear block cannot be integrated out: the likelihood is studentT/);
+  });
+
+  it('a fit reports the block under the reference names, the same draws for the same seed whatever the worker count', async () => {
+    const settings = { chains: 2, warmup: 60, draws: 20, seed: 4, progress: false, verbose: false } as const;
+    const one = await fitMmm('examples/geo.csv', 'examples/geo.config.json', { ...settings, workers: 1 });
+    const two = await fitMmm('examples/geo.csv', 'examples/geo.config.json', { ...settings, workers: 2 });
+    const posterior = one.result.posterior;
+    for (const [name, shape] of [['tau0', []], ['v', [4]], ['delta', []], ['phi', [4]], ['gamma', [2]]] as const) {
+      expect(posterior.variable(name).kind).toBe('derived');
+      expect(posterior.variable(name).shape).toEqual(shape);
+      expect(Array.from(two.result.posterior.variable(name).values)).toEqual(Array.from(posterior.variable(name).values));
+    }
+    expect(one.result.summary.map((row) => row.name)).toContain('v[4]');
+  });
+});
