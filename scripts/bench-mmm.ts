@@ -1,21 +1,26 @@
 /**
  * `npm run bench:mmm`: Mixwell vs Stan on the reference geo MMM (shared/reference-model.md), same
- * data, same posterior, same 2-core machine. For each size (national, geo-20; geo-100 with
- * --geo-100) and each mode (scripts/bench/mmm/modes.ts; `stan` = the Stan runner's settings) it
- * fits in a child process (scripts/bench/mmm/fitOne.ts) and prints wall seconds (warmup included),
- * CPU seconds, gradient evaluations, CPU microseconds per gradient, min bulk ESS over all scalar
- * parameters (u and v included, as Stan's headline), min-bulk-ESS per second, max R-hat,
- * divergences, peak RSS and the agreement of posterior means with Stan's (MCSE-based z). The Stan
- * peer runs in the same invocation where R and rstan are installed (--stan run, the default when
- * available), else its stored results are used and the output says so. Ratios Mixwell / Stan of
+ * data, same posterior, same 2-core machine. Two Stan peers: the reference program (mmm.stan, the
+ * joint model) and the same posterior with the linear block integrated out (mmm_collapsed.stan;
+ * geo sizes only). For each size (national, geo-20; geo-100 with --geo-100; `meridian`, Meridian's
+ * geo_all_channels.csv with 40 geos x 156 weeks, Mixwell alone, with --meridian) and each mode
+ * (scripts/bench/mmm/modes.ts; `default` = `mixwell fit` with no options) it fits in a child
+ * process (scripts/bench/mmm/fitOne.ts) and prints wall seconds (warmup included), CPU seconds,
+ * gradient evaluations, CPU microseconds per gradient, min bulk ESS over all scalar parameters of
+ * the reference model (u and v, and the integrated block's tau0, v, delta, phi, gamma drawn exactly,
+ * included, as Stan's headline), min-bulk-ESS per second, max R-hat, divergences, peak RSS, the
+ * agreement of posterior means with Stan's reference draws (MCSE-based z) and the ratios to each
+ * peer. Stan runs in the same invocation where R and rstan are installed (--stan run, the default
+ * when available), else its stored results are used and the output says so. Ratios of
  * min-bulk-ESS per second are given per wall second and per 2-core CPU second (CPU seconds / 2,
  * which other jobs on the machine distort much less than wall time). Results: bench/mmm-<date>.json
- * and the bench:mmm block of bench/README.md.
+ * and the history in bench/README.md.
  *
- *   npm run bench:mmm                                   national + geo-20, modes stan and the default fast mode
- *   npm run bench:mmm -- --sizes geo-20 --modes staged
- *   npm run bench:mmm -- --geo-100                      also geo-100 (long: hours for Stan)
+ *   npm run bench:mmm                                   national + geo-20, the default modes
+ *   npm run bench:mmm -- --sizes geo-20 --modes stan,nutpie
+ *   npm run bench:mmm -- --geo-100 --meridian           also geo-100 (long: hours for Stan's reference) and Meridian's data
  *   npm run bench:mmm -- --stan stored|run|none         Stan peer source (default: run if installed, else stored)
+ *   npm run bench:mmm -- --seed S                       Mixwell's seed (default 20240601, Stan's)
  *   npm run bench:mmm -- --no-write                     print only
  */
 import { spawn } from 'node:child_process';
@@ -24,8 +29,8 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULT_PREFIX, type MixwellRun } from './bench/mmm/result.js';
-import { BENCH_MODES, benchMode, DEFAULT_MODES } from './bench/mmm/modes.js';
-import { runStan, stanUnavailable, storedStan, type StanPeer } from './bench/mmm/stanPeer.js';
+import { BENCH_MODES, benchData, benchMode, DEFAULT_MODES } from './bench/mmm/modes.js';
+import { runStan, STAN_PROGRAM_LABELS, stanUnavailable, storedStan, type StanPeer, type StanProgram } from './bench/mmm/stanPeer.js';
 import { renderTable } from './validate/table.js';
 import { gitInfo } from './bench/git.js';
 
@@ -39,6 +44,7 @@ interface Args {
   stan: 'auto' | 'run' | 'stored' | 'none';
   write: boolean;
   workers?: number;
+  seed?: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -53,6 +59,8 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === '--sizes') args.sizes = value().split(',');
     else if (a === '--modes') args.modes = value().split(',');
     else if (a === '--geo-100') args.sizes.push('geo-100');
+    else if (a === '--meridian') args.sizes.push('meridian');
+    else if (a === '--seed') args.seed = Number(value());
     else if (a === '--stan') {
       const v = value();
       if (!['auto', 'run', 'stored', 'none'].includes(v)) throw new Error(`--stan must be auto, run, stored or none, got "${v}"`);
@@ -65,9 +73,9 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function fitInChild(size: string, mode: string, workers?: number): Promise<MixwellRun | { error: string }> {
+function fitInChild(size: string, mode: string, workers?: number, seed?: number): Promise<MixwellRun | { error: string }> {
   return new Promise((done) => {
-    const extra = workers ? ['--workers', String(workers)] : [];
+    const extra = [...(workers ? ['--workers', String(workers)] : []), ...(seed !== undefined ? ['--seed', String(seed)] : [])];
     const child = spawn(process.execPath, ['--import', 'tsx', childScript, size, mode, ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8');
@@ -95,6 +103,7 @@ function stanRow(peer: StanPeer): Record<string, number | string> {
     maxRhat: r.headline.max_rhat,
     divergences: r.sampler.divergences,
     treeDepth: r.sampler.mean_treedepth,
+    leapfrog: r.sampler.leapfrog_per_draw ?? NaN,
   };
 }
 
@@ -111,19 +120,25 @@ async function main(): Promise<void> {
   if (args.stan === 'run' && unavailable) throw new Error(`--stan run: ${unavailable}`);
   const record: Record<string, unknown>[] = [];
   for (const size of args.sizes) {
-    const dataPath = join(shared, 'bench', 'stan', 'data', `${size}.csv`);
+    const { dataPath } = benchData(shared, size);
     if (!existsSync(dataPath)) {
       process.stdout.write(`\n${size}: ${dataPath} not found, skipped\n`);
       continue;
     }
-    let peer: StanPeer | undefined;
-    if (args.stan === 'none') peer = undefined;
-    else if (args.stan === 'stored' || unavailable) peer = storedStan(shared, size, args.stan === 'stored' ? '--stan stored' : unavailable!);
-    else peer = runStan(shared, size);
+    // The peers: Stan's reference program, and the collapsed one on geo data (it needs G >= 2).
+    const programs: StanProgram[] = size === 'meridian' ? [] : size === 'national' ? ['mmm'] : ['mmm', 'mmm_collapsed'];
+    const peers: StanPeer[] = [];
+    for (const program of programs) {
+      let peer: StanPeer | undefined;
+      if (args.stan === 'none') peer = undefined;
+      else if (args.stan === 'stored' || unavailable) peer = storedStan(shared, size, args.stan === 'stored' ? '--stan stored' : unavailable!, program);
+      else peer = runStan(shared, size, program);
+      if (peer) peers.push(peer);
+    }
     const runs: MixwellRun[] = [];
     for (const mode of args.modes) {
       process.stderr.write(`bench:mmm: ${size}, mode ${mode} ...\n`);
-      const run = await fitInChild(size, mode, args.workers);
+      const run = await fitInChild(size, mode, args.workers, args.seed);
       if ('error' in run) {
         process.stdout.write(`${size} ${mode}: FAILED (${run.error})\n`);
         record.push({ size, mode, error: run.error });
@@ -131,24 +146,26 @@ async function main(): Promise<void> {
       }
       runs.push(run);
     }
-    const stan = peer ? stanRow(peer) : undefined;
+    const stans = peers.map((peer) => ({ peer, row: stanRow(peer) }));
     process.stdout.write(`\n== ${size} ==\n`);
-    if (peer) process.stdout.write(`Stan peer: ${peer.note}\n`);
-    else process.stdout.write('Stan peer: none (--stan none or no stored results)\n');
-    const header = ['', 'wall s', 'CPU s', 'gradients', 'CPU us/grad', 'tree depth', 'min bulk ESS', 'ESS/wall s', 'ESS/2-core CPU s', 'max R-hat', 'div', 'peak RSS MB', 'vs Stan: max|z|', 'ratio ESS/s wall', 'ratio ESS/s CPU'];
+    for (const { peer } of stans) process.stdout.write(`${STAN_PROGRAM_LABELS[peer.program]}: ${peer.note}\n`);
+    if (stans.length === 0) process.stdout.write('Stan peer: none (Meridian data, --stan none, or no stored results)\n');
+    const ratioHeaders = stans.flatMap(({ peer }) => [`ESS/CPU s vs ${STAN_PROGRAM_LABELS[peer.program]}`]);
+    const header = ['', 'wall s', 'CPU s', 'gradients', 'CPU us/grad', 'leapfrog/draw', 'min bulk ESS', 'ESS/wall s', 'ESS/2-core CPU s', 'max R-hat', 'div', 'peak RSS MB', 'vs Stan: max|z|', ...ratioHeaders];
     const rows: string[][] = [];
-    if (stan) {
-      rows.push(['Stan', fmt(stan.wall as number), fmt(stan.cpu as number), String(stan.grads), fmt(stan.usPerGrad as number), fmt(stan.treeDepth as number),
-        `${stan.minEss} (${stan.minEssParam})`, fmt(stan.essPerWall as number), fmt(stan.essPer2CoreCpu as number), fmt(stan.maxRhat as number, 4), String(stan.divergences), '-', '-', '1', '1']);
+    for (const { peer, row: stan } of stans) {
+      rows.push([STAN_PROGRAM_LABELS[peer.program], fmt(stan.wall as number), fmt(stan.cpu as number), String(stan.grads), fmt(stan.usPerGrad as number), fmt(stan.leapfrog as number),
+        `${stan.minEss} (${stan.minEssParam})`, fmt(stan.essPerWall as number), fmt(stan.essPer2CoreCpu as number), fmt(stan.maxRhat as number, 4), String(stan.divergences), '-', '-',
+        ...stans.map(({ row }) => fmt((stan.essPer2CoreCpu as number) / (row.essPer2CoreCpu as number)))]);
     }
     for (const run of runs) {
       const essPer2CoreCpu = run.minBulkEss / (run.cpuSeconds / 2);
-      const ratioWall = stan ? run.minBulkEssPerSecond / (stan.essPerWall as number) : NaN;
-      const ratioCpu = stan ? essPer2CoreCpu / (stan.essPer2CoreCpu as number) : NaN;
-      rows.push([`Mixwell ${run.mode}`, fmt(run.samplingSeconds), fmt(run.cpuSeconds), String(run.gradientEvaluations), fmt(run.cpuMicrosecondsPerGradient), fmt(run.meanTreeDepth),
+      const ratios = Object.fromEntries(stans.map(({ peer, row }) => [peer.program, { wall: run.minBulkEssPerSecond / (row.essPerWall as number), cpu: essPer2CoreCpu / (row.essPer2CoreCpu as number) }]));
+      rows.push([`Mixwell ${run.mode}`, fmt(run.samplingSeconds), fmt(run.cpuSeconds), String(run.gradientEvaluations), fmt(run.cpuMicrosecondsPerGradient), fmt(run.leapfrogPerDraw),
         `${fmt(run.minBulkEss)} (${run.minBulkEssParam})`, fmt(run.minBulkEssPerSecond), fmt(essPer2CoreCpu), fmt(run.maxRhat, 4), String(run.divergences), fmt(run.peakRssMb),
-        run.agreement ? `${fmt(run.agreement.maxAbsZ)} (${run.agreement.maxAbsZName}) ${run.agreement.passed ? 'pass' : 'FAIL'}` : '-', fmt(ratioWall), fmt(ratioCpu)]);
-      record.push({ ...run, essPer2CoreCpu, stan, stanSource: peer?.source, ratioEssPerWallSecond: ratioWall, ratioEssPer2CoreCpuSecond: ratioCpu });
+        run.agreement ? `${fmt(run.agreement.maxAbsZ)} (${run.agreement.maxAbsZName}) ${run.agreement.passed ? 'pass' : 'FAIL'}` : '-',
+        ...stans.map(({ peer }) => fmt(ratios[peer.program].cpu))]);
+      record.push({ ...run, essPer2CoreCpu, stan: Object.fromEntries(stans.map(({ peer, row }) => [peer.program, { ...row, source: peer.source }])), ratios });
     }
     process.stdout.write(renderTable(header, rows) + '\n');
     for (const run of runs) {

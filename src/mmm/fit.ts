@@ -62,6 +62,13 @@ function resolveConfig(config: ConfigInput | undefined): { config: RunConfig; fi
   return { config: parseRunConfig(config, 'config') };
 }
 
+/** One line on how the fit treats the linear block (intercepts, trend, seasonality, controls, events). */
+export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): string {
+  return decision.integrate
+    ? 'linear block (intercepts, trend, seasonality, controls, events): integrated out, drawn exactly for every kept draw'
+    : `linear block (intercepts, trend, seasonality, controls, events): sampled with the other parameters (${decision.reason})`;
+}
+
 /** Fit the MMM: `data` is a CSV path or validated data; `config` a path, a JSON object or a RunConfig. */
 export async function fitMmm(data: string | MmmData, config?: ConfigInput, options: MmmFitOptions = {}): Promise<MmmFit> {
   const { config: runConfig, file } = resolveConfig(config);
@@ -72,6 +79,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling });
   const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);
   const model = createGeoMmm(design, runConfig.model);
+  if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n`);
   const sampler: SamplerConfig = {
     ...runConfig.sampler,
     ...Object.fromEntries(Object.entries(options).filter(([key, v]) => v !== undefined && key in runConfig.sampler)),

@@ -86,6 +86,7 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     backend: fit.backend.name,
     workers: fit.workers,
     seed: fit.sampler.seed,
+    linearBlock: fit.model.linearBlock,
     versions: versions(),
     seconds: result.seconds,
     gradientEvaluations: result.samples.gradientEvaluations,

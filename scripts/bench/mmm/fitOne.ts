@@ -10,7 +10,7 @@ import { fitMmm } from '../../../src/mmm/fit.js';
 import type { SampleProgress } from '../../../samplers/index.js';
 import { divergenceShifts, type SummaryRow } from '../../../src/diagnostics/index.js';
 import { buildReport } from '../../../src/mmm/report.js';
-import { benchMode } from './modes.js';
+import { benchData, benchMode } from './modes.js';
 import { agreementWithStan, type Agreement } from './agreement.js';
 import { RESULT_PREFIX, type MixwellRun } from './result.js';
 import { loadStanResults } from '../../validate/stanReference.js';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   };
   const mode = benchMode(modeId);
   const shared = flag('shared') ?? '../shared';
-  const dataPath = join(shared, 'bench', 'stan', 'data', `${size}.csv`);
+  const { dataPath, config } = benchData(shared, size);
   if (!existsSync(dataPath)) throw new Error(`${dataPath} not found`);
   const workers = flag('workers') ? Number(flag('workers')) : undefined;
   const seed = flag('seed') ? Number(flag('seed')) : 20240601;
@@ -46,20 +46,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   const fit = await fitMmm(
     dataPath,
-    { data: { geo: 'geo', date: 'week', kpi: 'sales' }, model: mode.model },
+    { ...config, model: { ...((config.model as Record<string, unknown>) ?? {}), ...mode.model } },
     { ...mode.sampler, seed, workers, progress: process.stderr.isTTY, verbose: false, onProgress: process.stderr.isTTY ? undefined : progressLines(`${size} ${mode.id}`) },
   );
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const samples = fit.result.samples;
-  // Every scalar parameter, plus the reference model's u and v where they are derived (centered):
-  // the same set as Stan's headline (its parameters block), whatever the parameterization.
-  const rows: SummaryRow[] = fit.result.summary.filter((row) => {
-    const base = row.name.replace(/\[.*$/, '');
-    const posterior = fit.result.posterior;
-    return (posterior.has(base) && posterior.variable(base).kind === 'parameter') || base === 'u' || base === 'v';
-  });
+  // Every scalar of the model's parameter table, sampled or integrated out and drawn exactly (the
+  // linear block), plus the reference model's u and v where they are derived (centered): the same
+  // set as Stan's headline (its parameters block), whatever the parameterization.
+  const names = new Set([...fit.model.table.map((row) => row.name), 'u', 'v']);
+  const rows: SummaryRow[] = fit.result.summary.filter((row) => names.has(row.name.replace(/\[.*$/, '')));
   const minBy = (key: 'essBulk' | 'essTail') => rows.reduce((best, row) => (row[key] < best[key] ? row : best), rows[0]);
   const maxRhatRow = rows.reduce((best, row) => (row.rhat > best.rhat ? row : best), rows[0]);
   const bulk = minBy('essBulk');
@@ -75,10 +73,13 @@ async function main(): Promise<void> {
     mode: mode.id,
     description: mode.description,
     workers: fit.workers,
-    chains: mode.sampler.chains,
-    warmup: mode.sampler.warmup,
-    draws: mode.sampler.draws,
-    metric: mode.sampler.metric,
+    chains: fit.sampler.chains,
+    warmup: fit.sampler.warmup,
+    draws: fit.sampler.draws,
+    metric: fit.sampler.metric,
+    warmupPlan: fit.sampler.warmupPlan,
+    adaptDelta: fit.sampler.adaptDelta,
+    linearBlock: fit.model.linearBlock.integrate ? 'integrated' : 'sampled',
     wallSeconds,
     samplingSeconds: fit.result.seconds.sampling,
     cpuSeconds,

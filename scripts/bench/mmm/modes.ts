@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * The sampling modes `npm run bench:mmm` compares with Stan. Each mode fits the same posterior (the
  * reference model of shared/reference-model.md); they differ in parameterization and sampler
@@ -9,11 +12,12 @@ export interface BenchMode {
   readonly description: string;
   /** Model config overrides (parameterization only: the posterior is the same). */
   readonly model: Readonly<Record<string, unknown>>;
+  /** Sampler settings over the run config's defaults (DEFAULT_SAMPLER: 4 chains x 1000 + 1000 ...). */
   readonly sampler: {
-    readonly chains: number;
-    readonly warmup: number;
-    readonly draws: number;
-    readonly metric: 'diag' | 'dense' | 'lowRank';
+    readonly chains?: number;
+    readonly warmup?: number;
+    readonly draws?: number;
+    readonly metric?: 'diag' | 'dense' | 'lowRank';
     readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
     readonly adaptDelta?: number;
     readonly maxTreeDepth?: number;
@@ -26,37 +30,51 @@ export interface BenchMode {
 }
 
 /** The staged-p family's parameterization: tv centered, search half-way (w = 0.5), the rest non-centered. */
-const TV_CENTERED_SEARCH_HALF: BenchMode['model'] = { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } };
+const TV_CENTERED_SEARCH_HALF: BenchMode['model'] = { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 0.5 } } };
+/** The joint model: the linear block sampled with the rest, as every mode before the block was integrated out. */
+const JOINT: BenchMode['model'] = { linearBlock: 'sample' };
 
 export const BENCH_MODES: readonly BenchMode[] = [
   {
-    id: 'stan',
-    description: "Stan runner's settings: non-centered geo intercepts and media effects (as mmm.stan), diagonal metric, 4 chains x 1000 warmup + 1000 draws, adapt delta 0.8, max tree depth 10",
+    id: 'default',
+    description: 'what `mixwell fit` does with no model or sampler options (the linear block integrated out where it can be; DEFAULT_SAMPLER)',
     model: {},
+    sampler: {},
+  },
+  {
+    id: 'stan',
+    description: "the linear block integrated out (as mmm_collapsed.stan), Stan runner's sampler settings: diagonal metric, Stan's windows, 4 chains x 1000 warmup + 1000 draws, adapt delta 0.8, max tree depth 10",
+    model: { linearBlock: 'integrate' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'stan' },
+  },
+  {
+    id: 'stan-joint',
+    description: "Stan runner's settings on the joint model (as mmm.stan): non-centered geo intercepts and media effects, the linear block sampled, diagonal metric, 4 chains x 1000 warmup + 1000 draws",
+    model: JOINT,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
   },
   {
     id: 'dense',
-    description: 'non-centered (as mmm.stan), dense metric (Stan windows adapt the full covariance), 4 chains x 1000 warmup + 1000 draws',
-    model: {},
+    description: 'joint model, non-centered (as mmm.stan), dense metric (Stan windows adapt the full covariance), 4 chains x 1000 warmup + 1000 draws',
+    model: JOINT,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
   },
   {
     id: 'staged',
-    description: 'non-centered (as mmm.stan), dense metric learned by the staged warmup (samplers/staged.ts: Stan diag windows, then a dense metric from all chains pooled), adapt delta 0.95, 4 chains x 1000 warmup (500 diag / 300 dense / 200 dense) + 1000 draws',
-    model: {},
+    description: 'joint model, non-centered (as mmm.stan), dense metric learned by the staged warmup (samplers/staged.ts: Stan diag windows, then a dense metric from all chains pooled), adapt delta 0.95, 4 chains x 1000 warmup (500 diag / 300 dense / 200 dense) + 1000 draws',
+    model: JOINT,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-0.8',
     description: 'as staged, adapt delta 0.8 (Stan default)',
-    model: {},
+    model: JOINT,
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged' },
   },
   {
     id: 'staged-c12',
     description: 'as staged, but the sampler moves the media effects of tv and search (eta[1], eta[2], well identified) centered, log beta = m + eta u (geo.media by channel, src/ppl/centering.ts; same posterior and parameters); social, display, radio non-centered',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
@@ -86,13 +104,13 @@ export const BENCH_MODES: readonly BenchMode[] = [
   {
     id: 'staged-c12-w500',
     description: 'as staged-c12 with half the warmup: 500 iterations (250 diag / 150 dense / 100 dense) + 1000 draws',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
     sampler: { chains: 4, warmup: 500, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-c12-d7',
     description: 'as staged-c12 with a cheaper stage 1: warmup 700 = 200 diag iterations with tree depth <= 7 / 300 dense / 200 dense (the dense stages as staged-c12), + 1000 draws',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
     sampler: {
       chains: 4, warmup: 700, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95,
       stagedWarmup: { lengths: { diag: 200, dense: 300, final: 200 }, diagMaxTreeDepth: 7 },
@@ -101,7 +119,7 @@ export const BENCH_MODES: readonly BenchMode[] = [
   {
     id: 'staged-c12-d7w',
     description: 'as staged-c12-d7, with the first dense stage split in two windows: warmup 700 = 200 diag (tree depth <= 7) / 100 dense / 200 dense (metric re-estimated from the 100) / 200 dense, + 1000 draws',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
     sampler: {
       chains: 4, warmup: 700, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95,
       stagedWarmup: { lengths: { diag: 200, dense: [100, 200], final: 200 }, diagMaxTreeDepth: 7 },
@@ -110,7 +128,7 @@ export const BENCH_MODES: readonly BenchMode[] = [
   {
     id: 'staged-c12-w750',
     description: 'as staged-c12 with a shorter warmup and the dense stage in two windows: warmup 750 = 250 diag / 150 dense / 200 dense (metric re-estimated from the 150) / 150 dense, + 1000 draws',
-    model: { geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
+    model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
     sampler: {
       chains: 4, warmup: 750, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95,
       stagedWarmup: { lengths: { diag: 250, dense: [150, 200], final: 150 } },
@@ -119,25 +137,25 @@ export const BENCH_MODES: readonly BenchMode[] = [
   {
     id: 'centered-dense',
     description: 'centered geo intercepts (tau[g] ~ N(tau0, sigma_tau); same posterior), non-centered media, dense metric, 4 chains x 1000 warmup + 1000 draws',
-    model: { geo: { intercept: 'centered', media: 'noncentered' } },
+    model: { linearBlock: 'sample', geo: { intercept: 'centered', media: 'noncentered' } },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
   },
   {
     id: 'centered',
     description: 'centered geo intercepts, non-centered media, diagonal metric, 4 chains x 1000 warmup + 1000 draws',
-    model: { geo: { intercept: 'centered', media: 'noncentered' } },
+    model: { linearBlock: 'sample', geo: { intercept: 'centered', media: 'noncentered' } },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
   },
   {
     id: 'nutpie',
-    description: "non-centered (as mmm.stan), nutpie's adaptation with its diagonal Fisher metric per chain (samplers/adaptation/nutpieAdapter.ts), 4 chains x 1000 warmup + 1000 draws (not yet measured)",
-    model: {},
+    description: "the linear block integrated out, nutpie's adaptation with its diagonal Fisher metric per chain (samplers/adaptation/nutpieAdapter.ts), 4 chains x 1000 warmup + 1000 draws",
+    model: { linearBlock: 'integrate' },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'nutpie' },
   },
   {
     id: 'nutpie-lowrank',
-    description: "non-centered (as mmm.stan), nutpie's adaptation with its low-rank Fisher metric pooled across the chains (samplers/adaptation/lowRankFisher.ts), 4 chains x 1000 warmup + 1000 draws (not yet measured)",
-    model: {},
+    description: "the linear block integrated out, nutpie's adaptation with its low-rank Fisher metric pooled across the chains (samplers/adaptation/lowRankFisher.ts), 4 chains x 1000 warmup + 1000 draws",
+    model: { linearBlock: 'integrate' },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie' },
   },
 ];
@@ -155,3 +173,17 @@ export function benchMode(id: string): BenchMode {
  * `staged-p98-d80` was at 1.49x with 5 divergences against Stan's 4).
  */
 export const DEFAULT_MODES: readonly string[] = ['stan', 'staged-p98'];
+
+/**
+ * The data of a bench size and its run config (data spec, scaling, model options): the Stan peer's
+ * simulated data (national, geo-20, geo-100; the reference model), or Meridian's simulated geo data
+ * (`meridian`: ../shared/datasets/meridian_simulated/geo_all_channels.csv, 40 geos x 156 weeks,
+ * as scripts/validate/configs/meridian.json; no Stan peer).
+ */
+export function benchData(shared: string, size: string): { readonly dataPath: string; readonly config: Record<string, unknown> } {
+  if (size === 'meridian') {
+    const config = JSON.parse(readFileSync(new URL('../../validate/configs/meridian.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    return { dataPath: join(shared, 'datasets', 'meridian_simulated', 'geo_all_channels.csv'), config };
+  }
+  return { dataPath: join(shared, 'bench', 'stan', 'data', `${size}.csv`), config: { data: { geo: 'geo', date: 'week', kpi: 'sales' } } };
+}

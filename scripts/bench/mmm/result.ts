@@ -13,6 +13,10 @@ export interface MixwellRun {
   readonly warmup: number;
   readonly draws: number;
   readonly metric: string;
+  readonly warmupPlan: string;
+  readonly adaptDelta: number;
+  /** Whether the linear block was integrated out or sampled. */
+  readonly linearBlock: 'integrated' | 'sampled';
   readonly wallSeconds: number;
   readonly samplingSeconds: number;
   readonly cpuSeconds: number;
