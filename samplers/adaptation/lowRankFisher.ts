@@ -119,9 +119,14 @@ export function lowRankFisher(windows: readonly ChainWindow[], dim: number, sett
     cx[i * q + i] += 1;
     cg[i * q + i] += 1;
   }
+  // Early windows can hold draws far out in the tails whose second moments overflow: no estimate
+  // then (the caller keeps its current metric), as nuts-rs keeps the old value on a non-finite one.
+  if (!cx.every(Number.isFinite) || !cg.every(Number.isFinite)) return null;
   // 4-5. The geometric mean and its eigenpairs outside [1/c, c].
   const s = spdGeometricMean(cx, cg, q);
+  if (!s.every(Number.isFinite)) return null;
   const eigen = symmetricEigen(s, q);
+  if (!eigen.values.every(Number.isFinite)) return null;
   const c = settings.eigenvalueCutoff;
   const eigenvalues: number[] = [];
   const eigenvectors: Float64Array[] = [];
@@ -145,6 +150,8 @@ export function spdGeometricMean(a: Float64Array, b: Float64Array, n: number): F
   const bHalf = symmetricFunction(eigenB, n, Math.sqrt);
   const bInverseHalf = symmetricFunction(eigenB, n, (v) => 1 / Math.sqrt(v));
   const inner = multiply(multiply(bHalf, a, n, n, n), bHalf, n, n, n);
+  // B nearly singular (its smallest eigenvalues rounded to <= 0): no mean; the caller keeps its metric
+  if (!inner.every(Number.isFinite) || !bInverseHalf.every(Number.isFinite)) return new Float64Array(n * n).fill(NaN);
   const innerHalf = symmetricFunction(symmetricEigen(inner, n), n, (v) => Math.sqrt(Math.max(0, v)));
   return multiply(multiply(bInverseHalf, innerHalf, n, n, n), bInverseHalf, n, n, n);
 }

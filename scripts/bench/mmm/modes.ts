@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSimulatedSize, simulatedData } from './simulated.js';
 
 /**
  * The sampling modes `npm run bench:mmm` compares with Stan. Each mode fits the same posterior (the
@@ -176,11 +177,15 @@ export const DEFAULT_MODES: readonly string[] = ['stan', 'staged-p98'];
 
 /**
  * The data of a bench size and its run config (data spec, scaling, model options): the Stan peer's
- * simulated data (national, geo-20, geo-100; the reference model), or Meridian's simulated geo data
+ * simulated data (national, geo-20, geo-100; the reference model), Meridian's simulated geo data
  * (`meridian`: ../shared/datasets/meridian_simulated/geo_all_channels.csv, 40 geos x 156 weeks,
- * as scripts/validate/configs/meridian.json; no Stan peer).
+ * as scripts/validate/configs/meridian.json; no Stan peer), or other data from the Stan peer's
+ * simulator (`sim-GxTxC-seed`, e.g. `sim-8x104x4-1`: G geos, T weeks, C channels, 2 controls;
+ * simulated.ts writes it to the OS temp dir, nothing is copied into the project).
  */
 export function benchData(shared: string, size: string): { readonly dataPath: string; readonly config: Record<string, unknown> } {
+  const simulatedSize = parseSimulatedSize(size);
+  if (simulatedSize) return { dataPath: simulatedData(shared, simulatedSize), config: { data: { geo: 'geo', date: 'week', kpi: 'sales' } } };
   if (size === 'meridian') {
     const config = JSON.parse(readFileSync(new URL('../../validate/configs/meridian.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     return { dataPath: join(shared, 'datasets', 'meridian_simulated', 'geo_all_channels.csv'), config };
