@@ -40,7 +40,7 @@ const ADAPTATION_KEYS: Readonly<Record<AdaptationOptions['kind'], readonly strin
   stan: ['kind', 'metric', 'pooled', 'targetAcceptance', 'initialStepSize', 'initialInverseMetric', 'windows', 'dualAveraging'],
   stepSize: ['kind', 'metric', 'inverseMetric', 'targetAcceptance', 'initialStepSize', 'dualAveraging'],
   staged: ['kind', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'windows', 'lengths', 'diagMaxTreeDepth', 'diagTargetAcceptance'],
-  nutpie: ['kind', 'metric', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'schedule', 'lowRank'],
+  nutpie: ['kind', 'metric', 'pooled', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'schedule', 'lowRank'],
   none: ['kind', 'stepSize', 'metric', 'inverseMetric'],
 };
 
@@ -49,7 +49,6 @@ const NOT_FOR: Readonly<Record<string, string>> = {
   'staged.metric': 'the staged warmup always adapts a dense metric',
   'staged.initialInverseMetric': 'the staged warmup learns its own metric',
   'staged.pooled': 'the staged warmup already pools the chains for its dense estimates',
-  'nutpie.pooled': "nutpie's diagonal metric adapts per chain and its low-rank metric pools the chains",
   'nutpie.initialInverseMetric': 'nutpie starts from the gradients at the initial points',
   'nutpie.windows': "nutpie's windows are set by adaptation.schedule",
   'none.targetAcceptance': 'nothing adapts',
@@ -180,8 +179,11 @@ function resolveAdaptation(
       const metric = adaptation.metric ?? 'diag';
       if (metric !== 'diag' && metric !== 'lowRank') throw new Error(`adaptation.metric of kind 'nutpie' must be 'diag' or 'lowRank', got ${JSON.stringify(metric)}`);
       if (metric !== 'lowRank' && 'lowRank' in adaptation) throw new Error("adaptation.lowRank applies to metric 'lowRank' only");
+      const pooled = adaptation.metric === 'lowRank' ? adaptation.pooled ?? false : false;
+      if (metric === 'diag' && 'pooled' in adaptation && (adaptation as { pooled?: unknown }).pooled) throw new Error("adaptation.pooled of kind 'nutpie' applies to metric 'lowRank' only: the diagonal metric adapts per chain");
       const settings: NutpieSettings = {
         metric,
+        pooled,
         dualAveraging: dualAveragingSettings(nutpieDualAveraging, adaptation.targetAcceptance, adaptation.dualAveraging, 'adaptation'),
         schedule: nutpieSchedule(metric, adaptation.schedule),
         lowRank: lowRankSettings(adaptation.metric === 'lowRank' ? adaptation.lowRank : undefined),

@@ -128,14 +128,18 @@ interface NutpieCommonOptions extends StepSizeAdaptation {
 export interface NutpieDiagAdaptationOptions extends NutpieCommonOptions {
   readonly metric?: 'diag';
   readonly lowRank?: never;
+  readonly pooled?: never;
 }
 
 /**
- * nutpie's adaptation with its low-rank Fisher metric (adaptation/lowRankFisher.ts), estimated from
- * all chains' windows pooled (the chains then run in one process and share one step size).
+ * nutpie's adaptation with its low-rank Fisher metric (adaptation/lowRankFisher.ts), estimated per
+ * chain from its own windows (as nutpie; the chains may run on separate threads), or with `pooled`
+ * from all chains' windows pooled (the chains then run in one process and share one step size).
  */
 export interface NutpieLowRankAdaptationOptions extends NutpieCommonOptions {
   readonly metric: 'lowRank';
+  /** Pool the chains' windows for one shared metric (default false: per chain, as nutpie). */
+  readonly pooled?: boolean;
   /** gamma 1e-5 and the eigenvalue cutoff 2 of nuts-rs. */
   readonly lowRank?: Partial<LowRankFisherSettings>;
 }

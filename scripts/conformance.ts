@@ -15,7 +15,7 @@
  * benchmark use a dense metric and must pass the same suite), --plan stan|staged|nutpie (the warmup
  * plan; staged implies --metric dense: the staged dense warmup of samplers/staged.ts at its default
  * 50/30/20 split; nutpie is nutpie's adaptation, samplers/adaptation/nutpieAdapter.ts, with its
- * diagonal metric per chain, or with --metric lowRank its low-rank metric pooled across chains;
+ * diagonal metric per chain, or with --metric lowRank its low-rank metric per chain (as nutpie);
  * a posterior that suggests dense gets the low-rank one), --adapt-delta X (override the suggested target acceptance), --diag-adapt-delta X (staged
  * plan only: stage 1's target acceptance; with --adapt-delta these give the sampler settings of the
  * MMM benchmark's staged-p98-d80 mode), --out path.

@@ -59,9 +59,11 @@ describe('run config', () => {
     [{ sampler: { warmupPlan: 'nuts-rs' } }, /sampler\.warmupPlan: expected "stan", "staged" or "nutpie", got "nuts-rs"/],
     [{ sampler: { warmupPlan: 'nutpie' } }, null],
     [{ sampler: { warmupPlan: 'nutpie', metric: 'lowRank' } }, null],
-    [{ sampler: { warmupPlan: 'nutpie', metric: 'dense' } }, /sampler\.metric: warmupPlan "nutpie" adapts "diag" \(per chain\) or "lowRank" \(pooled across chains\), not "dense"/],
-    [{ sampler: { warmupPlan: 'nutpie', pooledAdaptation: true } }, /sampler\.pooledAdaptation: does not apply to warmupPlan "nutpie"/],
-    [{ sampler: { metric: 'lowRank' } }, /sampler\.metric: "lowRank" is the metric of sampler\.warmupPlan "nutpie"/],
+    [{ sampler: { warmupPlan: 'nutpie', metric: 'dense' } }, /sampler\.metric: warmupPlan "nutpie" adapts "diag" \(per chain\) or "lowRank" \(per chain, or pooled across chains with pooledAdaptation\), not "dense"/],
+    [{ sampler: { warmupPlan: 'nutpie', pooledAdaptation: true } }, /sampler\.pooledAdaptation: with warmupPlan "nutpie" applies to metric "lowRank" only/],
+    [{ sampler: { warmupPlan: 'nutpie', metric: 'lowRank', pooledAdaptation: true } }, null],
+    [{ sampler: { metric: 'lowRank' } }, null],
+    [{ sampler: { warmupPlan: 'stan', metric: 'lowRank' } }, /sampler\.metric: "lowRank" is the metric of sampler\.warmupPlan "nutpie"/],
     [{ sampler: { warmupPlan: 'staged', metric: 'lowRank' } }, /sampler\.warmupPlan: "staged" adapts a dense metric/],
     [{ sampler: { metric: 'full' } }, /sampler\.metric: expected "diag", "dense" or "lowRank", got "full"/],
     [{ sampler: { warmupPlan: 'staged' } }, /sampler\.warmupPlan: "staged" adapts a dense metric: set sampler\.metric to "dense"/],
@@ -89,7 +91,12 @@ describe('run config', () => {
 
   it('maps the sampler keys to the sampler\'s kernel and warmup strategy', () => {
     const options = (sampler: Record<string, unknown>) => samplerOptions(parseRunConfig({ sampler }, 'c.json').sampler, 'c.json');
-    expect(options({})).toEqual({ chains: 4, warmup: 1000, draws: 1000, seed: 20240601, kernel: { algorithm: 'nuts', maxTreeDepth: 10 }, adaptation: { kind: 'stan', metric: 'diag', pooled: false, targetAcceptance: 0.8 } });
+    // The default: nutpie's adaptation with a diagonal metric.
+    expect(options({})).toEqual({ chains: 4, warmup: 1000, draws: 1000, seed: 20240601, kernel: { algorithm: 'nuts', maxTreeDepth: 10 }, adaptation: { kind: 'nutpie', metric: 'diag', targetAcceptance: 0.8 } });
+    // With no warmupPlan, a dense or pooled diagonal metric gets Stan's windows (nutpie has neither).
+    expect(options({ metric: 'dense' }).adaptation).toEqual({ kind: 'stan', metric: 'dense', pooled: false, targetAcceptance: 0.8 });
+    expect(options({ pooledAdaptation: true }).adaptation).toEqual({ kind: 'stan', metric: 'diag', pooled: true, targetAcceptance: 0.8 });
+    expect(options({ warmupPlan: 'stan' }).adaptation).toEqual({ kind: 'stan', metric: 'diag', pooled: false, targetAcceptance: 0.8 });
     expect(options({ metric: 'dense', pooledAdaptation: true, adaptDelta: 0.9, maxTreeDepth: 8 })).toMatchObject({
       kernel: { algorithm: 'nuts', maxTreeDepth: 8 },
       adaptation: { kind: 'stan', metric: 'dense', pooled: true, targetAcceptance: 0.9 },
@@ -102,7 +109,8 @@ describe('run config', () => {
       diagTargetAcceptance: 0.8,
     });
     expect(options({ warmupPlan: 'nutpie' }).adaptation).toEqual({ kind: 'nutpie', metric: 'diag', targetAcceptance: 0.8 });
-    expect(options({ warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9 }).adaptation).toEqual({ kind: 'nutpie', metric: 'lowRank', targetAcceptance: 0.9 });
+    expect(options({ warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9 }).adaptation).toEqual({ kind: 'nutpie', metric: 'lowRank', pooled: false, targetAcceptance: 0.9 });
+    expect(options({ metric: 'lowRank', pooledAdaptation: true }).adaptation).toEqual({ kind: 'nutpie', metric: 'lowRank', pooled: true, targetAcceptance: 0.8 });
     // Keys merged after parsing (fit options, batch overrides) are checked by the same mapping.
     const staged = parseRunConfig({ sampler: { warmupPlan: 'staged', metric: 'dense' } }, 'c.json').sampler;
     expect(() => samplerOptions({ ...staged, metric: 'diag' }, 'batch.json')).toThrow(/batch\.json: sampler\.warmupPlan: "staged" adapts a dense metric/);

@@ -334,7 +334,7 @@ describe('the nutpie adapter follows its schedule on a real run', () => {
       dim: 4,
       warmup: 300,
       chains: 1,
-      settings: { metric: 'diag', dualAveraging: nutpieDualAveraging, schedule: { ...nutpieScheduleSettings, updateEvery: 1 }, lowRank: nutpieLowRankSettings },
+      settings: { metric: 'diag', pooled: false, dualAveraging: nutpieDualAveraging, schedule: { ...nutpieScheduleSettings, updateEvery: 1 }, lowRank: nutpieLowRankSettings },
     });
     const good: boolean[] = [];
     const recording = { ...adapter, update: (iteration: number, draws: Parameters<NutpieAdapter['update']>[1]) => (good.push(isGoodDraw(draws[0])), adapter.update(iteration, draws)) };
@@ -376,22 +376,35 @@ describe('NUTS warmed up by nutpie samples standard targets (fixed seeds; 5 MCSE
     expect(result.metric).toBe('diag');
   });
 
-  it('low-rank metric pooled across chains, a 12-d Gaussian with every pair correlated 0.95 (condition number ~1e5)', () => {
-    const dim = 12;
-    const covariance = correlatedCovariance(dim, 0.95);
-    const result = sample(multivariateNormalTarget(covariance), { chains: 4, warmup: 400, draws: 1000, seed: 13, adaptation: { kind: 'nutpie', metric: 'lowRank' } });
-    expectMoments(result, new Array(dim).fill(0), Array.from({ length: dim }, (_, i) => covariance[i * dim + i]), 5);
-    expect(result.metric).toBe('lowRank');
-    // One shared step size and metric; the metric is close to the covariance: M Sigma has eigenvalues near 1.
-    for (let c = 1; c < 4; c++) expect(result.warmup.stepSize[c]).toBe(result.warmup.stepSize[0]);
-    const product = multiply(Float64Array.from(invertSymmetric(Array.from(result.warmup.inverseMetric[0]), dim)), Float64Array.from(covariance), dim, dim, dim);
+  function expectLowRankNearCovariance(inverseMetric: Float64Array, covariance: readonly number[], dim: number): void {
+    // The metric is close to the covariance: M Sigma has eigenvalues near 1.
+    const product = multiply(Float64Array.from(invertSymmetric(Array.from(inverseMetric), dim)), Float64Array.from(covariance), dim, dim, dim);
     const symmetrized = Float64Array.from(product, (v, k) => 0.5 * (v + product[(k % dim) * dim + Math.floor(k / dim)]));
     const values = symmetricEigen(symmetrized, dim).values;
     expect(values[0]).toBeGreaterThan(0.5);
     expect(values[dim - 1]).toBeLessThan(2);
-    const leapfrog = result.stats.flatMap((s) => Array.from(s.nLeapfrog));
-    expect(leapfrog.reduce((a, b) => a + b, 0) / leapfrog.length).toBeLessThan(10);
-  });
+  }
+
+  for (const pooled of [true, false]) {
+    it(`low-rank metric ${pooled ? 'pooled across chains' : 'per chain (as nutpie)'}, a 12-d Gaussian with every pair correlated 0.95 (condition number ~1e5)`, () => {
+      const dim = 12;
+      const covariance = correlatedCovariance(dim, 0.95);
+      const result = sample(multivariateNormalTarget(covariance), { chains: 4, warmup: 400, draws: 1000, seed: 13, adaptation: { kind: 'nutpie', metric: 'lowRank', pooled } });
+      expectMoments(result, new Array(dim).fill(0), Array.from({ length: dim }, (_, i) => covariance[i * dim + i]), 5);
+      expect(result.metric).toBe('lowRank');
+      if (pooled) {
+        // One shared step size and metric.
+        for (let c = 1; c < 4; c++) expect(result.warmup.stepSize[c]).toBe(result.warmup.stepSize[0]);
+        expectLowRankNearCovariance(result.warmup.inverseMetric[0], covariance, dim);
+      } else {
+        // Each chain learns its own metric, each close to the covariance.
+        expect(new Set(result.warmup.stepSize).size).toBe(4);
+        for (const inverseMetric of result.warmup.inverseMetric) expectLowRankNearCovariance(inverseMetric, covariance, dim);
+      }
+      const leapfrog = result.stats.flatMap((s) => Array.from(s.nLeapfrog));
+      expect(leapfrog.reduce((a, b) => a + b, 0) / leapfrog.length).toBeLessThan(10);
+    });
+  }
 
   it("diagonal metric, Neal's funnel of scale 1 (v ~ N(0, 1), 4 x's): v's mean and sd and an x's mean within 5 MCSEs", () => {
     // (With Neal's scale 3 no Euclidean metric, Stan's included, samples the neck without bias.)
@@ -428,8 +441,8 @@ describe('nutpie options', () => {
     expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', lowRank: { gamma: 1e-3 } } })).toThrow(/adaptation\.lowRank applies to metric 'lowRank' only/);
     // @ts-expect-error nutpie has no dense metric
     expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', metric: 'dense' } })).toThrow(/metric of kind 'nutpie' must be 'diag' or 'lowRank', got "dense"/);
-    // @ts-expect-error the diagonal metric adapts per chain, the low-rank metric pools the chains
-    expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', pooled: true } })).toThrow(/adaptation\.pooled is not an option of adaptation kind 'nutpie'/);
+    // @ts-expect-error the diagonal metric adapts per chain; only the low-rank one can pool the chains
+    expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', pooled: true } })).toThrow(/adaptation\.pooled of kind 'nutpie' applies to metric 'lowRank' only/);
     expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', schedule: { earlyFraction: 0.9 } } })).toThrow(/earlyFraction \+ stepSizeFraction must be < 1/);
     expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', schedule: { mainWindow: 0 } } })).toThrow(/adaptation\.schedule\.mainWindow must be an integer >= 1, got 0/);
   });

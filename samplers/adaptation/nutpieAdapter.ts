@@ -49,6 +49,8 @@ import { doublingStepSizeSearch } from './stepSizeSearch.js';
 
 export interface NutpieSettings {
   readonly metric: 'diag' | 'lowRank';
+  /** Low-rank only: one metric from all chains' windows (true) or one per chain (false, nutpie's way). */
+  readonly pooled: boolean;
   /** Dual averaging, with its target acceptance and step-size cap. */
   readonly dualAveraging: DualAveragingSettings;
   readonly schedule: NutpieScheduleSettings;

@@ -19,12 +19,12 @@ export type AdapterSpec =
   | { readonly kind: 'none' }
   /** Stan's windowed adaptation (settings.adaptMetric false: step size only), per chain or pooled. */
   | { readonly kind: 'stan'; readonly pooled: boolean; readonly settings: AdaptationSettings }
-  /** nutpie's adaptation: the diagonal Fisher metric per chain, or the low-rank one pooled across chains. */
+  /** nutpie's adaptation: the diagonal Fisher metric per chain, or the low-rank one per chain or pooled across chains. */
   | { readonly kind: 'nutpie'; readonly settings: NutpieSettings };
 
 /** Whether the strategy shares statistics across chains (so its chains run in one process). */
 export function isCrossChain(spec: AdapterSpec): boolean {
-  return (spec.kind === 'stan' && spec.pooled) || (spec.kind === 'nutpie' && spec.settings.metric === 'lowRank');
+  return (spec.kind === 'stan' && spec.pooled) || (spec.kind === 'nutpie' && spec.settings.pooled);
 }
 
 export interface AdapterContext {

@@ -33,7 +33,8 @@ export interface SamplerConfig {
   /**
    * 'stan': Stan's windows per chain; 'staged': the staged dense warmup (metric 'dense';
    * samplers/staged.ts); 'nutpie': nutpie's adaptation, metric 'diag' (per chain) or 'lowRank'
-   * (pooled across chains; samplers/adaptation/nutpieAdapter.ts).
+   * (per chain as nutpie, or pooled across chains with pooledAdaptation; samplers/adaptation/nutpieAdapter.ts).
+   * Left out of a config: 'nutpie', or 'stan' for metric 'dense' or a pooled 'diag' (defaultWarmupPlan).
    */
   readonly warmupPlan: 'stan' | 'staged' | 'nutpie';
   readonly pooledAdaptation: boolean;
@@ -79,12 +80,12 @@ function warmupStrategy(sampler: SamplerConfig, file: string): AdaptationOptions
       if (sampler.metric === 'lowRank') throw new ConfigError(file, 'sampler.metric', '"lowRank" is the metric of sampler.warmupPlan "nutpie"; Stan\'s windows adapt "diag" or "dense"');
       return { kind: 'stan', metric: sampler.metric, pooled: sampler.pooledAdaptation, targetAcceptance: sampler.adaptDelta };
     case 'nutpie':
-      if (sampler.metric === 'dense') throw new ConfigError(file, 'sampler.metric', 'warmupPlan "nutpie" adapts "diag" (per chain) or "lowRank" (pooled across chains), not "dense"');
-      if (sampler.pooledAdaptation) {
-        throw new ConfigError(file, 'sampler.pooledAdaptation', 'does not apply to warmupPlan "nutpie": its "diag" metric adapts per chain and its "lowRank" metric pools the chains already');
+      if (sampler.metric === 'dense') throw new ConfigError(file, 'sampler.metric', 'warmupPlan "nutpie" adapts "diag" (per chain) or "lowRank" (per chain, or pooled across chains with pooledAdaptation), not "dense"');
+      if (sampler.pooledAdaptation && sampler.metric !== 'lowRank') {
+        throw new ConfigError(file, 'sampler.pooledAdaptation', 'with warmupPlan "nutpie" applies to metric "lowRank" only: the "diag" metric adapts per chain');
       }
       return sampler.metric === 'lowRank'
-        ? { kind: 'nutpie', metric: 'lowRank', targetAcceptance: sampler.adaptDelta }
+        ? { kind: 'nutpie', metric: 'lowRank', pooled: sampler.pooledAdaptation, targetAcceptance: sampler.adaptDelta }
         : { kind: 'nutpie', metric: 'diag', targetAcceptance: sampler.adaptDelta };
     case 'staged': {
       if (sampler.metric !== 'dense') throw new ConfigError(file, 'sampler.warmupPlan', '"staged" adapts a dense metric: set sampler.metric to "dense"');
@@ -117,7 +118,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   adaptDelta: 0.8,
   maxTreeDepth: 10,
   metric: 'diag',
-  warmupPlan: 'stan',
+  warmupPlan: 'nutpie',
   pooledAdaptation: false,
   stagedWarmup: undefined,
 };
@@ -126,6 +127,11 @@ const TOP_KEYS = ['data', 'scaling', 'model', 'sampler', 'holdout', 'impute'];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The warmup plan when the config names none: 'nutpie' (the default) unless the metric is dense or a diagonal metric is pooled. */
+export function defaultWarmupPlan(metric: SamplerConfig['metric'], pooledAdaptation: boolean): SamplerConfig['warmupPlan'] {
+  return metric === 'dense' || (metric === 'diag' && pooledAdaptation) ? 'stan' : 'nutpie';
 }
 
 function parseSampler(value: unknown, file: string): SamplerConfig {
@@ -168,6 +174,9 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
         throw new ConfigError(file, path, `unknown key (allowed: ${Object.keys(DEFAULT_SAMPLER).join(', ')})`);
     }
   }
+  // warmupPlan left out: nutpie's adaptation where it applies, Stan's windows for a dense metric or a
+  // pooled diagonal one (the plans nutpie has no counterpart for).
+  if (!('warmupPlan' in value)) out.warmupPlan = defaultWarmupPlan(out.metric as SamplerConfig['metric'], out.pooledAdaptation as boolean);
   const sampler = out as unknown as SamplerConfig;
   // The keys must make one warmup strategy together.
   samplerOptions(sampler, file);

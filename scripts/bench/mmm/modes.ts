@@ -20,6 +20,7 @@ export interface BenchMode {
     readonly draws?: number;
     readonly metric?: 'diag' | 'dense' | 'lowRank';
     readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
+    readonly pooledAdaptation?: boolean;
     readonly adaptDelta?: number;
     readonly maxTreeDepth?: number;
     readonly stagedWarmup?: {
@@ -155,9 +156,15 @@ export const BENCH_MODES: readonly BenchMode[] = [
   },
   {
     id: 'nutpie-lowrank',
-    description: "the linear block integrated out, nutpie's adaptation with its low-rank Fisher metric pooled across the chains (samplers/adaptation/lowRankFisher.ts), 4 chains x 1000 warmup + 1000 draws",
+    description: "the linear block integrated out, nutpie's adaptation with its low-rank Fisher metric per chain (samplers/adaptation/lowRankFisher.ts; as nutpie), 4 chains x 1000 warmup + 1000 draws",
     model: { linearBlock: 'integrate' },
     sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie' },
+  },
+  {
+    id: 'nutpie-lowrank-pooled',
+    description: "as nutpie-lowrank with the low-rank metric estimated from all chains' windows pooled (one shared metric and step size; the chains run in one thread)",
+    model: { linearBlock: 'integrate' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie', pooledAdaptation: true },
   },
 ];
 
