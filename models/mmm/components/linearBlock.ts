@@ -81,10 +81,12 @@ export class LinearBlockState {
   readonly row: Float64Array;
   readonly column: Float64Array;
   readonly scratch: Float64Array;
+  /** [N] the fitted residual e = e0 - X b_hat on the observed cells, 0 elsewhere (the mean's score times sigma^2). */
+  readonly residual: Float64Array;
   sigma = 0;
   sigmaTau = 0;
 
-  constructor(geos: number, shared: number) {
+  constructor(geos: number, shared: number, cells: number) {
     this.geoMean = new Float64Array(geos);
     this.precisionGeo = new Float64Array(geos);
     this.rhsGeo = new Float64Array(geos);
@@ -96,6 +98,7 @@ export class LinearBlockState {
     this.row = new Float64Array(shared);
     this.column = new Float64Array(shared);
     this.scratch = new Float64Array(shared);
+    this.residual = new Float64Array(cells);
   }
 }
 
@@ -110,7 +113,7 @@ export class LinearBlock {
   readonly data: KpiData;
   /** Observed cells. */
   readonly observedTotal: number;
-  /** Shared columns: time [T, timeWidth] (time terms side by side) and cell [N, cellWidth]. */
+  /** Shared columns: time [T, timeWidth] (time terms side by side) and cell [cellWidth, N] (column-major, for the row loops). */
   private readonly timeColumns: Float64Array;
   private readonly cellColumns: Float64Array;
   private readonly timeWidth: number;
@@ -133,6 +136,7 @@ export class LinearBlock {
   private readonly sharedResidualSums: Float64Array;
   private readonly timeResidual: Float64Array;
   private readonly season: Float64Array;
+  private readonly cellFit: Float64Array;
 
   /**
    * `terms` are the linear terms in table order; `priors` the prior spec of tau0 and each term's
@@ -164,7 +168,7 @@ export class LinearBlock {
     this.cellColumns = new Float64Array(N * this.cellWidth);
     for (let n = 0; n < N; n++) {
       let j = 0;
-      for (const term of cell) for (let k = 0; k < term.width; k++) this.cellColumns[n * this.cellWidth + j++] = term.columns[n * term.width + k];
+      for (const term of cell) for (let k = 0; k < term.width; k++) this.cellColumns[j++ * N + n] = term.columns[n * term.width + k];
     }
     // data constants over the observed cells
     this.geoCount = Float64Array.from(this.data.observedCount);
@@ -217,17 +221,18 @@ export class LinearBlock {
     this.sharedResidualSums = new Float64Array(Q);
     this.timeResidual = new Float64Array(T);
     this.season = new Float64Array(T);
+    this.cellFit = new Float64Array(this.cellWidth > 0 ? N : 0);
   }
 
   /** The shared columns of cell n (period t): the intercept column (1 with one geo, 0 otherwise), time, cell. */
   private sharedRow(n: number, t: number, out: Float64Array): void {
     out[0] = this.hierarchical ? 0 : 1;
     for (let j = 0; j < this.timeWidth; j++) out[this.timeOffset + j] = this.timeColumns[t * this.timeWidth + j];
-    for (let j = 0; j < this.cellWidth; j++) out[this.cellOffset + j] = this.cellColumns[n * this.cellWidth + j];
+    for (let j = 0; j < this.cellWidth; j++) out[this.cellOffset + j] = this.cellColumns[j * this.geos * this.periods + n];
   }
 
   newState(): LinearBlockState {
-    return new LinearBlockState(this.geos, this.shared);
+    return new LinearBlockState(this.geos, this.shared, this.geos * this.periods);
   }
 
   /**
@@ -242,22 +247,14 @@ export class LinearBlock {
     const tauPrecision = hierarchical ? 1 / (sigmaTau * sigmaTau) : 0;
     state.sigma = sigma;
     state.sigmaTau = sigmaTau;
-    // residual sums: per geo, and X_q^T e0
-    const geoSums = this.geoResidualSums.fill(0);
-    const sharedSums = this.sharedResidualSums.fill(0);
-    const timeResidual = this.timeResidual.fill(0);
-    let residualSquares = 0;
-    for (let g = 0; g < G; g++) {
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        if (observed[n] === 0) continue;
-        const r = e0[n];
-        residualSquares += r * r;
-        geoSums[g] += r;
-        timeResidual[t] += r;
-        for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] += r * this.cellColumns[n * this.cellWidth + j];
-      }
-    }
+    // residual sums: e0 on the observed cells into state.residual (0 elsewhere) with its squares, per
+    // geo and per period; then X_q^T e0 for the cell columns, one dot product per column
+    const geoSums = this.geoResidualSums;
+    const sharedSums = this.sharedResidualSums;
+    const timeResidual = this.timeResidual;
+    const N = G * T;
+    const residualSquares = observedResidualSums(e0, observed, state.residual, geoSums, timeResidual, G, T);
+    for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, N);
     let total = 0;
     for (let g = 0; g < G; g++) total += geoSums[g];
     sharedSums[0] = hierarchical ? 0 : total;
@@ -313,7 +310,7 @@ export class LinearBlock {
     const logDetPrior = hierarchical ? -2 * G * Math.log(sigmaTau) : 0; // the s-terms are in `constant`
     state.logDensity =
       this.constant - this.observedTotal * Math.log(sigma) - 0.5 * residualSquares * inverseVariance + 0.5 * logDetPrior - 0.5 * logDetA + 0.5 * quadratic;
-    this.scores(state, inverseVariance, tauPrecision, e0);
+    this.scores(state, inverseVariance, tauPrecision);
     return true;
   }
 
@@ -325,7 +322,7 @@ export class LinearBlock {
   }
 
   /** The sigma and sigma_tau scores (module comment), from the posterior mean and A^-1's entries. */
-  private scores(state: LinearBlockState, inverseVariance: number, tauPrecision: number, e0: Float64Array): void {
+  private scores(state: LinearBlockState, inverseVariance: number, tauPrecision: number): void {
     const { geos: G, shared: Q, hierarchical } = this;
     const sinv = inverseFromCholesky(state.schurFactor, Q, state.schurInverse, state.column);
     // tr(A^-1 Lambda0) and, hierarchical, the sigma_tau trace t
@@ -357,25 +354,30 @@ export class LinearBlock {
       }
     }
     const sigma = state.sigma;
-    const residualSquares = this.fittedResidualSquares(e0, state);
+    const residualSquares = this.fittedResidual(state);
     state.sigmaScore = -this.observedTotal / sigma + (residualSquares + (this.size - traceLambda) / inverseVariance) / (sigma * sigma * sigma);
     state.sigmaTauScore = hierarchical ? -G / state.sigmaTau + (tauSquares + tauTrace) / (state.sigmaTau * state.sigmaTau * state.sigmaTau) : 0;
   }
 
-  /** sum over observed cells of e^2, e = e0 - X b_hat. */
-  private fittedResidualSquares(e0: Float64Array, state: LinearBlockState): number {
+  /**
+   * The fitted residual e = e0 - X b_hat into state.residual, which holds e0 on the observed cells
+   * (0 elsewhere, kept); returns sum e^2. Per cell e = e0 - intercept_g - season_t - cell fit, the
+   * cell fit sum_j b_j z_j[n] accumulated column by column (row loops over the column-major columns).
+   */
+  private fittedResidual(state: LinearBlockState): number {
     const { geos: G, periods: T } = this;
-    const { observed } = this.data;
-    this.fittedSeason(state.sharedMean, this.season);
+    const N = G * T;
+    const shared = state.sharedMean;
+    this.fittedSeason(shared, this.season);
+    const fit = this.cellFit;
+    for (let j = 0; j < this.cellWidth; j++) {
+      if (j === 0) scaleInto(this.cellColumns, 0, fit, N, shared[this.cellOffset]);
+      else addScaledInto(this.cellColumns, j * N, fit, N, shared[this.cellOffset + j]);
+    }
     let total = 0;
     for (let g = 0; g < G; g++) {
-      const intercept = this.hierarchical ? state.geoMean[g] : state.sharedMean[0];
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        if (observed[n] === 0) continue;
-        const e = e0[n] - intercept - this.season[t] - this.cellFit(n, state.sharedMean);
-        total += e * e;
-      }
+      const intercept = this.hierarchical ? state.geoMean[g] : shared[0];
+      total = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, g * T, T, total);
     }
     return total;
   }
@@ -389,25 +391,11 @@ export class LinearBlock {
     }
   }
 
-  private cellFit(n: number, shared: Float64Array): number {
-    let value = 0;
-    for (let j = 0; j < this.cellWidth; j++) value += shared[this.cellOffset + j] * this.cellColumns[n * this.cellWidth + j];
-    return value;
-  }
-
   /** score[n] = e_n / sigma^2 on observed cells (0 elsewhere), e = e0 - X b_hat, for the evaluated state. */
-  meanScores(e0: Float64Array, state: LinearBlockState, score: Float64Array, scoreOffset: number): void {
-    const { geos: G, periods: T } = this;
-    const { observed } = this.data;
+  meanScores(state: LinearBlockState, score: Float64Array, scoreOffset: number): void {
     const inverseVariance = 1 / (state.sigma * state.sigma);
-    this.fittedSeason(state.sharedMean, this.season);
-    for (let g = 0; g < G; g++) {
-      const intercept = this.hierarchical ? state.geoMean[g] : state.sharedMean[0];
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        score[scoreOffset + n] = observed[n] === 0 ? 0 : (e0[n] - intercept - this.season[t] - this.cellFit(n, state.sharedMean)) * inverseVariance;
-      }
-    }
+    const residual = state.residual;
+    for (let n = 0; n < residual.length; n++) score[scoreOffset + n] = residual[n] * inverseVariance;
   }
 
   /**
@@ -491,7 +479,7 @@ export class IntegratedLikelihoodBlock {
       state.sigmaTauScore = 0;
       return;
     }
-    this.block.meanScores(e0, state, this.score, b * e0.length);
+    this.block.meanScores(state, this.score, b * e0.length);
     out[outColumn] = state.logDensity;
   }
 
@@ -504,4 +492,70 @@ export class IntegratedLikelihoodBlock {
     p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
     if (this.iSigmaTau >= 0) p.grad[p.at(this.iSigmaTau, b, 0)] = upstream * state.sigmaTauScore;
   }
+}
+
+/**
+ * Residual sums of one evaluation: residual[n] = e0[n] on the observed cells, 0 elsewhere; geoSums[g]
+ * and periodSums[t] the sums over the observed cells of geo g and period t; returns the sum of squares.
+ * Each sum in cell order, in registers where it can be (the geo's sum, the squares).
+ */
+function observedResidualSums(
+  e0: Float64Array, observed: Uint8Array, residual: Float64Array, geoSums: Float64Array, periodSums: Float64Array, geos: number, periods: number,
+): number {
+  periodSums.fill(0);
+  let squares = 0;
+  for (let g = 0; g < geos; g++) {
+    let geoSum = 0;
+    for (let t = 0; t < periods; t++) {
+      const n = g * periods + t;
+      if (observed[n] === 0) {
+        residual[n] = 0;
+        continue;
+      }
+      const r = e0[n];
+      residual[n] = r;
+      squares += r * r;
+      geoSum += r;
+      periodSums[t] += r;
+    }
+    geoSums[g] = geoSum;
+  }
+  return squares;
+}
+
+/** sum_i x[xStart + i] y[i], i < count. */
+function dot(x: Float64Array, xStart: number, y: Float64Array, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += x[xStart + i] * y[i];
+  return sum;
+}
+
+/** y[i] = scale x[xStart + i], i < count. */
+function scaleInto(x: Float64Array, xStart: number, y: Float64Array, count: number, scale: number): void {
+  for (let i = 0; i < count; i++) y[i] = scale * x[xStart + i];
+}
+
+/** y[i] += scale x[xStart + i], i < count. */
+function addScaledInto(x: Float64Array, xStart: number, y: Float64Array, count: number, scale: number): void {
+  for (let i = 0; i < count; i++) y[i] += scale * x[xStart + i];
+}
+
+/**
+ * One geo's fitted residual in place: residual[n] = e0[n] - intercept - season[t] - cellFit[n] on its
+ * observed cells (residual holds e0 there, 0 elsewhere, which stays); returns `squares` plus its
+ * squares (one running sum over all cells, in cell order).
+ */
+function fittedResidualRow(
+  residual: Float64Array, observed: Uint8Array, season: Float64Array, cellFit: Float64Array, hasCellFit: boolean, intercept: number, first: number, periods: number,
+  squares: number,
+): number {
+  for (let t = 0; t < periods; t++) {
+    const n = first + t;
+    if (observed[n] === 0) continue;
+    let e = residual[n] - intercept - season[t];
+    if (hasCellFit) e -= cellFit[n];
+    residual[n] = e;
+    squares += e * e;
+  }
+  return squares;
 }
