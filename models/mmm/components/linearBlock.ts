@@ -241,19 +241,28 @@ export class LinearBlock {
    * Returns false when a matrix is not positive definite (then the density is -Infinity).
    */
   evaluate(e0: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
+    const residualSquares = observedResidualSums(e0, undefined, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
+    return this.solve(residualSquares, sigma, sigmaTau, state);
+  }
+
+  /** `evaluate` at e0 = y - M from the media term M [N] (the kernel's path: the residual and its sums in one pass). */
+  evaluateMediaTerm(mediaTerm: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
+    const residualSquares = observedResidualSums(this.data.kpi, mediaTerm, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
+    return this.solve(residualSquares, sigma, sigmaTau, state);
+  }
+
+  /** The rest of `evaluate`, after the residual's pass: state.residual = e0 (0 where not observed), its per-geo and per-period sums and sum of squares. */
+  private solve(residualSquares: number, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
     const { geos: G, periods: T, shared: Q, hierarchical } = this;
-    const { observed } = this.data;
     const inverseVariance = 1 / (sigma * sigma);
     const tauPrecision = hierarchical ? 1 / (sigmaTau * sigmaTau) : 0;
     state.sigma = sigma;
     state.sigmaTau = sigmaTau;
-    // residual sums: e0 on the observed cells into state.residual (0 elsewhere) with its squares, per
-    // geo and per period; then X_q^T e0 for the cell columns, one dot product per column
+    // X_q^T e0: the cell columns by a dot product each, the time columns from the per-period sums
     const geoSums = this.geoResidualSums;
     const sharedSums = this.sharedResidualSums;
     const timeResidual = this.timeResidual;
     const N = G * T;
-    const residualSquares = observedResidualSums(e0, observed, state.residual, geoSums, timeResidual, G, T);
     for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, N);
     let total = 0;
     for (let g = 0; g < G; g++) total += geoSums[g];
@@ -391,13 +400,6 @@ export class LinearBlock {
     }
   }
 
-  /** score[n] = e_n / sigma^2 on observed cells (0 elsewhere), e = e0 - X b_hat, for the evaluated state. */
-  meanScores(state: LinearBlockState, score: Float64Array, scoreOffset: number): void {
-    const inverseVariance = 1 / (state.sigma * state.sigma);
-    const residual = state.residual;
-    for (let n = 0; n < residual.length; n++) score[scoreOffset + n] = residual[n] * inverseVariance;
-  }
-
   /**
    * One exact draw of the block from its conditional (module comment) with the standard normals of
    * `rng`: geo intercepts into geo [G] (hierarchical) and the shared part into shared [Q].
@@ -437,15 +439,15 @@ export class LinearBlock {
 /**
  * The kernel block of the integrated model: replaces the intercepts', linear terms' and Normal
  * likelihood's blocks. Forward per chain from the media term M [N]: the marginal log likelihood
- * (one output column) and the scores; backward: the mean's bar e / sigma^2 and the gradients of
- * sigma and sigma_tau.
+ * (one output column) and the scores, the chain's state keeping the fitted residual e; backward:
+ * the mean's bar upstream e / sigma^2 and the gradients of sigma and sigma_tau.
  */
 export class IntegratedLikelihoodBlock {
   private readonly iSigma: number;
   private readonly iSigmaTau: number;
   private states: LinearBlockState[] = [];
-  private score = new Float64Array(0); // [B, N]
-  private readonly residual: Float64Array;
+  /** Per chain: whether its forward failed (a matrix not positive definite; no gradient then). */
+  private failed = new Uint8Array(0);
   private B = 0;
 
   constructor(
@@ -454,53 +456,57 @@ export class IntegratedLikelihoodBlock {
   ) {
     this.iSigma = params.indexOf('sigma');
     this.iSigmaTau = params.indexOf('sigma_tau');
-    this.residual = new Float64Array(block.geos * block.periods);
   }
 
   resize(chains: number): void {
     if (chains === this.B) return;
     this.B = chains;
     this.states = Array.from({ length: chains }, () => this.block.newState());
-    this.score = new Float64Array(chains * this.residual.length);
+    this.failed = new Uint8Array(chains);
   }
 
   /** The marginal log likelihood of chain b given its media term M [N] into out[outColumn]. */
   forward(b: number, media: Float64Array, out: Float64Array, outColumn: number): void {
-    const { kpi, observed } = this.block.data;
-    const e0 = this.residual;
-    for (let n = 0; n < e0.length; n++) e0[n] = observed[n] === 0 ? 0 : kpi[n] - media[n];
     const sigma = this.params.value(this.iSigma, b, 0);
     const sigmaTau = this.iSigmaTau >= 0 ? this.params.value(this.iSigmaTau, b, 0) : 1;
     const state = this.states[b];
-    if (!this.block.evaluate(e0, sigma, sigmaTau, state)) {
+    const ok = this.block.evaluateMediaTerm(media, sigma, sigmaTau, state);
+    this.failed[b] = ok ? 0 : 1;
+    if (!ok) {
       out[outColumn] = -Infinity;
-      this.score.fill(0, b * e0.length, (b + 1) * e0.length);
       state.sigmaScore = 0;
       state.sigmaTauScore = 0;
       return;
     }
-    this.block.meanScores(state, this.score, b * e0.length);
     out[outColumn] = state.logDensity;
   }
 
   /** Chain b's mean bar [N] and the gradients of sigma and sigma_tau for upstream dy. */
   backward(b: number, upstream: number, meanBar: Float64Array): void {
-    const N = this.residual.length;
-    for (let n = 0; n < N; n++) meanBar[n] = upstream * this.score[b * N + n];
-    const p = this.params;
     const state = this.states[b];
+    if (this.failed[b] === 1) meanBar.fill(0);
+    else scaledScores(state.residual, meanBar, 1 / (state.sigma * state.sigma), upstream);
+    const p = this.params;
     p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
     if (this.iSigmaTau >= 0) p.grad[p.at(this.iSigmaTau, b, 0)] = upstream * state.sigmaTauScore;
   }
 }
 
+/** meanBar[n] = upstream (e[n] / sigma^2): the mean's score (0 where not observed, where e is 0) times upstream. */
+function scaledScores(residual: Float64Array, meanBar: Float64Array, inverseVariance: number, upstream: number): void {
+  for (let n = 0; n < residual.length; n++) meanBar[n] = upstream * (residual[n] * inverseVariance);
+}
+
 /**
- * Residual sums of one evaluation: residual[n] = e0[n] on the observed cells, 0 elsewhere; geoSums[g]
- * and periodSums[t] the sums over the observed cells of geo g and period t; returns the sum of squares.
- * Each sum in cell order, in registers where it can be (the geo's sum, the squares).
+ * Residual sums of one evaluation: residual[n] = e0[n] on the observed cells, 0 elsewhere, with
+ * e0 = y - M when the media term M is given (y in the first argument) and e0 = the first argument
+ * otherwise; geoSums[g] and periodSums[t] the sums over the observed cells of geo g and period t;
+ * returns the sum of squares. Each sum in cell order, in registers where it can be (the geo's sum,
+ * the squares).
  */
 function observedResidualSums(
-  e0: Float64Array, observed: Uint8Array, residual: Float64Array, geoSums: Float64Array, periodSums: Float64Array, geos: number, periods: number,
+  e0: Float64Array, mediaTerm: Float64Array | undefined, observed: Uint8Array, residual: Float64Array, geoSums: Float64Array, periodSums: Float64Array,
+  geos: number, periods: number,
 ): number {
   periodSums.fill(0);
   let squares = 0;
@@ -512,7 +518,7 @@ function observedResidualSums(
         residual[n] = 0;
         continue;
       }
-      const r = e0[n];
+      const r = mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
       residual[n] = r;
       squares += r * r;
       geoSum += r;
