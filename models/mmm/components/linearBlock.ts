@@ -64,7 +64,7 @@ export function integratesLinearBlock(config: MmmModelConfig, table: readonly Mm
 export class LinearBlockState {
   /** log marginal likelihood (normalized). */
   logDensity = 0;
-  /** Derivatives of the log marginal in sigma and sigma_tau. */
+  /** Derivatives of the log marginal in sigma and sigma_tau (set by `LinearBlock.scores`). */
   sigmaScore = 0;
   sigmaTauScore = 0;
   /** Posterior mean: geo intercepts [G] (hierarchical) and shared [Q] (tau0, then the linear coefficients). */
@@ -81,7 +81,7 @@ export class LinearBlockState {
   readonly row: Float64Array;
   readonly column: Float64Array;
   readonly scratch: Float64Array;
-  /** [N] the fitted residual e = e0 - X b_hat on the observed cells, 0 elsewhere (the mean's score times sigma^2). */
+  /** [N] the residual e0 = y - M on the observed cells, 0 elsewhere. */
   readonly residual: Float64Array;
   sigma = 0;
   sigmaTau = 0;
@@ -237,7 +237,7 @@ export class LinearBlock {
 
   /**
    * The marginal at residual e0 = y - M ([N], ignored where not observed), sigma and sigma_tau (any
-   * value with one geo): log density, posterior mean and the scores of sigma and sigma_tau into `state`.
+   * value with one geo): log density and posterior mean into `state` (the gradient's side: `scores`).
    * Returns false when a matrix is not positive definite (then the density is -Infinity).
    */
   evaluate(e0: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
@@ -319,7 +319,6 @@ export class LinearBlock {
     const logDetPrior = hierarchical ? -2 * G * Math.log(sigmaTau) : 0; // the s-terms are in `constant`
     state.logDensity =
       this.constant - this.observedTotal * Math.log(sigma) - 0.5 * residualSquares * inverseVariance + 0.5 * logDetPrior - 0.5 * logDetA + 0.5 * quadratic;
-    this.scores(state, inverseVariance, tauPrecision);
     return true;
   }
 
@@ -330,9 +329,17 @@ export class LinearBlock {
     for (let i = 1; i < Q; i++) out[i] = this.geoColumnSums[g * Q + i] * inverseVariance;
   }
 
-  /** The sigma and sigma_tau scores (module comment), from the posterior mean and A^-1's entries. */
-  private scores(state: LinearBlockState, inverseVariance: number, tauPrecision: number): void {
+  /**
+   * The gradient's side of the state's last (successful) evaluation: the mean's bar
+   * meanBar[n] = upstream e_n / sigma^2 with the fitted residual e = e0 - X b_hat (0 where not
+   * observed), and the sigma and sigma_tau scores (module comment) into the state, from the
+   * posterior mean and A^-1's entries. Kept out of `evaluate` so that the pass over the cells that
+   * forms e also writes the bar, and a block draw (which needs no gradient) skips it.
+   */
+  scores(state: LinearBlockState, upstream: number, meanBar: Float64Array): void {
     const { geos: G, shared: Q, hierarchical } = this;
+    const inverseVariance = 1 / (state.sigma * state.sigma);
+    const tauPrecision = hierarchical ? 1 / (state.sigmaTau * state.sigmaTau) : 0;
     const sinv = inverseFromCholesky(state.schurFactor, Q, state.schurInverse, state.column);
     // tr(A^-1 Lambda0) and, hierarchical, the sigma_tau trace t
     let traceLambda = 0;
@@ -363,17 +370,18 @@ export class LinearBlock {
       }
     }
     const sigma = state.sigma;
-    const residualSquares = this.fittedResidual(state);
+    const residualSquares = this.fittedResidual(state, upstream, inverseVariance, meanBar);
     state.sigmaScore = -this.observedTotal / sigma + (residualSquares + (this.size - traceLambda) / inverseVariance) / (sigma * sigma * sigma);
     state.sigmaTauScore = hierarchical ? -G / state.sigmaTau + (tauSquares + tauTrace) / (state.sigmaTau * state.sigmaTau * state.sigmaTau) : 0;
   }
 
   /**
-   * The fitted residual e = e0 - X b_hat into state.residual, which holds e0 on the observed cells
-   * (0 elsewhere, kept); returns sum e^2. Per cell e = e0 - intercept_g - season_t - cell fit, the
-   * cell fit sum_j b_j z_j[n] accumulated column by column (row loops over the column-major columns).
+   * The fitted residual e = e0 - X b_hat from state.residual (e0 on the observed cells, 0 elsewhere)
+   * into meanBar as upstream e / sigma^2; returns sum e^2. Per cell e = e0 - intercept_g - season_t -
+   * cell fit, the cell fit sum_j b_j z_j[n] accumulated column by column (row loops over the
+   * column-major columns).
    */
-  private fittedResidual(state: LinearBlockState): number {
+  private fittedResidual(state: LinearBlockState, upstream: number, inverseVariance: number, meanBar: Float64Array): number {
     const { geos: G, periods: T } = this;
     const N = G * T;
     const shared = state.sharedMean;
@@ -386,7 +394,7 @@ export class LinearBlock {
     let total = 0;
     for (let g = 0; g < G; g++) {
       const intercept = this.hierarchical ? state.geoMean[g] : shared[0];
-      total = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, g * T, T, total);
+      total = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, meanBar, upstream, inverseVariance, g * T, T, total);
     }
     return total;
   }
@@ -439,8 +447,8 @@ export class LinearBlock {
 /**
  * The kernel block of the integrated model: replaces the intercepts', linear terms' and Normal
  * likelihood's blocks. Forward per chain from the media term M [N]: the marginal log likelihood
- * (one output column) and the scores, the chain's state keeping the fitted residual e; backward:
- * the mean's bar upstream e / sigma^2 and the gradients of sigma and sigma_tau.
+ * (one output column), the chain's state keeping what the gradient needs; backward: the mean's bar
+ * upstream e / sigma^2 and the gradients of sigma and sigma_tau (`LinearBlock.scores`).
  */
 export class IntegratedLikelihoodBlock {
   private readonly iSigma: number;
@@ -474,8 +482,6 @@ export class IntegratedLikelihoodBlock {
     this.failed[b] = ok ? 0 : 1;
     if (!ok) {
       out[outColumn] = -Infinity;
-      state.sigmaScore = 0;
-      state.sigmaTauScore = 0;
       return;
     }
     out[outColumn] = state.logDensity;
@@ -484,18 +490,19 @@ export class IntegratedLikelihoodBlock {
   /** Chain b's mean bar [N] and the gradients of sigma and sigma_tau for upstream dy. */
   backward(b: number, upstream: number, meanBar: Float64Array): void {
     const state = this.states[b];
-    if (this.failed[b] === 1) meanBar.fill(0);
-    else scaledScores(state.residual, meanBar, 1 / (state.sigma * state.sigma), upstream);
+    if (this.failed[b] === 1) {
+      meanBar.fill(0);
+      state.sigmaScore = 0;
+      state.sigmaTauScore = 0;
+    } else {
+      this.block.scores(state, upstream, meanBar);
+    }
     const p = this.params;
     p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
     if (this.iSigmaTau >= 0) p.grad[p.at(this.iSigmaTau, b, 0)] = upstream * state.sigmaTauScore;
   }
 }
 
-/** meanBar[n] = upstream (e[n] / sigma^2): the mean's score (0 where not observed, where e is 0) times upstream. */
-function scaledScores(residual: Float64Array, meanBar: Float64Array, inverseVariance: number, upstream: number): void {
-  for (let n = 0; n < residual.length; n++) meanBar[n] = upstream * (residual[n] * inverseVariance);
-}
 
 /**
  * Residual sums of one evaluation: residual[n] = e0[n] on the observed cells, 0 elsewhere, with
@@ -547,21 +554,23 @@ function addScaledInto(x: Float64Array, xStart: number, y: Float64Array, count: 
 }
 
 /**
- * One geo's fitted residual in place: residual[n] = e0[n] - intercept - season[t] - cellFit[n] on its
- * observed cells (residual holds e0 there, 0 elsewhere, which stays); returns `squares` plus its
- * squares (one running sum over all cells, in cell order).
+ * One geo's fitted residual e = e0[n] - intercept - season[t] - cellFit[n] on its observed cells
+ * (residual holds e0 there, 0 elsewhere, where e is 0), into meanBar[n] = upstream (e / sigma^2);
+ * returns `squares` plus its sum of e^2 (one running sum over all cells, in cell order).
  */
 function fittedResidualRow(
-  residual: Float64Array, observed: Uint8Array, season: Float64Array, cellFit: Float64Array, hasCellFit: boolean, intercept: number, first: number, periods: number,
-  squares: number,
+  residual: Float64Array, observed: Uint8Array, season: Float64Array, cellFit: Float64Array, hasCellFit: boolean, intercept: number,
+  meanBar: Float64Array, upstream: number, inverseVariance: number, first: number, periods: number, squares: number,
 ): number {
   for (let t = 0; t < periods; t++) {
     const n = first + t;
-    if (observed[n] === 0) continue;
-    let e = residual[n] - intercept - season[t];
-    if (hasCellFit) e -= cellFit[n];
-    residual[n] = e;
-    squares += e * e;
+    let e = residual[n];
+    if (observed[n] !== 0) {
+      e = e - intercept - season[t];
+      if (hasCellFit) e -= cellFit[n];
+      squares += e * e;
+    }
+    meanBar[n] = upstream * (e * inverseVariance);
   }
   return squares;
 }
