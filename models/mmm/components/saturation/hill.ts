@@ -8,13 +8,21 @@
  * exp are each some 25 dependent operations, and with both in one loop body V8's code for it ran
  * about 1.5x slower than the two loops (each cell's arithmetic, and so every result, is the same).
  */
-import { fastExp, fastLog } from '../../../../src/distributions/index.js';
+import { fastExpInRange, fastLog, fastLogNormal } from '../../../../src/distributions/elementary.js';
 import { tf } from '../../../../src/tensor/index.js';
 import { POSITIVE, type TransformParameter } from '../types.js';
 import type { SaturationKind, SaturationOptions } from './kind.js';
 
 /** Adstock below this in an active cell (only from underflow or rounding) is raised to it: h ~ 0, gradient ~ 0. */
 export const HILL_ADSTOCK_FLOOR = 1e-300;
+/**
+ * The rows read the floor and the elementary functions through module constants of their own: V8
+ * reads an exported or imported binding from its module cell, with a check that it is initialized,
+ * on every iteration of a loop.
+ */
+const ADSTOCK_FLOOR = HILL_ADSTOCK_FLOOR;
+const logNormal = fastLogNormal;
+const expInRange = fastExpInRange;
 /** The floor of the tensor form (float32 cannot hold 1e-300). */
 const TENSOR_ADSTOCK_FLOOR = 1e-30;
 
@@ -92,22 +100,46 @@ export function hillRows(
   hillCurveRows(saturated, logAdstocked, active, cellBase, mediaBase, count, logK, slope);
 }
 
-/** log a of the active cells (adstock raised to the floor first), into logAdstocked. */
+/**
+ * log a of the active cells (adstock raised to the floor first), into logAdstocked: fastLog, with
+ * an infinite adstock (fastLog's only case outside fastLogNormal here) done after the loop, so that
+ * the loop has no call (module comment of src/distributions/elementary.ts).
+ */
 function hillLogRows(adstocked: Float64Array, logAdstocked: Float64Array, active: Uint8Array, cellBase: number, mediaBase: number, count: number): void {
+  let infinite = false;
   for (let n = 0; n < count; n++) {
     if (active[mediaBase + n] === 0) continue;
     let a = adstocked[cellBase + n];
-    if (!(a > HILL_ADSTOCK_FLOOR)) adstocked[cellBase + n] = a = HILL_ADSTOCK_FLOOR;
-    logAdstocked[cellBase + n] = fastLog(a);
+    if (!(a > ADSTOCK_FLOOR)) adstocked[cellBase + n] = a = ADSTOCK_FLOOR;
+    if (a < Infinity) logAdstocked[cellBase + n] = logNormal(a);
+    else infinite = true;
   }
+  if (!infinite) return;
+  for (let n = 0; n < count; n++) if (active[mediaBase + n] !== 0 && adstocked[cellBase + n] === Infinity) logAdstocked[cellBase + n] = Math.log(Infinity);
 }
 
-/** h = 1 / (1 + exp(s (log k - log a))) of the active cells from their log a, 0 in the others. */
+/**
+ * h = 1 / (1 + exp(s (log k - log a))) of the active cells from their log a, 0 in the others:
+ * fastExp, with its exponents outside (-708, 709) done after the loop (as hillLogRows).
+ */
 function hillCurveRows(
   saturated: Float64Array, logAdstocked: Float64Array, active: Uint8Array, cellBase: number, mediaBase: number, count: number, logK: number, slope: number,
 ): void {
+  let outside = false;
   for (let n = 0; n < count; n++) {
-    saturated[cellBase + n] = active[mediaBase + n] === 0 ? 0 : 1 / (1 + fastExp(slope * (logK - logAdstocked[cellBase + n])));
+    if (active[mediaBase + n] === 0) {
+      saturated[cellBase + n] = 0;
+      continue;
+    }
+    const x = slope * (logK - logAdstocked[cellBase + n]);
+    if (x > -708 && x < 709) saturated[cellBase + n] = 1 / (1 + expInRange(x));
+    else outside = true;
+  }
+  if (!outside) return;
+  for (let n = 0; n < count; n++) {
+    if (active[mediaBase + n] === 0) continue;
+    const x = slope * (logK - logAdstocked[cellBase + n]);
+    if (!(x > -708 && x < 709)) saturated[cellBase + n] = 1 / (1 + Math.exp(x));
   }
 }
 
