@@ -103,12 +103,33 @@ export function hillRows(
 /**
  * log a of the active cells (adstock raised to the floor first), into logAdstocked: fastLog, with
  * an infinite adstock (fastLog's only case outside fastLogNormal here) done after the loop, so that
- * the loop has no call (module comment of src/distributions/elementary.ts).
+ * the loop has no call (src/distributions/elementary.ts, fastExpInRange). Two cells per iteration,
+ * both loaded before either is used: V8's optimized loop re-checks each array operand (map, bounds,
+ * detached buffer) on every iteration, and this shape measured about 10% faster than one cell per
+ * iteration (written with a per-cell helper instead, it was not faster).
  */
 function hillLogRows(adstocked: Float64Array, logAdstocked: Float64Array, active: Uint8Array, cellBase: number, mediaBase: number, count: number): void {
   let infinite = false;
-  for (let n = 0; n < count; n++) {
-    if (active[mediaBase + n] === 0) continue;
+  let n = 0;
+  for (; n + 1 < count; n += 2) {
+    const first = cellBase + n;
+    const second = first + 1;
+    const firstActive = active[mediaBase + n] !== 0;
+    const secondActive = active[mediaBase + n + 1] !== 0;
+    let a = adstocked[first];
+    let b = adstocked[second];
+    if (firstActive) {
+      if (!(a > ADSTOCK_FLOOR)) adstocked[first] = a = ADSTOCK_FLOOR;
+      if (a < Infinity) logAdstocked[first] = logNormal(a);
+      else infinite = true;
+    }
+    if (secondActive) {
+      if (!(b > ADSTOCK_FLOOR)) adstocked[second] = b = ADSTOCK_FLOOR;
+      if (b < Infinity) logAdstocked[second] = logNormal(b);
+      else infinite = true;
+    }
+  }
+  if (n < count && active[mediaBase + n] !== 0) {
     let a = adstocked[cellBase + n];
     if (!(a > ADSTOCK_FLOOR)) adstocked[cellBase + n] = a = ADSTOCK_FLOOR;
     if (a < Infinity) logAdstocked[cellBase + n] = logNormal(a);
@@ -120,19 +141,30 @@ function hillLogRows(adstocked: Float64Array, logAdstocked: Float64Array, active
 
 /**
  * h = 1 / (1 + exp(s (log k - log a))) of the active cells from their log a, 0 in the others:
- * fastExp, with its exponents outside (-708, 709) done after the loop (as hillLogRows).
+ * fastExp, with its exponents outside (-708, 709) done after the loop; two cells per iteration
+ * (as hillLogRows; an inactive cell's exponent is formed from a stale log and not used).
  */
 function hillCurveRows(
   saturated: Float64Array, logAdstocked: Float64Array, active: Uint8Array, cellBase: number, mediaBase: number, count: number, logK: number, slope: number,
 ): void {
   let outside = false;
-  for (let n = 0; n < count; n++) {
-    if (active[mediaBase + n] === 0) {
-      saturated[cellBase + n] = 0;
-      continue;
-    }
+  let n = 0;
+  for (; n + 1 < count; n += 2) {
+    const first = cellBase + n;
+    const second = first + 1;
+    const x = slope * (logK - logAdstocked[first]);
+    const y = slope * (logK - logAdstocked[second]);
+    if (active[mediaBase + n] === 0) saturated[first] = 0;
+    else if (x > -708 && x < 709) saturated[first] = 1 / (1 + expInRange(x));
+    else outside = true;
+    if (active[mediaBase + n + 1] === 0) saturated[second] = 0;
+    else if (y > -708 && y < 709) saturated[second] = 1 / (1 + expInRange(y));
+    else outside = true;
+  }
+  if (n < count) {
     const x = slope * (logK - logAdstocked[cellBase + n]);
-    if (x > -708 && x < 709) saturated[cellBase + n] = 1 / (1 + expInRange(x));
+    if (active[mediaBase + n] === 0) saturated[cellBase + n] = 0;
+    else if (x > -708 && x < 709) saturated[cellBase + n] = 1 / (1 + expInRange(x));
     else outside = true;
   }
   if (!outside) return;
