@@ -34,6 +34,7 @@ import { designDims, type MmmDesign } from '../design.js';
 import { kpiData, type KpiData } from './likelihood.js';
 import type { LinearTerm } from './linearTerms.js';
 import type { KernelParameters } from '../kernel/parameters.js';
+import { addScaled, dot, scaleInto } from '../kernel/rows.js';
 import type { MmmParameter } from './types.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -253,7 +254,8 @@ export class LinearBlock {
 
   /** The rest of `evaluate`, after the residual's pass: state.residual = e0 (0 where not observed), its per-geo and per-period sums and sum of squares. */
   private solve(residualSquares: number, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
-    const { geos: G, periods: T, shared: Q, hierarchical } = this;
+    // the block's arrays in locals: a field read inside a loop that stores to a typed array is redone on every iteration
+    const { geos: G, periods: T, shared: Q, hierarchical, gram, priorMean, priorPrecision, geoCount, timeColumns, timeWidth, timeOffset } = this;
     const inverseVariance = 1 / (sigma * sigma);
     const tauPrecision = hierarchical ? 1 / (sigmaTau * sigmaTau) : 0;
     state.sigma = sigma;
@@ -263,27 +265,27 @@ export class LinearBlock {
     const sharedSums = this.sharedResidualSums;
     const timeResidual = this.timeResidual;
     const N = G * T;
-    for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, N);
+    for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, 0, N);
     let total = 0;
     for (let g = 0; g < G; g++) total += geoSums[g];
     sharedSums[0] = hierarchical ? 0 : total;
-    for (let j = 0; j < this.timeWidth; j++) {
+    for (let j = 0; j < timeWidth; j++) {
       let sum = 0;
-      for (let t = 0; t < T; t++) sum += timeResidual[t] * this.timeColumns[t * this.timeWidth + j];
-      sharedSums[this.timeOffset + j] = sum;
+      for (let t = 0; t < T; t++) sum += timeResidual[t] * timeColumns[t * timeWidth + j];
+      sharedSums[timeOffset + j] = sum;
     }
     // the shared right-hand side and the Schur complement S = A_qq - sum_g A_qg A_gq / a_g
     const { precisionGeo, rhsGeo, schur, rhsShared } = state;
     for (let i = 0; i < Q; i++) {
-      rhsShared[i] = this.priorMean[i] * this.priorPrecision[i] + sharedSums[i] * inverseVariance;
-      for (let j = 0; j < Q; j++) schur[i * Q + j] = this.gram[i * Q + j] * inverseVariance;
-      schur[i * Q + i] += this.priorPrecision[i];
+      rhsShared[i] = priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance;
+      for (let j = 0; j < Q; j++) schur[i * Q + j] = gram[i * Q + j] * inverseVariance;
+      schur[i * Q + i] += priorPrecision[i];
     }
     if (hierarchical) {
       schur[0] += G * tauPrecision;
       const row = state.row;
       for (let g = 0; g < G; g++) {
-        const a = this.geoCount[g] * inverseVariance + tauPrecision;
+        const a = geoCount[g] * inverseVariance + tauPrecision;
         precisionGeo[g] = a;
         rhsGeo[g] = geoSums[g] * inverseVariance;
         this.geoCoupling(g, inverseVariance, tauPrecision, row);
@@ -303,15 +305,16 @@ export class LinearBlock {
     // c^T b_hat = c_G . x_G + c_q . x_q, with c_q the shared right-hand side before elimination
     let quadratic = 0;
     let logDetA = logDeterminantFromCholesky(state.schurFactor, Q);
-    for (let i = 0; i < Q; i++) quadratic += (this.priorMean[i] * this.priorPrecision[i] + sharedSums[i] * inverseVariance) * sharedMean[i];
+    for (let i = 0; i < Q; i++) quadratic += (priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance) * sharedMean[i];
     if (hierarchical) {
       const row = state.row;
+      const geoMean = state.geoMean;
       for (let g = 0; g < G; g++) {
         this.geoCoupling(g, inverseVariance, tauPrecision, row);
         let coupled = 0;
         for (let i = 0; i < Q; i++) coupled += row[i] * sharedMean[i];
         const x = (rhsGeo[g] - coupled) / precisionGeo[g];
-        state.geoMean[g] = x;
+        geoMean[g] = x;
         quadratic += rhsGeo[g] * x;
         logDetA += Math.log(precisionGeo[g]);
       }
@@ -324,9 +327,9 @@ export class LinearBlock {
 
   /** The coupling row A_gq of geo g: -1/sigma_tau^2 for tau0, the column sums over the geo's cells / sigma^2 for the rest. */
   private geoCoupling(g: number, inverseVariance: number, tauPrecision: number, out: Float64Array): void {
-    const Q = this.shared;
+    const { shared: Q, geoColumnSums } = this;
     out[0] = -tauPrecision;
-    for (let i = 1; i < Q; i++) out[i] = this.geoColumnSums[g * Q + i] * inverseVariance;
+    for (let i = 1; i < Q; i++) out[i] = geoColumnSums[g * Q + i] * inverseVariance;
   }
 
   /**
@@ -337,13 +340,13 @@ export class LinearBlock {
    * forms e also writes the bar, and a block draw (which needs no gradient) skips it.
    */
   scores(state: LinearBlockState, upstream: number, meanBar: Float64Array): void {
-    const { geos: G, shared: Q, hierarchical } = this;
+    const { geos: G, shared: Q, hierarchical, priorPrecision } = this;
     const inverseVariance = 1 / (state.sigma * state.sigma);
     const tauPrecision = hierarchical ? 1 / (state.sigmaTau * state.sigmaTau) : 0;
     const sinv = inverseFromCholesky(state.schurFactor, Q, state.schurInverse, state.column);
     // tr(A^-1 Lambda0) and, hierarchical, the sigma_tau trace t
     let traceLambda = 0;
-    for (let i = 0; i < Q; i++) traceLambda += sinv[i * Q + i] * this.priorPrecision[i];
+    for (let i = 0; i < Q; i++) traceLambda += sinv[i * Q + i] * priorPrecision[i];
     let tauTrace = 0;
     let tauSquares = 0;
     if (hierarchical) {
@@ -388,8 +391,8 @@ export class LinearBlock {
     this.fittedSeason(shared, this.season);
     const fit = this.cellFit;
     for (let j = 0; j < this.cellWidth; j++) {
-      if (j === 0) scaleInto(this.cellColumns, 0, fit, N, shared[this.cellOffset]);
-      else addScaledInto(this.cellColumns, j * N, fit, N, shared[this.cellOffset + j]);
+      if (j === 0) scaleInto(fit, 0, this.cellColumns, 0, N, shared[this.cellOffset]);
+      else addScaled(fit, 0, this.cellColumns, j * N, N, shared[this.cellOffset + j]);
     }
     let total = 0;
     for (let g = 0; g < G; g++) {
@@ -401,9 +404,10 @@ export class LinearBlock {
 
   /** season[t] = time columns . shared coefficients. */
   private fittedSeason(shared: Float64Array, season: Float64Array): void {
-    for (let t = 0; t < this.periods; t++) {
+    const { periods: T, timeColumns, timeWidth, timeOffset } = this;
+    for (let t = 0; t < T; t++) {
       let value = 0;
-      for (let j = 0; j < this.timeWidth; j++) value += shared[this.timeOffset + j] * this.timeColumns[t * this.timeWidth + j];
+      for (let j = 0; j < timeWidth; j++) value += shared[timeOffset + j] * timeColumns[t * timeWidth + j];
       season[t] = value;
     }
   }
@@ -509,7 +513,7 @@ export class IntegratedLikelihoodBlock {
  * e0 = y - M when the media term M is given (y in the first argument) and e0 = the first argument
  * otherwise; geoSums[g] and periodSums[t] the sums over the observed cells of geo g and period t;
  * returns the sum of squares. Each sum in cell order, in registers where it can be (the geo's sum,
- * the squares).
+ * the squares); two periods per iteration (kernel/rows.ts).
  */
 function observedResidualSums(
   e0: Float64Array, mediaTerm: Float64Array | undefined, observed: Uint8Array, residual: Float64Array, geoSums: Float64Array, periodSums: Float64Array,
@@ -519,50 +523,68 @@ function observedResidualSums(
   let squares = 0;
   for (let g = 0; g < geos; g++) {
     let geoSum = 0;
-    for (let t = 0; t < periods; t++) {
+    let t = 0;
+    for (; t + 1 < periods; t += 2) {
       const n = g * periods + t;
-      if (observed[n] === 0) {
-        residual[n] = 0;
-        continue;
-      }
-      const r = mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
+      const r = observed[n] === 0 ? 0 : mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
+      const s = observed[n + 1] === 0 ? 0 : mediaTerm === undefined ? e0[n + 1] : e0[n + 1] - mediaTerm[n + 1];
       residual[n] = r;
-      squares += r * r;
-      geoSum += r;
-      periodSums[t] += r;
+      residual[n + 1] = s;
+      if (observed[n] !== 0) {
+        squares += r * r;
+        geoSum += r;
+        periodSums[t] += r;
+      }
+      if (observed[n + 1] !== 0) {
+        squares += s * s;
+        geoSum += s;
+        periodSums[t + 1] += s;
+      }
+    }
+    if (t < periods) {
+      const n = g * periods + t;
+      const r = observed[n] === 0 ? 0 : mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
+      residual[n] = r;
+      if (observed[n] !== 0) {
+        squares += r * r;
+        geoSum += r;
+        periodSums[t] += r;
+      }
     }
     geoSums[g] = geoSum;
   }
   return squares;
 }
 
-/** sum_i x[xStart + i] y[i], i < count. */
-function dot(x: Float64Array, xStart: number, y: Float64Array, count: number): number {
-  let sum = 0;
-  for (let i = 0; i < count; i++) sum += x[xStart + i] * y[i];
-  return sum;
-}
-
-/** y[i] = scale x[xStart + i], i < count. */
-function scaleInto(x: Float64Array, xStart: number, y: Float64Array, count: number, scale: number): void {
-  for (let i = 0; i < count; i++) y[i] = scale * x[xStart + i];
-}
-
-/** y[i] += scale x[xStart + i], i < count. */
-function addScaledInto(x: Float64Array, xStart: number, y: Float64Array, count: number, scale: number): void {
-  for (let i = 0; i < count; i++) y[i] += scale * x[xStart + i];
-}
-
 /**
  * One geo's fitted residual e = e0[n] - intercept - season[t] - cellFit[n] on its observed cells
  * (residual holds e0 there, 0 elsewhere, where e is 0), into meanBar[n] = upstream (e / sigma^2);
- * returns `squares` plus its sum of e^2 (one running sum over all cells, in cell order).
+ * returns `squares` plus its sum of e^2 (one running sum over all cells, in cell order). Two periods
+ * per iteration (kernel/rows.ts).
  */
 function fittedResidualRow(
   residual: Float64Array, observed: Uint8Array, season: Float64Array, cellFit: Float64Array, hasCellFit: boolean, intercept: number,
   meanBar: Float64Array, upstream: number, inverseVariance: number, first: number, periods: number, squares: number,
 ): number {
-  for (let t = 0; t < periods; t++) {
+  let t = 0;
+  for (; t + 1 < periods; t += 2) {
+    const n = first + t;
+    let e = residual[n];
+    let f = residual[n + 1];
+    if (observed[n] !== 0) {
+      e = e - intercept - season[t];
+      if (hasCellFit) e -= cellFit[n];
+      squares += e * e;
+    }
+    if (observed[n + 1] !== 0) {
+      f = f - intercept - season[t + 1];
+      if (hasCellFit) f -= cellFit[n + 1];
+      squares += f * f;
+    }
+    meanBar[n] = upstream * (e * inverseVariance);
+    meanBar[n + 1] = upstream * (f * inverseVariance);
+  }
+  if (t < periods) {
     const n = first + t;
     let e = residual[n];
     if (observed[n] !== 0) {
