@@ -39,6 +39,16 @@ const INVERSE_POWERS_OF_TWO = Float64Array.from({ length: 2046 }, (_, i) => 2 **
 /** exp(x) in float64 (about 1.5 ulp). */
 export function fastExp(x: number): number {
   if (!(x > -708 && x < 709)) return Math.exp(x);
+  return fastExpInRange(x);
+}
+
+/**
+ * fastExp(x) for x in (-708, 709) only, without the check and the call to Math.exp outside: for
+ * hot loops that keep every call out of their body and treat the rare x outside themselves (a call
+ * anywhere in a loop, even on a path never taken, makes V8's optimized code re-check each array
+ * operand on every iteration). The same bits as fastExp in the range.
+ */
+export function fastExpInRange(x: number): number {
   const scaled = x * EXP_SCALE + SHIFT - SHIFT; // round(x 256 / ln2), exactly an integer
   const r = x - scaled * EXP_STEP_HI - scaled * EXP_STEP_LO;
   const index = scaled | 0;
@@ -62,6 +72,14 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // in
 /** log(x) in float64 (absolute error about 1 ulp of max(1, |log x|)). */
 export function fastLog(x: number): number {
   if (!(x >= MIN_NORMAL && x < Infinity)) return Math.log(x);
+  return fastLogNormal(x);
+}
+
+/**
+ * fastLog(x) for finite normal x > 0 (x >= 2.2250738585072014e-308) only, without the check and the
+ * call to Math.log outside (as fastExpInRange). The same bits as fastLog there.
+ */
+export function fastLogNormal(x: number): number {
   bitsView[0] = x;
   const high = highWord[HIGH];
   const exponent = (high >>> 20) - 1023;

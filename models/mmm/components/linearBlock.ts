@@ -34,6 +34,7 @@ import { designDims, type MmmDesign } from '../design.js';
 import { kpiData, type KpiData } from './likelihood.js';
 import type { LinearTerm } from './linearTerms.js';
 import type { KernelParameters } from '../kernel/parameters.js';
+import { addScaled, dot, scaleInto } from '../kernel/rows.js';
 import type { MmmParameter } from './types.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -64,7 +65,7 @@ export function integratesLinearBlock(config: MmmModelConfig, table: readonly Mm
 export class LinearBlockState {
   /** log marginal likelihood (normalized). */
   logDensity = 0;
-  /** Derivatives of the log marginal in sigma and sigma_tau. */
+  /** Derivatives of the log marginal in sigma and sigma_tau (set by `LinearBlock.scores`). */
   sigmaScore = 0;
   sigmaTauScore = 0;
   /** Posterior mean: geo intercepts [G] (hierarchical) and shared [Q] (tau0, then the linear coefficients). */
@@ -81,10 +82,12 @@ export class LinearBlockState {
   readonly row: Float64Array;
   readonly column: Float64Array;
   readonly scratch: Float64Array;
+  /** [N] the residual e0 = y - M on the observed cells, 0 elsewhere. */
+  readonly residual: Float64Array;
   sigma = 0;
   sigmaTau = 0;
 
-  constructor(geos: number, shared: number) {
+  constructor(geos: number, shared: number, cells: number) {
     this.geoMean = new Float64Array(geos);
     this.precisionGeo = new Float64Array(geos);
     this.rhsGeo = new Float64Array(geos);
@@ -96,6 +99,7 @@ export class LinearBlockState {
     this.row = new Float64Array(shared);
     this.column = new Float64Array(shared);
     this.scratch = new Float64Array(shared);
+    this.residual = new Float64Array(cells);
   }
 }
 
@@ -110,7 +114,7 @@ export class LinearBlock {
   readonly data: KpiData;
   /** Observed cells. */
   readonly observedTotal: number;
-  /** Shared columns: time [T, timeWidth] (time terms side by side) and cell [N, cellWidth]. */
+  /** Shared columns: time [T, timeWidth] (time terms side by side) and cell [cellWidth, N] (column-major, for the row loops). */
   private readonly timeColumns: Float64Array;
   private readonly cellColumns: Float64Array;
   private readonly timeWidth: number;
@@ -133,6 +137,7 @@ export class LinearBlock {
   private readonly sharedResidualSums: Float64Array;
   private readonly timeResidual: Float64Array;
   private readonly season: Float64Array;
+  private readonly cellFit: Float64Array;
 
   /**
    * `terms` are the linear terms in table order; `priors` the prior spec of tau0 and each term's
@@ -164,7 +169,7 @@ export class LinearBlock {
     this.cellColumns = new Float64Array(N * this.cellWidth);
     for (let n = 0; n < N; n++) {
       let j = 0;
-      for (const term of cell) for (let k = 0; k < term.width; k++) this.cellColumns[n * this.cellWidth + j++] = term.columns[n * term.width + k];
+      for (const term of cell) for (let k = 0; k < term.width; k++) this.cellColumns[j++ * N + n] = term.columns[n * term.width + k];
     }
     // data constants over the observed cells
     this.geoCount = Float64Array.from(this.data.observedCount);
@@ -217,67 +222,70 @@ export class LinearBlock {
     this.sharedResidualSums = new Float64Array(Q);
     this.timeResidual = new Float64Array(T);
     this.season = new Float64Array(T);
+    this.cellFit = new Float64Array(this.cellWidth > 0 ? N : 0);
   }
 
   /** The shared columns of cell n (period t): the intercept column (1 with one geo, 0 otherwise), time, cell. */
   private sharedRow(n: number, t: number, out: Float64Array): void {
     out[0] = this.hierarchical ? 0 : 1;
     for (let j = 0; j < this.timeWidth; j++) out[this.timeOffset + j] = this.timeColumns[t * this.timeWidth + j];
-    for (let j = 0; j < this.cellWidth; j++) out[this.cellOffset + j] = this.cellColumns[n * this.cellWidth + j];
+    for (let j = 0; j < this.cellWidth; j++) out[this.cellOffset + j] = this.cellColumns[j * this.geos * this.periods + n];
   }
 
   newState(): LinearBlockState {
-    return new LinearBlockState(this.geos, this.shared);
+    return new LinearBlockState(this.geos, this.shared, this.geos * this.periods);
   }
 
   /**
    * The marginal at residual e0 = y - M ([N], ignored where not observed), sigma and sigma_tau (any
-   * value with one geo): log density, posterior mean and the scores of sigma and sigma_tau into `state`.
+   * value with one geo): log density and posterior mean into `state` (the gradient's side: `scores`).
    * Returns false when a matrix is not positive definite (then the density is -Infinity).
    */
   evaluate(e0: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
-    const { geos: G, periods: T, shared: Q, hierarchical } = this;
-    const { observed } = this.data;
+    const residualSquares = observedResidualSums(e0, undefined, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
+    return this.solve(residualSquares, sigma, sigmaTau, state);
+  }
+
+  /** `evaluate` at e0 = y - M from the media term M [N] (the kernel's path: the residual and its sums in one pass). */
+  evaluateMediaTerm(mediaTerm: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
+    const residualSquares = observedResidualSums(this.data.kpi, mediaTerm, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
+    return this.solve(residualSquares, sigma, sigmaTau, state);
+  }
+
+  /** The rest of `evaluate`, after the residual's pass: state.residual = e0 (0 where not observed), its per-geo and per-period sums and sum of squares. */
+  private solve(residualSquares: number, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
+    // the block's arrays in locals: a field read inside a loop that stores to a typed array is redone on every iteration
+    const { geos: G, periods: T, shared: Q, hierarchical, gram, priorMean, priorPrecision, geoCount, timeColumns, timeWidth, timeOffset } = this;
     const inverseVariance = 1 / (sigma * sigma);
     const tauPrecision = hierarchical ? 1 / (sigmaTau * sigmaTau) : 0;
     state.sigma = sigma;
     state.sigmaTau = sigmaTau;
-    // residual sums: per geo, and X_q^T e0
-    const geoSums = this.geoResidualSums.fill(0);
-    const sharedSums = this.sharedResidualSums.fill(0);
-    const timeResidual = this.timeResidual.fill(0);
-    let residualSquares = 0;
-    for (let g = 0; g < G; g++) {
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        if (observed[n] === 0) continue;
-        const r = e0[n];
-        residualSquares += r * r;
-        geoSums[g] += r;
-        timeResidual[t] += r;
-        for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] += r * this.cellColumns[n * this.cellWidth + j];
-      }
-    }
+    // X_q^T e0: the cell columns by a dot product each, the time columns from the per-period sums
+    const geoSums = this.geoResidualSums;
+    const sharedSums = this.sharedResidualSums;
+    const timeResidual = this.timeResidual;
+    const N = G * T;
+    for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, 0, N);
     let total = 0;
     for (let g = 0; g < G; g++) total += geoSums[g];
     sharedSums[0] = hierarchical ? 0 : total;
-    for (let j = 0; j < this.timeWidth; j++) {
+    for (let j = 0; j < timeWidth; j++) {
       let sum = 0;
-      for (let t = 0; t < T; t++) sum += timeResidual[t] * this.timeColumns[t * this.timeWidth + j];
-      sharedSums[this.timeOffset + j] = sum;
+      for (let t = 0; t < T; t++) sum += timeResidual[t] * timeColumns[t * timeWidth + j];
+      sharedSums[timeOffset + j] = sum;
     }
     // the shared right-hand side and the Schur complement S = A_qq - sum_g A_qg A_gq / a_g
     const { precisionGeo, rhsGeo, schur, rhsShared } = state;
     for (let i = 0; i < Q; i++) {
-      rhsShared[i] = this.priorMean[i] * this.priorPrecision[i] + sharedSums[i] * inverseVariance;
-      for (let j = 0; j < Q; j++) schur[i * Q + j] = this.gram[i * Q + j] * inverseVariance;
-      schur[i * Q + i] += this.priorPrecision[i];
+      rhsShared[i] = priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance;
+      for (let j = 0; j < Q; j++) schur[i * Q + j] = gram[i * Q + j] * inverseVariance;
+      schur[i * Q + i] += priorPrecision[i];
     }
     if (hierarchical) {
       schur[0] += G * tauPrecision;
       const row = state.row;
       for (let g = 0; g < G; g++) {
-        const a = this.geoCount[g] * inverseVariance + tauPrecision;
+        const a = geoCount[g] * inverseVariance + tauPrecision;
         precisionGeo[g] = a;
         rhsGeo[g] = geoSums[g] * inverseVariance;
         this.geoCoupling(g, inverseVariance, tauPrecision, row);
@@ -297,15 +305,16 @@ export class LinearBlock {
     // c^T b_hat = c_G . x_G + c_q . x_q, with c_q the shared right-hand side before elimination
     let quadratic = 0;
     let logDetA = logDeterminantFromCholesky(state.schurFactor, Q);
-    for (let i = 0; i < Q; i++) quadratic += (this.priorMean[i] * this.priorPrecision[i] + sharedSums[i] * inverseVariance) * sharedMean[i];
+    for (let i = 0; i < Q; i++) quadratic += (priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance) * sharedMean[i];
     if (hierarchical) {
       const row = state.row;
+      const geoMean = state.geoMean;
       for (let g = 0; g < G; g++) {
         this.geoCoupling(g, inverseVariance, tauPrecision, row);
         let coupled = 0;
         for (let i = 0; i < Q; i++) coupled += row[i] * sharedMean[i];
         const x = (rhsGeo[g] - coupled) / precisionGeo[g];
-        state.geoMean[g] = x;
+        geoMean[g] = x;
         quadratic += rhsGeo[g] * x;
         logDetA += Math.log(precisionGeo[g]);
       }
@@ -313,24 +322,31 @@ export class LinearBlock {
     const logDetPrior = hierarchical ? -2 * G * Math.log(sigmaTau) : 0; // the s-terms are in `constant`
     state.logDensity =
       this.constant - this.observedTotal * Math.log(sigma) - 0.5 * residualSquares * inverseVariance + 0.5 * logDetPrior - 0.5 * logDetA + 0.5 * quadratic;
-    this.scores(state, inverseVariance, tauPrecision, e0);
     return true;
   }
 
   /** The coupling row A_gq of geo g: -1/sigma_tau^2 for tau0, the column sums over the geo's cells / sigma^2 for the rest. */
   private geoCoupling(g: number, inverseVariance: number, tauPrecision: number, out: Float64Array): void {
-    const Q = this.shared;
+    const { shared: Q, geoColumnSums } = this;
     out[0] = -tauPrecision;
-    for (let i = 1; i < Q; i++) out[i] = this.geoColumnSums[g * Q + i] * inverseVariance;
+    for (let i = 1; i < Q; i++) out[i] = geoColumnSums[g * Q + i] * inverseVariance;
   }
 
-  /** The sigma and sigma_tau scores (module comment), from the posterior mean and A^-1's entries. */
-  private scores(state: LinearBlockState, inverseVariance: number, tauPrecision: number, e0: Float64Array): void {
-    const { geos: G, shared: Q, hierarchical } = this;
+  /**
+   * The gradient's side of the state's last (successful) evaluation: the mean's bar
+   * meanBar[n] = upstream e_n / sigma^2 with the fitted residual e = e0 - X b_hat (0 where not
+   * observed), and the sigma and sigma_tau scores (module comment) into the state, from the
+   * posterior mean and A^-1's entries. Kept out of `evaluate` so that the pass over the cells that
+   * forms e also writes the bar, and a block draw (which needs no gradient) skips it.
+   */
+  scores(state: LinearBlockState, upstream: number, meanBar: Float64Array): void {
+    const { geos: G, shared: Q, hierarchical, priorPrecision } = this;
+    const inverseVariance = 1 / (state.sigma * state.sigma);
+    const tauPrecision = hierarchical ? 1 / (state.sigmaTau * state.sigmaTau) : 0;
     const sinv = inverseFromCholesky(state.schurFactor, Q, state.schurInverse, state.column);
     // tr(A^-1 Lambda0) and, hierarchical, the sigma_tau trace t
     let traceLambda = 0;
-    for (let i = 0; i < Q; i++) traceLambda += sinv[i * Q + i] * this.priorPrecision[i];
+    for (let i = 0; i < Q; i++) traceLambda += sinv[i * Q + i] * priorPrecision[i];
     let tauTrace = 0;
     let tauSquares = 0;
     if (hierarchical) {
@@ -357,56 +373,42 @@ export class LinearBlock {
       }
     }
     const sigma = state.sigma;
-    const residualSquares = this.fittedResidualSquares(e0, state);
+    const residualSquares = this.fittedResidual(state, upstream, inverseVariance, meanBar);
     state.sigmaScore = -this.observedTotal / sigma + (residualSquares + (this.size - traceLambda) / inverseVariance) / (sigma * sigma * sigma);
     state.sigmaTauScore = hierarchical ? -G / state.sigmaTau + (tauSquares + tauTrace) / (state.sigmaTau * state.sigmaTau * state.sigmaTau) : 0;
   }
 
-  /** sum over observed cells of e^2, e = e0 - X b_hat. */
-  private fittedResidualSquares(e0: Float64Array, state: LinearBlockState): number {
+  /**
+   * The fitted residual e = e0 - X b_hat from state.residual (e0 on the observed cells, 0 elsewhere)
+   * into meanBar as upstream e / sigma^2; returns sum e^2. Per cell e = e0 - intercept_g - season_t -
+   * cell fit, the cell fit sum_j b_j z_j[n] accumulated column by column (row loops over the
+   * column-major columns).
+   */
+  private fittedResidual(state: LinearBlockState, upstream: number, inverseVariance: number, meanBar: Float64Array): number {
     const { geos: G, periods: T } = this;
-    const { observed } = this.data;
-    this.fittedSeason(state.sharedMean, this.season);
+    const N = G * T;
+    const shared = state.sharedMean;
+    this.fittedSeason(shared, this.season);
+    const fit = this.cellFit;
+    for (let j = 0; j < this.cellWidth; j++) {
+      if (j === 0) scaleInto(fit, 0, this.cellColumns, 0, N, shared[this.cellOffset]);
+      else addScaled(fit, 0, this.cellColumns, j * N, N, shared[this.cellOffset + j]);
+    }
     let total = 0;
     for (let g = 0; g < G; g++) {
-      const intercept = this.hierarchical ? state.geoMean[g] : state.sharedMean[0];
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        if (observed[n] === 0) continue;
-        const e = e0[n] - intercept - this.season[t] - this.cellFit(n, state.sharedMean);
-        total += e * e;
-      }
+      const intercept = this.hierarchical ? state.geoMean[g] : shared[0];
+      total = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, meanBar, upstream, inverseVariance, g * T, T, total);
     }
     return total;
   }
 
   /** season[t] = time columns . shared coefficients. */
   private fittedSeason(shared: Float64Array, season: Float64Array): void {
-    for (let t = 0; t < this.periods; t++) {
+    const { periods: T, timeColumns, timeWidth, timeOffset } = this;
+    for (let t = 0; t < T; t++) {
       let value = 0;
-      for (let j = 0; j < this.timeWidth; j++) value += shared[this.timeOffset + j] * this.timeColumns[t * this.timeWidth + j];
+      for (let j = 0; j < timeWidth; j++) value += shared[timeOffset + j] * timeColumns[t * timeWidth + j];
       season[t] = value;
-    }
-  }
-
-  private cellFit(n: number, shared: Float64Array): number {
-    let value = 0;
-    for (let j = 0; j < this.cellWidth; j++) value += shared[this.cellOffset + j] * this.cellColumns[n * this.cellWidth + j];
-    return value;
-  }
-
-  /** score[n] = e_n / sigma^2 on observed cells (0 elsewhere), e = e0 - X b_hat, for the evaluated state. */
-  meanScores(e0: Float64Array, state: LinearBlockState, score: Float64Array, scoreOffset: number): void {
-    const { geos: G, periods: T } = this;
-    const { observed } = this.data;
-    const inverseVariance = 1 / (state.sigma * state.sigma);
-    this.fittedSeason(state.sharedMean, this.season);
-    for (let g = 0; g < G; g++) {
-      const intercept = this.hierarchical ? state.geoMean[g] : state.sharedMean[0];
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        score[scoreOffset + n] = observed[n] === 0 ? 0 : (e0[n] - intercept - this.season[t] - this.cellFit(n, state.sharedMean)) * inverseVariance;
-      }
     }
   }
 
@@ -449,15 +451,15 @@ export class LinearBlock {
 /**
  * The kernel block of the integrated model: replaces the intercepts', linear terms' and Normal
  * likelihood's blocks. Forward per chain from the media term M [N]: the marginal log likelihood
- * (one output column) and the scores; backward: the mean's bar e / sigma^2 and the gradients of
- * sigma and sigma_tau.
+ * (one output column), the chain's state keeping what the gradient needs; backward: the mean's bar
+ * upstream e / sigma^2 and the gradients of sigma and sigma_tau (`LinearBlock.scores`).
  */
 export class IntegratedLikelihoodBlock {
   private readonly iSigma: number;
   private readonly iSigmaTau: number;
   private states: LinearBlockState[] = [];
-  private score = new Float64Array(0); // [B, N]
-  private readonly residual: Float64Array;
+  /** Per chain: whether its forward failed (a matrix not positive definite; no gradient then). */
+  private failed = new Uint8Array(0);
   private B = 0;
 
   constructor(
@@ -466,42 +468,131 @@ export class IntegratedLikelihoodBlock {
   ) {
     this.iSigma = params.indexOf('sigma');
     this.iSigmaTau = params.indexOf('sigma_tau');
-    this.residual = new Float64Array(block.geos * block.periods);
   }
 
   resize(chains: number): void {
     if (chains === this.B) return;
     this.B = chains;
     this.states = Array.from({ length: chains }, () => this.block.newState());
-    this.score = new Float64Array(chains * this.residual.length);
+    this.failed = new Uint8Array(chains);
   }
 
   /** The marginal log likelihood of chain b given its media term M [N] into out[outColumn]. */
   forward(b: number, media: Float64Array, out: Float64Array, outColumn: number): void {
-    const { kpi, observed } = this.block.data;
-    const e0 = this.residual;
-    for (let n = 0; n < e0.length; n++) e0[n] = observed[n] === 0 ? 0 : kpi[n] - media[n];
     const sigma = this.params.value(this.iSigma, b, 0);
     const sigmaTau = this.iSigmaTau >= 0 ? this.params.value(this.iSigmaTau, b, 0) : 1;
     const state = this.states[b];
-    if (!this.block.evaluate(e0, sigma, sigmaTau, state)) {
+    const ok = this.block.evaluateMediaTerm(media, sigma, sigmaTau, state);
+    this.failed[b] = ok ? 0 : 1;
+    if (!ok) {
       out[outColumn] = -Infinity;
-      this.score.fill(0, b * e0.length, (b + 1) * e0.length);
-      state.sigmaScore = 0;
-      state.sigmaTauScore = 0;
       return;
     }
-    this.block.meanScores(e0, state, this.score, b * e0.length);
     out[outColumn] = state.logDensity;
   }
 
   /** Chain b's mean bar [N] and the gradients of sigma and sigma_tau for upstream dy. */
   backward(b: number, upstream: number, meanBar: Float64Array): void {
-    const N = this.residual.length;
-    for (let n = 0; n < N; n++) meanBar[n] = upstream * this.score[b * N + n];
-    const p = this.params;
     const state = this.states[b];
+    if (this.failed[b] === 1) {
+      meanBar.fill(0);
+      state.sigmaScore = 0;
+      state.sigmaTauScore = 0;
+    } else {
+      this.block.scores(state, upstream, meanBar);
+    }
+    const p = this.params;
     p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
     if (this.iSigmaTau >= 0) p.grad[p.at(this.iSigmaTau, b, 0)] = upstream * state.sigmaTauScore;
   }
+}
+
+
+/**
+ * Residual sums of one evaluation: residual[n] = e0[n] on the observed cells, 0 elsewhere, with
+ * e0 = y - M when the media term M is given (y in the first argument) and e0 = the first argument
+ * otherwise; geoSums[g] and periodSums[t] the sums over the observed cells of geo g and period t;
+ * returns the sum of squares. Each sum in cell order, in registers where it can be (the geo's sum,
+ * the squares); two periods per iteration (kernel/rows.ts).
+ */
+function observedResidualSums(
+  e0: Float64Array, mediaTerm: Float64Array | undefined, observed: Uint8Array, residual: Float64Array, geoSums: Float64Array, periodSums: Float64Array,
+  geos: number, periods: number,
+): number {
+  periodSums.fill(0);
+  let squares = 0;
+  for (let g = 0; g < geos; g++) {
+    let geoSum = 0;
+    let t = 0;
+    for (; t + 1 < periods; t += 2) {
+      const n = g * periods + t;
+      const r = observed[n] === 0 ? 0 : mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
+      const s = observed[n + 1] === 0 ? 0 : mediaTerm === undefined ? e0[n + 1] : e0[n + 1] - mediaTerm[n + 1];
+      residual[n] = r;
+      residual[n + 1] = s;
+      if (observed[n] !== 0) {
+        squares += r * r;
+        geoSum += r;
+        periodSums[t] += r;
+      }
+      if (observed[n + 1] !== 0) {
+        squares += s * s;
+        geoSum += s;
+        periodSums[t + 1] += s;
+      }
+    }
+    if (t < periods) {
+      const n = g * periods + t;
+      const r = observed[n] === 0 ? 0 : mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
+      residual[n] = r;
+      if (observed[n] !== 0) {
+        squares += r * r;
+        geoSum += r;
+        periodSums[t] += r;
+      }
+    }
+    geoSums[g] = geoSum;
+  }
+  return squares;
+}
+
+/**
+ * One geo's fitted residual e = e0[n] - intercept - season[t] - cellFit[n] on its observed cells
+ * (residual holds e0 there, 0 elsewhere, where e is 0), into meanBar[n] = upstream (e / sigma^2);
+ * returns `squares` plus its sum of e^2 (one running sum over all cells, in cell order). Two periods
+ * per iteration (kernel/rows.ts).
+ */
+function fittedResidualRow(
+  residual: Float64Array, observed: Uint8Array, season: Float64Array, cellFit: Float64Array, hasCellFit: boolean, intercept: number,
+  meanBar: Float64Array, upstream: number, inverseVariance: number, first: number, periods: number, squares: number,
+): number {
+  let t = 0;
+  for (; t + 1 < periods; t += 2) {
+    const n = first + t;
+    let e = residual[n];
+    let f = residual[n + 1];
+    if (observed[n] !== 0) {
+      e = e - intercept - season[t];
+      if (hasCellFit) e -= cellFit[n];
+      squares += e * e;
+    }
+    if (observed[n + 1] !== 0) {
+      f = f - intercept - season[t + 1];
+      if (hasCellFit) f -= cellFit[n + 1];
+      squares += f * f;
+    }
+    meanBar[n] = upstream * (e * inverseVariance);
+    meanBar[n + 1] = upstream * (f * inverseVariance);
+  }
+  if (t < periods) {
+    const n = first + t;
+    let e = residual[n];
+    if (observed[n] !== 0) {
+      e = e - intercept - season[t];
+      if (hasCellFit) e -= cellFit[n];
+      squares += e * e;
+    }
+    meanBar[n] = upstream * (e * inverseVariance);
+  }
+  return squares;
 }

@@ -72,7 +72,11 @@ export const geometric: AdstockKind = {
   recursion,
 };
 
-/** a_t = r_t / S over every geo's rows of one channel (module comment); q from `prepare`. */
+/**
+ * a_t = r_t / S over every geo's rows of one channel (module comment); q from `prepare`. The running
+ * sum is a chain of dependent multiply-adds, so two geos' rows run side by side in one loop (two
+ * independent chains for the CPU to overlap); each row's arithmetic is that of `geometricAdstockRow`.
+ */
 function geometricAdstockRows(
   media: Float64Array, active: Uint8Array, mediaBase: number, adstocked: Float64Array, cellBase: number,
   geos: number, periods: number, maxLag: number, q: Float64Array,
@@ -80,18 +84,47 @@ function geometricAdstockRows(
   const alpha = q[0];
   const alphaToL = q[2];
   const inverseSum = q[3];
-  for (let g = 0; g < geos; g++) {
-    let running = 0;
+  let g = 0;
+  for (; g + 1 < geos; g += 2) {
+    let first = 0;
+    let second = 0;
     for (let t = 0; t < periods; t++) {
       const n = g * periods + t;
+      const m = n + periods;
       if (active[mediaBase + n] === 0) {
-        running = 0;
+        first = 0;
       } else {
-        running = alpha * running + media[mediaBase + n];
-        if (t >= maxLag) running -= alphaToL * media[mediaBase + n - maxLag];
+        first = alpha * first + media[mediaBase + n];
+        if (t >= maxLag) first -= alphaToL * media[mediaBase + n - maxLag];
       }
-      adstocked[cellBase + n] = running * inverseSum;
+      if (active[mediaBase + m] === 0) {
+        second = 0;
+      } else {
+        second = alpha * second + media[mediaBase + m];
+        if (t >= maxLag) second -= alphaToL * media[mediaBase + m - maxLag];
+      }
+      adstocked[cellBase + n] = first * inverseSum;
+      adstocked[cellBase + m] = second * inverseSum;
     }
+  }
+  if (g < geos) geometricAdstockRow(media, active, mediaBase, adstocked, cellBase, g * periods, periods, maxLag, alpha, alphaToL, inverseSum);
+}
+
+/** One geo's rows from `first`: a_t = r_t / S. */
+function geometricAdstockRow(
+  media: Float64Array, active: Uint8Array, mediaBase: number, adstocked: Float64Array, cellBase: number,
+  first: number, periods: number, maxLag: number, alpha: number, alphaToL: number, inverseSum: number,
+): void {
+  let running = 0;
+  for (let t = 0; t < periods; t++) {
+    const n = first + t;
+    if (active[mediaBase + n] === 0) {
+      running = 0;
+    } else {
+      running = alpha * running + media[mediaBase + n];
+      if (t >= maxLag) running -= alphaToL * media[mediaBase + n - maxLag];
+    }
+    adstocked[cellBase + n] = running * inverseSum;
   }
 }
 

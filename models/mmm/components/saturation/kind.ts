@@ -51,7 +51,7 @@ export interface SaturationKind {
   /** Length of q. */
   readonly constants: number;
   prepare(p: ArrayLike<number>, options: SaturationOptions, q: Float64Array): void;
-  /** Whether the rows keep log a for the backward (Hill with a free slope). */
+  /** Whether the rows use the log-adstock row [B, C, N] (Hill: between its forward's passes, and log a for its backward). */
   keepsLogAdstock(options: SaturationOptions): boolean;
   forwardRows(
     adstocked: Float64Array, saturated: Float64Array, logAdstocked: Float64Array, active: Uint8Array,
