@@ -68,7 +68,13 @@ describe('sbcEcdfSpec', () => {
     expect(compileSpec(spec).warnings).toEqual([]);
     const values = (spec.data as { values: Record<string, unknown>[] }).values;
     expect(values).toHaveLength(2 * 101);
-    expect(new Set(values.filter((v) => v.quantity === 'sigma').map((v) => v.status))).toEqual(new Set(['leaves the band']));
+    const lookups = (spec.transform as { from: { data: { values: Record<string, unknown>[] } } }[]).map((t) => t.from.data.values);
+    expect(lookups[0]).toHaveLength(101); // the band, once
+    expect(lookups[0][50]).toEqual({ z: 0.5, lower: Math.round(rows.ecdf[50].lower * 1e5) / 1e5, upper: Math.round(rows.ecdf[50].upper * 1e5) / 1e5 });
+    expect(lookups[1]).toEqual([
+      { quantity: 'alpha[1]', status: 'inside the band', pValue: Math.round(rows.quantities[0].pValue * 1e5) / 1e5 },
+      { quantity: 'sigma', status: 'leaves the band', pValue: Math.round(rows.quantities[1].pValue * 1e5) / 1e5 },
+    ]);
     const svg = await renderSvg(spec);
     expect(svg).toMatch(/^<svg/);
     for (const text of ['Simulation-based calibration', 'alpha[1]', 'sigma', '1 of 2 quantities leave it']) expect(svg).toContain(text);
