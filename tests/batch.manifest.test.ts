@@ -59,6 +59,9 @@ describe('batch manifest', () => {
       [{ ...base, fits: [{ id: 'a' }, { id: 'b', filtr: {} }] }, /batch\.json: fits\[1\]\.filtr: unknown key \(allowed: id, out, rolling, backtest, data, config/],
       [{ ...base, fits: [{ id: 'a', options: { chains: 0 } }] }, /batch\.json: fits\[0\]\.options\.chains: expected an integer >= 1, got 0/],
       [{ ...base, fits: [{ id: 'a', options: { backend: 'gpu' } }] }, /fits\[0\]\.options\.backend: expected one of tensorflow, wasm, cpu, got "gpu"/],
+      [{ ...base, fits: [{ id: 'a', options: { warmupPlan: 'nuts-rs' } }] }, /fits\[0\]\.options\.warmupPlan: expected "stan", "staged" or "nutpie", got "nuts-rs"/],
+      [{ ...base, fits: [{ id: 'a', options: { metric: 'full' } }] }, /fits\[0\]\.options\.metric: expected "diag", "dense" or "lowRank", got "full"/],
+      [{ ...base, fits: [{ id: 'a', options: { stagedWarmup: {} } }] }, /fits\[0\]\.options\.stagedWarmup: not a fit option: set it in the config's "sampler"/],
       [{ ...base, fits: [{ id: 'a' }, { id: 'a' }] }, /fits\[1\]\.id: duplicate id "a" \(also fits\[0\]\)/],
       [{ ...base, fits: [{ id: 'a/b' }] }, /fits\[0\]\.id: expected letters, digits/],
       [{ ...base, fits: [{ data: 'x.csv' }] }, /fits\[0\]\.id: missing/],
@@ -112,6 +115,13 @@ describe('batch plan', () => {
     expect(plain.series).toBeUndefined();
     expect(plan.batchId).toMatch(/^[0-9a-f]{12}$/);
     expect(new Set(plan.tasks.map((t) => t.fingerprint)).size).toBe(plan.tasks.length);
+  });
+
+  it('passes every sampler option to the fit\'s config, the warmup plan and metric included', () => {
+    const plan = planBatch(parse({ out: 'runs', defaults, fits: [{ id: 'nutpie', options: { warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9, maxTreeDepth: 8 } }, { id: 'staged', options: { warmupPlan: 'staged', metric: 'dense', warmup: 200 } }] }));
+    expect(plan.tasks[0].config.sampler).toMatchObject({ chains: 2, warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9, maxTreeDepth: 8 });
+    expect(plan.tasks[1].config.sampler).toMatchObject({ warmupPlan: 'staged', metric: 'dense' });
+    expect(() => planBatch(parse({ out: 'runs', defaults, fits: [{ id: 'a', options: { warmupPlan: 'nutpie', metric: 'dense' } }] }))).toThrow(/batch\.json: fits\[0\] .*sampler\.metric: warmupPlan "nutpie" adapts "diag"/);
   });
 
   it('fingerprints change exactly when data, filter, config or backend change', () => {

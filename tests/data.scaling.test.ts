@@ -96,6 +96,26 @@ describe('scaleData (reference-model conventions)', () => {
     expect(spendToOriginal(pc.scaling, 0, pc.spend[(2 * T + 1) * C], 2)).toBeCloseTo(50, 10);
   });
 
+  it('kpi "none": the KPI is used as it is (kpiMean 1, so reported numbers are the KPI\'s own), media and controls scaled as before', async () => {
+    const data = await loadMmmData(fixture('national.csv'), { controls: ['price'] });
+    const scaled = scaleData(data);
+    const unscaled = scaleData(data, { kpi: 'none' });
+    expect(unscaled.scaling.kpiScaling).toBe('none');
+    expect(scaled.scaling.kpiScaling).toBe('mean');
+    expect(unscaled.scaling.kpiMean).toBe(1);
+    expect(Array.from(unscaled.kpi)).toEqual(SALES);
+    expect(Array.from(unscaled.media)).toEqual(Array.from(scaled.media));
+    expect(Array.from(unscaled.controls)).toEqual(Array.from(scaled.controls));
+    expect(kpiToOriginal(unscaled.scaling, 5300)).toBe(5300);
+    expect(Array.from(kpiTensorToOriginal(unscaled.scaling, unscaled.kpi))).toEqual(SALES);
+    // with population scaling the KPI is per capita, still not divided by its mean
+    const geo = await loadMmmData(fixture('geo_interleaved.csv'));
+    const perCapita = scaleData(geo, { populationScaling: true, kpi: 'none' });
+    expect(perCapita.kpi[1 * geo.T + 2]).toBe(2200 / 120000);
+    expect(kpiUnit(perCapita.scaling, 1)).toBe(120000);
+    expect(() => scaleData(data, { kpi: 'median' as never })).toThrow('scaleData: kpi must be "mean" or "none", got "median"');
+  });
+
   it('population scaling without a population column is refused', async () => {
     const data = await loadMmmData(fixture('national.csv'));
     expect(() => scaleData(data, { populationScaling: true })).toThrow(/population column/);

@@ -84,9 +84,19 @@ describe('run config', () => {
     [{ model: { geo: { media: { tv: 'centered', search: 'noncentered' } } } }, null],
     [{ holdout: { periods: -1 } }, /holdout\.periods: expected an integer >= 0/],
     [{ impute: { sales: 'median' } }, /impute\.sales: expected "zero", "linear" or "mean"/],
+    [{ scaling: { kpi: 'sd' } }, /c\.json: scaling\.kpi: expected "mean" \(divide the KPI by its mean\) or "none" \(use it as it is\), got "sd"/],
+    [{ scaling: { kpi: false } }, /c\.json: scaling\.kpi: expected "mean" .* got false/],
+    [{ scaling: { kpiScaling: 'none' } }, /c\.json: scaling\.kpiScaling: unknown key \(allowed: populationScaling, kpi\)/],
+    [{ scaling: { populationScaling: 'yes' } }, /c\.json: scaling\.populationScaling: expected true or false, got "yes"/],
   ])('rejects %j', (json, message) => {
     if (message === null) expect(() => parseRunConfig(json, 'c.json')).not.toThrow();
     else expect(() => parseRunConfig(json, 'c.json')).toThrow(message);
+  });
+
+  it('reads scaling.kpi: absent unless given (the default "mean" keeps configs without it unchanged), "mean" or "none"', () => {
+    expect(parseRunConfig({}, 'c.json').scaling).toEqual({ populationScaling: false });
+    expect(parseRunConfig({ scaling: { kpi: 'none' } }, 'c.json').scaling).toEqual({ populationScaling: false, kpi: 'none' });
+    expect(parseRunConfig({ scaling: { kpi: 'mean', populationScaling: true } }, 'c.json').scaling).toEqual({ populationScaling: true, kpi: 'mean' });
   });
 
   it('maps the sampler keys to the sampler\'s kernel and warmup strategy', () => {

@@ -100,3 +100,4 @@ export {
   type SeasonalityRow,
 } from './dataChecks.js';
 export { chainStatsRows, type ChainStatsRow, type ChainStatsColumns } from './chainStats.js';
+export { sbcRows, type SbcRanks, type SbcOptions, type SbcQuantityRow, type SbcEcdfRow, type SbcRows } from './sbcRows.js';

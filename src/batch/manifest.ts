@@ -65,7 +65,8 @@ export interface FitOptions {
   readonly seed?: number;
   readonly adaptDelta?: number;
   readonly maxTreeDepth?: number;
-  readonly metric?: 'diag' | 'dense';
+  readonly metric?: 'diag' | 'dense' | 'lowRank';
+  readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
   readonly pooledAdaptation?: boolean;
   readonly backend?: BackendName;
 }
@@ -164,7 +165,8 @@ function parseFilter(file: string, path: string, value: unknown): DataFilter {
 
 function parseOptions(file: string, path: string, value: unknown): FitOptions {
   if (!isJsonObject(value)) fail(file, path, 'expected an object of sampler settings (chains, warmup, draws, seed, ...) and backend');
-  const allowed = [...Object.keys(DEFAULT_SAMPLER), 'backend'];
+  const allowed = [...Object.keys(DEFAULT_SAMPLER).filter((key) => key !== 'stagedWarmup'), 'backend'];
+  if (value.stagedWarmup !== undefined) fail(file, `${path}.stagedWarmup`, 'not a fit option: set it in the config\'s "sampler" (or a "patch": {"sampler": {"stagedWarmup": ...}})');
   checkKeys(file, path, value, allowed);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -184,7 +186,11 @@ function parseOptions(file: string, path: string, value: unknown): FitOptions {
         out[key] = v;
         break;
       case 'metric':
-        if (v !== 'diag' && v !== 'dense') fail(file, at, `expected "diag" or "dense", got ${JSON.stringify(v)}`);
+        if (v !== 'diag' && v !== 'dense' && v !== 'lowRank') fail(file, at, `expected "diag", "dense" or "lowRank", got ${JSON.stringify(v)}`);
+        out[key] = v;
+        break;
+      case 'warmupPlan':
+        if (v !== 'stan' && v !== 'staged' && v !== 'nutpie') fail(file, at, `expected "stan", "staged" or "nutpie", got ${JSON.stringify(v)}`);
         out[key] = v;
         break;
       case 'pooledAdaptation':
@@ -195,6 +201,9 @@ function parseOptions(file: string, path: string, value: unknown): FitOptions {
         if (!BACKENDS.includes(v as BackendName)) fail(file, at, `expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(v)}`);
         out[key] = v;
         break;
+      default:
+        // Every allowed key has its case: an option accepted here and then dropped would change nothing silently.
+        fail(file, at, `accepted but not read (a bug in the manifest parser)`);
     }
   }
   return out as FitOptions;

@@ -20,3 +20,4 @@ export { convergenceSpec, samplerSpec, variableOf, DEFAULT_CONVERGENCE_THRESHOLD
 export { spendKpiSpec, zeroSpendSpec, spendShareSpec, correlationSpec, vifSpec, seasonalitySpec } from './dataCharts.js';
 export { mediationEffectsSpec } from './mediation.js';
 export { stabilitySpec, STABILITY_TEXT, type StabilityChartRow, type StabilityChartSummary } from './stability.js';
+export { sbcEcdfSpec } from './sbc.js';

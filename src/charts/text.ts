@@ -163,6 +163,19 @@ export const TEXT = {
       title: 'Variance inflation factors',
       description: 'How much each media input and control is explained by the others (VIF = 1 / (1 - R²) of its regression on the rest). Above 5 is a warning, above 10 serious collinearity.',
     },
+    sbc: {
+      title: 'Simulation-based calibration: ECDF of the ranks minus the uniform CDF',
+      subtitle: (replicates: number, draws: number, level: number, outside: number, quantities: number) =>
+        `${replicates} replicates, ranks among ${draws} posterior draws; grey: ${percent(level)} simultaneous band; ${outside} of ${quantities} quantities leave it`,
+      description:
+        'For each quantity, the ECDF of the fractional ranks of the true values among the posterior draws minus the uniform CDF. Calibrated inference keeps every line inside its band (at the stated simultaneous level): a line above it means the truth sits too often low in the posterior (draws biased up), below means biased down, a wave above then below (an "S") means the posterior is too narrow, the reverse too wide.',
+      x: 'Fractional rank',
+      y: 'ECDF - uniform',
+      inBand: 'inside the band',
+      outside: 'leaves the band',
+      quantity: 'Quantity',
+      chiSquareP: 'chi-square p',
+    },
     seasonality: {
       title: 'KPI seasonality by week of year',
       description: 'Total KPI over geos by ISO week of the year, one line per year. Repeating shapes are seasonality the model must capture (Fourier terms, controls or events).',

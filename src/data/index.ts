@@ -39,5 +39,6 @@ export {
   type Scaling,
   type ScaledData,
   type ScalingOptions,
+  type KpiScaling,
 } from './scaling.js';
 export { fourierFeatures, trendFeature } from './features.js';

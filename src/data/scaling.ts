@@ -4,7 +4,9 @@
  * Conventions (shared/reference-model.md "Data" and the Stan peer's "Model implementation notes",
  * shared/bench/stan/README.md; mmm.stan `transformed data`):
  * - spend and media: each channel divided by its mean over all geos and periods (xs = x / mean_c);
- * - KPI: divided by its overall mean (ys = y / mean(y));
+ * - KPI: divided by its overall mean (ys = y / mean(y)), or left as it is (`kpi: 'none'`, for a KPI
+ *   already in the model's units, e.g. data simulated from the model's prior predictive for
+ *   simulation-based calibration: the fit then sees exactly the simulated KPI);
  * - controls: (z - mean_k) / sd_k with the SAMPLE sd (N - 1 denominator, R/Stan `sd()`), over all
  *   geos and periods;
  * - events (0/1 dummies) are left as they are.
@@ -15,9 +17,14 @@
  */
 import type { MmmData } from './types.js';
 
+/** How the KPI is scaled: divided by its overall mean (the reference model), or not at all. */
+export type KpiScaling = 'mean' | 'none';
+
 export interface ScalingOptions {
   /** Divide media, spend and KPI by population before the mean scaling. Default false. */
   readonly populationScaling?: boolean;
+  /** Default 'mean'. 'none': the KPI (per capita when population-scaled) is used as it is. */
+  readonly kpi?: KpiScaling;
 }
 
 /** The constants of one scaling, enough to map reported numbers back to original units. */
@@ -27,7 +34,9 @@ export interface Scaling {
   readonly populationScaling: boolean;
   /** [G] populations used when `populationScaling`. */
   readonly population?: Float64Array;
-  /** Mean KPI (per capita when population-scaled) over all geos and periods. */
+  /** How the KPI was scaled. */
+  readonly kpiScaling: KpiScaling;
+  /** Mean KPI (per capita when population-scaled) over all geos and periods; 1 when `kpiScaling` is 'none'. */
   readonly kpiMean: number;
   /** [C] mean spend per channel (per capita when population-scaled). */
   readonly spendMean: Float64Array;
@@ -59,7 +68,7 @@ export interface ScaledData {
   readonly controls: Float64Array;
   /** [G, T, E] 0/1 dummies, unchanged. */
   readonly events: Float64Array;
-  /** [G, T] KPI / mean KPI. */
+  /** [G, T] KPI / mean KPI (KPI as it is with `kpi: 'none'`). */
   readonly kpi: Float64Array;
   readonly scaling: Scaling;
 }
@@ -77,6 +86,8 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
   const { G, T, C, K } = data;
   const N = G * T;
   const populationScaling = options.populationScaling ?? false;
+  const kpiScaling = options.kpi ?? 'mean';
+  if (kpiScaling !== 'mean' && kpiScaling !== 'none') throw new Error(`scaleData: kpi must be "mean" or "none", got ${JSON.stringify(kpiScaling)}`);
   let population: Float64Array | undefined;
   if (populationScaling) {
     if (data.population === undefined) {
@@ -104,8 +115,8 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
       media[n * C + c] /= mediaMean[c];
     }
   }
-  const kpiMean = channelMeans(kpi, 1)[0];
-  for (let n = 0; n < N; n++) kpi[n] /= kpiMean;
+  const kpiMean = kpiScaling === 'mean' ? channelMeans(kpi, 1)[0] : 1;
+  if (kpiScaling === 'mean') for (let n = 0; n < N; n++) kpi[n] /= kpiMean;
 
   const controlMean = channelMeans(data.controls, K);
   const controlSd = new Float64Array(K);
@@ -142,6 +153,7 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
       T,
       populationScaling,
       ...(population !== undefined ? { population } : {}),
+      kpiScaling,
       kpiMean,
       spendMean,
       mediaMean,
@@ -163,7 +175,7 @@ function checkIndex(i: number, size: number, what: string): void {
   if (!Number.isInteger(i) || i < 0 || i >= size) throw new Error(`${what}: index ${i} is outside [0, ${size})`);
 }
 
-/** Original KPI units per unit of scaled KPI in `geo` (kpiMean, times the population if population-scaled). */
+/** Original KPI units per unit of scaled KPI in `geo` (kpiMean, 1 when unscaled, times the population if population-scaled). */
 export function kpiUnit(scaling: Scaling, geo?: number): number {
   return scaling.kpiMean * populationOf(scaling, geo, 'kpiUnit');
 }

@@ -4,7 +4,9 @@
  * "Rank-normalization, folding, and localization: an improved R-hat"), quantiles and moments,
  * E-BFMI (Betancourt 2016), sampler health counts, a per-parameter summary table, and PSIS-LOO with
  * Pareto-k diagnostics (psis.ts, loo.ts; checked against R's `loo` 2.5.1). Checked against
- * R's `posterior` package (see tests/diagnostics.test.ts).
+ * R's `posterior` package (see tests/diagnostics.test.ts). For simulation-based calibration: the
+ * rank statistic and thinning (sbcRank.ts), a chi-square test of binned ranks (rankUniformity.ts,
+ * chiSquare.ts) and simultaneous ECDF bands (ecdfBand.ts, binomial.ts); tests/diagnostics.sbc.test.ts.
  */
 export type { ChainDraws } from './chainDraws.js';
 export {
@@ -41,3 +43,10 @@ export { psisLoo, pointwiseLpd, sumWithSe, elpdDifference } from './loo.js';
 export { pointwiseRelativeEfficiency } from './relativeEfficiency.js';
 export type { DivergenceShift } from './divergenceLocation.js';
 export { divergenceShifts } from './divergenceLocation.js';
+export { chiSquareSurvival, upperIncompleteGammaRatio } from './chiSquare.js';
+export { binomialCdf, binomialLogPmf, binomialQuantile, logFactorials } from './binomial.js';
+export { rankStatistic, thinnedIndices } from './sbcRank.js';
+export type { RankUniformityTest } from './rankUniformity.js';
+export { rankUniformityTest } from './rankUniformity.js';
+export type { EcdfBand } from './ecdfBand.js';
+export { bandCoverage, ecdfBand, ecdfInBand, pointwiseBand, rankEcdfCounts } from './ecdfBand.js';

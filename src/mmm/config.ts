@@ -3,7 +3,7 @@
  * options (models/mmm/config.ts), sampler settings and a time-ordered holdout. Every key is
  * checked; unknown keys and wrong types are errors naming the file and the key path.
  */
-import type { PartialDataSpec } from '../data/index.js';
+import type { KpiScaling, PartialDataSpec } from '../data/index.js';
 import { parseModelConfig, type MmmModelConfig } from '../../models/mmm/index.js';
 import { ConfigError, readJsonConfig } from '../config/index.js';
 import {
@@ -44,7 +44,15 @@ export interface SamplerConfig {
 
 export interface RunConfig {
   readonly data: PartialDataSpec;
-  readonly scaling: { readonly populationScaling: boolean };
+  readonly scaling: {
+    readonly populationScaling: boolean;
+    /**
+     * How the KPI is scaled (src/data/scaling.ts): absent means "mean" (divided by its mean, the
+     * reference model); "none" leaves it as it is (a KPI already in the model's units). Absent
+     * rather than "mean" when not given, so configs without the key keep their batch fingerprints.
+     */
+    readonly kpi?: KpiScaling;
+  };
   readonly model: MmmModelConfig;
   readonly sampler: SamplerConfig;
   /** Periods at the end left out of the likelihood and scored as a holdout. */
@@ -225,12 +233,17 @@ export function parseRunConfig(json: unknown, file = 'config'): RunConfig {
   }
   if (json.data !== undefined && !isObject(json.data)) throw new ConfigError(file, 'data', 'expected an object of column roles');
   let populationScaling = false;
+  let kpiScaling: KpiScaling | undefined;
   if (json.scaling !== undefined) {
     if (!isObject(json.scaling)) throw new ConfigError(file, 'scaling', 'expected an object');
     for (const [key, v] of Object.entries(json.scaling)) {
-      if (key !== 'populationScaling') throw new ConfigError(file, `scaling.${key}`, 'unknown key (allowed: populationScaling)');
-      if (typeof v !== 'boolean') throw new ConfigError(file, 'scaling.populationScaling', `expected true or false, got ${JSON.stringify(v)}`);
-      populationScaling = v;
+      if (key === 'populationScaling') {
+        if (typeof v !== 'boolean') throw new ConfigError(file, 'scaling.populationScaling', `expected true or false, got ${JSON.stringify(v)}`);
+        populationScaling = v;
+      } else if (key === 'kpi') {
+        if (v !== 'mean' && v !== 'none') throw new ConfigError(file, 'scaling.kpi', `expected "mean" (divide the KPI by its mean) or "none" (use it as it is), got ${JSON.stringify(v)}`);
+        kpiScaling = v;
+      } else throw new ConfigError(file, `scaling.${key}`, 'unknown key (allowed: populationScaling, kpi)');
     }
   }
   let holdoutPeriods = 0;
@@ -252,7 +265,7 @@ export function parseRunConfig(json: unknown, file = 'config'): RunConfig {
   }
   return {
     data: (json.data ?? {}) as PartialDataSpec,
-    scaling: { populationScaling },
+    scaling: { populationScaling, ...(kpiScaling !== undefined ? { kpi: kpiScaling } : {}) },
     model: parseModelConfig(json.model, file),
     sampler: parseSampler(json.sampler, file),
     holdout: { periods: holdoutPeriods },

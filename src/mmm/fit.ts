@@ -76,7 +76,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   if (options.verbose ?? true) process.stderr.write(`${describeBackend(backend)}\n`);
   const mmmData = typeof data === 'string' ? await loadMmmData(data, runConfig.data, { impute: runConfig.impute }) : data;
   checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, mmmData);
-  const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling });
+  const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
   const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);
   const model = createGeoMmm(design, runConfig.model);
   if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n`);
