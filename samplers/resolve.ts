@@ -40,7 +40,7 @@ const ADAPTATION_KEYS: Readonly<Record<AdaptationOptions['kind'], readonly strin
   stan: ['kind', 'metric', 'pooled', 'targetAcceptance', 'initialStepSize', 'initialInverseMetric', 'windows', 'dualAveraging'],
   stepSize: ['kind', 'metric', 'inverseMetric', 'targetAcceptance', 'initialStepSize', 'dualAveraging'],
   staged: ['kind', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'windows', 'lengths', 'diagMaxTreeDepth', 'diagTargetAcceptance'],
-  nutpie: ['kind', 'metric', 'pooled', 'targetAcceptance', 'initialStepSize', 'dualAveraging', 'schedule', 'lowRank'],
+  nutpie: ['kind', 'metric', 'pooled', 'targetAcceptance', 'initialStepSize', 'initialInverseMetric', 'dualAveraging', 'schedule', 'lowRank'],
   none: ['kind', 'stepSize', 'metric', 'inverseMetric'],
 };
 
@@ -49,7 +49,6 @@ const NOT_FOR: Readonly<Record<string, string>> = {
   'staged.metric': 'the staged warmup always adapts a dense metric',
   'staged.initialInverseMetric': 'the staged warmup learns its own metric',
   'staged.pooled': 'the staged warmup already pools the chains for its dense estimates',
-  'nutpie.initialInverseMetric': 'nutpie starts from the gradients at the initial points',
   'nutpie.windows': "nutpie's windows are set by adaptation.schedule",
   'none.targetAcceptance': 'nothing adapts',
   'none.initialStepSize': "without adaptation the step size is 'stepSize'",
@@ -181,16 +180,21 @@ function resolveAdaptation(
       if (metric !== 'lowRank' && 'lowRank' in adaptation) throw new Error("adaptation.lowRank applies to metric 'lowRank' only");
       const pooled = adaptation.metric === 'lowRank' ? adaptation.pooled ?? false : false;
       if (metric === 'diag' && 'pooled' in adaptation && (adaptation as { pooled?: unknown }).pooled) throw new Error("adaptation.pooled of kind 'nutpie' applies to metric 'lowRank' only: the diagonal metric adapts per chain");
+      const initialInverseMetric = adaptation.metric === 'lowRank' ? undefined : adaptation.initialInverseMetric;
+      if (metric === 'lowRank' && 'initialInverseMetric' in adaptation) throw new Error("adaptation.initialInverseMetric of kind 'nutpie' applies to metric 'diag' only");
+      checkInverseMetric(initialInverseMetric, 'diag', dim, 'adaptation.initialInverseMetric');
       const settings: NutpieSettings = {
         metric,
         pooled,
         dualAveraging: dualAveragingSettings(nutpieDualAveraging, adaptation.targetAcceptance, adaptation.dualAveraging, 'adaptation'),
         schedule: nutpieSchedule(metric, adaptation.schedule),
         lowRank: lowRankSettings(adaptation.metric === 'lowRank' ? adaptation.lowRank : undefined),
+        initialMetric: initialInverseMetric === undefined ? 'gradient' : 'given',
       };
       return {
         plan: oneStage(metric, { kind: 'nutpie', settings }),
         stepSize: positiveStepSize(adaptation.initialStepSize ?? 1, 'adaptation.initialStepSize'),
+        ...given(initialInverseMetric),
       };
     }
     case 'staged': {

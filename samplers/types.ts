@@ -127,6 +127,11 @@ interface NutpieCommonOptions extends StepSizeAdaptation {
  */
 export interface NutpieDiagAdaptationOptions extends NutpieCommonOptions {
   readonly metric?: 'diag';
+  /**
+   * Start from this diagonal inverse metric instead of nutpie's 1 / |gradient| at the initial
+   * points (e.g. variances from a pilot run); the first window's estimate replaces it as usual.
+   */
+  readonly initialInverseMetric?: Float64Array;
   readonly lowRank?: never;
   readonly pooled?: never;
 }

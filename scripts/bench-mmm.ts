@@ -20,6 +20,7 @@
  *   npm run bench:mmm -- --sizes geo-20 --modes stan,nutpie
  *   npm run bench:mmm -- --geo-100 --meridian           also geo-100 (long: hours for Stan's reference) and Meridian's data
  *   npm run bench:mmm -- --stan stored|run|none         Stan peer source (default: run if installed, else stored)
+ *   npm run bench:mmm -- --stan-run mmm_collapsed       run only these Stan programs here, the others' stored results
  *   npm run bench:mmm -- --seed S                       Mixwell's seed (default 20240601, Stan's)
  *   npm run bench:mmm -- --no-write                     print only
  */
@@ -42,6 +43,8 @@ interface Args {
   sizes: string[];
   modes: string[];
   stan: 'auto' | 'run' | 'stored' | 'none';
+  /** With --stan-run: the programs run in this invocation (the others' stored results are read). */
+  stanRun?: StanProgram[];
   write: boolean;
   workers?: number;
   seed?: number;
@@ -65,6 +68,11 @@ function parseArgs(argv: readonly string[]): Args {
       const v = value();
       if (!['auto', 'run', 'stored', 'none'].includes(v)) throw new Error(`--stan must be auto, run, stored or none, got "${v}"`);
       args.stan = v as Args['stan'];
+    } else if (a === '--stan-run') {
+      const programs = value().split(',');
+      for (const p of programs) if (p !== 'mmm' && p !== 'mmm_collapsed') throw new Error(`--stan-run takes mmm and/or mmm_collapsed, got "${p}"`);
+      args.stanRun = programs as StanProgram[];
+      args.stan = 'run';
     } else if (a === '--no-write') args.write = false;
     else if (a === '--workers') args.workers = Number(value());
     else throw new Error(`unknown argument "${a}"\nmodes: ${BENCH_MODES.map((m) => `${m.id} (${m.description})`).join('\n       ')}`);
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
       let peer: StanPeer | undefined;
       if (args.stan === 'none') peer = undefined;
       else if (args.stan === 'stored' || unavailable) peer = storedStan(shared, size, args.stan === 'stored' ? '--stan stored' : unavailable!, program);
+      else if (args.stanRun && !args.stanRun.includes(program)) peer = storedStan(shared, size, `--stan-run ${args.stanRun.join(',')}`, program);
       else peer = runStan(shared, size, program);
       if (peer) peers.push(peer);
     }
@@ -170,6 +179,9 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(header, rows) + '\n');
     for (const run of runs) {
       process.stdout.write(`  ${run.mode}: ${run.description}; ${run.workers} worker thread(s)\n`);
+      if (run.centeringWeights) {
+        process.stdout.write(`    centering weights from the pilot: ${Object.entries(run.centeringWeights).map(([name, w]) => `${name} ${w}`).join(', ')}\n`);
+      }
       if (run.divergenceShifts?.length) {
         process.stdout.write(`    divergent draws sit at (shift of their mean, posterior sds): ${run.divergenceShifts.map((d) => `${d.coordinate} ${d.shift.toFixed(2)}`).join(', ')}\n`);
       }

@@ -1,6 +1,6 @@
 /** Run-config parsing: defaults, every option accepted, and clear errors naming file and key. */
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, DEFAULT_SAMPLER, samplerOptions } from '../src/mmm/config.js';
+import { parseRunConfig, DEFAULT_SAMPLER, samplerOptions, withSamplerOverrides } from '../src/mmm/config.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { ADSTOCK_TYPES } from '../models/mmm/components/adstock/index.js';
 import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
@@ -144,5 +144,20 @@ describe('run config', () => {
     expect(() => parseRunConfig({ model: { geo: { media: { search: 1.5 } } } }, 'c.json')).toThrow(/c\.json: model\.geo\.media\.search: expected a centering weight in \[0, 1\]/);
     const roiPartial = parseRunConfig({ model: { geo: { media: { tv: 0.5 } }, mediaPrior: { type: 'roi' } } }, 'c.json');
     expect(() => checkModelConfigAgainstData(roiPartial.model, ['tv'], 'c.json')).toThrow(/centering channels needs the coefficient prior/);
+  });
+});
+
+describe('sampler overrides (fitMmm options, CLI flags)', () => {
+  const base = { data: { geo: 'geo', date: 'date', kpi: 'sales', channels: [{ name: 'tv', spend: 'tv' }] } };
+  it('takes only the sampler keys that are set, and moves the default plan with the metric', () => {
+    const sampler = parseRunConfig(base).sampler;
+    expect(withSamplerOverrides(sampler, { chains: 2, draws: undefined, progress: false })).toEqual({ ...sampler, chains: 2 });
+    // Left out of the config, the plan follows the metric: dense -> Stan's windows, as a config saying "dense" would get.
+    expect(withSamplerOverrides(sampler, { metric: 'dense' })).toMatchObject({ metric: 'dense', warmupPlan: 'stan' });
+    expect(withSamplerOverrides(sampler, { pooledAdaptation: true })).toMatchObject({ metric: 'diag', warmupPlan: 'stan' });
+    // A plan the config chose is kept (and an invalid pair is refused when the options are built).
+    const staged = parseRunConfig({ ...base, sampler: { metric: 'dense', warmupPlan: 'staged' } }).sampler;
+    expect(withSamplerOverrides(staged, { metric: 'diag' }).warmupPlan).toBe('staged');
+    expect(withSamplerOverrides(sampler, { metric: 'dense', warmupPlan: 'nutpie' }).warmupPlan).toBe('nutpie');
   });
 });

@@ -447,6 +447,21 @@ describe('nutpie options', () => {
     expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', schedule: { mainWindow: 0 } } })).toThrow(/adaptation\.schedule\.mainWindow must be an integer >= 1, got 0/);
   });
 
+  it('start from a given diagonal metric (e.g. a pilot run\'s) instead of 1 / |gradient|, for the diagonal metric only', () => {
+    // One warmup draw: no window has switched and no update is due, so the metric is still the initial one.
+    const given = sample(target, { ...run, warmup: 1, adaptation: { kind: 'nutpie', initialInverseMetric: Float64Array.from([0.5, 7]) } });
+    expect(Array.from(given.warmup.inverseMetric[0])).toEqual([0.5, 7]);
+    const fromGradients = sample(target, { ...run, warmup: 1, adaptation: { kind: 'nutpie' } });
+    expect(Array.from(fromGradients.warmup.inverseMetric[0])).not.toEqual([0.5, 7]);
+    expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', initialInverseMetric: Float64Array.from([1]) } })).toThrow(
+      /adaptation\.initialInverseMetric has length 1, which does not fit a diag metric of dim 2/,
+    );
+    // @ts-expect-error the low-rank metric starts from the gradients
+    expect(() => sample(target, { ...run, adaptation: { kind: 'nutpie', metric: 'lowRank', initialInverseMetric: Float64Array.from([1, 1]) } })).toThrow(
+      /initialInverseMetric of kind 'nutpie' applies to metric 'diag' only/,
+    );
+  });
+
   it('take the warmup length from the run (nutpie\'s 400 is only its default) and a warmup of 0 keeps the initial step size', () => {
     const short = sample(target, { ...run, adaptation: { kind: 'nutpie', initialStepSize: 0.3 }, warmup: 0 });
     expect(short.warmup.stepSize[0]).toBe(0.3);

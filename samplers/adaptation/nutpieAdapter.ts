@@ -55,13 +55,18 @@ export interface NutpieSettings {
   readonly dualAveraging: DualAveragingSettings;
   readonly schedule: NutpieScheduleSettings;
   readonly lowRank: LowRankFisherSettings;
+  /**
+   * The metric before the first window's estimate: nutpie's 1 / |gradient| at the initial points
+   * ('gradient'), or the kernel's initial metric as given (diagonal only, e.g. from a pilot run).
+   */
+  readonly initialMetric?: 'gradient' | 'given';
 }
 
 /** nuts-rs's dual averaging: Stan's constants, step size at most pi. */
 export const nutpieDualAveraging: DualAveragingSettings = { targetAcceptance: 0.8, gamma: 0.05, t0: 10, kappa: 0.75, maxStepSize: Math.PI };
 
 export interface NutpieAdapterOptions {
-  /** Kernel parameters before warmup: the initial step size (the metric is replaced at init). */
+  /** Kernel parameters before warmup: the initial step size and metric (the metric is replaced at init unless settings.initialMetric is 'given'). */
   readonly initial: KernelParameters;
   readonly dim: number;
   readonly warmup: number;
@@ -187,7 +192,8 @@ export function nutpieAdapter(options: NutpieAdapterOptions): NutpieAdapter {
     chains,
     info: () => ({ ...info, switches: [...info.switches], metricUpdates: [...info.metricUpdates], stepSizeSearches: [...info.stepSizeSearches], ranks: [...info.ranks] }),
     init(states) {
-      parameters = withStepSize(parameters, initialStepSize, estimator.init(states));
+      const fromGradients = estimator.init(states);
+      parameters = withStepSize(parameters, initialStepSize, settings.initialMetric === 'given' ? parameters.metric : fromGradients);
       return searchFrom(-1);
     },
     update(iteration, draws) {

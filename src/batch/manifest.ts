@@ -68,6 +68,7 @@ export interface FitOptions {
   readonly metric?: 'diag' | 'dense' | 'lowRank';
   readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
   readonly pooledAdaptation?: boolean;
+  readonly adaptiveCentering?: boolean;
   readonly backend?: BackendName;
 }
 
@@ -194,6 +195,7 @@ function parseOptions(file: string, path: string, value: unknown): FitOptions {
         out[key] = v;
         break;
       case 'pooledAdaptation':
+      case 'adaptiveCentering':
         if (typeof v !== 'boolean') fail(file, at, `expected true or false, got ${JSON.stringify(v)}`);
         out[key] = v;
         break;

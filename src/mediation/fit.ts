@@ -13,7 +13,7 @@ import { progressBar, type SampleProgress } from '../../samplers/index.js';
 import { designFromData, type MmmDesign } from '../../models/mmm/index.js';
 import { createMediationModel, resolveStructure, type MediationModel, type MediationStructure } from '../../models/mediation/index.js';
 import { mediationEffects, type MediationEffects } from '../analysis/mediationEffects.js';
-import { samplerOptions, type SamplerConfig } from '../mmm/config.js';
+import { samplerOptions, withSamplerOverrides, type SamplerConfig } from '../mmm/config.js';
 import { loadMediationConfig, parseMediationConfig, type MediationRunConfig } from './config.js';
 
 export interface MediationFitOptions extends Partial<SamplerConfig> {
@@ -67,10 +67,7 @@ export async function fitMediation(data: string | MmmData, config: MediationConf
   const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling });
   const design = designFromData(mmmData, scaled);
   const model = createMediationModel(design, runConfig.model, structure);
-  const sampler: SamplerConfig = {
-    ...runConfig.sampler,
-    ...Object.fromEntries(Object.entries(options).filter(([key, v]) => v !== undefined && key in runConfig.sampler)),
-  };
+  const sampler: SamplerConfig = withSamplerOverrides(runConfig.sampler, options);
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
   let result: FitResult;

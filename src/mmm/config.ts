@@ -40,6 +40,12 @@ export interface SamplerConfig {
   readonly pooledAdaptation: boolean;
   /** With warmupPlan 'staged': explicit stage lengths, stage 1's maximum tree depth and target acceptance (samplers/staged.ts). */
   readonly stagedWarmup: StagedWarmupConfig | undefined;
+  /**
+   * Choose each channel's partial-centering weight for the geo media effects from a pilot run, the
+   * first 25% of the warmup (src/inference/centeringPilot.ts), where the model leaves the choice open
+   * (model.geo.media "noncentered", the coefficient prior, more than one geo). Default true.
+   */
+  readonly adaptiveCentering: boolean;
 }
 
 export interface RunConfig {
@@ -129,6 +135,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   warmupPlan: 'nutpie',
   pooledAdaptation: false,
   stagedWarmup: undefined,
+  adaptiveCentering: true,
 };
 
 const TOP_KEYS = ['data', 'scaling', 'model', 'sampler', 'holdout', 'impute'];
@@ -140,6 +147,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The warmup plan when the config names none: 'nutpie' (the default) unless the metric is dense or a diagonal metric is pooled. */
 export function defaultWarmupPlan(metric: SamplerConfig['metric'], pooledAdaptation: boolean): SamplerConfig['warmupPlan'] {
   return metric === 'dense' || (metric === 'diag' && pooledAdaptation) ? 'stan' : 'nutpie';
+}
+
+/**
+ * A config's sampler settings with a caller's overrides (fitMmm's and fitMediation's options, the
+ * CLI's flags): only the sampler's own keys, undefined ones ignored. An override of the metric or of
+ * pooledAdaptation without one of warmupPlan moves the plan with it where the config had the default
+ * plan for its own metric (so `{ metric: 'dense' }` runs Stan's windows, as a config saying so would).
+ */
+export function withSamplerOverrides(sampler: SamplerConfig, overrides: object): SamplerConfig {
+  const given = Object.fromEntries(Object.entries(overrides).filter(([key, v]) => v !== undefined && key in sampler)) as Partial<SamplerConfig>;
+  const out: SamplerConfig = { ...sampler, ...given };
+  const planFollows = given.warmupPlan === undefined && (given.metric !== undefined || given.pooledAdaptation !== undefined);
+  if (planFollows && sampler.warmupPlan === defaultWarmupPlan(sampler.metric, sampler.pooledAdaptation)) {
+    return { ...out, warmupPlan: defaultWarmupPlan(out.metric, out.pooledAdaptation) };
+  }
+  return out;
 }
 
 function parseSampler(value: unknown, file: string): SamplerConfig {
@@ -172,6 +195,7 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
         out[key] = v;
         break;
       case 'pooledAdaptation':
+      case 'adaptiveCentering':
         if (typeof v !== 'boolean') throw new ConfigError(file, path, `expected true or false, got ${JSON.stringify(v)}`);
         out[key] = v;
         break;

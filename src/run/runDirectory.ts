@@ -87,9 +87,11 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     workers: fit.workers,
     seed: fit.sampler.seed,
     linearBlock: fit.model.linearBlock,
+    centering: fit.centering,
     versions: versions(),
     seconds: result.seconds,
-    gradientEvaluations: result.samples.gradientEvaluations,
+    // The centering pilot's included (it is the first part of the warmup).
+    gradientEvaluations: result.samples.gradientEvaluations + (fit.centering.kind === 'pilot' ? fit.centering.pilot.gradientEvaluations : 0),
   });
   const health = result.health;
   writeJson(join(dir, 'summary.json'), {
@@ -131,7 +133,8 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     seed: fit.sampler.seed,
     adapt_delta: fit.sampler.adaptDelta,
     max_depth: fit.sampler.maxTreeDepth,
-    metric: fit.sampler.metric === 'dense' ? 'dense_e' : 'diag_e',
+    // CmdStan's names; nutpie's low-rank metric is a dense matrix (diagonal plus low rank), so dense_e.
+    metric: fit.sampler.metric === 'diag' ? 'diag_e' : 'dense_e',
   });
 }
 

@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const samples = fit.result.samples;
+  // A centering pilot (src/inference/centeringPilot.ts) is part of the warmup: its gradients and time count.
+  const pilot = fit.centering.kind === 'pilot' ? fit.centering.pilot : undefined;
+  const gradientEvaluations = samples.gradientEvaluations + (pilot?.gradientEvaluations ?? 0);
+  const samplingSeconds = fit.result.seconds.sampling + (pilot?.seconds ?? 0);
   // Every scalar of the model's parameter table, sampled or integrated out and drawn exactly (the
   // linear block), plus the reference model's u and v where they are derived (centered): the same
   // set as Stan's headline (its parameters block), whatever the parameterization.
@@ -81,10 +85,11 @@ async function main(): Promise<void> {
     adaptDelta: fit.sampler.adaptDelta,
     linearBlock: fit.model.linearBlock.integrate ? 'integrated' : 'sampled',
     wallSeconds,
-    samplingSeconds: fit.result.seconds.sampling,
+    samplingSeconds,
     cpuSeconds,
-    gradientEvaluations: samples.gradientEvaluations,
-    cpuMicrosecondsPerGradient: (1e6 * cpuSeconds) / samples.gradientEvaluations,
+    gradientEvaluations,
+    cpuMicrosecondsPerGradient: (1e6 * cpuSeconds) / gradientEvaluations,
+    ...(fit.centering.kind === 'pilot' ? { centeringWeights: fit.centering.weights } : {}),
     leapfrogPerDraw: mean(samples.stats.flatMap((s) => Array.from(s.nLeapfrog))),
     meanTreeDepth: mean(samples.stats.flatMap((s) => Array.from(s.treeDepth))),
     stepSize: Array.from(samples.warmup.stepSize),
@@ -98,7 +103,7 @@ async function main(): Promise<void> {
     minBulkEssParam: bulk.name,
     minTailEss: tail.essTail,
     minTailEssParam: tail.name,
-    minBulkEssPerSecond: bulk.essBulk / fit.result.seconds.sampling,
+    minBulkEssPerSecond: bulk.essBulk / samplingSeconds,
     maxRhat: maxRhatRow.rhat,
     maxRhatParam: maxRhatRow.name,
     divergences: fit.result.health.divergences,

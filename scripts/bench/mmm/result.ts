@@ -25,6 +25,8 @@ export interface MixwellRun {
   readonly leapfrogPerDraw: number;
   readonly meanTreeDepth: number;
   readonly stepSize: readonly number[];
+  /** Partial-centering weights per channel chosen by the fit's pilot (absent: the model's coordinates). */
+  readonly centeringWeights?: Readonly<Record<string, number>>;
   /** Staged warmup only: iterations, gradients, divergences and step size of each stage. */
   readonly warmupStages?: readonly WarmupStageInfo[];
   /** The sampler coordinates whose divergent draws sit furthest from the mean (posterior sds), largest first. */
