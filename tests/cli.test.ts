@@ -86,6 +86,11 @@ describe('mixwell CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/fit needs --out DIR/);
     expect((await run(['fitt'])).stderr).toMatch(/unknown command "fitt"/);
+    // --help after a command prints that command's usage and succeeds.
+    const help = await run(['fit', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage:\n {2}mixwell fit --data FILE/);
+    expect(help.stderr).toBe('');
     expect((await run(['fit', '--data', bad, '--out', 'x', '--chains', 'two'])).stderr).toMatch(/--chains must be an integer >= 1, got two/);
     expect((await run(['summary', join(dir, 'nowhere')])).stderr).toMatch(/cannot read run file/);
   });

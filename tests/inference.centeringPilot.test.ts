@@ -125,10 +125,10 @@ describe('the MMM fit runs the pilot as the first part of its warmup', () => {
   const file = 'examples/geo.csv';
   const config = JSON.parse(readFileSync('examples/geo.config.json', 'utf8')) as Record<string, unknown>;
 
-  it('chooses a weight per channel, keeps the warmup length and reruns bit for bit', async () => {
-    const run = async () => {
+  it('chooses a weight per channel, keeps the warmup length and reruns bit for bit, whatever the worker count', async () => {
+    const run = async (workers = 1) => {
       const progress: number[] = [];
-      const fit = await fitMmm(file, { ...config, sampler: { chains: 2, warmup: 200, draws: 10, seed: 9 } }, { progress: false, verbose: false, workers: 1, onProgress: (p) => progress.push(p.iteration) });
+      const fit = await fitMmm(file, { ...config, sampler: { chains: 2, warmup: 200, draws: 10, seed: 9 } }, { progress: false, verbose: false, workers, onProgress: (p) => progress.push(p.iteration) });
       return { fit, progress };
     };
     const { fit, progress } = await run();
@@ -143,7 +143,12 @@ describe('the MMM fit runs the pilot as the first part of its warmup', () => {
     const again = await run();
     expect(again.fit.centering).toMatchObject({ weights: fit.centering.weights });
     expect(again.fit.result.samples.draws).toEqual(fit.result.samples.draws);
-  }, 120_000);
+    // Two worker threads (one chain each, pilot and main run): the same weights and draws.
+    const parallel = await run(2);
+    expect(parallel.fit.workers).toBe(2);
+    expect(parallel.fit.centering).toMatchObject({ weights: fit.centering.weights });
+    expect(parallel.fit.result.samples.draws).toEqual(fit.result.samples.draws);
+  }, 180_000);
 
   it('uses the configured coordinates where the model or the sampler settles them, and says why', async () => {
     const short = await fitMmm(file, { ...config, sampler: { chains: 1, warmup: 20, draws: 5, seed: 9 } }, { progress: false, verbose: false, workers: 1 });

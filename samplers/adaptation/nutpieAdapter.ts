@@ -2,7 +2,8 @@
  * nutpie's warmup as a warmup adapter (adapter.ts), after nuts-rs src/adapt_strategy.rs
  * (GlobalStrategy), src/stepsize/*.rs and src/transform/adapt/*.rs:
  *
- *   - init: the metric from the initial gradients (M^-1 = 1 / |grad|), the initial draw added to
+ *   - init: the metric from the initial gradients (M^-1 = 1 / |grad|; or a given diagonal, e.g. a
+ *     pilot run's variances, settings.initialMetric 'given'), the initial draw added to
  *     both windows, a step-size search (stepSizeSearch.ts) from the initial step size, and dual
  *     averaging started there (target 0.8, gamma 0.05, t0 10, kappa 0.75, step size capped at pi).
  *   - each early- or main-phase draw: a "good" draw (the selected point is not the trajectory's
@@ -14,9 +15,10 @@
  *     averaging restarts there.
  *   - the final 15%: dual averaging on the symmetric statistic only; sampling uses the averaged step.
  *
- * The diagonal metric adapts per chain, as nutpie; the low-rank metric is estimated from all chains'
- * windows pooled (each chain centred on its own means), with one shared step size from the mean of
- * the chains' statistics and, after a search, the geometric mean of their searched step sizes.
+ * The diagonal metric adapts per chain, as nutpie; so does the low-rank metric by default, or
+ * (settings.pooled) it is estimated from all chains' windows pooled (each chain centred on its own
+ * means), with one shared step size from the mean of the chains' statistics and, after a search, the
+ * geometric mean of their searched step sizes.
  * Differences from nuts-rs: exact Welford sums (nuts-rs adds (x - old mean)^2), a failed search
  * restarts dual averaging at the starting step size, the search steps forward only, and step-size
  * jitter is the kernel's (nuts-rs jitters by U(0.9, 1.1) by default).

@@ -9,8 +9,8 @@
  *
  * The fits use the run config `{ "data": <roles>, "scaling": {"kpi": "none"}, "sampler": {...} }`:
  * no model key, so the model is the one `mixwell fit` fits with no model options; the sampler is
- * `mixwell fit`'s default (src/mmm/config.ts DEFAULT_SAMPLER) except the warmup plan, which is
- * nutpie's (metric "diag") while the default still says "stan", and the chain and draw counts,
+ * `mixwell fit`'s default (src/mmm/config.ts DEFAULT_SAMPLER: nutpie's diagonal adaptation and the
+ * centering pilot, stated in the config so the record shows them) except the chain and draw counts,
  * which only decide how many draws there are to thin (each chain's warmup and kernel are the
  * default's).
  */
@@ -52,8 +52,8 @@ export interface SbcSettings {
   readonly force: boolean;
 }
 
-/** The warmup plan and metric of the SBC fits: the default's, or nutpie's diagonal one while the default is Stan's. */
-export const SBC_WARMUP = DEFAULT_SAMPLER.warmupPlan === 'stan' ? { warmupPlan: 'nutpie', metric: 'diag' } as const : { warmupPlan: DEFAULT_SAMPLER.warmupPlan, metric: DEFAULT_SAMPLER.metric };
+/** The warmup plan and metric of the SBC fits: the default's. */
+export const SBC_WARMUP = { warmupPlan: DEFAULT_SAMPLER.warmupPlan, metric: DEFAULT_SAMPLER.metric };
 
 export const DEFAULT_SBC_SETTINGS: SbcSettings = {
   replicates: 200,
@@ -130,7 +130,7 @@ export function sbcConfigJson(settings: SbcSettings, spec: unknown): Record<stri
   return {
     data: spec,
     scaling: { kpi: 'none' },
-    sampler: { chains: settings.chains, warmup: settings.warmup, draws: settings.draws, warmupPlan: settings.warmupPlan, metric: settings.metric },
+    sampler: { chains: settings.chains, warmup: settings.warmup, draws: settings.draws, warmupPlan: settings.warmupPlan, metric: settings.metric, adaptiveCentering: DEFAULT_SAMPLER.adaptiveCentering },
   };
 }
 

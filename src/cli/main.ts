@@ -18,6 +18,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`usage:\n  ${command.usage}\n`);
+      return 0;
+    }
     await command.run(rest);
     return 0;
   } catch (error) {

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     mode: mode.id,
     description: mode.description,
     workers: fit.workers,
+    seed: fit.sampler.seed,
     chains: fit.sampler.chains,
     warmup: fit.sampler.warmup,
     draws: fit.sampler.draws,

@@ -12,6 +12,7 @@ export interface MixwellRun {
   readonly chains: number;
   readonly warmup: number;
   readonly draws: number;
+  readonly seed: number | string;
   readonly metric: string;
   readonly warmupPlan: string;
   readonly adaptDelta: number;
