@@ -7,6 +7,7 @@
  * so Cov(p) = L^-T L^-1 = M.
  */
 import type { Rng } from '../src/tensor/rng.js';
+import { cholesky } from '../src/linalg/index.js';
 import { lowRankMetric } from './lowRankMetric.js';
 
 /** Diagonal, dense, or low-rank plus diagonal (lowRankMetric.ts). */
@@ -163,22 +164,3 @@ export function identity(dim: number): Float64Array {
   return out;
 }
 
-/** Lower Cholesky factor L (row-major) with L L^T = A; throws when A is not positive definite. */
-export function cholesky(matrix: Float64Array, dim: number): Float64Array {
-  const lower = new Float64Array(dim * dim);
-  for (let i = 0; i < dim; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = matrix[i * dim + j];
-      for (let k = 0; k < j; k++) sum -= lower[i * dim + k] * lower[j * dim + k];
-      if (i === j) {
-        if (!(sum > 0 && Number.isFinite(sum))) {
-          throw new Error(`cholesky: matrix is not positive definite (pivot ${i} = ${sum})`);
-        }
-        lower[i * dim + i] = Math.sqrt(sum);
-      } else {
-        lower[i * dim + j] = sum / lower[j * dim + j];
-      }
-    }
-  }
-  return lower;
-}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { leapfrog } from '../samplers/integrator.js';
 import { runSingle } from '../samplers/lockstep.js';
-import { cholesky, createMetric, denseMetric, diagonalMetric, type EuclideanMetric } from '../samplers/metric.js';
+import { createMetric, denseMetric, diagonalMetric, type EuclideanMetric } from '../samplers/metric.js';
+import { cholesky } from '../src/linalg/index.js';
 import { hamiltonian, type PhasePoint } from '../samplers/state.js';
 import type { LogDensity } from '../src/ppl/logDensity.js';
 import { createRng } from '../src/tensor/rng.js';

@@ -18,7 +18,7 @@ import { nutpieLowRankSettings } from '../samplers/adaptation/lowRankFisher.js';
 import { runChain } from '../samplers/chain.js';
 import { leapfrog } from '../samplers/integrator.js';
 import type { KernelParameters } from '../samplers/kernel.js';
-import { gram, multiply, symmetricEigen } from '../samplers/linalg.js';
+import { gram, multiply, symmetricEigen } from '../src/linalg/index.js';
 import { runCoordinated, runSingle } from '../samplers/lockstep.js';
 import { lowRankMetric } from '../samplers/lowRankMetric.js';
 import { denseMetric, diagonalMetric } from '../samplers/metric.js';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sample } from '../samplers/sample.js';
-import { cholesky } from '../samplers/metric.js';
+import { cholesky } from '../src/linalg/index.js';
 import { shrinkageCovariance } from '../samplers/adaptation/shrinkageCovariance.js';
 import { pooledChainCovariance } from '../samplers/adaptation/pooledCovariance.js';
 import { stagedWarmupLengths } from '../samplers/staged.js';

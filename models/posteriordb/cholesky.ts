@@ -16,24 +16,13 @@
  * so an ill-conditioned kernel (long length scale) is not first rounded to float32, where rounding
  * (relative 6e-8) exceeds a 1e-10 jitter and breaks positive definiteness.
  */
+import { choleskyInto } from '../../src/linalg/index.js';
 import { tf, type Tensor, type Tensor2D, type Tensor3D } from '../../src/tensor/index.js';
 
 /** Lower Cholesky factor of the symmetric n x n row-major `matrix` (lower triangle read); undefined if not positive definite. */
 export function choleskyLower(matrix: ArrayLike<number>, n: number): Float64Array | undefined {
   const lower = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = matrix[i * n + j];
-      for (let k = 0; k < j; k++) sum -= lower[i * n + k] * lower[j * n + k];
-      if (i === j) {
-        if (!(sum > 0)) return undefined;
-        lower[i * n + i] = Math.sqrt(sum);
-      } else {
-        lower[i * n + j] = sum / lower[j * n + j];
-      }
-    }
-  }
-  return lower;
+  return choleskyInto(matrix, n, lower) ? lower : undefined;
 }
 
 /** Solve L^T X = B in place of B (n x m row-major), L lower triangular n x n. */

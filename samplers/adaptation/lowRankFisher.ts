@@ -18,7 +18,7 @@
  * Cx = Cg = I and S = I (eigenvalue 1, never kept), which is why the projection changes nothing.
  * Linear algebra: linalg.ts (Jacobi eigendecompositions, Householder QR).
  */
-import { gram, householderQR, multiply, symmetricEigen, symmetricFunction } from '../linalg.js';
+import { gram, householderQR, multiply, symmetricEigen, symmetricFunction } from '../../src/linalg/index.js';
 import type { LowRankFactors } from '../lowRankMetric.js';
 
 export interface LowRankFisherSettings {

@@ -5,7 +5,7 @@
  * and Schafer-Strimmer shrinkage), prints the eigenvalue range of M^-1 Sigma: NUTS needs about
  * sqrt(max / min) times more leapfrog steps than with the true covariance. Figures in bench/README.md.
  */
-import { cholesky } from '../../../../samplers/metric.js';
+import { cholesky } from '../../../../src/linalg/index.js';
 import { shrinkageCovariance } from '../../../../samplers/adaptation/shrinkageCovariance.js';
 import { pooledChainCovariance } from '../../../../samplers/adaptation/pooledCovariance.js';
 import { referenceTarget, sampleCovariance, stanDrawsUnconstrained } from './stanDraws.js';

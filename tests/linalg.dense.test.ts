@@ -1,5 +1,5 @@
 /**
- * Small dense linear algebra (samplers/linalg.ts) against known answers and slow references: the
+ * Small dense linear algebra (src/linalg: eigen.ts, qr.ts, products.ts) against known answers and slow references: the
  * Jacobi eigendecomposition of matrices built from chosen eigenvalues and a random orthogonal basis
  * (from a modified Gram-Schmidt written out here), with repeated eigenvalues and zeros; Householder
  * QR against Gram-Schmidt's columns and on rank-deficient input; matrix functions; the SPD geometric
@@ -7,7 +7,7 @@
  * hundred ulps of the matrices' norms: these are direct float64 computations.
  */
 import { describe, expect, it } from 'vitest';
-import { gram, householderQR, multiply, symmetricEigen, symmetricFunction } from '../samplers/linalg.js';
+import { gram, householderQR, multiply, symmetricEigen, symmetricFunction } from '../src/linalg/index.js';
 import { spdGeometricMean } from '../samplers/adaptation/lowRankFisher.js';
 import { createRng } from '../src/tensor/rng.js';
 
