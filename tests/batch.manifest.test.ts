@@ -118,10 +118,10 @@ describe('batch plan', () => {
   });
 
   it('passes every sampler option to the fit\'s config, the warmup plan and metric included', () => {
-    const plan = planBatch(parse({ out: 'runs', defaults, fits: [{ id: 'nutpie', options: { warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9, maxTreeDepth: 8 } }, { id: 'staged', options: { warmupPlan: 'staged', metric: 'dense', warmup: 200, adaptiveCentering: false } }] }));
+    const plan = planBatch(parse({ out: 'runs', defaults, fits: [{ id: 'nutpie', options: { warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9, maxTreeDepth: 8 } }, { id: 'staged', options: { warmupPlan: 'staged', metric: 'dense', warmup: 200, adaptiveCentering: true } }] }));
     expect(plan.tasks[0].config.sampler).toMatchObject({ chains: 2, warmupPlan: 'nutpie', metric: 'lowRank', adaptDelta: 0.9, maxTreeDepth: 8 });
-    expect(plan.tasks[1].config.sampler).toMatchObject({ warmupPlan: 'staged', metric: 'dense', adaptiveCentering: false });
-    expect(plan.tasks[0].config.sampler.adaptiveCentering).toBe(true);
+    expect(plan.tasks[1].config.sampler).toMatchObject({ warmupPlan: 'staged', metric: 'dense', adaptiveCentering: true });
+    expect(plan.tasks[0].config.sampler.adaptiveCentering).toBe(false);
     expect(() => planBatch(parse({ out: 'runs', defaults, fits: [{ id: 'a', options: { warmupPlan: 'nutpie', metric: 'dense' } }] }))).toThrow(/batch\.json: fits\[0\] .*sampler\.metric: warmupPlan "nutpie" adapts "diag"/);
   });
 

@@ -121,14 +121,14 @@ describe('centering weights from a pilot', () => {
   });
 });
 
-describe('the MMM fit runs the pilot as the first part of its warmup', () => {
+describe('with sampler.adaptiveCentering, the MMM fit runs the pilot as the first part of its warmup', () => {
   const file = 'examples/geo.csv';
   const config = JSON.parse(readFileSync('examples/geo.config.json', 'utf8')) as Record<string, unknown>;
 
   it('chooses a weight per channel, keeps the warmup length and reruns bit for bit, whatever the worker count', async () => {
     const run = async (workers = 1) => {
       const progress: number[] = [];
-      const fit = await fitMmm(file, { ...config, sampler: { chains: 2, warmup: 200, draws: 10, seed: 9 } }, { progress: false, verbose: false, workers, onProgress: (p) => progress.push(p.iteration) });
+      const fit = await fitMmm(file, { ...config, sampler: { chains: 2, warmup: 200, draws: 10, seed: 9, adaptiveCentering: true } }, { progress: false, verbose: false, workers, onProgress: (p) => progress.push(p.iteration) });
       return { fit, progress };
     };
     const { fit, progress } = await run();
@@ -151,11 +151,12 @@ describe('the MMM fit runs the pilot as the first part of its warmup', () => {
   }, 180_000);
 
   it('uses the configured coordinates where the model or the sampler settles them, and says why', async () => {
-    const short = await fitMmm(file, { ...config, sampler: { chains: 1, warmup: 20, draws: 5, seed: 9 } }, { progress: false, verbose: false, workers: 1 });
+    const short = await fitMmm(file, { ...config, sampler: { chains: 1, warmup: 20, draws: 5, seed: 9, adaptiveCentering: true } }, { progress: false, verbose: false, workers: 1 });
     expect(short.centering).toEqual({ kind: 'config', reason: 'a warmup of 20 is too short for a centering pilot (at least 200)' });
-    const off = await fitMmm(file, { ...config, sampler: { chains: 1, warmup: 200, draws: 5, seed: 9, adaptiveCentering: false } }, { progress: false, verbose: false, workers: 1 });
+    // Off by default.
+    const off = await fitMmm(file, { ...config, sampler: { chains: 1, warmup: 200, draws: 5, seed: 9 } }, { progress: false, verbose: false, workers: 1 });
     expect(off.centering).toEqual({ kind: 'config', reason: 'sampler.adaptiveCentering is off' });
-    const byChannel = await fitMmm(file, { ...config, model: { ...(config.model as object), geo: { media: { tv: 0.5 } } }, sampler: { chains: 1, warmup: 20, draws: 5, seed: 9 } }, { progress: false, verbose: false, workers: 1 });
+    const byChannel = await fitMmm(file, { ...config, model: { ...(config.model as object), geo: { media: { tv: 0.5 } } }, sampler: { chains: 1, warmup: 20, draws: 5, seed: 9, adaptiveCentering: true } }, { progress: false, verbose: false, workers: 1 });
     expect(byChannel.centering).toEqual({ kind: 'config', reason: 'model.geo.media sets it per channel' });
   }, 120_000);
 });

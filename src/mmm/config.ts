@@ -43,7 +43,9 @@ export interface SamplerConfig {
   /**
    * Choose each channel's partial-centering weight for the geo media effects from a pilot run, the
    * first 25% of the warmup (src/inference/centeringPilot.ts), where the model leaves the choice open
-   * (model.geo.media "noncentered", the coefficient prior, more than one geo). Default true.
+   * (model.geo.media "noncentered", the coefficient prior, more than one geo). Default false: on
+   * simulated data it raised the ESS per gradient 1.2-3.1x on most data sets but left one chain with
+   * 45-57 divergences on one (bench/README.md finding 20), a risk the default does not take.
    */
   readonly adaptiveCentering: boolean;
 }
@@ -135,7 +137,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   warmupPlan: 'nutpie',
   pooledAdaptation: false,
   stagedWarmup: undefined,
-  adaptiveCentering: true,
+  adaptiveCentering: false,
 };
 
 const TOP_KEYS = ['data', 'scaling', 'model', 'sampler', 'holdout', 'impute'];

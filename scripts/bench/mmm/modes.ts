@@ -21,7 +21,7 @@ export interface BenchMode {
     readonly metric?: 'diag' | 'dense' | 'lowRank';
     readonly warmupPlan?: 'stan' | 'staged' | 'nutpie';
     readonly pooledAdaptation?: boolean;
-    /** The centering pilot (src/inference/centeringPilot.ts); on by default, off in every mode but `default`. */
+    /** The centering pilot (src/inference/centeringPilot.ts); off by default, on in mode `pilot`. */
     readonly adaptiveCentering?: boolean;
     readonly adaptDelta?: number;
     readonly maxTreeDepth?: number;
@@ -44,6 +44,12 @@ export const BENCH_MODES: readonly BenchMode[] = [
     description: 'what `mixwell fit` does with no model or sampler options (the linear block integrated out where it can be; DEFAULT_SAMPLER)',
     model: {},
     sampler: {},
+  },
+  {
+    id: 'pilot',
+    description: 'the default with the centering pilot (sampler.adaptiveCentering: each channel\'s partial-centering weight from the first 25% of the warmup)',
+    model: {},
+    sampler: { adaptiveCentering: true },
   },
   {
     id: 'stan',
@@ -178,11 +184,10 @@ export function benchMode(id: string): BenchMode {
 
 /**
  * Modes run by default: what `mixwell fit` does with no options (`default`: the linear block
- * integrated out, nutpie's diagonal adaptation, the centering pilot) and the same without the pilot
- * (`nutpie`). The other modes keep the model's coordinates (adaptiveCentering false), as they were
- * recorded before the pilot existed (bench/README.md).
+ * integrated out, nutpie's diagonal adaptation) and the same with the centering pilot (`pilot`).
+ * The other modes keep the model's coordinates (adaptiveCentering false) whatever the default.
  */
-export const DEFAULT_MODES: readonly string[] = ['default', 'nutpie'];
+export const DEFAULT_MODES: readonly string[] = ['default', 'pilot'];
 
 /**
  * The data of a bench size and its run config (data spec, scaling, model options): the Stan peer's
