@@ -16,6 +16,7 @@
  * asked for (for reports), at O(dim^2 r).
  */
 import type { Rng } from '../src/tensor/rng.js';
+import { dot } from './math.js';
 import type { EuclideanMetric } from './metric.js';
 
 export interface LowRankFactors {
@@ -72,11 +73,7 @@ export function lowRankMetric(factors: LowRankFactors): LowRankMetric {
     for (let i = 0; i < dim; i++) out[i] *= sigma[i];
     return out;
   };
-  const kineticEnergyFromVelocity = (momentum: Float64Array, v: Float64Array): number => {
-    let sum = 0;
-    for (let i = 0; i < dim; i++) sum += momentum[i] * v[i];
-    return 0.5 * sum;
-  };
+  const kineticEnergyFromVelocity = (momentum: Float64Array, v: Float64Array): number => 0.5 * dot(momentum, v);
   return {
     kind: 'lowRank',
     dim,

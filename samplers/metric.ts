@@ -9,6 +9,7 @@
 import type { Rng } from '../src/tensor/rng.js';
 import { cholesky } from '../src/linalg/index.js';
 import { lowRankMetric } from './lowRankMetric.js';
+import { dot } from './math.js';
 
 /** Diagonal, dense, or low-rank plus diagonal (lowRankMetric.ts). */
 export type MetricKind = 'diag' | 'dense' | 'lowRank';
@@ -49,11 +50,7 @@ export function diagonalMetric(inverseMassDiag: Float64Array): EuclideanMetric {
       for (let i = 0; i < dim; i++) sum += momentum[i] * (inverseMass[i] * momentum[i]);
       return 0.5 * sum;
     },
-    kineticEnergyFromVelocity(momentum, velocity) {
-      let sum = 0;
-      for (let i = 0; i < dim; i++) sum += momentum[i] * velocity[i];
-      return 0.5 * sum;
-    },
+    kineticEnergyFromVelocity: (momentum, velocity) => 0.5 * dot(momentum, velocity),
     velocity(momentum, out = new Float64Array(dim)) {
       for (let i = 0; i < dim; i++) out[i] = inverseMass[i] * momentum[i];
       return out;
@@ -106,11 +103,7 @@ export function denseMetric(inverseMassMatrix: Float64Array, dim: number): Eucli
     }
     return out;
   };
-  const kineticEnergyFromVelocity = (momentum: Float64Array, v: Float64Array): number => {
-    let sum = 0;
-    for (let i = 0; i < dim; i++) sum += momentum[i] * v[i];
-    return 0.5 * sum;
-  };
+  const kineticEnergyFromVelocity = (momentum: Float64Array, v: Float64Array): number => 0.5 * dot(momentum, v);
   return {
     kind: 'dense',
     dim,

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMmmData, parseMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { parseMmmData, scaleData, type MmmData } from '../src/data/index.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
 import { fitMmm } from '../src/mmm/fit.js';
@@ -26,6 +26,7 @@ import { createMediationModel } from '../models/mediation/model.js';
 import { resolveStructure } from '../models/mediation/structure.js';
 import { simulateMediation } from '../models/mediation/simulate.js';
 import { cases as densityCases } from './support/mmmDensity.js';
+import { loadExample } from './support/examples.js';
 
 /** ceed01c sampled the linear block with the rest: the joint model, which these outputs pin. */
 const JOINT: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, linearBlock: 'sample' };
@@ -113,8 +114,8 @@ describe('golden outputs (recorded at ceed01c)', () => {
   let national: MmmData;
   beforeAll(async () => {
     await initBackend();
-    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
-    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+    geo = await loadExample('geo');
+    national = await loadExample('national');
   });
 
   const designOf = (which: 'geo' | 'national', label: string): MmmDesign => {

@@ -6,9 +6,8 @@
  * of the float64 reference, for several options (adstock / saturation kinds, iid and AR(1) errors,
  * signed and positive coefficients, chained mediators).
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMmmData, parseMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { parseMmmData, scaleData, type MmmData } from '../src/data/index.js';
 import { compile, type CompiledModel } from '../src/ppl/index.js';
 import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
 import { designFromData, type MmmDesign } from '../models/mmm/design.js';
@@ -17,6 +16,7 @@ import { createMediationModel } from '../models/mediation/model.js';
 import { referenceLogDensity } from '../models/mediation/referenceDensity.js';
 import { simulateMediation } from '../models/mediation/simulate.js';
 import { resolveStructure, type MediationStructure } from '../models/mediation/structure.js';
+import { loadExample } from './support/examples.js';
 
 const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -117,7 +117,7 @@ describe('mediation model log density', () => {
   let chain: MmmData;
   beforeAll(async () => {
     await initBackend();
-    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+    national = await loadExample('national');
     chain = chainData();
   });
 

@@ -4,22 +4,22 @@
  * of the sampler's coordinates with the right Jacobian, reported in the model's parameters. The
  * density itself is checked against the float64 reference in tests/mmm.kernel.test.ts.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { scaleData, type MmmData } from '../src/data/index.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
 import { designFromData } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
+import { loadExample } from './support/examples.js';
 
 describe('geo MMM parameters and centering', () => {
   let geo: MmmData;
   let national: MmmData;
   beforeAll(async () => {
     await initBackend();
-    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
-    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+    geo = await loadExample('geo');
+    national = await loadExample('national');
   });
 
   it('drops the geo random effects with one geo', () => {

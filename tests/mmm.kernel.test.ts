@@ -8,9 +8,8 @@
  * own vector-Jacobian product matches central differences of its float64 forward; and the media
  * block's one-pass fast path (geometric adstock x Hill) equals its general path.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { scaleData, type MmmData } from '../src/data/index.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
@@ -21,14 +20,15 @@ import { mmmParameters } from '../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
 import { cases, hostUnconstrained } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
+import { loadExample } from './support/examples.js';
 
 describe('geo MMM kernel', () => {
   let geo: MmmData;
   let national: MmmData;
   beforeAll(async () => {
     await initBackend();
-    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
-    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+    geo = await loadExample('geo');
+    national = await loadExample('national');
   });
 
   const setup = (label: string, which: 'geo' | 'national', overrides: Partial<MmmModelConfig>) => {

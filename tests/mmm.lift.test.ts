@@ -7,9 +7,8 @@
  * reference density's value (referenceDensity.ts) and its gradient matches central differences of
  * it; the kernel's lift VJP matches central differences of its own float64 forward.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { scaleData, type MmmData } from '../src/data/index.js';
 import { parseRunConfig } from '../src/mmm/config.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend, liveTensorCount } from '../src/tensor/index.js';
@@ -25,6 +24,7 @@ import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/
 
 import { hostUnconstrained } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
+import { loadExample } from './support/examples.js';
 
 type Which = 'geo' | 'national';
 
@@ -100,8 +100,8 @@ describe('lift tests', () => {
   let national: MmmData;
   beforeAll(async () => {
     await initBackend();
-    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
-    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+    geo = await loadExample('geo');
+    national = await loadExample('national');
   });
 
   const setup = (label: string, which: Which, overrides: (which: Which) => Partial<MmmModelConfig>) => {

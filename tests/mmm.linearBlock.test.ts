@@ -8,9 +8,8 @@
  * that cannot hold; and a fit reports the block under the reference names, bit-identically for the
  * same seed whatever the worker count.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMmmData, scaleData, type MmmData } from '../src/data/index.js';
+import { scaleData, type MmmData } from '../src/data/index.js';
 import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky } from '../src/linalg/index.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
@@ -19,14 +18,15 @@ import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.
 import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { referenceLinearBlock, referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { loadExample } from './support/examples.js';
 
 describe('linear block integrated out', () => {
   let geo: MmmData;
   let national: MmmData;
   beforeAll(async () => {
     await initBackend();
-    geo = await loadMmmData('examples/geo.csv', JSON.parse(readFileSync('examples/geo.config.json', 'utf8')).data);
-    national = await loadMmmData('examples/national.csv', JSON.parse(readFileSync('examples/national.config.json', 'utf8')).data);
+    geo = await loadExample('geo');
+    national = await loadExample('national');
   });
 
   const designOf = (data: MmmData, holdout = 0): MmmDesign => withHoldout(designFromData(data, scaleData(data)), holdout);
@@ -40,26 +40,33 @@ describe('linear block integrated out', () => {
     return { values, rng };
   }
 
+  /** The block's Gaussian conditional given the other parameters, written out here: precision A, its Cholesky factor, mean b_hat. */
+  function conditionalOf(design: MmmDesign, config: MmmModelConfig, values: Record<string, Float64Array>) {
+    const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
+    const sigma = values.sigma[0];
+    const A = Float64Array.from(precision);
+    const c = new Float64Array(p);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
+    rows.forEach((row, r) => {
+      for (let i = 0; i < p; i++) {
+        c[i] += (row[i] * residual[r]) / (sigma * sigma);
+        for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
+      }
+    });
+    const lower = new Float64Array(p * p);
+    const factored = choleskyInto(A, p, lower);
+    const bHat = solveCholesky(lower, p, c, new Float64Array(p));
+    return { p, A, lower, factored, bHat };
+  }
+
   for (const [label, which, holdout] of [['geo', 'geo', 0], ['national', 'national', 0], ['geo with an 8-period holdout', 'geo', 8]] as const) {
     it(`${label}: the dense marginal is the joint minus the block's conditional at arbitrary b`, () => {
       const design = designOf(which === 'geo' ? geo : national, holdout);
       const config = DEFAULT_MODEL_CONFIG;
       const { values, rng } = drawOf(design, config, label);
-      const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
-      // the conditional N(b_hat, A^-1), written out here
-      const sigma = values.sigma[0];
-      const A = Float64Array.from(precision);
-      const c = new Float64Array(p);
-      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
-      rows.forEach((row, r) => {
-        for (let i = 0; i < p; i++) {
-          c[i] += (row[i] * residual[r]) / (sigma * sigma);
-          for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
-        }
-      });
-      const lower = new Float64Array(p * p);
-      expect(choleskyInto(A, p, lower)).toBe(true);
-      const bHat = solveCholesky(lower, p, c, new Float64Array(p));
+      // the conditional N(b_hat, A^-1)
+      const { p, A, lower, factored, bHat } = conditionalOf(design, config, values);
+      expect(factored).toBe(true);
       for (let trial = 0; trial < 3; trial++) {
         const b = Float64Array.from(bHat, (x) => x + 0.3 * rng.normal());
         // log N(b; b_hat, A^-1)
@@ -94,20 +101,7 @@ describe('linear block integrated out', () => {
     const mmm = createGeoMmm(design, config);
     const model = compile(mmm.definition);
     const { values } = drawOf(design, config, 'draws');
-    const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
-    const sigma = values.sigma[0];
-    const A = Float64Array.from(precision);
-    const c = new Float64Array(p);
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
-    rows.forEach((row, r) => {
-      for (let i = 0; i < p; i++) {
-        c[i] += (row[i] * residual[r]) / (sigma * sigma);
-        for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
-      }
-    });
-    const lower = new Float64Array(p * p);
-    choleskyInto(A, p, lower);
-    const bHat = solveCholesky(lower, p, c, new Float64Array(p));
+    const { p, lower, bHat } = conditionalOf(design, config, values);
     const covariance = inverseFromCholesky(lower, p, new Float64Array(p * p));
     const G = design.geoNames.length;
     const rng = createRng(9, 'block draws');

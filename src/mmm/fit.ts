@@ -148,13 +148,14 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       : sample(pilotModel, pilotOptions);
     const pilotDraws = pilot.warmup.draws;
     if (!pilotDraws) throw new Error('centering pilot: the sampler kept no warmup draws');
-    const chosen = pilotCenteringWeights(pilotModel, lastDraws(pilotDraws, pilotModel.dim, length.window), 'u', groups);
+    const window = lastDraws(pilotDraws, pilotModel.dim, length.window);
+    const chosen = pilotCenteringWeights(pilotModel, window, 'u', groups);
     weights = Object.fromEntries(channels.map((name, c) => [name, chosen[c]]));
     mainConfig = { ...runConfig.model, geo: { ...runConfig.model.geo, media: weights } };
     main = createGeoMmm(design, mainConfig);
     const mainModel = compile(main.definition);
     init = { positions: pilotFinalPositions(pilotModel, pilotDraws, mainModel) };
-    adaptation = warmStart(fitOptions.adaptation, pilotInverseMetric(pilotModel, lastDraws(pilotDraws, pilotModel.dim, length.window), mainModel), pilot.warmup.stepSize);
+    adaptation = warmStart(fitOptions.adaptation, pilotInverseMetric(pilotModel, window, mainModel), pilot.warmup.stepSize);
   } finally {
     model.definition.dispose?.();
   }

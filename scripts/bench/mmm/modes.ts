@@ -55,67 +55,67 @@ export const BENCH_MODES: readonly BenchMode[] = [
     id: 'stan',
     description: "the linear block integrated out (as mmm_collapsed.stan), Stan runner's sampler settings: diagonal metric, Stan's windows, 4 chains x 1000 warmup + 1000 draws, adapt delta 0.8, max tree depth 10",
     model: { linearBlock: 'integrate' },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'stan' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'stan' },
   },
   {
     id: 'stan-joint',
     description: "Stan runner's settings on the joint model (as mmm.stan): non-centered geo intercepts and media effects, the linear block sampled, diagonal metric, 4 chains x 1000 warmup + 1000 draws",
     model: JOINT,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
   },
   {
     id: 'dense',
     description: 'joint model, non-centered (as mmm.stan), dense metric (Stan windows adapt the full covariance), 4 chains x 1000 warmup + 1000 draws',
     model: JOINT,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
   },
   {
     id: 'staged',
     description: 'joint model, non-centered (as mmm.stan), dense metric learned by the staged warmup (samplers/staged.ts: Stan diag windows, then a dense metric from all chains pooled), adapt delta 0.95, 4 chains x 1000 warmup (500 diag / 300 dense / 200 dense) + 1000 draws',
     model: JOINT,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-0.8',
     description: 'as staged, adapt delta 0.8 (Stan default)',
     model: JOINT,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged' },
   },
   {
     id: 'staged-c12',
     description: 'as staged, but the sampler moves the media effects of tv and search (eta[1], eta[2], well identified) centered, log beta = m + eta u (geo.media by channel, src/ppl/centering.ts; same posterior and parameters); social, display, radio non-centered',
     model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-p',
     description: 'as staged-c12, but search (eta[2] = 0.38 +- 0.15: between identified and not) partially centered with weight 0.5, the sampler moving 0.5 m + eta^0.5 u (src/ppl/centering.ts); tv centered, social, display, radio non-centered',
     model: TV_CENTERED_SEARCH_HALF,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-p98',
     description: 'as staged-p with adapt delta 0.98 (smaller steps against the divergences)',
     model: TV_CENTERED_SEARCH_HALF,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98 },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98 },
   },
   {
     id: 'staged-p98-d80',
     description: 'as staged-p98 with the diagonal first stage at adapt delta 0.8 (its warmup divergences do not reach the draws)',
     model: TV_CENTERED_SEARCH_HALF,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
   },
   {
     id: 'staged-p98-probe',
     description: 'a cost probe, not an ESS figure: staged-p98-d80 settings with 200 warmup (100 diag / 60 dense / 40 final) + 100 draws, for the per-gradient cost and tree depth on a size too slow to run in full (geo-100)',
     model: TV_CENTERED_SEARCH_HALF,
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 200, draws: 100, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
+    sampler: { chains: 4, warmup: 200, draws: 100, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.98, stagedWarmup: { diagAdaptDelta: 0.8 } },
   },
   {
     id: 'staged-c12-w500',
     description: 'as staged-c12 with half the warmup: 500 iterations (250 diag / 150 dense / 100 dense) + 1000 draws',
     model: { linearBlock: 'sample', geo: { intercept: 'noncentered', media: { tv: 'centered', search: 'centered' } } },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 500, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
+    sampler: { chains: 4, warmup: 500, draws: 1000, metric: 'dense', warmupPlan: 'staged', adaptDelta: 0.95 },
   },
   {
     id: 'staged-c12-d7',
@@ -148,31 +148,31 @@ export const BENCH_MODES: readonly BenchMode[] = [
     id: 'centered-dense',
     description: 'centered geo intercepts (tau[g] ~ N(tau0, sigma_tau); same posterior), non-centered media, dense metric, 4 chains x 1000 warmup + 1000 draws',
     model: { linearBlock: 'sample', geo: { intercept: 'centered', media: 'noncentered' } },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'dense' },
   },
   {
     id: 'centered',
     description: 'centered geo intercepts, non-centered media, diagonal metric, 4 chains x 1000 warmup + 1000 draws',
     model: { linearBlock: 'sample', geo: { intercept: 'centered', media: 'noncentered' } },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag' },
   },
   {
     id: 'nutpie',
     description: "the linear block integrated out, nutpie's adaptation with its diagonal Fisher metric per chain (samplers/adaptation/nutpieAdapter.ts), 4 chains x 1000 warmup + 1000 draws",
     model: { linearBlock: 'integrate' },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'nutpie' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'diag', warmupPlan: 'nutpie' },
   },
   {
     id: 'nutpie-lowrank',
     description: "the linear block integrated out, nutpie's adaptation with its low-rank Fisher metric per chain (samplers/adaptation/lowRankFisher.ts; as nutpie), 4 chains x 1000 warmup + 1000 draws",
     model: { linearBlock: 'integrate' },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie' },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie' },
   },
   {
     id: 'nutpie-lowrank-pooled',
     description: "as nutpie-lowrank with the low-rank metric estimated from all chains' windows pooled (one shared metric and step size; the chains run in one thread)",
     model: { linearBlock: 'integrate' },
-    sampler: { adaptiveCentering: false, chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie', pooledAdaptation: true },
+    sampler: { chains: 4, warmup: 1000, draws: 1000, metric: 'lowRank', warmupPlan: 'nutpie', pooledAdaptation: true },
   },
 ];
 
@@ -185,7 +185,7 @@ export function benchMode(id: string): BenchMode {
 /**
  * Modes run by default: what `mixwell fit` does with no options (`default`: the linear block
  * integrated out, nutpie's diagonal adaptation) and the same with the centering pilot (`pilot`).
- * The other modes keep the model's coordinates (adaptiveCentering false) whatever the default.
+ * The other modes leave adaptiveCentering at its default (off): the model's coordinates.
  */
 export const DEFAULT_MODES: readonly string[] = ['default', 'pilot'];
 
