@@ -14,7 +14,7 @@ import { createRng } from '../src/tensor/index.js';
 /** A stand-in analysis holding only what probabilityStatements reads. */
 function analysis(channelNames: string[], roi: Float64Array, mroi: Float64Array, drawIndices?: Int32Array): MediaAnalysis {
   const D = roi.length / channelNames.length;
-  return { channelNames, drawIndices: drawIndices ?? Int32Array.from({ length: D }, (_, d) => d), perDraw: { roi, mroi } } as unknown as MediaAnalysis;
+  return { channelNames, paid: channelNames.map(() => true), drawIndices: drawIndices ?? Int32Array.from({ length: D }, (_, d) => d), perDraw: { roi, mroi } } as unknown as MediaAnalysis;
 }
 
 /** Standard normal cdf by bisection on normalQuantile (accurate to 1e-12). */

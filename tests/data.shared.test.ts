@@ -96,23 +96,48 @@ describe.skipIf(!HAVE_SHARED)('Stan peer benchmark data (needs ../shared)', () =
 });
 
 describe.skipIf(!HAVE_SHARED)('shared/datasets: Meridian simulated files (needs ../shared)', () => {
-  it('geo_all_channels.csv: every role detected from Meridian names; unnamed index, organic and Promo columns left out', async () => {
+  it('geo_all_channels.csv: every role detected from Meridian names (the organic channel too); unnamed index and Promo (a treatment only when named) left out', async () => {
     const data = await loadMmmData(shared('datasets/meridian_simulated/geo_all_channels.csv'));
-    expect([data.G, data.T, data.C, data.K]).toEqual([40, 156, 5, 2]);
+    expect([data.G, data.T, data.C, data.K]).toEqual([40, 156, 6, 2]);
     expect(data.dates[0]).toBe('2021-01-25');
-    expect(data.channelNames).toEqual(['Channel0', 'Channel1', 'Channel2', 'Channel3', 'Channel4']);
-    expect(data.mediaIsSpend).toEqual([false, false, false, false, false]);
+    expect(data.channelNames).toEqual(['Channel0', 'Channel1', 'Channel2', 'Channel3', 'Channel4', 'Organic_channel0']);
+    expect(data.channelKinds).toEqual(['paid', 'paid', 'paid', 'paid', 'paid', 'organic']);
+    expect(data.mediaIsSpend).toEqual([false, false, false, false, false, false]);
     expect(data.spec.kpi).toBe('conversions');
     expect(data.spec.revenuePerKpi).toBe('revenue_per_conversion');
     expect(data.spec.population).toBe('population');
     expect(data.controlNames).toEqual(['competitor_sales_control', 'sentiment_score_control']);
-    expect(data.provenance.ignoredColumns).toEqual(['', 'Organic_channel0_impression', 'Promo']);
-    expect(data.warnings.map((w) => w.column)).toEqual(['Organic_channel0_impression']);
-    // first row: Geo0 2021-01-25 Channel0_impression 280668, Channel0_spend 2058.0608
+    expect(data.provenance.ignoredColumns).toEqual(['', 'Promo']);
+    expect(data.warnings).toEqual([]);
+    expect(data.provenance.detected).toContainEqual({ role: 'organic[0].media', column: 'Organic_channel0_impression', rule: 'organic channel ("Organic_<name>")' });
+    // first row: Geo0 2021-01-25 Channel0_impression 280668, Channel0_spend 2058.0608, Organic_channel0_impression 97320
     expect(data.media[0]).toBe(280668);
     expect(data.spend[0]).toBe(2058.0608);
+    expect(data.media[5]).toBe(97320);
+    expect(data.spend[5]).toBe(0);
     expect(data.population![0]).toBe(136670.94);
     expect(data.provenance.rowCount).toBe(6240);
+  });
+
+  it('geo_all_channels.csv with Promo named as a treatment: its values, baseline (the minimum by default, or as given) and no other change', async () => {
+    const path = shared('datasets/meridian_simulated/geo_all_channels.csv');
+    const data = await loadMmmData(path, { treatments: ['Promo'] });
+    expect(data.treatmentNames).toEqual(['Promo']);
+    expect(data.provenance.ignoredColumns).toEqual(['']);
+    const promo = Array.from(data.treatments);
+    expect(data.treatmentBaselines[0]).toBe(Math.min(...promo));
+    const max = await loadMmmData(path, { treatments: [{ column: 'Promo', name: 'promotion', baseline: 'max' }] });
+    expect(max.treatmentNames).toEqual(['promotion']);
+    expect(max.treatmentBaselines[0]).toBe(Math.max(...promo));
+    const fixed = await loadMmmData(path, { treatments: [{ column: 'Promo', baseline: 0.5 }] });
+    expect(fixed.treatmentBaselines[0]).toBe(0.5);
+    await expect(loadMmmData(path, { treatments: [{ column: 'Promo', baseline: 'median' as never }] })).rejects.toThrow(/spec\.treatments\[0\]\.baseline must be "min", "max" or a finite number/);
+    await expect(loadMmmData(path, { treatments: ['promo'] })).rejects.toThrow(/spec\.treatments\[0\] names column "promo", which is not in the file \(did you mean "Promo"\?\)/);
+  });
+
+  it('geo_media_rf.csv: the reach and frequency pair is named in a warning, not silently ignored', async () => {
+    const data = await loadMmmData(shared('datasets/meridian_simulated/geo_media_rf.csv'));
+    expect(data.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/"Channel3_reach" and "Channel3_frequency" are a reach and frequency channel/));
   });
 
   it('hypothetical_geo_all_channels.csv (no KPI): an error that lists the available columns', async () => {

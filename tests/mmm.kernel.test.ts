@@ -6,7 +6,9 @@
  * as one custom-gradient op among float32 bijectors) agrees to float32 accuracy and leaks no
  * tensors; results per chain do not depend on how many chains are evaluated together; the kernel's
  * own vector-Jacobian product matches central differences of its float64 forward; and the media
- * block's one-pass fast path (geometric adstock x Hill) equals its general path.
+ * block's one-pass fast path (geometric adstock x Hill) equals its general path. A third data set,
+ * the geo example with social as an organic channel and price as a non-media treatment, runs the
+ * default and the ROI-prior cases (under an ROI prior the organic channel keeps its m).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleData, type MmmData } from '../src/data/index.js';
@@ -20,19 +22,31 @@ import { mmmParameters } from '../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
 import { cases, hostUnconstrained } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
-import { loadExample } from './support/examples.js';
+import { loadExample, loadExampleWith } from './support/examples.js';
+
+type Which = 'geo' | 'national' | 'organic';
+/** The cases the organic + treatment data set runs. */
+const ORGANIC_CASES = ['reference (default)', 'ROI prior with a window, fixed Hill slope, 8-period holdout'];
 
 describe('geo MMM kernel', () => {
   let geo: MmmData;
   let national: MmmData;
+  let organic: MmmData;
   beforeAll(async () => {
     await initBackend();
     geo = await loadExample('geo');
     national = await loadExample('national');
+    organic = await loadExampleWith('geo', (spec) => ({
+      ...spec,
+      channels: spec.channels?.filter((ch) => ch.name !== 'social'),
+      organic: [{ name: 'social', media: 'social_spend' }],
+      controls: ['temperature'],
+      treatments: [{ column: 'price', baseline: 'max' }],
+    }));
   });
 
-  const setup = (label: string, which: 'geo' | 'national', overrides: Partial<MmmModelConfig>) => {
-    const data = which === 'geo' ? geo : national;
+  const setup = (label: string, which: Which, overrides: Partial<MmmModelConfig>) => {
+    const data = which === 'geo' ? geo : which === 'national' ? national : organic;
     const full = designFromData(data, scaleData(data));
     const design = label.startsWith('ROI') ? withHoldout(full, 8) : full;
     const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, ...overrides };
@@ -42,7 +56,8 @@ describe('geo MMM kernel', () => {
   for (const [caseLabel, caseOverrides] of cases) for (const linearBlock of ['auto', 'sample'] as const) {
     const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
     const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
-    for (const which of ['geo', 'national'] as const) {
+    const datasets: Which[] = ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];
+    for (const which of datasets) {
       it(`${label} (${which}): host and tensor paths match the float64 reference and its finite differences`, () => {
         const { design, config } = setup(label, which, overrides);
         const before = liveTensorCount();

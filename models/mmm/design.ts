@@ -4,7 +4,7 @@
  * n = g * T + t), the layout of the Stan peer. Original spend is kept for ROI, and the scale
  * constants to report every number in original units.
  */
-import type { MmmData, ScaledData } from '../../src/data/index.js';
+import type { ChannelKind, MmmData, ScaledData } from '../../src/data/index.js';
 export interface MmmDesign {
   readonly geoNames: readonly string[];
   readonly dates: readonly string[];
@@ -13,8 +13,14 @@ export interface MmmDesign {
   readonly eventNames: readonly string[];
   /** Scaled media input [G, T, C] (spend, or impressions where given). */
   readonly media: Float64Array;
-  /** Original spend [G, T, C] (currency), for ROI. */
+  /** Original spend [G, T, C] (currency), for ROI; 0 for organic channels. */
   readonly spend: Float64Array;
+  /** Per channel: paid or organic (no spend: no ROI prior, no ROI, held by the optimizer). Absent: all paid. */
+  readonly channelKinds?: readonly ChannelKind[];
+  /** Non-media treatments (absent: none): names, standardized values [G, T, N] and baselines in the same units. */
+  readonly treatmentNames?: readonly string[];
+  readonly treatments?: Float64Array;
+  readonly treatmentBaselines?: Float64Array;
   /** Standardized controls [G, T, K]. */
   readonly controls: Float64Array;
   /** Event / holiday dummies [G, T, E] (0/1, not scaled). */
@@ -57,6 +63,10 @@ export function designFromData(data: MmmData, scaled: ScaledData): MmmDesign {
     geoNames: data.geoNames,
     dates: data.dates,
     channelNames: data.channelNames,
+    channelKinds: data.channelKinds,
+    treatmentNames: data.treatmentNames,
+    treatments: scaled.treatments,
+    treatmentBaselines: Float64Array.from(data.treatmentBaselines, (b, i) => (b - scaling.treatmentMean[i]) / scaling.treatmentSd[i]),
     controlNames: data.controlNames,
     eventNames: data.eventNames,
     media: scaled.media,
@@ -78,5 +88,11 @@ export function designDims(design: MmmDesign) {
     channels: design.channelNames.length,
     controls: design.controlNames.length,
     events: design.eventNames.length,
+    treatments: design.treatmentNames?.length ?? 0,
   };
+}
+
+/** True when channel c is paid (has spend: ROI prior, ROI, optimized); false for organic channels. */
+export function isPaidChannel(design: Pick<MmmDesign, 'channelKinds'>, c: number): boolean {
+  return (design.channelKinds?.[c] ?? 'paid') === 'paid';
 }

@@ -19,7 +19,7 @@ export {
   type SaturationType,
 } from './config.js';
 export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, type MmmParameter, type ParameterPrior, type Support } from './parameters.js';
-export { designDims, designFromData, withHoldout, type MmmDesign } from './design.js';
+export { designDims, designFromData, isPaidChannel, withHoldout, type MmmDesign } from './design.js';
 export { createGeoMmm, mediaCentering, type GeoMmmModel } from './model.js';
 export { geoMmmSource, type GeoMmmSourceArgs } from './workerModel.js';
 export { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';

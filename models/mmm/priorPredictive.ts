@@ -117,7 +117,8 @@ export function samplePriorPredictive(design: MmmDesign, config: MmmModelConfig,
   const parameters = priorParameters(design, config);
   const sizes = parameters.map((p) => p.shape.reduce((a, b) => a * b, 1));
   const storage = parameters.map((_, i) => new Float64Array(chains * draws * sizes[i]));
-  const roiPrior = config.mediaPrior.type === 'roi';
+  // under an ROI prior m is derived per draw; with organic channels m is also their parameter, and the derived m is left out
+  const roiPrior = config.mediaPrior.type === 'roi' && !parameters.some((p) => p.name === 'm');
   const mDraws = roiPrior ? new Float64Array(chains * draws * C) : undefined;
   const withKpi = options.kpi ?? true;
   const kpiDraws = withKpi ? new Float64Array(chains * draws * G * T) : undefined;

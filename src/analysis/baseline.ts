@@ -1,7 +1,7 @@
 /**
  * The non-media part of the geo MMM's mean for one draw (shared/reference-model.md "Mean" without
- * the media sum): geo intercept tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t], on
- * the scaled KPI. Times the geo's KPI unit it is the baseline in KPI units: what the model expects
+ * the media sum): geo intercept tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t]
+ * + treatment . x_baseline (every non-media treatment at its baseline value), on the scaled KPI. Times the geo's KPI unit it is the baseline in KPI units: what the model expects
  * without any media. Term by term as models/mmm/hostModel.ts `meanKpiHost` (tests check
  * baseline + media = meanKpiHost).
  */
@@ -41,10 +41,12 @@ export function baselineScaled(
   geoEnd: number,
   out: Float64Array = new Float64Array((geoEnd - geoStart) * design.dates.length),
 ): Float64Array {
-  const { geos: G, periods: T, controls: K, events: E } = designDims(design);
+  const { geos: G, periods: T, controls: K, events: E, treatments: NT } = designDims(design);
   const J = 2 * config.seasonality.order;
+  let treatedBaseline = 0;
+  for (let k = 0; k < NT; k++) treatedBaseline += values.treatment[k] * (design.treatmentBaselines as Float64Array)[k];
   for (let g = geoStart; g < geoEnd; g++) {
-    const intercept = geoIntercept(config, values, g, G);
+    const intercept = geoIntercept(config, values, g, G) + treatedBaseline;
     for (let t = 0; t < T; t++) {
       const n = g * T + t;
       let mu = intercept;

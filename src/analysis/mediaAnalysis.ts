@@ -13,13 +13,19 @@
  * scaling constants held fixed and beta kept at the actual data's (under an ROI prior m is derived
  * from the observed media, models/mmm/hostModel.ts). Cost per incremental KPI = spend / contribution.
  *
+ * Organic channels (no spend) get contributions and shares but no ROI, mROI or cost per KPI, and the
+ * "all media" ROI and cost are over the paid channels. Non-media treatments' contributions,
+ * treatment_k (x[g,t,k] - baseline_k) kpiUnit[g] (Meridian's non-media baseline values), are
+ * reported beside the channels' (rows with their name as `channel`); the baseline is the mean with
+ * every treatment at its baseline value, so baseline + channels + treatments = prediction.
+ *
  * Memory stays bounded on large geo models: draws are processed one at a time (pass 1) and only
  * per-draw totals ([draws, C]) and per-period totals ([draws, T, C + 2]) are kept; the per
  * (geo, period) quantities, whose exact quantiles need every draw, are computed in a second pass
  * over blocks of geos sized so that a block's [geos, T, quantities, draws] values stay under
  * `maxBlockValues` (the results do not depend on the block size).
  */
-import { designDims, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { baselineScaled, timeFeatures } from './baseline.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
@@ -52,6 +58,8 @@ export interface PerDrawMetrics {
   readonly costPerKpi: Float64Array;
   /** ROI over each channel's ROI-prior window (the whole period where there is none). */
   readonly roiInPriorWindow: Float64Array;
+  /** [draws, treatments] total contribution per non-media treatment, KPI units. */
+  readonly treatment: Float64Array;
   /** [draws] total baseline and total prediction, KPI units. */
   readonly baseline: Float64Array;
   readonly prediction: Float64Array;
@@ -61,6 +69,10 @@ export interface MediaAnalysis {
   readonly geoNames: readonly string[];
   readonly dates: readonly string[];
   readonly channelNames: readonly string[];
+  /** Per channel: paid (has spend, ROI) or organic (contribution only). */
+  readonly paid: readonly boolean[];
+  /** Non-media treatments, whose contribution rows follow the channels' (by name in `channel`). */
+  readonly treatmentNames: readonly string[];
   /** Pooled draw indices used (chain-major), see drawSummary.ts `selectDraws`. */
   readonly drawIndices: Int32Array;
   /** True when the design has a value per KPI unit (revenue rows are present). */
@@ -109,8 +121,14 @@ function hasPriorWindows(config: MmmModelConfig): boolean {
 
 /** Contributions, baseline, ROI, mROI and cost per KPI per draw, summarized as tidy rows. */
 export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, options: MediaAnalysisOptions = {}): MediaAnalysis {
-  const { geos: G, periods: T, channels: C } = designDims(design);
+  const { geos: G, periods: T, channels: C, treatments: NT } = designDims(design);
   const drawIndices = selectDraws(posterior, options.maxDraws);
+  const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
+  const treatmentNames = design.treatmentNames ?? [];
+  const contributorNames = [...design.channelNames, ...treatmentNames];
+  /** Contribution of treatment k at cell n in scaled KPI. */
+  const treatmentScaled = (values: Record<string, ArrayLike<number>>, n: number, k: number) =>
+    values.treatment[k] * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
   const D = drawIndices.length;
   const step = options.mroiStep ?? 0.01;
   const withMroi = options.mroi ?? true;
@@ -127,8 +145,9 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   let spendAll = 0;
   for (let c = 0; c < C; c++) spendAll += spend[c];
 
-  // Quantities per (geo|date) cell: C contributions, baseline, prediction; in KPI, then revenue.
-  const perUnit = C + 2;
+  // Quantities per (geo|date) cell: C channel and NT treatment contributions, baseline, prediction; in KPI, then revenue.
+  const CN = C + NT;
+  const perUnit = CN + 2;
   const Q = hasRevenue ? 2 * perUnit : perUnit;
   const byDate = options.byDate ?? true;
   const byGeoDate = options.byGeoDate ?? true;
@@ -140,12 +159,18 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     mroi: new Float64Array(D * C),
     costPerKpi: new Float64Array(D * C),
     roiInPriorWindow: new Float64Array(D * C),
+    treatment: new Float64Array(D * NT),
     baseline: new Float64Array(D),
     prediction: new Float64Array(D),
   };
   const revenueTotals = new Float64Array(D * C); // value-weighted (= KPI without kpiValue)
   const baselineRevenue = new Float64Array(D);
   const predictionRevenue = new Float64Array(D);
+  const treatmentRevenue = new Float64Array(D * NT);
+  const paidRevenue = new Float64Array(D);
+  const paidKpi = new Float64Array(D);
+  const mediaKpi = new Float64Array(D);
+  const mediaRevenueTotal = new Float64Array(D);
   const dateValues = byDate ? new Float64Array(T * Q * D) : undefined; // [T, Q, D]
   const betaAll = new Float64Array(D * G * C);
   const meanPrediction = new Float64Array(G * T);
@@ -183,6 +208,12 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
         for (let c = 0; c < C; c++) {
           const contribution = beta[g * C + c] * saturated[n * C + c] * unit;
           media += contribution;
+          mediaKpi[d] += contribution;
+          mediaRevenueTotal[d] += contribution * v;
+          if (paid[c]) {
+            paidKpi[d] += contribution;
+            paidRevenue[d] += contribution * v;
+          }
           perDraw.contribution[d * C + c] += contribution;
           revenueTotals[d * C + c] += contribution * v;
           if (windowMask[t * C + c]) windowed[c] += contribution * v;
@@ -192,7 +223,18 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
             if (hasRevenue) dateValues[(t * Q + perUnit + c) * D + d] += contribution * v;
           }
         }
-        const prediction = base + media;
+        let treated = 0;
+        for (let k = 0; k < NT; k++) {
+          const contribution = treatmentScaled(values, n, k) * unit;
+          treated += contribution;
+          perDraw.treatment[d * NT + k] += contribution;
+          treatmentRevenue[d * NT + k] += contribution * v;
+          if (dateValues) {
+            dateValues[(t * Q + C + k) * D + d] += contribution;
+            if (hasRevenue) dateValues[(t * Q + perUnit + C + k) * D + d] += contribution * v;
+          }
+        }
+        const prediction = base + media + treated;
         perDraw.baseline[d] += base;
         perDraw.prediction[d] += prediction;
         baselineRevenue[d] += base * v;
@@ -200,11 +242,11 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
         meanBaseline[n] += base;
         meanPrediction[n] += prediction;
         if (dateValues) {
-          dateValues[(t * Q + C) * D + d] += base;
-          dateValues[(t * Q + C + 1) * D + d] += prediction;
+          dateValues[(t * Q + CN) * D + d] += base;
+          dateValues[(t * Q + CN + 1) * D + d] += prediction;
           if (hasRevenue) {
-            dateValues[(t * Q + perUnit + C) * D + d] += base * v;
-            dateValues[(t * Q + perUnit + C + 1) * D + d] += prediction * v;
+            dateValues[(t * Q + perUnit + CN) * D + d] += base * v;
+            dateValues[(t * Q + perUnit + CN + 1) * D + d] += prediction * v;
           }
         }
       }
@@ -212,8 +254,8 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     for (let c = 0; c < C; c++) {
       // Marginal ROI: channel c's scaled media x (1 + step) everywhere, beta fixed at the actual
       // data's; adstock is linear, so the adstock of the increased media is (1 + step) a.
-      let extra = withMroi ? 0 : NaN;
-      for (let g = 0; withMroi && g < G; g++) {
+      let extra = withMroi && paid[c] ? 0 : NaN;
+      for (let g = 0; withMroi && paid[c] && g < G; g++) {
         const scale = beta[g * C + c] * design.kpiUnit[g];
         for (let t = 0; t < T; t++) {
           const n = g * T + t;
@@ -223,9 +265,10 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
       }
       const i = d * C + c;
       perDraw.mroi[i] = extra / (step * spend[c]);
-      perDraw.roi[i] = revenueTotals[i] / spend[c];
-      perDraw.roiInPriorWindow[i] = windowed[c] / windowSpend[c];
-      perDraw.costPerKpi[i] = spend[c] / perDraw.contribution[i];
+      // organic channels (no spend): NaN, and no rows below
+      perDraw.roi[i] = paid[c] ? revenueTotals[i] / spend[c] : NaN;
+      perDraw.roiInPriorWindow[i] = paid[c] ? windowed[c] / windowSpend[c] : NaN;
+      perDraw.costPerKpi[i] = paid[c] ? spend[c] / perDraw.contribution[i] : NaN;
       if (perDraw.revenue) perDraw.revenue[i] = revenueTotals[i];
     }
   }
@@ -239,7 +282,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   const channels: QuantityRow[] = [];
   const totals: QuantityRow[] = [];
   const scratchDraws = new Float64Array(D);
-  const column = (source: Float64Array, c: number) => Float64Array.from({ length: D }, (_, d) => source[d * C + c]);
+  const column = (source: Float64Array, c: number, width = C) => Float64Array.from({ length: D }, (_, d) => source[d * width + c]);
   const summarize = (values: Float64Array) => summarizeValues(values, scratchDraws);
   const roiUnit: Unit = hasRevenue ? 'revenuePerSpend' : 'kpiPerSpend';
   const windows = hasPriorWindows(config);
@@ -249,18 +292,27 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     channels.push(row('contribution', 'kpi', summarize(contribution), { channel }));
     if (perDraw.revenue) channels.push(row('contribution', 'revenue', summarize(column(perDraw.revenue, c)), { channel }));
     channels.push(row('share', 'fraction', summarize(contribution.map((x, d) => x / perDraw.prediction[d])), { channel }));
+    if (!paid[c]) continue;
     channels.push(row('roi', roiUnit, summarize(column(perDraw.roi, c)), { channel }));
     if (withMroi) channels.push(row('mroi', roiUnit, summarize(column(perDraw.mroi, c)), { channel }));
     channels.push(row('costPerKpi', 'spendPerKpi', summarize(column(perDraw.costPerKpi, c)), { channel }));
     if (windows) channels.push(row('roiInPriorWindow', roiUnit, summarize(column(perDraw.roiInPriorWindow, c)), { channel }));
   }
-  const mediaTotal = Float64Array.from({ length: D }, (_, d) => perDraw.prediction[d] - perDraw.baseline[d]);
-  const mediaRevenue = Float64Array.from({ length: D }, (_, d) => predictionRevenue[d] - baselineRevenue[d]);
-  channels.push(row('contribution', 'kpi', summarize(mediaTotal), { channel: ALL_MEDIA }));
-  if (hasRevenue) channels.push(row('contribution', 'revenue', summarize(mediaRevenue), { channel: ALL_MEDIA }));
-  channels.push(row('share', 'fraction', summarize(mediaTotal.map((x, d) => x / perDraw.prediction[d])), { channel: ALL_MEDIA }));
-  channels.push(row('roi', roiUnit, summarize(mediaRevenue.map((x) => x / spendAll)), { channel: ALL_MEDIA }));
-  channels.push(row('costPerKpi', 'spendPerKpi', summarize(mediaTotal.map((x) => spendAll / x)), { channel: ALL_MEDIA }));
+  for (let k = 0; k < NT; k++) {
+    const channel = treatmentNames[k];
+    const contribution = column(perDraw.treatment, k, NT);
+    channels.push(row('contribution', 'kpi', summarize(contribution), { channel }));
+    if (hasRevenue) channels.push(row('contribution', 'revenue', summarize(column(treatmentRevenue, k, NT)), { channel }));
+    channels.push(row('share', 'fraction', summarize(contribution.map((x, d) => x / perDraw.prediction[d])), { channel }));
+  }
+  // all media: every channel's contribution; its ROI and cost over the paid channels only
+  channels.push(row('contribution', 'kpi', summarize(mediaKpi), { channel: ALL_MEDIA }));
+  if (hasRevenue) channels.push(row('contribution', 'revenue', summarize(mediaRevenueTotal), { channel: ALL_MEDIA }));
+  channels.push(row('share', 'fraction', summarize(mediaKpi.map((x, d) => x / perDraw.prediction[d])), { channel: ALL_MEDIA }));
+  if (spendAll > 0) {
+    channels.push(row('roi', roiUnit, summarize(paidRevenue.map((x) => x / spendAll)), { channel: ALL_MEDIA }));
+    channels.push(row('costPerKpi', 'spendPerKpi', summarize(paidKpi.map((x) => spendAll / x)), { channel: ALL_MEDIA }));
+  }
   totals.push(row('baseline', 'kpi', summarize(perDraw.baseline), {}));
   if (hasRevenue) totals.push(row('baseline', 'revenue', summarize(baselineRevenue), {}));
   totals.push(row('prediction', 'kpi', summarize(perDraw.prediction), {}));
@@ -270,7 +322,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   const dateRows: QuantityRow[] = [];
   if (dateValues) {
     for (let t = 0; t < T; t++) {
-      cellRows(dateRows, dateValues.subarray(t * Q * D, (t + 1) * Q * D), D, design.channelNames, hasRevenue, { date: design.dates[t] }, scratchDraws);
+      cellRows(dateRows, dateValues.subarray(t * Q * D, (t + 1) * Q * D), D, contributorNames, hasRevenue, { date: design.dates[t] }, scratchDraws);
     }
   }
 
@@ -293,12 +345,21 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
           for (let t = 0; t < T; t++) {
             const base = blockBaseline[(g - start) * T + t] * unit;
             const cell = ((g - start) * T + t) * Q;
-            block[(cell + C) * D + d] = base;
-            block[(cell + C + 1) * D + d] = base;
+            block[(cell + CN) * D + d] = base;
+            block[(cell + CN + 1) * D + d] = base;
+            const v = value(g * T + t);
             if (hasRevenue) {
-              const v = value(g * T + t);
-              block[(cell + perUnit + C) * D + d] = base * v;
-              block[(cell + perUnit + C + 1) * D + d] = base * v;
+              block[(cell + perUnit + CN) * D + d] = base * v;
+              block[(cell + perUnit + CN + 1) * D + d] = base * v;
+            }
+            for (let k = 0; k < NT; k++) {
+              const contribution = treatmentScaled(values, g * T + t, k) * unit;
+              block[(cell + C + k) * D + d] = contribution;
+              block[(cell + CN + 1) * D + d] += contribution;
+              if (hasRevenue) {
+                block[(cell + perUnit + C + k) * D + d] = contribution * v;
+                block[(cell + perUnit + CN + 1) * D + d] += contribution * v;
+              }
             }
           }
         }
@@ -311,11 +372,11 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
               const contribution = scale * series[t];
               const cell = ((g - start) * T + t) * Q;
               block[(cell + c) * D + d] = contribution;
-              block[(cell + C + 1) * D + d] += contribution;
+              block[(cell + CN + 1) * D + d] += contribution;
               if (hasRevenue) {
                 const v = value(g * T + t);
                 block[(cell + perUnit + c) * D + d] = contribution * v;
-                block[(cell + perUnit + C + 1) * D + d] += contribution * v;
+                block[(cell + perUnit + CN + 1) * D + d] += contribution * v;
               }
             }
           }
@@ -324,7 +385,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
       for (let g = start; g < end; g++) {
         for (let t = 0; t < T; t++) {
           const cell = ((g - start) * T + t) * Q;
-          cellRows(geoDateRows, block.subarray(cell * D, (cell + Q) * D), D, design.channelNames, hasRevenue, { geo: design.geoNames[g], date: design.dates[t] }, scratchDraws);
+          cellRows(geoDateRows, block.subarray(cell * D, (cell + Q) * D), D, contributorNames, hasRevenue, { geo: design.geoNames[g], date: design.dates[t] }, scratchDraws);
         }
       }
     }
@@ -334,6 +395,8 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     geoNames: design.geoNames,
     dates: design.dates,
     channelNames: design.channelNames,
+    paid,
+    treatmentNames,
     drawIndices,
     hasRevenue,
     channels,
@@ -349,7 +412,7 @@ function row(metric: Metric, unit: Unit, summary: DrawSummary, keys: { channel?:
   return { metric, unit, ...keys, ...summary };
 }
 
-/** Rows of one cell's quantities laid out [Q, D]: C contributions, baseline, prediction (KPI, then revenue). */
+/** Rows of one cell's quantities laid out [Q, D]: the contributions (channels, then treatments), baseline, prediction (KPI, then revenue). */
 function cellRows(
   out: QuantityRow[],
   values: Float64Array,

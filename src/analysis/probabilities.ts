@@ -94,14 +94,16 @@ export function probabilityStatements(media: MediaAnalysis, layout: ChainLayout,
   const D = media.drawIndices.length;
   const groups = chainGroups(media.drawIndices, layout);
   const rows: ProbabilityRow[] = [];
+  const paid = media.paid;
   for (let c = 0; c < C; c++) {
+    if (!paid[c]) continue; // organic: no ROI
     rows.push(probabilityRow((d) => above(roi[d * C + c], roiThreshold), groups, {
       kind: 'roiAbove', channel: names[c], threshold: roiThreshold, statement: `P(ROI[${names[c]}] > ${roiThreshold})`,
     }));
   }
   for (let a = 0; a < C; a++) {
     for (let b = 0; b < C; b++) {
-      if (a === b) continue;
+      if (a === b || !paid[a] || !paid[b]) continue;
       rows.push(probabilityRow((d) => above(roi[d * C + a] - roi[d * C + b], 0), groups, {
         kind: 'roiGreater', channel: names[a], versus: names[b], statement: `P(ROI[${names[a]}] > ROI[${names[b]}])`,
       }));
@@ -110,6 +112,7 @@ export function probabilityStatements(media: MediaAnalysis, layout: ChainLayout,
   // Without a marginal ROI (analyzeMedia with mroi: false) every value is NaN.
   if (mroi.every((x) => Number.isNaN(x))) return rows;
   for (let c = 0; c < C; c++) {
+    if (!paid[c]) continue;
     rows.push(probabilityRow((d) => above(mroi[d * C + c], mroiTarget), groups, {
       kind: 'mroiAbove', channel: names[c], threshold: mroiTarget, statement: `P(mROI[${names[c]}] > ${mroiTarget})`,
     }));

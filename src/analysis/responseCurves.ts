@@ -12,7 +12,7 @@
  * Adstock is linear, so each draw needs one adstock pass per channel and one saturation per
  * multiplier and cell; the spend curves still default to at most 500 evenly thinned draws.
  */
-import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, isPaidChannel, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { adstockedSeries, channelTransform, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
@@ -94,6 +94,7 @@ export function spendResponseCurves(design: MmmDesign, config: MmmModelConfig, p
   const rows: SpendResponseRow[] = [];
   const scratchDraws = new Float64Array(D);
   for (let c = 0; c < C; c++) {
+    if (!isPaidChannel(design, c)) continue; // organic: no spend to vary (its exposure curve is the media response)
     for (let j = 0; j < M; j++) {
       const base = { channel: design.channelNames[c], multiplier: multipliers[j], spend: multipliers[j] * spend[c] };
       rows.push({ ...base, unit: 'kpi', ...summarizeValues(kpi.subarray((c * M + j) * D, (c * M + j + 1) * D), scratchDraws) });

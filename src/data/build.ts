@@ -15,7 +15,8 @@
  *   warning; a KPI that is constant over all rows is an error; constant within one geo is a
  *   warning; values below 1% of their geo's median KPI are warnings (likely placeholders, e.g.
  *   revenue = 1.0; the loader cannot know, so it reports them and keeps them);
- * - controls must not be constant (they are standardized by their sd); events must be 0 or 1;
+ * - controls and non-media treatments must not be constant (they are standardized by their sd);
+ *   events must be 0 or 1; organic channels' exposure is checked like paid media;
  *   population must be > 0 and constant within a geo; revenue per KPI must be > 0;
  * - dates must parse in the declared format; (geo, date) pairs must be unique; dates must ascend
  *   within each geo (rows of different geos may interleave); the union of dates must be evenly
@@ -42,7 +43,7 @@ export const NATIONAL_GEO = 'national';
 /** KPI values below this fraction of their geo's median are reported as suspicious. */
 export const SUSPICIOUS_KPI_FRACTION = 0.01;
 
-type NumericRole = 'spend' | 'media' | 'kpi' | 'control' | 'event' | 'population' | 'revenuePerKpi';
+type NumericRole = 'spend' | 'media' | 'kpi' | 'control' | 'event' | 'treatment' | 'population' | 'revenuePerKpi';
 
 interface NumericColumn {
   readonly column: string;
@@ -266,6 +267,8 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
       ? addNumeric(ch.media, 'media', `media of channel ${JSON.stringify(ch.name)}`)
       : spendCols[c],
   );
+  const organicCols = spec.organic.map((o) => addNumeric(o.media, 'media', `media of organic channel ${JSON.stringify(o.name)}`));
+  const treatmentCols = spec.treatments.map((t) => addNumeric(t.column, 'treatment', `treatment ${JSON.stringify(t.name ?? t.column)}`));
   const controlCols = spec.controls.map((name) => addNumeric(name, 'control', `control ${JSON.stringify(name)}`));
   const eventCols = spec.events.map((name) => addNumeric(name, 'event', `event ${JSON.stringify(name)}`));
   const populationCol = spec.population !== null ? addNumeric(spec.population, 'population', 'the population') : undefined;
@@ -281,8 +284,8 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const rowsByGeoAll: number[][] = Array.from({ length: G }, () => []);
   for (let r = 0; r < N; r++) if (rowGeo[r] >= 0) rowsByGeoAll[rowGeo[r]].push(r);
 
-  spec.channels.forEach((_, c) => {
-    for (const col of new Set([spendCols[c], mediaCols[c]])) {
+  [...spec.channels.map((_, c) => new Set([spendCols[c], mediaCols[c]])), ...organicCols.map((col) => new Set([col]))].forEach((cols) => {
+    for (const col of cols) {
       const vals = finiteValues(col);
       if (vals.length > 0 && vals.every((v) => v === 0)) {
         issues.error(`${col.roleLabel} is 0 in every row (a channel without ${col.role} cannot be scaled or estimated)`, { column: col.column });
@@ -330,7 +333,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
       }
     }
   }
-  for (const col of controlCols) {
+  for (const col of [...controlCols, ...treatmentCols]) {
     const vals = finiteValues(col);
     if (vals.length > 1 && vals.every((v) => v === vals[0])) {
       issues.error(`${col.roleLabel} is constant (${vals[0]}) in every row, so it cannot be standardized`, { column: col.column });
@@ -358,7 +361,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   // ---- dense tensors ---------------------------------------------------------------------------
   const T = allDays.length;
   const tOfDay = new Map(allDays.map((d, t) => [d, t]));
-  const C = spec.channels.length;
+  const C = spec.channels.length + spec.organic.length;
   const K = spec.controls.length;
   const E = spec.events.length;
   // cellRow[g*T + t] = table row of that cell
@@ -409,10 +412,24 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   };
 
   const kpi = Float64Array.from(series(kpiCol));
-  const spend = stack(spendCols);
-  const media = stack(mediaCols);
+  const paidSpend = stack(spendCols);
+  const allMedia = stack([...mediaCols, ...organicCols]);
+  // organic channels have no spend: their spend is 0 (never divided by: no ROI, held by the optimizer)
+  const spend = new Float64Array(G * T * C);
+  const CP = spec.channels.length;
+  for (let n = 0; n < G * T; n++) for (let c = 0; c < CP; c++) spend[n * C + c] = paidSpend[n * CP + c];
+  const media = allMedia;
   const controls = stack(controlCols);
   const events = stack(eventCols);
+  const treatments = stack(treatmentCols);
+  const treatmentBaselines = spec.treatments.map((t, i) => {
+    const baseline = t.baseline ?? 'min';
+    if (typeof baseline === 'number') return baseline;
+    const values = series(treatmentCols[i]);
+    let out = baseline === 'min' ? Infinity : -Infinity;
+    for (const v of values) out = baseline === 'min' ? Math.min(out, v) : Math.max(out, v);
+    return out;
+  });
   let population: Float64Array | undefined;
   if (populationCol !== undefined) {
     const s = series(populationCol);
@@ -439,14 +456,18 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     geoNames,
     dates: allDays.map(isoOfDay),
     frequency: step === 1 ? 'daily' : 'weekly',
-    channelNames: spec.channels.map((ch) => ch.name),
+    channelNames: [...spec.channels.map((ch) => ch.name), ...spec.organic.map((o) => o.name)],
+    channelKinds: [...spec.channels.map(() => 'paid' as const), ...spec.organic.map(() => 'organic' as const)],
+    treatmentNames: spec.treatments.map((t) => t.name ?? t.column),
+    treatmentBaselines,
     controlNames: [...spec.controls],
     eventNames: [...spec.events],
     spend,
     media,
-    mediaIsSpend: spec.channels.map((ch) => ch.media === undefined || ch.media === ch.spend),
+    mediaIsSpend: [...spec.channels.map((ch) => ch.media === undefined || ch.media === ch.spend), ...spec.organic.map(() => false)],
     controls,
     events,
+    treatments,
     kpi,
     ...(population !== undefined ? { population } : {}),
     ...(revenuePerKpi !== undefined ? { revenuePerKpi } : {}),

@@ -5,15 +5,19 @@
  * build.ts for every validation rule, scaling.ts for the scaling conventions.
  */
 export type {
+  ChannelKind,
   ChannelSpec,
   DataSpec,
   DateFormat,
   Imputation,
   ImputeMethod,
   MmmData,
+  OrganicSpec,
   PartialDataSpec,
   Provenance,
   RoleDetection,
+  TreatmentBaseline,
+  TreatmentSpec,
   ValidationIssue,
 } from './types.js';
 export { DataValidationError, DEFAULT_MAX_ISSUES, formatIssue } from './errors.js';

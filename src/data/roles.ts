@@ -2,11 +2,11 @@
  * Resolving the roles configuration: roles the user names are checked against the file's columns;
  * roles left out are detected from Meridian-style column names (google/meridian simulated data:
  * `geo`, `time`, `Channel0_spend`, `Channel0_impression`, `conversions`, `revenue_per_conversion`,
- * `population`, `*_control`), plus a few common spellings (`date`, `week`, `sales`, `revenue`,
+ * `population`, `*_control`, `Organic_*` organic channels), plus a few common spellings (`date`, `week`, `sales`, `revenue`,
  * `spend_<channel>`, `control_<name>`). Every detection is recorded with the rule that matched.
  * Event / holiday dummies are never detected: they must be named (`events`).
  */
-import type { ChannelSpec, DataSpec, DateFormat, PartialDataSpec, RoleDetection, ValidationIssue } from './types.js';
+import type { ChannelSpec, DataSpec, DateFormat, OrganicSpec, PartialDataSpec, RoleDetection, TreatmentSpec, ValidationIssue } from './types.js';
 import { IssueCollector } from './errors.js';
 
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'M/D/YYYY', 'D/M/YYYY', 'M/D/YY'];
@@ -25,6 +25,16 @@ const SPEND_PREFIX = /^spend_+(.+)$/;
 const MEDIA_SUFFIX = /^(.+?)_*(?:impressions?|imps?|impr|exposures?)$/;
 const MEDIA_PREFIX = /^(?:impressions?|imps?|impr|exposures?)_+(.+)$/;
 const CONTROL = /(?:^control_+.+|.+_control)$/;
+const ORGANIC = /^organic_+.+$/;
+const REACH = /^(.+?)_*reach$/;
+const FREQUENCY = /^(.+?)_*frequency$/;
+
+/** Organic channel name from its column: the column without an exposure suffix ("Organic_channel0_impression" -> "Organic_channel0"). */
+function organicNameOf(column: string): string {
+  const trimmed = column.trim();
+  const suffix = /^(.+?)[\s._-]*(?:impressions?|imps?|impr|exposures?)$/i.exec(trimmed);
+  return suffix ? suffix[1] : trimmed;
+}
 
 export function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s.\-]+/g, '_');
@@ -78,6 +88,21 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   });
   input.controls?.forEach(addExplicit);
   input.events?.forEach(addExplicit);
+  input.organic?.forEach((o) => addExplicit(o.media));
+  const treatments: TreatmentSpec[] = (input.treatments ?? []).map((t, i) => {
+    if (typeof t === 'string') return { column: t, name: t, baseline: 'min' };
+    if (t === null || typeof t !== 'object' || typeof t.column !== 'string') {
+      issues.error(`spec.treatments[${i}] must be a column name or {"column": ..., "name"?: ..., "baseline"?: "min" | "max" | number}, got ${JSON.stringify(t)}`);
+      return { column: '', name: '', baseline: 'min' };
+    }
+    const baseline = t.baseline ?? 'min';
+    if (baseline !== 'min' && baseline !== 'max' && !(typeof baseline === 'number' && Number.isFinite(baseline))) {
+      issues.error(`spec.treatments[${i}].baseline must be "min", "max" or a finite number, got ${JSON.stringify(t.baseline)}`);
+    }
+    if (t.name !== undefined && (typeof t.name !== 'string' || t.name === '')) issues.error(`spec.treatments[${i}].name must be a non-empty string`);
+    return { column: t.column, name: t.name ?? t.column, baseline };
+  });
+  treatments.forEach((t) => addExplicit(t.column));
   const candidates = columns.filter((c) => !explicit.has(c));
 
   const ambiguous = new Set<string>();
@@ -111,6 +136,18 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   const revenuePerKpi = input.revenuePerKpi === undefined ? (detectSingle('revenuePerKpi') ?? null) : input.revenuePerKpi;
   const population = input.population === undefined ? (detectSingle('population') ?? null) : input.population;
 
+  // organic channels (before the paid ones: "Organic_x_impression" also looks like an exposure column)
+  let organic: OrganicSpec[];
+  if (input.organic !== undefined) {
+    organic = [...input.organic];
+  } else {
+    organic = candidates.filter((c) => !explicit.has(c) && ORGANIC.test(normalizeName(c))).map((c) => ({ name: organicNameOf(c), media: c }));
+    organic.forEach((o, i) => {
+      explicit.add(o.media);
+      detected.push({ role: `organic[${i}].media`, column: o.media, rule: 'organic channel ("Organic_<name>")' });
+    });
+  }
+
   // channels
   let channels: ChannelSpec[];
   if (input.channels !== undefined) {
@@ -142,6 +179,17 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
       }
       return ch;
     });
+    const reachStems = new Map(free().map((c) => [stemOf(normalizeName(c), [REACH]), c] as const).filter(([stem]) => stem !== undefined));
+    for (const c of free()) {
+      const stem = stemOf(normalizeName(c), [FREQUENCY]);
+      const reach = stem === undefined ? undefined : reachStems.get(stem);
+      if (reach !== undefined) {
+        issues.warn(
+          `columns ${JSON.stringify(reach)} and ${JSON.stringify(c)} are a reach and frequency channel; reach and frequency channels are not modelled yet, so they are not used (the channel's spend and impression columns are)`,
+          { column: reach },
+        );
+      }
+    }
     for (const m of mediaColumns) {
       if (!explicit.has(m)) {
         issues.warn(`column ${JSON.stringify(m)} looks like an exposure column but has no matching spend column; it is not used`, {
@@ -184,6 +232,8 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
     channels,
     controls,
     events,
+    organic,
+    treatments,
   };
   checkSpec(spec, available, columns, issues);
 
@@ -206,6 +256,8 @@ export function roleColumns(spec: DataSpec): { role: string; column: string }[] 
   });
   spec.controls.forEach((c, k) => out.push({ role: `controls[${k}]`, column: c }));
   spec.events.forEach((c, e) => out.push({ role: `events[${e}]`, column: c }));
+  spec.organic.forEach((o, i) => out.push({ role: `organic[${i}].media`, column: o.media }));
+  spec.treatments.forEach((t, i) => out.push({ role: `treatments[${i}]`, column: t.column }));
   return out;
 }
 
@@ -240,6 +292,17 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
     if (typeof ch.name !== 'string' || ch.name === '') issues.error(`spec.channels[${i}].name must be a non-empty string`);
     else if (names.has(ch.name)) issues.error(`two channels are named ${JSON.stringify(ch.name)}`);
     names.add(ch.name);
+  });
+  spec.organic.forEach((o, i) => {
+    if (typeof o.name !== 'string' || o.name === '') issues.error(`spec.organic[${i}].name must be a non-empty string`);
+    else if (names.has(o.name)) issues.error(`two channels are named ${JSON.stringify(o.name)} (spec.organic[${i}])`);
+    names.add(o.name);
+  });
+  const treatmentNames = new Set<string>();
+  spec.treatments.forEach((t, i) => {
+    const name = t.name ?? t.column;
+    if (treatmentNames.has(name)) issues.error(`two treatments are named ${JSON.stringify(name)} (spec.treatments[${i}])`);
+    treatmentNames.add(name);
   });
 }
 

@@ -9,7 +9,8 @@
  *   simulation-based calibration: the fit then sees exactly the simulated KPI);
  * - controls: (z - mean_k) / sd_k with the SAMPLE sd (N - 1 denominator, R/Stan `sd()`), over all
  *   geos and periods;
- * - events (0/1 dummies) are left as they are.
+ * - events (0/1 dummies) are left as they are; non-media treatments are standardized like controls;
+ * - organic channels (no spend) keep spend 0 and spendMean 0.
  * Optional population scaling (off by default, as in the reference model): media, spend and KPI
  * are first divided by the geo's population (per-capita values, as Meridian does for media and
  * KPI), and the means above are then taken over the per-capita values. Controls are not
@@ -46,6 +47,9 @@ export interface Scaling {
   readonly controlMean: Float64Array;
   /** [K] control sample sds (N - 1). */
   readonly controlSd: Float64Array;
+  /** Non-media treatments' means and sample sds, as the controls'. */
+  readonly treatmentMean: Float64Array;
+  readonly treatmentSd: Float64Array;
 }
 
 /** Scaled tensors (same layout as `MmmData`) plus the constants. */
@@ -68,9 +72,30 @@ export interface ScaledData {
   readonly controls: Float64Array;
   /** [G, T, E] 0/1 dummies, unchanged. */
   readonly events: Float64Array;
+  /** [G, T, N] standardized non-media treatments. */
+  readonly treatments: Float64Array;
   /** [G, T] KPI / mean KPI (KPI as it is with `kpi: 'none'`). */
   readonly kpi: Float64Array;
   readonly scaling: Scaling;
+}
+
+/** Columns of a [N, D] array standardized by their mean and sample sd (N - 1). */
+function standardize(x: Float64Array, D: number, what: string): { values: Float64Array; mean: Float64Array; sd: Float64Array } {
+  const N = D === 0 ? 0 : x.length / D;
+  const mean = channelMeans(x, D);
+  const sd = new Float64Array(D);
+  const values = new Float64Array(x.length);
+  if (D > 0 && N < 2) throw new Error(`scaleData: standardizing ${what} needs at least 2 cells`);
+  for (let k = 0; k < D; k++) {
+    let ss = 0;
+    for (let n = 0; n < N; n++) {
+      const d = x[n * D + k] - mean[k];
+      ss += d * d;
+    }
+    sd[k] = Math.sqrt(ss / (N - 1));
+    for (let n = 0; n < N; n++) values[n * D + k] = (x[n * D + k] - mean[k]) / sd[k];
+  }
+  return { values, mean, sd };
 }
 
 function channelMeans(x: Float64Array, C: number): Float64Array {
@@ -111,26 +136,15 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
   const mediaMean = channelMeans(media, C);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      spend[n * C + c] /= spendMean[c];
+      if (spendMean[c] > 0) spend[n * C + c] /= spendMean[c];
       media[n * C + c] /= mediaMean[c];
     }
   }
   const kpiMean = kpiScaling === 'mean' ? channelMeans(kpi, 1)[0] : 1;
   if (kpiScaling === 'mean') for (let n = 0; n < N; n++) kpi[n] /= kpiMean;
 
-  const controlMean = channelMeans(data.controls, K);
-  const controlSd = new Float64Array(K);
-  const controls = new Float64Array(data.controls.length);
-  if (K > 0 && N < 2) throw new Error('scaleData: standardizing controls needs at least 2 cells');
-  for (let k = 0; k < K; k++) {
-    let ss = 0;
-    for (let n = 0; n < N; n++) {
-      const d = data.controls[n * K + k] - controlMean[k];
-      ss += d * d;
-    }
-    controlSd[k] = Math.sqrt(ss / (N - 1));
-    for (let n = 0; n < N; n++) controls[n * K + k] = (data.controls[n * K + k] - controlMean[k]) / controlSd[k];
-  }
+  const { values: controls, mean: controlMean, sd: controlSd } = standardize(data.controls, K, 'controls');
+  const treated = standardize(data.treatments, data.treatmentNames.length, 'treatments');
 
   return {
     G,
@@ -147,6 +161,7 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
     media,
     controls,
     events: Float64Array.from(data.events),
+    treatments: treated.values,
     kpi,
     scaling: {
       G,
@@ -159,6 +174,8 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
       mediaMean,
       controlMean,
       controlSd,
+      treatmentMean: treated.mean,
+      treatmentSd: treated.sd,
     },
   };
 }

@@ -26,6 +26,39 @@ export interface ChannelSpec {
 }
 
 /**
+ * An organic media channel (Meridian's organic media): an exposure column with no spend (e.g.
+ * newsletter sends, organic social impressions). It enters the model like a paid channel (adstock,
+ * saturation, coefficient), has a contribution but no ROI, and the optimizer holds it at its data.
+ */
+export interface OrganicSpec {
+  readonly name: string;
+  /** Column with the exposure (>= 0). */
+  readonly media: string;
+}
+
+/**
+ * Where a non-media treatment's contribution is measured from (Meridian's non_media_baseline_values):
+ * the column's minimum or maximum over all rows, or a value in the column's units.
+ */
+export type TreatmentBaseline = 'min' | 'max' | number;
+
+/**
+ * A non-media treatment (Meridian's non_media_treatments: a promotion, a price): a linear term of the
+ * mean like a control, whose contribution, coefficient x (value - baseline value), is reported.
+ */
+export interface TreatmentSpec {
+  /** Column with the treatment's value per geo and period. */
+  readonly column: string;
+  /** Name in reports (default: the column). */
+  readonly name?: string;
+  /** Default "min". */
+  readonly baseline?: TreatmentBaseline;
+}
+
+/** What a media channel is: paid (spend and ROI) or organic (no spend). */
+export type ChannelKind = 'paid' | 'organic';
+
+/**
  * Which column plays which role. Plain JSON. A complete spec names every role; `PartialDataSpec`
  * (what users pass) may leave roles out, and they are then detected from the column names.
  * `null` for an optional role means "there is none, do not detect one".
@@ -46,6 +79,10 @@ export interface DataSpec {
   readonly controls: readonly string[];
   /** 0/1 dummy columns for holidays and events (kept as 0/1, not standardized). */
   readonly events: readonly string[];
+  /** Organic media channels (exposure without spend). */
+  readonly organic: readonly OrganicSpec[];
+  /** Non-media treatments (standardized like controls; contributions reported against their baseline). */
+  readonly treatments: readonly TreatmentSpec[];
 }
 
 /** What users pass: any subset of the roles; the rest is detected. */
@@ -59,6 +96,10 @@ export interface PartialDataSpec {
   readonly channels?: readonly ChannelSpec[];
   readonly controls?: readonly string[];
   readonly events?: readonly string[];
+  /** Organic channels; absent: detected from columns named "Organic_<name>" / "organic_<name>". */
+  readonly organic?: readonly OrganicSpec[];
+  /** Non-media treatments: a column name, or {column, name, baseline}. Never detected. */
+  readonly treatments?: readonly (string | TreatmentSpec)[];
 }
 
 /** One problem found in the input. */
@@ -115,7 +156,7 @@ export interface MmmData {
   readonly G: number;
   /** Number of periods. */
   readonly T: number;
-  /** Number of paid channels. */
+  /** Number of media channels: the paid ones, then the organic ones (`channelKinds`). */
   readonly C: number;
   /** Number of controls. */
   readonly K: number;
@@ -128,6 +169,11 @@ export interface MmmData {
   readonly dates: readonly string[];
   readonly frequency: 'weekly' | 'daily';
   readonly channelNames: readonly string[];
+  /** Per channel: paid or organic (organic channels come after the paid ones; their spend is 0). */
+  readonly channelKinds: readonly ChannelKind[];
+  readonly treatmentNames: readonly string[];
+  /** Per treatment: the value its contribution is measured from, in the column's units (min / max resolved). */
+  readonly treatmentBaselines: readonly number[];
   readonly controlNames: readonly string[];
   readonly eventNames: readonly string[];
   /** [G, T, C] spend (money). */
@@ -140,6 +186,8 @@ export interface MmmData {
   readonly controls: Float64Array;
   /** [G, T, E] 0/1 dummies. */
   readonly events: Float64Array;
+  /** [G, T, N] non-media treatments. */
+  readonly treatments: Float64Array;
   /** [G, T] KPI. */
   readonly kpi: Float64Array;
   /** [G] population (optional). */

@@ -80,10 +80,13 @@ export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport
   const C = design.channelNames.length;
   const roiSummary: SummaryRow[] = [];
   if (media.drawIndices.length === posterior.chains * posterior.drawsPerChain && posterior.drawsPerChain >= 4) {
+    // organic channels have no ROI (no spend): no rows
     for (let c = 0; c < C; c++) {
+      if (!media.paid[c]) continue;
       roiSummary.push(summarizeDraws(`ROI[${c + 1}]`, perChannelChains(media.perDraw.roi, posterior.chains, posterior.drawsPerChain, C, c)));
     }
     for (let c = 0; c < C; c++) {
+      if (!media.paid[c]) continue;
       roiSummary.push(summarizeDraws(`mROI[${c + 1}]`, perChannelChains(media.perDraw.mroi, posterior.chains, posterior.drawsPerChain, C, c)));
     }
   }

@@ -11,14 +11,16 @@
  * scale = beta[g,c] kpiUnit[g] with beta from the ACTUAL design's saturated media
  * (models/mmm/hostModel.ts `mediaCoefficientsHost`, which derives m from the ROI under an ROI
  * prior; scaling constants fixed), value the value of a KPI unit (1 for KPI units), and
- * baseline_d the non-media KPI over the window (src/analysis/baseline.ts), the same under every
- * plan. Adstock is linear, which is what splits a window cell's adstock into a part proportional
+ * baseline_d the KPI over the window that no plan changes: the non-media mean (src/analysis/baseline.ts),
+ * plus non-media treatments and organic channels (no spend, not planned) at their data; for
+ * organic channels scale is 0. Adstock is linear, which is what splits a window cell's adstock into a part proportional
  * to the plan and a fixed carryover. carry is zero from window period L-1 on, so only the first
  * min(N, L-1) periods are stored; ain is recomputed on the fly from the weights (no [D,G,C,N]
  * array on the host).
  */
 import {
   designDims,
+  isPaidChannel,
   mediaCoefficientsHost,
   saturatedMediaHost,
   saturationKind,
@@ -60,7 +62,7 @@ export interface WindowDraws {
   readonly carryPeriods: number;
   /** [D, G, C, carryPeriods] adstock from spend before the window. */
   readonly carry: Float64Array;
-  /** [D] baseline (non-media) KPI over the window. */
+  /** [D] KPI over the window that no plan changes (non-media, treatments and organic channels at their data). */
   readonly baseline: Float64Array;
 }
 
@@ -77,7 +79,7 @@ export function defaultUnit(design: MmmDesign): OutcomeUnit {
 }
 
 export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, window: PlanningWindow, options: WindowDrawsOptions = {}): WindowDraws {
-  const { geos: G, periods: T, channels: C } = designDims(design);
+  const { geos: G, periods: T, channels: C, treatments: NT } = designDims(design);
   const N = window.periods;
   const start = window.start;
   const L = config.adstock.maxLag;
@@ -100,6 +102,7 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
   const baseline = new Float64Array(D);
   const features = timeFeatures(design, config);
   const base = new Float64Array(G * T);
+  const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
 
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
@@ -119,11 +122,20 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
         }
       }
     }
-    const beta = mediaCoefficientsHost(design, config, values, saturatedMediaHost(design, config, values));
-    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = beta[g * C + c] * design.kpiUnit[g];
+    const saturated = saturatedMediaHost(design, config, values);
+    const beta = mediaCoefficientsHost(design, config, values, saturated);
+    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = paid[c] ? beta[g * C + c] * design.kpiUnit[g] : 0;
     baselineScaled(design, config, values, features, 0, G, base);
     let total = 0;
-    for (let g = 0; g < G; g++) for (let j = 0; j < N; j++) total += base[g * T + start + j] * design.kpiUnit[g] * value[g * N + j];
+    for (let g = 0; g < G; g++) {
+      for (let j = 0; j < N; j++) {
+        const n = g * T + start + j;
+        let fixed = base[n];
+        for (let c = 0; c < C; c++) if (!paid[c]) fixed += beta[g * C + c] * saturated[n * C + c];
+        for (let k = 0; k < NT; k++) fixed += values.treatment[k] * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
+        total += fixed * design.kpiUnit[g] * value[g * N + j];
+      }
+    }
     baseline[d] = total;
   }
   return {

@@ -107,9 +107,14 @@ export function formatRunSummary(run: StoredRun, options: RunSummaryOptions = {}
       diag ? diag.essBulk.toFixed(0) : '',
     ]);
   });
+  for (const treatment of run.design.treatmentNames ?? []) {
+    const share = pick('share', treatment);
+    table.push([`${treatment} (treatment)`, '', '', '', '', share ? `${(100 * share.mean).toFixed(1)}%` : '', '', '']);
+  }
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
-  const probabilities = formatProbabilities(channels, options.probabilities ?? run.summary.probabilities ?? []);
+  const paidChannels = channels.filter((_, c) => (run.design.channelKinds?.[c] ?? 'paid') === 'paid');
+  const probabilities = formatProbabilities(paidChannels, options.probabilities ?? run.summary.probabilities ?? []);
   if (probabilities.length > 0) lines.push('', ...probabilities);
   const liftTests = formatLiftTests(run.summary.liftTests ?? []);
   if (liftTests.length > 0) lines.push('', ...liftTests);

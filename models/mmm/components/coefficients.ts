@@ -10,9 +10,11 @@
  * backward: for coefficient sums cs[g] = d/d beta[g,c], logbeta bar = cs beta, m bar = sum_g logbeta bar;
  * ROI: roi bar = m bar / roi, W bar = -m bar / W, dev bar += W bar exp(dev) H and h bar += W bar exp(dev) rw;
  * eta bar = sum_g dev bar u, u bar = dev bar eta; centered: log_beta bar = logbeta bar.
+ * Organic channels (no spend, Meridian's organic media) have no ROI: under an ROI prior they keep the
+ * coefficient prior, so the table then has roi [paid channels] and m [organic channels].
  */
 import { centeringWeight, type MmmModelConfig } from '../config.js';
-import { designDims, type MmmDesign } from '../design.js';
+import { designDims, isPaidChannel, type MmmDesign } from '../design.js';
 import type { KernelParameters } from '../kernel/parameters.js';
 import { POSITIVE, REAL, type MmmParameter, type PriorDeclaration } from './types.js';
 
@@ -27,6 +29,21 @@ export interface CoefficientForm {
   readonly mediaByGeo: boolean;
   readonly centered: boolean;
   readonly roiPrior: boolean;
+  /** Per channel: true when its prior is on the ROI (roi[slot]), false when on m (m[slot]). */
+  readonly onRoi: readonly boolean[];
+  /** Per channel: its index in the roi or the m vector. */
+  readonly slot: Int32Array;
+}
+
+/** Per channel whether its prior is on the ROI (paid channels under an ROI prior) and its index in roi or m. */
+export function coefficientSlots(design: MmmDesign, config: MmmModelConfig): { onRoi: boolean[]; slot: Int32Array } {
+  const C = design.channelNames.length;
+  const onRoi = Array.from({ length: C }, (_, c) => config.mediaPrior.type === 'roi' && isPaidChannel(design, c));
+  const slot = new Int32Array(C);
+  let roiCount = 0;
+  let mCount = 0;
+  for (let c = 0; c < C; c++) slot[c] = onRoi[c] ? roiCount++ : mCount++;
+  return { onRoi, slot };
 }
 
 export function coefficientForm(design: MmmDesign, config: MmmModelConfig): CoefficientForm {
@@ -37,7 +54,7 @@ export function coefficientForm(design: MmmDesign, config: MmmModelConfig): Coef
   if (roiPrior && typeof config.geo.media === 'object' && mediaByGeo && Object.values(config.geo.media).some((form) => centeringWeight(form) > 0)) {
     throw new Error('model config: geo.media: centering channels needs the coefficient prior (m); with an ROI prior m is derived, use non-centered or pooled media effects');
   }
-  return { mediaByGeo, centered, roiPrior };
+  return { mediaByGeo, centered, roiPrior, ...coefficientSlots(design, config) };
 }
 
 export function coefficientParameters(design: MmmDesign, config: MmmModelConfig, prior: (name: string) => MmmParameter['prior']): MmmParameter[] {
@@ -47,8 +64,10 @@ export function coefficientParameters(design: MmmDesign, config: MmmModelConfig,
   const rows: MmmParameter[] = [];
   const row = (name: string, shape: number[], support: MmmParameter['support'], p: MmmParameter['prior'], elementNames: readonly string[], description: string) =>
     rows.push({ name, shape, support, prior: p, elementNames, component: 'coefficients', description });
-  if (form.roiPrior) row('roi', [C], POSITIVE, prior('roi'), channels, 'channel ROI');
-  else row('m', [C], REAL, prior('m'), channels, 'log median media coefficient');
+  const roiChannels = channels.filter((_, c) => form.onRoi[c]);
+  const mChannels = channels.filter((_, c) => !form.onRoi[c]);
+  if (roiChannels.length > 0) row('roi', [roiChannels.length], POSITIVE, prior('roi'), roiChannels, 'channel ROI');
+  if (mChannels.length > 0) row('m', [mChannels.length], REAL, prior('m'), mChannels, form.roiPrior ? 'log median media coefficient (organic channels)' : 'log median media coefficient');
   if (form.mediaByGeo) {
     row('eta', [C], POSITIVE, prior('eta'), channels, 'geo sd of log beta');
     const geoChannel = design.geoNames.flatMap((geo) => channels.map((channel) => `${geo}:${channel}`));
@@ -75,6 +94,7 @@ export function roiWindows(design: MmmDesign, config: MmmModelConfig): RoiWindow
   const roiWeight = new Float64Array(C * N);
   const logSpendTotal = new Float64Array(C);
   for (let c = 0; c < C; c++) {
+    if (!isPaidChannel(design, c)) continue; // organic: no ROI
     const window = windows[design.channelNames[c]];
     let spend = 0;
     for (let t = 0; t < T; t++) {
@@ -103,13 +123,14 @@ export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig,
   const byGeo = G > 1 && config.geo.media !== 'pooled';
   const deviation = (g: number, c: number): number => {
     if (!byGeo) return 0;
-    if (config.geo.media === 'centered') return values.log_beta[g * C + c] - values.m[c];
+    if (config.geo.media === 'centered') return values.log_beta[g * C + c] - values.m[c]; // centered: coefficient prior, slot = c
     return values.eta[c] * values.u[g * C + c];
   };
   const beta = new Float64Array(G * C);
+  const { onRoi, slot } = coefficientSlots(design, config);
   for (let c = 0; c < C; c++) {
     let m: number;
-    if (config.mediaPrior.type === 'roi') {
+    if (onRoi[c] && config.mediaPrior.type === 'roi') {
       const window = config.mediaPrior.window?.[design.channelNames[c]];
       let spend = 0;
       let weighted = 0;
@@ -122,9 +143,9 @@ export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig,
           weighted += Math.exp(deviation(g, c)) * saturated[(g * T + t) * C + c] * value;
         }
       }
-      m = Math.log(values.roi[c]) + Math.log(spend) - Math.log(weighted);
+      m = Math.log(values.roi[slot[c]]) + Math.log(spend) - Math.log(weighted);
     } else {
-      m = values.m[c];
+      m = values.m[slot[c]];
     }
     for (let g = 0; g < G; g++) {
       beta[g * C + c] = config.geo.media === 'centered' && byGeo ? Math.exp(values.log_beta[g * C + c]) : Math.exp(m + deviation(g, c));
@@ -189,7 +210,7 @@ export class CoefficientsBlock {
   forward(b: number, saturated: Float64Array): void {
     const { params, geos: G, periods: T, channels: C } = this;
     const N = G * T;
-    const { mediaByGeo, centered, roiPrior } = this.form;
+    const { mediaByGeo, centered } = this.form;
     const { expDeviation, beta } = this;
     for (let c = 0; c < C; c++) {
       let m = 0;
@@ -200,7 +221,7 @@ export class CoefficientsBlock {
         for (let g = 0; g < G; g++) {
           expDeviation[(b * G + g) * C + c] = mediaByGeo ? Math.exp(eta * params.value(this.iU, b, g * C + c)) : 1;
         }
-        if (roiPrior) {
+        if (this.form.onRoi[c]) {
           const { roiWeight, logSpendTotal } = this.windows as RoiWindows;
           const cellBase = (b * C + c) * N;
           let total = 0;
@@ -211,9 +232,9 @@ export class CoefficientsBlock {
             total += expDeviation[(b * G + g) * C + c] * sum;
           }
           this.windowTotal[b * C + c] = total;
-          m = Math.log(params.value(this.iRoi, b, c)) + logSpendTotal[c] - Math.log(total);
+          m = Math.log(params.value(this.iRoi, b, this.form.slot[c])) + logSpendTotal[c] - Math.log(total);
         } else {
-          m = params.value(this.iM, b, c);
+          m = params.value(this.iM, b, this.form.slot[c]);
         }
       }
       const expM = Math.exp(m);
@@ -231,7 +252,8 @@ export class CoefficientsBlock {
    */
   backward(b: number, c: number, sums: Float64Array): number {
     const { params, geos: G, channels: C, beta, logBetaBar } = this;
-    const { mediaByGeo, centered, roiPrior } = this.form;
+    const { mediaByGeo, centered } = this.form;
+    const roiPrior = this.form.onRoi[c];
     const grad = params.grad;
     let mBar = 0;
     for (let g = 0; g < G; g++) {
@@ -241,11 +263,11 @@ export class CoefficientsBlock {
     }
     let windowBar = 0;
     if (roiPrior) {
-      const roi = params.value(this.iRoi, b, c);
-      grad[params.at(this.iRoi, b, c)] = mBar / roi;
+      const roi = params.value(this.iRoi, b, this.form.slot[c]);
+      grad[params.at(this.iRoi, b, this.form.slot[c])] = mBar / roi;
       windowBar = -mBar / this.windowTotal[b * C + c];
     } else if (!centered) {
-      grad[params.at(this.iM, b, c)] = mBar;
+      grad[params.at(this.iM, b, this.form.slot[c])] = mBar;
     }
     if (centered) {
       for (let g = 0; g < G; g++) grad[params.at(this.iLogBeta, b, g * C + c)] = logBetaBar[g * C + c];

@@ -40,7 +40,7 @@ import type { MmmParameter } from './types.js';
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** The names of the parameters the block integrates out. */
-export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'delta', 'phi', 'gamma', 'xi'] as const;
+export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'delta', 'phi', 'gamma', 'xi', 'treatment'] as const;
 
 /** Why the block cannot be integrated out under this config, or undefined when it can. */
 export function linearBlockObstacle(config: MmmModelConfig, table: readonly MmmParameter[]): string | undefined {

@@ -5,6 +5,7 @@
  *   seasonality  phi . f[t],           Fourier sin/cos of 2 pi s t / period, s = 1..S  (time)
  *   controls     gamma . z[g,t],       standardized controls                           (cell)
  *   events       xi . e[g,t],          event / holiday dummies                         (cell)
+ *   treatments   treatment . x[g,t],   standardized non-media treatments (Meridian's)  (cell)
  * Time terms are summed into one per-period series before they are added to every geo's rows. Here:
  * the features, the parameters, the float64 reference per cell and the kernel block: forward
  * s[t] = sum over time terms, then mean[n] += sum over cell terms; backward from the mean's bar:
@@ -23,12 +24,13 @@ export const LINEAR_TERM_PRIORS: readonly PriorDeclaration[] = [
   { name: 'phi', description: 'Fourier coefficients (sin1, cos1, sin2, ...)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
   { name: 'gamma', description: 'control coefficients (standardized controls)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
   { name: 'xi', description: 'event coefficients', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
+  { name: 'treatment', description: 'non-media treatment coefficients (standardized treatments)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
 ];
 
 export interface LinearTerm {
   /** The coefficient parameter. */
-  readonly parameter: 'delta' | 'phi' | 'gamma' | 'xi';
-  readonly component: 'trend' | 'seasonality' | 'controls' | 'events';
+  readonly parameter: 'delta' | 'phi' | 'gamma' | 'xi' | 'treatment';
+  readonly component: 'trend' | 'seasonality' | 'controls' | 'events' | 'treatments';
   /** 'time': features [T, width] shared by the geos; 'cell': features [N, width] (N = G T, geo-major). */
   readonly scope: 'time' | 'cell';
   readonly width: number;
@@ -43,15 +45,18 @@ export function fourierNames(order: number): string[] {
   return names;
 }
 
-/** The model's linear terms, in parameter-table order (trend, seasonality, controls, events; absent ones left out). */
+/** The model's linear terms, in parameter-table order (trend, seasonality, controls, events, treatments; absent ones left out). */
 export function linearTerms(design: MmmDesign, config: MmmModelConfig): LinearTerm[] {
-  const { periods: T, controls: K, events: E } = designDims(design);
+  const { periods: T, controls: K, events: E, treatments: NT } = designDims(design);
   const S = config.seasonality.order;
   const terms: LinearTerm[] = [];
   if (config.trend) terms.push({ parameter: 'delta', component: 'trend', scope: 'time', width: 1, columns: trendFeature(T), elementNames: ['delta'] });
   if (S > 0) terms.push({ parameter: 'phi', component: 'seasonality', scope: 'time', width: 2 * S, columns: fourierFeatures(T, S, config.seasonality.period), elementNames: fourierNames(S) });
   if (K > 0) terms.push({ parameter: 'gamma', component: 'controls', scope: 'cell', width: K, columns: Float64Array.from(design.controls), elementNames: design.controlNames });
   if (E > 0) terms.push({ parameter: 'xi', component: 'events', scope: 'cell', width: E, columns: Float64Array.from(design.events), elementNames: design.eventNames });
+  if (NT > 0) {
+    terms.push({ parameter: 'treatment', component: 'treatments', scope: 'cell', width: NT, columns: Float64Array.from(design.treatments as Float64Array), elementNames: design.treatmentNames as readonly string[] });
+  }
   return terms;
 }
 

@@ -1,13 +1,14 @@
 /**
  * Sections `meridian` and `robyn`: smoke fits on realistic data without a published truth.
  * - meridian: google/meridian's simulated geo_all_channels.csv (40 geos x 156 weeks, 5 paid
- *   channels with impressions and spend, 2 controls, organic impressions, Promo, population);
+ *   channels with impressions and spend, 2 controls, an organic channel, Promo as a non-media
+ *   treatment, population), loaded as it is (roles detected; only the treatment is named);
  * - robyn: Meta Robyn's dt_simulated_weekly.csv (national, 208 weeks, 5 spend channels, Facebook
  *   impressions and search clicks as exposures, competitor sales, newsletter, two event weeks).
  *
  * Checks: (1) convergence, max R-hat <= 1.01 over every parameter; (2) a sensible decomposition:
  * in-sample R^2 of the posterior-mean prediction >= 0.5, the baseline's share of the predicted KPI
- * in [10%, 95%], the media share in [5%, 90%], every channel's ROI finite and > 0, and the
+ * in [10%, 95%], the media share in [5%, 90%], every paid channel's ROI finite and > 0, and the
  * posterior-mean baseline >= 0 in at least 95% of the (geo, week) cells. These bounds only catch a
  * broken fit (media soaking up everything or nothing, a baseline below zero, no fit at all); they
  * are not a statement about the true decomposition, which is not published.
@@ -36,8 +37,8 @@ const SPECS: Record<'meridian' | 'robyn', SmokeSpec> = {
     name: 'meridian',
     title: 'Meridian simulated geo_all_channels.csv: smoke fit (40 geos)',
     path: ['datasets', 'meridian_simulated', 'geo_all_channels.csv'],
-    steps: [{ kind: 'drop', columns: [''], why: 'unnamed leading row-index column (pandas index), not data' }],
-    configNote: 'impressions as media, spend for ROI, population scaling, Organic_channel0_impression and Promo as linear controls, revenue per conversion (ROI in revenue per spend)',
+    steps: [],
+    configNote: 'the file as it is: roles detected (impressions as media, spend for ROI, Organic_channel0 organic, controls, revenue per conversion), Promo named as a non-media treatment; population scaling',
   },
   robyn: {
     name: 'robyn',
@@ -73,11 +74,18 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
     ['baseline', fmt(baseline.mean), pct(baselineShare), interval(baseline.q05, baseline.q95), '-'],
   ];
   const roiPositive: boolean[] = [];
-  for (const channel of media.channelNames) {
+  const paidNames: string[] = [];
+  for (const channel of [...media.channelNames, ...media.treatmentNames]) {
     const contribution = media.channels.find((r) => r.metric === 'contribution' && r.unit === 'kpi' && r.channel === channel)!;
-    const roi = media.channels.find((r) => r.metric === 'roi' && r.channel === channel)!;
-    roiPositive.push(Number.isFinite(roi.mean) && roi.mean > 0 && Number.isFinite(contribution.mean));
-    rows.push([channel, fmt(contribution.mean), pct(contribution.mean / prediction.mean), interval(contribution.q05, contribution.q95), `${fmt(roi.mean, 3)} ${interval(roi.q05, roi.q95, 3)}`]);
+    const roi = media.channels.find((r) => r.metric === 'roi' && r.channel === channel);
+    const c = media.channelNames.indexOf(channel);
+    const kind = c < 0 ? 'treatment' : media.paid[c] ? undefined : 'organic';
+    if (kind === undefined && roi) {
+      paidNames.push(channel);
+      roiPositive.push(Number.isFinite(roi.mean) && roi.mean > 0 && Number.isFinite(contribution.mean));
+    }
+    const label = kind === undefined ? channel : `${channel} (${kind})`;
+    rows.push([label, fmt(contribution.mean), pct(contribution.mean / prediction.mean), interval(contribution.q05, contribution.q95), roi ? `${fmt(roi.mean, 3)} ${interval(roi.q05, roi.q95, 3)}` : '-']);
   }
   rows.push([ALL_MEDIA, fmt(allMedia.mean), pct(mediaShare), interval(allMedia.q05, allMedia.q95), '-']);
   rows.push(['prediction (total)', fmt(prediction.mean), '100%', interval(prediction.q05, prediction.q95), '-']);
@@ -97,7 +105,7 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
   if (!(baselineShare >= 0.1 && baselineShare <= 0.95)) decompositionProblems.push(`baseline share ${pct(baselineShare)} outside [10%, 95%]`);
   if (!(mediaShare >= 0.05 && mediaShare <= 0.9)) decompositionProblems.push(`media share ${pct(mediaShare)} outside [5%, 90%]`);
   roiPositive.forEach((ok, c) => {
-    if (!ok) decompositionProblems.push(`channel ${media.channelNames[c]}: ROI not finite and positive`);
+    if (!ok) decompositionProblems.push(`channel ${paidNames[c]}: ROI not finite and positive`);
   });
   if (negativeFraction > 0.05) decompositionProblems.push(`baseline < 0 in ${pct(negativeFraction)} of cells`);
   const checks: Check[] = [
@@ -116,7 +124,7 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
     checks,
     details: {
       preprocessing: log,
-      decomposition: { baseline: baseline, prediction, allMedia, baselineShare, mediaShare, channels: media.channels.filter((r) => r.metric === 'contribution' || r.metric === 'roi') },
+      decomposition: { baseline: baseline, prediction, allMedia, baselineShare, mediaShare, channels: media.channels.filter((r) => r.metric === 'contribution' || r.metric === 'roi' || r.metric === 'share') },
       r2,
       negativeBaselineCells: negativeCells,
       fit: fitFacts(run),
