@@ -61,7 +61,7 @@ export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table
   const params = new KernelParameters(sampled.map((p) => p.name), sampled.map((p) => elementCount(p.shape)));
   const media = new MediaBlock(design, config, table, params, G, T, C, options.fastPaths ?? true);
   const terms = linearTerms(design, config);
-  const intercepts = integrated ? undefined : new InterceptsBlock(config, params, G);
+  const intercepts = integrated ? undefined : new InterceptsBlock(design, config, params, G);
   const linear = integrated ? undefined : new LinearTermsBlock(terms, params, G, T);
   const likelihood = integrated ? undefined : new LikelihoodBlock(design, config, params, G, T);
   const marginal = integrated ? new IntegratedLikelihoodBlock(new LinearBlock(design, terms, table), params) : undefined;
