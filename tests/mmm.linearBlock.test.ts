@@ -186,6 +186,11 @@ describe('linear block integrated out', () => {
     expect(createGeoMmm(design, sigmaByGeo).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'sigma_tau', 'sigma']);
     expect(createGeoMmm(design, fixed).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'sigma']);
     expect(createGeoMmm(design, { ...fixed, linearBlock: 'sample' }).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'tau0', 'tau_offset', 'delta', 'phi', 'gamma', 'sigma']);
+    // sampled, the intercepts are still reported as tau [G]: tau0 for the baseline (north), tau0 + the offset for the others
+    const sampledFixed = createGeoMmm(design, { ...fixed, linearBlock: 'sample' });
+    const { values } = drawOf(design, { ...fixed, linearBlock: 'sample' }, 'fixed sampled');
+    const tau = sampledFixed.definition.generated?.(values, createRng(1, 'unused'))?.tau as Float64Array;
+    expect(Array.from(tau)).toEqual([values.tau0[0], ...Array.from(values.tau_offset, (d) => values.tau0[0] + d)]);
     const offsetPrior = createGeoMmm(design, { ...fixed, priors: { tau_offset: { dist: 'studentT', df: 3, loc: 0, scale: 1 } } });
     expect(offsetPrior.linearBlock).toEqual({ integrate: false, reason: 'the prior of tau_offset is studentT, not normal' });
   });
