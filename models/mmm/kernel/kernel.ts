@@ -14,7 +14,8 @@
  *
  * With the linear block integrated out (components/linearBlock.ts), the intercepts', linear terms'
  * and likelihood's blocks are one: the marginal likelihood given the media term M = sum_c beta h,
- * whose backward gives the mean's bar and sigma's and sigma_tau's gradients.
+ * whose backward gives the mean's bar and sigma's (each sigma_g's with one per geo) and sigma_tau's
+ * gradients.
  *
  * Inputs are the parameter table's sampled parameters in order (../parameters.ts), constrained;
  * outputs per chain are the G per-geo log likelihoods (one marginal log likelihood when integrated),
