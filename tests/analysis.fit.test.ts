@@ -96,22 +96,23 @@ describe('posterior fit and predictive checks on the geo example', () => {
     return design.channelNames.length;
   }
 
-  it('replicated noise has the likelihood\'s moments (Normal and Student-t), seeded and thinning-invariant', () => {
+  it('replicated noise has the likelihood\'s moments (Normal and Student-t, one sigma or one per geo), seeded and thinning-invariant', () => {
     const draws = 50;
-    for (const [likelihood, nu] of [['normal', 0], ['studentT', 10]] as const) {
-      const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, likelihood };
-      const values = { ...truthValues(truth), ...(likelihood === 'studentT' ? { nu: Float64Array.of(nu) } : {}) };
-      const posterior = posteriorAround(values, truthShapes(G, C()), 1, draws, 0);
+    for (const [likelihood, nu, sigmaByGeo] of [['normal', 0, false], ['studentT', 10, false], ['normal', 0, true], ['studentT', 10, true]] as const) {
+      const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, likelihood, sigmaByGeo };
+      // one sigma per geo (model config sigmaByGeo): the truth's sigma times 0.6, 0.9, 1.2, ... by geo
+      const sigmas = Float64Array.from({ length: G }, (_, g) => truth.params.sigma * (sigmaByGeo ? 0.6 + 0.3 * g : 1));
+      const values = { ...truthValues(truth), ...(sigmaByGeo ? { sigma: sigmas } : {}), ...(likelihood === 'studentT' ? { nu: Float64Array.of(nu) } : {}) };
+      const posterior = posteriorAround(values, { ...truthShapes(G, C()), sigma: sigmaByGeo ? [G] : [] }, 1, draws, 0);
       const check = posteriorPredictiveCheck(design, config, posterior, { seed: 4, keepReplicates: draws });
       expect(check.replicates.length).toBe(draws * G * T);
       const mu = meanKpiHost(design, config, values);
-      const sigma = truth.params.sigma;
       let sum = 0;
       let squares = 0;
       const n = draws * G * T;
       for (let d = 0; d < draws; d++) {
         for (let i = 0; i < G * T; i++) {
-          const z = (check.replicates[d * G * T + i] / design.kpiUnit[Math.floor(i / T)] - mu[i]) / sigma;
+          const z = (check.replicates[d * G * T + i] / design.kpiUnit[Math.floor(i / T)] - mu[i]) / sigmas[Math.floor(i / T)];
           sum += z;
           squares += z * z;
         }

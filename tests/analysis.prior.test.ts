@@ -114,6 +114,30 @@ describe('prior predictive draws', () => {
     expectNormalMoments(z, 0, 1);
   });
 
+  it('one sigma per geo and fixed intercepts: sigma [G] and tau_offset [G - 1] from their priors, y_rep with each geo\'s sigma', () => {
+    const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, sigmaByGeo: true, geo: { intercept: 'fixed', media: 'noncentered' } };
+    const draws = 400;
+    const prior = samplePriorPredictive(design, config, { draws, seed: 6 });
+    const G = design.geoNames.length;
+    const T = design.dates.length;
+    expect(prior.variable('sigma').shape).toEqual([G]);
+    expect(prior.variable('tau_offset').shape).toEqual([G - 1]);
+    expect(prior.has('sigma_tau')).toBe(false);
+    // each geo's sigma ~ halfNormal(0.3): mean 0.3 sqrt(2 / pi), sd 0.3 sqrt(1 - 2 / pi); the offsets ~ normal(0, 1)
+    for (let g = 1; g <= G; g++) {
+      const sigma = prior.pooled(`sigma[${g}]`);
+      expect(Math.abs(moments(sigma).mean - 0.3 * Math.sqrt(2 / Math.PI))).toBeLessThan((4 * 0.3 * Math.sqrt(1 - 2 / Math.PI)) / Math.sqrt(draws));
+    }
+    expectNormalMoments(prior.pooled('tau_offset[2]'), 0, 1);
+    const z: number[] = [];
+    for (let d = 0; d < draws / 4; d++) {
+      const values = prior.drawValues(0, d);
+      const mu = meanKpiHost(design, config, values);
+      for (let n = 0; n < G * T; n++) z.push((values.y_rep[n] - mu[n]) / values.sigma[Math.floor(n / T)]);
+    }
+    expectNormalMoments(z, 0, 1);
+  });
+
   it('under an ROI prior: roi follows its prior, m is derived per draw, and the analyzed ROI equals roi', () => {
     const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, mediaPrior: { type: 'roi' } };
     const n = 2000;

@@ -145,6 +145,25 @@ describe('run config', () => {
     const roiPartial = parseRunConfig({ model: { geo: { media: { tv: 0.5 } }, mediaPrior: { type: 'roi' } } }, 'c.json');
     expect(() => checkModelConfigAgainstData(roiPartial.model, ['tv'], 'c.json')).toThrow(/centering channels needs the coefficient prior/);
   });
+
+  it("reads Meridian's structure options: one sigma per geo, fixed geo intercepts around a baseline geo", () => {
+    const config = parseRunConfig({ model: { sigmaByGeo: true, geo: { intercept: 'fixed', baselineGeo: 'west' } } }, 'c.json');
+    expect(config.model.sigmaByGeo).toBe(true);
+    expect(config.model.geo).toEqual({ intercept: 'fixed', baselineGeo: 'west', media: 'noncentered' });
+    // off by default: the defaults stay the reference model
+    expect(parseRunConfig({ model: { trend: true } }, 'c.json').model).toEqual(DEFAULT_MODEL_CONFIG);
+    expect(parseRunConfig({ model: { geo: { intercept: 'fixed' } } }, 'c.json').model.geo).toEqual({ intercept: 'fixed', media: 'noncentered' });
+    expect(() => parseRunConfig({ model: { sigmaByGeo: 'yes' } }, 'c.json')).toThrow(/c\.json: model\.sigmaByGeo: expected true or false, got "yes"/);
+    expect(() => parseRunConfig({ model: { geo: { intercept: 'fixd' } } }, 'c.json')).toThrow(/c\.json: model\.geo\.intercept: expected one of "centered", "noncentered", "fixed", got "fixd"/);
+    expect(() => parseRunConfig({ model: { geo: { baselineGeo: 'west' } } }, 'c.json')).toThrow(/c\.json: model\.geo\.baselineGeo: only applies to "intercept": "fixed", not "noncentered"/);
+    expect(() => parseRunConfig({ model: { geo: { intercept: 'fixed', baselineGeo: 3 } } }, 'c.json')).toThrow(/c\.json: model\.geo\.baselineGeo: expected a geo name, got 3/);
+    // the baseline's name against the data's geos
+    const data = { geoNames: ['north', 'south', 'east'], dates: ['2024-01-01'] };
+    expect(() => checkModelConfigAgainstData(config.model, ['tv'], 'c.json', data)).toThrow(/c\.json: model\.geo\.baselineGeo: unknown geo "west" \(geos: north, south, east\)/);
+    expect(() => checkModelConfigAgainstData(config.model, ['tv'], 'c.json', { ...data, geoNames: [...data.geoNames, 'west'] })).not.toThrow();
+    // tau_offset takes a prior from model.priors like every other parameter
+    expect(parseRunConfig({ model: { priors: { tau_offset: { dist: 'normal', loc: 0, scale: 2 } } } }, 'c.json').model.priors.tau_offset).toEqual({ dist: 'normal', loc: 0, scale: 2 });
+  });
 });
 
 describe('sampler overrides (fitMmm options, CLI flags)', () => {

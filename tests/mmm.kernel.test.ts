@@ -20,7 +20,7 @@ import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
-import { cases, hostUnconstrained } from './support/mmmDensity.js';
+import { cases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
 import { loadExample, loadExampleWith } from './support/examples.js';
 
@@ -48,12 +48,12 @@ describe('geo MMM kernel', () => {
   const setup = (label: string, which: Which, overrides: Partial<MmmModelConfig>) => {
     const data = which === 'geo' ? geo : which === 'national' ? national : organic;
     const full = designFromData(data, scaleData(data));
-    const design = label.startsWith('ROI') ? withHoldout(full, 8) : full;
+    const design = label.includes('8-period holdout') ? withHoldout(full, 8) : full;
     const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, ...overrides };
     return { design, config };
   };
 
-  for (const [caseLabel, caseOverrides] of cases) for (const linearBlock of ['auto', 'sample'] as const) {
+  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases]) for (const linearBlock of ['auto', 'sample'] as const) {
     const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
     const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
     const datasets: Which[] = ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];

@@ -29,17 +29,19 @@ import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues 
 import { writeExampleRun } from './fixtures/charts/exampleRun.js';
 
 describe('pointwise log-likelihood of the KPI', () => {
-  it('sums to the likelihood of the reference density (normal and Student-t), holdout apart', async () => {
+  it('sums to the likelihood of the reference density (normal and Student-t, one sigma or one per geo), holdout apart', async () => {
     const full = await loadGeoDesign();
     const design = withHoldout(full, 6);
     const G = design.geoNames.length;
     const T = design.dates.length;
     const C = design.channelNames.length;
     const truth = truthValues(readGeoTruth());
-    for (const likelihood of ['normal', 'studentT'] as const) {
-      const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, likelihood };
-      const values = likelihood === 'studentT' ? { ...truth, nu: Float64Array.of(6) } : truth;
-      const posterior = posteriorAround(values, truthShapes(G, C), 2, 3, 0.05, 9);
+    for (const [likelihood, sigmaByGeo] of [['normal', false], ['studentT', false], ['normal', true], ['studentT', true]] as const) {
+      const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, likelihood, sigmaByGeo };
+      // one sigma per geo (model config sigmaByGeo): [G] values around the truth's
+      const sigma = sigmaByGeo ? Float64Array.from({ length: G }, (_, g) => truth.sigma[0] * (0.6 + 0.3 * g)) : truth.sigma;
+      const values = { ...truth, sigma, ...(likelihood === 'studentT' ? { nu: Float64Array.of(6) } : {}) };
+      const posterior = posteriorAround(values, { ...truthShapes(G, C), sigma: sigmaByGeo ? [G] : [] }, 2, 3, 0.05, 9);
       const logLik = kpiLogLikelihood(design, config, posterior);
       expect(logLik.fitted.cells.length).toBe(G * (T - 6));
       expect(logLik.holdout.cells.length).toBe(G * 6);

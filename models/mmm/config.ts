@@ -83,18 +83,29 @@ export interface MmmModelConfig {
   readonly adstock: { readonly type: AdstockType; readonly maxLag: number };
   readonly saturation: { readonly type: SaturationType; /** Hill only: a fixed slope instead of a free one. */ readonly fixedSlope?: number };
   /**
-   * Geo effects: centered or non-centered intercepts; media coefficients varying by geo or pooled.
+   * Geo effects: centered or non-centered intercepts (hierarchical around tau0 with sd sigma_tau), or
+   * 'fixed' intercepts around a baseline geo (Meridian's geo fixed effects): tau_baseline = tau0,
+   * tau_g = tau0 + tau_offset_g for the others, independent priors, no sigma_tau. `baselineGeo` (only
+   * with 'fixed'): the baseline's name; default the geo with the largest population (the data's
+   * population column, scaled or not), or the first geo without one (components/intercepts.ts).
+   * Media coefficients varying by geo or pooled.
    * `media` may also map channel names to 'centered' / 'noncentered' (unlisted channels:
    * non-centered): the model stays non-centered (u) and the sampler moves the listed channels'
    * effects in centered coordinates log beta[g,c] = m_c + eta_c u[g,c] (src/ppl/centering.ts).
    */
   readonly geo: {
-    readonly intercept: Parameterization;
+    readonly intercept: Parameterization | 'fixed';
+    readonly baselineGeo?: string;
     readonly media: Parameterization | 'pooled' | MediaCenteringByChannel;
   };
   readonly trend: boolean;
   readonly seasonality: { readonly order: number; readonly period: number };
   readonly likelihood: 'normal' | 'studentT';
+  /**
+   * One noise scale per geo (Meridian's unique_sigma_for_each_geo): sigma is [G], each with the
+   * prior of `sigma`. Default false: one sigma shared by the geos (the reference model).
+   */
+  readonly sigmaByGeo?: boolean;
   /**
    * 'coefficient': the prior is on m (log median media coefficient). 'roi': the prior is on each
    * channel's ROI and m is derived from it per draw (Meridian's ROI prior), optionally over a window.

@@ -35,6 +35,8 @@ export interface MmmDesign {
   readonly mediaUnit: Float64Array;
   /** [G] population factors the media and KPI were divided by, when population-scaled. */
   readonly population?: Float64Array;
+  /** [G] the data's population per geo, scaled by or not (the default baseline geo of fixed intercepts). */
+  readonly geoPopulation?: Float64Array;
   /**
    * [G, T] 1 where the KPI enters the likelihood, 0 where it is held out (a time-ordered holdout,
    * as Meridian's holdout_id: scaling and features still use every period). Undefined: all observed.
@@ -78,6 +80,7 @@ export function designFromData(data: MmmData, scaled: ScaledData): MmmDesign {
     kpiValue: data.revenuePerKpi,
     mediaUnit: Float64Array.from(scaling.mediaMean),
     population,
+    ...(data.population ? { geoPopulation: Float64Array.from(data.population) } : {}),
   };
 }
 

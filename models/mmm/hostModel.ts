@@ -41,7 +41,7 @@ export function meanKpiHost(design: MmmDesign, config: MmmModelConfig, values: D
   const terms = linearTerms(design, config);
   const mean = new Float64Array(G * T);
   for (let g = 0; g < G; g++) {
-    const intercept = interceptHost(config, G, values, g);
+    const intercept = interceptHost(design, config, values, g);
     for (let t = 0; t < T; t++) {
       const n = g * T + t;
       let mu = linearTermsHost(terms, values, n, t, intercept);

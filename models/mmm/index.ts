@@ -58,4 +58,6 @@ export {
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
 export { fourierNames } from './components/linearTerms.js';
+export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
+export { geoSigma } from './components/likelihood.js';
 export { constraintOf, describeSupport, inSupport } from './components/types.js';

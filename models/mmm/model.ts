@@ -5,9 +5,10 @@
  *   a[g,t,c]  = sum_l w_l(c) xs[g,t-l,c]            adstock (components/adstock)
  *   h[g,t,c]  = sat(a)                               saturation (components/saturation)
  *   beta[g,c] = exp(m_c + eta_c u[g,c])              media coefficients (components/coefficients.ts)
- *   tau_g     = tau0 + sigma_tau v[g]                geo intercepts (components/intercepts.ts)
+ *   tau_g     = tau0 + sigma_tau v[g]                geo intercepts (components/intercepts.ts; or fixed
+ *                                                    around a baseline geo: tau0 + tau_offset_g)
  *   mu[g,t]   = tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t] + sum_c beta[g,c] h[g,t,c]
- *   ys[g,t]   ~ Normal(mu, sigma)   (or Student-t; components/likelihood.ts)
+ *   ys[g,t]   ~ Normal(mu, sigma)   (or Student-t; components/likelihood.ts; sigma_g with sigmaByGeo)
  *
  * plus lift tests in the likelihood (liftTests.ts). The parameters and their priors come from the
  * parameter table (parameters.ts); the whole log density is one float64 host kernel
@@ -25,6 +26,7 @@ import { hostKernelDensity, hostKernelLogDensity, type CenteringBlock, type Mode
 import { centeringWeight, type MmmModelConfig } from './config.js';
 import type { Rng } from '../../src/tensor/index.js';
 import { coefficientForm } from './components/coefficients.js';
+import { fixedIntercepts, interceptHost } from './components/intercepts.js';
 import { integratesLinearBlock, type LinearBlock } from './components/linearBlock.js';
 import { linearTerms, type LinearTerm } from './components/linearTerms.js';
 import { constraintOf, type MmmParameter } from './components/types.js';
@@ -56,6 +58,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
   const form = coefficientForm(design, config);
   const centering = mediaCentering(config, design.channelNames, G, form.mediaByGeo, form.roiPrior);
   const centeredIntercept = G > 1 && config.geo.intercept === 'centered';
+  const fixed = fixedIntercepts(design, config);
   const terms = linearTerms(design, config);
   const blockDraw = kernel.linearBlock ? linearBlockDraw(design, config, kernel.linearBlock, terms) : undefined;
   const definition: ModelDefinition = {
@@ -71,18 +74,20 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
         const sigmaTau = values.sigma_tau[0];
         out.v = values.tau.map((tau) => (tau - tau0) / sigmaTau);
       }
+      if (fixed && !blockDraw) out.tau = Float64Array.from({ length: G }, (_, g) => interceptHost(design, config, values, g));
       if (form.centered) out.u = values.log_beta.map((b, i) => (b - values.m[i % C]) / values.eta[i % C]);
       return out;
     },
-    generatedShapes: { v: [G], u: [G, C], tau: [G], ...Object.fromEntries(terms.map((term) => [term.parameter, term.parameter === 'delta' ? [] : [term.width]])) },
+    generatedShapes: { v: [G], u: [G, C], tau: [G], ...(fixed ? { tau_offset: [G - 1] } : {}), ...Object.fromEntries(terms.map((term) => [term.parameter, term.parameter === 'delta' ? [] : [term.width]])) },
   };
   return { definition, config, design, table, parameterNames: Object.keys(parameters), kernel, linearBlock: decision };
 }
 
 /**
  * The exact draw of the integrated linear block at one draw of the sampled parameters, under the
- * reference names: tau0, v (and tau with centered intercepts; with more than one geo), delta, phi,
- * gamma, xi. The media term is evaluated with the float64 reference (hostModel.ts).
+ * reference names: tau0, v (and tau with centered intercepts; with more than one geo), or with fixed
+ * intercepts tau_offset and the intercepts tau they give, delta, phi, gamma, xi. The media term is
+ * evaluated with the float64 reference (hostModel.ts).
  */
 function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: LinearBlock, terms: readonly LinearTerm[]) {
   const { geos: G, periods: T, channels: C } = designDims(design);
@@ -101,14 +106,20 @@ function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: Linea
       }
     }
     const sigmaTau = values.sigma_tau?.[0] ?? 1;
-    if (!block.evaluate(e0, values.sigma[0], sigmaTau, state)) throw new Error('linear block: the conditional precision is not positive definite at a kept draw');
-    const geo = new Float64Array(G);
+    if (!block.evaluate(e0, values.sigma, sigmaTau, state)) throw new Error('linear block: the conditional precision is not positive definite at a kept draw');
+    const geo = new Float64Array(block.geoVariables.length);
     const shared = new Float64Array(block.shared);
     block.draw(state, rng, geo, shared);
     const out: Record<string, number | Float64Array> = { tau0: shared[0] };
     if (block.hierarchical) {
       out.v = Float64Array.from(geo, (tau) => (tau - shared[0]) / sigmaTau);
       if (config.geo.intercept === 'centered') out.tau = geo;
+    }
+    if (block.fixed) {
+      out.tau_offset = geo;
+      const tau = new Float64Array(G).fill(shared[0]);
+      block.geoVariables.forEach((g, k) => (tau[g] += geo[k]));
+      out.tau = tau;
     }
     terms.forEach((term, i) => {
       out[term.parameter] = term.parameter === 'delta' ? shared[offsets[i]] : shared.slice(offsets[i], offsets[i] + term.width);

@@ -102,6 +102,6 @@ function allParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[
     ...coefficientParameters(design, config, prior),
     ...interceptParameters(design, config, prior),
     ...linearTermParameters(linearTerms(design, config), prior),
-    ...likelihoodParameters(config, prior),
+    ...likelihoodParameters(design, config, prior),
   ];
 }

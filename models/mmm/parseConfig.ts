@@ -90,7 +90,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (value === undefined) return DEFAULT_MODEL_CONFIG;
   const reader = new Reader(file);
   const d = DEFAULT_MODEL_CONFIG;
-  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
 
   let adstock = d.adstock;
   if (root.adstock !== undefined) {
@@ -109,9 +109,17 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   }
   let geo = d.geo;
   if (root.geo !== undefined) {
-    const g = reader.object(root.geo, 'model.geo', ['intercept', 'media']);
+    const g = reader.object(root.geo, 'model.geo', ['intercept', 'baselineGeo', 'media']);
+    const intercept = g.intercept === undefined ? d.geo.intercept : reader.oneOf(g.intercept, 'model.geo.intercept', ['centered', 'noncentered', 'fixed'] as const);
+    let baselineGeo: string | undefined;
+    if (g.baselineGeo !== undefined) {
+      if (intercept !== 'fixed') reader.fail('model.geo.baselineGeo', `only applies to "intercept": "fixed", not "${intercept}"`);
+      const name = g.baselineGeo;
+      baselineGeo = typeof name === 'string' && name.trim() !== '' ? name : reader.fail('model.geo.baselineGeo', `expected a geo name, got ${describeValue(name)}`);
+    }
     geo = {
-      intercept: g.intercept === undefined ? d.geo.intercept : reader.oneOf(g.intercept, 'model.geo.intercept', ['centered', 'noncentered'] as const),
+      intercept,
+      ...(baselineGeo === undefined ? {} : { baselineGeo }),
       media: g.media === undefined ? d.geo.media : parseGeoMedia(reader, g.media),
     };
   }
@@ -125,6 +133,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     };
   }
   const likelihood = root.likelihood === undefined ? d.likelihood : reader.oneOf(root.likelihood, 'model.likelihood', ['normal', 'studentT'] as const);
+  const sigmaByGeo = root.sigmaByGeo === undefined ? undefined : reader.boolean(root.sigmaByGeo, 'model.sigmaByGeo');
   let mediaPrior: MmmModelConfig['mediaPrior'] = d.mediaPrior;
   if (root.mediaPrior !== undefined) {
     const m = reader.object(root.mediaPrior, 'model.mediaPrior', ['type', 'window']);
@@ -154,7 +163,9 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     for (const [name, spec] of Object.entries(p)) priors[name] = parsePrior(reader, spec, `model.priors.${name}`);
   }
   const linearBlock = root.linearBlock === undefined ? undefined : reader.oneOf(root.linearBlock, 'model.linearBlock', ['auto', 'integrate', 'sample'] as const);
-  const parsed: MmmModelConfig = { adstock, saturation, geo, trend, seasonality, likelihood, mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }) };
+  const parsed: MmmModelConfig = {
+    adstock, saturation, geo, trend, seasonality, likelihood, ...(sigmaByGeo === undefined ? {} : { sigmaByGeo }), mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }),
+  };
   return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };
 }
 
@@ -270,5 +281,11 @@ export function checkModelConfigAgainstData(
       throw new ConfigError(file, 'model.geo.media', 'centering channels needs the coefficient prior (m); with an ROI prior m is derived: use non-centered or pooled media effects');
     }
   }
-  if (data) checkExperiments(config, { channelNames, geoNames: data.geoNames, dates: data.dates }, file);
+  if (data) {
+    const baseline = config.geo.baselineGeo;
+    if (baseline !== undefined && !data.geoNames.includes(baseline)) {
+      throw new ConfigError(file, 'model.geo.baselineGeo', `unknown geo "${baseline}" (geos: ${listSome(data.geoNames)})`);
+    }
+    checkExperiments(config, { channelNames, geoNames: data.geoNames, dates: data.dates }, file);
+  }
 }

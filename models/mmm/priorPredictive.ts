@@ -84,16 +84,20 @@ export function priorParameters(design: MmmDesign, config: MmmModelConfig): Prio
   });
 }
 
-/** y_rep = mean + sigma * noise (standard Normal, or Student-t with nu), scaled KPI, written to `out`. */
+/**
+ * y_rep = mean + sigma * noise (standard Normal, or Student-t with nu), scaled KPI [G, T] geo-major,
+ * written to `out`; sigma is the cell's geo's with one per geo (sigma [G], model config sigmaByGeo).
+ */
 export function replicateKpi(config: MmmModelConfig, values: DrawValues, mean: ArrayLike<number>, rng: Rng, out: Float64Array = new Float64Array(mean.length)): Float64Array {
-  const sigma = values.sigma[0];
+  const periods = mean.length / values.sigma.length;
+  const sigmaAt = (n: number) => values.sigma[Math.floor(n / periods)];
   if (config.likelihood === 'normal') {
-    for (let n = 0; n < mean.length; n++) out[n] = mean[n] + sigma * rng.normal();
+    for (let n = 0; n < mean.length; n++) out[n] = mean[n] + sigmaAt(n) * rng.normal();
   } else {
     const nu = values.nu[0];
     for (let n = 0; n < mean.length; n++) {
       const chiSquared = 2 * gammaVariate(rng, nu / 2);
-      out[n] = mean[n] + (sigma * rng.normal()) / Math.sqrt(chiSquared / nu);
+      out[n] = mean[n] + (sigmaAt(n) * rng.normal()) / Math.sqrt(chiSquared / nu);
     }
   }
   return out;

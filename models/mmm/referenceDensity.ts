@@ -6,13 +6,16 @@
  * Jacobian terms (those belong to the unconstrained density). With the linear block integrated out,
  * `referenceMarginalLogDensity` is the reference: the block's Gaussian integral written out densely
  * (the design matrix X and the prior precision as full matrices, one Cholesky of the whole p x p
- * posterior precision), not the kernel's geo elimination.
+ * posterior precision), not the kernel's geo elimination. One sigma per geo (config sigmaByGeo)
+ * weights each row by its geo's 1 / sigma_g^2; fixed intercepts (config geo.intercept 'fixed') make
+ * tau0 a column of ones and the other geos' offsets indicator columns with their own priors.
  */
 import { priorLogDensity, resolvePrior, standardNormalPrior } from '../../src/distributions/index.js';
 import { choleskyInto, logDeterminantFromCholesky, solveCholesky } from '../../src/linalg/index.js';
 import { linearTerms } from './components/linearTerms.js';
 import type { MmmModelConfig } from './config.js';
-import { kpiLogDensity } from './components/likelihood.js';
+import { geoSigma, kpiLogDensity } from './components/likelihood.js';
+import { fixedIntercepts, offsetGeos } from './components/intercepts.js';
 import { designDims, type MmmDesign } from './design.js';
 import { mediaCoefficientsHost, meanKpiHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
 import { liftLogLikelihoodHost } from './liftTests.js';
@@ -47,11 +50,10 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
   const { geos: G, periods: T } = designDims(design);
   let total = referencePriorLogDensity(design, config, values);
   const mean = meanKpiHost(design, config, values);
-  const sigma = values.sigma[0];
   const nu = values.nu?.[0];
   for (let n = 0; n < G * T; n++) {
     if (design.observed && design.observed[n] === 0) continue;
-    total += kpiLogDensity(config, design.kpi[n], mean[n], sigma, nu);
+    total += kpiLogDensity(config, design.kpi[n], mean[n], geoSigma(values, Math.floor(n / T)), nu);
   }
   total += liftLogLikelihoodHost(design, config, values);
   return total;
@@ -60,17 +62,22 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
 /**
  * The block's Gaussian pieces written out densely at one draw of the sampled parameters: the design
  * matrix X [n, p] over the observed cells (columns: tau0, then tau_1..tau_G with more than one geo,
- * then the linear terms' coefficients), the residual y - M [n], the prior precision Lambda0 [p, p]
+ * or with fixed intercepts the offsets of the geos but the baseline, then the linear terms'
+ * coefficients), the residual y - M [n], each row's sigma [n], the prior precision Lambda0 [p, p]
  * and mean b0 [p].
  */
 export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, values: DrawValues) {
   const { geos: G, periods: T, channels: C } = designDims(design);
-  const hierarchical = G > 1;
+  const fixed = fixedIntercepts(design, config);
+  const hierarchical = G > 1 && !fixed;
+  const offsets = fixed ? offsetGeos(design, config) : [];
+  const geoColumns = hierarchical ? G : offsets.length;
   const terms = linearTerms(design, config);
   const width = terms.reduce((n, term) => n + term.width, 0);
-  const p = 1 + (hierarchical ? G : 0) + width;
+  const p = 1 + geoColumns + width;
   const rows: number[][] = [];
   const residual: number[] = [];
+  const rowSigma: number[] = [];
   const saturated = saturatedMediaHost(design, config, values);
   const beta = mediaCoefficientsHost(design, config, values, saturated);
   for (let g = 0; g < G; g++) {
@@ -80,12 +87,14 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
       const row = new Array<number>(p).fill(0);
       if (hierarchical) row[1 + g] = 1;
       else row[0] = 1;
-      let j = 1 + (hierarchical ? G : 0);
+      if (fixed && offsets.includes(g)) row[1 + offsets.indexOf(g)] = 1;
+      let j = 1 + geoColumns;
       for (const term of terms) for (let k = 0; k < term.width; k++) row[j++] = term.columns[(term.scope === 'time' ? t : n) * term.width + k];
       rows.push(row);
       let media = 0;
       for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c];
       residual.push(design.kpi[n] - media);
+      rowSigma.push(geoSigma(values, g));
     }
   }
   const table = mmmParameters(design, config);
@@ -109,7 +118,12 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
       mean[1 + g] = m0;
     }
   }
-  let j = 1 + (hierarchical ? G : 0);
+  for (let k = 0; k < offsets.length; k++) {
+    const [loc, scale] = normal('tau_offset', k);
+    precision[(1 + k) * p + 1 + k] = 1 / (scale * scale);
+    mean[1 + k] = loc;
+  }
+  let j = 1 + geoColumns;
   for (const term of terms) {
     for (let k = 0; k < term.width; k++) {
       const [loc, scale] = normal(term.parameter, k);
@@ -117,20 +131,22 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
       mean[j++] = loc;
     }
   }
-  return { p, rows, residual, precision, mean };
+  return { p, rows, residual, rowSigma, precision, mean };
 }
 
 /** The marginal log density of the sampled parameters (priors + the block's integral + lift tests), float64, dense. */
 export function referenceMarginalLogDensity(design: MmmDesign, config: MmmModelConfig, values: DrawValues): number {
-  const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
-  const sigma = values.sigma[0];
+  const { p, rows, residual, rowSigma, precision, mean } = referenceLinearBlock(design, config, values);
   const n = rows.length;
   const A = Float64Array.from(precision);
   const c = new Float64Array(p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
   let residualSquares = 0;
+  let logSigma = 0;
   rows.forEach((row, r) => {
-    residualSquares += residual[r] * residual[r];
+    const sigma = rowSigma[r];
+    residualSquares += (residual[r] * residual[r]) / (sigma * sigma);
+    logSigma += Math.log(sigma);
     for (let i = 0; i < p; i++) {
       c[i] += (row[i] * residual[r]) / (sigma * sigma);
       for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
@@ -145,7 +161,7 @@ export function referenceMarginalLogDensity(design: MmmDesign, config: MmmModelC
   let quadratic = 0;
   for (let i = 0; i < p; i++) quadratic += c[i] * solved[i];
   const marginal =
-    -0.5 * n * Math.log(2 * Math.PI) - n * Math.log(sigma) - (0.5 * residualSquares) / (sigma * sigma) - 0.5 * priorQuadratic +
+    -0.5 * n * Math.log(2 * Math.PI) - logSigma - 0.5 * residualSquares - 0.5 * priorQuadratic +
     0.5 * logDeterminantFromCholesky(lowerPrior, p) - 0.5 * logDeterminantFromCholesky(lowerA, p) + 0.5 * quadratic;
   return referencePriorLogDensity(design, config, values, true) + marginal + liftLogLikelihoodHost(design, config, values);
 }

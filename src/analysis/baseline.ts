@@ -6,7 +6,7 @@
  * baseline + media = meanKpiHost).
  */
 import { fourierFeatures, trendFeature } from '../data/index.js';
-import { designDims, type MmmModelConfig, type MmmDesign, type DrawValues } from '../../models/mmm/index.js';
+import { designDims, interceptHost, type MmmModelConfig, type MmmDesign, type DrawValues } from '../../models/mmm/index.js';
 
 /** Deterministic time features of a design: trend [T] and Fourier [T, 2S]. */
 export interface TimeFeatures {
@@ -20,12 +20,6 @@ export function timeFeatures(design: MmmDesign, config: MmmModelConfig): TimeFea
     trend: Float64Array.from(trendFeature(T)),
     fourier: Float64Array.from(fourierFeatures(T, config.seasonality.order, config.seasonality.period)),
   };
-}
-
-/** Intercept tau_g of one geo at one draw. */
-export function geoIntercept(config: MmmModelConfig, values: DrawValues, geo: number, geos: number): number {
-  if (geos <= 1) return values.tau0[0];
-  return config.geo.intercept === 'centered' ? values.tau[geo] : values.tau0[0] + values.sigma_tau[0] * values.v[geo];
 }
 
 /**
@@ -46,7 +40,7 @@ export function baselineScaled(
   let treatedBaseline = 0;
   for (let k = 0; k < NT; k++) treatedBaseline += values.treatment[k] * (design.treatmentBaselines as Float64Array)[k];
   for (let g = geoStart; g < geoEnd; g++) {
-    const intercept = geoIntercept(config, values, g, G) + treatedBaseline;
+    const intercept = interceptHost(design, config, values, g) + treatedBaseline;
     for (let t = 0; t < T; t++) {
       const n = g * T + t;
       let mu = intercept;

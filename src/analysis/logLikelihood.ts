@@ -17,7 +17,7 @@
  * apart: `fitted` has the cells the model saw, `holdout` the held-out ones, both observation-major
  * [cells, draws] with all draws (chain-major) unless `maxDraws` thins them.
  */
-import { designDims, meanKpiHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, geoSigma, meanKpiHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { pointwiseLpd, sumWithSe, type LogLikMatrix } from '../diagnostics/index.js';
 import { logGamma } from '../distributions/index.js';
 import type { Posterior } from '../ppl/index.js';
@@ -66,17 +66,18 @@ export function kpiLogLikelihood(design: MmmDesign, config: MmmModelConfig, post
   for (let s = 0; s < S; s++) {
     const values = drawAt(posterior, drawIndices[s]);
     const mean = meanKpiHost(design, config, values);
-    const sigma = values.sigma[0];
-    const logSigma = Math.log(sigma);
     let studentConstant = 0;
     let nu = NaN;
     if (config.likelihood === 'studentT') {
       nu = values.nu[0];
-      studentConstant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - logSigma;
+      studentConstant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
     }
     for (let n = 0; n < G * T; n++) {
+      // sigma of the cell's geo (one per geo with model config sigmaByGeo)
+      const sigma = geoSigma(values, Math.floor(n / T));
+      const logSigma = Math.log(sigma);
       const z = (design.kpi[n] - mean[n]) / sigma;
-      const scaled = config.likelihood === 'normal' ? -0.5 * z * z - logSigma - LOG_SQRT_2PI : studentConstant - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
+      const scaled = config.likelihood === 'normal' ? -0.5 * z * z - logSigma - LOG_SQRT_2PI : studentConstant - logSigma - ((nu + 1) / 2) * Math.log1p((z * z) / nu);
       const value = scaled - logUnit[Math.floor(n / T)];
       (isHeld(n) ? holdout : fitted)[row[n] * S + s] = value;
     }

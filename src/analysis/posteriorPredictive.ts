@@ -15,7 +15,7 @@
  *   carry-over, seasonality or trend), which the i.i.d. noise model cannot produce.
  * p-values near 0 or 1 (e.g. < 0.05 or > 0.95) flag misfit; healthCheck.ts reports them.
  */
-import { designDims, meanKpiHost, replicateKpi, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, geoSigma, meanKpiHost, replicateKpi, type DrawValues, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { createRng } from '../tensor/index.js';
 import { drawAt, selectDraws } from './drawSummary.js';
@@ -50,11 +50,11 @@ export interface PosteriorPredictiveCheck {
 }
 
 /** Sum of squared standardized residuals over included cells. */
-function sumOfSquares(y: ArrayLike<number>, mean: ArrayLike<number>, sigma: number, include: (n: number) => boolean): number {
+function sumOfSquares(y: ArrayLike<number>, mean: ArrayLike<number>, values: DrawValues, periods: number, include: (n: number) => boolean): number {
   let total = 0;
   for (let n = 0; n < y.length; n++) {
     if (!include(n)) continue;
-    const z = (y[n] - mean[n]) / sigma;
+    const z = (y[n] - mean[n]) / geoSigma(values, Math.floor(n / periods));
     total += z * z;
   }
   return total;
@@ -107,9 +107,8 @@ export function posteriorPredictiveCheck(design: MmmDesign, config: MmmModelConf
     const values = drawAt(posterior, drawIndices[d]);
     const mean = meanKpiHost(design, config, values);
     replicateKpi(config, values, mean, createRng(seed, `posterior-predictive:${drawIndices[d]}`), yRep);
-    const sigma = values.sigma[0];
-    observedStats.sumOfSquares[d] = sumOfSquares(design.kpi, mean, sigma, include);
-    replicatedStats.sumOfSquares[d] = sumOfSquares(yRep, mean, sigma, include);
+    observedStats.sumOfSquares[d] = sumOfSquares(design.kpi, mean, values, T, include);
+    replicatedStats.sumOfSquares[d] = sumOfSquares(yRep, mean, values, T, include);
     observedStats.residualLag1Autocorrelation[d] = lag1Autocorrelation(design.kpi, mean, T, include);
     replicatedStats.residualLag1Autocorrelation[d] = lag1Autocorrelation(yRep, mean, T, include);
     if (keptPositions.has(d)) {

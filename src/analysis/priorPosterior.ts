@@ -87,7 +87,9 @@ export function priorPosteriorRows(
     const size = variable.shape.reduce((a, b) => a * b, 1);
     const perChannel = variable.shape.length === 1 && size === design.channelNames.length;
     for (let e = 0; e < size; e++) {
-      const label = variable.shape.length === 0 ? name : perChannel ? `${name}[${design.channelNames[e]}]` : `${name}[${e + 1}]`;
+      // sigma [G] with one noise scale per geo (model config sigmaByGeo)
+      const perGeo = name === 'sigma' && variable.shape.length === 1 && size === design.geoNames.length;
+      const label = variable.shape.length === 0 ? name : perGeo ? `${name}[${design.geoNames[e]}]` : perChannel ? `${name}[${design.channelNames[e]}]` : `${name}[${e + 1}]`;
       const post = finiteSorted(elementDraws(posterior, name, e, posteriorIndices));
       const pri = finiteSorted(elementDraws(prior, name, e, priorIndices));
       if (post.length === 0 || pri.length === 0) continue;

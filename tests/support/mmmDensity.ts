@@ -61,3 +61,15 @@ export const cases: [string, Partial<MmmModelConfig>][] = [
   ['ROI prior with a window, fixed Hill slope, 8-period holdout', { mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'hill', fixedSlope: 1.5 } }],
   ['binomial adstock, logistic saturation', { adstock: { type: 'binomial', maxLag: 6 }, saturation: { type: 'logistic' } }],
 ];
+
+/**
+ * Meridian's structure options (issue 19): one sigma per geo and fixed geo intercepts around a
+ * baseline geo, alone, together (with a holdout and a named baseline) and with the Student-t
+ * likelihood. Kept apart from `cases`, whose golden numbers were recorded before these options.
+ */
+export const structureCases: [string, Partial<MmmModelConfig>][] = [
+  ['one sigma per geo', { sigmaByGeo: true }],
+  ['fixed intercepts around the most populous geo', { geo: { intercept: 'fixed', media: 'noncentered' } }],
+  ['fixed intercepts around west, one sigma per geo, 8-period holdout', { geo: { intercept: 'fixed', baselineGeo: 'west', media: 'noncentered' }, sigmaByGeo: true }],
+  ['Student-t, one sigma per geo, fixed intercepts', { likelihood: 'studentT', sigmaByGeo: true, geo: { intercept: 'fixed', media: 'noncentered' }, seasonality: { order: 1, period: 52 } }],
+];

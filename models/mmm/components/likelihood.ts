@@ -7,7 +7,8 @@
  *   Normal, z = (y - mu) / sigma: d ll_g / d mu = o z / sigma; d ll_g / d sigma = (sum_t o z^2 - n_g) / sigma.
  *   Student-t: d/d mu = o (nu + 1) z / (sigma (nu + z^2)); d/d sigma = sum_t o (nu + 1) z^2 / (sigma (nu + z^2)) - n_g / sigma;
  *     d/d nu = sum_t o [-log1p(z^2/nu)/2 + (nu + 1) z^2 / (2 nu (nu + z^2))] + n_g [psi((nu+1)/2) - psi(nu/2) - 1/nu] / 2.
- * (o: 1 where observed; n_g: observed periods of geo g.)
+ * (o: 1 where observed; n_g: observed periods of geo g.) With `sigmaByGeo` sigma is [G] (Meridian's
+ * unique_sigma_for_each_geo), geo g's rows use sigma_g, and geo g's sum above is sigma_g's gradient.
  */
 import { digamma, logGamma } from '../../../src/distributions/index.js';
 import type { MmmModelConfig } from '../config.js';
@@ -23,10 +24,19 @@ export const LIKELIHOOD_PRIORS: readonly PriorDeclaration[] = [
   { name: 'nu', description: 'Student-t degrees of freedom', support: POSITIVE, defaultPrior: { dist: 'gamma', shape: 2, rate: 0.1 } },
 ];
 
-export function likelihoodParameters(config: MmmModelConfig, prior: (name: string) => MmmParameter['prior']): MmmParameter[] {
-  const rows: MmmParameter[] = [{ name: 'sigma', shape: [], support: POSITIVE, prior: prior('sigma'), elementNames: ['sigma'], component: 'likelihood', description: 'noise scale' }];
+export function likelihoodParameters(design: MmmDesign, config: MmmModelConfig, prior: (name: string) => MmmParameter['prior']): MmmParameter[] {
+  const sigma: MmmParameter = config.sigmaByGeo
+    ? { name: 'sigma', shape: [design.geoNames.length], support: POSITIVE, prior: prior('sigma'), elementNames: design.geoNames, component: 'likelihood', description: 'noise scale per geo' }
+    : { name: 'sigma', shape: [], support: POSITIVE, prior: prior('sigma'), elementNames: ['sigma'], component: 'likelihood', description: 'noise scale' };
+  const rows: MmmParameter[] = [sigma];
   if (config.likelihood === 'studentT') rows.push({ name: 'nu', shape: [], support: POSITIVE, prior: prior('nu'), elementNames: ['nu'], component: 'likelihood', description: 'Student-t degrees of freedom' });
   return rows;
+}
+
+/** Geo g's noise scale at one draw: sigma[g] with one per geo (config sigmaByGeo), else the shared sigma. */
+export function geoSigma(values: Readonly<Record<string, ArrayLike<number>>>, g: number): number {
+  const sigma = values.sigma;
+  return sigma.length > 1 ? sigma[g] : sigma[0];
 }
 
 /** log p(y | mu, sigma (, nu)) of one observation, float64. */
@@ -61,6 +71,7 @@ export function kpiData(design: MmmDesign): KpiData {
 export class LikelihoodBlock {
   private readonly data: KpiData;
   private readonly studentT: boolean;
+  private readonly byGeo: boolean;
   private readonly iSigma: number;
   private readonly iNu: number;
   private score = new Float64Array(0); // [B, N]: d ll_g / d mu
@@ -71,6 +82,7 @@ export class LikelihoodBlock {
   constructor(design: MmmDesign, config: MmmModelConfig, private readonly params: KernelParameters, private readonly geos: number, private readonly periods: number) {
     this.data = kpiData(design);
     this.studentT = config.likelihood === 'studentT';
+    this.byGeo = config.sigmaByGeo === true;
     this.iSigma = params.indexOf('sigma');
     this.iNu = params.indexOf('nu');
   }
@@ -90,10 +102,15 @@ export class LikelihoodBlock {
     const { kpi, observed, observedCount } = this.data;
     const scores = this.score;
     const sigma = this.params.value(this.iSigma, b, 0);
-    const logSigma = Math.log(sigma);
-    const inverseSigma = 1 / sigma;
+    let logSigma = Math.log(sigma);
+    let inverseSigma = 1 / sigma;
     if (!this.studentT) {
       for (let g = 0; g < G; g++) {
+        if (this.byGeo) {
+          const sigmaG = this.params.value(this.iSigma, b, g);
+          logSigma = Math.log(sigmaG);
+          inverseSigma = 1 / sigmaG;
+        }
         const sumSquares = normalScoreRows(kpi, mean, observed, scores, b * N, g * T, T, inverseSigma);
         const count = observedCount[g];
         out[outBase + g] = -0.5 * sumSquares - count * (logSigma + LOG_SQRT_2PI);
@@ -102,9 +119,15 @@ export class LikelihoodBlock {
       return;
     }
     const nu = this.params.value(this.iNu, b, 0);
-    const perObservation = logGamma(0.5 * (nu + 1)) - logGamma(0.5 * nu) - 0.5 * Math.log(nu * Math.PI) - logSigma;
+    const perObservationShared = logGamma(0.5 * (nu + 1)) - logGamma(0.5 * nu) - 0.5 * Math.log(nu * Math.PI);
+    let perObservation = perObservationShared - logSigma;
     const perObservationNu = 0.5 * (digamma(0.5 * (nu + 1)) - digamma(0.5 * nu) - 1 / nu);
     for (let g = 0; g < G; g++) {
+      if (this.byGeo) {
+        const sigmaG = this.params.value(this.iSigma, b, g);
+        inverseSigma = 1 / sigmaG;
+        perObservation = perObservationShared - Math.log(sigmaG);
+      }
       let kernel = 0;
       let sigmaSum = 0;
       let nuSum = 0;
@@ -141,11 +164,12 @@ export class LikelihoodBlock {
     let nuBar = 0;
     for (let g = 0; g < G; g++) {
       const upstream = dy[dyBase + g];
-      sigmaBar += upstream * this.sigmaScore[b * G + g];
+      if (this.byGeo) p.grad[p.at(this.iSigma, b, g)] = upstream * this.sigmaScore[b * G + g];
+      else sigmaBar += upstream * this.sigmaScore[b * G + g];
       if (this.studentT) nuBar += upstream * this.nuScore[b * G + g];
       geoBar[g] = scaleRows(this.score, b * N + g * T, meanBar, g * T, T, upstream);
     }
-    p.grad[p.at(this.iSigma, b, 0)] = sigmaBar;
+    if (!this.byGeo) p.grad[p.at(this.iSigma, b, 0)] = sigmaBar;
     if (this.studentT) p.grad[p.at(this.iNu, b, 0)] = nuBar;
   }
 }

@@ -26,6 +26,24 @@
  *     t = sum_g [A^-1(g,g) - 2 A^-1(g,0) + A^-1(0,0)].
  * Exact draw: q ~ N(S^-1 r_q, S^-1) by q = q_hat + L^-T xi (S = L L^T), then tau_g | q ~
  * N((c_g - A_gq q) / a_g, 1 / a_g) independently.
+ *
+ * Two structure options keep this form (Meridian's, shared/notes/anchors.md section 1):
+ * - Fixed geo intercepts around a baseline geo (config geo.intercept 'fixed'): tau0 is the baseline
+ *   geo's intercept, a column of ones on every cell, and the geo variables are the offsets d_k of
+ *   the other geos (an indicator column on their cells) with independent priors N(l_k, s_k^2): Lambda0
+ *   is diagonal (its log determinant and b0^T Lambda0 b0 constant), a_k = n_g / sigma^2 + 1/s_k^2,
+ *   c_k = l_k / s_k^2 + (geo g's residual sum) / sigma^2, and A_kq holds the geo's column sums, the
+ *   ones column's included (n_g / sigma^2); there is no sigma_tau.
+ * - One sigma per geo (config sigmaByGeo): the noise covariance is W^-1 = diag(sigma_g^2) on geo g's
+ *   cells, and every X^T X / sigma^2, X^T e0 / sigma^2 and |e0|^2 / sigma^2 above is the weighted
+ *   X^T W X, X^T W e0, e0^T W e0 (weighted normal equations): the shared Gram is sum_g w_g Gram_g
+ *   over per-geo Grams (formed per evaluation, O(G Q^2), the same order as the elimination), the
+ *   per-period residual sums are weighted, a geo's entries use its own w_g, and -n log sigma is
+ *   -sum_g n_g log sigma_g. Fisher's identity per geo:
+ *     d/dsigma_g = -n_g / sigma_g + (|e_g|^2 + tr(X_g A^-1 X_g^T)) / sigma_g^3,
+ *   e_g the fitted residual on geo g's cells, X_g^T X_g = [[n_g, s_g^T], [s_g, Gram_g]] on (the geo's
+ *   variable k, q) with s_g its column sums: tr = n_g A^-1(k,k) + 2 s_g . A^-1(k,q) + <Gram_g, S^-1>,
+ *   A^-1(k,q) = -(S^-1 u_k)^T / a_k (the geo's own entries absent for the baseline geo).
  */
 import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky, solveLowerTransposed } from '../../../src/linalg/index.js';
 import type { Rng } from '../../../src/tensor/index.js';
@@ -40,7 +58,7 @@ import type { MmmParameter } from './types.js';
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** The names of the parameters the block integrates out. */
-export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'delta', 'phi', 'gamma', 'xi', 'treatment'] as const;
+export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'tau_offset', 'delta', 'phi', 'gamma', 'xi', 'treatment'] as const;
 
 /** Why the block cannot be integrated out under this config, or undefined when it can. */
 export function linearBlockObstacle(config: MmmModelConfig, table: readonly MmmParameter[]): string | undefined {
@@ -68,7 +86,14 @@ export class LinearBlockState {
   /** Derivatives of the log marginal in sigma and sigma_tau (set by `LinearBlock.scores`). */
   sigmaScore = 0;
   sigmaTauScore = 0;
-  /** Posterior mean: geo intercepts [G] (hierarchical) and shared [Q] (tau0, then the linear coefficients). */
+  /** With one sigma per geo: the derivatives in sigma_g [G]. */
+  readonly sigmaScores: Float64Array;
+  /** Per geo: the noise precision w_g = 1 / sigma_g^2 (the shared one repeated without sigmaByGeo), and sigma_g. */
+  readonly weights: Float64Array;
+  readonly sigmas: Float64Array;
+  /** Per geo: the fitted residual's sum of squares (one sigma per geo). */
+  readonly geoSquares: Float64Array;
+  /** Posterior mean: the geo variables [K] (the intercepts tau_g, hierarchical; the offsets, fixed) and shared [Q] (tau0, then the linear coefficients). */
   readonly geoMean: Float64Array;
   readonly sharedMean: Float64Array;
   /** The conditional's pieces for the draw: a_g, c_g, the Schur complement's factor. */
@@ -87,10 +112,14 @@ export class LinearBlockState {
   sigma = 0;
   sigmaTau = 0;
 
-  constructor(geos: number, shared: number, cells: number) {
-    this.geoMean = new Float64Array(geos);
-    this.precisionGeo = new Float64Array(geos);
-    this.rhsGeo = new Float64Array(geos);
+  constructor(geos: number, geoVariables: number, shared: number, cells: number) {
+    this.sigmaScores = new Float64Array(geos);
+    this.weights = new Float64Array(geos);
+    this.sigmas = new Float64Array(geos);
+    this.geoSquares = new Float64Array(geos);
+    this.geoMean = new Float64Array(geoVariables);
+    this.precisionGeo = new Float64Array(geoVariables);
+    this.rhsGeo = new Float64Array(geoVariables);
     this.sharedMean = new Float64Array(shared);
     this.schur = new Float64Array(shared * shared);
     this.schurFactor = new Float64Array(shared * shared);
@@ -106,7 +135,15 @@ export class LinearBlockState {
 export class LinearBlock {
   readonly geos: number;
   readonly periods: number;
+  /** Hierarchical geo intercepts (tau_g ~ N(tau0, sigma_tau), more than one geo). */
   readonly hierarchical: boolean;
+  /** Fixed geo intercepts around a baseline geo (the geo variables are the offsets). */
+  readonly fixed: boolean;
+  /** One sigma per geo (weighted normal equations). */
+  readonly byGeo: boolean;
+  /** The geo of each geo variable [K] (hierarchical: every geo; fixed: every geo but the baseline), and each geo's variable or -1 [G]. */
+  readonly geoVariables: Int32Array;
+  private readonly variableOf: Int32Array;
   /** Size of the shared part (tau0 + linear coefficients). */
   readonly shared: number;
   /** The whole block's size. */
@@ -114,6 +151,8 @@ export class LinearBlock {
   readonly data: KpiData;
   /** Observed cells. */
   readonly observedTotal: number;
+  /** Whether tau0's column is ones on every cell (one geo, or fixed intercepts) rather than 0 (hierarchical: tau0 enters through the prior). */
+  private readonly interceptColumn: boolean;
   /** Shared columns: time [T, timeWidth] (time terms side by side) and cell [cellWidth, N] (column-major, for the row loops). */
   private readonly timeColumns: Float64Array;
   private readonly cellColumns: Float64Array;
@@ -125,11 +164,16 @@ export class LinearBlock {
   /** Per geo: observed count n_g and the sums over its observed cells of each shared column [G, Q]. */
   private readonly geoCount: Float64Array;
   private readonly geoColumnSums: Float64Array;
-  /** X_q^T X_q over the observed cells [Q, Q] (with the intercept column of ones when G = 1). */
+  /** X_q^T X_q over the observed cells [Q, Q] (with the intercept column of ones when G = 1 or fixed). */
   private readonly gram: Float64Array;
+  /** With one sigma per geo: each geo's part of the Gram [G, Q, Q]. */
+  private readonly geoGram: Float64Array;
   /** Prior of the shared part: mean and precision per element (tau0: m0, 1/s0^2). */
   private readonly priorMean: Float64Array;
   private readonly priorPrecision: Float64Array;
+  /** Fixed intercepts: the offsets' prior mean and precision [K]. */
+  private readonly geoPriorMean: Float64Array;
+  private readonly geoPriorPrecision: Float64Array;
   /** Constant part of the log marginal: -n/2 log 2 pi - b0^T Lambda0 b0 / 2 + log s-terms of |Lambda0|. */
   private readonly constant: number;
   /** Per-evaluation scratch. */
@@ -140,15 +184,25 @@ export class LinearBlock {
   private readonly cellFit: Float64Array;
 
   /**
-   * `terms` are the linear terms in table order; `priors` the prior spec of tau0 and each term's
-   * coefficients (all normal: linearBlockObstacle).
+   * `terms` are the linear terms in table order; `table` the parameter table, whose rows give the
+   * priors of tau0, the offsets (fixed intercepts) and each term's coefficients (all normal:
+   * linearBlockObstacle), the offsets' geos, and sigma's shape ([G]: one per geo).
    */
   constructor(design: MmmDesign, terms: readonly LinearTerm[], table: readonly MmmParameter[]) {
     const { geos: G, periods: T } = designDims(design);
     const N = G * T;
     this.geos = G;
     this.periods = T;
-    this.hierarchical = G > 1;
+    const offsetRow = table.find((p) => p.name === 'tau_offset');
+    this.fixed = G > 1 && offsetRow !== undefined;
+    this.hierarchical = G > 1 && !this.fixed;
+    this.byGeo = (table.find((p) => p.name === 'sigma')?.shape.length ?? 0) > 0;
+    this.interceptColumn = !this.hierarchical;
+    const variableGeos = this.hierarchical ? design.geoNames.map((_, g) => g) : this.fixed ? (offsetRow as MmmParameter).elementNames.map((name) => design.geoNames.indexOf(name)) : [];
+    this.geoVariables = Int32Array.from(variableGeos);
+    this.variableOf = new Int32Array(G).fill(-1);
+    variableGeos.forEach((g, k) => (this.variableOf[g] = k));
+    const K = variableGeos.length;
     this.data = kpiData(design);
     const { observed } = this.data;
     this.observedTotal = this.data.observedCount.reduce((a, b) => a + b, 0);
@@ -160,7 +214,7 @@ export class LinearBlock {
     this.cellOffset = 1 + this.timeWidth;
     const Q = 1 + this.timeWidth + this.cellWidth;
     this.shared = Q;
-    this.size = (this.hierarchical ? G : 0) + Q;
+    this.size = K + Q;
     this.timeColumns = new Float64Array(T * this.timeWidth);
     for (let t = 0; t < T; t++) {
       let j = 0;
@@ -175,6 +229,7 @@ export class LinearBlock {
     this.geoCount = Float64Array.from(this.data.observedCount);
     this.geoColumnSums = new Float64Array(G * Q);
     this.gram = new Float64Array(Q * Q);
+    this.geoGram = new Float64Array(this.byGeo ? G * Q * Q : 0);
     const row = new Float64Array(Q);
     for (let n = 0; n < N; n++) {
       if (observed[n] === 0) continue;
@@ -183,21 +238,25 @@ export class LinearBlock {
       for (let i = 0; i < Q; i++) {
         this.geoColumnSums[g * Q + i] += row[i];
         for (let j = 0; j <= i; j++) this.gram[i * Q + j] += row[i] * row[j];
+        if (this.byGeo) for (let j = 0; j <= i; j++) this.geoGram[(g * Q + i) * Q + j] += row[i] * row[j];
       }
     }
     for (let i = 0; i < Q; i++) for (let j = 0; j < i; j++) this.gram[j * Q + i] = this.gram[i * Q + j];
-    // the prior of the shared part
+    if (this.byGeo) for (let g = 0; g < G; g++) for (let i = 0; i < Q; i++) for (let j = 0; j < i; j++) this.geoGram[(g * Q + j) * Q + i] = this.geoGram[(g * Q + i) * Q + j];
+    // the prior of the shared part and of the offsets
     this.priorMean = new Float64Array(Q);
     this.priorPrecision = new Float64Array(Q);
+    this.geoPriorMean = new Float64Array(this.fixed ? K : 0);
+    this.geoPriorPrecision = new Float64Array(this.fixed ? K : 0);
     const spec = (name: string) => {
       const found = table.find((p) => p.name === name);
       if (!found || found.prior.kind !== 'config' || found.prior.spec.dist !== 'normal') throw new Error(`linear block: the prior of "${name}" must be normal`);
       return { row: found, spec: found.prior.spec };
     };
     let constant = -0.5 * this.observedTotal * LOG_2PI;
-    const setPrior = (index: number, loc: number, scale: number) => {
-      this.priorMean[index] = loc;
-      this.priorPrecision[index] = 1 / (scale * scale);
+    const setPrior = (means: Float64Array, precisions: Float64Array, index: number, loc: number, scale: number) => {
+      means[index] = loc;
+      precisions[index] = 1 / (scale * scale);
       constant += -0.5 * (loc * loc) / (scale * scale) - Math.log(scale);
     };
     const element = (value: unknown, i: number, names: readonly string[]): number => {
@@ -208,14 +267,19 @@ export class LinearBlock {
     {
       const { spec: s } = spec('tau0');
       const p = s as { loc: unknown; scale: unknown };
-      setPrior(0, element(p.loc, 0, ['tau0']), element(p.scale, 0, ['tau0']));
+      setPrior(this.priorMean, this.priorPrecision, 0, element(p.loc, 0, ['tau0']), element(p.scale, 0, ['tau0']));
     }
     let offset = 1;
     for (const term of [...time, ...cell]) {
       const { row: r, spec: s } = spec(term.parameter);
       const p = s as { loc: unknown; scale: unknown };
-      for (let k = 0; k < term.width; k++) setPrior(offset + k, element(p.loc, k, r.elementNames), element(p.scale, k, r.elementNames));
+      for (let k = 0; k < term.width; k++) setPrior(this.priorMean, this.priorPrecision, offset + k, element(p.loc, k, r.elementNames), element(p.scale, k, r.elementNames));
       offset += term.width;
+    }
+    if (this.fixed) {
+      const { row: r, spec: s } = spec('tau_offset');
+      const p = s as { loc: unknown; scale: unknown };
+      for (let k = 0; k < K; k++) setPrior(this.geoPriorMean, this.geoPriorPrecision, k, element(p.loc, k, r.elementNames), element(p.scale, k, r.elementNames));
     }
     this.constant = constant;
     this.geoResidualSums = new Float64Array(G);
@@ -225,73 +289,114 @@ export class LinearBlock {
     this.cellFit = new Float64Array(this.cellWidth > 0 ? N : 0);
   }
 
-  /** The shared columns of cell n (period t): the intercept column (1 with one geo, 0 otherwise), time, cell. */
+  /** The shared columns of cell n (period t): the intercept column (1 with one geo or fixed intercepts, 0 otherwise), time, cell. */
   private sharedRow(n: number, t: number, out: Float64Array): void {
-    out[0] = this.hierarchical ? 0 : 1;
+    out[0] = this.interceptColumn ? 1 : 0;
     for (let j = 0; j < this.timeWidth; j++) out[this.timeOffset + j] = this.timeColumns[t * this.timeWidth + j];
     for (let j = 0; j < this.cellWidth; j++) out[this.cellOffset + j] = this.cellColumns[j * this.geos * this.periods + n];
   }
 
   newState(): LinearBlockState {
-    return new LinearBlockState(this.geos, this.shared, this.geos * this.periods);
+    return new LinearBlockState(this.geos, this.geoVariables.length, this.shared, this.geos * this.periods);
   }
 
   /**
-   * The marginal at residual e0 = y - M ([N], ignored where not observed), sigma and sigma_tau (any
-   * value with one geo): log density and posterior mean into `state` (the gradient's side: `scores`).
-   * Returns false when a matrix is not positive definite (then the density is -Infinity).
+   * The marginal at residual e0 = y - M ([N], ignored where not observed), sigma (one value, or one
+   * per geo with sigmaByGeo) and sigma_tau (any value unless hierarchical): log density and posterior
+   * mean into `state` (the gradient's side: `scores`). Returns false when a matrix is not positive
+   * definite (then the density is -Infinity).
    */
-  evaluate(e0: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
-    const residualSquares = observedResidualSums(e0, undefined, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
-    return this.solve(residualSquares, sigma, sigmaTau, state);
+  evaluate(e0: Float64Array, sigma: ArrayLike<number>, sigmaTau: number, state: LinearBlockState): boolean {
+    this.setWeights(sigma, state);
+    const residualSquares = this.byGeo
+      ? weightedResidualSums(e0, undefined, this.data.observed, state.weights, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods)
+      : observedResidualSums(e0, undefined, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
+    return this.solve(residualSquares, sigmaTau, state);
   }
 
   /** `evaluate` at e0 = y - M from the media term M [N] (the kernel's path: the residual and its sums in one pass). */
-  evaluateMediaTerm(mediaTerm: Float64Array, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
-    const residualSquares = observedResidualSums(this.data.kpi, mediaTerm, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
-    return this.solve(residualSquares, sigma, sigmaTau, state);
+  evaluateMediaTerm(mediaTerm: Float64Array, sigma: ArrayLike<number>, sigmaTau: number, state: LinearBlockState): boolean {
+    this.setWeights(sigma, state);
+    const residualSquares = this.byGeo
+      ? weightedResidualSums(this.data.kpi, mediaTerm, this.data.observed, state.weights, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods)
+      : observedResidualSums(this.data.kpi, mediaTerm, this.data.observed, state.residual, this.geoResidualSums, this.timeResidual, this.geos, this.periods);
+    return this.solve(residualSquares, sigmaTau, state);
   }
 
-  /** The rest of `evaluate`, after the residual's pass: state.residual = e0 (0 where not observed), its per-geo and per-period sums and sum of squares. */
-  private solve(residualSquares: number, sigma: number, sigmaTau: number, state: LinearBlockState): boolean {
+  /** state.sigma(s) and the per-geo noise precisions w_g from sigma ([1], or [G] with sigmaByGeo). */
+  private setWeights(sigma: ArrayLike<number>, state: LinearBlockState): void {
+    if (this.byGeo && sigma.length !== this.geos) throw new Error(`linear block: expected ${this.geos} sigmas (one per geo), got ${sigma.length}`);
+    state.sigma = sigma[0];
+    for (let g = 0; g < this.geos; g++) {
+      const s = this.byGeo ? sigma[g] : sigma[0];
+      state.sigmas[g] = s;
+      state.weights[g] = 1 / (s * s);
+    }
+  }
+
+  /**
+   * The rest of `evaluate`, after the residual's pass: state.residual = e0 (0 where not observed), its
+   * per-geo (unweighted) and per-period sums and sum of squares (both weighted by w_g with one sigma
+   * per geo), state.weights set.
+   */
+  private solve(residualSquares: number, sigmaTau: number, state: LinearBlockState): boolean {
     // the block's arrays in locals: a field read inside a loop that stores to a typed array is redone on every iteration
-    const { geos: G, periods: T, shared: Q, hierarchical, gram, priorMean, priorPrecision, geoCount, timeColumns, timeWidth, timeOffset } = this;
-    const inverseVariance = 1 / (sigma * sigma);
+    const { geos: G, periods: T, shared: Q, hierarchical, byGeo, gram, priorMean, priorPrecision, geoCount, timeColumns, timeWidth, timeOffset, geoVariables } = this;
+    const weights = state.weights;
+    // the factor of the aggregated sums: 1/sigma^2 with one sigma, 1 with one per geo (the weights are in the sums)
+    const inverseVariance = byGeo ? 1 : weights[0];
     const tauPrecision = hierarchical ? 1 / (sigmaTau * sigmaTau) : 0;
-    state.sigma = sigma;
     state.sigmaTau = sigmaTau;
     // X_q^T e0: the cell columns by a dot product each, the time columns from the per-period sums
     const geoSums = this.geoResidualSums;
     const sharedSums = this.sharedResidualSums;
     const timeResidual = this.timeResidual;
     const N = G * T;
-    for (let j = 0; j < this.cellWidth; j++) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, 0, N);
+    for (let j = 0; j < this.cellWidth; j++) {
+      if (!byGeo) sharedSums[this.cellOffset + j] = dot(this.cellColumns, j * N, state.residual, 0, N);
+      else {
+        let sum = 0;
+        for (let g = 0; g < G; g++) sum += weights[g] * dot(this.cellColumns, j * N + g * T, state.residual, g * T, T);
+        sharedSums[this.cellOffset + j] = sum;
+      }
+    }
     let total = 0;
-    for (let g = 0; g < G; g++) total += geoSums[g];
+    for (let g = 0; g < G; g++) total += byGeo ? weights[g] * geoSums[g] : geoSums[g];
     sharedSums[0] = hierarchical ? 0 : total;
     for (let j = 0; j < timeWidth; j++) {
       let sum = 0;
       for (let t = 0; t < T; t++) sum += timeResidual[t] * timeColumns[t * timeWidth + j];
       sharedSums[timeOffset + j] = sum;
     }
-    // the shared right-hand side and the Schur complement S = A_qq - sum_g A_qg A_gq / a_g
+    // the shared right-hand side and the Schur complement S = A_qq - sum_k A_qk A_kq / a_k
     const { precisionGeo, rhsGeo, schur, rhsShared } = state;
     for (let i = 0; i < Q; i++) {
       rhsShared[i] = priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance;
-      for (let j = 0; j < Q; j++) schur[i * Q + j] = gram[i * Q + j] * inverseVariance;
-      schur[i * Q + i] += priorPrecision[i];
+      if (!byGeo) for (let j = 0; j < Q; j++) schur[i * Q + j] = gram[i * Q + j] * inverseVariance;
     }
-    if (hierarchical) {
-      schur[0] += G * tauPrecision;
-      const row = state.row;
+    if (byGeo) {
+      schur.fill(0);
+      const geoGram = this.geoGram;
       for (let g = 0; g < G; g++) {
-        const a = geoCount[g] * inverseVariance + tauPrecision;
-        precisionGeo[g] = a;
-        rhsGeo[g] = geoSums[g] * inverseVariance;
-        this.geoCoupling(g, inverseVariance, tauPrecision, row);
+        const w = weights[g];
+        const base = g * Q * Q;
+        for (let ij = 0; ij < Q * Q; ij++) schur[ij] += w * geoGram[base + ij];
+      }
+    }
+    for (let i = 0; i < Q; i++) schur[i * Q + i] += priorPrecision[i];
+    const K = geoVariables.length;
+    if (K > 0) {
+      if (hierarchical) schur[0] += G * tauPrecision;
+      const row = state.row;
+      for (let k = 0; k < K; k++) {
+        const g = geoVariables[k];
+        const a = geoCount[g] * weights[g] + (hierarchical ? tauPrecision : this.geoPriorPrecision[k]);
+        precisionGeo[k] = a;
+        rhsGeo[k] = hierarchical ? geoSums[g] * weights[g] : this.geoPriorMean[k] * this.geoPriorPrecision[k] + geoSums[g] * weights[g];
+        this.geoCoupling(k, weights, tauPrecision, row);
         for (let i = 0; i < Q; i++) {
           const ri = row[i] / a;
-          rhsShared[i] -= ri * rhsGeo[g];
+          rhsShared[i] -= ri * rhsGeo[k];
           for (let j = 0; j <= i; j++) schur[i * Q + j] -= ri * row[j];
         }
       }
@@ -302,61 +407,84 @@ export class LinearBlock {
       return false;
     }
     const sharedMean = solveCholesky(state.schurFactor, Q, rhsShared, state.sharedMean);
-    // c^T b_hat = c_G . x_G + c_q . x_q, with c_q the shared right-hand side before elimination
+    // c^T b_hat = c_K . x_K + c_q . x_q, with c_q the shared right-hand side before elimination
     let quadratic = 0;
     let logDetA = logDeterminantFromCholesky(state.schurFactor, Q);
     for (let i = 0; i < Q; i++) quadratic += (priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance) * sharedMean[i];
-    if (hierarchical) {
+    if (K > 0) {
       const row = state.row;
       const geoMean = state.geoMean;
-      for (let g = 0; g < G; g++) {
-        this.geoCoupling(g, inverseVariance, tauPrecision, row);
+      for (let k = 0; k < K; k++) {
+        this.geoCoupling(k, weights, tauPrecision, row);
         let coupled = 0;
         for (let i = 0; i < Q; i++) coupled += row[i] * sharedMean[i];
-        const x = (rhsGeo[g] - coupled) / precisionGeo[g];
-        geoMean[g] = x;
-        quadratic += rhsGeo[g] * x;
-        logDetA += Math.log(precisionGeo[g]);
+        const x = (rhsGeo[k] - coupled) / precisionGeo[k];
+        geoMean[k] = x;
+        quadratic += rhsGeo[k] * x;
+        logDetA += Math.log(precisionGeo[k]);
       }
     }
     const logDetPrior = hierarchical ? -2 * G * Math.log(sigmaTau) : 0; // the s-terms are in `constant`
+    let logSigmaTerm: number;
+    if (!byGeo) logSigmaTerm = this.observedTotal * Math.log(state.sigma);
+    else {
+      logSigmaTerm = 0;
+      for (let g = 0; g < G; g++) logSigmaTerm += geoCount[g] * Math.log(state.sigmas[g]);
+    }
     state.logDensity =
-      this.constant - this.observedTotal * Math.log(sigma) - 0.5 * residualSquares * inverseVariance + 0.5 * logDetPrior - 0.5 * logDetA + 0.5 * quadratic;
+      this.constant - logSigmaTerm - 0.5 * residualSquares * inverseVariance + 0.5 * logDetPrior - 0.5 * logDetA + 0.5 * quadratic;
     return true;
   }
 
-  /** The coupling row A_gq of geo g: -1/sigma_tau^2 for tau0, the column sums over the geo's cells / sigma^2 for the rest. */
-  private geoCoupling(g: number, inverseVariance: number, tauPrecision: number, out: Float64Array): void {
+  /**
+   * The coupling row A_kq of geo variable k (geo g): tau0's entry -1/sigma_tau^2 (hierarchical) or
+   * n_g w_g (the ones column: fixed intercepts), the column sums over the geo's cells times w_g for the rest.
+   */
+  private geoCoupling(k: number, weights: Float64Array, tauPrecision: number, out: Float64Array): void {
     const { shared: Q, geoColumnSums } = this;
-    out[0] = -tauPrecision;
-    for (let i = 1; i < Q; i++) out[i] = geoColumnSums[g * Q + i] * inverseVariance;
+    const g = this.geoVariables[k];
+    const w = weights[g];
+    out[0] = this.hierarchical ? -tauPrecision : geoColumnSums[g * Q] * w;
+    for (let i = 1; i < Q; i++) out[i] = geoColumnSums[g * Q + i] * w;
   }
 
   /**
    * The gradient's side of the state's last (successful) evaluation: the mean's bar
-   * meanBar[n] = upstream e_n / sigma^2 with the fitted residual e = e0 - X b_hat (0 where not
-   * observed), and the sigma and sigma_tau scores (module comment) into the state, from the
+   * meanBar[n] = upstream w_g e_n with the fitted residual e = e0 - X b_hat (0 where not observed),
+   * and the sigma (or sigma_g) and sigma_tau scores (module comment) into the state, from the
    * posterior mean and A^-1's entries. Kept out of `evaluate` so that the pass over the cells that
    * forms e also writes the bar, and a block draw (which needs no gradient) skips it.
    */
   scores(state: LinearBlockState, upstream: number, meanBar: Float64Array): void {
-    const { geos: G, shared: Q, hierarchical, priorPrecision } = this;
-    const inverseVariance = 1 / (state.sigma * state.sigma);
+    const { geos: G, shared: Q, hierarchical, byGeo, priorPrecision, geoVariables, geoColumnSums, geoCount } = this;
+    const weights = state.weights;
     const tauPrecision = hierarchical ? 1 / (state.sigmaTau * state.sigmaTau) : 0;
     const sinv = inverseFromCholesky(state.schurFactor, Q, state.schurInverse, state.column);
+    // one sigma per geo: t_g = tr(X_g A^-1 X_g^T), first <Gram_g, S^-1>, the geo variable's part in the loop below
+    const traces = state.sigmaScores;
+    if (byGeo) {
+      const geoGram = this.geoGram;
+      for (let g = 0; g < G; g++) {
+        let sum = 0;
+        const base = g * Q * Q;
+        for (let ij = 0; ij < Q * Q; ij++) sum += geoGram[base + ij] * sinv[ij];
+        traces[g] = sum;
+      }
+    }
     // tr(A^-1 Lambda0) and, hierarchical, the sigma_tau trace t
     let traceLambda = 0;
     for (let i = 0; i < Q; i++) traceLambda += sinv[i * Q + i] * priorPrecision[i];
     let tauTrace = 0;
     let tauSquares = 0;
-    if (hierarchical) {
-      traceLambda += sinv[0] * G * tauPrecision;
+    const K = geoVariables.length;
+    if (K > 0) {
+      if (hierarchical) traceLambda += sinv[0] * G * tauPrecision;
       const row = state.row;
       const w = state.column;
-      for (let g = 0; g < G; g++) {
-        this.geoCoupling(g, inverseVariance, tauPrecision, row);
-        const d = 1 / state.precisionGeo[g];
-        // w = S^-1 u_g
+      for (let k = 0; k < K; k++) {
+        this.geoCoupling(k, weights, tauPrecision, row);
+        const d = 1 / state.precisionGeo[k];
+        // w = S^-1 u_k
         let uw = 0;
         for (let i = 0; i < Q; i++) {
           let sum = 0;
@@ -364,27 +492,46 @@ export class LinearBlock {
           w[i] = sum;
           uw += row[i] * sum;
         }
-        const inverseGG = d + d * d * uw;
-        const inverseG0 = -d * w[0];
-        traceLambda += inverseGG * tauPrecision - 2 * inverseG0 * tauPrecision;
-        tauTrace += inverseGG - 2 * inverseG0 + sinv[0];
-        const difference = state.geoMean[g] - state.sharedMean[0];
-        tauSquares += difference * difference;
+        const inverseKK = d + d * d * uw;
+        if (hierarchical) {
+          const inverseK0 = -d * w[0];
+          traceLambda += inverseKK * tauPrecision - 2 * inverseK0 * tauPrecision;
+          tauTrace += inverseKK - 2 * inverseK0 + sinv[0];
+          const difference = state.geoMean[k] - state.sharedMean[0];
+          tauSquares += difference * difference;
+        } else {
+          traceLambda += inverseKK * this.geoPriorPrecision[k];
+        }
+        if (byGeo) {
+          // n_g A^-1(k,k) + 2 s_g . A^-1(k,q), A^-1(k,q) = -d w
+          const g = geoVariables[k];
+          let cross = 0;
+          for (let i = 0; i < Q; i++) cross += geoColumnSums[g * Q + i] * w[i];
+          traces[g] += geoCount[g] * inverseKK - 2 * d * cross;
+        }
       }
     }
-    const sigma = state.sigma;
-    const residualSquares = this.fittedResidual(state, upstream, inverseVariance, meanBar);
-    state.sigmaScore = -this.observedTotal / sigma + (residualSquares + (this.size - traceLambda) / inverseVariance) / (sigma * sigma * sigma);
+    const residualSquares = this.fittedResidual(state, upstream, meanBar);
+    if (!byGeo) {
+      const sigma = state.sigma;
+      state.sigmaScore = -this.observedTotal / sigma + (residualSquares + (this.size - traceLambda) / weights[0]) / (sigma * sigma * sigma);
+    } else {
+      state.sigmaScore = 0;
+      for (let g = 0; g < G; g++) {
+        const sigma = state.sigmas[g];
+        traces[g] = -geoCount[g] / sigma + (state.geoSquares[g] + traces[g]) / (sigma * sigma * sigma);
+      }
+    }
     state.sigmaTauScore = hierarchical ? -G / state.sigmaTau + (tauSquares + tauTrace) / (state.sigmaTau * state.sigmaTau * state.sigmaTau) : 0;
   }
 
   /**
    * The fitted residual e = e0 - X b_hat from state.residual (e0 on the observed cells, 0 elsewhere)
-   * into meanBar as upstream e / sigma^2; returns sum e^2. Per cell e = e0 - intercept_g - season_t -
-   * cell fit, the cell fit sum_j b_j z_j[n] accumulated column by column (row loops over the
-   * column-major columns).
+   * into meanBar as upstream w_g e; returns sum e^2 (and, one sigma per geo, each geo's into
+   * state.geoSquares). Per cell e = e0 - intercept_g - season_t - cell fit, the cell fit sum_j b_j
+   * z_j[n] accumulated column by column (row loops over the column-major columns).
    */
-  private fittedResidual(state: LinearBlockState, upstream: number, inverseVariance: number, meanBar: Float64Array): number {
+  private fittedResidual(state: LinearBlockState, upstream: number, meanBar: Float64Array): number {
     const { geos: G, periods: T } = this;
     const N = G * T;
     const shared = state.sharedMean;
@@ -396,8 +543,13 @@ export class LinearBlock {
     }
     let total = 0;
     for (let g = 0; g < G; g++) {
-      const intercept = this.hierarchical ? state.geoMean[g] : shared[0];
-      total = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, meanBar, upstream, inverseVariance, g * T, T, total);
+      const intercept = this.hierarchical ? state.geoMean[g] : this.fixed && this.variableOf[g] >= 0 ? shared[0] + state.geoMean[this.variableOf[g]] : shared[0];
+      if (!this.byGeo) total = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, meanBar, upstream, state.weights[g], g * T, T, total);
+      else {
+        const squares = fittedResidualRow(state.residual, this.data.observed, this.season, fit, this.cellWidth > 0, intercept, meanBar, upstream, state.weights[g], g * T, T, 0);
+        state.geoSquares[g] = squares;
+        total += squares;
+      }
     }
     return total;
   }
@@ -414,24 +566,25 @@ export class LinearBlock {
 
   /**
    * One exact draw of the block from its conditional (module comment) with the standard normals of
-   * `rng`: geo intercepts into geo [G] (hierarchical) and the shared part into shared [Q].
+   * `rng`: the geo variables into geo [K] (the intercepts tau_g, hierarchical; the offsets, fixed) and
+   * the shared part into shared [Q].
    */
   draw(state: LinearBlockState, rng: Rng, geo: Float64Array, shared: Float64Array): void {
-    const { geos: G, shared: Q, hierarchical } = this;
+    const { shared: Q, hierarchical } = this;
     const xi = state.scratch;
     for (let i = 0; i < Q; i++) xi[i] = rng.normal();
     solveLowerTransposed(state.schurFactor, Q, xi, xi);
     for (let i = 0; i < Q; i++) shared[i] = state.sharedMean[i] + xi[i];
-    if (!hierarchical) return;
-    const inverseVariance = 1 / (state.sigma * state.sigma);
-    const tauPrecision = 1 / (state.sigmaTau * state.sigmaTau);
+    const K = this.geoVariables.length;
+    if (K === 0) return;
+    const tauPrecision = hierarchical ? 1 / (state.sigmaTau * state.sigmaTau) : 0;
     const row = state.row;
-    for (let g = 0; g < G; g++) {
-      this.geoCoupling(g, inverseVariance, tauPrecision, row);
+    for (let k = 0; k < K; k++) {
+      this.geoCoupling(k, state.weights, tauPrecision, row);
       let coupled = 0;
       for (let i = 0; i < Q; i++) coupled += row[i] * shared[i];
-      const a = state.precisionGeo[g];
-      geo[g] = (state.rhsGeo[g] - coupled) / a + rng.normal() / Math.sqrt(a);
+      const a = state.precisionGeo[k];
+      geo[k] = (state.rhsGeo[k] - coupled) / a + rng.normal() / Math.sqrt(a);
     }
   }
 
@@ -452,7 +605,7 @@ export class LinearBlock {
  * The kernel block of the integrated model: replaces the intercepts', linear terms' and Normal
  * likelihood's blocks. Forward per chain from the media term M [N]: the marginal log likelihood
  * (one output column), the chain's state keeping what the gradient needs; backward: the mean's bar
- * upstream e / sigma^2 and the gradients of sigma and sigma_tau (`LinearBlock.scores`).
+ * upstream w_g e and the gradients of sigma (or each sigma_g) and sigma_tau (`LinearBlock.scores`).
  */
 export class IntegratedLikelihoodBlock {
   private readonly iSigma: number;
@@ -461,6 +614,8 @@ export class IntegratedLikelihoodBlock {
   /** Per chain: whether its forward failed (a matrix not positive definite; no gradient then). */
   private failed = new Uint8Array(0);
   private B = 0;
+  /** Chain b's sigma(s), read from the parameters. */
+  private readonly sigma: Float64Array;
 
   constructor(
     readonly block: LinearBlock,
@@ -468,6 +623,7 @@ export class IntegratedLikelihoodBlock {
   ) {
     this.iSigma = params.indexOf('sigma');
     this.iSigmaTau = params.indexOf('sigma_tau');
+    this.sigma = new Float64Array(block.byGeo ? block.geos : 1);
   }
 
   resize(chains: number): void {
@@ -479,10 +635,10 @@ export class IntegratedLikelihoodBlock {
 
   /** The marginal log likelihood of chain b given its media term M [N] into out[outColumn]. */
   forward(b: number, media: Float64Array, out: Float64Array, outColumn: number): void {
-    const sigma = this.params.value(this.iSigma, b, 0);
+    for (let g = 0; g < this.sigma.length; g++) this.sigma[g] = this.params.value(this.iSigma, b, g);
     const sigmaTau = this.iSigmaTau >= 0 ? this.params.value(this.iSigmaTau, b, 0) : 1;
     const state = this.states[b];
-    const ok = this.block.evaluateMediaTerm(media, sigma, sigmaTau, state);
+    const ok = this.block.evaluateMediaTerm(media, this.sigma, sigmaTau, state);
     this.failed[b] = ok ? 0 : 1;
     if (!ok) {
       out[outColumn] = -Infinity;
@@ -491,22 +647,23 @@ export class IntegratedLikelihoodBlock {
     out[outColumn] = state.logDensity;
   }
 
-  /** Chain b's mean bar [N] and the gradients of sigma and sigma_tau for upstream dy. */
+  /** Chain b's mean bar [N] and the gradients of sigma (each sigma_g) and sigma_tau for upstream dy. */
   backward(b: number, upstream: number, meanBar: Float64Array): void {
     const state = this.states[b];
     if (this.failed[b] === 1) {
       meanBar.fill(0);
       state.sigmaScore = 0;
+      state.sigmaScores.fill(0);
       state.sigmaTauScore = 0;
     } else {
       this.block.scores(state, upstream, meanBar);
     }
     const p = this.params;
-    p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
+    if (this.block.byGeo) for (let g = 0; g < this.block.geos; g++) p.grad[p.at(this.iSigma, b, g)] = upstream * state.sigmaScores[g];
+    else p.grad[p.at(this.iSigma, b, 0)] = upstream * state.sigmaScore;
     if (this.iSigmaTau >= 0) p.grad[p.at(this.iSigmaTau, b, 0)] = upstream * state.sigmaTauScore;
   }
 }
-
 
 /**
  * Residual sums of one evaluation: residual[n] = e0[n] on the observed cells, 0 elsewhere, with
@@ -552,6 +709,39 @@ function observedResidualSums(
       }
     }
     geoSums[g] = geoSum;
+  }
+  return squares;
+}
+
+/**
+ * `observedResidualSums` with one sigma per geo: residual[n] and geoSums[g] as there (unweighted),
+ * periodSums[t] = sum_g w_g e0[g,t] and the returned sum of squares sum_g w_g |e0_g|^2 weighted by
+ * the geos' noise precisions.
+ */
+function weightedResidualSums(
+  e0: Float64Array, mediaTerm: Float64Array | undefined, observed: Uint8Array, weights: Float64Array, residual: Float64Array, geoSums: Float64Array,
+  periodSums: Float64Array, geos: number, periods: number,
+): number {
+  periodSums.fill(0);
+  let squares = 0;
+  for (let g = 0; g < geos; g++) {
+    const w = weights[g];
+    let geoSum = 0;
+    let geoSquares = 0;
+    for (let t = 0; t < periods; t++) {
+      const n = g * periods + t;
+      if (observed[n] === 0) {
+        residual[n] = 0;
+        continue;
+      }
+      const r = mediaTerm === undefined ? e0[n] : e0[n] - mediaTerm[n];
+      residual[n] = r;
+      geoSquares += r * r;
+      geoSum += r;
+      periodSums[t] += w * r;
+    }
+    geoSums[g] = geoSum;
+    squares += w * geoSquares;
   }
   return squares;
 }

@@ -14,7 +14,8 @@
  *
  * With the linear block integrated out (components/linearBlock.ts), the intercepts', linear terms'
  * and likelihood's blocks are one: the marginal likelihood given the media term M = sum_c beta h,
- * whose backward gives the mean's bar and sigma's and sigma_tau's gradients.
+ * whose backward gives the mean's bar and sigma's (each sigma_g's with one per geo) and sigma_tau's
+ * gradients.
  *
  * Inputs are the parameter table's sampled parameters in order (../parameters.ts), constrained;
  * outputs per chain are the G per-geo log likelihoods (one marginal log likelihood when integrated),
@@ -61,7 +62,7 @@ export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table
   const params = new KernelParameters(sampled.map((p) => p.name), sampled.map((p) => elementCount(p.shape)));
   const media = new MediaBlock(design, config, table, params, G, T, C, options.fastPaths ?? true);
   const terms = linearTerms(design, config);
-  const intercepts = integrated ? undefined : new InterceptsBlock(config, params, G);
+  const intercepts = integrated ? undefined : new InterceptsBlock(design, config, params, G);
   const linear = integrated ? undefined : new LinearTermsBlock(terms, params, G, T);
   const likelihood = integrated ? undefined : new LikelihoodBlock(design, config, params, G, T);
   const marginal = integrated ? new IntegratedLikelihoodBlock(new LinearBlock(design, terms, table), params) : undefined;
