@@ -246,6 +246,11 @@ export const TEXT = {
       source: (path: string) => `Read from ${path}.`,
       curvesNote: 'The window is shorter than the data, so the proposed spend is not marked on the response curves (their x is spend over the whole period).',
     },
+    tradeoff: {
+      intro: (a: string, b: string, total: string) =>
+        `Trade-off between ${a} and ${b} (mixwell optimize --tradeoff): every split of their current combined spend of ${total} over the planning window, the other channels at the current plan.`,
+      objective: (description: string, draws: number | undefined) => `Best split by the ${description}${draws !== undefined ? `, over ${draws} posterior draws` : ''}.`,
+    },
   },
 
   inspect: {
@@ -274,6 +279,7 @@ export const TEXT = {
     reportWrote: (path: string, count: number) => `wrote ${path} and ${count} charts (SVG and Vega-Lite JSON) in charts/`,
     reportBudget: (path: string) => `budget section from ${path}`,
     allocationOlder: (path: string) => `warning: ${path} is older than the run's draws; it may come from an earlier fit into the same directory`,
+    reportTradeoff: (path: string) => `trade-off chart from ${path}`,
     reportNeedsDir: 'report needs one run directory',
     inspectNeedsData: 'inspect needs --data FILE',
     unexpectedArgument: (arg: string) => `unexpected argument "${arg}"`,
