@@ -166,8 +166,9 @@ describe('trade-off optimum on two channels of known ordering', () => {
   });
 
   it('a channel with four times the coefficient gets more of the pair, and beats the current split in most draws', () => {
-    // fixed seed 11, 100 draws with log-coefficient noise sd 0.2: the coefficients' ratio stays
-    // above 2 in every draw (4 exp(N(0, 0.08))), so the direction is certain and P(beats) is near 1
+    // fixed seed 11, 100 draws with log-coefficient noise sd 0.2: the coefficients' ratio is
+    // 4 exp(N(0, 0.08)), below 2 with probability 0.7%, so nearly every draw gains from moving
+    // spend to the strong channel; 0.95 leaves room for those few draws
     const { design: pair, posterior: draws } = pairModel(Math.log(1), Math.log(0.25), 0.2);
     const result = twoChannelTradeoff(pair, SMALL_CONFIG, draws, ['strong', 'weak'], { points: 41 });
     expect(result.optimum.share).toBeGreaterThan(0.6);

@@ -48,5 +48,5 @@ export {
   type FixedBudgetSolution,
 } from './optimize.js';
 export { budgetForTargetKpi, budgetForMarginalRoi, type FlexibleBudgetResult, type FlexibleBudgetInfo, type FlexibleBudgetOptions } from './flexibleBudget.js';
-export { twoChannelTradeoff, pairTradeoff, tradeoffChannels, type TradeoffOptions, type TradeoffRow, type TradeoffResult } from './tradeoff.js';
+export { twoChannelTradeoff, pairTradeoff, tradeoffChannels, TRADEOFF_DRAWS, type TradeoffOptions, type TradeoffRow, type TradeoffResult } from './tradeoff.js';
 export { allocationRows, allocationJson, budgetChartData, scenarioRows, scenarioJson, formatAllocation, formatScenario, tradeoffJson, formatTradeoff, type TableRow } from './report.js';

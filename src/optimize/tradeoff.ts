@@ -46,7 +46,11 @@ export interface TradeoffOptions extends WindowOptions {
   /** What the optimum maximizes (default: the posterior mean). */
   readonly objective?: Objective;
   readonly unit?: OutcomeUnit;
-  /** Draws used, evenly thinned (default: every draw). */
+  /**
+   * Draws used, evenly thinned (default 500, the optimizer's working draws: every split costs a
+   * pass over the draws, cells and periods, about 70 passes in all; P(beats current) from 500
+   * draws has a Monte Carlo standard error of at most 0.022).
+   */
   readonly maxDraws?: number;
   /** Refine the best grid point by golden-section search (default true). */
   readonly refine?: boolean;
@@ -107,6 +111,9 @@ export function tradeoffChannels(channelNames: readonly string[], channels: read
 }
 
 const INV_PHI = (Math.sqrt(5) - 1) / 2;
+
+/** Default draws of `twoChannelTradeoff` (evenly thinned). */
+export const TRADEOFF_DRAWS = 500;
 
 /**
  * The trade-off on a channel-level response model. `lower` / `upper` are per-channel spend bounds
@@ -281,6 +288,6 @@ export function twoChannelTradeoff(
       bounds = resolveBounds(window, options.bounds, options.boundsSource);
     }
   }
-  const model = hostResponseModel(windowDraws(design, config, posterior, window, { unit: options.unit, maxDraws: options.maxDraws }));
+  const model = hostResponseModel(windowDraws(design, config, posterior, window, { unit: options.unit, maxDraws: options.maxDraws ?? TRADEOFF_DRAWS }));
   return pairTradeoff(model, [channels[0], channels[1]], { points: options.points, objective: options.objective, refine: options.refine, ...(bounds ?? {}) });
 }

@@ -10,7 +10,7 @@
  * --tradeoff A,B (with or without a budget target): the two-channel trade-off at A and B's current
  * combined spend, other channels at the current plan (src/optimize/tradeoff.ts), over
  * --tradeoff-points splits (default 41; only those within the bounds when --bounds is given),
- * on every posterior draw (or --max-draws of them); writes tradeoff.csv (one row per split),
+ * on 500 evenly thinned posterior draws (or --max-draws); writes tradeoff.csv (one row per split),
  * tradeoff.json (the rows with the pair, window, objective and optimum; what `mixwell report`
  * charts) and the chart as tradeoff.vl.json and tradeoff.svg to the same directory.
  */
