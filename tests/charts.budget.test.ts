@@ -5,23 +5,28 @@
  * --periods 13 --decision-draws 0 --max-draws 60` wrote for that run, trimmed of its curves and
  * rounded). `mixwell report DIR` finds DIR/optimize/allocation.json (where `mixwell optimize DIR`
  * writes by default) or the file named by --allocation, and shows current vs optimized spend, the
- * uplift's 90% interval and P(beats current); bad or foreign allocations are clear errors. One full
- * report is written; one test runs the real optimizer (no sampling, about a second) to check that the
- * report's rows and the optimizer's output agree.
+ * uplift's 90% interval and P(beats current); bad or foreign allocations are clear errors. Two full
+ * reports are written (the second with a trade-off); one test runs the real optimizer (no sampling, about a second) to check that the
+ * report's rows and the optimizer's output agree, and one writes a two-channel trade-off
+ * (`mixwell optimize --tradeoff`) that the report then charts in the same section.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { schemaErrors, TEXT, type ChartSpec } from '../src/charts/index.js';
+import { formatNumber, schemaErrors, TEXT, type ChartSpec } from '../src/charts/index.js';
 import { readRunFiles } from '../src/run/index.js';
 import {
   allocationMismatch,
   budgetAllocationFromJson,
   budgetHtml,
   readBudgetAllocation,
+  readTradeoff,
   reportBudget,
   reportData,
+  reportTradeoff,
+  tradeoffChartFromJson,
+  tradeoffMismatch,
 } from '../src/report/index.js';
 import { UsageError } from '../src/cli/args.js';
 import { run as optimize } from '../src/cli/commands/optimize.js';
@@ -234,5 +239,49 @@ describe('optimizer and report agree', () => {
     expect(proposed.map((m) => [m.channel, m.spend])).toEqual(allocation.rows.map((r) => [r.channel, r.proposed]));
     // proposals within +/-30% of current spend fall inside the curves' range (0 to 2x): all have a response
     for (const mark of proposed) expect(Number.isFinite(mark.response), mark.channel).toBe(true);
+  });
+});
+
+describe('a two-channel trade-off in the report', () => {
+  it('mixwell optimize DIR --tradeoff writes DIR/optimize/tradeoff.json; the report charts it in the budget section', async () => {
+    const written = await capture(() => optimize([runDir, '--periods', '13', '--tradeoff', 'search,tv', '--tradeoff-points', '11', '--max-draws', '60']));
+    expect(written.stderr).toContain(join(runDir, 'optimize', 'tradeoff.csv'));
+    const path = join(runDir, 'optimize', 'tradeoff.json');
+    const stored = readTradeoff(path);
+    expect(stored.channels).toEqual(['search', 'tv']);
+    expect(stored.window).toEqual({ level: 'channel', periods: 13, from: '2023-10-02', to: '2023-12-25' });
+    const output = await capture(() => report([runDir, '--max-draws', '60']));
+    expect(output.stderr).toContain(TEXT.cli.reportTradeoff(path));
+    const page = readFileSync(join(runDir, 'report.html'), 'utf8');
+    const budget = section(page, 'budget');
+    expect(budget).toContain('id="chart-budget-allocation"');
+    expect(budget).toContain('id="chart-budget-tradeoff"');
+    expect(budget).toContain(TEXT.report.tradeoff.intro('search', 'tv', formatNumber(stored.total, 4)));
+    const spec = embeddedSpecs(page)['budget-tradeoff'];
+    expect(schemaErrors(spec)).toEqual([]);
+    // the report's spec is the one written next to the rows by mixwell optimize
+    expect(JSON.parse(readFileSync(join(runDir, 'optimize', 'tradeoff.vl.json'), 'utf8'))).toEqual(spec);
+    expect(JSON.parse(readFileSync(join(runDir, 'charts', 'budget-tradeoff.vl.json'), 'utf8'))).toEqual(spec);
+    expect(readFileSync(join(runDir, 'charts', 'budget-tradeoff.svg'), 'utf8')).toContain(TEXT.charts.tradeoff.title('search', 'tv'));
+  });
+
+  it('--no-budget leaves it out; malformed or foreign trade-offs are errors naming the file and the field', () => {
+    const { run } = readRunFiles(runDir);
+    const path = join(runDir, 'optimize', 'tradeoff.json');
+    expect(reportTradeoff(runDir, run.design, { tradeoff: false })).toEqual({ warnings: [] });
+    expect(reportTradeoff(runDir, run.design).path).toBe(path);
+    expect(reportTradeoff(join(tmp, 'nowhere'), run.design)).toEqual({ warnings: [] });
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const bad = (patch: Record<string, unknown>) => () => tradeoffChartFromJson({ ...json, ...patch }, 't.json');
+    expect(bad({ channels: ['tv'] })).toThrow(/^t\.json: channels must be a list of two channel names/);
+    expect(bad({ rows: [] })).toThrow(/^t\.json: rows must be a non-empty list/);
+    expect(bad({ rows: [{ ...json.rows[0], pBeatsCurrent: 2 }] })).toThrow(/^t\.json: rows\[0\]\.pBeatsCurrent must be in \[0, 1\]/);
+    expect(bad({ rows: [{ ...json.rows[0], isCurrent: 'yes' }] })).toThrow(/^t\.json: rows\[0\]\.isCurrent must be true or false/);
+    expect(bad({ rows: json.rows.map((r: object) => ({ ...r, isCurrent: false })) })).toThrow(/exactly one row must be the current split/);
+    const foreign = tradeoffChartFromJson({ ...json, channels: ['tv', 'radio'], window: { level: 'channel', periods: 13, from: '2024-04-01', to: '2024-06-24' } }, 'f.json');
+    const problems = tradeoffMismatch(foreign, run.design.channelNames, run.design.dates);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^f\.json: channel "radio" is not a channel of the run/);
+    expect(problems[1]).toMatch(/not the run's last 13 periods/);
   });
 });

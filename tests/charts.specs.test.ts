@@ -47,6 +47,7 @@ import {
   spendKpiSpec,
   spendShareSpec,
   TEXT,
+  tradeoffSpec,
   VEGA_LITE_SCHEMA,
   vifSpec,
   waterfallSpec,
@@ -54,6 +55,7 @@ import {
   type ChartSpec,
 } from '../src/charts/index.js';
 import { summarize } from '../src/diagnostics/index.js';
+import { twoChannelTradeoff } from '../src/optimize/index.js';
 import type { Posterior } from '../src/ppl/index.js';
 import { loadMmmData, scaleData } from '../src/data/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
@@ -180,6 +182,29 @@ describe('chart specs', () => {
     await check(bare);
     expect(bare.hconcat).toBeUndefined();
     expect(values(bare)).toHaveLength(6);
+  });
+
+  it('two-channel trade-off: change vs current with its band, P(beats current), current and best split marked', async () => {
+    const result = twoChannelTradeoff(design, config, posterior, ['tv', 'search'], { periods: 13, points: 21, maxDraws: 40 });
+    const spec = tradeoffSpec(result);
+    const svg = await check(spec);
+    expect((spec.vconcat as unknown[]).length).toBe(2);
+    for (const label of [TEXT.charts.tradeoff.title('tv', 'search'), TEXT.charts.tradeoff.x('tv', 'search'), TEXT.charts.tradeoff.yProbability, TEXT.charts.tradeoff.current, TEXT.charts.tradeoff.optimum]) {
+      expect(svg).toContain(label);
+    }
+    // holds every row on the curve, and one mark for the current and one for the best split
+    const curve = values(spec).filter((r) => r.kind === 'curve');
+    expect(curve.map((r) => r.share)).toEqual(result.rows.map((r) => r.share));
+    expect(curve.map((r) => r.pBeatsCurrent)).toEqual(result.rows.map((r) => r.pBeatsCurrent));
+    const marks = values(spec).filter((r) => r.kind === 'mark');
+    expect(marks.map((r) => r.mark)).toEqual([TEXT.charts.tradeoff.current, TEXT.charts.tradeoff.optimum]);
+    expect(marks[0].share).toBe(result.currentShare);
+    expect(marks[1].share).toBe(result.optimum.share);
+    // revenue wording, and a chart without a marked optimum (rows given by hand)
+    const rows = [0, 0.5, 1].map((share) => ({ share, spendA: share * 10, spendB: (1 - share) * 10, kpiMean: 5, upliftMean: share - 0.5, upliftQ05: share - 1, upliftQ95: share, pBeatsCurrent: share, isCurrent: share === 0.5, isOptimum: false }));
+    const bare = tradeoffSpec({ channels: ['a', 'b'], total: 10, rows, unit: 'revenue' });
+    expect(await check(bare)).toContain(TEXT.charts.tradeoff.yUpliftRevenue);
+    expect(values(bare).filter((r) => r.kind === 'mark')).toHaveLength(1);
   });
 
   it('diagnostics: R-hat and ESS per parameter with thresholds; divergences per chain', async () => {

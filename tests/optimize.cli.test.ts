@@ -3,7 +3,7 @@
  * a posterior made of its true parameters with seeded perturbations, written in the readRun
  * layout; no sampling): the files they write, what those say, and clear errors for bad input.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +11,8 @@ import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { UsageError } from '../src/cli/args.js';
 import * as optimize from '../src/cli/commands/optimize.js';
 import * as scenario from '../src/cli/commands/scenario.js';
+import { main } from '../src/cli/main.js';
+import { schemaErrors } from '../src/charts/index.js';
 import { readRun } from '../src/run/runDirectory.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues } from './fixtures/analysis/examplePosterior.js';
 import { writeFakeRun } from './fixtures/optimize/smallModels.js';
@@ -127,11 +129,82 @@ describe('mixwell optimize and scenario', () => {
     expect(moved.stdout).toMatch(/P\(plan beats current\) = /);
   });
 
+  it('optimize --tradeoff A,B writes the trade-off rows (CSV, JSON), its chart (Vega-Lite, SVG) beside the allocation', async () => {
+    const out = join(root, 'opt-tradeoff');
+    const { stdout, stderr } = await capture(optimize, [runDir, '--budget', '400000', '--periods', '13', '--out', out, '--decision-draws', '0', '--tradeoff', 'tv,search', '--tradeoff-points', '11']);
+    expect(stderr).toMatch(/wrote .*tradeoff\.csv, tradeoff\.json, tradeoff\.vl\.json and tradeoff\.svg/);
+    expect(stdout).toMatch(/Budget allocation over 13 periods/);
+    expect(stdout).toMatch(/Trade-off tv vs search over 13 periods \(2024-04-01 \.\. 2024-06-24\)/);
+    expect(existsSync(join(out, 'allocation.json'))).toBe(true);
+    const rows = readCsv(join(out, 'tradeoff.csv'));
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+    expect(rows.filter((r) => r.isCurrent === 'true')).toHaveLength(1);
+    expect(rows.filter((r) => r.isOptimum === 'true')).toHaveLength(1);
+    const total = Number(rows[0].spendA) + Number(rows[0].spendB);
+    for (const row of rows) {
+      expect(row.channelA).toBe('tv');
+      expect(Math.abs(Number(row.spendA) + Number(row.spendB) - total)).toBeLessThanOrEqual(1e-9 * total);
+    }
+    const current = rows.find((r) => r.isCurrent === 'true')!;
+    expect([current.upliftMean, current.pBeatsCurrent]).toEqual(['0', '0']);
+    const json = JSON.parse(readFileSync(join(out, 'tradeoff.json'), 'utf8'));
+    expect(json.channels).toEqual(['tv', 'search']);
+    expect(json.draws).toBe(30);
+    expect(json.rows).toHaveLength(rows.length);
+    const spec = JSON.parse(readFileSync(join(out, 'tradeoff.vl.json'), 'utf8'));
+    expect(schemaErrors(spec)).toEqual([]);
+    expect(readFileSync(join(out, 'tradeoff.svg'), 'utf8')).toMatch(/^<svg[\s\S]*Trade-off: tv vs search/);
+  });
+
+  it('optimize --tradeoff alone, within the bounds: no allocation, only splits the bounds allow', async () => {
+    const out = join(root, 'tradeoff-only');
+    const bounds = join(root, 'pair-bounds.json');
+    writeFileSync(bounds, JSON.stringify({ channels: { search: { lower: '-10%', upper: '+10%' } } }));
+    await capture(optimize, [runDir, '--periods', '13', '--out', out, '--tradeoff', 'search, social', '--bounds', bounds, '--tradeoff-points', '5']);
+    expect(existsSync(join(out, 'allocation.json'))).toBe(false);
+    const json = JSON.parse(readFileSync(join(out, 'tradeoff.json'), 'utf8'));
+    expect(json.bounded).toBe(true);
+    const search = json.rows.find((r: { isCurrent: boolean }) => r.isCurrent).spendA;
+    for (const row of json.rows) {
+      expect(row.spendA).toBeGreaterThanOrEqual(0.9 * search * (1 - 1e-12));
+      expect(row.spendA).toBeLessThanOrEqual(1.1 * search * (1 + 1e-12));
+    }
+  });
+
+  it('--tradeoff: unknown, repeated or not exactly two channels are usage errors (exit 2) naming the option', async () => {
+    const bad: [string, RegExp][] = [
+      ['tv,radio', /--tradeoff: unknown channel "radio"; the run's channels are tv, search, social/],
+      ['tv,tv', /--tradeoff: channel "tv" is named twice/],
+      ['tv', /--tradeoff: needs exactly two channels, got 1 \(tv\)/],
+      ['tv,search,social', /--tradeoff: needs exactly two channels, got 3/],
+      ['tv,', /--tradeoff: expected two channel names separated by a comma \(A,B\), got "tv,"/],
+    ];
+    for (const [value, message] of bad) {
+      await expect(capture(optimize, [runDir, '--tradeoff', value])).rejects.toThrow(UsageError);
+      await expect(capture(optimize, [runDir, '--tradeoff', value])).rejects.toThrow(message);
+    }
+    await expect(capture(optimize, [runDir, '--budget', '1', '--tradeoff-points', '5'])).rejects.toThrow(/--tradeoff-points goes with --tradeoff A,B/);
+    await expect(capture(optimize, [runDir, '--tradeoff', 'tv,search', '--tradeoff-points', '1'])).rejects.toThrow(/--tradeoff-points must be an integer >= 2/);
+    let stderr = '';
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['optimize', runDir, '--tradeoff', 'tv,radio'])).toBe(2);
+      expect(await main(['optimize', runDir, '--tradeoff', 'search,search'])).toBe(2);
+    } finally {
+      err.mockRestore();
+      out.mockRestore();
+    }
+    expect(stderr).toContain('mixwell: --tradeoff: unknown channel "radio"');
+    expect(stderr).toContain('mixwell: --tradeoff: channel "search" is named twice');
+    expect(stderr).toMatch(/--tradeoff A,B \[--tradeoff-points N\]/);
+  });
+
   it('rejects bad input with clear messages', async () => {
     await expect(capture(optimize, [runDir, '--budget', '-5'])).rejects.toThrow(UsageError);
     await expect(capture(optimize, [runDir, '--budget', '-5'])).rejects.toThrow(/--budget must be >= 0, got -5/);
     await expect(capture(optimize, [runDir, '--budget', 'lots'])).rejects.toThrow(/--budget must be a number, got lots/);
-    await expect(capture(optimize, [runDir])).rejects.toThrow(/exactly one of --budget B, --target-kpi K or --target-mroi R/);
+    await expect(capture(optimize, [runDir])).rejects.toThrow(/exactly one of --budget B, --target-kpi K or --target-mroi R \(or only --tradeoff A,B\)/);
     await expect(capture(optimize, [runDir, '--budget', '1', '--target-kpi', '2'])).rejects.toThrow(/exactly one/);
     await expect(capture(optimize, [runDir, '--budget', '1', '--objective', 'best'])).rejects.toThrow(/--objective: unknown objective "best"/);
     await expect(capture(optimize, [runDir, '--budget', '1e9', '--periods', '13'])).rejects.toThrow(/the bounds cannot meet the budget: upper bounds add up to/);

@@ -16,6 +16,7 @@ export { priorPosteriorSpec } from './priorPosterior.js';
 export { responseCurveSpec, adstockSpec, saturationSpec, type MediaLevel } from './curves.js';
 export { geoRoiSpec } from './geoRoi.js';
 export { budgetSpec, type BudgetAllocation } from './budget.js';
+export { tradeoffSpec, type TradeoffChart, type TradeoffChartRow } from './tradeoff.js';
 export { convergenceSpec, samplerSpec, variableOf, DEFAULT_CONVERGENCE_THRESHOLDS, type ConvergenceThresholds } from './diagnostics.js';
 export { spendKpiSpec, zeroSpendSpec, spendShareSpec, correlationSpec, vifSpec, seasonalitySpec } from './dataCharts.js';
 export { mediationEffectsSpec } from './mediation.js';

@@ -133,6 +133,23 @@ export const TEXT = {
         return parts.join('; ');
       },
     },
+    tradeoff: {
+      title: (a: string, b: string) => `Trade-off: ${a} vs ${b} at their current combined spend`,
+      description:
+        'Each split of the two channels\' current combined spend over the planning window (other channels at the current plan), from none to all of it on the first channel. Top: the change in the KPI against the current plan, posterior mean and 90% interval, from the same posterior draws under both plans. Bottom: the probability that the split beats the current plan (the share of draws in which its KPI is higher; 0 at the current split itself, where nothing changes). The rules mark the current split and the best one (the highest value of the optimizer\'s objective).',
+      x: (a: string, b: string) => `Share of ${a} + ${b} spend on ${a}`,
+      yUplift: 'KPI change vs current plan',
+      yUpliftRevenue: 'Revenue change vs current plan',
+      yProbability: 'P(beats current plan)',
+      current: 'Current plan',
+      optimum: 'Best split',
+      kpi: 'KPI over the window (mean)',
+      revenue: 'Revenue over the window (mean)',
+      spendOn: (channel: string) => `Spend on ${channel}`,
+      interval: (side: string) => `${side} of the 90% interval`,
+      subtitle: (a: string, total: number, optimumShare: number, uplift: { mean: number; q05: number; q95: number }, pBeats: number): string =>
+        `Combined spend ${num(total)}; best split ${percent(optimumShare)} on ${a}: change ${num(uplift.mean)} (90% interval ${num(uplift.q05)} to ${num(uplift.q95)}), P(beats current) = ${percent(pBeats)}`,
+    },
     diagnostics: {
       title: 'Convergence: R-hat and effective sample size',
       description: 'Rank-normalized split R-hat and bulk/tail effective sample size of every parameter and derived quantity, grouped by variable. Points beyond the rule (R-hat > 1.01, ESS < 400) are flagged.',
@@ -229,6 +246,11 @@ export const TEXT = {
       source: (path: string) => `Read from ${path}.`,
       curvesNote: 'The window is shorter than the data, so the proposed spend is not marked on the response curves (their x is spend over the whole period).',
     },
+    tradeoff: {
+      intro: (a: string, b: string, total: string) =>
+        `Trade-off between ${a} and ${b} (mixwell optimize --tradeoff): every split of their current combined spend of ${total} over the planning window, the other channels at the current plan.`,
+      objective: (description: string, draws: number | undefined) => `Best split by the ${description}${draws !== undefined ? `, over ${draws} posterior draws` : ''}.`,
+    },
   },
 
   inspect: {
@@ -257,6 +279,7 @@ export const TEXT = {
     reportWrote: (path: string, count: number) => `wrote ${path} and ${count} charts (SVG and Vega-Lite JSON) in charts/`,
     reportBudget: (path: string) => `budget section from ${path}`,
     allocationOlder: (path: string) => `warning: ${path} is older than the run's draws; it may come from an earlier fit into the same directory`,
+    reportTradeoff: (path: string) => `trade-off chart from ${path}`,
     reportNeedsDir: 'report needs one run directory',
     inspectNeedsData: 'inspect needs --data FILE',
     unexpectedArgument: (arg: string) => `unexpected argument "${arg}"`,

@@ -4,7 +4,8 @@
  * function of a spend plan, per posterior draw. Scenarios (scenario.ts), fixed-budget optimization
  * with risk-aware objectives (optimize.ts, objectives.ts, projectedGradient.ts), flexible budgets
  * (flexibleBudget.ts), decision uncertainty (per-draw optima, P(beats current)) and response
- * curves (curves.ts). Inputs: the design, model config and posterior of a run (src/run readRun).
+ * curves (curves.ts), two-channel trade-offs at a fixed pair total (tradeoff.ts). Inputs: the
+ * design, model config and posterior of a run (src/run readRun).
  */
 export { planningWindow, entryLabel, planTotal, channelTotals, type PlanningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';
 export { windowDraws, subsetWindowDraws, defaultUnit, type WindowDraws, type WindowDrawsOptions, type OutcomeUnit } from './windowDraws.js';
@@ -47,4 +48,5 @@ export {
   type FixedBudgetSolution,
 } from './optimize.js';
 export { budgetForTargetKpi, budgetForMarginalRoi, type FlexibleBudgetResult, type FlexibleBudgetInfo, type FlexibleBudgetOptions } from './flexibleBudget.js';
-export { allocationRows, allocationJson, budgetChartData, scenarioRows, scenarioJson, formatAllocation, formatScenario, type TableRow } from './report.js';
+export { twoChannelTradeoff, pairTradeoff, tradeoffChannels, TRADEOFF_DRAWS, type TradeoffOptions, type TradeoffRow, type TradeoffResult } from './tradeoff.js';
+export { allocationRows, allocationJson, budgetChartData, scenarioRows, scenarioJson, formatAllocation, formatScenario, tradeoffJson, formatTradeoff, type TableRow } from './report.js';

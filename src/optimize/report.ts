@@ -1,12 +1,13 @@
 /**
  * Tidy rows, JSON objects and a text table for allocation and scenario results (written by the
- * `mixwell optimize` and `mixwell scenario` commands as allocation.csv / allocation.json and
- * scenario.csv / scenario.json). Nothing here computes; it only lays results out.
+ * `mixwell optimize` and `mixwell scenario` commands as allocation.csv / allocation.json,
+ * tradeoff.json and scenario.csv / scenario.json). Nothing here computes; it only lays results out.
  */
 import type { DrawSummary } from '../analysis/index.js';
 import type { FlexibleBudgetInfo } from './flexibleBudget.js';
 import type { OptimizationResult } from './optimize.js';
 import type { PlanComparison } from './scenario.js';
+import type { TradeoffResult } from './tradeoff.js';
 import { planTotal } from './window.js';
 
 export type TableRow = Record<string, string | number | undefined>;
@@ -226,5 +227,42 @@ export function formatScenario(comparison: PlanComparison): string {
     ...kpiLines(comparison, 'plan'),
   ];
   for (const warning of comparison.warnings) lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}
+
+/**
+ * tradeoff.json: the pair, its total, the current and optimum splits, the allowed range, window,
+ * unit, draws, objective and the rows (the shape src/report reads back for the report's chart).
+ */
+export function tradeoffJson(result: TradeoffResult): Record<string, unknown> {
+  return {
+    channels: result.channels,
+    total: result.total,
+    currentShare: result.currentShare,
+    shareRange: result.shareRange,
+    bounded: result.bounded,
+    optimum: result.optimum,
+    window: result.window,
+    unit: result.unit,
+    draws: result.draws,
+    objective: { ...result.objective, description: result.objectiveDescription },
+    rows: result.rows,
+    warnings: result.warnings,
+  };
+}
+
+export function formatTradeoff(result: TradeoffResult): string {
+  const [a, b] = result.channels;
+  const current = result.rows.find((r) => r.isCurrent)!;
+  const optimum = result.rows.find((r) => r.isOptimum)!;
+  const what = result.unit === 'revenue' ? 'revenue' : 'KPI';
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `Trade-off ${a} vs ${b} over ${result.window.periods} periods (${result.window.from} .. ${result.window.to}): ${a} + ${b} = ${num(result.total)}, other channels at the current plan`,
+    `Splits to ${a}: ${pct(result.shareRange.lower)} to ${pct(result.shareRange.upper)}${result.bounded ? ' (within the bounds)' : ''}, ${result.rows.length} rows; objective: ${result.objectiveDescription}`,
+    `Current: ${pct(result.currentShare)} to ${a} (${num(current.spendA)} / ${num(current.spendB)}), ${what} ${num(current.kpiMean)} [${num(current.kpiQ05)}, ${num(current.kpiQ95)}]`,
+    `Optimum: ${pct(optimum.share)} to ${a} (${num(optimum.spendA)} / ${num(optimum.spendB)}), uplift ${num(optimum.upliftMean)} [${num(optimum.upliftQ05)}, ${num(optimum.upliftQ95)}], P(beats current) = ${optimum.pBeatsCurrent.toFixed(3)} (${result.draws} paired draws)`,
+  ];
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
 }

@@ -22,14 +22,15 @@ export function defaultAllocationPath(runDir: string): string {
   return join(runDir, ALLOCATION_FILE);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The JSON field readers allocation.json and tradeoff.json share (tradeoffFile.ts). */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function finite(value: unknown, source: string, field: string): number {
+export function finite(value: unknown, source: string, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${source}: ${field} must be a finite number, got ${JSON.stringify(value)}`);
   return value;
 }
 
-function text(value: unknown, source: string, field: string): string {
+export function text(value: unknown, source: string, field: string): string {
   if (typeof value !== 'string' || value === '') throw new Error(`${source}: ${field} must be a non-empty string, got ${JSON.stringify(value)}`);
   return value;
 }
@@ -112,15 +113,19 @@ export function allocationMismatch(allocation: BudgetAllocation, channelNames: r
   for (const row of allocation.rows) {
     if (!channelNames.includes(row.channel)) problems.push(`${source}: channel "${row.channel}" is not a channel of the run (${channelNames.join(', ')})`);
   }
-  const w = allocation.window;
-  if (w) {
-    const start = dates.length - w.periods;
-    if (start < 0) problems.push(`${source}: the planning window has ${w.periods} periods but the run has ${dates.length}`);
-    else if (dates[start] !== w.from || dates[dates.length - 1] !== w.to) {
-      problems.push(`${source}: the planning window ${w.from} .. ${w.to} is not the run's last ${w.periods} periods (${dates[start]} .. ${dates[dates.length - 1]})`);
-    }
-  }
+  const window = allocation.window && windowMismatch(allocation.window, dates, source);
+  if (window) problems.push(window);
   return problems;
+}
+
+/** Why a planning window {periods, from, to} is not the last `periods` dates of a run (undefined when it is). */
+export function windowMismatch(w: { readonly periods: number; readonly from: string; readonly to: string }, dates: readonly string[], source: string): string | undefined {
+  const start = dates.length - w.periods;
+  if (start < 0) return `${source}: the planning window has ${w.periods} periods but the run has ${dates.length}`;
+  if (dates[start] !== w.from || dates[dates.length - 1] !== w.to) {
+    return `${source}: the planning window ${w.from} .. ${w.to} is not the run's last ${w.periods} periods (${dates[start]} .. ${dates[dates.length - 1]})`;
+  }
+  return undefined;
 }
 
 /**

@@ -2,8 +2,9 @@
  * The report's budget section as HTML (page.ts tables): spend per channel now and proposed with
  * the change, the planning window, the objective, the expected uplift with its 90% interval and
  * P(proposed beats current), and where the allocation came from. The chart beside it is src/charts/budget.ts.
+ * With a two-channel trade-off (src/charts/tradeoff.ts), a paragraph on what it holds and where it came from.
  */
-import { formatNumber, formatPercent, TEXT, type BudgetAllocation } from '../charts/index.js';
+import { formatNumber, formatPercent, TEXT, type BudgetAllocation, type TradeoffChart } from '../charts/index.js';
 import { escapeHtml, htmlTable } from './page.js';
 
 export function budgetHtml(allocation: BudgetAllocation, periods?: number): string {
@@ -28,4 +29,15 @@ export function budgetHtml(allocation: BudgetAllocation, periods?: number): stri
     htmlTable(words.headers, rows),
     ...notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`),
   ].join('\n');
+}
+
+/** The lines above the trade-off chart: the pair and its total, the window, the objective, the source. */
+export function tradeoffHtml(tradeoff: TradeoffChart): string {
+  const words = TEXT.report.tradeoff;
+  const lines = [words.intro(tradeoff.channels[0], tradeoff.channels[1], formatNumber(tradeoff.total, 4))];
+  const w = tradeoff.window;
+  if (w) lines.push(TEXT.report.budget.window(w.periods, w.from, w.to, w.level));
+  if (tradeoff.objectiveDescription) lines.push(words.objective(tradeoff.objectiveDescription, tradeoff.draws));
+  const notes = tradeoff.source ? [TEXT.report.budget.source(tradeoff.source)] : [];
+  return [...lines.map((line) => `<p>${escapeHtml(line)}</p>`), ...notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`)].join('\n');
 }

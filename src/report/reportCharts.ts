@@ -20,11 +20,13 @@ import {
   spendKpiSpec,
   spendShareSpec,
   TEXT,
+  tradeoffSpec,
   vifSpec,
   waterfallSpec,
   zeroSpendSpec,
   type Chart,
   type ChartSpec,
+  type TradeoffChart,
 } from '../charts/index.js';
 import type { ReportData } from './reportData.js';
 
@@ -36,6 +38,12 @@ export interface ReportChart extends Chart {
 
 function chart(id: string, section: SectionKey, words: { title: string; description: string }, spec: ChartSpec): ReportChart {
   return { id, section, title: words.title, description: words.description, spec };
+}
+
+/** The trade-off chart of the budget section (also written on its own by `mixwell optimize --tradeoff`). */
+export function tradeoffChart(tradeoff: TradeoffChart, id = 'budget-tradeoff'): ReportChart {
+  const words = TEXT.charts.tradeoff;
+  return chart(id, 'budget', { title: words.title(tradeoff.channels[0], tradeoff.channels[1]), description: words.description }, tradeoffSpec(tradeoff));
 }
 
 /** Charts of the data checks, ids prefixed "data-". */
@@ -69,6 +77,7 @@ export function reportCharts(data: ReportData): ReportChart[] {
   );
   if (data.geoRoi.length > 0) charts.push(chart('geo-roi', 'geo', w.geoRoi, geoRoiSpec(data.geoRoi, channels, data.geoNames)));
   if (data.budget) charts.push(chart('budget-allocation', 'budget', w.budget, budgetSpec(data.budget)));
+  if (data.tradeoff) charts.push(tradeoffChart(data.tradeoff));
   if (data.priorPosterior.length > 0) charts.push(chart('prior-posterior', 'priors', w.priorPosterior, priorPosteriorSpec(data.priorPosterior)));
   charts.push(chart('convergence', 'diagnostics', w.diagnostics, convergenceSpec(data.parameters)));
   if (data.chainStats.length > 0) charts.push(chart('sampler', 'diagnostics', w.sampler, samplerSpec(data.chainStats)));

@@ -41,7 +41,7 @@ import {
   type SaturationCurveRow,
   type SpendResponseRow,
 } from '../analysis/index.js';
-import type { BudgetAllocation, MediaLevel } from '../charts/index.js';
+import type { BudgetAllocation, MediaLevel, TradeoffChart } from '../charts/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { RunFiles, StoredRun } from '../run/index.js';
 import { allocationCoversData } from './allocationFile.js';
@@ -91,6 +91,8 @@ export interface ReportData {
   readonly parameters: readonly SummaryRow[];
   readonly chainStats: readonly ChainStatsRow[];
   readonly budget?: BudgetAllocation;
+  /** A two-channel trade-off (mixwell optimize --tradeoff), shown in the budget section. */
+  readonly tradeoff?: TradeoffChart;
   readonly dataChecks: DataChecks;
   readonly roiTable: RoiTableRow[];
   readonly fitMetrics: readonly FitMetricRow[];
@@ -114,6 +116,8 @@ export interface ReportDataOptions {
   readonly seed?: number;
   /** A budget allocation to chart (rows {channel, current, proposed}, uplift, P(beats current)). */
   readonly budget?: BudgetAllocation;
+  /** A two-channel trade-off to chart (rows of src/optimize/tradeoff.ts). */
+  readonly tradeoff?: TradeoffChart;
   /**
    * Also mark the proposed spend on the response curves (default: when the allocation's window
    * covers the data's whole period, or it has none; the curves' x is total spend over all periods).
@@ -182,6 +186,7 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
     parameters: [...run.summary.parameters, ...run.summary.roi],
     chainStats: files.chainStats,
     budget: options.budget,
+    tradeoff: options.tradeoff,
     dataChecks: dataChecks(inspectDataFromDesign(design)),
     roiTable: roiTableRows(design.channelNames, storedMedia.length > 0 ? storedMedia : media.channels, run.summary.roi),
     fitMetrics: files.fitMetrics ?? posteriorFitMetrics(design, media),

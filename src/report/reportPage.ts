@@ -5,7 +5,7 @@
  */
 import { ALL_GEOS, ALL_MEDIA, type DataChecks, type QuantityRow } from '../analysis/index.js';
 import { findingText, formatNumber, formatPercent, TEXT } from '../charts/index.js';
-import { budgetHtml } from './budgetSection.js';
+import { budgetHtml, tradeoffHtml } from './budgetSection.js';
 import { escapeHtml, htmlTable, type PageInput, type PageSection } from './page.js';
 import { modelComparisonHtml, probabilitiesHtml } from './probabilityTable.js';
 import type { ReportData } from './reportData.js';
@@ -98,7 +98,7 @@ export function reportPage(data: ReportData, charts: readonly ReportChart[], cre
     health: healthHtml(data),
     roi: [roiHtml(data), probabilitiesHtml(data.channelNames, data.probabilities)].filter(Boolean).join('\n'),
     fit: [fitHtml(data), modelComparisonHtml(data.loo, data.holdoutLpd)].filter(Boolean).join('\n'),
-    budget: data.budget ? budgetHtml(data.budget, data.periods) : undefined,
+    budget: data.budget || data.tradeoff ? [data.budget ? budgetHtml(data.budget, data.periods) : '', data.tradeoff ? tradeoffHtml(data.tradeoff) : ''].filter(Boolean).join('\n') : undefined,
     data: `<p>${escapeHtml(words.dataIntro)}</p>\n${findingsHtml(data.dataChecks)}\n${dataTablesHtml(data.dataChecks)}`,
     config: `<p>${escapeHtml(words.configIntro)}</p><pre>${escapeHtml(JSON.stringify(data.config, null, 2))}</pre>`,
     provenance: `<p>${escapeHtml(words.provenanceIntro)}</p>${keyValueHtml(data.provenance)}`,

@@ -2,8 +2,8 @@
  * Files of the charts: each chart as a standalone Vega-Lite spec with its data inlined
  * (`<id>.vl.json`) and as SVG rendered in Node (`<id>.svg`), plus the self-contained HTML page:
  * `report.html` in a run directory (`writeReport`, with the budget section of an optimization
- * result found in the run directory, allocationFile.ts), `inspect.html` for a data inspection
- * (`writeInspection`).
+ * result and a two-channel trade-off found in the run directory, allocationFile.ts and
+ * tradeoffFile.ts), `inspect.html` for a data inspection (`writeInspection`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { DataChecks } from '../analysis/index.js';
 import { renderSvg, type Chart } from '../charts/index.js';
 import { readRunFiles } from '../run/index.js';
 import { reportBudget, type ReportBudgetOptions } from './allocationFile.js';
+import { reportTradeoff, type ReportTradeoffOptions } from './tradeoffFile.js';
 import { htmlPage, readEmbedScripts } from './page.js';
 import { dataCheckCharts, reportCharts, type ReportChart } from './reportCharts.js';
 import { reportData, type ReportDataOptions } from './reportData.js';
@@ -36,11 +37,13 @@ export interface WrittenPage {
   readonly charts: readonly ReportChart[];
 }
 
-export interface WriteReportOptions extends ReportDataOptions, ReportBudgetOptions {}
+export interface WriteReportOptions extends Omit<ReportDataOptions, 'tradeoff'>, ReportBudgetOptions, ReportTradeoffOptions {}
 
 export interface WrittenReport extends WrittenPage {
   /** The allocation.json the budget section was read from, if any. */
   readonly allocation?: string;
+  /** The tradeoff.json the trade-off chart was read from, if any. */
+  readonly tradeoff?: string;
   /** Things the reader should know (e.g. an allocation older than the run's draws). */
   readonly warnings: readonly string[];
 }
@@ -52,12 +55,13 @@ export interface WrittenReport extends WrittenPage {
 export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const files = readRunFiles(dir);
   const { budget, allocation, warnings } = reportBudget(dir, files.run.design, options);
-  const data = reportData(files, { ...options, budget });
+  const found = reportTradeoff(dir, files.run.design, options);
+  const data = reportData(files, { ...options, budget, tradeoff: found.tradeoff });
   const charts = reportCharts(data);
   await writeCharts(join(dir, 'charts'), charts);
   const html = join(dir, 'report.html');
   writeFileSync(html, htmlPage(reportPage(data, charts, new Date().toISOString()), readEmbedScripts()));
-  return { html, charts, allocation, warnings };
+  return { html, charts, allocation, tradeoff: found.path, warnings: [...warnings, ...found.warnings] };
 }
 
 /** Write inspect.html and charts/ for data checks into `dir`. */

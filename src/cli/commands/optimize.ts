@@ -6,9 +6,17 @@
  * allocation.csv (one row per channel, or geo x channel), allocation.json (plan, current plan,
  * bounds, KPI and uplift intervals, P(beats current), per-draw optimal shares, response curves)
  * and response_curves.csv to --out (default DIR/optimize), and prints the allocation table.
+ *
+ * --tradeoff A,B (with or without a budget target): the two-channel trade-off at A and B's current
+ * combined spend, other channels at the current plan (src/optimize/tradeoff.ts), over
+ * --tradeoff-points splits (default 41; only those within the bounds when --bounds is given),
+ * on 500 evenly thinned posterior draws (or --max-draws); writes tradeoff.csv (one row per split),
+ * tradeoff.json (the rows with the pair, window, objective and optimum; what `mixwell report`
+ * charts) and the chart as tradeoff.vl.json and tradeoff.svg to the same directory.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tradeoffChart, tradeoffChartFromJson, writeCharts } from '../../report/index.js';
 import { readRun, rowsToCsv } from '../../run/index.js';
 import {
   allocationJson,
@@ -16,15 +24,35 @@ import {
   budgetForMarginalRoi,
   budgetForTargetKpi,
   formatAllocation,
+  formatTradeoff,
   optimizeBudget,
   parseObjective,
   readBoundsFile,
+  tradeoffChannels,
+  tradeoffJson,
+  twoChannelTradeoff,
   type OptimizeOptions,
 } from '../../optimize/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
 export const usage =
-  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--out DIR]';
+  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--out DIR]';
+
+/** Columns of tradeoff.csv, in order. */
+const TRADEOFF_COLUMNS = ['channelA', 'channelB', 'share', 'spendA', 'spendB', 'kpiMean', 'kpiQ05', 'kpiQ95', 'upliftMean', 'upliftQ05', 'upliftQ95', 'pBeatsCurrent', 'objective', 'isCurrent', 'isOptimum', 'withinBounds'];
+
+/** --tradeoff A,B as two distinct channel names of the run (UsageError naming the option otherwise). */
+export function tradeoffOption(value: string | true | undefined, channelNames: readonly string[]): [string, string] | undefined {
+  if (value === undefined) return undefined;
+  const names = typeof value === 'string' ? value.split(',').map((name) => name.trim()) : [];
+  if (names.some((name) => name === '')) throw new UsageError(`--tradeoff: expected two channel names separated by a comma (A,B), got "${String(value)}"`);
+  try {
+    tradeoffChannels(channelNames, names, '--tradeoff');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return [names[0], names[1]];
+}
 
 /** A finite number option (undefined when absent). */
 export function numberOption(options: Record<string, string | true>, name: string, min = -Infinity): number | undefined {
@@ -46,12 +74,16 @@ export function jsonText(value: unknown): string {
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(
     argv,
-    ['budget', 'target-kpi', 'target-mroi', 'periods', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out'],
+    ['budget', 'target-kpi', 'target-mroi', 'periods', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out', 'tradeoff', 'tradeoff-points'],
     ['geo-level'],
   );
   if (positionals.length !== 1) throw new UsageError('optimize needs one run directory');
   const targets = ['budget', 'target-kpi', 'target-mroi'].filter((name) => options[name] !== undefined);
-  if (targets.length !== 1) throw new UsageError('optimize needs exactly one of --budget B, --target-kpi K or --target-mroi R');
+  if (targets.length > 1 || (targets.length === 0 && options.tradeoff === undefined)) {
+    throw new UsageError('optimize needs exactly one of --budget B, --target-kpi K or --target-mroi R (or only --tradeoff A,B)');
+  }
+  const tradeoffPoints = integerOption(options, 'tradeoff-points', 2);
+  if (tradeoffPoints !== undefined && options.tradeoff === undefined) throw new UsageError('--tradeoff-points goes with --tradeoff A,B');
   const budget = numberOption(options, 'budget', 0);
   const targetKpi = numberOption(options, 'target-kpi');
   const targetMroi = numberOption(options, 'target-mroi');
@@ -64,6 +96,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   }
   const dir = positionals[0];
   const stored = readRun(dir);
+  const pair = tradeoffOption(options.tradeoff, stored.design.channelNames);
   const settings: OptimizeOptions = {
     periods: integerOption(options, 'periods', 1),
     level: options['geo-level'] ? 'geo' : 'channel',
@@ -74,13 +107,41 @@ export async function run(argv: readonly string[]): Promise<void> {
     decisionDraws: integerOption(options, 'decision-draws', 0),
     seed: integerOption(options, 'seed', 0),
   };
+  const out = typeof options.out === 'string' ? options.out : join(dir, 'optimize');
+  if (targets.length === 1) await writeAllocation(stored, settings, { budget, targetKpi, targetMroi }, out);
+  if (pair) {
+    const tradeoff = twoChannelTradeoff(stored.design, stored.model, stored.posterior, pair, {
+      periods: settings.periods,
+      level: settings.level,
+      bounds: settings.bounds,
+      boundsSource: settings.boundsSource,
+      objective,
+      maxDraws: settings.maxDraws,
+      points: tradeoffPoints,
+    });
+    mkdirSync(out, { recursive: true });
+    const json = tradeoffJson(tradeoff);
+    writeFileSync(join(out, 'tradeoff.csv'), rowsToCsv(tradeoff.rows, TRADEOFF_COLUMNS));
+    writeFileSync(join(out, 'tradeoff.json'), jsonText(json));
+    await writeCharts(out, [tradeoffChart(tradeoffChartFromJson(json, join(out, 'tradeoff.json')), 'tradeoff')]);
+    process.stdout.write(formatTradeoff(tradeoff) + '\n');
+    process.stderr.write(`mixwell: wrote ${join(out, 'tradeoff.csv')}, tradeoff.json, tradeoff.vl.json and tradeoff.svg\n`);
+  }
+}
+
+async function writeAllocation(
+  stored: ReturnType<typeof readRun>,
+  settings: OptimizeOptions,
+  target: { readonly budget?: number; readonly targetKpi?: number; readonly targetMroi?: number },
+  out: string,
+): Promise<void> {
+  const { budget, targetKpi, targetMroi } = target;
   const result =
     targetKpi !== undefined
       ? await budgetForTargetKpi(stored.design, stored.model, stored.posterior, targetKpi, settings)
       : targetMroi !== undefined
         ? await budgetForMarginalRoi(stored.design, stored.model, stored.posterior, targetMroi, settings)
         : await optimizeBudget(stored.design, stored.model, stored.posterior, { ...settings, budget });
-  const out = typeof options.out === 'string' ? options.out : join(dir, 'optimize');
   mkdirSync(out, { recursive: true });
   const rows = allocationRows(result);
   writeFileSync(join(out, 'allocation.csv'), rowsToCsv(settings.level === 'geo' ? rows : rows.map(({ geo: _geo, ...rest }) => rest)));
