@@ -1,7 +1,7 @@
 /**
  * Rows of the contribution charts, from `analyzeMedia` (mediaAnalysis.ts): per period the posterior mean
- * baseline and contribution of each channel (summed over geos, KPI units), and the totals over the
- * whole period that the waterfall adds up.
+ * baseline and contribution of each channel and non-media treatment (summed over geos, KPI units),
+ * and the totals over the whole period that the waterfall adds up.
  */
 import type { MediaAnalysis } from './mediaAnalysis.js';
 import { ALL_MEDIA } from './rows.js';
@@ -32,12 +32,12 @@ export function contributionRows(media: MediaAnalysis): ContributionRow[] {
   return rows;
 }
 
-/** Baseline, then each channel, posterior means over the whole period (KPI units). */
+/** Baseline, then each channel and treatment, posterior means over the whole period (KPI units). */
 export function contributionTotals(media: MediaAnalysis): ComponentTotal[] {
   const baseline = media.totals.find((r) => r.metric === 'baseline' && r.unit === 'kpi');
   if (!baseline) throw new Error('contributionTotals: the analysis has no baseline total');
   const out: ComponentTotal[] = [{ component: BASELINE, value: baseline.mean }];
-  for (const channel of media.channelNames) {
+  for (const channel of [...media.channelNames, ...media.treatmentNames]) {
     const r = media.channels.find((q) => q.metric === 'contribution' && q.unit === 'kpi' && q.channel === channel);
     if (r) out.push({ component: channel, value: r.mean });
   }

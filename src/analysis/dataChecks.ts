@@ -10,7 +10,7 @@
  * stored in a run directory, through `InspectData`.
  */
 import type { MmmData } from '../data/index.js';
-import type { MmmDesign } from '../../models/mmm/index.js';
+import { isPaidChannel, type MmmDesign } from '../../models/mmm/index.js';
 
 /** What the checks read: original-unit spend and KPI, the model's media input and the controls, geo-major. */
 export interface InspectData {
@@ -18,6 +18,8 @@ export interface InspectData {
   readonly dates: readonly string[];
   readonly frequency: 'weekly' | 'daily';
   readonly channelNames: readonly string[];
+  /** Per channel: false for organic channels (no spend: left out of the spend rows and checks). Absent: all paid. */
+  readonly paid?: readonly boolean[];
   readonly controlNames: readonly string[];
   /** [G, T, C] spend. */
   readonly spend: ArrayLike<number>;
@@ -35,6 +37,7 @@ export function inspectDataFromMmmData(data: MmmData): InspectData {
     dates: data.dates,
     frequency: data.frequency,
     channelNames: data.channelNames,
+    paid: data.channelKinds.map((kind) => kind === 'paid'),
     controlNames: data.controlNames,
     spend: data.spend,
     media: data.media,
@@ -52,6 +55,7 @@ export function inspectDataFromDesign(design: MmmDesign): InspectData {
     dates: design.dates,
     frequency: step === 1 ? 'daily' : 'weekly',
     channelNames: design.channelNames,
+    paid: design.channelNames.map((_, c) => isPaidChannel(design, c)),
     controlNames: design.controlNames,
     spend: design.spend,
     media: design.media,
@@ -62,6 +66,10 @@ export function inspectDataFromDesign(design: MmmDesign): InspectData {
 
 function dims(data: InspectData) {
   return { G: data.geoNames.length, T: data.dates.length, C: data.channelNames.length, K: data.controlNames.length };
+}
+
+function isPaid(data: InspectData, c: number): boolean {
+  return data.paid?.[c] ?? true;
 }
 
 // ---------------------------------------------------------------- rows
@@ -82,6 +90,7 @@ export function spendKpiRows(data: InspectData): SeriesRow[] {
   const { G, T, C } = dims(data);
   const rows: SeriesRow[] = [];
   for (let c = 0; c <= C; c++) {
+    if (c < C && !isPaid(data, c)) continue;
     for (let g = 0; g < G; g++) {
       for (let t = 0; t < T; t++) {
         const n = g * T + t;
@@ -107,6 +116,7 @@ export function zeroSpendRows(data: InspectData): ZeroSpendRow[] {
   const { G, T, C } = dims(data);
   const rows: ZeroSpendRow[] = [];
   for (let c = 0; c < C; c++) {
+    if (!isPaid(data, c)) continue;
     let all = 0;
     for (let g = 0; g < G; g++) {
       let zeros = 0;
@@ -142,10 +152,11 @@ export function spendShareRows(data: InspectData): SpendShareRow[] {
   }
   const all = totals.reduce((a, b) => a + b, 0);
   const N = G * T;
-  return data.channelNames.map((channel, c) => {
+  return data.channelNames.flatMap((channel, c) => {
+    if (!isPaid(data, c)) return [];
     const meanSpend = totals[c] / N;
     const variance = N > 1 ? Math.max(0, (squares[c] - N * meanSpend * meanSpend) / (N - 1)) : NaN;
-    return { channel, spend: totals[c], share: totals[c] / all, meanSpend, cv: Math.sqrt(variance) / meanSpend };
+    return [{ channel, spend: totals[c], share: totals[c] / all, meanSpend, cv: Math.sqrt(variance) / meanSpend }];
   });
 }
 

@@ -68,8 +68,8 @@ export function reportCharts(data: ReportData): ReportChart[] {
   const charts: ReportChart[] = [chart('model-fit', 'fit', fitWords, modelFitSpec(data.modelFit))];
   if (data.modelFitByGeo.length > 0) charts.push(chart('model-fit-by-geo', 'fit', { title: w.modelFit.titleByGeo, description: w.modelFit.descriptionByGeo }, modelFitSpec(data.modelFitByGeo)));
   charts.push(
-    chart('contributions-over-time', 'contributions', w.contributionArea, contributionAreaSpec(data.contributions, channels)),
-    chart('contribution-waterfall', 'contributions', w.waterfall, waterfallSpec(data.contributionTotals, channels)),
+    chart('contributions-over-time', 'contributions', w.contributionArea, contributionAreaSpec(data.contributions, data.contributorNames)),
+    chart('contribution-waterfall', 'contributions', w.waterfall, waterfallSpec(data.contributionTotals, data.contributorNames)),
     chart('roi-mroi', 'returns', w.roi, roiSpec(data.roiIntervals, data.roiDensities, channels)),
     chart('response-curves', 'curves', w.responseCurves, responseCurveSpec(data.responseCurves, data.responseMarks, channels)),
     chart('adstock', 'curves', w.adstock, adstockSpec(data.adstock, channels)),

@@ -68,6 +68,10 @@ export interface HealthFlagRow {
 export interface ReportData {
   readonly dir: string;
   readonly channelNames: readonly string[];
+  /** Channels with spend (organic channels have no ROI). */
+  readonly paidChannelNames: readonly string[];
+  /** What the contribution charts stack: the channels, then the non-media treatments. */
+  readonly contributorNames: readonly string[];
   readonly geoNames: readonly string[];
   readonly periods: number;
   readonly chains: number;
@@ -165,6 +169,8 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
   return {
     dir: run.dir,
     channelNames: design.channelNames,
+    paidChannelNames: design.channelNames.filter((_, c) => media.paid[c]),
+    contributorNames: [...design.channelNames, ...media.treatmentNames],
     geoNames: design.geoNames,
     periods: T,
     chains: posterior.chains,

@@ -96,7 +96,7 @@ export function reportPage(data: ReportData, charts: readonly ReportChart[], cre
   const html: Partial<Record<SectionKey, string>> = {
     summary: `<p>${escapeHtml(words.runLine(data.dir, data.geoNames.length, data.periods, data.channelNames.length, data.chains, data.drawsPerChain))}</p>`,
     health: healthHtml(data),
-    roi: [roiHtml(data), probabilitiesHtml(data.channelNames, data.probabilities)].filter(Boolean).join('\n'),
+    roi: [roiHtml(data), probabilitiesHtml(data.paidChannelNames, data.probabilities)].filter(Boolean).join('\n'),
     fit: [fitHtml(data), modelComparisonHtml(data.loo, data.holdoutLpd)].filter(Boolean).join('\n'),
     budget: data.budget || data.tradeoff ? [data.budget ? budgetHtml(data.budget, data.periods) : '', data.tradeoff ? tradeoffHtml(data.tradeoff) : ''].filter(Boolean).join('\n') : undefined,
     data: `<p>${escapeHtml(words.dataIntro)}</p>\n${findingsHtml(data.dataChecks)}\n${dataTablesHtml(data.dataChecks)}`,
