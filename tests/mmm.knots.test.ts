@@ -1,9 +1,10 @@
 /**
  * The knots' time effect (models/mmm/components/knots.ts, knotSelection.ts, the 'knot' linear term):
  * the interpolation weights against their definition written out here (rows sum to 1, exact at the
- * knots, linear between, held beyond the ends; Meridian's evenly spaced positions); the model with
- * knots against the float64 reference density and its central differences, with the linear block
- * integrated out and sampled; the dense marginal against the joint minus the block's conditional,
+ * knots, linear between, held beyond the ends; Meridian's evenly spaced positions); the knots in
+ * the linear block (the density and gradient against the float64 reference and its central
+ * differences are the knots case of tests/support/mmmDensity.ts, run by tests/mmm.kernel.test.ts);
+ * the dense marginal against the joint minus the block's conditional,
  * and the exact draws against the conditional's mean; the config's keys and errors; the BIC
  * selection on simulated data with a known piecewise-linear time effect; extrapolation past the
  * data; the analysis layer's baseline and time effect; and a short fit on the bundled example.
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baselineScaled, timeEffectRows, timeFeatures } from '../src/analysis/index.js';
 import { fourierFeatures, scaleData, type MmmData } from '../src/data/index.js';
-import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky } from '../src/linalg/index.js';
+import { inverseFromCholesky, logDeterminantFromCholesky } from '../src/linalg/index.js';
 import { fitMmm } from '../src/mmm/fit.js';
 import { buildReport } from '../src/mmm/report.js';
 import { compile, Posterior } from '../src/ppl/index.js';
@@ -24,15 +25,12 @@ import { DEFAULT_MODEL_CONFIG, type KnotSpec, type MmmModelConfig } from '../mod
 import { designFromData, type MmmDesign } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost } from '../models/mmm/hostModel.js';
-import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
-import { mmmParameters } from '../models/mmm/parameters.js';
 import { checkModelConfigAgainstData, parseModelConfig } from '../models/mmm/parseConfig.js';
-import { referenceLinearBlock, referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { conditionalOf } from './support/linearBlockConditional.js';
 import { evenlySpacedKnots, knotPositions, knotWeights } from '../models/mmm/components/knots.js';
 import { timeKnots } from '../models/mmm/components/knotSelection.js';
 import { linearTerms, timeTermRow } from '../models/mmm/components/linearTerms.js';
-import { hostUnconstrained } from './support/mmmDensity.js';
-import { expectKernelVjp } from './support/vjp.js';
 import { loadExample } from './support/examples.js';
 
 /** w[t,k] by its definition: 1 - |t - p_k| / (distance to the other knot around t), held outside [p_1, p_K]. */
@@ -107,75 +105,23 @@ describe('knots: the model', () => {
     time: { type: 'knots', knots },
   });
 
-  for (const linearBlock of ['auto', 'sample'] as const) {
+  // The density and its gradient against the float64 reference and central differences (host and
+  // tensor paths, the kernel's VJP; the block integrated and sampled; both examples): the knots case
+  // of tests/support/mmmDensity.ts `cases`, run by tests/mmm.kernel.test.ts.
+  it('the knots are the linear block\'s: integrated by default, sampled on request, named by their dates', () => {
     for (const which of ['geo', 'national'] as const) {
-      it(`${which}, linear block ${linearBlock === 'auto' ? 'integrated' : 'sampled'}: the host density equals the float64 reference, its gradient central differences`, () => {
-        const design = designOf(which === 'geo' ? geo : national);
-        const config: MmmModelConfig = { ...knotsConfig([0, 9, 30, 50, 77], 1), linearBlock };
-        const mmm = createGeoMmm(design, config);
+      const design = designOf(which === 'geo' ? geo : national);
+      for (const linearBlock of ['auto', 'sample'] as const) {
+        const mmm = createGeoMmm(design, { ...knotsConfig([0, 9, 30, 50, 77], 1), linearBlock });
         expect(mmm.linearBlock.integrate).toBe(linearBlock === 'auto');
         expect(mmm.parameterNames.includes('knot')).toBe(linearBlock === 'sample');
-        expect(mmm.table.find((row) => row.name === 'knot')?.elementNames).toEqual([0, 9, 30, 50, 77].map((t) => design.dates[t]));
-        const host = compile(mmm.definition);
-        const dim = host.dim;
-        const rng = createRng(17, `knots ${which} ${linearBlock}`);
-        const chains = 2;
-        const positions = Float64Array.from({ length: chains * dim }, () => 1.6 * rng.uniform() - 0.8);
-        const result = host.evaluate(positions, chains);
-        for (let c = 0; c < chains; c++) {
-          const position = positions.subarray(c * dim, (c + 1) * dim);
-          const reference = hostUnconstrained(design, config, host, position);
-          // float64 throughout: 1e-9 relative on the value (as tests/mmm.kernel.test.ts)
-          expect(Math.abs(result.logDensity[c] - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
-          for (let d = 0; d < dim; d++) {
-            const h = 1e-5;
-            const up = Float64Array.from(position);
-            const down = Float64Array.from(position);
-            up[d] += h;
-            down[d] -= h;
-            const numeric = (hostUnconstrained(design, config, host, up) - hostUnconstrained(design, config, host, down)) / (2 * h);
-            // central differences, step 1e-5: truncation ~1e-10 x third derivatives, rounding ~1e-11 |f| / h
-            expect(Math.abs(result.gradient[c * dim + d] - numeric), `d=${d}`).toBeLessThan(1e-5 * Math.abs(numeric) + 1e-5);
-          }
-        }
-        host.dispose();
-        // the kernel's own VJP against central differences of its forward; its outputs sum to the reference
-        const table = mmmParameters(design, config);
-        const kernel = createMmmKernel(design, config, table);
-        const model = compile(createGeoMmm(design, config).definition);
-        const constrained = model.constrain(Float64Array.from({ length: chains * model.dim }, () => 1.6 * rng.uniform() - 0.8), chains);
-        model.dispose();
-        const values = kernel.inputNames.map((name) => Float64Array.from(constrained[name]));
-        const out = kernel.forward(values, chains);
-        for (let b = 0; b < chains; b++) {
-          const draw = Object.fromEntries(kernel.inputNames.map((name, i) => [name, values[i].subarray(b * kernel.inputSizes[i], (b + 1) * kernel.inputSizes[i])]));
-          let total = 0;
-          for (let j = 0; j < kernel.outputWidth; j++) total += out[b * kernel.outputWidth + j];
-          const reference = (kernel.linearBlock ? referenceMarginalLogDensity : referenceLogDensity)(design, config, draw);
-          expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
-        }
-        expectKernelVjp(kernel, values, chains, Float64Array.from({ length: chains * kernel.outputWidth }, () => rng.normal()));
-      });
-    }
-  }
-
-  /** The block's Gaussian conditional written out (as tests/mmm.linearBlock.test.ts): precision A, factor, mean. */
-  function conditionalOf(design: MmmDesign, config: MmmModelConfig, values: Record<string, Float64Array>) {
-    const { p, rows, residual, precision, mean } = referenceLinearBlock(design, config, values);
-    const sigma = values.sigma[0];
-    const A = Float64Array.from(precision);
-    const c = new Float64Array(p);
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
-    rows.forEach((row, r) => {
-      for (let i = 0; i < p; i++) {
-        c[i] += (row[i] * residual[r]) / (sigma * sigma);
-        for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
+        const row = mmm.table.find((r) => r.name === 'knot')!;
+        expect(row.elementNames).toEqual([0, 9, 30, 50, 77].map((t) => design.dates[t]));
+        expect(row.role === 'integrated').toBe(linearBlock === 'auto');
+        expect(row.prior).toEqual({ kind: 'config', spec: { dist: 'normal', loc: 0, scale: 0.5 } });
       }
-    });
-    const lower = new Float64Array(p * p);
-    expect(choleskyInto(A, p, lower)).toBe(true);
-    return { p, A, lower, bHat: solveCholesky(lower, p, c, new Float64Array(p)) };
-  }
+    }
+  });
 
   it('the integrated block: the dense marginal is the joint minus the conditional at arbitrary b; the exact draws have the conditional mean', () => {
     const design = designOf(geo);
@@ -184,7 +130,8 @@ describe('knots: the model', () => {
     const model = compile(mmm.definition);
     const rng = createRng(5, 'knots block');
     const values: Record<string, Float64Array> = { ...model.constrain(Float64Array.from({ length: model.dim }, () => 1.2 * rng.uniform() - 0.6), 1) };
-    const { p, A, lower, bHat } = conditionalOf(design, config, values);
+    const { p, A, lower, factored, bHat } = conditionalOf(design, config, values);
+    expect(factored).toBe(true);
     const G = design.geoNames.length;
     const terms = linearTerms(design, config);
     expect(terms.map((t) => [t.parameter, t.width])).toEqual([['knot', 12], ['phi', 4], ['gamma', 2]]);
