@@ -19,12 +19,14 @@ import { inverseFromCholesky, logDeterminantFromCholesky } from '../src/linalg/i
 import { fitMmm } from '../src/mmm/fit.js';
 import { buildReport } from '../src/mmm/report.js';
 import { compile, Posterior } from '../src/ppl/index.js';
-import { writeRun } from '../src/run/runDirectory.js';
+import { readRun, writeRun } from '../src/run/runDirectory.js';
+import { formatRunSummary } from '../src/report/summaryText.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, type KnotSpec, type MmmModelConfig } from '../models/mmm/config.js';
 import { designFromData, type MmmDesign } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost } from '../models/mmm/hostModel.js';
+import { samplePriorPredictive } from '../models/mmm/priorPredictive.js';
 import { checkModelConfigAgainstData, parseModelConfig } from '../models/mmm/parseConfig.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
 import { conditionalOf } from './support/linearBlockConditional.js';
@@ -170,6 +172,21 @@ describe('knots: the model', () => {
     }
     for (let i = 0; i < p; i++) expect(Math.abs(sums[i] / draws - bHat[i]), `b[${i}]`).toBeLessThan((4.5 * Math.sqrt(covariance[i * p + i])) / Math.sqrt(draws));
     model.dispose();
+  });
+
+  it('prior predictive draws of the knots have their prior', () => {
+    const design = designOf(national);
+    const posterior = samplePriorPredictive(design, knotsConfig(5, 0), { draws: 4000, seed: 3, kpi: false });
+    const knot = posterior.variable('knot');
+    expect(knot.shape).toEqual([5]);
+    for (let k = 0; k < 5; k++) {
+      const x = Array.from({ length: 4000 }, (_, d) => knot.values[d * 5 + k]);
+      const mean = x.reduce((a, b) => a + b, 0) / x.length;
+      const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (x.length - 1));
+      // Normal(0, 0.5): the mean within 4.5 standard errors (0.5 / sqrt(4000)), the sd within 5%
+      expect(Math.abs(mean)).toBeLessThan((4.5 * 0.5) / Math.sqrt(4000));
+      expect(Math.abs(sd / 0.5 - 1)).toBeLessThan(0.05);
+    }
   });
 
   it('the baseline (analysis) plus media is the model mean; the time effect is the knots series; extrapolation holds the last knot', () => {
@@ -363,6 +380,12 @@ describe('knots: a fit on the bundled example', () => {
       expect(summary.timeKnots.positions).toEqual(fit.knots!.positions);
       expect(summary.timeKnots.selection.criterion).toBe('BIC');
       expect(readFileSync(join(dir, 'time_effect.csv'), 'utf8').split('\n')[0]).toBe('component,date,unit,mean,median,q05,q95,sd');
+      // read back: the summary says which knots; the stored design gives the same "auto" choice, so the analysis of a stored run sees the fit's knots
+      const run = readRun(dir);
+      expect(formatRunSummary(run)).toContain(`Time effect: ${K} knots from ${fit.knots!.dates[0]} to ${fit.knots!.dates[K - 1]} (chosen by BIC among 2..52 evenly spaced)`);
+      expect(timeKnots(run.design, run.model)!.positions).toEqual(fit.knots!.positions);
+      const again = timeEffectRows(run.design, run.model, run.posterior);
+      expect(again.map((r) => r.mean)).toEqual(report.timeEffect.map((r) => r.mean));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

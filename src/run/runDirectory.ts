@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { tf } from '../tensor/index.js';
-import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
+import type { KnotChoice, MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
 import type { RunConfig } from '../mmm/config.js';
 import { rowsToCsv } from './csvWrite.js';
 import { readDraws, writeDraws } from './drawsFiles.js';
@@ -163,6 +163,8 @@ export interface StoredRun {
     readonly holdoutLpd?: StoredHoldoutLpd | null;
     /** Lift tests: measured vs model-implied lift (absent in older runs). */
     readonly liftTests?: readonly LiftCheckRow[];
+    /** The knots of the time effect (null without knots; absent in older runs). */
+    readonly timeKnots?: KnotChoice | null;
   };
   readonly health: readonly { level: string; code: string; message: string }[];
 }
