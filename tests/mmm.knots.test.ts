@@ -23,7 +23,7 @@ import { readRun, writeRun } from '../src/run/runDirectory.js';
 import { formatRunSummary } from '../src/report/summaryText.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
 import { DEFAULT_MODEL_CONFIG, type KnotSpec, type MmmModelConfig } from '../models/mmm/config.js';
-import { designFromData, type MmmDesign } from '../models/mmm/design.js';
+import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost } from '../models/mmm/hostModel.js';
 import { samplePriorPredictive } from '../models/mmm/priorPredictive.js';
@@ -174,6 +174,24 @@ describe('knots: the model', () => {
     model.dispose();
   });
 
+  it('with a time holdout the knots span the fitted periods; the held-out ones are held at the last knot', () => {
+    const design = withHoldout(designOf(geo), 8);
+    const T = design.dates.length;
+    expect(timeKnots(design, knotsConfig('all', 0))!.positions).toEqual(Array.from({ length: T - 8 }, (_, t) => t));
+    expect(timeKnots(design, knotsConfig(10, 0))!.positions).toEqual(evenlySpacedKnots(T - 8, 10));
+    expect(timeKnots(design, knotsConfig([0, 40, 77], 0))!.positions).toEqual([0, 40, 77]);
+    const auto = timeKnots(design, knotsConfig('auto', 1))!;
+    expect(auto.positions[auto.positions.length - 1]).toBe(T - 9);
+    expect(auto.selection!.periods).toBe(T - 8);
+    const term = linearTerms(design, knotsConfig(10, 0))[0];
+    for (let t = T - 8; t < T; t++) expect(Array.from(term.columns.subarray(t * 10, (t + 1) * 10))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(() => timeKnots(design, knotsConfig(T - 7, 0))).toThrow(/knots: 71 knots, but the fit has 70 periods \(after the holdout\)/);
+    const check = (model: unknown) => () => checkModelConfigAgainstData(parseModelConfig(model, 'c.json'), design.channelNames, 'c.json', { geoNames: design.geoNames, dates: design.dates, holdoutPeriods: 8 });
+    expect(check({ time: { type: 'knots', knots: 71 } })).toThrow(/c\.json: model\.time\.knots: 71 knots, but the fit has 70 periods \(78 less the 8-period holdout\)/);
+    expect(check({ time: { type: 'knots', knots: 70 }, seasonality: { order: 1 } })).toThrow(/model\.seasonality: 70 knots on 70 fitted periods put a knot at every period/);
+    expect(check({ time: { type: 'knots', knots: 70 } })).not.toThrow();
+  });
+
   it('prior predictive draws of the knots have their prior', () => {
     const design = designOf(national);
     const posterior = samplePriorPredictive(design, knotsConfig(5, 0), { draws: 4000, seed: 3, kpi: false });
@@ -290,7 +308,7 @@ describe('knots: config', () => {
     const check = (model: unknown) => () => checkModelConfigAgainstData(parse(model), ['tv'], 'c.json', data);
     expect(check({ time: { type: 'knots', knots: 31 } })).toThrow(/c\.json: model\.time\.knots: 31 knots, but the data has 30 periods/);
     expect(check({ time: { type: 'knots', knots: [0, 30] } })).toThrow(/c\.json: model\.time\.knots\[1\]: 30 is not a period index of the data \(0 to 29\)/);
-    expect(check({ time: { type: 'knots', knots: 30 }, seasonality: { order: 1 } })).toThrow(/model\.seasonality: 30 knots on 30 periods put a knot at every period/);
+    expect(check({ time: { type: 'knots', knots: 30 }, seasonality: { order: 1 } })).toThrow(/model\.seasonality: 30 knots on 30 fitted periods put a knot at every period/);
     expect(check({ time: { type: 'knots' }, seasonality: { order: 1 } })).toThrow(/model\.seasonality: the default knots \(one per period with more than one geo\) put a knot at every period/);
     expect(check({ time: { type: 'knots', knots: 29 }, seasonality: { order: 1 } })).not.toThrow();
     expect(check({ time: { type: 'knots' } })).not.toThrow();

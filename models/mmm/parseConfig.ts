@@ -291,7 +291,7 @@ export function checkModelConfigAgainstData(
   config: MmmModelConfig,
   channelNames: readonly string[],
   file = 'config',
-  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[] },
+  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number },
 ): void {
   if (config.mediaPrior.type === 'roi') {
     for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
@@ -309,26 +309,31 @@ export function checkModelConfigAgainstData(
   }
   if (data) {
     checkExperiments(config, { channelNames, geoNames: data.geoNames, dates: data.dates }, file);
-    checkKnots(config, data.dates.length, data.geoNames.length, file);
+    checkKnots(config, data.dates.length, data.geoNames.length, file, data.holdoutPeriods ?? 0);
   }
 }
 
 /**
- * The knots against the data's T periods and G geos: counts up to T, positions inside [0, T - 1], no
- * Fourier terms with a knot at every period (absent knots are one per period with more than one geo).
+ * The knots against the data's T periods and G geos: counts up to the fitted periods (T minus a
+ * holdout's; counts and "all" span those, knotSelection.ts), positions inside [0, T - 1], no Fourier
+ * terms with a knot at every fitted period (absent knots are one per period with more than one geo).
  */
-export function checkKnots(config: MmmModelConfig, periods: number, geos: number, file = 'config'): void {
+export function checkKnots(config: MmmModelConfig, periods: number, geos: number, file = 'config', holdoutPeriods = 0): void {
   if (config.time?.type !== 'knots') return;
   const knots = config.time.knots ?? (geos > 1 ? 'all' : 'auto');
-  if (typeof knots === 'number' && knots > periods) throw new ConfigError(file, 'model.time.knots', `${knots} knots, but the data has ${periods} periods: at most one knot per period`);
+  const fitted = periods - holdoutPeriods;
+  if (typeof knots === 'number' && knots > fitted) {
+    const what = holdoutPeriods > 0 ? `the fit has ${fitted} periods (${periods} less the ${holdoutPeriods}-period holdout)` : `the data has ${periods} periods`;
+    throw new ConfigError(file, 'model.time.knots', `${knots} knots, but ${what}: at most one knot per period`);
+  }
   if (Array.isArray(knots)) {
     knots.forEach((p, i) => {
       if (p > periods - 1) throw new ConfigError(file, `model.time.knots[${i}]`, `${p} is not a period index of the data (0 to ${periods - 1})`);
     });
   }
-  const count = knots === 'all' ? periods : typeof knots === 'number' ? knots : Array.isArray(knots) ? knots.length : undefined;
-  if (count === periods && config.seasonality.order > 0) {
-    const given = config.time.knots === undefined ? 'the default knots (one per period with more than one geo)' : `${count} knots on ${periods} periods`;
+  const count = knots === 'all' ? fitted : typeof knots === 'number' ? knots : Array.isArray(knots) ? knots.filter((p) => p < fitted).length : undefined;
+  if (count === fitted && config.seasonality.order > 0) {
+    const given = config.time.knots === undefined ? 'the default knots (one per period with more than one geo)' : `${count} knots on ${fitted} fitted periods`;
     throw new ConfigError(file, 'model.seasonality', `${given} put a knot at every period, which spans every time effect, Fourier seasonality included: leave "seasonality" out or give fewer knots`);
   }
 }

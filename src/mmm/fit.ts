@@ -97,7 +97,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const backend = await initBackend(options.backend);
   if (options.verbose ?? true) process.stderr.write(`${describeBackend(backend)}\n`);
   const mmmData = typeof data === 'string' ? await loadMmmData(data, runConfig.data, { impute: runConfig.impute }) : data;
-  checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, mmmData);
+  checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, { geoNames: mmmData.geoNames, dates: mmmData.dates, holdoutPeriods: runConfig.holdout.periods });
   const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
   const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);
   // "auto" knots are chosen here, before sampling, on the design (the same choice wherever the model is rebuilt from it)

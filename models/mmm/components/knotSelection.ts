@@ -12,7 +12,8 @@
  *   BIC(K) = n log(RSS_K / n) + p_K log n   (Schwarz 1978; n periods used, p_K columns),
  *
  * and the smallest BIC wins (the smaller K on a tie). Candidates with p_K >= n or a singular X^T X
- * are skipped. The other knot specs resolve here too (`timeKnots`), so every part of the model gets
+ * are skipped. With a time holdout, T here (and for counts and "all") is the fitted periods: the
+ * held-out ones lie past the last knot, where the effect is held as in a forecast. The other knot specs resolve here too (`timeKnots`), so every part of the model gets
  * the same positions; the result is memoized per design and config.
  */
 import { fourierFeatures } from '../../../src/data/index.js';
@@ -134,6 +135,14 @@ function selectionData(design: MmmDesign, config: MmmModelConfig) {
   return { y: Float64Array.from(y), periods, extra: Float64Array.from(extra), width, seasonal: S > 0, T };
 }
 
+/** The periods up to the last one with an observed cell (all T without a holdout): the span the knots cover. */
+export function fittedPeriods(design: MmmDesign): number {
+  const { geos: G, periods: T } = designDims(design);
+  if (!design.observed) return T;
+  for (let t = T - 1; t >= 0; t--) for (let g = 0; g < G; g++) if (design.observed[g * T + t] !== 0) return t + 1;
+  return 0;
+}
+
 /** The knot spec of a knots config on this design: the given one, else "all" with more than one geo and "auto" with one. */
 export function knotSpec(design: MmmDesign, config: MmmModelConfig): KnotSpec | undefined {
   if (config.time?.type !== 'knots') return undefined;
@@ -149,7 +158,9 @@ export function timeKnots(design: MmmDesign, config: MmmModelConfig): KnotChoice
   const key = JSON.stringify([spec, config.seasonality]);
   const cached = memo.get(design)?.get(key);
   if (cached) return cached;
-  const T = design.dates.length;
+  // the knots span the fitted periods: a time holdout's periods come after the last knot, where the
+  // effect is held, as in a forecast (a knot inside them would be fixed by its prior alone)
+  const T = fittedPeriods(design);
   let choice: KnotChoice;
   if (spec === 'auto') {
     const data = selectionData(design, config);
@@ -163,7 +174,8 @@ export function timeKnots(design: MmmDesign, config: MmmModelConfig): KnotChoice
     const positions = evenlySpacedKnots(T, selection.chosen);
     choice = { spec, positions, dates: positions.map((p) => design.dates[p]), selection };
   } else {
-    const positions = knotPositions(spec, T);
+    if (typeof spec === 'number' && spec > T) throw new Error(`knots: ${spec} knots, but the fit has ${T} periods (after the holdout): at most one knot per period`);
+    const positions = knotPositions(spec, Array.isArray(spec) ? design.dates.length : T);
     choice = { spec, positions, dates: positions.map((p) => design.dates[p]) };
   }
   let byConfig = memo.get(design);

@@ -10,7 +10,7 @@
  * the effect is held: before the first knot it is b_1, after the last b_K (w[t,1] = 1 for t < p_1,
  * w[t,K] = 1 for t > p_K), which is also how it extrapolates past the data's last period.
  * Evenly spaced knots as Meridian's: p_k = floor(k (T - 1) / (K - 1)), k = 0..K-1, so the first and
- * last periods are knots. Here: the knot specs, their positions and the weights; the selection of
+ * last periods are knots (with a time holdout, the last fitted one: knotSelection.ts). Here: the knot specs, their positions and the weights; the selection of
  * the number of knots ("auto") is knotSelection.ts, the linear term linearTerms.ts.
  */
 
