@@ -19,8 +19,10 @@ export {
   createGeoMmm,
   designFromData,
   withHoldout,
+  type KnotChoice,
   type LiftExperiment,
   type MmmModelConfig,
+  type TimeConfig,
   type PriorSpec,
   type MmmDesign,
 } from '../models/mmm/index.js';

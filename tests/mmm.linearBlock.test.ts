@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleData, type MmmData } from '../src/data/index.js';
-import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky } from '../src/linalg/index.js';
+import { inverseFromCholesky, logDeterminantFromCholesky } from '../src/linalg/index.js';
 import { compile } from '../src/ppl/index.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
 import { fitMmm } from '../src/mmm/fit.js';
@@ -21,7 +21,8 @@ import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.
 import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { baselineGeoIndex } from '../models/mmm/components/intercepts.js';
-import { referenceLinearBlock, referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { conditionalOf } from './support/linearBlockConditional.js';
 import { loadExample } from './support/examples.js';
 
 describe('linear block integrated out', () => {
@@ -42,25 +43,6 @@ describe('linear block integrated out', () => {
     const values: Record<string, Float64Array> = { ...model.constrain(Float64Array.from({ length: model.dim }, () => 1.2 * rng.uniform() - 0.6), 1) };
     model.dispose();
     return { values, rng };
-  }
-
-  /** The block's Gaussian conditional given the other parameters, written out here: precision A, its Cholesky factor, mean b_hat. */
-  function conditionalOf(design: MmmDesign, config: MmmModelConfig, values: Record<string, Float64Array>) {
-    const { p, rows, residual, rowSigma, precision, mean } = referenceLinearBlock(design, config, values);
-    const A = Float64Array.from(precision);
-    const c = new Float64Array(p);
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) c[i] += precision[i * p + j] * mean[j];
-    rows.forEach((row, r) => {
-      const sigma = rowSigma[r];
-      for (let i = 0; i < p; i++) {
-        c[i] += (row[i] * residual[r]) / (sigma * sigma);
-        for (let j = 0; j < p; j++) A[i * p + j] += (row[i] * row[j]) / (sigma * sigma);
-      }
-    });
-    const lower = new Float64Array(p * p);
-    const factored = choleskyInto(A, p, lower);
-    const bHat = solveCholesky(lower, p, c, new Float64Array(p));
-    return { p, A, lower, factored, bHat };
   }
 
   const sigmaByGeo: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, sigmaByGeo: true };

@@ -8,11 +8,13 @@
 import type { PriorSpec } from '../../src/distributions/index.js';
 import type { AdstockType } from './components/adstock/index.js';
 import type { SaturationType } from './components/saturation/index.js';
+import type { KnotSpec } from './components/knots.js';
 
 export type { PriorSpec, PriorValue } from '../../src/distributions/index.js';
 export { PRIOR_PARAMETERS } from '../../src/distributions/index.js';
 export type { AdstockType } from './components/adstock/index.js';
 export type { SaturationType } from './components/saturation/index.js';
+export type { KnotSpec } from './components/knots.js';
 
 export type Parameterization = 'centered' | 'noncentered';
 
@@ -100,6 +102,16 @@ export interface MmmModelConfig {
   };
   readonly trend: boolean;
   readonly seasonality: { readonly order: number; readonly period: number };
+  /**
+   * The baseline's time effect. Absent (the default, the reference model): the linear trend and
+   * Fourier seasonality above. {type: 'knots'}: Meridian's knots (components/knots.ts), a
+   * piecewise-linear time effect shared by the geos, instead of the trend (trend must be false:
+   * a linear trend lies in the knots' span); Fourier seasonality may be added unless there is a
+   * knot at every period. `knots`: a count (evenly spaced), period indices, 'all' (one per period)
+   * or 'auto' (the count chosen by BIC, components/knotSelection.ts); absent: 'all' with more than
+   * one geo, 'auto' with one (a knot per period on one series would be the KPI itself).
+   */
+  readonly time?: TimeConfig;
   readonly likelihood: 'normal' | 'studentT';
   /**
    * One noise scale per geo (Meridian's unique_sigma_for_each_geo): sigma is [G], each with the
@@ -120,6 +132,11 @@ export interface MmmModelConfig {
    * 'auto' (default): integrate when the likelihood and the block's priors are normal, else sample.
    */
   readonly linearBlock?: 'auto' | 'integrate' | 'sample';
+}
+
+export interface TimeConfig {
+  readonly type: 'knots';
+  readonly knots?: KnotSpec;
 }
 
 export const DEFAULT_MODEL_CONFIG: MmmModelConfig = {

@@ -17,6 +17,8 @@ export {
   type PriorValue,
   type RoiPriorWindow,
   type SaturationType,
+  type KnotSpec,
+  type TimeConfig,
 } from './config.js';
 export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, type MmmParameter, type ParameterPrior, type Support } from './parameters.js';
 export { designDims, designFromData, isPaidChannel, withHoldout, type MmmDesign } from './design.js';
@@ -24,7 +26,7 @@ export { createGeoMmm, mediaCentering, type GeoMmmModel } from './model.js';
 export { geoMmmSource, type GeoMmmSourceArgs } from './workerModel.js';
 export { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
 export { referenceLogDensity, referencePriorLogDensity } from './referenceDensity.js';
-export { checkExperiments, checkModelConfigAgainstData, parseModelConfig, parsePrior } from './parseConfig.js';
+export { checkExperiments, checkKnots, checkModelConfigAgainstData, parseModelConfig, parsePrior } from './parseConfig.js';
 export { priorParameters, replicateKpi, samplePriorPredictive, type PriorParameter, type PriorPredictiveOptions } from './priorPredictive.js';
 export {
   impliedLiftHost,
@@ -57,7 +59,9 @@ export {
   type SaturationOptions,
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
-export { fourierNames } from './components/linearTerms.js';
+export { fourierNames, linearTerms, linearTermsHost, timeTermRow, type LinearTerm } from './components/linearTerms.js';
+export { evenlySpacedKnots, knotWeights, knotWeightsRow } from './components/knots.js';
+export { describeKnots, timeKnots, type KnotCandidate, type KnotChoice, type KnotSelection } from './components/knotSelection.js';
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
 export { geoSigma } from './components/likelihood.js';
 export { constraintOf, describeSupport, inSupport } from './components/types.js';

@@ -8,13 +8,14 @@
  *   tau_g     = tau0 + sigma_tau v[g]                geo intercepts (components/intercepts.ts; or fixed
  *                                                    around a baseline geo: tau0 + tau_offset_g)
  *   mu[g,t]   = tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t] + sum_c beta[g,c] h[g,t,c]
+ *               (with config `time` knots: knot . w[t], the knots' piecewise-linear time effect, instead of delta tr[t])
  *   ys[g,t]   ~ Normal(mu, sigma)   (or Student-t; components/likelihood.ts; sigma_g with sigmaByGeo)
  *
  * plus lift tests in the likelihood (liftTests.ts). The parameters and their priors come from the
  * parameter table (parameters.ts); the whole log density is one float64 host kernel
  * (kernel/kernel.ts), which src/ppl evaluates without tensors (the host path) or, with
  * `compile(model, { path: 'tensor' })`, as one custom-gradient op among the bijectors' tensor ops.
- * By default the linear block (tau0, v, delta, phi, gamma, xi) is integrated out when the
+ * By default the linear block (tau0, v, delta or knot, phi, gamma, xi) is integrated out when the
  * likelihood and its priors are normal (components/linearBlock.ts): the sampler moves the other
  * parameters on their exact marginal posterior and every kept draw gets the block drawn exactly
  * from its Gaussian conditional (`generated`, with the chain's seeded stream), under its reference
@@ -86,8 +87,8 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
 /**
  * The exact draw of the integrated linear block at one draw of the sampled parameters, under the
  * reference names: tau0, v (and tau with centered intercepts; with more than one geo), or with fixed
- * intercepts tau_offset and the intercepts tau they give, delta, phi, gamma, xi. The media term is
- * evaluated with the float64 reference (hostModel.ts).
+ * intercepts tau_offset and the intercepts tau they give, delta or knot, phi, gamma, xi, treatment. The
+ * media term is evaluated with the float64 reference (hostModel.ts).
  */
 function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: LinearBlock, terms: readonly LinearTerm[]) {
   const { geos: G, periods: T, channels: C } = designDims(design);

@@ -4,8 +4,8 @@
  * declaration order (= the sampler's unconstrained layout and the kernel's input order). The model
  * definition (model.ts), the kernel's input layout (kernel/kernel.ts), prior predictive sampling
  * (priorPredictive.ts), the float64 reference density (referenceDensity.ts) and the prior-vs-posterior
- * chart are all derived from it. Order: adstock, saturation, media coefficients, intercepts, trend,
- * seasonality, controls, events, likelihood (the reference model's order, as the Stan peer).
+ * chart are all derived from it. Order: adstock, saturation, media coefficients, intercepts, trend
+ * (or knots), seasonality, controls, events, likelihood (the reference model's order, as the Stan peer).
  */
 import type { PriorSpec } from '../../src/distributions/index.js';
 import type { MmmModelConfig } from './config.js';

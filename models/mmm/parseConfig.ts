@@ -90,7 +90,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (value === undefined) return DEFAULT_MODEL_CONFIG;
   const reader = new Reader(file);
   const d = DEFAULT_MODEL_CONFIG;
-  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'time', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
 
   let adstock = d.adstock;
   if (root.adstock !== undefined) {
@@ -123,8 +123,13 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
       media: g.media === undefined ? d.geo.media : parseGeoMedia(reader, g.media),
     };
   }
-  const trend = root.trend === undefined ? d.trend : reader.boolean(root.trend, 'model.trend');
-  let seasonality = d.seasonality;
+  const time = root.time === undefined ? undefined : parseTime(reader, root.time);
+  const trend = root.trend === undefined ? (time ? false : d.trend) : reader.boolean(root.trend, 'model.trend');
+  if (time && trend) {
+    reader.fail('model.trend', 'a linear trend lies in the span of the knots\' piecewise-linear time effect (model.time): leave "trend" out (knots switch it off) or set it to false');
+  }
+  // With knots the time effect is theirs: no Fourier terms unless model.seasonality asks for them.
+  let seasonality = time ? { ...d.seasonality, order: 0 } : d.seasonality;
   if (root.seasonality !== undefined) {
     const s = reader.object(root.seasonality, 'model.seasonality', ['order', 'period']);
     seasonality = {
@@ -163,10 +168,40 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     for (const [name, spec] of Object.entries(p)) priors[name] = parsePrior(reader, spec, `model.priors.${name}`);
   }
   const linearBlock = root.linearBlock === undefined ? undefined : reader.oneOf(root.linearBlock, 'model.linearBlock', ['auto', 'integrate', 'sample'] as const);
+  if (time?.knots === 'all' && seasonality.order > 0) {
+    reader.fail('model.seasonality', 'a knot at every period ("knots": "all") spans every time effect, Fourier seasonality included: leave "seasonality" out or use fewer knots');
+  }
   const parsed: MmmModelConfig = {
-    adstock, saturation, geo, trend, seasonality, likelihood, ...(sigmaByGeo === undefined ? {} : { sigmaByGeo }), mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }),
+    adstock, saturation, geo, trend, seasonality, ...(time ? { time } : {}), likelihood, ...(sigmaByGeo === undefined ? {} : { sigmaByGeo }), mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }),
   };
   return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };
+}
+
+/**
+ * `model.time`: {"type": "trend"} (the default: trend and seasonality as their keys say; gives
+ * undefined) or {"type": "knots", "knots": K | [period indices] | "all" | "auto"} (config.ts
+ * TimeConfig; positions are checked against the data's periods later).
+ */
+function parseTime(reader: Reader, value: Json): MmmModelConfig['time'] {
+  const t = reader.object(value, 'model.time', ['type', 'knots']);
+  const type = reader.oneOf(t.type, 'model.time.type', ['trend', 'knots'] as const);
+  if (type === 'trend') {
+    if (t.knots !== undefined) reader.fail('model.time.knots', 'only applies to "type": "knots"');
+    return undefined;
+  }
+  const k = t.knots;
+  if (k === undefined) return { type };
+  if (k === 'all' || k === 'auto') return { type, knots: k };
+  if (typeof k === 'number') return { type, knots: reader.integer(k, 'model.time.knots', 2) };
+  if (Array.isArray(k)) {
+    const positions = k.map((p, i) => reader.integer(p, `model.time.knots[${i}]`, 0));
+    if (positions.length < 2) reader.fail('model.time.knots', `needs at least 2 knot positions (a single knot is a constant, which the intercept already is), got ${positions.length}`);
+    positions.forEach((p, i) => {
+      if (i > 0 && p <= positions[i - 1]) reader.fail(`model.time.knots[${i}]`, `knot positions (period indices, 0 = the first period) must increase strictly: ${p} follows ${positions[i - 1]}`);
+    });
+    return { type, knots: positions };
+  }
+  return reader.fail('model.time.knots', `expected a number of knots (>= 2), an array of period indices (0 = the first period), "all" or "auto", got ${describeValue(k)}`);
 }
 
 const EXPERIMENT_KEYS = [
@@ -265,7 +300,7 @@ export function checkModelConfigAgainstData(
   config: MmmModelConfig,
   channelNames: readonly string[],
   file = 'config',
-  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[] },
+  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number },
 ): void {
   if (config.mediaPrior.type === 'roi') {
     for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
@@ -287,5 +322,31 @@ export function checkModelConfigAgainstData(
       throw new ConfigError(file, 'model.geo.baselineGeo', `unknown geo "${baseline}" (geos: ${listSome(data.geoNames)})`);
     }
     checkExperiments(config, { channelNames, geoNames: data.geoNames, dates: data.dates }, file);
+    checkKnots(config, data.dates.length, data.geoNames.length, file, data.holdoutPeriods ?? 0);
+  }
+}
+
+/**
+ * The knots against the data's T periods and G geos: counts up to the fitted periods (T minus a
+ * holdout's; counts and "all" span those, knotSelection.ts), positions inside [0, T - 1], no Fourier
+ * terms with a knot at every fitted period (absent knots are one per period with more than one geo).
+ */
+export function checkKnots(config: MmmModelConfig, periods: number, geos: number, file = 'config', holdoutPeriods = 0): void {
+  if (config.time?.type !== 'knots') return;
+  const knots = config.time.knots ?? (geos > 1 ? 'all' : 'auto');
+  const fitted = periods - holdoutPeriods;
+  if (typeof knots === 'number' && knots > fitted) {
+    const what = holdoutPeriods > 0 ? `the fit has ${fitted} periods (${periods} less the ${holdoutPeriods}-period holdout)` : `the data has ${periods} periods`;
+    throw new ConfigError(file, 'model.time.knots', `${knots} knots, but ${what}: at most one knot per period`);
+  }
+  if (Array.isArray(knots)) {
+    knots.forEach((p, i) => {
+      if (p > periods - 1) throw new ConfigError(file, `model.time.knots[${i}]`, `${p} is not a period index of the data (0 to ${periods - 1})`);
+    });
+  }
+  const count = knots === 'all' ? fitted : typeof knots === 'number' ? knots : Array.isArray(knots) ? knots.filter((p) => p < fitted).length : undefined;
+  if (count === fitted && config.seasonality.order > 0) {
+    const given = config.time.knots === undefined ? 'the default knots (one per period with more than one geo)' : `${count} knots on ${fitted} fitted periods`;
+    throw new ConfigError(file, 'model.seasonality', `${given} put a knot at every period, which spans every time effect, Fourier seasonality included: leave "seasonality" out or give fewer knots`);
   }
 }

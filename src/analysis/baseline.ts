@@ -1,25 +1,25 @@
 /**
  * The non-media part of the geo MMM's mean for one draw (shared/reference-model.md "Mean" without
- * the media sum): geo intercept tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t]
- * + treatment . x_baseline (every non-media treatment at its baseline value), on the scaled KPI. Times the geo's KPI unit it is the baseline in KPI units: what the model expects
- * without any media. Term by term as models/mmm/hostModel.ts `meanKpiHost` (tests check
- * baseline + media = meanKpiHost).
+ * the media sum): geo intercept tau_g + the linear terms (delta tr[t] or the knots' time effect
+ * knot . w[t], phi . f[t], gamma . z[g,t], xi . e[g,t]; models/mmm linearTerms) + treatment .
+ * x_baseline (every non-media treatment at its baseline value), on the scaled KPI. Times the geo's
+ * KPI unit it is the baseline in KPI units: what the model expects without any media and with the
+ * treatments at their baselines. Term by term as models/mmm/hostModel.ts `meanKpiHost` (tests check
+ * baseline + media (+ treatment contributions) = meanKpiHost).
  */
-import { fourierFeatures, trendFeature } from '../data/index.js';
-import { designDims, interceptHost, type MmmModelConfig, type MmmDesign, type DrawValues } from '../../models/mmm/index.js';
+import { designDims, interceptHost, linearTerms, linearTermsHost, type MmmModelConfig, type MmmDesign, type DrawValues, type LinearTerm } from '../../models/mmm/index.js';
 
-/** Deterministic time features of a design: trend [T] and Fourier [T, 2S]. */
+/**
+ * Deterministic features of a design's linear terms (trend or knots, Fourier, controls, events),
+ * built once per analysis. The non-media treatments are left out: the baseline holds them at their
+ * baseline values, and their contributions are reported separately (mediaAnalysis.ts).
+ */
 export interface TimeFeatures {
-  readonly trend: Float64Array;
-  readonly fourier: Float64Array;
+  readonly terms: readonly LinearTerm[];
 }
 
 export function timeFeatures(design: MmmDesign, config: MmmModelConfig): TimeFeatures {
-  const T = design.dates.length;
-  return {
-    trend: Float64Array.from(trendFeature(T)),
-    fourier: Float64Array.from(fourierFeatures(T, config.seasonality.order, config.seasonality.period)),
-  };
+  return { terms: linearTerms(design, config).filter((term) => term.component !== 'treatments') };
 }
 
 /**
@@ -35,21 +35,12 @@ export function baselineScaled(
   geoEnd: number,
   out: Float64Array = new Float64Array((geoEnd - geoStart) * design.dates.length),
 ): Float64Array {
-  const { geos: G, periods: T, controls: K, events: E, treatments: NT } = designDims(design);
-  const J = 2 * config.seasonality.order;
+  const { periods: T, treatments: NT } = designDims(design);
   let treatedBaseline = 0;
   for (let k = 0; k < NT; k++) treatedBaseline += values.treatment[k] * (design.treatmentBaselines as Float64Array)[k];
   for (let g = geoStart; g < geoEnd; g++) {
     const intercept = interceptHost(design, config, values, g) + treatedBaseline;
-    for (let t = 0; t < T; t++) {
-      const n = g * T + t;
-      let mu = intercept;
-      if (config.trend) mu += values.delta[0] * features.trend[t];
-      for (let j = 0; j < J; j++) mu += values.phi[j] * features.fourier[t * J + j];
-      for (let k = 0; k < K; k++) mu += values.gamma[k] * design.controls[n * K + k];
-      for (let e = 0; e < E; e++) mu += values.xi[e] * design.events[n * E + e];
-      out[(g - geoStart) * T + t] = mu;
-    }
+    for (let t = 0; t < T; t++) out[(g - geoStart) * T + t] = linearTermsHost(features.terms, values, g * T + t, t, intercept);
   }
   return out;
 }

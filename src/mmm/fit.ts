@@ -25,7 +25,10 @@ import { describeBackend, initBackend, type BackendInfo, type BackendName } from
 import { progressBar, sample, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
 import {
   checkModelConfigAgainstData,
+  describeKnots,
   designFromData,
+  timeKnots,
+  type KnotChoice,
   withHoldout,
   createGeoMmm,
   geoMmmSource,
@@ -66,6 +69,8 @@ export interface MmmFit {
   readonly workers: number;
   /** How the geo media effects' sampler coordinates were chosen (the posterior is the same either way). */
   readonly centering: CenteringChoice;
+  /** The knots of the time effect (config `time`), with the BIC selection when "auto"; absent without knots. */
+  readonly knots?: KnotChoice;
 }
 
 export type ConfigInput = RunConfig | string | Record<string, unknown>;
@@ -79,11 +84,11 @@ function resolveConfig(config: ConfigInput | undefined): { config: RunConfig; fi
   return { config: parseRunConfig(config, 'config') };
 }
 
-/** One line on how the fit treats the linear block (intercepts, trend, seasonality, controls, events). */
+/** One line on how the fit treats the linear block (intercepts, trend or knots, seasonality, controls, events). */
 export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): string {
   return decision.integrate
-    ? 'linear block (intercepts, trend, seasonality, controls, events): integrated out, drawn exactly for every kept draw'
-    : `linear block (intercepts, trend, seasonality, controls, events): sampled with the other parameters (${decision.reason})`;
+    ? 'linear block (intercepts, trend or knots, seasonality, controls, events): integrated out, drawn exactly for every kept draw'
+    : `linear block (intercepts, trend or knots, seasonality, controls, events): sampled with the other parameters (${decision.reason})`;
 }
 
 /** Fit the MMM: `data` is a CSV path or validated data; `config` a path, a JSON object or a RunConfig. */
@@ -92,11 +97,13 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const backend = await initBackend(options.backend);
   if (options.verbose ?? true) process.stderr.write(`${describeBackend(backend)}\n`);
   const mmmData = typeof data === 'string' ? await loadMmmData(data, runConfig.data, { impute: runConfig.impute }) : data;
-  checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, mmmData);
+  checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, { geoNames: mmmData.geoNames, dates: mmmData.dates, holdoutPeriods: runConfig.holdout.periods });
   const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
   const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);
+  // "auto" knots are chosen here, before sampling, on the design (the same choice wherever the model is rebuilt from it)
+  const knots = timeKnots(design, runConfig.model);
   const model = createGeoMmm(design, runConfig.model);
-  if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n`);
+  if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n${knots ? `${describeKnots(knots)}\n` : ''}`);
   const sampler: SamplerConfig = withSamplerOverrides(runConfig.sampler, options);
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
@@ -111,7 +118,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
     if (options.verbose ?? true) process.stderr.write(`${describeCentering(plan)}\n`);
     try {
       const result = await run(model, runConfig.model, fitOptions);
-      return { config: runConfig, configFile: file, data: mmmData, scaled, design, model, result, sampler, backend, workers, centering: plan };
+      return { config: runConfig, configFile: file, data: mmmData, scaled, design, model, result, sampler, backend, workers, centering: plan, ...(knots ? { knots } : {}) };
     } finally {
       model.definition.dispose?.();
     }
@@ -178,7 +185,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       adaptation,
       onProgress: onProgress && shifted(length.warmup),
     });
-    return { config: runConfig, configFile: file, data: mmmData, scaled, design, model: main, result, sampler, backend, workers, centering };
+    return { config: runConfig, configFile: file, data: mmmData, scaled, design, model: main, result, sampler, backend, workers, centering, ...(knots ? { knots } : {}) };
   } finally {
     main.definition.dispose?.();
   }

@@ -20,7 +20,9 @@ import {
   kpiLogLikelihood,
   probabilityStatements,
   liftTestCheck,
+  timeEffectRows,
   type LiftCheckRow,
+  type TimeEffectRow,
   type AutocorrelationRow,
   type HoldoutLpd,
   type KpiLogLikelihood,
@@ -53,6 +55,8 @@ export interface MmmReport {
   readonly holdoutLpd?: HoldoutLpd;
   /** Lift tests: measured vs model-implied lift per experiment (analysis/liftCheck.ts; empty without experiments). */
   readonly liftTests: readonly LiftCheckRow[];
+  /** The baseline's time effect per period: trend or knots, seasonality and their sum (analysis/timeEffect.ts). */
+  readonly timeEffect: readonly TimeEffectRow[];
 }
 
 export interface ReportOptions {
@@ -103,5 +107,6 @@ export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport
   const probabilities = probabilityStatements(media, posterior, { roiThreshold: options.roiThreshold, mroiTarget: options.mroiTarget });
   const logLik = kpiLogLikelihood(design, config, posterior);
   const loo = psisLoo(logLik.fitted.matrix);
-  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests };
+  const timeEffect = timeEffectRows(design, config, posterior, { maxDraws: options.maxDraws });
+  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests, timeEffect };
 }

@@ -1,11 +1,12 @@
 /**
  * Plain-text summary of a run for the terminal: the ROI table, posterior probability statements
- * (with their Monte Carlo standard errors), sampler diagnostics, PSIS-LOO and holdout scores, and
- * the health check.
+ * (with their Monte Carlo standard errors), sampler diagnostics, the knots of the time effect when
+ * the model has them, PSIS-LOO and holdout scores, and the health check.
  */
 import type { ProbabilityRow } from '../analysis/index.js';
 import type { StoredRun } from '../run/index.js';
 import { formatLiftTests } from './liftSummaryText.js';
+import { describeKnots } from '../../models/mmm/index.js';
 
 function fmt(x: unknown, digits = 3): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toPrecision(digits) : String(x ?? '');
@@ -121,6 +122,7 @@ export function formatRunSummary(run: StoredRun, options: RunSummaryOptions = {}
   const sampler = run.summary.sampler as { divergences: number; maxRhat: number; minEssBulk: number; treeDepthSaturated: number };
   lines.push('');
   lines.push(`Sampler: max R-hat ${fmt(sampler.maxRhat, 4)}, min bulk ESS ${fmt(sampler.minEssBulk, 4)}, divergences ${sampler.divergences}, max tree depth hits ${sampler.treeDepthSaturated}`);
+  if (run.summary.timeKnots) lines.push(`${describeKnots(run.summary.timeKnots).replace(/^time effect/, 'Time effect')} (time_effect.csv)`);
   const comparison = formatModelComparison(run);
   if (comparison.length > 0) lines.push('', ...comparison);
   lines.push('');

@@ -10,6 +10,9 @@
  *   contributions.csv    per geo, date and channel: contribution, baseline, prediction
  *   contributions_by_date.csv  the same summed over geos
  *   fit_metrics.csv, health.json, predictive.json
+ *   time_effect.csv      per component (trend or knots, seasonality, their sum) and date: the baseline's
+ *                        time effect summed over geos (analysis/timeEffect.ts); summary.json and
+ *                        provenance.json have `timeKnots` (the knots and, for "auto", the BIC selection)
  *   probabilities.csv    posterior probability statements with MCSE (analysis/probabilities.ts):
  *                        kind, statement, channel, versus, threshold, probability, mcse, ess, draws
  *   log_lik.arrow, log_lik_holdout.arrow, loo_pointwise.csv   pointwise log-likelihood (float32) and
@@ -23,7 +26,7 @@ import { join } from 'node:path';
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { tf } from '../tensor/index.js';
-import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
+import type { KnotChoice, MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
 import type { RunConfig } from '../mmm/config.js';
 import { rowsToCsv } from './csvWrite.js';
 import { readDraws, writeDraws } from './drawsFiles.js';
@@ -88,6 +91,7 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     seed: fit.sampler.seed,
     linearBlock: fit.model.linearBlock,
     centering: fit.centering,
+    timeKnots: fit.knots ?? null,
     versions: versions(),
     seconds: result.seconds,
     // The centering pilot's included (it is the first part of the warmup).
@@ -116,6 +120,8 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     loo: report.loo.estimates,
     holdoutLpd: report.holdoutLpd ? storedHoldout(report.holdoutLpd) : null,
     liftTests: report.liftTests,
+    // the knots of the time effect (positions are 0-based period indices) and, for "auto", the BIC selection
+    timeKnots: fit.knots ?? null,
   });
   writeFileSync(join(dir, 'probabilities.csv'), rowsToCsv(report.probabilities, ['kind', 'statement', 'channel', 'versus', 'threshold', 'probability', 'mcse', 'ess', 'draws']));
   writeLooFiles(dir, fit.design, result.posterior.drawsPerChain, report.logLik, report.loo, { logLik: options.logLik });
@@ -124,6 +130,7 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
   writeFileSync(join(dir, 'contributions.csv'), rowsToCsv(report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeFileSync(join(dir, 'contributions_by_date.csv'), rowsToCsv(report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeFileSync(join(dir, 'fit_metrics.csv'), rowsToCsv(report.fitMetrics));
+  writeFileSync(join(dir, 'time_effect.csv'), rowsToCsv(report.timeEffect, ['component', 'date', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeJson(join(dir, 'health.json'), report.health);
   writeJson(join(dir, 'predictive.json'), { pValues: report.pValues, autocorrelation: report.autocorrelation, priorRoi: report.priorRoi });
   writeJson(join(dir, 'design.json'), designToJson(fit.design));
@@ -156,6 +163,8 @@ export interface StoredRun {
     readonly holdoutLpd?: StoredHoldoutLpd | null;
     /** Lift tests: measured vs model-implied lift (absent in older runs). */
     readonly liftTests?: readonly LiftCheckRow[];
+    /** The knots of the time effect (null without knots; absent in older runs). */
+    readonly timeKnots?: KnotChoice | null;
   };
   readonly health: readonly { level: string; code: string; message: string }[];
 }

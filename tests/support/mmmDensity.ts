@@ -60,6 +60,7 @@ export const cases: [string, Partial<MmmModelConfig>][] = [
   ['weibull adstock, Michaelis-Menten, Student-t', { adstock: { type: 'weibull', maxLag: 6 }, saturation: { type: 'michaelisMenten' }, likelihood: 'studentT', seasonality: { order: 1, period: 52 } }],
   ['ROI prior with a window, fixed Hill slope, 8-period holdout', { mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'hill', fixedSlope: 1.5 } }],
   ['binomial adstock, logistic saturation', { adstock: { type: 'binomial', maxLag: 6 }, saturation: { type: 'logistic' } }],
+  ['knots at given periods instead of the trend, Fourier order 1', { trend: false, seasonality: { order: 1, period: 52 }, time: { type: 'knots', knots: [0, 9, 30, 50, 77] } }],
 ];
 
 /**

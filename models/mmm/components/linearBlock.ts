@@ -1,7 +1,7 @@
 /**
  * The linear-Gaussian block of the geo MMM integrated out (collapsed): given the media term M and
  * the scales sigma, sigma_tau, the geo intercepts tau_g = tau0 + sigma_tau v_g and the linear terms'
- * coefficients (trend delta, Fourier phi, controls gamma, events xi) enter the mean linearly with
+ * coefficients (trend delta or knot values, Fourier phi, controls gamma, events xi) enter the mean linearly with
  * Gaussian priors, so the marginal likelihood of the KPI is Gaussian in closed form and the block
  * is drawn exactly from its conditional for every kept draw (collapsed Gibbs / Rao-Blackwell: the
  * joint posterior is unchanged). shared/notes/perf-techniques.md, section 2; Stan's
@@ -58,7 +58,7 @@ import type { MmmParameter } from './types.js';
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** The names of the parameters the block integrates out. */
-export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'tau_offset', 'delta', 'phi', 'gamma', 'xi', 'treatment'] as const;
+export const LINEAR_BLOCK_PARAMETERS = ['tau0', 'v', 'tau', 'tau_offset', 'delta', 'knot', 'phi', 'gamma', 'xi', 'treatment'] as const;
 
 /** Why the block cannot be integrated out under this config, or undefined when it can. */
 export function linearBlockObstacle(config: MmmModelConfig, table: readonly MmmParameter[]): string | undefined {

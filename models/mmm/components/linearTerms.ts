@@ -2,6 +2,8 @@
  * The linear baseline terms of the mean: a coefficient vector times fixed features, each with an
  * independent prior per coefficient (Normal by default):
  *   trend        delta tr[t],          tr[t] = (t - 1) / (T - 1)                      (time, shared by geos)
+ *   knots        knot . w[t],          piecewise-linear interpolation weights [T, K]  (time; instead of the
+ *                                      trend, config `time`: knots.ts, knotSelection.ts)
  *   seasonality  phi . f[t],           Fourier sin/cos of 2 pi s t / period, s = 1..S  (time)
  *   controls     gamma . z[g,t],       standardized controls                           (cell)
  *   events       xi . e[g,t],          event / holiday dummies                         (cell)
@@ -11,16 +13,25 @@
  * s[t] = sum over time terms, then mean[n] += sum over cell terms; backward from the mean's bar:
  * time coefficient bar_j = sum_t (sum_g meanBar[g,t]) x[t,j], cell coefficient bar_k = sum_n meanBar[n] z[n,k].
  * Given the media term they are linear with Gaussian priors, the block a collapsed model integrates out.
+ * Past the data (`timeTermRow`): the trend continues its line, the Fourier terms their cycles, and the
+ * knots' effect is held at the first knot's value before the first knot and the last's after the last.
  */
 import { fourierFeatures, trendFeature } from '../../../src/data/index.js';
 import type { MmmModelConfig } from '../config.js';
 import { designDims, type MmmDesign } from '../design.js';
 import type { KernelParameters } from '../kernel/parameters.js';
 import type { DrawValues } from './coefficients.js';
+import { knotWeights, knotWeightsRow } from './knots.js';
+import { timeKnots } from './knotSelection.js';
 import { REAL, type MmmParameter, type PriorDeclaration } from './types.js';
 
 export const LINEAR_TERM_PRIORS: readonly PriorDeclaration[] = [
   { name: 'delta', description: 'trend over the whole period (scaled KPI)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.5 } },
+  // Normal(0, 0.5) as delta's: a knot value is the time effect's level at its period (a departure from
+  // tau0 of the same kind as the trend's total change), on a KPI scaled to mean 1; wider than a Fourier
+  // coefficient's 0.3 (one harmonic of a cycle). Meridian's Normal(0, 5) is on a KPI standardized by its
+  // sd; on a mean-scaled KPI that width would let dense knots absorb the media's variation over time.
+  { name: 'knot', description: "knots' time effect: its value at each knot (scaled KPI)", support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.5 } },
   { name: 'phi', description: 'Fourier coefficients (sin1, cos1, sin2, ...)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
   { name: 'gamma', description: 'control coefficients (standardized controls)', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
   { name: 'xi', description: 'event coefficients', support: REAL, defaultPrior: { dist: 'normal', loc: 0, scale: 0.3 } },
@@ -29,8 +40,8 @@ export const LINEAR_TERM_PRIORS: readonly PriorDeclaration[] = [
 
 export interface LinearTerm {
   /** The coefficient parameter. */
-  readonly parameter: 'delta' | 'phi' | 'gamma' | 'xi' | 'treatment';
-  readonly component: 'trend' | 'seasonality' | 'controls' | 'events' | 'treatments';
+  readonly parameter: 'delta' | 'knot' | 'phi' | 'gamma' | 'xi' | 'treatment';
+  readonly component: 'trend' | 'knots' | 'seasonality' | 'controls' | 'events' | 'treatments';
   /** 'time': features [T, width] shared by the geos; 'cell': features [N, width] (N = G T, geo-major). */
   readonly scope: 'time' | 'cell';
   readonly width: number;
@@ -45,12 +56,15 @@ export function fourierNames(order: number): string[] {
   return names;
 }
 
-/** The model's linear terms, in parameter-table order (trend, seasonality, controls, events, treatments; absent ones left out). */
+/** The model's linear terms, in parameter-table order (trend or knots, seasonality, controls, events, treatments; absent ones left out). */
 export function linearTerms(design: MmmDesign, config: MmmModelConfig): LinearTerm[] {
   const { periods: T, controls: K, events: E, treatments: NT } = designDims(design);
   const S = config.seasonality.order;
   const terms: LinearTerm[] = [];
+  const knots = timeKnots(design, config);
+  if (knots && config.trend) throw new Error('model config: a linear trend lies in the span of the knots\' time effect (model.time): set model.trend to false');
   if (config.trend) terms.push({ parameter: 'delta', component: 'trend', scope: 'time', width: 1, columns: trendFeature(T), elementNames: ['delta'] });
+  if (knots) terms.push({ parameter: 'knot', component: 'knots', scope: 'time', width: knots.positions.length, columns: knotWeights(knots.positions, T), elementNames: knots.dates });
   if (S > 0) terms.push({ parameter: 'phi', component: 'seasonality', scope: 'time', width: 2 * S, columns: fourierFeatures(T, S, config.seasonality.period), elementNames: fourierNames(S) });
   if (K > 0) terms.push({ parameter: 'gamma', component: 'controls', scope: 'cell', width: K, columns: Float64Array.from(design.controls), elementNames: design.controlNames });
   if (E > 0) terms.push({ parameter: 'xi', component: 'events', scope: 'cell', width: E, columns: Float64Array.from(design.events), elementNames: design.eventNames });
@@ -70,6 +84,32 @@ export function linearTermParameters(terms: readonly LinearTerm[], prior: (name:
     component: term.component,
     description: LINEAR_TERM_PRIORS.find((p) => p.name === term.parameter)?.description ?? term.component,
   }));
+}
+
+/**
+ * A time term's feature row at period t, also outside the data (t < 0 or t >= T, e.g. a forecast):
+ * the trend (t / (T - 1)) continues its line, the Fourier terms their cycles (period t + 1 in
+ * src/data's 1-based convention), the knots' weights are held at the end knots (knots.ts), so the
+ * time effect stays at the last knot's value after the data. Inside the data it is the term's own row.
+ */
+export function timeTermRow(term: LinearTerm, design: MmmDesign, config: MmmModelConfig, t: number, out: Float64Array = new Float64Array(term.width)): Float64Array {
+  if (term.scope !== 'time') throw new Error(`timeTermRow: ${term.component} is not a time term`);
+  const T = design.dates.length;
+  if (Number.isInteger(t) && t >= 0 && t < T) {
+    for (let j = 0; j < term.width; j++) out[j] = term.columns[t * term.width + j];
+    return out;
+  }
+  if (term.parameter === 'delta') out[0] = t / (T - 1);
+  else if (term.parameter === 'knot') knotWeightsRow(t, timeKnots(design, config)?.positions ?? [], out);
+  else {
+    const period = config.seasonality.period;
+    for (let s = 1; 2 * s <= term.width; s++) {
+      const angle = (2 * Math.PI * s * (t + 1)) / period;
+      out[2 * (s - 1)] = Math.sin(angle);
+      out[2 * (s - 1) + 1] = Math.cos(angle);
+    }
+  }
+  return out;
 }
 
 /** start + the linear terms at cell n = g T + t of one draw, float64 (added in term order). */
