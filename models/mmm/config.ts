@@ -127,7 +127,7 @@ export interface MmmModelConfig {
   /** Lift tests entering the likelihood (absent or empty: none). */
   readonly experiments?: readonly LiftExperiment[];
   /**
-   * The linear-Gaussian block (intercepts, trend, seasonality, controls, events): 'integrate' it out
+   * The linear-Gaussian block (intercepts, trend or knots, seasonality, controls, events, treatments): 'integrate' it out
    * and draw it exactly per kept draw (components/linearBlock.ts), 'sample' it with the rest, or
    * 'auto' (default): integrate when the likelihood and the block's priors are normal, else sample.
    */

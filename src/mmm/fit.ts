@@ -87,8 +87,8 @@ function resolveConfig(config: ConfigInput | undefined): { config: RunConfig; fi
 /** One line on how the fit treats the linear block (intercepts, trend or knots, seasonality, controls, events). */
 export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): string {
   return decision.integrate
-    ? 'linear block (intercepts, trend or knots, seasonality, controls, events): integrated out, drawn exactly for every kept draw'
-    : `linear block (intercepts, trend or knots, seasonality, controls, events): sampled with the other parameters (${decision.reason})`;
+    ? 'linear block (intercepts, trend or knots, seasonality, controls, events, treatments): integrated out, drawn exactly for every kept draw'
+    : `linear block (intercepts, trend or knots, seasonality, controls, events, treatments): sampled with the other parameters (${decision.reason})`;
 }
 
 /** Fit the MMM: `data` is a CSV path or validated data; `config` a path, a JSON object or a RunConfig. */
