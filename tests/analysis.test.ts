@@ -59,7 +59,7 @@ describe('channel transform', () => {
       const out = new Float64Array(T);
       const scratch = seriesScratch(T);
       for (let c = 0; c < C; c++) {
-        const transform = channelTransform(config, values, c);
+        const transform = channelTransform(config, values, c, design.channelNames);
         for (let g = 0; g < G; g++) {
           saturatedSeries(design, transform, g, c, 1, out, scratch);
           for (let t = 0; t < T; t++) expect(out[t]).toBe(h[(g * T + t) * C + c]);
@@ -79,7 +79,7 @@ describe('counterfactual media', () => {
         const out = new Float64Array(T);
         const scratch = seriesScratch(T);
         for (let c = 0; c < C; c++) {
-          const transform = channelTransform(config, values, c);
+          const transform = channelTransform(config, values, c, design.channelNames);
           for (let g = 0; g < G; g++) {
             saturatedSeries(design, transform, g, c, k, out, scratch);
             for (let t = 0; t < T; t++) expect(Math.abs(out[t] - h[(g * T + t) * C + c])).toBeLessThan(1e-14);

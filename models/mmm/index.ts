@@ -7,6 +7,8 @@ export {
   DEFAULT_MODEL_CONFIG,
   PRIOR_PARAMETERS,
   centeringWeight,
+  TRANSFORM_ORDERS,
+  type AdstockSpec,
   type AdstockType,
   type LiftExperiment,
   type MediaCenteringByChannel,
@@ -16,7 +18,9 @@ export {
   type PriorSpec,
   type PriorValue,
   type RoiPriorWindow,
+  type SaturationSpec,
   type SaturationType,
+  type TransformOrder,
 } from './config.js';
 export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, type MmmParameter, type ParameterPrior, type Support } from './parameters.js';
 export { designDims, designFromData, isPaidChannel, withHoldout, type MmmDesign } from './design.js';
@@ -56,7 +60,8 @@ export {
   type SaturationKind,
   type SaturationOptions,
 } from './components/saturation/index.js';
-export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
+export { adstockSeries, channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from './components/mediaTransform.js';
+export { channelKinds, type ChannelKind } from './components/channelKinds.js';
 export { fourierNames } from './components/linearTerms.js';
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
 export { geoSigma } from './components/likelihood.js';
