@@ -48,13 +48,6 @@ export function channelKinds(config: MmmModelConfig, channels: readonly string[]
   });
 }
 
-/** Whether every channel uses the same kinds, options and order (the single-kind model). */
-export function uniformKinds(kinds: readonly ChannelKind[]): boolean {
-  return kinds.every(
-    (k) => k.adstock === kinds[0].adstock && k.saturation === kinds[0].saturation && k.order === kinds[0].order && k.saturationOptions.fixedSlope === kinds[0].saturationOptions.fixedSlope,
-  );
-}
-
 /**
  * The transform parameter rows in table order (adstock parameters in order of first use, then
  * saturation's). Throws when kinds sharing a name disagree on support or default prior, or a name is
