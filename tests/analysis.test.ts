@@ -50,6 +50,15 @@ describe('channel transform', () => {
     ['fixed Hill slope', { saturation: { type: 'hill', fixedSlope: 1.7 } }],
     ['logistic, delayed', { saturation: { type: 'logistic' }, adstock: { type: 'delayed', maxLag: 8 } }],
     ['weibull', { adstock: { type: 'weibull', maxLag: 6 } }],
+    [
+      'per-channel kinds, one channel saturation first',
+      {
+        adstock: { type: 'geometric', maxLag: 8, byChannel: { tv: { type: 'weibull' } } },
+        saturation: { type: 'hill', byChannel: { search: { type: 'logistic' } } },
+        order: { type: 'adstockThenSaturation', byChannel: { tv: 'saturationThenAdstock' } },
+      },
+    ],
+    ['saturation then adstock', { order: { type: 'saturationThenAdstock' } }],
   ];
   for (const [label, overrides] of variants) {
     it(`per-channel series at multiplier 1 equal saturatedMediaHost exactly (${label})`, () => {
@@ -59,7 +68,7 @@ describe('channel transform', () => {
       const out = new Float64Array(T);
       const scratch = seriesScratch(T);
       for (let c = 0; c < C; c++) {
-        const transform = channelTransform(config, values, c);
+        const transform = channelTransform(config, values, c, design.channelNames);
         for (let g = 0; g < G; g++) {
           saturatedSeries(design, transform, g, c, 1, out, scratch);
           for (let t = 0; t < T; t++) expect(out[t]).toBe(h[(g * T + t) * C + c]);
@@ -71,7 +80,8 @@ describe('channel transform', () => {
 
 describe('counterfactual media', () => {
   it('saturatedSeries at multiplier k equals saturatedMediaHost on media x k (adstock is linear)', () => {
-    for (const config of [DEFAULT_MODEL_CONFIG, { ...DEFAULT_MODEL_CONFIG, saturation: { type: 'logistic' as const } }]) {
+    const saturationFirst: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, order: { type: 'adstockThenSaturation', byChannel: { search: 'saturationThenAdstock' } } };
+    for (const config of [DEFAULT_MODEL_CONFIG, { ...DEFAULT_MODEL_CONFIG, saturation: { type: 'logistic' as const } }, saturationFirst]) {
       const values = { ...truthValues(truth), lambda: Float64Array.of(1.2, 0.7, 2) };
       for (const k of [0.5, 1.01, 1.7]) {
         const scaled = { ...design, media: design.media.map((x) => x * k) };
@@ -79,7 +89,7 @@ describe('counterfactual media', () => {
         const out = new Float64Array(T);
         const scratch = seriesScratch(T);
         for (let c = 0; c < C; c++) {
-          const transform = channelTransform(config, values, c);
+          const transform = channelTransform(config, values, c, design.channelNames);
           for (let g = 0; g < G; g++) {
             saturatedSeries(design, transform, g, c, k, out, scratch);
             for (let t = 0; t < T; t++) expect(Math.abs(out[t] - h[(g * T + t) * C + c])).toBeLessThan(1e-14);
@@ -245,23 +255,32 @@ describe('ROI and mROI on a hand-made tiny design', () => {
     kpiValue: Float64Array.from(kpiValue.flat()),
     mediaUnit: Float64Array.from(spendMean),
   };
-  const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, adstock: { type: 'geometric', maxLag: 3 }, seasonality: { order: 0, period: 52 } };
+  const baseConfig: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, adstock: { type: 'geometric', maxLag: 3 }, seasonality: { order: 0, period: 52 } };
   const p = { alpha: [0.5, 0.2], k: [0.8, 1.5], s: [1.3, 0.9], m: [-1, -0.5], eta: [0.2, 0.3], u: [[0.5, -1], [-0.3, 0.8]], tau0: 0.6, sigmaTau: 0.1, v: [1, -1], delta: 0.05, sigma: 0.1 };
 
-  /** h[g][t] of channel c with spend x multiplier: normalized geometric adstock over 3 lags, then Hill. */
-  function hill(c: number, multiplier: number): number[][] {
+  /**
+   * h[g][t] of channel c with spend x multiplier: normalized geometric adstock over 3 lags, then Hill;
+   * with `first`, Hill of each period's media, then the adstock.
+   */
+  function hill(c: number, multiplier: number, first = false): number[][] {
     const weights = [0, 1, 2].map((l) => Math.pow(p.alpha[c], l));
     const total = weights.reduce((a, b) => a + b, 0);
+    const curve = (a: number) => (a === 0 ? 0 : Math.pow(a, p.s[c]) / (Math.pow(a, p.s[c]) + Math.pow(p.k[c], p.s[c])));
     return spend.map((geo) =>
       geo.map((_, t) => {
         let a = 0;
-        for (let l = 0; l < 3; l++) if (t - l >= 0) a += (weights[l] / total) * ((geo[t - l][c] * multiplier) / spendMean[c]);
-        return a === 0 ? 0 : Math.pow(a, p.s[c]) / (Math.pow(a, p.s[c]) + Math.pow(p.k[c], p.s[c]));
+        for (let l = 0; l < 3; l++) {
+          if (t - l < 0) continue;
+          const x = (geo[t - l][c] * multiplier) / spendMean[c];
+          a += (weights[l] / total) * (first ? curve(x) : x);
+        }
+        return first ? a : curve(a);
       }),
     );
   }
 
-  it('match sum(beta h mean(y) value) / sum(spend) and [KPI(1.01 x) - KPI(x)] / (0.01 sum spend)', () => {
+  for (const first of [false, true]) it(`match sum(beta h mean(y) value) / sum(spend) and [KPI(1.01 x) - KPI(x)] / (0.01 sum spend)${first ? ' (channel y saturation first)' : ''}`, () => {
+    const config: MmmModelConfig = first ? { ...baseConfig, order: { type: 'adstockThenSaturation', byChannel: { y: 'saturationThenAdstock' } } } : baseConfig;
     const posterior = new Posterior(1, 1, [
       { name: 'alpha', shape: [2], kind: 'parameter', values: Float64Array.from(p.alpha) },
       { name: 'k', shape: [2], kind: 'parameter', values: Float64Array.from(p.k) },
@@ -278,8 +297,8 @@ describe('ROI and mROI on a hand-made tiny design', () => {
     const analysis = analyzeMedia(tiny, config, posterior);
     expect(analysis.hasRevenue).toBe(true);
     for (let c = 0; c < Cs; c++) {
-      const h = hill(c, 1);
-      const hUp = hill(c, 1.01);
+      const h = hill(c, 1, first && c === 1);
+      const hUp = hill(c, 1.01, first && c === 1);
       let revenue = 0;
       let kpi = 0;
       let extra = 0;

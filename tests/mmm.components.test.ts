@@ -8,12 +8,17 @@
  * scalar backward match central differences, the tensor form (where a kind has one) equals it to
  * float32,
  * the kernel's rows equal the scalar curve (the rows use fast exp/log: a few ulp) and their
- * backward equals the scalar backward summed over cells.
+ * backward equals the scalar backward summed over cells. The transform order (adstock then
+ * saturation, or saturation then adstock with a per-period multiplier) against its definition, and the
+ * per-channel kinds' parameter layout.
  */
 import { describe, expect, it } from 'vitest';
 import { ADSTOCK_KINDS, applyAdstock, type AdstockKind } from '../models/mmm/components/adstock/index.js';
 import { SATURATION_KINDS, type SaturationKind, type SaturationOptions } from '../models/mmm/components/saturation/index.js';
 import type { Support } from '../models/mmm/components/types.js';
+import { transformRows } from '../models/mmm/components/transformKinds.js';
+import { channelTransform, transformSeries } from '../models/mmm/components/mediaTransform.js';
+import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
 import { createRng, initBackend, tf, type Rng } from '../src/tensor/index.js';
 
 const MAX_LAG = 8;
@@ -207,4 +212,73 @@ describe('saturation kinds', () => {
       });
     }
   }
+});
+
+describe('transform order and per-channel kinds (components/mediaTransform.ts, channelKinds.ts)', () => {
+  const channels = ['tv', 'search', 'social'];
+  const config: MmmModelConfig = {
+    ...DEFAULT_MODEL_CONFIG,
+    adstock: { type: 'geometric', maxLag: 4, byChannel: { tv: { type: 'delayed' } } },
+    saturation: { type: 'hill', byChannel: { search: { type: 'michaelisMenten' }, social: { type: 'logistic' } } },
+    order: { type: 'adstockThenSaturation', byChannel: { search: 'saturationThenAdstock' } },
+  };
+  // rows: alpha over every channel (geometric and delayed share it), theta over tv, k over tv and search, s over tv, lambda over social
+  const values = {
+    alpha: Float64Array.of(0.6, 0.3, 0.8),
+    theta: Float64Array.of(1.5),
+    k: Float64Array.of(0.9, 1.4),
+    s: Float64Array.of(2.2),
+    lambda: Float64Array.of(0.7),
+  };
+
+  it('lays the transform parameters out by name over the channels whose kind has them', () => {
+    const rows = transformRows(config, channels).map((r) => [r.component, r.parameter.name, r.channels]);
+    expect(rows).toEqual([
+      ['adstock', 'alpha', ['tv', 'search', 'social']],
+      ['adstock', 'theta', ['tv']],
+      ['saturation', 'k', ['tv', 'search']],
+      ['saturation', 's', ['tv']],
+      ['saturation', 'lambda', ['social']],
+    ]);
+    // the single-kind model: every row over every channel, as before per-channel kinds
+    expect(transformRows(DEFAULT_MODEL_CONFIG, channels).map((r) => [r.parameter.name, r.channels])).toEqual([['alpha', channels], ['k', channels], ['s', channels]]);
+  });
+
+  it('adstock then saturation is h(sum_l w_l x[t-l]); saturation then adstock is sum_l w_l r[t-l] h(x[t-l])', () => {
+    const rng = createRng(3, 'order');
+    const T = 12;
+    const series = Float64Array.from({ length: T }, (_, t) => (t % 5 === 0 ? 0 : 2 * rng.uniform()));
+    const reach = Float64Array.from({ length: T }, () => 0.5 + rng.uniform());
+    for (let c = 0; c < channels.length; c++) {
+      const transform = channelTransform(config, values, c, channels);
+      const w = transform.weights;
+      const h = (x: number) => transform.curve.value(x);
+      const out = transformSeries(transform, series, new Float64Array(T), new Float64Array(T));
+      for (let t = 0; t < T; t++) {
+        let expected = 0;
+        if (channels[c] === 'search') {
+          expect(transform.order).toBe('saturationThenAdstock');
+          for (let l = 0; l <= Math.min(t, 3); l++) expected += w[l] * h(series[t - l]);
+        } else {
+          let a = 0;
+          for (let l = 0; l <= Math.min(t, 3); l++) a += w[l] * series[t - l];
+          expected = h(a);
+        }
+        expect(Math.abs(out[t] - expected)).toBeLessThan(1e-14);
+      }
+      if (channels[c] === 'search') {
+        const withReach = transformSeries(transform, series, new Float64Array(T), new Float64Array(T), 1.3, reach);
+        for (let t = 0; t < T; t++) {
+          let expected = 0;
+          for (let l = 0; l <= Math.min(t, 3); l++) expected += w[l] * reach[t - l] * h(1.3 * series[t - l]);
+          expect(Math.abs(withReach[t] - expected)).toBeLessThan(1e-14);
+        }
+      } else {
+        expect(() => transformSeries(transform, series, new Float64Array(T), new Float64Array(T), 1, reach)).toThrow(/saturation-then-adstock channels only/);
+      }
+    }
+    // the channels' kinds: tv delayed + Hill, search geometric + Michaelis-Menten, social geometric + logistic
+    const kinds = [0, 1, 2].map((c) => channelTransform(config, values, c, channels));
+    expect(kinds.map((k) => [k.adstock.type, k.saturation.type])).toEqual([['delayed', 'hill'], ['geometric', 'michaelisMenten'], ['geometric', 'logistic']]);
+  });
 });

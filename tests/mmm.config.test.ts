@@ -166,6 +166,44 @@ describe('run config', () => {
   });
 });
 
+describe('per-channel transform kinds and order (issue 19)', () => {
+  const model = {
+    adstock: { type: 'geometric', maxLag: 6, byChannel: { tv: { type: 'weibull' } } },
+    saturation: { type: 'hill', byChannel: { search: { type: 'logistic' }, social: { type: 'hill', fixedSlope: 1.5 } } },
+    order: { type: 'adstockThenSaturation', byChannel: { tv: 'saturationThenAdstock' } },
+  };
+
+  it('reads byChannel overrides and the order (a string for every channel, or type + byChannel)', () => {
+    const config = parseRunConfig({ model }, 'c.json');
+    expect(config.model.adstock).toEqual({ type: 'geometric', maxLag: 6, byChannel: { tv: { type: 'weibull' } } });
+    expect(config.model.saturation).toEqual({ type: 'hill', byChannel: { search: { type: 'logistic' }, social: { type: 'hill', fixedSlope: 1.5 } } });
+    expect(config.model.order).toEqual({ type: 'adstockThenSaturation', byChannel: { tv: 'saturationThenAdstock' } });
+    expect(parseRunConfig({ model: { order: 'saturationThenAdstock' } }, 'c.json').model.order).toEqual({ type: 'saturationThenAdstock' });
+    expect(parseRunConfig({}, 'c.json').model.order).toBeUndefined();
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'search', 'social'], 'c.json')).not.toThrow();
+  });
+
+  it('names the key of a bad override', () => {
+    const bad = (m: unknown) => () => parseRunConfig({ model: m }, 'c.json');
+    expect(bad({ adstock: { byChannel: { tv: { type: 'spline' } } } })).toThrow(/c\.json: model\.adstock\.byChannel\.tv\.type: expected one of/);
+    expect(bad({ adstock: { byChannel: { tv: { type: 'weibull', maxLag: 4 } } } })).toThrow(/c\.json: model\.adstock\.byChannel\.tv/);
+    expect(bad({ adstock: { byChannel: { tv: {} } } })).toThrow(/c\.json: model\.adstock\.byChannel\.tv\.type: give the channel's adstock type/);
+    expect(bad({ saturation: { byChannel: { tv: { type: 'logistic', fixedSlope: 2 } } } })).toThrow(/c\.json: model\.saturation\.byChannel\.tv\.fixedSlope: only applies to "hill"/);
+    expect(bad({ saturation: { byChannel: { tv: { fixedSlope: 2 } } } })).toThrow(/c\.json: model\.saturation\.byChannel\.tv\.type: give the channel's saturation type/);
+    expect(bad({ order: 'hillBeforeAdstock' })).toThrow(/c\.json: model\.order: expected one of "adstockThenSaturation", "saturationThenAdstock"/);
+    expect(bad({ order: { byChannel: { tv: 'first' } } })).toThrow(/c\.json: model\.order\.byChannel\.tv: expected one of/);
+  });
+
+  it('rejects channels the data does not have, naming the key and listing the channels', () => {
+    const config = parseRunConfig({ model }, 'c.json');
+    expect(() => checkModelConfigAgainstData(config.model, ['search', 'social'], 'c.json')).toThrow(/c\.json: model\.adstock\.byChannel\.tv: unknown channel "tv" \(channels: search, social\)/);
+    const onlyOrder = parseRunConfig({ model: { order: { byChannel: { radio: 'saturationThenAdstock' } } } }, 'c.json');
+    expect(() => checkModelConfigAgainstData(onlyOrder.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.order\.byChannel\.radio: unknown channel "radio" \(channels: tv\)/);
+    const saturation = parseRunConfig({ model: { saturation: { byChannel: { radio: { type: 'logistic' } } } } }, 'c.json');
+    expect(() => checkModelConfigAgainstData(saturation.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.saturation\.byChannel\.radio: unknown channel/);
+  });
+});
+
 describe('sampler overrides (fitMmm options, CLI flags)', () => {
   const base = { data: { geo: 'geo', date: 'date', kpi: 'sales', channels: [{ name: 'tv', spend: 'tv' }] } };
   it('takes only the sampler keys that are set, and moves the default plan with the metric', () => {

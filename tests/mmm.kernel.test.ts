@@ -20,7 +20,7 @@ import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
-import { cases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
+import { cases, channelKindCases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
 import { loadExample, loadExampleWith } from './support/examples.js';
 
@@ -53,7 +53,7 @@ describe('geo MMM kernel', () => {
     return { design, config };
   };
 
-  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases]) for (const linearBlock of ['auto', 'sample'] as const) {
+  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases, ...channelKindCases]) for (const linearBlock of ['auto', 'sample'] as const) {
     const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
     const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
     const datasets: Which[] = ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];

@@ -93,6 +93,19 @@ const liftCases: [string, (which: Which) => Partial<MmmModelConfig>][] = [
       ],
     }),
   ],
+  [
+    'per-channel kinds: tv saturation then adstock (weibull), search logistic, social Michaelis-Menten, ROI prior',
+    (which) => ({
+      adstock: { type: 'geometric', maxLag: 6, byChannel: { tv: { type: 'weibull' } } },
+      saturation: { type: 'hill', byChannel: { search: { type: 'logistic' }, social: { type: 'michaelisMenten' } } },
+      order: { type: 'adstockThenSaturation', byChannel: { tv: 'saturationThenAdstock' } },
+      mediaPrior: { type: 'roi' },
+      experiments: [
+        experiment({ channel: 'tv', geos: which === 'geo' ? ['north', 'east'] : 'all', from: '2023-05-01', to: '2023-05-22', measuredTo: '2023-07-10', spendDelta: 4000, dataIncludesTest: false, liftKpi: 30000, liftSe: 6000 }),
+        experiment({ channel: 'search', from: '2023-10-02', to: '2023-10-16', spendMultiplier: 0.5, ...perWeek('2023-10-02', '2023-10-16', -1500, 800) }),
+      ],
+    }),
+  ],
 ];
 
 describe('lift tests', () => {

@@ -81,9 +81,40 @@ export interface LiftExperiment {
   readonly df?: number;
 }
 
+/** One channel's adstock kind (its window is the global maxLag). */
+export interface AdstockSpec {
+  readonly type: AdstockType;
+}
+
+/** One channel's saturation kind. */
+export interface SaturationSpec {
+  readonly type: SaturationType;
+  /** Hill only: a fixed slope instead of a free one. */
+  readonly fixedSlope?: number;
+}
+
+/**
+ * 'adstockThenSaturation': h(adstock(x)) (the reference model); 'saturationThenAdstock':
+ * adstock(r h(x)) with r = 1 per cell (Meridian's hill_before_adstock; components/mediaTransform.ts).
+ */
+export type TransformOrder = 'adstockThenSaturation' | 'saturationThenAdstock';
+
+export const TRANSFORM_ORDERS: readonly TransformOrder[] = ['adstockThenSaturation', 'saturationThenAdstock'];
+
 export interface MmmModelConfig {
-  readonly adstock: { readonly type: AdstockType; readonly maxLag: number };
-  readonly saturation: { readonly type: SaturationType; /** Hill only: a fixed slope instead of a free one. */ readonly fixedSlope?: number };
+  /**
+   * The adstock kind of every channel, and `byChannel` overrides of the kind for named channels
+   * (components/transformKinds.ts). One window maxLag for all channels.
+   */
+  readonly adstock: { readonly type: AdstockType; readonly maxLag: number; readonly byChannel?: Readonly<Record<string, AdstockSpec>> };
+  /** The saturation kind of every channel, and `byChannel` overrides (a whole spec: type and fixedSlope) for named channels. */
+  readonly saturation: SaturationSpec & { readonly byChannel?: Readonly<Record<string, SaturationSpec>> };
+  /**
+   * The order of the media transforms: adstock then saturation (default, the reference model) or
+   * saturation then adstock (Meridian's hill_before_adstock), for all channels, with `byChannel`
+   * overrides. Absent: adstock then saturation for every channel.
+   */
+  readonly order?: { readonly type: TransformOrder; readonly byChannel?: Readonly<Record<string, TransformOrder>> };
   /**
    * Geo effects: centered or non-centered intercepts (hierarchical around tau0 with sd sigma_tau), or
    * 'fixed' intercepts around a baseline geo (Meridian's geo fixed effects): tau_baseline = tau0,

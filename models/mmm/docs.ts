@@ -34,13 +34,19 @@ function transformParameters(parameters: readonly TransformParameter[]): string 
 /** The markdown block (without the markers). */
 export function modelOptionsMarkdown(): string {
   const lines: string[] = [];
-  lines.push('Adstock kinds (`model.adstock.type`; weights normalized over lags 0..maxLag-1):', '');
-  lines.push('| type | weights | parameters (per channel: meaning, support, default prior) |', '|---|---|---|');
+  lines.push('Adstock kinds (`model.adstock.type`, per channel `model.adstock.byChannel.<channel>.type`; weights normalized over lags 0..maxLag-1):', '');
+  lines.push('| type | weights | parameters (one element per channel using the kind: meaning, support, default prior) |', '|---|---|---|');
   for (const kind of Object.values(ADSTOCK_KINDS)) lines.push(`| \`${kind.type}\` | ${kind.description} | ${transformParameters(kind.parameters)} |`);
-  lines.push('', 'Saturation kinds (`model.saturation.type`):', '');
-  lines.push('| type | curve | parameters (per channel: meaning, support, default prior) |', '|---|---|---|');
+  lines.push('', 'Saturation kinds (`model.saturation.type`, per channel `model.saturation.byChannel.<channel>.type`):', '');
+  lines.push('| type | curve | parameters (one element per channel using the kind: meaning, support, default prior) |', '|---|---|---|');
   for (const kind of Object.values(SATURATION_KINDS)) lines.push(`| \`${kind.type}\` | ${kind.description} | ${transformParameters(kind.parameters({}))} |`);
-  lines.push('', 'The other components\' parameters (scaled units):', '');
+  lines.push(
+    '',
+    'A parameter name shared by kinds (`alpha`, `k`) is one row over every channel whose kind has it, with one prior (`model.priors.<name>`, per channel by name).',
+    '',
+    'The other components\' parameters (scaled units):',
+    '',
+  );
   lines.push('| parameter | meaning | support | default prior |', '|---|---|---|---|');
   for (const p of COMPONENT_PRIORS) lines.push(`| \`${p.name}\` | ${p.description} | ${describeSupport(p.support)} | ${describePrior(p.defaultPrior)} |`);
   lines.push('', 'Non-centered geo effects `u`, `v` are N(0, 1); centered ones `log_beta`, `tau` are N(m, eta) and N(tau0, sigma_tau).');

@@ -11,23 +11,24 @@ import type { MmmModelConfig } from './config.js';
 import { mediaCoefficientsHost, type DrawValues } from './components/coefficients.js';
 import { interceptHost } from './components/intercepts.js';
 import { linearTerms, linearTermsHost } from './components/linearTerms.js';
-import { adstockSeries, channelTransform, saturateLevel } from './components/mediaTransform.js';
+import { channelTransform, transformSeries } from './components/mediaTransform.js';
 import { designDims, type MmmDesign } from './design.js';
 
 export { mediaCoefficientsHost, type DrawValues } from './components/coefficients.js';
 
-/** Saturated media h [G, T, C] for one draw. */
+/** Transformed media h [G, T, C] for one draw (each channel in its order: components/mediaTransform.ts). */
 export function saturatedMediaHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues): Float64Array {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const out = new Float64Array(G * T * C);
   const series = new Float64Array(T);
-  const adstocked = new Float64Array(T);
+  const transformed = new Float64Array(T);
+  const scratch = new Float64Array(T);
   for (let c = 0; c < C; c++) {
-    const transform = channelTransform(config, values, c);
+    const transform = channelTransform(config, values, c, design.channelNames);
     for (let g = 0; g < G; g++) {
       for (let t = 0; t < T; t++) series[t] = design.media[(g * T + t) * C + c];
-      adstockSeries(transform, series, adstocked);
-      for (let t = 0; t < T; t++) out[(g * T + t) * C + c] = saturateLevel(transform, adstocked[t]);
+      transformSeries(transform, series, transformed, scratch);
+      for (let t = 0; t < T; t++) out[(g * T + t) * C + c] = transformed[t];
     }
   }
   return out;

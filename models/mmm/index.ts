@@ -7,6 +7,8 @@ export {
   DEFAULT_MODEL_CONFIG,
   PRIOR_PARAMETERS,
   centeringWeight,
+  TRANSFORM_ORDERS,
+  type AdstockSpec,
   type AdstockType,
   type LiftExperiment,
   type MediaCenteringByChannel,
@@ -16,9 +18,11 @@ export {
   type PriorSpec,
   type PriorValue,
   type RoiPriorWindow,
+  type SaturationSpec,
   type SaturationType,
   type KnotSpec,
   type TimeConfig,
+  type TransformOrder,
 } from './config.js';
 export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, type MmmParameter, type ParameterPrior, type Support } from './parameters.js';
 export { designDims, designFromData, isPaidChannel, withHoldout, type MmmDesign } from './design.js';
@@ -58,7 +62,8 @@ export {
   type SaturationKind,
   type SaturationOptions,
 } from './components/saturation/index.js';
-export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
+export { adstockSeries, channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from './components/mediaTransform.js';
+export { channelTransformKinds, type ChannelTransformKinds } from './components/transformKinds.js';
 export { fourierNames, linearTerms, linearTermsHost, timeTermRow, type LinearTerm } from './components/linearTerms.js';
 export { evenlySpacedKnots, knotWeights, knotWeightsRow } from './components/knots.js';
 export { describeKnots, timeKnots, type KnotCandidate, type KnotChoice, type KnotSelection } from './components/knotSelection.js';

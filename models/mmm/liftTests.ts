@@ -38,7 +38,7 @@ import { logGamma } from '../../src/distributions/index.js';
 import type { LiftExperiment, MmmModelConfig } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
 import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
-import { adstockSeries, channelTransform, saturateLevel } from './components/mediaTransform.js';
+import { channelTransform, transformSeries } from './components/mediaTransform.js';
 import { ConfigError } from '../../src/config/index.js';
 import { checkExperiments } from './parseConfig.js';
 
@@ -294,14 +294,11 @@ export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, value
   const beta = mediaCoefficientsHost(design, config, values, saturatedData);
   const C = design.channelNames.length;
   const implied = new Float64Array(tests.observations.length);
-  const adstocked = new Float64Array(T);
+  const scratch = new Float64Array(T);
   for (const e of tests.experiments) {
     const c = e.channel;
-    const transform = channelTransform(config, values, c);
-    const curve = (media: Float64Array, j: number): Float64Array => {
-      adstockSeries(transform, media.subarray(j * T, (j + 1) * T), adstocked);
-      return Float64Array.from(adstocked, (a) => saturateLevel(transform, a));
-    };
+    const transform = channelTransform(config, values, c, design.channelNames);
+    const curve = (media: Float64Array, j: number): Float64Array => transformSeries(transform, media.subarray(j * T, (j + 1) * T), new Float64Array(T), scratch);
     e.geos.forEach((g, j) => {
       const test = curve(e.testMedia, j);
       const control = curve(e.controlMedia, j);

@@ -5,7 +5,9 @@
  * definition (model.ts), the kernel's input layout (kernel/kernel.ts), prior predictive sampling
  * (priorPredictive.ts), the float64 reference density (referenceDensity.ts) and the prior-vs-posterior
  * chart are all derived from it. Order: adstock, saturation, media coefficients, intercepts, trend
- * (or knots), seasonality, controls, events, likelihood (the reference model's order, as the Stan peer).
+ * (or knots), seasonality, controls, events, treatments, likelihood (the reference model's order, as
+ * the Stan peer). A transform parameter's row covers the channels whose kind has it
+ * (components/transformKinds.ts).
  */
 import type { PriorSpec } from '../../src/distributions/index.js';
 import type { MmmModelConfig } from './config.js';
@@ -16,6 +18,7 @@ import { LIKELIHOOD_PRIORS, likelihoodParameters } from './components/likelihood
 import { integratesLinearBlock, LINEAR_BLOCK_PARAMETERS } from './components/linearBlock.js';
 import { LINEAR_TERM_PRIORS, linearTermParameters, linearTerms } from './components/linearTerms.js';
 import { SATURATION_KINDS, saturationKind } from './components/saturation/index.js';
+import { transformRows } from './components/transformKinds.js';
 import type { MmmParameter, PriorDeclaration, TransformParameter } from './components/types.js';
 import type { MmmDesign } from './design.js';
 
@@ -42,6 +45,8 @@ export function defaultPrior(config: MmmModelConfig, name: string): PriorSpec | 
   const transform: TransformParameter | undefined =
     adstockKind(config.adstock.type).parameters.find((p) => p.name === name) ??
     saturationKind(config.saturation.type).parameters(config.saturation).find((p) => p.name === name) ??
+    Object.values(config.adstock.byChannel ?? {}).flatMap((spec) => adstockKind(spec.type).parameters).find((p) => p.name === name) ??
+    Object.values(config.saturation.byChannel ?? {}).flatMap((spec) => saturationKind(spec.type).parameters(spec)).find((p) => p.name === name) ??
     Object.values(ADSTOCK_KINDS).flatMap((kind) => kind.parameters).find((p) => p.name === name) ??
     Object.values(SATURATION_KINDS).flatMap((kind) => kind.parameters({})).find((p) => p.name === name);
   if (transform) return transform.defaultPrior(maxLag);
@@ -87,18 +92,18 @@ function allParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[
   const C = channels.length;
   const maxLag = config.adstock.maxLag;
   const prior = (name: string): MmmParameter['prior'] => ({ kind: 'config', spec: priorSpec(config, name) });
-  const transform = (component: string) => (p: TransformParameter): MmmParameter => ({
+  // one row per transform parameter, over the channels whose kind has it (components/transformKinds.ts)
+  const transforms = transformRows(config, channels).map(({ component, parameter: p, channels: covered }): MmmParameter => ({
     name: p.name,
-    shape: [C],
+    shape: [covered.length],
     support: p.support(maxLag),
     prior: prior(p.name),
-    elementNames: channels,
+    elementNames: covered.length === C ? channels : covered,
     component,
     description: p.description,
-  });
+  }));
   return [
-    ...adstockKind(config.adstock.type).parameters.map(transform('adstock')),
-    ...saturationKind(config.saturation.type).parameters(config.saturation).map(transform('saturation')),
+    ...transforms,
     ...coefficientParameters(design, config, prior),
     ...interceptParameters(design, config, prior),
     ...linearTermParameters(linearTerms(design, config), prior),

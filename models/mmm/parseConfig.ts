@@ -4,10 +4,11 @@
  * of config.ts. Nothing is coerced silently.
  */
 import { ConfigError, describeValue, Reader } from '../../src/config/index.js';
-import { centeringWeight, DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, type LiftExperiment, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+import { centeringWeight, DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, TRANSFORM_ORDERS, type LiftExperiment, type SaturationSpec, type SaturationType, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
 import { priorNames } from './parameters.js';
+import { transformRows } from './components/transformKinds.js';
 
 
 type Json = unknown;
@@ -85,27 +86,59 @@ export function parsePrior(reader: Reader, value: Json, path: string): PriorSpec
   return record as unknown as PriorSpec;
 }
 
+/** A saturation spec {type, fixedSlope} at `path` (type absent: `fallback`). */
+function parseSaturationSpec(reader: Reader, s: Record<string, Json>, path: string, fallback: SaturationType): SaturationSpec {
+  const type = s.type === undefined ? fallback : reader.oneOf(s.type, `${path}.type`, SATURATION_TYPES);
+  if (s.fixedSlope !== undefined && type !== 'hill') reader.fail(`${path}.fixedSlope`, `only applies to "hill" saturation, not "${type}"`);
+  return s.fixedSlope === undefined ? { type } : { type, fixedSlope: reader.number(s.fixedSlope, `${path}.fixedSlope`, (x) => x > 0, 'a number > 0') };
+}
+
+/** {channel: value} of a `byChannel` key; channel names are checked against the data when the model is built. */
+function parseByChannel<V>(reader: Reader, value: Json, path: string, parse: (v: Json, path: string) => V): Record<string, V> {
+  const record = reader.object(value, path, typeof value === 'object' && value !== null ? Object.keys(value) : []);
+  return Object.fromEntries(Object.entries(record).map(([channel, v]) => [channel, parse(v, `${path}.${channel}`)]));
+}
+
 /** The model config from the `model` key of a JSON config (undefined gives the defaults). */
 export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (value === undefined) return DEFAULT_MODEL_CONFIG;
   const reader = new Reader(file);
   const d = DEFAULT_MODEL_CONFIG;
-  const root = reader.object(value, 'model', ['adstock', 'saturation', 'geo', 'trend', 'seasonality', 'time', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'order', 'geo', 'trend', 'seasonality', 'time', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
 
-  let adstock = d.adstock;
+  let adstock: MmmModelConfig['adstock'] = d.adstock;
   if (root.adstock !== undefined) {
-    const a = reader.object(root.adstock, 'model.adstock', ['type', 'maxLag']);
+    const a = reader.object(root.adstock, 'model.adstock', ['type', 'maxLag', 'byChannel']);
+    const byChannel = a.byChannel === undefined ? undefined : parseByChannel(reader, a.byChannel, 'model.adstock.byChannel', (v, path) => {
+      const o = reader.object(v, path, ['type']);
+      if (o.type === undefined) reader.fail(`${path}.type`, `give the channel's adstock type (${ADSTOCK_TYPES.join(', ')}); maxLag is one for all channels`);
+      return { type: reader.oneOf(o.type, `${path}.type`, ADSTOCK_TYPES) };
+    });
     adstock = {
       type: a.type === undefined ? d.adstock.type : reader.oneOf(a.type, 'model.adstock.type', ADSTOCK_TYPES),
       maxLag: a.maxLag === undefined ? d.adstock.maxLag : reader.integer(a.maxLag, 'model.adstock.maxLag', 1, 104),
+      ...(byChannel === undefined ? {} : { byChannel }),
     };
   }
-  let saturation = d.saturation;
+  let saturation: MmmModelConfig['saturation'] = d.saturation;
   if (root.saturation !== undefined) {
-    const s = reader.object(root.saturation, 'model.saturation', ['type', 'fixedSlope']);
-    const type = s.type === undefined ? d.saturation.type : reader.oneOf(s.type, 'model.saturation.type', SATURATION_TYPES);
-    if (s.fixedSlope !== undefined && type !== 'hill') reader.fail('model.saturation.fixedSlope', `only applies to "hill" saturation, not "${type}"`);
-    saturation = s.fixedSlope === undefined ? { type } : { type, fixedSlope: reader.number(s.fixedSlope, 'model.saturation.fixedSlope', (x) => x > 0, 'a number > 0') };
+    const s = reader.object(root.saturation, 'model.saturation', ['type', 'fixedSlope', 'byChannel']);
+    const spec = parseSaturationSpec(reader, s, 'model.saturation', d.saturation.type);
+    const byChannel = s.byChannel === undefined ? undefined : parseByChannel(reader, s.byChannel, 'model.saturation.byChannel', (v, path) => {
+      const o = reader.object(v, path, ['type', 'fixedSlope']);
+      if (o.type === undefined) reader.fail(`${path}.type`, `give the channel's saturation type (${SATURATION_TYPES.join(', ')}): an override is a whole spec, nothing is inherited`);
+      return parseSaturationSpec(reader, o, path, d.saturation.type);
+    });
+    saturation = byChannel === undefined ? spec : { ...spec, byChannel };
+  }
+  let order: MmmModelConfig['order'];
+  if (root.order !== undefined) {
+    if (typeof root.order === 'string') order = { type: reader.oneOf(root.order, 'model.order', TRANSFORM_ORDERS) };
+    else {
+      const o = reader.object(root.order, 'model.order', ['type', 'byChannel']);
+      const byChannel = o.byChannel === undefined ? undefined : parseByChannel(reader, o.byChannel, 'model.order.byChannel', (v, path) => reader.oneOf(v, path, TRANSFORM_ORDERS));
+      order = { type: o.type === undefined ? 'adstockThenSaturation' : reader.oneOf(o.type, 'model.order.type', TRANSFORM_ORDERS), ...(byChannel === undefined ? {} : { byChannel }) };
+    }
   }
   let geo = d.geo;
   if (root.geo !== undefined) {
@@ -172,7 +205,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
     reader.fail('model.seasonality', 'a knot at every period ("knots": "all") spans every time effect, Fourier seasonality included: leave "seasonality" out or use fewer knots');
   }
   const parsed: MmmModelConfig = {
-    adstock, saturation, geo, trend, seasonality, ...(time ? { time } : {}), likelihood, ...(sigmaByGeo === undefined ? {} : { sigmaByGeo }), mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }),
+    adstock, saturation, ...(order === undefined ? {} : { order }), geo, trend, seasonality, ...(time ? { time } : {}), likelihood, ...(sigmaByGeo === undefined ? {} : { sigmaByGeo }), mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }),
   };
   return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };
 }
@@ -306,6 +339,21 @@ export function checkModelConfigAgainstData(
     for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
       if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
     }
+  }
+  const overrides: [string, object | undefined][] = [
+    ['model.adstock.byChannel', config.adstock.byChannel],
+    ['model.saturation.byChannel', config.saturation.byChannel],
+    ['model.order.byChannel', config.order?.byChannel],
+  ];
+  for (const [key, byChannel] of overrides) {
+    for (const channel of Object.keys(byChannel ?? {})) {
+      if (!channelNames.includes(channel)) throw new ConfigError(file, `${key}.${channel}`, `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
+    }
+  }
+  try {
+    transformRows(config, channelNames);
+  } catch (error) {
+    throw new ConfigError(file, 'model.adstock.byChannel / model.saturation.byChannel', (error as Error).message);
   }
   const media = config.geo.media;
   if (typeof media === 'object') {

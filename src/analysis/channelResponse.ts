@@ -7,24 +7,31 @@
  * blocks of contributions without recomputing every channel. tests/analysis.test.ts checks it
  * against `saturatedMediaHost`.
  */
-import { applyAdstock, saturateLevel, type ChannelTransform, type MmmDesign } from '../../models/mmm/index.js';
+import { applyAdstock, transformSeries, type ChannelTransform, type MmmDesign } from '../../models/mmm/index.js';
 
-export { channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from '../../models/mmm/index.js';
+export { channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from '../../models/mmm/index.js';
 
 /** Work arrays of length T, reused across calls. */
 export interface SeriesScratch {
   readonly series: Float64Array<ArrayBuffer>;
   readonly adstocked: Float64Array<ArrayBuffer>;
+  readonly intermediate: Float64Array<ArrayBuffer>;
 }
 
 export function seriesScratch(periods: number): SeriesScratch {
-  return { series: new Float64Array(periods), adstocked: new Float64Array(periods) };
+  return { series: new Float64Array(periods), adstocked: new Float64Array(periods), intermediate: new Float64Array(periods) };
+}
+
+/** Whether the channel saturates its per-period media before the adstock (then scaled media is not a scaled adstock level). */
+export function saturatesFirst(transform: ChannelTransform): boolean {
+  return transform.order === 'saturationThenAdstock';
 }
 
 /**
  * Adstocked scaled media a[t] of channel `channel` in geo `geo` (the design's media), written to
- * `out` (length T). Adstock is linear, so the adstock of the media times k is k a[t]: counterfactual
- * spend levels only need the saturation again (`saturateLevel(transform, k * a[t])`).
+ * `out` (length T). Adstock is linear, so the adstock of the media times k is k a[t]: for a channel
+ * whose adstock comes first, counterfactual spend levels only need the saturation again
+ * (`saturateLevel(transform, k * a[t])`); a saturation-first channel needs `saturatedSeries`.
  */
 export function adstockedSeries(design: MmmDesign, transform: ChannelTransform, geo: number, channel: number, out: Float64Array<ArrayBuffer>, scratch: SeriesScratch): Float64Array {
   const T = design.dates.length;
@@ -35,9 +42,9 @@ export function adstockedSeries(design: MmmDesign, transform: ChannelTransform, 
 }
 
 /**
- * Saturated media h[t] of channel `channel` in geo `geo` with the design's scaled media times
- * `multiplier`, written to `out` (length T). At multiplier 1 this is bit for bit
- * `saturatedMediaHost`; otherwise it uses the linearity of adstock (see `adstockedSeries`).
+ * Transformed media h[t] of channel `channel` in geo `geo` with the design's scaled media times
+ * `multiplier`, written to `out` (length T), in the channel's order (the multiplier scales the media
+ * before the saturation either way). At multiplier 1 this is bit for bit `saturatedMediaHost`.
  */
 export function saturatedSeries(
   design: MmmDesign,
@@ -49,9 +56,8 @@ export function saturatedSeries(
   scratch: SeriesScratch,
 ): Float64Array {
   const T = design.dates.length;
-  const { adstocked } = scratch;
-  adstockedSeries(design, transform, geo, channel, adstocked, scratch);
-  if (multiplier === 1) for (let t = 0; t < T; t++) out[t] = saturateLevel(transform, adstocked[t]);
-  else for (let t = 0; t < T; t++) out[t] = saturateLevel(transform, multiplier * adstocked[t]);
-  return out;
+  const C = design.channelNames.length;
+  const { series, intermediate } = scratch;
+  for (let t = 0; t < T; t++) series[t] = design.media[(geo * T + t) * C + channel];
+  return transformSeries(transform, series, out, intermediate, multiplier);
 }

@@ -12,7 +12,7 @@ export { summarizeValues, selectDraws, drawAt, totalDrawCount, type DrawSummary 
 export { ALL_MEDIA, type Metric, type Unit, type QuantityRow } from './rows.js';
 export { timeFeatures, baselineScaled, type TimeFeatures } from './baseline.js';
 export { timeEffectRows, type TimeEffectComponent, type TimeEffectOptions, type TimeEffectRow } from './timeEffect.js';
-export { channelTransform, adstockedSeries, saturatedSeries, saturateLevel, seriesScratch, type ChannelTransform, type SeriesScratch } from './channelResponse.js';
+export { channelTransform, adstockedSeries, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform, type SeriesScratch } from './channelResponse.js';
 export { analyzeMedia, spendTotals, type MediaAnalysis, type MediaAnalysisOptions, type PerDrawMetrics } from './mediaAnalysis.js';
 export {
   spendResponseCurves,

@@ -28,7 +28,7 @@
 import { designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { baselineScaled, timeFeatures } from './baseline.js';
-import { adstockedSeries, channelTransform, saturatedSeries, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
+import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 import { ALL_MEDIA, type Metric, type QuantityRow, type Unit } from './rows.js';
 
@@ -184,12 +184,18 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   const adstocked = new Float64Array(G * T * C); // [C, G, T]
   const saturated = new Float64Array(G * T * C); // [G, T, C] as saturatedMediaHost
   const transforms: ChannelTransform[] = new Array(C);
+  const upSeries = new Float64Array(T);
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     for (let c = 0; c < C; c++) {
-      transforms[c] = channelTransform(config, values, c);
+      transforms[c] = channelTransform(config, values, c, design.channelNames);
       for (let g = 0; g < G; g++) {
         const a = adstocked.subarray((c * G + g) * T, (c * G + g + 1) * T);
+        if (saturatesFirst(transforms[c])) {
+          saturatedSeries(design, transforms[c], g, c, 1, a, scratch);
+          for (let t = 0; t < T; t++) saturated[(g * T + t) * C + c] = a[t];
+          continue;
+        }
         adstockedSeries(design, transforms[c], g, c, a, scratch);
         for (let t = 0; t < T; t++) saturated[(g * T + t) * C + c] = saturateLevel(transforms[c], a[t]);
       }
@@ -253,13 +259,16 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     }
     for (let c = 0; c < C; c++) {
       // Marginal ROI: channel c's scaled media x (1 + step) everywhere, beta fixed at the actual
-      // data's; adstock is linear, so the adstock of the increased media is (1 + step) a.
+      // data's; adstock is linear, so the adstock of the increased media is (1 + step) a (a
+      // saturation-first channel: its series again from (1 + step) x).
       let extra = withMroi && paid[c] ? 0 : NaN;
+      const first = saturatesFirst(transforms[c]);
       for (let g = 0; withMroi && paid[c] && g < G; g++) {
         const scale = beta[g * C + c] * design.kpiUnit[g];
+        if (first) saturatedSeries(design, transforms[c], g, c, 1 + step, upSeries, scratch);
         for (let t = 0; t < T; t++) {
           const n = g * T + t;
-          const up = saturateLevel(transforms[c], (1 + step) * adstocked[(c * G + g) * T + t]);
+          const up = first ? upSeries[t] : saturateLevel(transforms[c], (1 + step) * adstocked[(c * G + g) * T + t]);
           extra += scale * (up - saturated[n * C + c]) * value(n);
         }
       }
@@ -364,7 +373,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
           }
         }
         for (let c = 0; c < C; c++) {
-          const transform = channelTransform(config, values, c);
+          const transform = channelTransform(config, values, c, design.channelNames);
           for (let g = start; g < end; g++) {
             saturatedSeries(design, transform, g, c, 1, series, scratch);
             const scale = betaAll[(d * G + g) * C + c] * design.kpiUnit[g];

@@ -31,12 +31,17 @@ export function supportBounds(support: Support): { lower?: number; upper?: numbe
   }
 }
 
-/** The parameters shown, in table order: the per-channel media parameters, then the noise scale. */
-export function priorPosteriorParameters(design: MmmDesign, config: MmmModelConfig): { readonly name: string; readonly bounds: { lower?: number; upper?: number } }[] {
+/**
+ * The parameters shown, in table order: the per-channel media parameters (a transform kind's row
+ * covers the channels using that kind: its element names), then the noise scale.
+ */
+export function priorPosteriorParameters(
+  design: MmmDesign, config: MmmModelConfig,
+): { readonly name: string; readonly bounds: { lower?: number; upper?: number }; readonly channels?: readonly string[] }[] {
   const C = design.channelNames.length;
   return mmmParameters(design, config)
-    .filter((p) => (['adstock', 'saturation', 'coefficients'].includes(p.component) && p.shape.length === 1 && p.shape[0] === C) || p.name === 'sigma')
-    .map((p) => ({ name: p.name, bounds: supportBounds(p.support) }));
+    .filter((p) => (['adstock', 'saturation'].includes(p.component) && p.shape.length === 1) || (p.component === 'coefficients' && p.shape.length === 1 && p.shape[0] === C) || p.name === 'sigma')
+    .map((p) => ({ name: p.name, bounds: supportBounds(p.support), ...(p.name === 'sigma' ? {} : { channels: p.elementNames }) }));
 }
 
 export interface PriorDrawOptions {
@@ -80,16 +85,16 @@ export function priorPosteriorRows(
   const posteriorIndices = selectDraws(posterior, options.maxDraws ?? 2000);
   const priorIndices = selectDraws(prior);
   const rows: PriorPosteriorRow[] = [];
-  for (const { name, bounds } of priorPosteriorParameters(design, config)) {
+  for (const { name, bounds, channels } of priorPosteriorParameters(design, config)) {
     if (!posterior.has(name) || !prior.has(name)) continue;
     const variable = posterior.variable(name);
     if (variable.kind !== 'parameter') continue;
     const size = variable.shape.reduce((a, b) => a * b, 1);
-    const perChannel = variable.shape.length === 1 && size === design.channelNames.length;
+    const elementChannels = channels && channels.length === size ? channels : variable.shape.length === 1 && size === design.channelNames.length ? design.channelNames : undefined;
     for (let e = 0; e < size; e++) {
       // sigma [G] with one noise scale per geo (model config sigmaByGeo)
       const perGeo = name === 'sigma' && variable.shape.length === 1 && size === design.geoNames.length;
-      const label = variable.shape.length === 0 ? name : perGeo ? `${name}[${design.geoNames[e]}]` : perChannel ? `${name}[${design.channelNames[e]}]` : `${name}[${e + 1}]`;
+      const label = variable.shape.length === 0 ? name : perGeo ? `${name}[${design.geoNames[e]}]` : elementChannels ? `${name}[${elementChannels[e]}]` : `${name}[${e + 1}]`;
       const post = finiteSorted(elementDraws(posterior, name, e, posteriorIndices));
       const pri = finiteSorted(elementDraws(prior, name, e, priorIndices));
       if (post.length === 0 || pri.length === 0) continue;

@@ -14,7 +14,7 @@
  */
 import { designDims, isPaidChannel, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
-import { adstockedSeries, channelTransform, saturateLevel, seriesScratch } from './channelResponse.js';
+import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 import { spendTotals } from './mediaAnalysis.js';
 
@@ -64,23 +64,26 @@ export function spendResponseCurves(design: MmmDesign, config: MmmModelConfig, p
   const kpi = new Float64Array(C * M * D); // [C, M, D]
   const revenue = hasRevenue ? new Float64Array(C * M * D) : undefined;
   const adstocked = new Float64Array(T);
+  const transformed = new Float64Array(T);
   const scratch = seriesScratch(T);
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     const beta = mediaCoefficientsHost(design, config, values, saturatedMediaHost(design, config, values));
     for (let c = 0; c < C; c++) {
-      const transform = channelTransform(config, values, c);
+      const transform = channelTransform(config, values, c, design.channelNames);
+      const first = saturatesFirst(transform);
       for (let g = 0; g < G; g++) {
-        // adstock is linear: the adstock of k x media is k a
-        adstockedSeries(design, transform, g, c, adstocked, scratch);
+        // adstock is linear: the adstock of k x media is k a (saturation first: the series again from k x)
+        if (!first) adstockedSeries(design, transform, g, c, adstocked, scratch);
         const scale = beta[g * C + c] * design.kpiUnit[g];
         for (let j = 0; j < M; j++) {
           const k = multipliers[j];
           if (k === 0) continue;
+          if (first) saturatedSeries(design, transform, g, c, k, transformed, scratch);
           let totalKpi = 0;
           let totalRevenue = 0;
           for (let t = 0; t < T; t++) {
-            const contribution = scale * saturateLevel(transform, k * adstocked[t]);
+            const contribution = scale * (first ? transformed[t] : saturateLevel(transform, k * adstocked[t]));
             totalKpi += contribution;
             if (design.kpiValue) totalRevenue += contribution * design.kpiValue[g * T + t];
           }
@@ -114,7 +117,7 @@ export function adstockCurves(design: MmmDesign, config: MmmModelConfig, posteri
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     for (let c = 0; c < C; c++) {
-      const w = channelTransform(config, values, c).weights;
+      const w = channelTransform(config, values, c, design.channelNames).weights;
       for (let l = 0; l < L; l++) weights[(c * L + l) * D + d] = w[l];
     }
   }
@@ -155,7 +158,8 @@ export function saturationCurves(design: MmmDesign, config: MmmModelConfig, post
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     for (let c = 0; c < C; c++) {
-      const transform = channelTransform(config, values, c);
+      // a constant level x: adstock-first h(x); saturation-first sum_l w_l h(x) = h(x) (normalized weights)
+      const transform = channelTransform(config, values, c, design.channelNames);
       for (let p = 0; p < points; p++) h[(c * points + p) * D + d] = saturateLevel(transform, (upper[c] * p) / (points - 1));
     }
   }

@@ -94,6 +94,9 @@ export function windowRows(window: SeriesWindow): StabilityRow[] {
   for (const r of roiRows) rows.push({ ...base, channel: r.channel!, metric: 'roi', mean: num(r.mean), sd: num(r.sd), median: num(r.median), q05: num(r.q05), q95: num(r.q95) });
   const channels = roiRows.map((r) => r.channel!).filter((c) => c !== ALL_MEDIA);
   for (const [metric, name] of [['coefficient', 'm'], ['adstock', 'alpha']] as const) {
+    // a row over only some channels (per-channel adstock kinds: alpha covers the channels whose kind has it)
+    // cannot be matched to channels by position: no rows then
+    if (summary.parameters.filter((row) => row.name.startsWith(`${name}[`)).length !== channels.length) continue;
     channels.forEach((channel, c) => {
       const p = summary.parameters.find((row) => row.name === `${name}[${c + 1}]`);
       if (p) rows.push({ ...base, channel, metric, mean: num(p.mean), sd: num(p.sd), median: num(p.q50), q05: num(p.q05), q95: num(p.q95) });

@@ -5,7 +5,9 @@
  * windowDraws.ts). The saturation is the model's saturation kind (models/mmm components: its curve
  * and slope dh/da at each draw's parameters; Jin et al. 2017, section 2.2). At zero adstock h is 0,
  * and dh/da is taken at a = 1e-30 (finite; the tensor version's floor), so a channel at zero spend
- * still has a direction to move.
+ * still has a direction to move. A saturation-first channel's cells follow windowDraws.ts's second
+ * form: sum_i vw_i h(x m_i) + the saturated carryover, gradient sum_i vw_i h'(x m_i) m_i, with vw
+ * recomputed from the weights and values in each sweep (L multiply-adds per cell and period).
  */
 import { isPerDrawPlan, type ResponseModel } from './responseModel.js';
 import type { WindowDraws } from './windowDraws.js';
@@ -62,7 +64,7 @@ function precomputeAin(data: WindowDraws, maxValues: number): Float64Array | und
 }
 
 function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Float64Array, perDraw: boolean, out: SweepOutputs): void {
-  const { window, weights, curves, scale, value, carry, baseline } = data;
+  const { window, weights, curves, scale, value, carry, baseline, saturationFirst } = data;
   const G = window.geoNames.length;
   const C = window.channelNames.length;
   const N = window.periods;
@@ -93,6 +95,24 @@ function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Floa
         const ainBase = (d * G * C + cell) * N;
         let cellTotal = 0;
         let cellGradient = 0;
+        if (saturationFirst[c]) {
+          for (let i = 0; i < N; i++) {
+            let vw = 0;
+            const top = N - 1 - i < L - 1 ? N - 1 - i : L - 1;
+            for (let l = 0; l <= top; l++) vw += weights[w0 + l] * value[g * N + i + l];
+            const m = mps[m0 + i];
+            const level = x * m;
+            const at = level > 0 ? level : ADSTOCK_FLOOR;
+            const h = curve.value(at);
+            if (level > 0) cellTotal += vw * h;
+            if (needGradient) cellGradient += vw * curve.slope(at, h) * m;
+          }
+          for (let j = 0; j < Lc; j++) cellTotal += value[g * N + j] * carry[carryBase + j];
+          total += b * cellTotal;
+          if (out.entries) out.entries[d * P + p] += b * cellTotal;
+          if (out.gradient) out.gradient[gradOffset + p] += weight * b * cellGradient;
+          continue;
+        }
         for (let j = 0; j < N; j++) {
           let ain: number;
           if (ainCache) ain = ainCache[ainBase + j];

@@ -200,7 +200,12 @@ export async function createOptimizationContext(design: MmmDesign, config: MmmMo
   const maxDraws = options.maxDraws ?? 500;
   if (!(Number.isInteger(maxDraws) && maxDraws >= 1)) throw new Error(`optimize: maxDraws must be a positive integer, got ${maxDraws}`);
   const warnings: string[] = [];
-  const gradient = options.gradient ?? 'tensor';
+  // saturation-first channels have no tensor form of their response (tensorResponse.ts): the host's exact gradient
+  const saturationFirst = allDraws.saturationFirst.some((first) => first);
+  if (saturationFirst && options.gradient === 'tensor') {
+    throw new Error(`optimize: gradient "tensor" does not handle saturation-first channels (${window.channelNames.filter((_, c) => allDraws.saturationFirst[c]).join(', ')}); use gradient "host"`);
+  }
+  const gradient = options.gradient ?? (saturationFirst ? 'host' : 'tensor');
   const cellPeriods = window.geoNames.length * window.channelNames.length * window.periods;
   let draws = Math.min(maxDraws, all.drawCount);
   if (gradient === 'tensor' && draws * cellPeriods > TENSOR_MAX_VALUES) {

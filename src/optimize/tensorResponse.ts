@@ -5,11 +5,12 @@
  *
  *   cells = plan . onehot(entry of cell)                  [1 or D, G, C, 1]
  *   a     = cells * ain + carry                           (ain, carry precomputed in float64, stored float32)
- *   h     = the saturation kind's tensor form               (models/mmm components, e.g. Hill sigmoid(s (log(a + 1e-30) - log k)))
+ *   h     = each channel's saturation kind's tensor form              (models/mmm components, e.g. Hill sigmoid(s (log(a + 1e-30) - log k)))
  *   outcome_d = baseline_d + sum_{g,c} scale[d,g,c] sum_j value[g,j] h[d,g,c,j]
  *
  * A one-hot matrix product (not a gather) maps plan entries to cells, so the backward pass only
- * needs kernels every backend has. Values are float32 (relative error ~1e-6): use the host model
+ * needs kernels every backend has. Channels of different saturation kinds: each kind's form, masked
+ * to its channels, summed; saturation-first channels are refused (the host model handles them). Values are float32 (relative error ~1e-6): use the host model
  * for values and this one for gradients (`hybridResponseModel`). Tensors live until `dispose()`.
  * Memory: two float32 [D, G, C, N] tensors, so build it on a subsample of draws.
  */
@@ -53,8 +54,22 @@ export async function tensorResponseModel(data: WindowDraws): Promise<TensorResp
   const onehotHost = new Float32Array(P * G * C);
   for (let cell = 0; cell < G * C; cell++) onehotHost[window.entryOfCell[cell] * G * C + cell] = 1;
 
-  const { saturation, saturationOptions, saturationWidth: W } = data;
-  if (!saturation.tensor) throw new Error(`optimize: saturation "${saturation.type}" has no tensor form; use the host model's gradient`);
+  const { saturations, saturationOptions, saturationWidth: W } = data;
+  if (data.saturationFirst.some((first) => first)) {
+    const names = window.channelNames.filter((_, c) => data.saturationFirst[c]);
+    throw new Error(`optimize: the tensor gradient does not handle saturation-first channels (${names.join(', ')}); use the host model's gradient`);
+  }
+  for (const saturation of saturations) {
+    if (!saturation.tensor) throw new Error(`optimize: saturation "${saturation.type}" has no tensor form; use the host model's gradient`);
+  }
+  // channels grouped by saturation kind and options: one tensor form per group, masked to its channels
+  const groups: { kind: (typeof saturations)[number]; options: (typeof saturationOptions)[number]; mask?: Tensor }[] = [];
+  const groupOf = saturations.map((kind, c) => {
+    let i = groups.findIndex((group) => group.kind === kind && group.options.fixedSlope === saturationOptions[c].fixedSlope);
+    if (i < 0) i = groups.push({ kind, options: saturationOptions[c] }) - 1;
+    return i;
+  });
+  if (groups.length > 1) for (const [i, group] of groups.entries()) group.mask = tf.tensor4d(Float32Array.from(groupOf, (j) => (j === i ? 1 : 0)), [1, 1, C, 1]);
   const ain = tf.tensor4d(ainHost, [D, G, C, N]);
   const carryT = tf.tensor4d(carryHost, [D, G, C, N]);
   const scaleT = tf.tensor3d(Float32Array.from(scale), [D, G, C]);
@@ -62,14 +77,19 @@ export async function tensorResponseModel(data: WindowDraws): Promise<TensorResp
   const onehot = tf.tensor2d(onehotHost, [P, G * C]);
   // one [D, 1, C, 1] tensor per saturation parameter
   const parameterT = Array.from({ length: W }, (_, j) => tf.tensor4d(Float32Array.from({ length: D * C }, (_, i) => data.saturationParameters[i * W + j]), [D, 1, C, 1]));
-  const held: Tensor[] = [ain, carryT, scaleT, valueT, onehot, ...parameterT];
+  const held: Tensor[] = [ain, carryT, scaleT, valueT, onehot, ...parameterT, ...groups.flatMap((group) => (group.mask ? [group.mask] : []))];
+  const saturate = (adstocked: Tensor): Tensor => {
+    const curve = (group: (typeof groups)[number]) => (group.kind.tensor as NonNullable<typeof group.kind.tensor>)(parameterT, group.options, adstocked);
+    if (groups.length === 1) return curve(groups[0]);
+    return groups.map((group) => tf.mul(curve(group), group.mask as Tensor)).reduce((sum, part) => tf.add(sum, part));
+  };
 
   /** Media outcome per draw [D] of plan tensor x ([1, P] shared or [D, P] per draw). */
   const mediaOutcome = (x: Tensor): Tensor => {
     const rows = x.shape[0] as number;
     const cells = tf.reshape(tf.matMul(x as tf.Tensor2D, onehot), [rows, G, C, 1]);
     const adstocked = tf.add(tf.mul(cells, ain), carryT);
-    const saturated = (saturation.tensor as NonNullable<typeof saturation.tensor>)(parameterT, saturationOptions, adstocked);
+    const saturated = saturate(adstocked);
     const perCell = tf.sum(tf.mul(saturated, valueT), 3);
     return tf.sum(tf.mul(perCell, scaleT), [1, 2]);
   };

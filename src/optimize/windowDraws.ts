@@ -17,13 +17,21 @@
  * to the plan and a fixed carryover. carry is zero from window period L-1 on, so only the first
  * min(N, L-1) periods are stored; ain is recomputed on the fly from the weights (no [D,G,C,N]
  * array on the host).
+ *
+ * Each channel has its own saturation kind (models/mmm components/transformKinds.ts). A channel that
+ * saturates before the adstock (Meridian's hill_before_adstock) is not split this way: its window
+ * response is sum_j value[g,j] (sum_{l<=min(L-1,j)} w[d,c,l] h_dc(x_p mediaPerSpend[g,c,j-l]) + carry[d,g,c,j])
+ * = sum_i vw[d,g,c,i] h_dc(x_p mediaPerSpend[g,c,i]) + sum_j value[g,j] carry[d,g,c,j], with
+ * vw[d,g,c,i] = sum_{l<L, i+l<N} w[d,c,l] value[g,i+l] and carry[d,g,c,j] = sum_{l=j+1}^{L-1} w[d,c,l]
+ * h_dc(media[g, start+j-l, c]) (the saturated media before the window, a constant): the saturation
+ * applies to the per-period media, so the plan scales the media before the saturation.
  */
 import {
   designDims,
   isPaidChannel,
   mediaCoefficientsHost,
   saturatedMediaHost,
-  saturationKind,
+  channelTransformKinds,
   type MmmDesign,
   type MmmModelConfig,
   type SaturationCurve,
@@ -45,10 +53,12 @@ export interface WindowDraws {
   readonly maxLag: number;
   /** [D, C, L] normalized adstock weights. */
   readonly weights: Float64Array;
-  /** The saturation kind (models/mmm components) and its options. */
-  readonly saturation: SaturationKind;
-  readonly saturationOptions: SaturationOptions;
-  /** Saturation parameters per channel (the kind's order). */
+  /** [C] each channel's saturation kind (models/mmm components) and its options. */
+  readonly saturations: readonly SaturationKind[];
+  readonly saturationOptions: readonly SaturationOptions[];
+  /** [C] whether the channel saturates before its adstock (module comment). */
+  readonly saturationFirst: readonly boolean[];
+  /** Saturation parameters per channel, at most (each channel's in its kind's order, then 0). */
   readonly saturationWidth: number;
   /** [D, C, saturationWidth] the saturation's parameter values. */
   readonly saturationParameters: Float64Array;
@@ -60,7 +70,7 @@ export interface WindowDraws {
   readonly value: Float64Array;
   /** min(N, L - 1): window periods that carryover from before the window reaches. */
   readonly carryPeriods: number;
-  /** [D, G, C, carryPeriods] adstock from spend before the window. */
+  /** [D, G, C, carryPeriods] adstock from spend before the window (saturation-first channels: of the saturated media). */
   readonly carry: Float64Array;
   /** [D] KPI over the window that no plan changes (non-media, treatments and organic channels at their data). */
   readonly baseline: Float64Array;
@@ -93,8 +103,11 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
   for (let g = 0; g < G; g++) for (let j = 0; j < N; j++) value[g * N + j] = unit === 'revenue' && design.kpiValue ? design.kpiValue[g * T + start + j] : 1;
 
   const weights = new Float64Array(D * C * L);
-  const saturation = saturationKind(config.saturation.type);
-  const saturationWidth = saturation.parameters(config.saturation).length;
+  const kinds = channelTransformKinds(config, design.channelNames);
+  const saturations = kinds.map((k) => k.saturation);
+  const saturationOptions = kinds.map((k) => k.saturationOptions);
+  const saturationFirst = kinds.map((k) => k.order === 'saturationThenAdstock');
+  const saturationWidth = Math.max(1, ...kinds.map((k) => k.saturation.parameters(k.saturationOptions).length));
   const saturationParameters = new Float64Array(D * C * saturationWidth);
   const curves: SaturationCurve[] = new Array(D * C);
   const scale = new Float64Array(D * G * C);
@@ -107,16 +120,20 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     for (let c = 0; c < C; c++) {
-      const transform = channelTransform(config, values, c);
+      const transform = channelTransform(config, values, c, design.channelNames);
       weights.set(transform.weights, (d * C + c) * L);
       saturationParameters.set(transform.saturationParameters, (d * C + c) * saturationWidth);
+      // a narrower kind's unused slots hold 1 (finite in every kind's tensor form; masked out there)
+      for (let j = transform.saturationParameters.length; j < saturationWidth; j++) saturationParameters[(d * C + c) * saturationWidth + j] = 1;
       curves[d * C + c] = transform.curve;
       for (let g = 0; g < G; g++) {
         for (let j = 0; j < Lc; j++) {
           let total = 0;
           for (let l = j + 1; l < L; l++) {
             const t = start + j - l;
-            if (t >= 0) total += transform.weights[l] * design.media[(g * T + t) * C + c];
+            if (t < 0) continue;
+            const x = design.media[(g * T + t) * C + c];
+            total += transform.weights[l] * (saturationFirst[c] ? transform.curve.value(x) : x);
           }
           carry[((d * G + g) * C + c) * Lc + j] = total;
         }
@@ -144,8 +161,9 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
     unit,
     maxLag: L,
     weights,
-    saturation,
-    saturationOptions: config.saturation,
+    saturations,
+    saturationOptions,
+    saturationFirst,
     saturationWidth,
     saturationParameters,
     curves,

@@ -74,3 +74,29 @@ export const structureCases: [string, Partial<MmmModelConfig>][] = [
   ['fixed intercepts around west, one sigma per geo, 8-period holdout', { geo: { intercept: 'fixed', baselineGeo: 'west', media: 'noncentered' }, sigmaByGeo: true }],
   ['Student-t, one sigma per geo, fixed intercepts', { likelihood: 'studentT', sigmaByGeo: true, geo: { intercept: 'fixed', media: 'noncentered' }, seasonality: { order: 1, period: 52 } }],
 ];
+
+/**
+ * Per-channel transform kinds and the saturation-first order (issue 19): mixed adstock and
+ * saturation kinds (Hill and Michaelis-Menten share the row k, geometric and delayed share alpha),
+ * saturation before adstock for every channel, and for one channel under an ROI prior with mixed kinds.
+ */
+export const channelKindCases: [string, Partial<MmmModelConfig>][] = [
+  [
+    'mixed kinds: tv weibull, search delayed; search logistic, social Michaelis-Menten',
+    {
+      adstock: { type: 'geometric', maxLag: 8, byChannel: { tv: { type: 'weibull' }, search: { type: 'delayed' } } },
+      saturation: { type: 'hill', byChannel: { search: { type: 'logistic' }, social: { type: 'michaelisMenten' } } },
+    },
+  ],
+  ['saturation then adstock for every channel', { order: { type: 'saturationThenAdstock' } }],
+  [
+    'saturation then adstock for tv (delayed), search binomial, ROI prior, Student-t',
+    {
+      adstock: { type: 'geometric', maxLag: 8, byChannel: { tv: { type: 'delayed' }, search: { type: 'binomial' } } },
+      saturation: { type: 'hill', byChannel: { social: { type: 'logistic' } } },
+      order: { type: 'adstockThenSaturation', byChannel: { tv: 'saturationThenAdstock' } },
+      mediaPrior: { type: 'roi' },
+      likelihood: 'studentT',
+    },
+  ],
+];

@@ -15,6 +15,9 @@
  *   r bar_o = dy z_o (Normal), dy (df + 1) z_o / (df + z_o^2) (Student-t)   [d lp / d r = -d lp / d z]
  *   beta bar[g_i, c_i] += r bar_o omega_i (h_i^test - h_i^control);   h bar_i^test = r bar_o omega_i beta = -h bar_i^control
  *   the saturation kind's scalar backward gives a bar and the parameters' bars; w bar[c_i, l] += a bar_i^X x^X[i, l]
+ * A saturation-first channel (media.ts) has y_i^X = sum_l w[c_i, l] sat_c(x^X[i, l]) in place of h_i^X
+ * (sat(0) = 0); backward w bar[c_i, l] += y bar_i^X sat_c(x^X[i, l]) and the kind's scalar backward
+ * at each lag with bar y bar_i^X w[c_i, l].
  * The media block (media.ts) turns beta bar into the coefficient parameters' gradients (through its
  * log-beta path, so the ROI prior's derived m is included) and w bar into the adstock parameters'.
  */
@@ -63,11 +66,12 @@ export class LiftBlock {
     const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, activeTest, activeControl, scaledValue, studentT, df, logNormalizer } = this.cells;
     const weights = this.media.weights;
     const beta = this.media.coefficients.beta;
-    const options = this.media.saturationOptions;
     implied.fill(0);
     for (let i = 0; i < M; i++) {
       const c = channel[i];
       const kind = this.media.transforms[c].saturation;
+      const options = this.media.saturationOptions(c);
+      const saturationFirst = this.media.transforms[c].saturationFirst;
       const floor = kind.adstockFloor;
       const p = this.media.saturationParameters(b, c);
       const weightBase = (b * C + c) * L;
@@ -76,6 +80,14 @@ export class LiftBlock {
         const lagged = condition === 0 ? laggedTest : laggedControl;
         const active = condition === 0 ? activeTest[i] : activeControl[i];
         let a = 0;
+        if (saturationFirst) {
+          for (let l = 0; l < L; l++) a += weights[weightBase + l] * kind.value(p, options, lagged[i * L + l]);
+          const j = (b * 2 + condition) * M + i;
+          this.adstocked[j] = a;
+          this.saturated[j] = a;
+          h += condition === 0 ? a : -a;
+          continue;
+        }
         for (let l = 0; l < L; l++) a += weights[weightBase + l] * lagged[i * L + l];
         let value = 0;
         if (active !== 0) {
@@ -110,7 +122,7 @@ export class LiftBlock {
     const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, activeTest, activeControl } = this.cells;
     const { betaBar, weightBar, saturationBar } = this.gradient;
     const beta = this.media.coefficients.beta;
-    const options = this.media.saturationOptions;
+    const weights = this.media.weights;
     betaBar.fill(0);
     weightBar.fill(0);
     saturationBar.fill(0);
@@ -124,8 +136,24 @@ export class LiftBlock {
       betaBar[g * C + c] += impliedBar * (this.saturated[test] - this.saturated[control]);
       const hBarTest = impliedBar * beta[(b * G + g) * C + c];
       const kind = this.media.transforms[c].saturation;
+      const options = this.media.saturationOptions(c);
       const p = this.media.saturationParameters(b, c);
       const parameterBar = this.saturationBarOf[c];
+      if (this.media.transforms[c].saturationFirst) {
+        const weightBase = (b * C + c) * L;
+        for (let condition = 0; condition < 2; condition++) {
+          const yBar = condition === 0 ? hBarTest : -hBarTest;
+          const lagged = condition === 0 ? laggedTest : laggedControl;
+          for (let l = 0; l < L; l++) {
+            const x = lagged[i * L + l];
+            if (!(x > 0)) continue; // sat(0) = 0 for every parameter
+            const h = kind.value(p, options, x);
+            weightBar[c * L + l] += yBar * h;
+            kind.backward(p, options, x, h, yBar * weights[weightBase + l], parameterBar);
+          }
+        }
+        continue;
+      }
       for (let condition = 0; condition < 2; condition++) {
         if ((condition === 0 ? activeTest[i] : activeControl[i]) === 0) continue;
         const j = condition === 0 ? test : control;

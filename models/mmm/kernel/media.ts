@@ -8,17 +8,25 @@
  * or w bar_l = sum_n a bar_n x_{n-l} through the kind's weightsBackward. Gradient contributions of
  * the lift tests to the transform parameters are added after the likelihood's.
  *
- * Fast path: geometric adstock with Hill saturation and no ROI prior (the reference model) runs the
- * coefficient sums, the saturation backward and the adstock recursion's backward in one pass over
- * each geo's cells (`hillGeometricBackwardRow`); tests/mmm.kernel.test.ts checks it against the
- * general path.
+ * Each channel has its own kinds and order (components/transformKinds.ts); its parameters are its
+ * elements of the kinds' parameter rows. A saturation-first channel (Meridian's hill_before_adstock)
+ * runs the saturation rows on its media (masked where the period's media is zero: h(0) = 0), then
+ * the lag sum y_n = sum_l w_l p_{n-l} of p = h(x) (r = 1, components/mediaTransform.ts); backward:
+ * w bar_l = sum_n y bar_n p_{n-l}, p bar_n = sum_l w_l y bar_{n+l} (within the geo), then the
+ * saturation rows' backward for the parameters' sums (the media's own bars are not needed).
+ *
+ * Fast path: a channel with geometric adstock then Hill saturation and no ROI prior (the reference
+ * model) runs the coefficient sums, the saturation backward and the adstock recursion's backward in
+ * one pass over each geo's cells (`hillGeometricBackwardRow`); tests/mmm.kernel.test.ts checks it
+ * against the general path.
  */
 import type { MmmModelConfig } from '../config.js';
 import type { MmmDesign } from '../design.js';
-import { adstockKind, type AdstockKind } from '../components/adstock/index.js';
+import type { AdstockKind } from '../components/adstock/index.js';
+import { channelTransformKinds, transformRows } from '../components/transformKinds.js';
 import { CoefficientsBlock } from '../components/coefficients.js';
 import { mediaData, type MediaData } from '../components/mediaData.js';
-import { saturationKind, type SaturationKind, type SaturationOptions } from '../components/saturation/index.js';
+import type { SaturationKind, SaturationOptions } from '../components/saturation/index.js';
 import type { MmmParameter } from '../components/types.js';
 import type { KernelParameters } from './parameters.js';
 import { addScaled, dot, scaleRows } from './rows.js';
@@ -26,12 +34,17 @@ import { addScaled, dot, scaleRows } from './rows.js';
 /** How one channel is transformed, and where its transform parameters are. */
 interface ChannelTransform {
   readonly adstock: AdstockKind;
-  /** Input index of each of the adstock kind's parameters, and this channel's element in them. */
+  /** Input index of each of the adstock kind's parameters, and this channel's element in each. */
   readonly adstockInputs: readonly number[];
-  readonly adstockElement: number;
+  readonly adstockElements: readonly number[];
   readonly saturation: SaturationKind;
+  readonly saturationOptions: SaturationOptions;
   readonly saturationInputs: readonly number[];
-  readonly saturationElement: number;
+  readonly saturationElements: readonly number[];
+  /** Saturation then adstock (module comment). */
+  readonly saturationFirst: boolean;
+  /** Whether the fused one-pass backward applies (module comment). */
+  readonly onePass: boolean;
 }
 
 /** The lift tests' gradient of one chain that the media block folds in (lift.ts). */
@@ -48,7 +61,6 @@ export class MediaBlock {
   readonly data: MediaData;
   readonly coefficients: CoefficientsBlock;
   readonly transforms: readonly ChannelTransform[];
-  readonly saturationOptions: SaturationOptions;
   readonly maxLag: number;
   /** Saturation parameters per channel, at most. */
   readonly saturationWidth: number;
@@ -57,6 +69,10 @@ export class MediaBlock {
   /** [B, C, N] */
   adstocked = new Float64Array(0);
   saturated = new Float64Array(0);
+  /** [B, C, N] saturation-first channels: h of the media, before the adstock. */
+  private preSaturated = new Float64Array(0);
+  /** [C, N] 1 where the period's media is not zero (the saturation-first channels' mask). */
+  private readonly nonzero: Uint8Array;
   private logAdstocked = new Float64Array(0);
   /** Per (chain, channel): the saturation's and the adstock recursion's constants. */
   private saturationQ: Float64Array[] = [];
@@ -65,10 +81,11 @@ export class MediaBlock {
   private adstockValues: Float64Array[] = [];
   private saturationValues: Float64Array[] = [];
   private readonly keepsLog: boolean;
-  private readonly onePass: boolean;
+  private readonly anySaturationFirst: boolean;
   private B = 0;
   // per-chain scratch
   private readonly adstockBar: Float64Array;
+  private readonly preBar: Float64Array;
   private readonly coefficientSums: Float64Array;
   private readonly weightBar: Float64Array;
   private readonly saturationSums: Float64Array;
@@ -89,31 +106,42 @@ export class MediaBlock {
     this.maxLag = config.adstock.maxLag;
     this.data = mediaData(design, this.maxLag);
     this.coefficients = new CoefficientsBlock(design, config, params, geos, periods, channels);
-    this.saturationOptions = config.saturation;
-    const adstock = adstockKind(config.adstock.type);
-    const saturation = saturationKind(config.saturation.type);
+    // the table's transform rows are transformRows' (../parameters.ts): check the layout agrees
+    const rows = transformRows(config, design.channelNames);
     const elementOf = (name: string, channel: string): number => {
       const row = table.find((p) => p.name === name);
       if (!row) throw new Error(`MMM kernel: no parameter "${name}" in the table`);
-      return row.elementNames.indexOf(channel);
+      const element = row.elementNames.indexOf(channel);
+      if (element < 0 || element !== rows.find((r) => r.parameter.name === name)?.channels.indexOf(channel)) {
+        throw new Error(`MMM kernel: parameter "${name}" does not cover channel "${channel}" as the transform layout says`);
+      }
+      return element;
     };
-    this.transforms = design.channelNames.map((channel) => {
-      const adstockNames = adstock.parameters.map((p) => p.name);
-      const saturationNames = saturation.parameters(this.saturationOptions).map((p) => p.name);
+    this.transforms = channelTransformKinds(config, design.channelNames).map((kind) => {
+      const adstockNames = kind.adstock.parameters.map((p) => p.name);
+      const saturationNames = kind.saturation.parameters(kind.saturationOptions).map((p) => p.name);
+      const saturationFirst = kind.order === 'saturationThenAdstock';
       return {
-        adstock,
+        adstock: kind.adstock,
         adstockInputs: adstockNames.map((name) => params.indexOf(name)),
-        adstockElement: adstockNames.length > 0 ? elementOf(adstockNames[0], channel) : 0,
-        saturation,
+        adstockElements: adstockNames.map((name) => elementOf(name, kind.channel)),
+        saturation: kind.saturation,
+        saturationOptions: kind.saturationOptions,
         saturationInputs: saturationNames.map((name) => params.indexOf(name)),
-        saturationElement: saturationNames.length > 0 ? elementOf(saturationNames[0], channel) : 0,
+        saturationElements: saturationNames.map((name) => elementOf(name, kind.channel)),
+        saturationFirst,
+        onePass: fastPaths && !this.coefficients.form.roiPrior && !saturationFirst && kind.adstock.type === 'geometric' && kind.saturation.type === 'hill',
       };
     });
     this.saturationWidth = Math.max(1, ...this.transforms.map((t) => t.saturationInputs.length));
-    this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(this.saturationOptions));
-    this.onePass = fastPaths && !this.coefficients.form.roiPrior && this.transforms.every((t) => t.adstock.type === 'geometric' && t.saturation.type === 'hill');
+    this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(t.saturationOptions));
+    this.anySaturationFirst = this.transforms.some((t) => t.saturationFirst);
     const N = geos * periods;
+    const C = channels;
+    this.nonzero = new Uint8Array(this.anySaturationFirst ? C * N : 0);
+    if (this.anySaturationFirst) for (let i = 0; i < C * N; i++) this.nonzero[i] = this.data.media[i] !== 0 ? 1 : 0;
     this.adstockBar = new Float64Array(N);
+    this.preBar = new Float64Array(this.anySaturationFirst ? N : 0);
     this.coefficientSums = new Float64Array(geos);
     this.weightBar = new Float64Array(this.maxLag);
     this.saturationSums = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.saturation.sums)));
@@ -131,6 +159,7 @@ export class MediaBlock {
     this.adstocked = new Float64Array(chains * C * N);
     this.saturated = new Float64Array(chains * C * N);
     this.logAdstocked = new Float64Array(this.keepsLog ? chains * C * N : 0);
+    this.preSaturated = new Float64Array(this.anySaturationFirst ? chains * C * N : 0);
     const views = (width: (t: ChannelTransform) => number) =>
       Array.from({ length: chains * C }, (_, i) => new Float64Array(Math.max(1, width(this.transforms[i % C]))));
     this.saturationQ = views((t) => t.saturation.constants);
@@ -138,6 +167,11 @@ export class MediaBlock {
     this.adstockValues = views((t) => t.adstockInputs.length);
     this.saturationValues = views((t) => t.saturationInputs.length);
     this.coefficients.resize(chains);
+  }
+
+  /** Channel c's saturation options. */
+  saturationOptions(c: number): SaturationOptions {
+    return this.transforms[c].saturationOptions;
   }
 
   /** Chain b's saturation parameter values of channel c (kind's order), valid after its forward. */
@@ -151,9 +185,9 @@ export class MediaBlock {
     for (let c = 0; c < C; c++) {
       const t = this.transforms[c];
       const pAdstock = this.adstockValues[b * C + c];
-      for (let j = 0; j < t.adstockInputs.length; j++) pAdstock[j] = params.value(t.adstockInputs[j], b, t.adstockElement);
+      for (let j = 0; j < t.adstockInputs.length; j++) pAdstock[j] = params.value(t.adstockInputs[j], b, t.adstockElements[j]);
       const pSaturation = this.saturationValues[b * C + c];
-      for (let j = 0; j < t.saturationInputs.length; j++) pSaturation[j] = params.value(t.saturationInputs[j], b, t.saturationElement);
+      for (let j = 0; j < t.saturationInputs.length; j++) pSaturation[j] = params.value(t.saturationInputs[j], b, t.saturationElements[j]);
       t.adstock.weights(pAdstock, L, this.weights, (b * C + c) * L);
     }
     for (let c = 0; c < C; c++) this.adstockAndSaturation(b, c);
@@ -169,6 +203,10 @@ export class MediaBlock {
     const { media, laggedMedia, active } = this.data;
     const adstocked = this.adstocked;
     const recursion = t.adstock.recursion;
+    if (t.saturationFirst) {
+      this.saturationThenAdstock(b, c);
+      return;
+    }
     if (recursion) {
       const q = this.adstockQ[b * C + c];
       recursion.prepare(this.adstockValues[b * C + c], L, this.weights, (b * C + c) * L, q);
@@ -184,8 +222,67 @@ export class MediaBlock {
       }
     }
     const q = this.saturationQ[b * C + c];
-    t.saturation.prepare(this.saturationValues[b * C + c], this.saturationOptions, q);
+    t.saturation.prepare(this.saturationValues[b * C + c], t.saturationOptions, q);
     t.saturation.forwardRows(adstocked, this.saturated, this.logAdstocked, active, cellBase, mediaBase, N, q);
+  }
+
+  /**
+   * Saturation-first channel c of chain b: the media (copied into the adstocked row, the saturation's
+   * input, where Hill raises it to its floor) through the saturation rows into preSaturated, then the
+   * lag sum within each geo into saturated.
+   */
+  private saturationThenAdstock(b: number, c: number): void {
+    const { channels: C, maxLag: L, geos: G, periods: T } = this;
+    const N = G * T;
+    const t = this.transforms[c];
+    const cellBase = (b * C + c) * N;
+    const mediaBase = c * N;
+    const { media } = this.data;
+    const level = this.adstocked;
+    const pre = this.preSaturated;
+    for (let n = 0; n < N; n++) level[cellBase + n] = media[mediaBase + n];
+    const q = this.saturationQ[b * C + c];
+    t.saturation.prepare(this.saturationValues[b * C + c], t.saturationOptions, q);
+    t.saturation.forwardRows(level, pre, this.logAdstocked, this.nonzero, cellBase, mediaBase, N, q);
+    const weightBase = (b * C + c) * L;
+    const out = this.saturated;
+    for (let g = 0; g < G; g++) {
+      const first = cellBase + g * T;
+      for (let s = 0; s < T; s++) {
+        let total = 0;
+        const lags = Math.min(L, s + 1);
+        for (let l = 0; l < lags; l++) total += this.weights[weightBase + l] * pre[first + s - l];
+        out[first + s] = total;
+      }
+    }
+  }
+
+  /**
+   * Backward of saturation-first channel c of chain b from the bars of its transformed series
+   * (yBar, [N]): the weights' bars into weightBar, the saturation parameters' sums into sums.
+   */
+  private saturationThenAdstockBackward(b: number, c: number, yBar: Float64Array, weightBar: Float64Array, sums: Float64Array): void {
+    const { channels: C, maxLag: L, geos: G, periods: T } = this;
+    const N = G * T;
+    const t = this.transforms[c];
+    const cellBase = (b * C + c) * N;
+    const pre = this.preSaturated;
+    const preBar = this.preBar;
+    const weightBase = (b * C + c) * L;
+    weightBar.fill(0);
+    for (let g = 0; g < G; g++) {
+      const first = g * T;
+      for (let s = 0; s < T; s++) {
+        const lags = Math.min(L, T - s);
+        let total = 0;
+        for (let l = 0; l < lags; l++) total += this.weights[weightBase + l] * yBar[first + s + l];
+        preBar[first + s] = total;
+        const lagsBack = Math.min(L, s + 1);
+        const bar = yBar[first + s];
+        for (let l = 0; l < lagsBack; l++) weightBar[l] += bar * pre[cellBase + first + s - l];
+      }
+      t.saturation.backwardRows(preBar, pre, this.adstocked, this.logAdstocked, cellBase, first, T, this.saturationQ[b * C + c], sums);
+    }
   }
 
   /** mean[n] += sum_c beta[g,c] h[g,t,c] for chain b. */
@@ -223,7 +320,7 @@ export class MediaBlock {
       const recursion = t.adstock.recursion;
       const saturationSums = this.saturationSums.fill(0);
       const adstockSums = this.adstockSums.fill(0);
-      if (this.onePass) {
+      if (t.onePass) {
         for (let g = 0; g < G; g++) {
           hillGeometricBackwardRow(
             meanBar, beta[(b * G + g) * C + c], saturated, adstocked, logAdstocked, qSaturation[3] === 1, active, media,
@@ -240,7 +337,7 @@ export class MediaBlock {
       }
       if (lift) for (let g = 0; g < G; g++) sums[g] += lift.betaBar[g * C + c];
       const windowBar = this.coefficients.backward(b, c, sums);
-      if (!this.onePass) {
+      if (!t.onePass) {
         const roiWeight = this.coefficients.roiWeight;
         const expDeviation = this.coefficients.expDeviation;
         for (let g = 0; g < G; g++) {
@@ -251,20 +348,24 @@ export class MediaBlock {
             const roiCoefficient = windowBar * expDeviation[(b * G + g) * C + c];
             for (let n = first; n < last; n++) adstockBar[n] += roiCoefficient * roiWeight[mediaBase + n];
           }
+          if (t.saturationFirst) continue;
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
           if (maskedCells[c]) for (let n = first; n < last; n++) if (active[mediaBase + n] === 0) adstockBar[n] = 0;
           if (recursion) recursion.backwardRows(adstockBar, adstocked, media, active, mediaBase, cellBase, first, T, L, qAdstock, adstockSums);
         }
       }
+      if (t.saturationFirst) this.saturationThenAdstockBackward(b, c, adstockBar, this.weightBar, saturationSums);
       // saturation parameters: the likelihood's, then the lift tests'
       const saturationBar = this.saturationParameterBar;
       t.saturation.gradient(pSaturation, qSaturation, saturationSums, saturationBar);
       if (lift) for (let j = 0; j < t.saturationInputs.length; j++) saturationBar[j] += lift.saturationBar[c * this.saturationWidth + j];
-      for (let j = 0; j < t.saturationInputs.length; j++) grad[params.at(t.saturationInputs[j], b, t.saturationElement)] = saturationBar[j];
+      for (let j = 0; j < t.saturationInputs.length; j++) grad[params.at(t.saturationInputs[j], b, t.saturationElements[j])] = saturationBar[j];
       // adstock parameters: the recursion's or the lag sums', then the lift tests'
       const adstockBarOut = this.adstockParameterBar.fill(0);
       const weightOffset = (b * C + c) * L;
-      if (recursion) {
+      if (t.saturationFirst) {
+        t.adstock.weightsBackward(pAdstock, L, this.weights, weightOffset, this.weightBar, 0, adstockBarOut);
+      } else if (recursion) {
         recursion.gradient(pAdstock, L, qAdstock, adstockSums, adstockBarOut);
       } else {
         const weightBar = this.weightBar;
@@ -277,7 +378,7 @@ export class MediaBlock {
         t.adstock.weightsBackward(pAdstock, L, this.weights, weightOffset, weightBar, 0, adstockBarOut);
       }
       if (lift) t.adstock.weightsBackward(pAdstock, L, this.weights, weightOffset, lift.weightBar, c * L, adstockBarOut);
-      for (let j = 0; j < t.adstockInputs.length; j++) grad[params.at(t.adstockInputs[j], b, t.adstockElement)] = adstockBarOut[j];
+      for (let j = 0; j < t.adstockInputs.length; j++) grad[params.at(t.adstockInputs[j], b, t.adstockElements[j])] = adstockBarOut[j];
     }
   }
 }
