@@ -254,3 +254,60 @@ export function kpiTensorToOriginal(scaling: Scaling, scaled: ArrayLike<number>)
   }
   return out;
 }
+
+/**
+ * Scale `data` with the constants of another scaling (`scaling`, e.g. a fit's), never with its own
+ * means: new periods of a fitted model's data (its future) on the model's scale. Same conventions
+ * as `scaleData` (media and spend per capita when population-scaled, with the scaling's population
+ * per geo, then divided by the fitted channel means; controls and treatments standardized by the
+ * fitted means and sds; events unchanged). The KPI is divided by the fitted mean (NaN stays NaN).
+ * `data` must have the scaling's geos in the same order (`scaling.population[g]` is geo g's) and
+ * the same channels, controls and treatments; T may differ.
+ */
+export function scaleWith(data: MmmData, scaling: Scaling): ScaledData {
+  const { G, T, C, K } = data;
+  const NT = data.treatmentNames.length;
+  if (G !== scaling.G) throw new Error(`scaleWith: the data has ${G} geos, the scaling ${scaling.G}`);
+  if (C !== scaling.mediaMean.length || K !== scaling.controlMean.length || NT !== scaling.treatmentMean.length) {
+    throw new Error(`scaleWith: the data has ${C} channels, ${K} controls and ${NT} treatments, the scaling ${scaling.mediaMean.length}, ${scaling.controlMean.length} and ${scaling.treatmentMean.length}`);
+  }
+  const population = scaling.populationScaling ? (scaling.population as Float64Array) : undefined;
+  const perCapita = (x: Float64Array, g: number, i: number) => (population === undefined ? x[i] : x[i] / population[g]);
+  const spend = new Float64Array(G * T * C);
+  const media = new Float64Array(G * T * C);
+  const kpi = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) {
+    for (let t = 0; t < T; t++) {
+      const n = g * T + t;
+      for (let c = 0; c < C; c++) {
+        const i = n * C + c;
+        spend[i] = scaling.spendMean[c] > 0 ? perCapita(data.spend, g, i) / scaling.spendMean[c] : perCapita(data.spend, g, i);
+        media[i] = perCapita(data.media, g, i) / scaling.mediaMean[c];
+      }
+      kpi[n] = perCapita(data.kpi, g, n) / scaling.kpiMean;
+    }
+  }
+  const standardizeWith = (x: Float64Array, mean: Float64Array, sd: Float64Array) => {
+    const D = mean.length;
+    return x.map((v, i) => (v - mean[i % D]) / sd[i % D]);
+  };
+  return {
+    G,
+    T,
+    C,
+    K,
+    E: data.E,
+    geoNames: data.geoNames,
+    dates: data.dates,
+    channelNames: data.channelNames,
+    controlNames: data.controlNames,
+    eventNames: data.eventNames,
+    spend,
+    media,
+    controls: standardizeWith(data.controls, scaling.controlMean, scaling.controlSd),
+    events: Float64Array.from(data.events),
+    treatments: standardizeWith(data.treatments, scaling.treatmentMean, scaling.treatmentSd),
+    kpi,
+    scaling,
+  };
+}

@@ -17,6 +17,13 @@
  * to the plan and a fixed carryover. carry is zero from window period L-1 on, so only the first
  * min(N, L-1) periods are stored; ain is recomputed on the fly from the weights (no [D,G,C,N]
  * array on the host).
+ *
+ * A future window (window.ts `future`) is the same formula on the fitted design extended by the
+ * future periods (future.ts): media, value, carry (the fitted data's last L-1 periods reach the
+ * first future ones), controls, events, treatments and organic channels from the extended design,
+ * time features extended past the fitted periods (src/analysis/baseline.ts `timeFeatures`), and
+ * beta from the fitted design alone (under an ROI prior m is derived from the fitted spend and
+ * media, never the future's).
  */
 import {
   designDims,
@@ -32,7 +39,7 @@ import {
 } from '../../models/mmm/index.js';
 import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
 import type { Posterior } from '../ppl/index.js';
-import type { PlanningWindow } from './window.js';
+import { windowDesign, type PlanningWindow } from './window.js';
 
 export type OutcomeUnit = 'kpi' | 'revenue';
 
@@ -78,7 +85,8 @@ export function defaultUnit(design: MmmDesign): OutcomeUnit {
   return design.kpiValue ? 'revenue' : 'kpi';
 }
 
-export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, window: PlanningWindow, options: WindowDrawsOptions = {}): WindowDraws {
+export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior: Posterior, window: PlanningWindow, options: WindowDrawsOptions = {}): WindowDraws {
+  const design = windowDesign(fitted, window);
   const { geos: G, periods: T, channels: C, treatments: NT } = designDims(design);
   const N = window.periods;
   const start = window.start;
@@ -100,7 +108,7 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
   const scale = new Float64Array(D * G * C);
   const carry = new Float64Array(D * G * C * Lc);
   const baseline = new Float64Array(D);
-  const features = timeFeatures(design, config);
+  const features = timeFeatures(design, config, fitted.dates.length);
   const base = new Float64Array(G * T);
   const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
 
@@ -122,8 +130,10 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
         }
       }
     }
-    const saturated = saturatedMediaHost(design, config, values);
-    const beta = mediaCoefficientsHost(design, config, values, saturated);
+    const fittedSaturated = saturatedMediaHost(fitted, config, values);
+    const beta = mediaCoefficientsHost(fitted, config, values, fittedSaturated);
+    // Organic channels' saturated media over the window's design (the fitted one's when they are the same).
+    const saturated = design === fitted || paid.every(Boolean) ? fittedSaturated : saturatedMediaHost(design, config, values);
     for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = paid[c] ? beta[g * C + c] * design.kpiUnit[g] : 0;
     baselineScaled(design, config, values, features, 0, G, base);
     let total = 0;
