@@ -59,6 +59,7 @@ function firstPeriods(design: MmmDesign, T0: number): MmmDesign {
     controls: slice(design.controls, design.controlNames.length),
     events: slice(design.events, design.eventNames.length),
     kpi: slice(design.kpi, 1),
+    ...(design.treatments ? { treatments: slice(design.treatments, design.treatmentNames?.length ?? 0) } : {}),
   };
 }
 
@@ -107,6 +108,62 @@ describe('future periods', () => {
         const kpiB = hostResponseModel(b).evaluate(plan);
         kpiB.forEach((x, d) => expect(Math.abs(x - kpiA[d])).toBeLessThan(1e-9 * Math.abs(kpiA[d])));
       }
+    }
+  });
+
+  it('with an organic channel and a non-media treatment: the same identity (their future values, carryover and baseline)', () => {
+    // The example plus an organic channel and a promotion, deterministic in geo and week.
+    let row = 0;
+    const extra = (r: Record<string, string>) => {
+      row++;
+      return { ...r, Organic_news_impression: String(1000 + 100 * ((row * 7) % 13)), promo: String(((row * 3) % 5) / 4) };
+    };
+    const csv = exampleCsv(() => true, extra, []);
+    const spec = { ...SPEC, organic: [{ name: 'news', media: 'Organic_news_impression' }], treatments: ['promo'] };
+    const all = parseMmmData(csv, spec, { fileName: 'geo+.csv' });
+    const scaled = scaleData(all);
+    const whole2 = designFromData(all, scaled);
+    const fitted2 = firstPeriods(whole2, FITTED_WEEKS);
+    const [header, ...lines] = csv.trim().split('\n');
+    const dateColumn = header.split(',').indexOf('date');
+    const futureText = [header, ...lines.filter((line) => line.split(',')[dateColumn] > CUTOFF)].join('\n');
+    const periods = futurePeriods(fitted2, NO_TREND, parseMmmData(futureText, spec, { withoutKpi: true, fileName: 'future+.csv' }), { scaling: scaled.scaling, kpiColumn: 'sales' });
+    expect(periods.warnings.join('\n')).toMatch(/"sales" \(the run's KPI\) is not used/);
+    const base = truthValues(readGeoTruth());
+    const grow = (x: Float64Array, value: number) => Float64Array.from([...x, value]);
+    const u = new Float64Array(16);
+    for (let g = 0; g < 4; g++) {
+      for (let c = 0; c < 3; c++) u[g * 4 + c] = base.u[g * 3 + c];
+      u[g * 4 + 3] = 0.3 * (g - 1.5);
+    }
+    const values = { ...base, alpha: grow(base.alpha, 0.6), k: grow(base.k, 1), s: grow(base.s, 1.5), m: grow(base.m, -1), eta: grow(base.eta, 0.2), u, treatment: Float64Array.of(0.25) };
+    const draws = posteriorAround(values, { ...truthShapes(4, 4), treatment: [1] }, 1, 12, 0.1, 3);
+    const a = windowDraws(whole2, NO_TREND, draws, planningWindow(whole2, { periods: FUTURE_WEEKS }));
+    const b = windowDraws(fitted2, NO_TREND, draws, planningWindow(fitted2, { future: periods }));
+    expect(a.window.plannable).toEqual([true, true, true, false]);
+    b.baseline.forEach((x, d) => expect(Math.abs(x - a.baseline[d])).toBeLessThan(1e-9 * Math.abs(a.baseline[d])));
+    const plan = a.window.current.map((x, p) => x * (p === 0 ? 1.5 : 0.8));
+    const kpiA = hostResponseModel(a).evaluate(plan);
+    hostResponseModel(b).evaluate(plan).forEach((x, d) => expect(Math.abs(x - kpiA[d])).toBeLessThan(1e-9 * Math.abs(kpiA[d])));
+    // The organic channel's and the promotion's part of the baseline moves with their future values.
+    const changed = futureText.split('\n').map((line, i) => (i === 0 ? line : line.replace(/,([\d.]+),([\d.]+)$/, (_, news, promo) => `,${Number(news) * 2},${promo}`))).join('\n');
+    const doubled = futurePeriods(fitted2, NO_TREND, parseMmmData(changed, spec, { withoutKpi: true, fileName: 'future2.csv' }), { scaling: scaled.scaling });
+    const c = windowDraws(fitted2, NO_TREND, draws, planningWindow(fitted2, { future: doubled }));
+    c.baseline.forEach((x, d) => expect(x).toBeGreaterThan(b.baseline[d]));
+  });
+
+  it('controls the future file lacks are held at their fitted mean (0 standardized), with a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixwell-future-controls-'));
+    try {
+      const file = join(dir, 'no-controls.csv');
+      writeFileSync(file, futureCsv(undefined, ['sales', 'temperature']));
+      const periods = await loadFuturePeriods(file, { design: fitted, model: NO_TREND, spec: data.spec, scaling });
+      expect(periods.warnings.join('\n')).toMatch(/control\(s\) temperature are not in the file; they are held at their fitted mean/);
+      const T = periods.design.dates.length;
+      for (let g = 0; g < 4; g++) for (let j = FITTED_WEEKS; j < T; j++) expect(periods.design.controls[(g * T + j) * 2 + 1]).toBe(0);
+      expect(periods.design.controls[(T - 1) * 2]).toBeCloseTo(future(NO_TREND).design.controls[(T - 1) * 2], 12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -6,6 +6,10 @@
  * - Loading: the data layer with the run's stored roles (config.json `data`) and no KPI role
  *   (src/data/build.ts `withoutKpi`); a column the run reads as its KPI is not used (a warning
  *   says so), so a file of actuals can be fed as it is.
+ * - Controls the file lacks (Meridian's future files carry none: the incremental KPI does not
+ *   depend on them) are held at their fitted mean (0 standardized) over the future periods, and a
+ *   warning says so: this sets the level of the predicted KPI, not the uplift of a plan or the
+ *   allocation.
  * - Checks against the run (errors name the file, and the column where there is one): the same
  *   geos (any row order), the same channels, organic channels, controls, events and treatments
  *   (the roles the run reads; a spend or "Organic_" column the run does not know is an error, so a
@@ -23,7 +27,7 @@
  *   extended design. Time effects past the fitted periods follow src/analysis/baseline.ts
  *   `timeFeatures` (recorded as `timeEffects`).
  */
-import { loadMmmData, scaleWith, spendColumnChannel, DataValidationError, type ImputeMethod, type MmmData, type PartialDataSpec, type Scaling, type ValidationIssue } from '../data/index.js';
+import { buildMmmData, loadCsvSource, scaleWith, spendColumnChannel, DataValidationError, type ImputeMethod, type MmmData, type PartialDataSpec, type Scaling, type ValidationIssue } from '../data/index.js';
 import { designDims, type MmmDesign, type MmmModelConfig } from '../../models/mmm/index.js';
 import { timeExtrapolation, type TimeExtrapolation } from '../analysis/index.js';
 
@@ -61,8 +65,11 @@ const isoOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 /** Read a future data file against a fitted run (see the module comment). Throws DataValidationError. */
 export async function loadFuturePeriods(path: string, run: FittedRun): Promise<FuturePeriods> {
   const spec: PartialDataSpec = { ...run.spec, organic: run.spec.organic ?? [], treatments: run.spec.treatments ?? [], events: run.spec.events ?? [], controls: run.spec.controls ?? [] };
-  const impute = Object.fromEntries(Object.entries(run.impute ?? {}).filter(([column]) => column !== run.spec.kpi));
-  const data = await loadMmmData(path, spec, { withoutKpi: true, impute });
+  const source = await loadCsvSource(path);
+  const columns = new Set(source.table.columnNames());
+  const heldControls = (spec.controls ?? []).filter((column) => !columns.has(column));
+  const impute = Object.fromEntries(Object.entries(run.impute ?? {}).filter(([column]) => column !== run.spec.kpi && !heldControls.includes(column)));
+  const data = buildMmmData(source, { ...spec, controls: (spec.controls ?? []).filter((column) => columns.has(column)) }, { withoutKpi: true, impute });
   return futurePeriods(run.design, run.model, data, { scaling: run.scaling, kpiColumn: run.spec.kpi, source: path });
 }
 
@@ -111,6 +118,19 @@ function reorderGeos(data: MmmData, order: readonly number[]): MmmData {
   };
 }
 
+/** `data` with the controls `names` (a superset of its own, in that order), the missing ones at the scaling's mean. */
+function withHeldControls(data: MmmData, names: readonly string[], scaling: Scaling): MmmData {
+  if (names.length === data.K) return data;
+  const K = names.length;
+  const N = data.G * data.T;
+  const controls = new Float64Array(N * K);
+  names.forEach((name, k) => {
+    const own = data.controlNames.indexOf(name);
+    for (let n = 0; n < N; n++) controls[n * K + k] = own >= 0 ? data.controls[n * data.K + own] : scaling.controlMean[k];
+  });
+  return { ...data, K, controlNames: [...names], controls };
+}
+
 /** [G, T1 + T2, width] from [G, T1, width] and [G, T2, width]. */
 function concatPeriods(a: Float64Array, T1: number, b: Float64Array, T2: number, G: number, width: number): Float64Array {
   const out = new Float64Array(G * (T1 + T2) * width);
@@ -152,9 +172,10 @@ export function futurePeriods(design: MmmDesign, config: MmmModelConfig, data: M
   if (extraGeos.length > 0) error(`geo(s) ${list(extraGeos)} are not geos of the run (run geos: ${list(design.geoNames)})`, spec.geo ?? undefined);
 
   // Channels and the other roles: the same as the run's (they come from the run's roles, so this catches an inconsistent run).
+  const heldControls = design.controlNames.filter((name) => !data.controlNames.includes(name));
   const roles: [string, readonly string[], readonly string[]][] = [
     ['channels', data.channelNames, design.channelNames],
-    ['controls', data.controlNames, design.controlNames],
+    ['controls', data.controlNames, design.controlNames.filter((name) => !heldControls.includes(name))],
     ['events', data.eventNames, design.eventNames],
     ['treatments', data.treatmentNames, design.treatmentNames ?? []],
   ];
@@ -198,9 +219,13 @@ export function futurePeriods(design: MmmDesign, config: MmmModelConfig, data: M
   if (design.kpiValue && !data.revenuePerKpi) error('the run has a value per KPI unit (revenue per KPI), the file none');
   if (issues.length > 0) throw new DataValidationError(issues);
 
-  // Scale with the fit's constants and extend the design.
-  const ordered = reorderGeos(data, design.geoNames.map((geo) => data.geoNames.indexOf(geo)));
-  const scaled = scaleWith(ordered, scaling ?? scalingFromDesign(design, file));
+  // Controls the file lacks at their fitted mean; then scale with the fit's constants and extend the design.
+  const fitScaling = scaling ?? scalingFromDesign(design, file);
+  const ordered = reorderGeos(withHeldControls(data, design.controlNames, fitScaling), design.geoNames.map((geo) => data.geoNames.indexOf(geo)));
+  if (heldControls.length > 0) {
+    warnings.push(`${file}: control(s) ${list(heldControls)} are not in the file; they are held at their fitted mean over the future periods (this sets the level of the predicted KPI, not the uplift of a plan or the allocation)`);
+  }
+  const scaled = scaleWith(ordered, fitScaling);
   const F = ordered.T;
   const observed = design.observed ?? new Float64Array(G * T).fill(1);
   const extended: MmmDesign = {
