@@ -146,38 +146,30 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
   const { values: controls, mean: controlMean, sd: controlSd } = standardize(data.controls, K, 'controls');
   const treated = standardize(data.treatments, data.treatmentNames.length, 'treatments');
 
-  return {
+  return withScaledArrays(data, { spend, media, controls, treatments: treated.values, kpi }, {
     G,
     T,
-    C,
-    K,
-    E: data.E,
-    geoNames: data.geoNames,
-    dates: data.dates,
-    channelNames: data.channelNames,
-    controlNames: data.controlNames,
-    eventNames: data.eventNames,
-    spend,
-    media,
-    controls,
-    events: Float64Array.from(data.events),
-    treatments: treated.values,
-    kpi,
-    scaling: {
-      G,
-      T,
-      populationScaling,
-      ...(population !== undefined ? { population } : {}),
-      kpiScaling,
-      kpiMean,
-      spendMean,
-      mediaMean,
-      controlMean,
-      controlSd,
-      treatmentMean: treated.mean,
-      treatmentSd: treated.sd,
-    },
-  };
+    populationScaling,
+    ...(population !== undefined ? { population } : {}),
+    kpiScaling,
+    kpiMean,
+    spendMean,
+    mediaMean,
+    controlMean,
+    controlSd,
+    treatmentMean: treated.mean,
+    treatmentSd: treated.sd,
+  });
+}
+
+/** The ScaledData of `data` from its scaled arrays and the constants used (events are left as they are). */
+function withScaledArrays(
+  data: MmmData,
+  arrays: Pick<ScaledData, 'spend' | 'media' | 'controls' | 'treatments' | 'kpi'>,
+  scaling: Scaling,
+): ScaledData {
+  const { G, T, C, K, E, geoNames, dates, channelNames, controlNames, eventNames } = data;
+  return { G, T, C, K, E, geoNames, dates, channelNames, controlNames, eventNames, ...arrays, events: Float64Array.from(data.events), scaling };
 }
 
 function populationOf(scaling: Scaling, geo: number | undefined, what: string): number {
@@ -291,23 +283,9 @@ export function scaleWith(data: MmmData, scaling: Scaling): ScaledData {
     const D = mean.length;
     return x.map((v, i) => (v - mean[i % D]) / sd[i % D]);
   };
-  return {
-    G,
-    T,
-    C,
-    K,
-    E: data.E,
-    geoNames: data.geoNames,
-    dates: data.dates,
-    channelNames: data.channelNames,
-    controlNames: data.controlNames,
-    eventNames: data.eventNames,
-    spend,
-    media,
-    controls: standardizeWith(data.controls, scaling.controlMean, scaling.controlSd),
-    events: Float64Array.from(data.events),
-    treatments: standardizeWith(data.treatments, scaling.treatmentMean, scaling.treatmentSd),
-    kpi,
+  return withScaledArrays(
+    data,
+    { spend, media, controls: standardizeWith(data.controls, scaling.controlMean, scaling.controlSd), treatments: standardizeWith(data.treatments, scaling.treatmentMean, scaling.treatmentSd), kpi },
     scaling,
-  };
+  );
 }
