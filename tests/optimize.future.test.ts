@@ -21,6 +21,7 @@ import * as scenarioCommand from '../src/cli/commands/scenario.js';
 import { DataValidationError, parseMmmData, scaleData, type MmmData, type Scaling } from '../src/data/index.js';
 import { futurePeriods, hostResponseModel, loadFuturePeriods, planningWindow, windowDraws, type FuturePeriods } from '../src/optimize/index.js';
 import { evaluateScenario } from '../src/optimize/scenario.js';
+import { allocationMismatch, budgetAllocationFromJson } from '../src/report/index.js';
 import { readRun } from '../src/run/runDirectory.js';
 import { posteriorAround, readGeoTruth, truthShapes, truthValues } from './fixtures/analysis/examplePosterior.js';
 import { writeFakeRun } from './fixtures/optimize/smallModels.js';
@@ -308,6 +309,9 @@ describe('future periods', () => {
       const json = JSON.parse(readFileSync(join(runDir, 'optimize-future', 'allocation.json'), 'utf8'));
       expect(json.window.future.source).toBe(futureFile);
       expect(json.plan.reduce((s: number, e: { spend: number }) => s + e.spend, 0)).toBeCloseTo(400000, 4);
+      // The report's budget section refuses it with a clear reason (it shows the run's own periods only).
+      const problems = allocationMismatch(budgetAllocationFromJson(json, 'allocation.json'), fitted.channelNames, fitted.dates);
+      expect(problems).toEqual([`allocation.json: the planning window 2024-04-01 .. 2024-06-24 is future periods (from ${futureFile}); the report shows allocations over the run's own periods only`]);
       const rows = readFileSync(join(runDir, 'optimize-future', 'allocation.csv'), 'utf8').trim().split('\n');
       expect(rows[0]).toContain('time_effects');
       await expect(capture(optimizeCommand, [runDir, '--future', futureFile, '--periods', '13', '--budget', '1'])).rejects.toThrow(UsageError);
