@@ -4,8 +4,9 @@
  * function of a spend plan, per posterior draw. Scenarios (scenario.ts), fixed-budget optimization
  * with risk-aware objectives (optimize.ts, objectives.ts, projectedGradient.ts), flexible budgets
  * (flexibleBudget.ts), decision uncertainty (per-draw optima, P(beats current)) and response
- * curves (curves.ts), two-channel trade-offs at a fixed pair total (tradeoff.ts). Inputs: the
- * design, model config and posterior of a run (src/run readRun).
+ * curves (curves.ts), two-channel trade-offs at a fixed pair total (tradeoff.ts), each over the
+ * last periods of the data or over future periods from a file (future.ts, `future` in the
+ * options). Inputs: the design, model config and posterior of a run (src/run readRun).
  */
 export { loadFuturePeriods, futurePeriods, type FuturePeriods, type FuturePeriodsOptions, type FittedRun } from './future.js';
 export { planningWindow, windowDesign, entryLabel, planTotal, channelTotals, type PlanningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';
