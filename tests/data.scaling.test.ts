@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   loadMmmData,
   scaleData,
+  scaleWith,
   kpiToOriginal,
   kpiToScaled,
   spendToOriginal,
@@ -114,6 +115,25 @@ describe('scaleData (reference-model conventions)', () => {
     expect(perCapita.kpi[1 * geo.T + 2]).toBe(2200 / 120000);
     expect(kpiUnit(perCapita.scaling, 1)).toBe(120000);
     expect(() => scaleData(data, { kpi: 'median' as never })).toThrow('scaleData: kpi must be "mean" or "none", got "median"');
+  });
+
+  it('scaleWith: data scaled with its own constants is scaleData; other data keeps the given constants', async () => {
+    const geo = await loadMmmData(fixture('geo_interleaved.csv'));
+    for (const populationScaling of [false, true]) {
+      const own = scaleData(geo, { populationScaling });
+      const again = scaleWith(geo, own.scaling);
+      for (const key of ['spend', 'media', 'controls', 'treatments', 'kpi', 'events'] as const) {
+        again[key].forEach((x, i) => expect(x).toBeCloseTo(own[key][i], 12));
+      }
+      expect(again.scaling).toBe(own.scaling);
+    }
+    // Doubled spend and KPI on the first scaling: twice the scaled values, not the data's own mean scaling (1 on average).
+    const doubled = { ...geo, spend: geo.spend.map((x) => 2 * x), media: geo.media.map((x) => 2 * x), kpi: geo.kpi.map((x) => 2 * x) };
+    const first = scaleData(geo, { populationScaling: true });
+    const scaled = scaleWith(doubled, first.scaling);
+    scaled.media.forEach((x, i) => expect(x).toBeCloseTo(2 * first.media[i], 12));
+    scaled.kpi.forEach((x, i) => expect(x).toBeCloseTo(2 * first.kpi[i], 12));
+    expect(() => scaleWith({ ...geo, G: 1 }, first.scaling)).toThrow(/the data has 1 geos, the scaling 3/);
   });
 
   it('population scaling without a population column is refused', async () => {

@@ -296,6 +296,20 @@ describe('explicit imputation', () => {
   });
 });
 
+describe('data without a KPI (withoutKpi: future periods to predict for)', () => {
+  it('reads no KPI column (a named one is ignored), and a channel without spend, a constant control or one date are not errors', () => {
+    const data = parseMmmData(csv({ date: weeks(3), tv_spend: [0, 0, 0], search_spend: [1, 2, 3], price: [1, 1, 1], sales: [5, 6, 7] }), { kpi: 'sales', controls: ['price'] }, { fileName: 'f.csv', withoutKpi: true });
+    expect(data.spec.kpi).toBe('');
+    expect(data.provenance.ignoredColumns).toEqual(['sales']);
+    expect(Array.from(data.kpi).every(Number.isNaN)).toBe(true);
+    expect(brief(data.warnings)).toEqual(['-|tv_spend|spend of channel "tv" is 0 in every row']);
+    const one = parseMmmData(csv({ date: weeks(1), tv_spend: [3] }), {}, { fileName: 'f.csv', withoutKpi: true });
+    expect(one.dates).toEqual(['2024-01-01']);
+    // The other checks hold: a negative spend is still an error naming the row and column.
+    expect(brief(parseIssues(csv({ date: weeks(2), tv_spend: [1, -1] }), {}, { withoutKpi: true }).issues)).toEqual(['3|tv_spend|spend of channel "tv" is negative: "-1"']);
+  });
+});
+
 describe('detectRoles', () => {
   it('reports ambiguity and a missing KPI without reading data', () => {
     const r = detectRoles(['date', 'week', 'tv_spend', 'target']);

@@ -16,7 +16,7 @@ export interface BudgetAllocation {
   /** P(proposed outcome > current outcome) over posterior draws. */
   readonly pBeatsCurrent?: number;
   /** The planning window: the last `periods` periods of the data, `from` .. `to` (src/optimize/window.ts). */
-  readonly window?: { readonly level: string; readonly periods: number; readonly from: string; readonly to: string };
+  readonly window?: { readonly level: string; readonly periods: number; readonly from: string; readonly to: string; /** Future periods: the file they come from (src/optimize/future.ts). */ readonly future?: string };
   /** What the uplift is counted in. */
   readonly unit?: 'kpi' | 'revenue';
   /** The optimizer's objective, in words (e.g. "posterior mean"). */

@@ -21,6 +21,13 @@
  * - dates must parse in the declared format; (geo, date) pairs must be unique; dates must ascend
  *   within each geo (rows of different geos may interleave); the union of dates must be evenly
  *   spaced by 1 day (daily) or 7 days (weekly); every geo must have every date.
+ *
+ * Without a KPI (`withoutKpi`: data to predict for, e.g. the future periods a fitted model plans
+ * over; they are scaled with the fit's constants, src/data/scaling.ts `scaleWith`): the KPI role is
+ * not read (`kpi` is NaN everywhere) and its checks are skipped; a channel with no spend, and a
+ * constant control or treatment, are warnings rather than errors (nothing is estimated or
+ * standardized from this table); one date is enough (the frequency then reads "weekly" and is the
+ * caller's to check).
  */
 import type { ColumnTable } from 'arquero';
 import { ROW_COLUMN, type CsvSource } from './csv.js';
@@ -35,6 +42,8 @@ export interface BuildOptions {
   readonly impute?: Readonly<Record<string, ImputeMethod>>;
   /** Cap on the issues listed (per severity). Default 50. */
   readonly maxIssues?: number;
+  /** The table has no KPI: data to predict for (see the module comment). Default false. */
+  readonly withoutKpi?: boolean;
 }
 
 /** Name of the single geo of national data (no geo column). */
@@ -71,7 +80,8 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const columns = table.columnNames().filter((c) => c !== ROW_COLUMN);
 
   // ---- roles -------------------------------------------------------------------------------
-  const { spec, detected, ignoredColumns } = resolveRoles(columns, specInput, issues);
+  const withoutKpi = options.withoutKpi ?? false;
+  const { spec, detected, ignoredColumns } = resolveRoles(columns, specInput, issues, { withoutKpi });
   const impute = options.impute ?? {};
   const roleByColumn = new Map(roleColumns(spec).map((r) => [r.column, r.role]));
   for (const [column, method] of Object.entries(impute)) {
@@ -177,7 +187,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   }
   const allDays = [...firstRowOfDay.keys()].sort((a, b) => a - b);
   let step = 7;
-  if (allDays.length === 1) {
+  if (allDays.length === 1 && !withoutKpi) {
     issues.error(`need at least 2 distinct dates, found ${allDays.length}`, { column: spec.date });
   }
   if (allDays.length >= 2) {
@@ -260,7 +270,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     return col;
   };
 
-  const kpiCol = addNumeric(spec.kpi, 'kpi', `the KPI`);
+  const kpiCol = withoutKpi ? undefined : addNumeric(spec.kpi, 'kpi', `the KPI`);
   const spendCols = spec.channels.map((ch) => addNumeric(ch.spend, 'spend', `spend of channel ${JSON.stringify(ch.name)}`));
   const mediaCols = spec.channels.map((ch, c) =>
     ch.media !== undefined && ch.media !== ch.spend
@@ -288,7 +298,8 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     for (const col of cols) {
       const vals = finiteValues(col);
       if (vals.length > 0 && vals.every((v) => v === 0)) {
-        issues.error(`${col.roleLabel} is 0 in every row (a channel without ${col.role} cannot be scaled or estimated)`, { column: col.column });
+        if (withoutKpi) issues.warn(`${col.roleLabel} is 0 in every row`, { column: col.column });
+        else issues.error(`${col.roleLabel} is 0 in every row (a channel without ${col.role} cannot be scaled or estimated)`, { column: col.column });
       } else if (G > 1) {
         for (let g = 0; g < G; g++) {
           const gv = finiteValues(col, rowsByGeoAll[g]);
@@ -300,7 +311,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     }
   });
 
-  {
+  if (kpiCol !== undefined) {
     const vals = finiteValues(kpiCol);
     if (vals.length > 1 && vals.every((v) => v === vals[0])) {
       issues.error(`the KPI is constant (${vals[0]}) in every row; there is nothing to model`, { column: spec.kpi });
@@ -335,7 +346,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   }
   for (const col of [...controlCols, ...treatmentCols]) {
     const vals = finiteValues(col);
-    if (vals.length > 1 && vals.every((v) => v === vals[0])) {
+    if (vals.length > 1 && vals.every((v) => v === vals[0]) && !withoutKpi) {
       issues.error(`${col.roleLabel} is constant (${vals[0]}) in every row, so it cannot be standardized`, { column: col.column });
     }
   }
@@ -411,7 +422,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     return out;
   };
 
-  const kpi = Float64Array.from(series(kpiCol));
+  const kpi = kpiCol !== undefined ? Float64Array.from(series(kpiCol)) : new Float64Array(G * T).fill(NaN);
   const paidSpend = stack(spendCols);
   const allMedia = stack([...mediaCols, ...organicCols]);
   // organic channels have no spend: their spend is 0 (never divided by: no ROI, held by the optimizer)

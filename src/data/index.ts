@@ -23,11 +23,12 @@ export type {
 export { DataValidationError, DEFAULT_MAX_ISSUES, formatIssue } from './errors.js';
 export { readCsv, tableSource, sha256Hex, ROW_COLUMN, type CsvSource, type ReadCsvOptions } from './csv.js';
 export { MISSING_MARKERS } from './cells.js';
-export { detectRoles, DETECTION_NAMES, DATE_FORMATS, type ResolvedRoles } from './roles.js';
+export { detectRoles, spendColumnChannel, DETECTION_NAMES, DATE_FORMATS, type ResolvedRoles } from './roles.js';
 export { buildMmmData, NATIONAL_GEO, SUSPICIOUS_KPI_FRACTION, type BuildOptions } from './build.js';
 export { loadCsvSource, loadMmmData, parseMmmData, type LoadOptions } from './load.js';
 export {
   scaleData,
+  scaleWith,
   kpiUnit,
   spendUnit,
   mediaUnit,

@@ -64,11 +64,18 @@ export interface ResolvedRoles {
   readonly ignoredColumns: readonly string[];
 }
 
+/** The channel a column would be the spend of under the detection rules ("<name>_spend", "spend_<name>"), or undefined. */
+export function spendColumnChannel(column: string): string | undefined {
+  return stemOf(normalizeName(column), [SPEND_SUFFIX, SPEND_PREFIX]) === undefined ? undefined : channelNameOf(column);
+}
+
 /**
  * Complete a partial spec against the available columns. Problems (unknown or ambiguous columns,
- * a column in two roles, no KPI / date / channel) go to `issues` as errors.
+ * a column in two roles, no KPI / date / channel) go to `issues` as errors. `withoutKpi`: the
+ * table has no KPI (data to predict for): the KPI role is left empty (spec.kpi ''), a column the
+ * spec names as the KPI is not read (it is listed with the ignored columns).
  */
-export function resolveRoles(columns: readonly string[], input: PartialDataSpec, issues: IssueCollector): ResolvedRoles {
+export function resolveRoles(columns: readonly string[], input: PartialDataSpec, issues: IssueCollector, options: { readonly withoutKpi?: boolean } = {}): ResolvedRoles {
   const available = new Set(columns);
   const detected: RoleDetection[] = [];
   const listColumns = () => columns.map((c) => JSON.stringify(c)).join(', ');
@@ -129,7 +136,7 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   if (date === undefined && !ambiguous.has('date')) {
     issues.error(`no date column: none of ${DETECTION_NAMES.date.join(', ')} found; name it in spec.date (available columns: ${listColumns()})`);
   }
-  const kpi = input.kpi ?? detectSingle('kpi');
+  const kpi = options.withoutKpi ? '' : (input.kpi ?? detectSingle('kpi'));
   if (kpi === undefined && !ambiguous.has('kpi')) {
     issues.error(`no KPI column: none of ${DETECTION_NAMES.kpi.join(', ')} found; name it in spec.kpi (available columns: ${listColumns()})`);
   }

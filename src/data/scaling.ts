@@ -146,38 +146,30 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
   const { values: controls, mean: controlMean, sd: controlSd } = standardize(data.controls, K, 'controls');
   const treated = standardize(data.treatments, data.treatmentNames.length, 'treatments');
 
-  return {
+  return withScaledArrays(data, { spend, media, controls, treatments: treated.values, kpi }, {
     G,
     T,
-    C,
-    K,
-    E: data.E,
-    geoNames: data.geoNames,
-    dates: data.dates,
-    channelNames: data.channelNames,
-    controlNames: data.controlNames,
-    eventNames: data.eventNames,
-    spend,
-    media,
-    controls,
-    events: Float64Array.from(data.events),
-    treatments: treated.values,
-    kpi,
-    scaling: {
-      G,
-      T,
-      populationScaling,
-      ...(population !== undefined ? { population } : {}),
-      kpiScaling,
-      kpiMean,
-      spendMean,
-      mediaMean,
-      controlMean,
-      controlSd,
-      treatmentMean: treated.mean,
-      treatmentSd: treated.sd,
-    },
-  };
+    populationScaling,
+    ...(population !== undefined ? { population } : {}),
+    kpiScaling,
+    kpiMean,
+    spendMean,
+    mediaMean,
+    controlMean,
+    controlSd,
+    treatmentMean: treated.mean,
+    treatmentSd: treated.sd,
+  });
+}
+
+/** The ScaledData of `data` from its scaled arrays and the constants used (events are left as they are). */
+function withScaledArrays(
+  data: MmmData,
+  arrays: Pick<ScaledData, 'spend' | 'media' | 'controls' | 'treatments' | 'kpi'>,
+  scaling: Scaling,
+): ScaledData {
+  const { G, T, C, K, E, geoNames, dates, channelNames, controlNames, eventNames } = data;
+  return { G, T, C, K, E, geoNames, dates, channelNames, controlNames, eventNames, ...arrays, events: Float64Array.from(data.events), scaling };
 }
 
 function populationOf(scaling: Scaling, geo: number | undefined, what: string): number {
@@ -253,4 +245,47 @@ export function kpiTensorToOriginal(scaling: Scaling, scaled: ArrayLike<number>)
     for (let t = 0; t < T; t++) out[g * T + t] = scaled[g * T + t] * unit;
   }
   return out;
+}
+
+/**
+ * Scale `data` with the constants of another scaling (`scaling`, e.g. a fit's), never with its own
+ * means: new periods of a fitted model's data (its future) on the model's scale. Same conventions
+ * as `scaleData` (media and spend per capita when population-scaled, with the scaling's population
+ * per geo, then divided by the fitted channel means; controls and treatments standardized by the
+ * fitted means and sds; events unchanged). The KPI is divided by the fitted mean (NaN stays NaN).
+ * `data` must have the scaling's geos in the same order (`scaling.population[g]` is geo g's) and
+ * the same channels, controls and treatments; T may differ.
+ */
+export function scaleWith(data: MmmData, scaling: Scaling): ScaledData {
+  const { G, T, C, K } = data;
+  const NT = data.treatmentNames.length;
+  if (G !== scaling.G) throw new Error(`scaleWith: the data has ${G} geos, the scaling ${scaling.G}`);
+  if (C !== scaling.mediaMean.length || K !== scaling.controlMean.length || NT !== scaling.treatmentMean.length) {
+    throw new Error(`scaleWith: the data has ${C} channels, ${K} controls and ${NT} treatments, the scaling ${scaling.mediaMean.length}, ${scaling.controlMean.length} and ${scaling.treatmentMean.length}`);
+  }
+  const population = scaling.populationScaling ? (scaling.population as Float64Array) : undefined;
+  const perCapita = (x: Float64Array, g: number, i: number) => (population === undefined ? x[i] : x[i] / population[g]);
+  const spend = new Float64Array(G * T * C);
+  const media = new Float64Array(G * T * C);
+  const kpi = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) {
+    for (let t = 0; t < T; t++) {
+      const n = g * T + t;
+      for (let c = 0; c < C; c++) {
+        const i = n * C + c;
+        spend[i] = scaling.spendMean[c] > 0 ? perCapita(data.spend, g, i) / scaling.spendMean[c] : perCapita(data.spend, g, i);
+        media[i] = perCapita(data.media, g, i) / scaling.mediaMean[c];
+      }
+      kpi[n] = perCapita(data.kpi, g, n) / scaling.kpiMean;
+    }
+  }
+  const standardizeWith = (x: Float64Array, mean: Float64Array, sd: Float64Array) => {
+    const D = mean.length;
+    return x.map((v, i) => (v - mean[i % D]) / sd[i % D]);
+  };
+  return withScaledArrays(
+    data,
+    { spend, media, controls: standardizeWith(data.controls, scaling.controlMean, scaling.controlSd), treatments: standardizeWith(data.treatments, scaling.treatmentMean, scaling.treatmentSd), kpi },
+    scaling,
+  );
 }

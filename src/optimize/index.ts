@@ -4,10 +4,12 @@
  * function of a spend plan, per posterior draw. Scenarios (scenario.ts), fixed-budget optimization
  * with risk-aware objectives (optimize.ts, objectives.ts, projectedGradient.ts), flexible budgets
  * (flexibleBudget.ts), decision uncertainty (per-draw optima, P(beats current)) and response
- * curves (curves.ts), two-channel trade-offs at a fixed pair total (tradeoff.ts). Inputs: the
- * design, model config and posterior of a run (src/run readRun).
+ * curves (curves.ts), two-channel trade-offs at a fixed pair total (tradeoff.ts), each over the
+ * last periods of the data or over future periods from a file (future.ts, `future` in the
+ * options). Inputs: the design, model config and posterior of a run (src/run readRun).
  */
-export { planningWindow, entryLabel, planTotal, channelTotals, type PlanningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';
+export { loadFuturePeriods, futurePeriods, type FuturePeriods, type FuturePeriodsOptions, type FittedRun } from './future.js';
+export { planningWindow, windowDesign, entryLabel, planTotal, channelTotals, type PlanningWindow, type PlanEntry, type PlanLevel, type WindowOptions } from './window.js';
 export { windowDraws, subsetWindowDraws, defaultUnit, type WindowDraws, type WindowDrawsOptions, type OutcomeUnit } from './windowDraws.js';
 export { hybridResponseModel, type ResponseModel } from './responseModel.js';
 export { hostResponseModel, ADSTOCK_FLOOR, HOST_CACHE_VALUES, type HostResponseModel } from './hostResponse.js';
@@ -27,7 +29,17 @@ export { projectedGradientAscent, type BatchedProblem, type BudgetSet, type Asce
 export { parseAmount, type Amount } from './amounts.js';
 export { resolveBounds, readBoundsFile, parseBoundsSpec, DEFAULT_BOUND, type BoundsSpec, type BoundSpec, type BoundEntry, type ResolvedBounds } from './bounds.js';
 export { resolvePlan, readPlanFile, parsePlanSpec, planFromCsv, type PlanSpec, type PlanMove } from './plan.js';
-export { evaluateScenario, comparePlans, pairedDifference, type PlanComparison, type EntryComparisonRow, type ScenarioOptions, type WindowSummary } from './scenario.js';
+export {
+  evaluateScenario,
+  comparePlans,
+  pairedDifference,
+  futureSummary,
+  type PlanComparison,
+  type EntryComparisonRow,
+  type ScenarioOptions,
+  type WindowSummary,
+  type FutureWindowSummary,
+} from './scenario.js';
 export { responseCurveRows, channelPointRows, type ResponseCurveRow, type CurvePointRow } from './curves.js';
 export {
   optimizeBudget,
@@ -49,4 +61,4 @@ export {
 } from './optimize.js';
 export { budgetForTargetKpi, budgetForMarginalRoi, type FlexibleBudgetResult, type FlexibleBudgetInfo, type FlexibleBudgetOptions } from './flexibleBudget.js';
 export { twoChannelTradeoff, pairTradeoff, tradeoffChannels, TRADEOFF_DRAWS, type TradeoffOptions, type TradeoffRow, type TradeoffResult } from './tradeoff.js';
-export { allocationRows, allocationJson, budgetChartData, scenarioRows, scenarioJson, formatAllocation, formatScenario, tradeoffJson, formatTradeoff, type TableRow } from './report.js';
+export { allocationRows, allocationJson, budgetChartData, scenarioRows, scenarioJson, formatAllocation, formatScenario, tradeoffJson, formatTradeoff, describeTimeEffects, type TableRow } from './report.js';

@@ -332,7 +332,7 @@ function curvesFor(context: OptimizationContext, design: MmmDesign, config: MmmM
   const planModel = sub === context.allDraws ? context.all : hostResponseModel(sub);
   let channelModel = planModel;
   if (context.window.level !== 'channel') {
-    const window = planningWindow(design, { periods: context.window.periods, level: 'channel' });
+    const window = planningWindow(design, { periods: context.window.periods, level: 'channel', future: context.window.future });
     channelModel = hostResponseModel(windowDraws(design, config, posterior, window, { unit: context.allDraws.unit, drawIndices: sub.drawIndices }));
   }
   const C = context.window.channelNames.length;

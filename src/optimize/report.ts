@@ -6,7 +6,7 @@
 import type { DrawSummary } from '../analysis/index.js';
 import type { FlexibleBudgetInfo } from './flexibleBudget.js';
 import type { OptimizationResult } from './optimize.js';
-import type { PlanComparison } from './scenario.js';
+import type { PlanComparison, WindowSummary } from './scenario.js';
 import type { TradeoffResult } from './tradeoff.js';
 import { planTotal } from './window.js';
 
@@ -14,9 +14,22 @@ export type TableRow = Record<string, string | number | undefined>;
 
 const summaryJson = (s: DrawSummary) => ({ mean: s.mean, sd: s.sd, median: s.median, q05: s.q05, q95: s.q95 });
 
+/** How a future window's time effects were extrapolated, in one phrase ("none" without time effects). */
+export function describeTimeEffects(window: WindowSummary): string {
+  const effects = window.future?.timeEffects ?? [];
+  return effects.length === 0 ? 'no time effects in the model' : effects.map((e) => e.description).join('; ');
+}
+
+/** The columns that mark rows of a future window (none for a window of the fitted data). */
+function futureColumns(window: WindowSummary): TableRow {
+  if (!window.future) return {};
+  return { future_file: window.future.source, period_from: window.from, period_to: window.to, time_effects: describeTimeEffects(window) };
+}
+
 function comparisonRows(comparison: PlanComparison, proposedName: string): TableRow[] {
   const currentTotal = planTotal(comparison.current);
   const planTotalValue = planTotal(comparison.plan);
+  const future = futureColumns(comparison.window);
   return comparison.rows.map((row) => ({
     channel: row.channel,
     geo: row.geo,
@@ -38,6 +51,7 @@ function comparisonRows(comparison: PlanComparison, proposedName: string): Table
     [`mroi_${proposedName}_mean`]: row.mroiPlan.mean,
     [`mroi_${proposedName}_q05`]: row.mroiPlan.q05,
     [`mroi_${proposedName}_q95`]: row.mroiPlan.q95,
+    ...future,
   }));
 }
 
@@ -58,6 +72,7 @@ export function allocationRows(result: OptimizationResult): TableRow[] {
       optimal_share_q05: share?.optimalShare.q05,
       optimal_share_q95: share?.optimalShare.q95,
       probability_increase: share?.probabilityIncrease,
+      ...futureColumns(result.comparison.window),
     };
   });
 }
@@ -175,7 +190,13 @@ function kpiLines(comparison: PlanComparison, name: string): string[] {
 
 function windowLine(comparison: PlanComparison): string {
   const w = comparison.window;
-  return `${w.periods} periods (${w.from} .. ${w.to}), ${w.level}-level plan`;
+  return `${w.periods} ${w.future ? 'future ' : ''}periods (${w.from} .. ${w.to}), ${w.level}-level plan`;
+}
+
+/** For a future window: where its periods come from and how the time effects were extrapolated. */
+function futureLines(w: WindowSummary): string[] {
+  if (!w.future) return [];
+  return [`Future periods from ${w.future.source} (the fitted data ends ${w.future.fittedTo}); time effects: ${describeTimeEffects(w)}`];
 }
 
 const label = (row: { channel: string; geo?: string }) => (row.geo !== undefined ? `${row.geo}/${row.channel}` : row.channel);
@@ -195,6 +216,7 @@ export function formatAllocation(result: OptimizationResult & { readonly flexibl
   });
   const lines = [
     `Budget allocation over ${windowLine(c)}`,
+    ...futureLines(c.window),
     `Objective: ${result.objectiveDescription}; budget ${num(result.budget)} (current ${num(planTotal(result.current))})`,
     ...(result.flexible
       ? [`Flexible budget (${result.flexible.kind}): target ${num(result.flexible.target)}, achieved ${num(result.flexible.achieved)}${result.flexible.limitedBy ? `, limited by the ${result.flexible.limitedBy === 'upperBounds' ? 'upper' : 'lower'} bounds` : ''}`]
@@ -221,6 +243,7 @@ export function formatScenario(comparison: PlanComparison): string {
   ]);
   const lines = [
     `Scenario over ${windowLine(comparison)}`,
+    ...futureLines(comparison.window),
     '',
     table(['entry', 'current', 'plan', 'change', 'incremental outcome current -> plan', 'mROI current -> plan'], rows),
     '',
@@ -258,7 +281,8 @@ export function formatTradeoff(result: TradeoffResult): string {
   const what = result.unit === 'revenue' ? 'revenue' : 'KPI';
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
-    `Trade-off ${a} vs ${b} over ${result.window.periods} periods (${result.window.from} .. ${result.window.to}): ${a} + ${b} = ${num(result.total)}, other channels at the current plan`,
+    `Trade-off ${a} vs ${b} over ${result.window.periods} ${result.window.future ? 'future ' : ''}periods (${result.window.from} .. ${result.window.to}): ${a} + ${b} = ${num(result.total)}, other channels at the current plan`,
+    ...futureLines(result.window),
     `Splits to ${a}: ${pct(result.shareRange.lower)} to ${pct(result.shareRange.upper)}${result.bounded ? ' (within the bounds)' : ''}, ${result.rows.length} rows; objective: ${result.objectiveDescription}`,
     `Current: ${pct(result.currentShare)} to ${a} (${num(current.spendA)} / ${num(current.spendB)}), ${what} ${num(current.kpiMean)} [${num(current.kpiQ05)}, ${num(current.kpiQ95)}]`,
     `Optimum: ${pct(optimum.share)} to ${a} (${num(optimum.spendA)} / ${num(optimum.spendB)}), uplift ${num(optimum.upliftMean)} [${num(optimum.upliftQ05)}, ${num(optimum.upliftQ95)}], P(beats current) = ${optimum.pBeatsCurrent.toFixed(3)} (${result.draws} paired draws)`,

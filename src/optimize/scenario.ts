@@ -8,7 +8,8 @@
  * (d KPI / d spend, per draw) under both plans. The planning-window convention is window.ts's.
  */
 import type { MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
-import { summarizeValues, type DrawSummary } from '../analysis/index.js';
+import { summarizeValues, type DrawSummary, type TimeExtrapolation } from '../analysis/index.js';
+import type { FuturePeriods } from './future.js';
 import type { Posterior } from '../ppl/index.js';
 import { hostResponseModel, type HostResponseModel } from './hostResponse.js';
 import { resolvePlan, type PlanSpec } from './plan.js';
@@ -20,6 +21,14 @@ export interface WindowSummary {
   readonly periods: number;
   readonly from: string;
   readonly to: string;
+  /** Future periods (future.ts): the file they come from, the fitted data's last date, how each time effect was extrapolated. */
+  readonly future?: FutureWindowSummary;
+}
+
+export interface FutureWindowSummary {
+  readonly source: string;
+  readonly fittedTo: string;
+  readonly timeEffects: readonly TimeExtrapolation[];
 }
 
 export interface EntryComparisonRow {
@@ -65,7 +74,11 @@ export interface ScenarioOptions extends WindowOptions {
 
 export function windowSummary(model: HostResponseModel): WindowSummary {
   const w = model.data.window;
-  return { level: w.level, periods: w.periods, from: w.dates[0], to: w.dates[w.dates.length - 1] };
+  return { level: w.level, periods: w.periods, from: w.dates[0], to: w.dates[w.dates.length - 1], ...(w.future ? { future: futureSummary(w.future) } : {}) };
+}
+
+export function futureSummary(future: FuturePeriods): FutureWindowSummary {
+  return { source: future.source, fittedTo: future.fittedTo, timeEffects: future.timeEffects };
 }
 
 /** Summary of the paired difference a - b and the fraction of draws with a > b. */
@@ -135,7 +148,7 @@ export function evaluateScenario(
   if (options.periods !== undefined && spec?.periods !== undefined && options.periods !== spec.periods) {
     throw new Error(`${options.planSource ?? 'scenario'}: the plan's periods (${spec.periods}) and the requested periods (${options.periods}) differ`);
   }
-  const window = planningWindow(design, { periods: options.periods ?? spec?.periods, level });
+  const window = planningWindow(design, { periods: options.periods ?? spec?.periods, level, future: options.future });
   const spend = spec ? resolvePlan(window, spec, options.planSource) : (plan as Float64Array);
   if (spend.length !== window.entries.length) throw new Error(`scenario: the plan has ${spend.length} entries, the ${level}-level window ${window.entries.length}`);
   spend.forEach((x, p) => {

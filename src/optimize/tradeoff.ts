@@ -276,12 +276,12 @@ export function twoChannelTradeoff(
   channels: readonly string[],
   options: TradeoffOptions = {},
 ): TradeoffResult {
-  const window = planningWindow(design, { periods: options.periods, level: 'channel' });
+  const window = planningWindow(design, { periods: options.periods, level: 'channel', future: options.future });
   tradeoffChannels(window.channelNames, channels);
   let bounds: { lower: Float64Array; upper: Float64Array } | undefined;
   if (options.bounds) {
     if (options.level === 'geo') {
-      const geoWindow = planningWindow(design, { periods: options.periods, level: 'geo' });
+      const geoWindow = planningWindow(design, { periods: options.periods, level: 'geo', future: options.future });
       const resolved = resolveBounds(geoWindow, options.bounds, options.boundsSource);
       bounds = { lower: channelTotals(geoWindow, resolved.lower), upper: channelTotals(geoWindow, resolved.upper) };
     } else {

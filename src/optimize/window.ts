@@ -18,11 +18,19 @@
  *   Only KPI inside the window is counted: carryover of window spend past the window's last
  *   period is not (no spend or KPI after the data is assumed).
  *
+ * Future periods (`future`, future.ts; Meridian's `new_data`): the window is the future file's
+ * periods instead, i.e. the last F periods of the fitted design extended by them. Everything above
+ * holds with "the data" read as the fitted data followed by the future file: the current plan is
+ * the future file's spend, its pattern over geos and periods is what a plan rescales, the fitted
+ * data's last periods reach the window through adstock, and the cost per media unit of an entry
+ * without spend is the one observed over both.
+ *
  * With these, the media input of cell (g, c, t) under plan x is x_p * mediaPerSpend[g, c, t]
  * (p the cell's entry), linear in the plan: models/mmm/hostModel.ts conventions otherwise hold
  * (scaling constants fixed, media coefficients from the actual design).
  */
 import { designDims, type MmmDesign } from '../../models/mmm/index.js';
+import type { FuturePeriods } from './future.js';
 
 export type PlanLevel = 'channel' | 'geo';
 
@@ -54,6 +62,8 @@ export interface PlanningWindow {
   /** [P] false where the channel has no spend anywhere in the data (the entry cannot take spend). */
   readonly plannable: readonly boolean[];
   readonly warnings: readonly string[];
+  /** Set when the window is future periods (future.ts): `start` and the arrays then index `future.design`. */
+  readonly future?: FuturePeriods;
 }
 
 export interface WindowOptions {
@@ -61,6 +71,8 @@ export interface WindowOptions {
   readonly periods?: number;
   /** 'channel' (default) or 'geo' (one plan entry per geo x channel). */
   readonly level?: PlanLevel;
+  /** Plan over these future periods instead of the last N of the data (future.ts); `periods` must then be absent or F. */
+  readonly future?: FuturePeriods;
 }
 
 /** Name of an entry for messages and tables: `tv` or `north/tv`. */
@@ -68,9 +80,19 @@ export function entryLabel(entry: PlanEntry): string {
   return entry.geo === undefined ? entry.channel : `${entry.geo}/${entry.channel}`;
 }
 
-export function planningWindow(design: MmmDesign, options: WindowOptions = {}): PlanningWindow {
+/** The design a window's arrays index: the fitted design, or it extended by the window's future periods. */
+export function windowDesign(design: MmmDesign, window: Pick<PlanningWindow, 'future'>): MmmDesign {
+  return window.future?.design ?? design;
+}
+
+export function planningWindow(fitted: MmmDesign, options: WindowOptions = {}): PlanningWindow {
+  const future = options.future;
+  const design = windowDesign(fitted, { future });
   const { geos: G, periods: T, channels: C } = designDims(design);
-  const N = options.periods ?? T;
+  if (future && options.periods !== undefined && options.periods !== future.dates.length) {
+    throw new Error(`planning window: the future periods from ${future.source} are ${future.dates.length}, not ${options.periods} (with future periods the window is all of them)`);
+  }
+  const N = future ? future.dates.length : (options.periods ?? T);
   const level = options.level ?? 'channel';
   if (!Number.isInteger(N) || N < 1 || N > T) throw new Error(`planning window: periods must be an integer in [1, ${T}], got ${N}`);
   if (level !== 'channel' && level !== 'geo') throw new Error(`planning window: level must be "channel" or "geo", got "${String(level)}"`);
@@ -118,7 +140,7 @@ export function planningWindow(design: MmmDesign, options: WindowOptions = {}): 
   const mediaPerSpend = new Float64Array(G * C * N);
   const plannable = entries.map((entry) => channelSpend[entry.channelIndex] > 0);
   const warnings: string[] = [];
-  const range = `${design.dates[start]} .. ${design.dates[T - 1]}`;
+  const range = `${future ? 'future periods ' : ''}${design.dates[start]} .. ${design.dates[T - 1]}`;
   for (let p = 0; p < P; p++) {
     const entry = entries[p];
     const c = entry.channelIndex;
@@ -152,7 +174,8 @@ export function planningWindow(design: MmmDesign, options: WindowOptions = {}): 
     entryOfCell,
     mediaPerSpend,
     plannable,
-    warnings,
+    warnings: future ? [...future.warnings, ...warnings] : warnings,
+    ...(future ? { future } : {}),
   };
 }
 

@@ -25,6 +25,12 @@
  * vw[d,g,c,i] = sum_{l<L, i+l<N} w[d,c,l] value[g,i+l] and carry[d,g,c,j] = sum_{l=j+1}^{L-1} w[d,c,l]
  * h_dc(media[g, start+j-l, c]) (the saturated media before the window, a constant): the saturation
  * applies to the per-period media, so the plan scales the media before the saturation.
+ * A future window (window.ts `future`) is the same formula on the fitted design extended by the
+ * future periods (future.ts): media, value, carry (the fitted data's last L-1 periods reach the
+ * first future ones), controls, events, treatments and organic channels from the extended design,
+ * time features extended past the fitted periods (src/analysis/baseline.ts `timeFeatures`), and
+ * beta from the fitted design alone (under an ROI prior m is derived from the fitted spend and
+ * media, never the future's).
  */
 import {
   designDims,
@@ -40,7 +46,7 @@ import {
 } from '../../models/mmm/index.js';
 import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
 import type { Posterior } from '../ppl/index.js';
-import type { PlanningWindow } from './window.js';
+import { windowDesign, type PlanningWindow } from './window.js';
 
 export type OutcomeUnit = 'kpi' | 'revenue';
 
@@ -88,7 +94,8 @@ export function defaultUnit(design: MmmDesign): OutcomeUnit {
   return design.kpiValue ? 'revenue' : 'kpi';
 }
 
-export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, window: PlanningWindow, options: WindowDrawsOptions = {}): WindowDraws {
+export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior: Posterior, window: PlanningWindow, options: WindowDrawsOptions = {}): WindowDraws {
+  const design = windowDesign(fitted, window);
   const { geos: G, periods: T, channels: C, treatments: NT } = designDims(design);
   const N = window.periods;
   const start = window.start;
@@ -113,7 +120,7 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
   const scale = new Float64Array(D * G * C);
   const carry = new Float64Array(D * G * C * Lc);
   const baseline = new Float64Array(D);
-  const features = timeFeatures(design, config);
+  const features = timeFeatures(design, config, fitted.dates.length);
   const base = new Float64Array(G * T);
   const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
 
@@ -139,8 +146,10 @@ export function windowDraws(design: MmmDesign, config: MmmModelConfig, posterior
         }
       }
     }
-    const saturated = saturatedMediaHost(design, config, values);
-    const beta = mediaCoefficientsHost(design, config, values, saturated);
+    const fittedSaturated = saturatedMediaHost(fitted, config, values);
+    const beta = mediaCoefficientsHost(fitted, config, values, fittedSaturated);
+    // Organic channels' saturated media over the window's design (the fitted one's when they are the same).
+    const saturated = design === fitted || paid.every(Boolean) ? fittedSaturated : saturatedMediaHost(design, config, values);
     for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = paid[c] ? beta[g * C + c] * design.kpiUnit[g] : 0;
     baselineScaled(design, config, values, features, 0, G, base);
     let total = 0;

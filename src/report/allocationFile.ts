@@ -85,7 +85,7 @@ export function budgetAllocationFromJson(json: unknown, source = 'allocation'): 
   if (!isObject(json.window)) throw new Error(`${source}: window must be an object {level, periods, from, to}`);
   const periods = finite(json.window.periods, source, 'window.periods');
   if (!Number.isInteger(periods) || periods < 1) throw new Error(`${source}: window.periods must be a positive integer, got ${periods}`);
-  const window = { level: text(json.window.level, source, 'window.level'), periods, from: text(json.window.from, source, 'window.from'), to: text(json.window.to, source, 'window.to') };
+  const window = { level: text(json.window.level, source, 'window.level'), periods, from: text(json.window.from, source, 'window.from'), to: text(json.window.to, source, 'window.to'), ...futureOfWindow(json.window) };
   if (json.unit !== undefined && json.unit !== 'kpi' && json.unit !== 'revenue') throw new Error(`${source}: unit must be "kpi" or "revenue", got ${JSON.stringify(json.unit)}`);
   const objective = isObject(json.objective) && typeof json.objective.description === 'string' ? json.objective.description : undefined;
   const draws = json.draws === undefined ? undefined : finite(json.draws, source, 'draws');
@@ -118,8 +118,16 @@ export function allocationMismatch(allocation: BudgetAllocation, channelNames: r
   return problems;
 }
 
+/** `{ future: source }` when a stored window is over future periods (optimize --future), else nothing. */
+export function futureOfWindow(window: Record<string, unknown>): { future?: string } {
+  return isObject(window.future) && typeof window.future.source === 'string' ? { future: window.future.source } : {};
+}
+
 /** Why a planning window {periods, from, to} is not the last `periods` dates of a run (undefined when it is). */
-export function windowMismatch(w: { readonly periods: number; readonly from: string; readonly to: string }, dates: readonly string[], source: string): string | undefined {
+export function windowMismatch(w: { readonly periods: number; readonly from: string; readonly to: string; readonly future?: string }, dates: readonly string[], source: string): string | undefined {
+  if (w.future !== undefined) {
+    return `${source}: the planning window ${w.from} .. ${w.to} is future periods (from ${w.future}); the report shows allocations over the run's own periods only`;
+  }
   const start = dates.length - w.periods;
   if (start < 0) return `${source}: the planning window has ${w.periods} periods but the run has ${dates.length}`;
   if (dates[start] !== w.from || dates[dates.length - 1] !== w.to) {

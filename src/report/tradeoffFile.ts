@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEXT, type TradeoffChart, type TradeoffChartRow } from '../charts/index.js';
-import { allocationOlderThanRun, finite, isObject, text, windowMismatch } from './allocationFile.js';
+import { allocationOlderThanRun, finite, futureOfWindow, isObject, text, windowMismatch } from './allocationFile.js';
 
 /** Where `mixwell optimize DIR --tradeoff A,B` writes the trade-off by default, relative to the run directory. */
 export const TRADEOFF_FILE = join('optimize', 'tradeoff.json');
@@ -54,7 +54,7 @@ export function tradeoffChartFromJson(json: unknown, source = 'tradeoff'): Trade
   if (!isObject(json.window)) throw new Error(`${source}: window must be an object {level, periods, from, to}`);
   const periods = finite(json.window.periods, source, 'window.periods');
   if (!Number.isInteger(periods) || periods < 1) throw new Error(`${source}: window.periods must be a positive integer, got ${periods}`);
-  const window = { level: text(json.window.level, source, 'window.level'), periods, from: text(json.window.from, source, 'window.from'), to: text(json.window.to, source, 'window.to') };
+  const window = { level: text(json.window.level, source, 'window.level'), periods, from: text(json.window.from, source, 'window.from'), to: text(json.window.to, source, 'window.to'), ...futureOfWindow(json.window) };
   if (json.unit !== undefined && json.unit !== 'kpi' && json.unit !== 'revenue') throw new Error(`${source}: unit must be "kpi" or "revenue", got ${JSON.stringify(json.unit)}`);
   const objectiveDescription = isObject(json.objective) && typeof json.objective.description === 'string' ? json.objective.description : undefined;
   const draws = json.draws === undefined ? undefined : finite(json.draws, source, 'draws');

@@ -18,11 +18,15 @@
  *   log_lik.arrow, log_lik_holdout.arrow, loo_pointwise.csv   pointwise log-likelihood (float32) and
  *                        PSIS-LOO per cell (looFiles.ts); summary.json has `loo` and `holdoutLpd`
  *   design.json          the scaled design the model saw (so analysis needs no refit or data file)
+ *   scaling.json         the scaling constants of the fit (src/data/scaling.ts `Scaling`: KPI, spend
+ *                        and media means, control and treatment means and sds, population), so new
+ *                        data (future periods) can be put on the fit's scale
  *   draws.arrow, variables.json, draws/chain-<k>.csv   posterior draws (drawsFiles.ts)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Scaling } from '../data/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { tf } from '../tensor/index.js';
@@ -61,6 +65,13 @@ function designFromJson(json: Record<string, unknown>): MmmDesign {
   const out: Record<string, unknown> = { ...json };
   for (const key of arrays) if (Array.isArray(json[key])) out[key] = Float64Array.from(json[key] as number[]);
   return out as unknown as MmmDesign;
+}
+
+function scalingFromJson(json: Record<string, unknown>): Scaling {
+  const arrays = ['population', 'spendMean', 'mediaMean', 'controlMean', 'controlSd', 'treatmentMean', 'treatmentSd'];
+  const out: Record<string, unknown> = { ...json };
+  for (const key of arrays) if (Array.isArray(json[key])) out[key] = Float64Array.from(json[key] as number[]);
+  return out as unknown as Scaling;
 }
 
 export interface WriteRunOptions {
@@ -134,6 +145,7 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
   writeJson(join(dir, 'health.json'), report.health);
   writeJson(join(dir, 'predictive.json'), { pValues: report.pValues, autocorrelation: report.autocorrelation, priorRoi: report.priorRoi });
   writeJson(join(dir, 'design.json'), designToJson(fit.design));
+  writeJson(join(dir, 'scaling.json'), fit.scaled.scaling);
   writeDraws(dir, result.posterior, result.samples, {
     num_samples: fit.sampler.draws,
     num_warmup: fit.sampler.warmup,
@@ -151,6 +163,8 @@ export interface StoredRun {
   readonly config: RunConfig;
   readonly model: MmmModelConfig;
   readonly design: MmmDesign;
+  /** The fit's scaling constants (scaling.json; absent in runs written before it was stored). */
+  readonly scaling?: Scaling;
   readonly posterior: Posterior;
   readonly summary: {
     readonly parameters: readonly SummaryRow[];
@@ -184,6 +198,7 @@ export function readRun(dir: string): StoredRun {
     config,
     model: config.model,
     design: designFromJson(readJson(join(dir, 'design.json')) as Record<string, unknown>),
+    ...(existsSync(join(dir, 'scaling.json')) ? { scaling: scalingFromJson(readJson(join(dir, 'scaling.json')) as Record<string, unknown>) } : {}),
     posterior: readDraws(dir),
     summary: readJson(join(dir, 'summary.json')) as StoredRun['summary'],
     health: readJson(join(dir, 'health.json')) as StoredRun['health'],

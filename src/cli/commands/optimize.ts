@@ -13,6 +13,11 @@
  * on 500 evenly thinned posterior draws (or --max-draws); writes tradeoff.csv (one row per split),
  * tradeoff.json (the rows with the pair, window, objective and optimum; what `mixwell report`
  * charts) and the chart as tradeoff.vl.json and tradeoff.svg to the same directory.
+ *
+ * --future FILE: plan over the future periods of FILE (the fitted data's layout without the KPI,
+ * starting one period after the fitted data; src/optimize/future.ts) instead of the last --periods
+ * of the data: the current plan is FILE's spend. The default --out is then DIR/optimize-future
+ * (the report's budget section shows allocations over the fitted data's last periods only).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,8 +30,10 @@ import {
   budgetForTargetKpi,
   formatAllocation,
   formatTradeoff,
+  loadFuturePeriods,
   optimizeBudget,
   parseObjective,
+  type FuturePeriods,
   readBoundsFile,
   tradeoffChannels,
   tradeoffJson,
@@ -36,7 +43,7 @@ import {
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
 export const usage =
-  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--out DIR]';
+  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--out DIR]';
 
 /** Columns of tradeoff.csv, in order. */
 const TRADEOFF_COLUMNS = ['channelA', 'channelB', 'share', 'spendA', 'spendB', 'kpiMean', 'kpiQ05', 'kpiQ95', 'upliftMean', 'upliftQ05', 'upliftQ95', 'pBeatsCurrent', 'objective', 'isCurrent', 'isOptimum', 'withinBounds'];
@@ -64,6 +71,19 @@ export function numberOption(options: Record<string, string | true>, name: strin
   return parsed;
 }
 
+/**
+ * --future FILE read against the run (undefined when absent); with --periods it is a usage error
+ * (the future file's periods are the window).
+ */
+export async function futureOption(options: Record<string, string | true>, stored: ReturnType<typeof readRun>): Promise<FuturePeriods | undefined> {
+  const path = options.future;
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string') throw new UsageError('--future needs a data file: --future FILE');
+  if (options.periods !== undefined) throw new UsageError('--periods goes without --future (the future file\'s periods are the planning window)');
+  if (!stored.config.data) throw new Error(`${stored.dir}: config.json has no data roles ("data"), so a future data file cannot be read against the run`);
+  return loadFuturePeriods(path, { design: stored.design, model: stored.model, spec: stored.config.data, scaling: stored.scaling, impute: stored.config.impute });
+}
+
 /** JSON with non-finite numbers as strings and typed arrays as lists. */
 export function jsonText(value: unknown): string {
   return (
@@ -74,7 +94,7 @@ export function jsonText(value: unknown): string {
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(
     argv,
-    ['budget', 'target-kpi', 'target-mroi', 'periods', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out', 'tradeoff', 'tradeoff-points'],
+    ['budget', 'target-kpi', 'target-mroi', 'periods', 'future', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out', 'tradeoff', 'tradeoff-points'],
     ['geo-level'],
   );
   if (positionals.length !== 1) throw new UsageError('optimize needs one run directory');
@@ -97,8 +117,10 @@ export async function run(argv: readonly string[]): Promise<void> {
   const dir = positionals[0];
   const stored = readRun(dir);
   const pair = tradeoffOption(options.tradeoff, stored.design.channelNames);
+  const future = await futureOption(options, stored);
   const settings: OptimizeOptions = {
     periods: integerOption(options, 'periods', 1),
+    future,
     level: options['geo-level'] ? 'geo' : 'channel',
     bounds: typeof options.bounds === 'string' ? readBoundsFile(options.bounds) : undefined,
     boundsSource: typeof options.bounds === 'string' ? options.bounds : undefined,
@@ -107,11 +129,12 @@ export async function run(argv: readonly string[]): Promise<void> {
     decisionDraws: integerOption(options, 'decision-draws', 0),
     seed: integerOption(options, 'seed', 0),
   };
-  const out = typeof options.out === 'string' ? options.out : join(dir, 'optimize');
+  const out = typeof options.out === 'string' ? options.out : join(dir, future ? 'optimize-future' : 'optimize');
   if (targets.length === 1) await writeAllocation(stored, settings, { budget, targetKpi, targetMroi }, out);
   if (pair) {
     const tradeoff = twoChannelTradeoff(stored.design, stored.model, stored.posterior, pair, {
       periods: settings.periods,
+      future,
       level: settings.level,
       bounds: settings.bounds,
       boundsSource: settings.boundsSource,

@@ -3,25 +3,29 @@
  * spend plan (JSON or CSV, src/optimize/plan.ts) versus the current plan, from the paired draws of
  * the run: KPI and uplift intervals, P(plan beats current), per-channel incremental KPI and
  * marginal ROI. Prints the table; with --out writes scenario.csv and scenario.json there.
+ * --future FILE: over the future periods of FILE instead of the last --periods of the data
+ * (src/optimize/future.ts); the current plan is FILE's spend.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRun, rowsToCsv } from '../../run/index.js';
 import { evaluateScenario, formatScenario, readPlanFile, scenarioJson, scenarioRows } from '../../optimize/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
-import { jsonText } from './optimize.js';
+import { futureOption, jsonText } from './optimize.js';
 
-export const usage = 'mixwell scenario DIR --plan FILE [--periods N] [--geo-level] [--out DIR]';
+export const usage = 'mixwell scenario DIR --plan FILE [--periods N | --future FILE] [--geo-level] [--out DIR]';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['plan', 'periods', 'out'], ['geo-level']);
+  const { options, positionals } = parseArgs(argv, ['plan', 'periods', 'future', 'out'], ['geo-level']);
   if (positionals.length !== 1) throw new UsageError('scenario needs one run directory');
   if (typeof options.plan !== 'string') throw new UsageError('scenario needs --plan FILE');
   const plan = readPlanFile(options.plan);
   const stored = readRun(positionals[0]);
+  const future = await futureOption(options, stored);
   const geoLevel = options['geo-level'] === true || (plan.geos !== undefined && Object.keys(plan.geos).length > 0);
   const comparison = evaluateScenario(stored.design, stored.model, stored.posterior, plan, {
     periods: integerOption(options, 'periods', 1),
+    future,
     level: geoLevel ? 'geo' : 'channel',
     planSource: options.plan,
   });
