@@ -101,7 +101,7 @@ function allParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[
     ...saturationKind(config.saturation.type).parameters(config.saturation).map(transform('saturation')),
     ...coefficientParameters(design, config, prior),
     ...interceptParameters(design, config, prior),
-    ...linearTermParameters(linearTerms(design, config), prior),
+    ...linearTermParameters(linearTerms(design, config), prior, design.geoNames),
     ...likelihoodParameters(design, config, prior),
   ];
 }
