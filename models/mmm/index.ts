@@ -9,6 +9,7 @@ export {
   centeringWeight,
   type AdstockType,
   type LiftExperiment,
+  type LinearEffectForm,
   type MediaCenteringByChannel,
   type MmmModelConfig,
   type Parameterization,
@@ -57,7 +58,7 @@ export {
   type SaturationOptions,
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
-export { fourierNames } from './components/linearTerms.js';
+export { cellCoefficientHost, fourierNames, geoVarying, type GeoVaryingParameter } from './components/linearTerms.js';
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
 export { geoSigma } from './components/likelihood.js';
 export { constraintOf, describeSupport, inSupport } from './components/types.js';
