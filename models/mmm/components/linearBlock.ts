@@ -44,6 +44,24 @@
  *   e_g the fitted residual on geo g's cells, X_g^T X_g = [[n_g, s_g^T], [s_g, Gram_g]] on (the geo's
  *   variable k, q) with s_g its column sums: tr = n_g A^-1(k,k) + 2 s_g . A^-1(k,q) + <Gram_g, S^-1>,
  *   A^-1(k,q) = -(S^-1 u_k)^T / a_k (the geo's own entries absent for the baseline geo).
+ *
+ * Geo-varying controls or treatments (config geo.controls / geo.treatments 'hierarchical'; Meridian's
+ * gamma_gc = gamma_c + xi_c z_gc) generalize the geo variables: geo g's coefficient gamma[g,h] of each
+ * of the H geo-varying columns is a geo variable of its own (the column on the geo's cells, prior
+ * N(gamma_h, sd_h^2) with gamma_h shared, a zero column and its own normal prior), exactly as tau_g
+ * around tau0. Each geo then has P_g = (its intercept variable) + H variables with a dense P_g x P_g
+ * block A_gg = w_g X_g^T X_g + diag(prior precisions) (still no coupling between geos), which is
+ * inverted (Cholesky) and eliminated: S = A_qq - sum_g A_qg A_gg^-1 A_gq, and per geo
+ *   A^-1(g,q) = -A_gg^-1 A_gq S^-1,   A^-1(g,g) = A_gg^-1 + A_gg^-1 A_gq S^-1 A_qg A_gg^-1,
+ * log|A| = sum_g log|A_gg| + log|S|, log|Lambda0| gains -2 G log sd_h per column. The sd of column h
+ * has the score of sigma_tau's form (Fisher's identity),
+ *   d/dsd_h = -G/sd_h + sum_g [(gamma_hat[g,h] - gamma_hat_h)^2 + A^-1(gh,gh) - 2 A^-1(gh,h) + A^-1(h,h)] / sd_h^3,
+ * tr(A^-1 Lambda0) gains sum_g (A^-1(gh,gh) - 2 A^-1(gh,h) + A^-1(h,h)) / sd_h^2, and with one sigma per
+ * geo tr(X_g A^-1 X_g^T) = <X_g,loc^T X_g,loc, A^-1(g,g)> + 2 <X_g,loc^T X_q, A^-1(g,q)> + <Gram_g, S^-1>.
+ * The draw takes q first, then each geo's variables from N(A_gg^-1 (c_g - A_gq q), A_gg^-1). Cost per
+ * evaluation: O(G (P^3 + P^2 Q + P Q^2)) for the elimination and the scores instead of O(G Q^2), with
+ * P = 1 + H and Q including the H means; the data pass is unchanged (the geo-varying columns' dot
+ * products run per geo, T cells each, instead of once over N).
  */
 import { choleskyInto, inverseFromCholesky, logDeterminantFromCholesky, solveCholesky, solveLowerTransposed } from '../../../src/linalg/index.js';
 import type { Rng } from '../../../src/tensor/index.js';
