@@ -133,13 +133,14 @@ export class LinearBlockState {
   readonly schurFactor: Float64Array;
   readonly schurInverse: Float64Array;
   readonly rhsShared: Float64Array;
-  /** Scratch: length Q (a solve, the draw's normals), [P, Q] (A_gg^-1 A_gq, A_gq S^-1), [P, P] twice, length P. */
+  /** Scratch: length Q (a solve, the draw's normals), [P, Q] twice (A_gg^-1 A_gq, A_gq S^-1, A^-1_gq), [P, P] three times, length P. */
   readonly column: Float64Array;
   readonly scratch: Float64Array;
   readonly localByShared: Float64Array;
   readonly localByShared2: Float64Array;
   readonly localSquare: Float64Array;
   readonly localSquare2: Float64Array;
+  readonly localSquare3: Float64Array;
   readonly localVector: Float64Array;
   /** [N] the residual e0 = y - M on the observed cells, 0 elsewhere. */
   readonly residual: Float64Array;
@@ -171,6 +172,7 @@ export class LinearBlockState {
     this.localByShared2 = new Float64Array(maxLocal * shared);
     this.localSquare = new Float64Array(maxLocal * maxLocal);
     this.localSquare2 = new Float64Array(maxLocal * maxLocal);
+    this.localSquare3 = new Float64Array(maxLocal * maxLocal);
     this.localVector = new Float64Array(maxLocal);
     this.residual = new Float64Array(cells);
   }
@@ -502,7 +504,7 @@ export class LinearBlock {
       sharedSums[timeOffset + j] = sum;
     }
     // the shared right-hand side and the Schur complement S = A_qq - sum_g A_qg A_gg^-1 A_gq
-    const { schur, rhsShared, localPrecision, localInverse, localFactor, rhsLocal, coupling, localMean } = state;
+    const { schur, rhsShared, localPrecision, localInverse, rhsLocal, coupling, localMean } = state;
     for (let i = 0; i < Q; i++) {
       rhsShared[i] = priorMean[i] * priorPrecision[i] + sharedSums[i] * inverseVariance;
       if (!byGeo) for (let j = 0; j < Q; j++) schur[i * Q + j] = gram[i * Q + j] * inverseVariance;
@@ -549,11 +551,12 @@ export class LinearBlock {
             schur[mean * Q + mean] += precision;
           }
         }
-        if (!this.invertLocal(state, square, P)) {
+        const logDetLocal = this.invertLocal(state, square, P);
+        if (Number.isNaN(logDetLocal)) {
           state.logDensity = -Infinity;
           return false;
         }
-        logDetA += P === 1 ? Math.log(localPrecision[square]) : logDeterminantFromCholesky(localFactor.subarray(square, square + P * P), P);
+        logDetA += logDetLocal;
         // eliminated = A_gg^-1 A_gq [P, Q]; S -= A_qg eliminated; r_q -= eliminated^T c_g
         for (let l = 0; l < P; l++) {
           for (let i = 0; i < Q; i++) {
@@ -600,20 +603,49 @@ export class LinearBlock {
     return true;
   }
 
-  /** Geo block A_gg (at `square`, P x P) of the state: its inverse and Cholesky factor; false when not positive definite. */
-  private invertLocal(state: LinearBlockState, square: number, P: number): boolean {
-    const { localPrecision, localInverse, localFactor } = state;
+  /**
+   * Geo block A_gg (at `square`, P x P) of the state: its Cholesky factor and inverse, and log|A_gg|
+   * (NaN when not positive definite). Written out at the offset (as src/linalg's choleskyInto and
+   * inverseFromCholesky) so that an evaluation allocates nothing.
+   */
+  private invertLocal(state: LinearBlockState, square: number, P: number): number {
+    const { localPrecision: A, localInverse: inverse, localFactor: lower } = state;
     if (P === 1) {
-      const a = localPrecision[square];
-      if (!(a > 0 && Number.isFinite(a))) return false;
-      localInverse[square] = 1 / a;
-      localFactor[square] = Math.sqrt(a);
-      return true;
+      const a = A[square];
+      if (!(a > 0 && Number.isFinite(a))) return Number.NaN;
+      inverse[square] = 1 / a;
+      lower[square] = Math.sqrt(a);
+      return Math.log(a);
     }
-    const factor = localFactor.subarray(square, square + P * P);
-    if (!choleskyInto(localPrecision.subarray(square, square + P * P), P, factor)) return false;
-    inverseFromCholesky(factor, P, localInverse.subarray(square, square + P * P), state.column);
-    return true;
+    let logDet = 0;
+    for (let i = 0; i < P; i++) {
+      for (let j = 0; j <= i; j++) {
+        let sum = A[square + i * P + j];
+        for (let k = 0; k < j; k++) sum -= lower[square + i * P + k] * lower[square + j * P + k];
+        if (i === j) {
+          if (!(sum > 0 && Number.isFinite(sum))) return Number.NaN;
+          lower[square + i * P + i] = Math.sqrt(sum);
+          logDet += Math.log(sum);
+        } else lower[square + i * P + j] = sum / lower[square + j * P + j];
+      }
+      for (let j = i + 1; j < P; j++) lower[square + i * P + j] = 0;
+    }
+    const x = state.column;
+    for (let c = 0; c < P; c++) {
+      // column c of A^-1: L y = e_c, then L^T x = y
+      for (let i = 0; i < P; i++) {
+        let sum = i === c ? 1 : 0;
+        for (let k = 0; k < i; k++) sum -= lower[square + i * P + k] * x[k];
+        x[i] = sum / lower[square + i * P + i];
+      }
+      for (let i = P - 1; i >= 0; i--) {
+        let sum = x[i];
+        for (let k = i + 1; k < P; k++) sum -= lower[square + k * P + i] * x[k];
+        x[i] = sum / lower[square + i * P + i];
+      }
+      for (let i = 0; i < P; i++) inverse[square + i * P + c] = x[i];
+    }
+    return logDet;
   }
 
   /** Geo g's variables' conditional mean given the shared part q: A_gg^-1 (c_g - A_gq q) into out [P_g]. */
@@ -674,6 +706,7 @@ export class LinearBlock {
     const inverseGQ = state.localByShared2; // A^-1_gq [P, Q]
     const M = state.localSquare; // A_gq S^-1 A_qg [P, P]
     const inverseGG = state.localSquare2; // A^-1_gg [P, P]
+    const product = state.localSquare3; // M A_gg^-1 [P, P]
     for (let g = 0; g < G; g++) {
       const first = localStart[g];
       const P = localStart[g + 1] - first;
@@ -699,15 +732,20 @@ export class LinearBlock {
           for (let m = 0; m < P; m++) sum += localInverse[square + l * P + m] * W[m * Q + j];
           inverseGQ[l * Q + j] = -sum;
         }
+      }
+      // A^-1_gg = A_gg^-1 + A_gg^-1 (M A_gg^-1), the product in brackets first
+      for (let r = 0; r < P; r++) {
         for (let m = 0; m < P; m++) {
-          // (A_gg^-1 M A_gg^-1)[l, m] = -(A^-1_gq A_qg A_gg^-1)[l, m]
           let sum = 0;
-          for (let r = 0; r < P; r++) {
-            let inner = 0;
-            for (let s = 0; s < P; s++) inner += M[r * P + s] * localInverse[square + s * P + m];
-            sum += localInverse[square + l * P + r] * inner;
-          }
-          inverseGG[l * P + m] = localInverse[square + l * P + m] + sum;
+          for (let t = 0; t < P; t++) sum += M[r * P + t] * localInverse[square + t * P + m];
+          product[r * P + m] = sum;
+        }
+      }
+      for (let l = 0; l < P; l++) {
+        for (let m = 0; m < P; m++) {
+          let sum = localInverse[square + l * P + m];
+          for (let r = 0; r < P; r++) sum += localInverse[square + l * P + r] * product[r * P + m];
+          inverseGG[l * P + m] = sum;
         }
       }
       for (let l = 0; l < P; l++) {
@@ -824,8 +862,14 @@ export class LinearBlock {
       const square = squareStart[g];
       if (P === 1) noise[0] = rng.normal() / state.localFactor[square];
       else {
+        // L_g^-T xi (back substitution at the block's offset)
+        const lower = state.localFactor;
         for (let l = 0; l < P; l++) noise[l] = rng.normal();
-        solveLowerTransposed(state.localFactor.subarray(square, square + P * P), P, noise, noise);
+        for (let i = P - 1; i >= 0; i--) {
+          let sum = noise[i];
+          for (let k = i + 1; k < P; k++) sum -= lower[square + k * P + i] * noise[k];
+          noise[i] = sum / lower[square + i * P + i];
+        }
       }
       let l = 0;
       if (this.variableOf[g] >= 0) {
