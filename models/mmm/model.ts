@@ -8,6 +8,8 @@
  *   tau_g     = tau0 + sigma_tau v[g]                geo intercepts (components/intercepts.ts; or fixed
  *                                                    around a baseline geo: tau0 + tau_offset_g)
  *   mu[g,t]   = tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t] + sum_c beta[g,c] h[g,t,c]
+ *               (gamma_g = gamma + gamma_sd gamma_dev[g] per geo with hierarchical controls, components/linearTerms.ts;
+ *                the non-media treatments' term likewise)
  *   ys[g,t]   ~ Normal(mu, sigma)   (or Student-t; components/likelihood.ts; sigma_g with sigmaByGeo)
  *
  * plus lift tests in the likelihood (liftTests.ts). The parameters and their priors come from the
