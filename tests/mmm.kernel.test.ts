@@ -8,7 +8,8 @@
  * own vector-Jacobian product matches central differences of its float64 forward; and the media
  * block's one-pass fast path (geometric adstock x Hill) equals its general path. A third data set,
  * the geo example with social as an organic channel and price as a non-media treatment, runs the
- * default and the ROI-prior cases (under an ROI prior the organic channel keeps its m).
+ * default, the ROI-prior and the geo-varying controls/treatments cases (under an ROI prior the organic
+ * channel keeps its m).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleData, type MmmData } from '../src/data/index.js';
@@ -20,13 +21,13 @@ import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
-import { cases, channelKindCases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
+import { cases, channelKindCases, geoEffectCases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
 import { loadExample, loadExampleWith } from './support/examples.js';
 
 type Which = 'geo' | 'national' | 'organic';
 /** The cases the organic + treatment data set runs. */
-const ORGANIC_CASES = ['reference (default)', 'ROI prior with a window, fixed Hill slope, 8-period holdout'];
+const ORGANIC_CASES = ['reference (default)', 'ROI prior with a window, fixed Hill slope, 8-period holdout', ...geoEffectCases.map(([label]) => label)];
 
 describe('geo MMM kernel', () => {
   let geo: MmmData;
@@ -53,7 +54,7 @@ describe('geo MMM kernel', () => {
     return { design, config };
   };
 
-  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases, ...channelKindCases]) for (const linearBlock of ['auto', 'sample'] as const) {
+  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases, ...channelKindCases, ...geoEffectCases]) for (const linearBlock of ['auto', 'sample'] as const) {
     const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
     const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
     const datasets: Which[] = ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];

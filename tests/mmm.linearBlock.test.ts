@@ -8,31 +8,45 @@
  * that cannot hold; and a fit reports the block under the reference names, bit-identically for the
  * same seed whatever the worker count. The same for Meridian's structure options: one sigma per geo
  * (the weighted normal equations) and fixed geo intercepts around a baseline geo (the offsets in the
- * block), each with a short fit on the bundled example.
+ * block), each with a short fit on the bundled example; and for geo-varying controls and non-media
+ * treatments (Meridian's gamma_gc, gamma_gn: each geo's coefficients in the block around their mean,
+ * with the sampled geo sd): the identity, the exact draws, the config errors and a short fit that
+ * reports the per-geo coefficients.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleData, type MmmData } from '../src/data/index.js';
 import { inverseFromCholesky, logDeterminantFromCholesky } from '../src/linalg/index.js';
-import { compile } from '../src/ppl/index.js';
+import { compile, Posterior } from '../src/ppl/index.js';
+import { analyzeMedia } from '../src/analysis/index.js';
+import { meanKpiHost } from '../models/mmm/hostModel.js';
+import { designDims } from '../models/mmm/design.js';
 import { createRng, initBackend } from '../src/tensor/index.js';
 import { fitMmm } from '../src/mmm/fit.js';
+import { buildReport } from '../src/mmm/report.js';
+import { samplePriorPredictive } from '../models/mmm/priorPredictive.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
 import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { baselineGeoIndex } from '../models/mmm/components/intercepts.js';
-import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { referenceLinearBlock, referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
+import { cellCoefficientHost, linearTerms } from '../models/mmm/components/linearTerms.js';
+import { parseModelConfig, checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
 import { conditionalOf } from './support/linearBlockConditional.js';
-import { loadExample } from './support/examples.js';
+import { loadExample, loadExampleWith } from './support/examples.js';
 
 describe('linear block integrated out', () => {
   let geo: MmmData;
   let national: MmmData;
+  /** The geo example with price as a non-media treatment (temperature the one control). */
+  let treated: MmmData;
   beforeAll(async () => {
     await initBackend();
     geo = await loadExample('geo');
     national = await loadExample('national');
+    treated = await loadExampleWith('geo', (spec) => ({ ...spec, controls: ['temperature'], treatments: [{ column: 'price', baseline: 'max' }] }));
   });
+  const dataOf = (which: 'geo' | 'national' | 'treated') => (which === 'geo' ? geo : which === 'national' ? national : treated);
 
   const designOf = (data: MmmData, holdout = 0): MmmDesign => withHoldout(designFromData(data, scaleData(data)), holdout);
 
@@ -48,7 +62,16 @@ describe('linear block integrated out', () => {
   const sigmaByGeo: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, sigmaByGeo: true };
   const fixed: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, geo: { intercept: 'fixed', media: 'noncentered' } };
   const fixedWestByGeo: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, sigmaByGeo: true, geo: { intercept: 'fixed', baselineGeo: 'west', media: 'noncentered' } };
-  const identityCases: [string, 'geo' | 'national', number, MmmModelConfig][] = [
+  const varyingControls: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, geo: { intercept: 'noncentered', media: 'noncentered', controls: 'hierarchical' } };
+  const varyingBoth: MmmModelConfig = {
+    ...DEFAULT_MODEL_CONFIG, sigmaByGeo: true, geo: { intercept: 'fixed', baselineGeo: 'west', media: 'noncentered', controls: 'hierarchical', treatments: 'hierarchical' },
+  };
+  const varyingTreatments: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, geo: { intercept: 'centered', media: 'noncentered', treatments: 'hierarchical' } };
+  const identityCases: [string, 'geo' | 'national' | 'treated', number, MmmModelConfig][] = [
+    ['geo, hierarchical controls', 'geo', 0, varyingControls],
+    ['geo with a treatment, hierarchical controls and treatments, fixed intercepts around west, one sigma per geo, 8-period holdout', 'treated', 8, varyingBoth],
+    ['geo with a treatment, hierarchical treatments, centered intercepts', 'treated', 0, varyingTreatments],
+    ['national, hierarchical controls (no geo effects with one geo)', 'national', 0, varyingControls],
     ['geo', 'geo', 0, DEFAULT_MODEL_CONFIG],
     ['national', 'national', 0, DEFAULT_MODEL_CONFIG],
     ['geo with an 8-period holdout', 'geo', 8, DEFAULT_MODEL_CONFIG],
@@ -58,28 +81,56 @@ describe('linear block integrated out', () => {
     ['national, one sigma per geo, fixed intercepts', 'national', 0, fixedWestByGeo],
   ];
 
-  /** The block's vector b (referenceLinearBlock's column order) in the model's names. */
-  function blockValues(design: MmmDesign, config: MmmModelConfig, values: Record<string, Float64Array>, b: Float64Array): Record<string, Float64Array> {
+  /**
+   * The block's vector b (referenceLinearBlock's column order: tau0, the geo intercepts or offsets,
+   * each term's coefficients (a geo-varying term's mean), then the geo-varying terms' per-geo
+   * coefficients) in the model's names, and the log-Jacobian of b relative to those names
+   * (tau -> v: sigma_tau^G; a geo coefficient -> its standardized form: sd_k^G).
+   */
+  function blockValues(design: MmmDesign, config: MmmModelConfig, values: Record<string, Float64Array>, b: Float64Array) {
     const G = design.geoNames.length;
     const joint: Record<string, Float64Array> = { ...values, tau0: Float64Array.of(b[0]) };
+    let jacobian = 0;
     let j = 1;
     if (G > 1 && config.geo.intercept === 'fixed') {
       joint.tau_offset = b.slice(1, G);
       j += G - 1;
     } else if (G > 1) {
       joint.v = Float64Array.from({ length: G }, (_, g) => (b[1 + g] - b[0]) / values.sigma_tau[0]);
+      if (config.geo.intercept === 'centered') joint.tau = b.slice(1, 1 + G);
+      else jacobian -= G * Math.log(values.sigma_tau[0]);
       j += G;
     }
-    joint.delta = Float64Array.of(b[j++]);
-    joint.phi = b.slice(j, j + 4);
-    j += 4;
-    joint.gamma = b.slice(j);
-    return joint;
+    const terms = linearTerms(design, config);
+    let varying = j + terms.reduce((n, term) => n + term.width, 0);
+    for (const term of terms) {
+      const mean = b.slice(j, j + term.width);
+      joint[term.parameter] = mean;
+      j += term.width;
+      const geoVarying = term.geoVarying;
+      if (!geoVarying) continue;
+      const sd = values[geoVarying.sd];
+      joint[geoVarying.dev] = Float64Array.from({ length: G * term.width }, (_, i) => (b[varying + i] - mean[i % term.width]) / sd[i % term.width]);
+      for (let k = 0; k < term.width; k++) jacobian -= G * Math.log(sd[k]);
+      varying += G * term.width;
+    }
+    return { joint, jacobian };
+  }
+
+  /** The exact draw's output of the generated quantities as the block's vector b (blockValues' inverse). */
+  function blockVector(design: MmmDesign, config: MmmModelConfig, values: Record<string, Float64Array>, out: Readonly<Record<string, number | ArrayLike<number>>>): Float64Array {
+    const tau0 = out.tau0 as number;
+    const G = design.geoNames.length;
+    const geoPart = G === 1 ? [] : config.geo.intercept === 'fixed' ? Array.from(out.tau_offset as ArrayLike<number>) : Array.from(out.v as ArrayLike<number>, (v) => tau0 + values.sigma_tau[0] * v);
+    const terms = linearTerms(design, config);
+    const coefficients = terms.flatMap((term) => (term.parameter === 'delta' ? [out.delta as number] : Array.from(out[term.parameter] as ArrayLike<number>)));
+    const perGeo = terms.flatMap((term) => (term.geoVarying ? Array.from(out[`${term.parameter}_geo`] as ArrayLike<number>) : []));
+    return Float64Array.from([tau0, ...geoPart, ...coefficients, ...perGeo]);
   }
 
   for (const [label, which, holdout, config] of identityCases) {
     it(`${label}: the dense marginal is the joint minus the block's conditional at arbitrary b`, () => {
-      const design = designOf(which === 'geo' ? geo : national, holdout);
+      const design = designOf(dataOf(which), holdout);
       const { values, rng } = drawOf(design, config, label);
       // the conditional N(b_hat, A^-1)
       const { p, A, lower, factored, bHat } = conditionalOf(design, config, values);
@@ -91,11 +142,9 @@ describe('linear block integrated out', () => {
         let quadratic = 0;
         for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) quadratic += d[i] * A[i * p + j] * d[j];
         const conditional = -0.5 * p * Math.log(2 * Math.PI) + 0.5 * logDeterminantFromCholesky(lower, p) - 0.5 * quadratic;
-        // b in the model's names
-        const G = design.geoNames.length;
-        const joint = blockValues(design, config, values, b);
-        // the joint in (tau0, v) has the Jacobian sigma_tau^G of tau -> v relative to (tau0, tau); the offsets enter b as they are
-        const jacobian = G > 1 && config.geo.intercept !== 'fixed' ? -G * Math.log(values.sigma_tau[0]) : 0;
+        // b in the model's names; the joint in (tau0, v) has the Jacobian sigma_tau^G of tau -> v relative to (tau0, tau)
+        // (a geo-varying coefficient's standardized form likewise sd^G); the offsets enter b as they are
+        const { joint, jacobian } = blockValues(design, config, values, b);
         const identity = referenceLogDensity(design, config, joint) + jacobian - conditional;
         const marginal = referenceMarginalLogDensity(design, config, values);
         expect(Math.abs(identity - marginal), `${identity} vs ${marginal}`).toBeLessThan(1e-9 * Math.abs(marginal) + 1e-8);
@@ -103,8 +152,15 @@ describe('linear block integrated out', () => {
     });
   }
 
-  for (const [label, config] of [['reference', DEFAULT_MODEL_CONFIG], ['one sigma per geo', sigmaByGeo], ['fixed intercepts around west, one sigma per geo', fixedWestByGeo]] as const) it(`${label}: the exact draws have the conditional's mean and covariance`, () => {
-    const design = designOf(geo);
+  const drawCases: [string, 'geo' | 'treated', MmmModelConfig][] = [
+    ['reference', 'geo', DEFAULT_MODEL_CONFIG],
+    ['one sigma per geo', 'geo', sigmaByGeo],
+    ['fixed intercepts around west, one sigma per geo', 'geo', fixedWestByGeo],
+    ['hierarchical controls', 'geo', varyingControls],
+    ['hierarchical controls and treatments, fixed intercepts around west, one sigma per geo', 'treated', varyingBoth],
+  ];
+  for (const [label, which, config] of drawCases) it(`${label}: the exact draws have the conditional's mean and covariance`, () => {
+    const design = designOf(dataOf(which));
     const mmm = createGeoMmm(design, config);
     const model = compile(mmm.definition);
     const { values } = drawOf(design, config, `draws ${label}`);
@@ -117,9 +173,7 @@ describe('linear block integrated out', () => {
     const products = new Float64Array(p * p);
     for (let d = 0; d < draws; d++) {
       const out = model.generated(values, rng);
-      const tau0 = out.tau0 as number;
-      const geoPart = config.geo.intercept === 'fixed' ? Array.from(out.tau_offset as Float64Array) : Array.from(out.v as Float64Array, (v) => tau0 + values.sigma_tau[0] * v);
-      const b = Float64Array.from([tau0, ...geoPart, out.delta as number, ...(out.phi as Float64Array), ...(out.gamma as Float64Array)]);
+      const b = blockVector(design, config, values, out);
       for (let i = 0; i < p; i++) {
         sums[i] += b[i];
         for (let j = 0; j < p; j++) products[i * p + j] += b[i] * b[j];
@@ -140,6 +194,13 @@ describe('linear block integrated out', () => {
     const sample = correlation(0, 1, sampleCovariance, (k) => Math.sqrt(sampleCovariance[k * p + k]));
     expect(Math.abs(sample - exact)).toBeLessThan(0.07);
     expect(G).toBeGreaterThan(1);
+    if (config.geo.controls === 'hierarchical') {
+      // every correlation, the per-geo coefficients' with their mean and with the intercepts included (max of ~p^2/2 errors of sd <= 0.016: 5 sd)
+      let worst = 0;
+      const sdOf = (source: Float64Array) => (k: number) => Math.sqrt(source[k * p + k]);
+      for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) worst = Math.max(worst, Math.abs(correlation(i, j, sampleCovariance, sdOf(sampleCovariance)) - correlation(i, j, covariance, sdOf(covariance))));
+      expect(worst).toBeLessThan(0.08);
+    }
     if (config.geo.intercept === 'fixed') {
       // the intercepts reported with the offsets: the baseline's is tau0, the others' tau0 + their offset
       const out = model.generated(values, rng);
@@ -233,5 +294,103 @@ describe('linear block integrated out', () => {
     const names = fit.result.summary.map((row) => row.name);
     expect(names).toContain('tau_offset[3]');
     expect(names).toContain('tau[4]');
+  });
+  it('geo-varying controls and treatments: the parameters by path, the per-geo coefficients reported, config errors', () => {
+    const design = designOf(geo);
+    // integrated: only the geo sds join the sampled parameters; sampled: the mean, the sd and the standardized geo effects
+    expect(createGeoMmm(design, varyingControls).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'sigma_tau', 'gamma_sd', 'sigma']);
+    const sampled = createGeoMmm(design, { ...varyingControls, linearBlock: 'sample' });
+    expect(sampled.parameterNames).toEqual(['alpha', 'k', 's', 'm', 'eta', 'u', 'tau0', 'sigma_tau', 'v', 'delta', 'phi', 'gamma', 'gamma_sd', 'gamma_dev', 'sigma']);
+    expect(sampled.table.find((row) => row.name === 'gamma_dev')?.elementNames.slice(0, 3)).toEqual(['north:price', 'north:temperature', 'south:price']);
+    expect(sampled.table.find((row) => row.name === 'gamma_sd')?.prior).toEqual({ kind: 'config', spec: { dist: 'halfNormal', scale: 0.1 } });
+    // sampled: gamma_geo = gamma + gamma_sd gamma_dev, as the host function the analysis layer uses
+    const { values } = drawOf(design, { ...varyingControls, linearBlock: 'sample' }, 'varying sampled');
+    const perGeo = sampled.definition.generated?.(values, createRng(1, 'unused'))?.gamma_geo as Float64Array;
+    expect(perGeo.length).toBe(8);
+    for (let g = 0; g < 4; g++) for (let k = 0; k < 2; k++) {
+      expect(perGeo[g * 2 + k]).toBe(values.gamma[k] + values.gamma_sd[k] * values.gamma_dev[g * 2 + k]);
+      expect(cellCoefficientHost(design, varyingControls, values, 'gamma', g, k)).toBe(perGeo[g * 2 + k]);
+      expect(cellCoefficientHost(design, DEFAULT_MODEL_CONFIG, values, 'gamma', g, k)).toBe(values.gamma[k]);
+    }
+    // integrated: the block draw writes gamma, gamma_geo and gamma_dev consistently
+    const integrated = compile(createGeoMmm(design, varyingControls).definition);
+    const draw = drawOf(design, varyingControls, 'varying integrated');
+    const out = integrated.generated(draw.values, createRng(2, 'draw'));
+    integrated.dispose();
+    const gamma = out.gamma as Float64Array;
+    const geoCoefficients = out.gamma_geo as Float64Array;
+    (out.gamma_dev as Float64Array).forEach((z, i) => expect(z).toBeCloseTo((geoCoefficients[i] - gamma[i % 2]) / draw.values.gamma_sd[i % 2], 12));
+    // the prior predictive draws the sd and the standardized geo effects, and the KPI from each geo's coefficients
+    const prior = samplePriorPredictive(design, varyingControls, { draws: 3, seed: 1 });
+    expect(prior.variable('gamma_sd').shape).toEqual([2]);
+    expect(prior.variable('gamma_dev').shape).toEqual([4, 2]);
+    expect(Array.from(prior.variable('y_rep').values).every(Number.isFinite)).toBe(true);
+    // with one geo the option changes nothing
+    expect(createGeoMmm(designOf(national), varyingControls).parameterNames).toEqual(['alpha', 'k', 's', 'm', 'sigma']);
+    // a non-normal prior on the mean samples the block; one on the sd does not matter (it is sampled)
+    expect(createGeoMmm(design, { ...varyingControls, priors: { gamma_sd: { dist: 'exponential', rate: 10 } } }).linearBlock.integrate).toBe(true);
+    expect(createGeoMmm(design, { ...varyingControls, priors: { gamma: { dist: 'studentT', df: 3, loc: 0, scale: 0.3 } } }).linearBlock).toEqual({ integrate: false, reason: 'the prior of gamma is studentT, not normal' });
+    // config: the values, and a hierarchical option without anything to vary
+    expect(parseModelConfig({ geo: { controls: 'hierarchical', treatments: 'pooled' } }, 'm.json').geo).toEqual({ intercept: 'noncentered', media: 'noncentered', controls: 'hierarchical', treatments: 'pooled' });
+    expect(() => parseModelConfig({ geo: { controls: 'geo' } }, 'm.json')).toThrow(/m\.json: model\.geo\.controls: .*"pooled", "hierarchical"/);
+    expect(() => parseModelConfig({ geo: { treatments: true } }, 'm.json')).toThrow(/model\.geo\.treatments/);
+    expect(() => parseModelConfig({ priors: { gamma_sd: { dist: 'halfNormal', scale: 0.05 } } }, 'm.json')).not.toThrow();
+    const data = { geoNames: design.geoNames, dates: design.dates };
+    expect(() => checkModelConfigAgainstData(varyingControls, design.channelNames, 'm.json', { ...data, controlNames: [], treatmentNames: [] })).toThrow(/m\.json: model\.geo\.controls: "hierarchical" needs controls, and the data have none/);
+    expect(() => checkModelConfigAgainstData(varyingTreatments, design.channelNames, 'm.json', { ...data, controlNames: ['price'], treatmentNames: [] })).toThrow(/model\.geo\.treatments: "hierarchical" needs non-media treatments/);
+    expect(() => checkModelConfigAgainstData(varyingControls, design.channelNames, 'm.json', { ...data, controlNames: ['price'], treatmentNames: [] })).not.toThrow();
+  });
+
+  it('a fit with hierarchical controls reports each geo\'s coefficients, their mean and sd; its report builds', async () => {
+    const fit = await fitMmm('examples/geo.csv', exampleConfig({ geo: { controls: 'hierarchical' } }), quick);
+    expect(fit.model.linearBlock.integrate).toBe(true);
+    const posterior = fit.result.posterior;
+    expect(posterior.variable('gamma_sd').kind).toBe('parameter');
+    expect(posterior.variable('gamma_sd').shape).toEqual([2]);
+    for (const name of ['gamma_geo', 'gamma_dev']) {
+      expect(posterior.variable(name).kind).toBe('derived');
+      expect(posterior.variable(name).shape).toEqual([4, 2]);
+      expect(Array.from(posterior.variable(name).values).every(Number.isFinite)).toBe(true);
+    }
+    const names = fit.result.summary.map((row) => row.name);
+    for (const name of ['gamma[1]', 'gamma_sd[2]', 'gamma_geo[1,1]', 'gamma_geo[4,2]', 'gamma_dev[4,2]']) expect(names).toContain(name);
+    // the draws' per-geo coefficients are gamma + gamma_sd gamma_dev, and the geos differ
+    const gamma = posterior.variable('gamma').values;
+    const sd = posterior.variable('gamma_sd').values;
+    const dev = posterior.variable('gamma_dev').values;
+    const perGeo = posterior.variable('gamma_geo').values;
+    for (let d = 0; d < 5; d++) for (let i = 0; i < 8; i++) expect(perGeo[d * 8 + i]).toBeCloseTo(gamma[d * 2 + (i % 2)] + sd[d * 2 + (i % 2)] * dev[d * 8 + i], 10);
+    expect(new Set(Array.from(perGeo.slice(0, 8), (x, i) => (i % 2 === 0 ? x.toFixed(9) : ''))).size).toBeGreaterThan(2);
+    const report = buildReport(fit);
+    expect(report.media.channels.filter((row) => row.metric === 'roi').every((row) => Number.isFinite(row.mean))).toBe(true);
+  });
+  it('hierarchical controls and treatments in the analysis: baseline + channels + treatments = prediction = meanKpiHost x KPI unit per draw, with each geo\'s coefficients', () => {
+    const design = designOf(treated);
+    const config: MmmModelConfig = { ...varyingBoth, sigmaByGeo: false };
+    const model = createGeoMmm(design, { ...config, linearBlock: 'sample' });
+    const draws = [0, 1].map((d) => drawOf(design, { ...config, linearBlock: 'sample' }, `analysis ${d}`).values);
+    const variables = model.table.map((row) => ({ name: row.name, shape: row.shape, kind: 'parameter' as const, values: Float64Array.from(draws.flatMap((values) => Array.from(values[row.name]))) }));
+    const posterior = new Posterior(1, 2, variables);
+    const analysis = analyzeMedia(design, config, posterior);
+    const { geos: G, periods: T, channels: C } = designDims(design);
+    draws.forEach((values, d) => {
+      const mu = meanKpiHost(design, config, values);
+      let total = 0;
+      let treatment = 0;
+      for (let n = 0; n < G * T; n++) {
+        const g = Math.floor(n / T);
+        total += mu[n] * design.kpiUnit[g];
+        treatment += cellCoefficientHost(design, config, values, 'treatment', g, 0) * ((design.treatments as Float64Array)[n] - (design.treatmentBaselines as Float64Array)[0]) * design.kpiUnit[g];
+      }
+      let media = 0;
+      for (let c = 0; c < C; c++) media += analysis.perDraw.contribution[d * C + c];
+      expect(Math.abs(analysis.perDraw.prediction[d] - total)).toBeLessThan(1e-10 * Math.abs(total));
+      expect(Math.abs(analysis.perDraw.treatment[d] - treatment)).toBeLessThan(1e-10 * Math.abs(total));
+      expect(Math.abs(analysis.perDraw.baseline[d] + media + analysis.perDraw.treatment[d] - total)).toBeLessThan(1e-10 * Math.abs(total));
+      // the geos' treatment coefficients differ in the draw: the pooled coefficient would give another contribution
+      let pooled = 0;
+      for (let n = 0; n < G * T; n++) pooled += values.treatment[0] * ((design.treatments as Float64Array)[n] - (design.treatmentBaselines as Float64Array)[0]) * design.kpiUnit[Math.floor(n / T)];
+      expect(Math.abs(pooled - treatment)).toBeGreaterThan(1e-6 * Math.abs(total));
+    });
   });
 });

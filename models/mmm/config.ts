@@ -18,6 +18,9 @@ export type { KnotSpec } from './components/knots.js';
 
 export type Parameterization = 'centered' | 'noncentered';
 
+/** Controls' or non-media treatments' coefficients: one for all geos, or one per geo around it. */
+export type LinearEffectForm = 'pooled' | 'hierarchical';
+
 /**
  * Channel name -> how the sampler moves that channel's geo media effects: 'centered',
  * 'noncentered', or a partial-centering weight w in [0, 1] (src/ppl/centering.ts).
@@ -125,11 +128,17 @@ export interface MmmModelConfig {
    * `media` may also map channel names to 'centered' / 'noncentered' (unlisted channels:
    * non-centered): the model stays non-centered (u) and the sampler moves the listed channels'
    * effects in centered coordinates log beta[g,c] = m_c + eta_c u[g,c] (src/ppl/centering.ts).
+   * `controls` / `treatments`: 'pooled' (default, the reference model: one coefficient per control,
+   * gamma_k, or per non-media treatment) or 'hierarchical' (Meridian's geo-varying gamma_gc, gamma_gn:
+   * geo g's coefficient gamma_k + gamma_sd_k gamma_dev[g,k], gamma_dev ~ N(0, 1); the same with
+   * treatment, treatment_sd, treatment_dev; components/linearTerms.ts). With one geo they change nothing.
    */
   readonly geo: {
     readonly intercept: Parameterization | 'fixed';
     readonly baselineGeo?: string;
     readonly media: Parameterization | 'pooled' | MediaCenteringByChannel;
+    readonly controls?: LinearEffectForm;
+    readonly treatments?: LinearEffectForm;
   };
   readonly trend: boolean;
   readonly seasonality: { readonly order: number; readonly period: number };

@@ -49,7 +49,7 @@ export function modelOptionsMarkdown(): string {
   );
   lines.push('| parameter | meaning | support | default prior |', '|---|---|---|---|');
   for (const p of COMPONENT_PRIORS) lines.push(`| \`${p.name}\` | ${p.description} | ${describeSupport(p.support)} | ${describePrior(p.defaultPrior)} |`);
-  lines.push('', 'Non-centered geo effects `u`, `v` are N(0, 1); centered ones `log_beta`, `tau` are N(m, eta) and N(tau0, sigma_tau).');
+  lines.push('', 'Non-centered geo effects `u`, `v` (and, with hierarchical controls or treatments, `gamma_dev`, `treatment_dev`) are N(0, 1); centered ones `log_beta`, `tau` are N(m, eta) and N(tau0, sigma_tau).');
   return lines.join('\n');
 }
 

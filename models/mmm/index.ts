@@ -11,6 +11,7 @@ export {
   type AdstockSpec,
   type AdstockType,
   type LiftExperiment,
+  type LinearEffectForm,
   type MediaCenteringByChannel,
   type MmmModelConfig,
   type Parameterization,
@@ -64,7 +65,7 @@ export {
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from './components/mediaTransform.js';
 export { channelTransformKinds, type ChannelTransformKinds } from './components/transformKinds.js';
-export { fourierNames, linearTerms, linearTermsHost, timeTermRow, type LinearTerm } from './components/linearTerms.js';
+export { cellCoefficientHost, fourierNames, geoVarying, linearTerms, linearTermsHost, timeTermRow, type GeoVaryingParameter, type LinearTerm } from './components/linearTerms.js';
 export { evenlySpacedKnots, knotWeights, knotWeightsRow } from './components/knots.js';
 export { describeKnots, timeKnots, type KnotCandidate, type KnotChoice, type KnotSelection } from './components/knotSelection.js';
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';

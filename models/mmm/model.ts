@@ -9,6 +9,8 @@
  *                                                    around a baseline geo: tau0 + tau_offset_g)
  *   mu[g,t]   = tau_g + delta tr[t] + phi . f[t] + gamma . z[g,t] + xi . e[g,t] + sum_c beta[g,c] h[g,t,c]
  *               (with config `time` knots: knot . w[t], the knots' piecewise-linear time effect, instead of delta tr[t])
+ *               (gamma_g = gamma + gamma_sd gamma_dev[g] per geo with hierarchical controls, components/linearTerms.ts;
+ *                the non-media treatments' term likewise)
  *   ys[g,t]   ~ Normal(mu, sigma)   (or Student-t; components/likelihood.ts; sigma_g with sigmaByGeo)
  *
  * plus lift tests in the likelihood (liftTests.ts). The parameters and their priors come from the
@@ -77,18 +79,31 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
       }
       if (fixed && !blockDraw) out.tau = Float64Array.from({ length: G }, (_, g) => interceptHost(design, config, values, g));
       if (form.centered) out.u = values.log_beta.map((b, i) => (b - values.m[i % C]) / values.eta[i % C]);
+      for (const term of terms) {
+        if (term.geoVarying && !blockDraw) out[`${term.parameter}_geo`] = geoCoefficients(term, values[term.parameter], values[term.geoVarying.sd], values[term.geoVarying.dev]);
+      }
       return out;
     },
-    generatedShapes: { v: [G], u: [G, C], tau: [G], ...(fixed ? { tau_offset: [G - 1] } : {}), ...Object.fromEntries(terms.map((term) => [term.parameter, term.parameter === 'delta' ? [] : [term.width]])) },
+    generatedShapes: {
+      v: [G], u: [G, C], tau: [G], ...(fixed ? { tau_offset: [G - 1] } : {}), ...Object.fromEntries(terms.map((term) => [term.parameter, term.parameter === 'delta' ? [] : [term.width]])),
+      ...Object.fromEntries(terms.flatMap((term) => (term.geoVarying ? [[term.geoVarying.dev, [G, term.width]], [`${term.parameter}_geo`, [G, term.width]]] : []))),
+    },
   };
   return { definition, config, design, table, parameterNames: Object.keys(parameters), kernel, linearBlock: decision };
+}
+
+/** A geo-varying term's coefficient per geo [G, width]: mean[k] + sd[k] dev[g, k]. */
+function geoCoefficients(term: LinearTerm, mean: ArrayLike<number>, sd: ArrayLike<number>, dev: ArrayLike<number>): Float64Array {
+  return Float64Array.from(dev, (z, i) => mean[i % term.width] + sd[i % term.width] * z);
 }
 
 /**
  * The exact draw of the integrated linear block at one draw of the sampled parameters, under the
  * reference names: tau0, v (and tau with centered intercepts; with more than one geo), or with fixed
- * intercepts tau_offset and the intercepts tau they give, delta or knot, phi, gamma, xi, treatment. The
- * media term is evaluated with the float64 reference (hostModel.ts).
+ * intercepts tau_offset and the intercepts tau they give, delta or knot, phi, gamma, xi, treatment; a
+ * geo-varying term (hierarchical controls or treatments) also its per-geo coefficients
+ * (`gamma_geo` [G, K]) and their standardized form (`gamma_dev` = (gamma_geo - gamma) / gamma_sd).
+ * The media term is evaluated with the float64 reference (hostModel.ts).
  */
 function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: LinearBlock, terms: readonly LinearTerm[]) {
   const { geos: G, periods: T, channels: C } = designDims(design);
@@ -107,10 +122,13 @@ function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: Linea
       }
     }
     const sigmaTau = values.sigma_tau?.[0] ?? 1;
-    if (!block.evaluate(e0, values.sigma, sigmaTau, state)) throw new Error('linear block: the conditional precision is not positive definite at a kept draw');
+    const scales = block.varyingTerms.flatMap((term) => Array.from(values[term.sd]));
+    if (!block.evaluate(e0, values.sigma, sigmaTau, state, scales)) throw new Error('linear block: the conditional precision is not positive definite at a kept draw');
     const geo = new Float64Array(block.geoVariables.length);
     const shared = new Float64Array(block.shared);
-    block.draw(state, rng, geo, shared);
+    const H = block.varyingWidth;
+    const varying = new Float64Array(G * H);
+    block.draw(state, rng, geo, shared, varying);
     const out: Record<string, number | Float64Array> = { tau0: shared[0] };
     if (block.hierarchical) {
       out.v = Float64Array.from(geo, (tau) => (tau - shared[0]) / sigmaTau);
@@ -122,8 +140,16 @@ function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: Linea
       block.geoVariables.forEach((g, k) => (tau[g] += geo[k]));
       out.tau = tau;
     }
+    let h = 0;
     terms.forEach((term, i) => {
       out[term.parameter] = term.parameter === 'delta' ? shared[offsets[i]] : shared.slice(offsets[i], offsets[i] + term.width);
+      if (!term.geoVarying) return;
+      const width = term.width;
+      const perGeo = Float64Array.from({ length: G * width }, (_, j) => varying[Math.floor(j / width) * H + h + (j % width)]);
+      const sd = values[term.geoVarying.sd];
+      out[`${term.parameter}_geo`] = perGeo;
+      out[term.geoVarying.dev] = Float64Array.from(perGeo, (x, j) => (x - shared[offsets[i] + (j % width)]) / sd[j % width]);
+      h += width;
     });
     return out;
   };

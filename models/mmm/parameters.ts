@@ -106,7 +106,7 @@ function allParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[
     ...transforms,
     ...coefficientParameters(design, config, prior),
     ...interceptParameters(design, config, prior),
-    ...linearTermParameters(linearTerms(design, config), prior),
+    ...linearTermParameters(linearTerms(design, config), prior, design.geoNames),
     ...likelihoodParameters(design, config, prior),
   ];
 }

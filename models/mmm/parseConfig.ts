@@ -142,7 +142,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   }
   let geo = d.geo;
   if (root.geo !== undefined) {
-    const g = reader.object(root.geo, 'model.geo', ['intercept', 'baselineGeo', 'media']);
+    const g = reader.object(root.geo, 'model.geo', ['intercept', 'baselineGeo', 'media', 'controls', 'treatments']);
     const intercept = g.intercept === undefined ? d.geo.intercept : reader.oneOf(g.intercept, 'model.geo.intercept', ['centered', 'noncentered', 'fixed'] as const);
     let baselineGeo: string | undefined;
     if (g.baselineGeo !== undefined) {
@@ -150,10 +150,14 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
       const name = g.baselineGeo;
       baselineGeo = typeof name === 'string' && name.trim() !== '' ? name : reader.fail('model.geo.baselineGeo', `expected a geo name, got ${describeValue(name)}`);
     }
+    const controls = g.controls === undefined ? undefined : reader.oneOf(g.controls, 'model.geo.controls', ['pooled', 'hierarchical'] as const);
+    const treatments = g.treatments === undefined ? undefined : reader.oneOf(g.treatments, 'model.geo.treatments', ['pooled', 'hierarchical'] as const);
     geo = {
       intercept,
       ...(baselineGeo === undefined ? {} : { baselineGeo }),
       media: g.media === undefined ? d.geo.media : parseGeoMedia(reader, g.media),
+      ...(controls === undefined ? {} : { controls }),
+      ...(treatments === undefined ? {} : { treatments }),
     };
   }
   const time = root.time === undefined ? undefined : parseTime(reader, root.time);
@@ -333,7 +337,7 @@ export function checkModelConfigAgainstData(
   config: MmmModelConfig,
   channelNames: readonly string[],
   file = 'config',
-  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number },
+  data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number; readonly controlNames?: readonly string[]; readonly treatmentNames?: readonly string[] },
 ): void {
   if (config.mediaPrior.type === 'roi') {
     for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
@@ -365,6 +369,12 @@ export function checkModelConfigAgainstData(
     }
   }
   if (data) {
+    if (config.geo.controls === 'hierarchical' && data.controlNames !== undefined && data.controlNames.length === 0) {
+      throw new ConfigError(file, 'model.geo.controls', '"hierarchical" needs controls, and the data have none (name them in data.controls, or leave the key out)');
+    }
+    if (config.geo.treatments === 'hierarchical' && data.treatmentNames !== undefined && data.treatmentNames.length === 0) {
+      throw new ConfigError(file, 'model.geo.treatments', '"hierarchical" needs non-media treatments, and the data have none (name them in data.treatments, or leave the key out)');
+    }
     const baseline = config.geo.baselineGeo;
     if (baseline !== undefined && !data.geoNames.includes(baseline)) {
       throw new ConfigError(file, 'model.geo.baselineGeo', `unknown geo "${baseline}" (geos: ${listSome(data.geoNames)})`);

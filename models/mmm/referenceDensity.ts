@@ -9,6 +9,10 @@
  * posterior precision), not the kernel's geo elimination. One sigma per geo (config sigmaByGeo)
  * weights each row by its geo's 1 / sigma_g^2; fixed intercepts (config geo.intercept 'fixed') make
  * tau0 a column of ones and the other geos' offsets indicator columns with their own priors.
+ * Geo-varying controls or treatments (config geo.controls / geo.treatments 'hierarchical'): the
+ * mean coefficient gamma_k has a zero column and its N(loc, scale) prior, and each geo's coefficient
+ * gamma[g,k] the control's column on geo g's cells and the prior N(gamma_k, gamma_sd_k^2) (precision
+ * 1/sd^2 on it, -1/sd^2 with gamma_k, G/sd^2 added to gamma_k's), as the geo intercepts around tau0.
  */
 import { priorLogDensity, resolvePrior, standardNormalPrior } from '../../src/distributions/index.js';
 import { choleskyInto, logDeterminantFromCholesky, solveCholesky } from '../../src/linalg/index.js';
@@ -63,8 +67,8 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
  * The block's Gaussian pieces written out densely at one draw of the sampled parameters: the design
  * matrix X [n, p] over the observed cells (columns: tau0, then tau_1..tau_G with more than one geo,
  * or with fixed intercepts the offsets of the geos but the baseline, then the linear terms'
- * coefficients), the residual y - M [n], each row's sigma [n], the prior precision Lambda0 [p, p]
- * and mean b0 [p].
+ * coefficients, then each geo-varying term's per-geo coefficients [G, width] in term order), the
+ * residual y - M [n], each row's sigma [n], the prior precision Lambda0 [p, p] and mean b0 [p].
  */
 export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, values: DrawValues) {
   const { geos: G, periods: T, channels: C } = designDims(design);
@@ -74,7 +78,13 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
   const geoColumns = hierarchical ? G : offsets.length;
   const terms = linearTerms(design, config);
   const width = terms.reduce((n, term) => n + term.width, 0);
-  const p = 1 + geoColumns + width;
+  const varyingStart: number[] = [];
+  let varyingColumns = 0;
+  for (const term of terms) {
+    varyingStart.push(1 + geoColumns + width + varyingColumns);
+    if (term.geoVarying) varyingColumns += G * term.width;
+  }
+  const p = 1 + geoColumns + width + varyingColumns;
   const rows: number[][] = [];
   const residual: number[] = [];
   const rowSigma: number[] = [];
@@ -89,7 +99,14 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
       else row[0] = 1;
       if (fixed && offsets.includes(g)) row[1 + offsets.indexOf(g)] = 1;
       let j = 1 + geoColumns;
-      for (const term of terms) for (let k = 0; k < term.width; k++) row[j++] = term.columns[(term.scope === 'time' ? t : n) * term.width + k];
+      terms.forEach((term, i) => {
+        for (let k = 0; k < term.width; k++) {
+          const x = term.columns[(term.scope === 'time' ? t : n) * term.width + k];
+          if (term.geoVarying) row[varyingStart[i] + g * term.width + k] = x;
+          else row[j] = x;
+          j++;
+        }
+      });
       rows.push(row);
       let media = 0;
       for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c];
@@ -124,13 +141,24 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
     mean[1 + k] = loc;
   }
   let j = 1 + geoColumns;
-  for (const term of terms) {
+  terms.forEach((term, i) => {
     for (let k = 0; k < term.width; k++) {
       const [loc, scale] = normal(term.parameter, k);
       precision[j * p + j] = 1 / (scale * scale);
-      mean[j++] = loc;
+      mean[j] = loc;
+      if (term.geoVarying) {
+        const sd = values[term.geoVarying.sd][k];
+        for (let g = 0; g < G; g++) {
+          const at = varyingStart[i] + g * term.width + k;
+          precision[j * p + j] += 1 / (sd * sd);
+          precision[at * p + at] = 1 / (sd * sd);
+          precision[j * p + at] = precision[at * p + j] = -1 / (sd * sd);
+          mean[at] = loc;
+        }
+      }
+      j++;
     }
-  }
+  });
   return { p, rows, residual, rowSigma, precision, mean };
 }
 

@@ -33,6 +33,7 @@
  * media, never the future's).
  */
 import {
+  cellCoefficientHost,
   designDims,
   isPaidChannel,
   mediaCoefficientsHost,
@@ -158,7 +159,7 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
         const n = g * T + start + j;
         let fixed = base[n];
         for (let c = 0; c < C; c++) if (!paid[c]) fixed += beta[g * C + c] * saturated[n * C + c];
-        for (let k = 0; k < NT; k++) fixed += values.treatment[k] * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
+        for (let k = 0; k < NT; k++) fixed += cellCoefficientHost(design, config, values, 'treatment', g, k) * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
         total += fixed * design.kpiUnit[g] * value[g * N + j];
       }
     }

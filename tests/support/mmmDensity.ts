@@ -100,3 +100,15 @@ export const channelKindCases: [string, Partial<MmmModelConfig>][] = [
     },
   ],
 ];
+
+/**
+ * Geo-varying controls and non-media treatments (issue 19, Meridian's gamma_gc and gamma_gn): alone,
+ * and with fixed intercepts, one sigma per geo and a holdout (the organic data set has a treatment).
+ */
+export const geoEffectCases: [string, Partial<MmmModelConfig>][] = [
+  ['hierarchical controls', { geo: { intercept: 'noncentered', media: 'noncentered', controls: 'hierarchical' } }],
+  [
+    'hierarchical controls and treatments, fixed intercepts, one sigma per geo, 8-period holdout',
+    { geo: { intercept: 'fixed', media: 'noncentered', controls: 'hierarchical', treatments: 'hierarchical' }, sigmaByGeo: true },
+  ],
+];
