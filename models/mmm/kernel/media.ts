@@ -2,13 +2,17 @@
  * The media block of the kernel: per chain and channel, the adstock weights and adstock (the kind's
  * recursion, or the lag sum a_n = sum_l w_l x_{n-l}), the saturation h = sat(a) (the kind's rows),
  * then the media coefficients (components/coefficients.ts), and the media term sum_c beta[g,c] h
- * added to the mean. Backward per channel: the coefficient sums cs[g] = sum_t muBar h (+ the lift
- * tests' d/d beta), the coefficient chain, h bar = muBar beta (+ the ROI prior's term), the
- * saturation rows (h bar -> a bar), masked cells zeroed, then the adstock: the recursion's own rows,
+ * added to the mean. Under an mROI prior the increments r = h(1.01 a) - h(a) of the active cells
+ * (the kind's scalar `value` at 1.01 a) are what the derived m reads. Backward per channel: the
+ * coefficient sums cs[g] = sum_t muBar h (+ the lift tests' d/d beta), the coefficient chain,
+ * h bar = muBar beta (+ the derived prior's r bar: + r bar for h under ROI and contribution priors,
+ * - r bar under an mROI prior), the saturation rows (h bar -> a bar), under an mROI prior
+ * a bar += 1.01 r bar h'(1.01 a) with the saturation parameters' part at 1.01 a (the kind's scalar
+ * `backward`), masked cells zeroed, then the adstock: the recursion's own rows,
  * or w bar_l = sum_n a bar_n x_{n-l} through the kind's weightsBackward. Gradient contributions of
  * the lift tests to the transform parameters are added after the likelihood's.
  *
- * Fast path: geometric adstock with Hill saturation and no ROI prior (the reference model) runs the
+ * Fast path: geometric adstock with Hill saturation and the coefficient prior (the reference model) runs the
  * coefficient sums, the saturation backward and the adstock recursion's backward in one pass over
  * each geo's cells (`hillGeometricBackwardRow`); tests/mmm.kernel.test.ts checks it against the
  * general path.
@@ -16,7 +20,7 @@
 import type { MmmModelConfig } from '../config.js';
 import type { MmmDesign } from '../design.js';
 import { adstockKind, type AdstockKind } from '../components/adstock/index.js';
-import { CoefficientsBlock } from '../components/coefficients.js';
+import { CoefficientsBlock, MROI_STEP } from '../components/coefficients.js';
 import { mediaData, type MediaData } from '../components/mediaData.js';
 import { saturationKind, type SaturationKind, type SaturationOptions } from '../components/saturation/index.js';
 import type { MmmParameter } from '../components/types.js';
@@ -57,6 +61,10 @@ export class MediaBlock {
   /** [B, C, N] */
   adstocked = new Float64Array(0);
   saturated = new Float64Array(0);
+  /** mROI prior: [B, C, N] h(1.01 a) and the increments h(1.01 a) - h(a) (0 in masked cells). */
+  private raised = new Float64Array(0);
+  private increments = new Float64Array(0);
+  private readonly marginalPrior: boolean;
   private logAdstocked = new Float64Array(0);
   /** Per (chain, channel): the saturation's and the adstock recursion's constants. */
   private saturationQ: Float64Array[] = [];
@@ -75,6 +83,7 @@ export class MediaBlock {
   private readonly adstockSums: Float64Array;
   private readonly adstockParameterBar: Float64Array;
   private readonly saturationParameterBar: Float64Array;
+  private readonly raisedParameterBar: Float64Array;
 
   constructor(
     design: MmmDesign,
@@ -111,7 +120,8 @@ export class MediaBlock {
     });
     this.saturationWidth = Math.max(1, ...this.transforms.map((t) => t.saturationInputs.length));
     this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(this.saturationOptions));
-    this.onePass = fastPaths && !this.coefficients.form.roiPrior && this.transforms.every((t) => t.adstock.type === 'geometric' && t.saturation.type === 'hill');
+    this.marginalPrior = this.coefficients.form.prior === 'mroi';
+    this.onePass = fastPaths && !this.coefficients.form.derivedPrior && this.transforms.every((t) => t.adstock.type === 'geometric' && t.saturation.type === 'hill');
     const N = geos * periods;
     this.adstockBar = new Float64Array(N);
     this.coefficientSums = new Float64Array(geos);
@@ -120,6 +130,7 @@ export class MediaBlock {
     this.adstockSums = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstock.recursion?.sums ?? 0)));
     this.adstockParameterBar = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstockInputs.length)));
     this.saturationParameterBar = new Float64Array(this.saturationWidth);
+    this.raisedParameterBar = new Float64Array(this.saturationWidth);
   }
 
   resize(chains: number): void {
@@ -130,6 +141,8 @@ export class MediaBlock {
     this.weights = new Float64Array(chains * C * L);
     this.adstocked = new Float64Array(chains * C * N);
     this.saturated = new Float64Array(chains * C * N);
+    this.raised = new Float64Array(this.marginalPrior ? chains * C * N : 0);
+    this.increments = new Float64Array(this.marginalPrior ? chains * C * N : 0);
     this.logAdstocked = new Float64Array(this.keepsLog ? chains * C * N : 0);
     const views = (width: (t: ChannelTransform) => number) =>
       Array.from({ length: chains * C }, (_, i) => new Float64Array(Math.max(1, width(this.transforms[i % C]))));
@@ -157,7 +170,29 @@ export class MediaBlock {
       t.adstock.weights(pAdstock, L, this.weights, (b * C + c) * L);
     }
     for (let c = 0; c < C; c++) this.adstockAndSaturation(b, c);
-    this.coefficients.forward(b, this.saturated);
+    if (this.marginalPrior) for (let c = 0; c < C; c++) if (this.coefficients.form.derived[c]) this.raise(b, c);
+    this.coefficients.forward(b, this.marginalPrior ? this.increments : this.saturated);
+  }
+
+  /** mROI prior: h(1.01 a) and the increments h(1.01 a) - h(a) of chain b's channel c (active cells; 0 elsewhere). */
+  private raise(b: number, c: number): void {
+    const N = this.geos * this.periods;
+    const t = this.transforms[c];
+    const p = this.saturationValues[b * this.channels + c];
+    const cellBase = (b * this.channels + c) * N;
+    const active = this.data.active;
+    const factor = 1 + MROI_STEP;
+    for (let n = 0; n < N; n++) {
+      const i = cellBase + n;
+      if (active[c * N + n] === 0) {
+        this.raised[i] = 0;
+        this.increments[i] = 0;
+        continue;
+      }
+      const h = t.saturation.value(p, this.saturationOptions, factor * this.adstocked[i]);
+      this.raised[i] = h;
+      this.increments[i] = h - this.saturated[i];
+    }
   }
 
   private adstockAndSaturation(b: number, c: number): void {
@@ -211,7 +246,10 @@ export class MediaBlock {
     const logAdstocked = this.logAdstocked;
     const adstockBar = this.adstockBar;
     const sums = this.coefficientSums;
-    const roiPrior = this.coefficients.form.roiPrior;
+    const derivedPrior = this.coefficients.form.derivedPrior;
+    const marginal = this.marginalPrior;
+    const raisedBar = this.raisedParameterBar;
+    const factor = 1 + MROI_STEP;
     for (let c = 0; c < C; c++) {
       const t = this.transforms[c];
       const cellBase = (b * C + c) * N;
@@ -240,18 +278,32 @@ export class MediaBlock {
       }
       if (lift) for (let g = 0; g < G; g++) sums[g] += lift.betaBar[g * C + c];
       const windowBar = this.coefficients.backward(b, c, sums);
+      const raises = marginal && this.coefficients.form.derived[c];
+      if (raises) raisedBar.fill(0);
       if (!this.onePass) {
-        const roiWeight = this.coefficients.roiWeight;
+        const priorWeight = this.coefficients.priorWeight;
         const expDeviation = this.coefficients.expDeviation;
         for (let g = 0; g < G; g++) {
           const first = g * T;
           const last = first + T;
           scaleRows(meanBar, first, adstockBar, first, T, beta[(b * G + g) * C + c]);
-          if (roiPrior) {
-            const roiCoefficient = windowBar * expDeviation[(b * G + g) * C + c];
-            for (let n = first; n < last; n++) adstockBar[n] += roiCoefficient * roiWeight[mediaBase + n];
+          // the derived prior's r bar: h itself (ROI, contribution), or -h(a) of the increment (mROI)
+          const responseCoefficient = derivedPrior ? windowBar * expDeviation[(b * G + g) * C + c] : 0;
+          if (derivedPrior) {
+            const hCoefficient = marginal ? -responseCoefficient : responseCoefficient;
+            for (let n = first; n < last; n++) adstockBar[n] += hCoefficient * priorWeight[mediaBase + n];
           }
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
+          if (raises) {
+            // + h(1.01 a) of the increment: a bar += 1.01 r bar h'(1.01 a), the parameters' part at 1.01 a
+            for (let n = first; n < last; n++) {
+              if (active[mediaBase + n] === 0) continue;
+              const rBar = responseCoefficient * priorWeight[mediaBase + n];
+              if (rBar === 0) continue;
+              const i = cellBase + n;
+              adstockBar[n] += factor * t.saturation.backward(pSaturation, this.saturationOptions, factor * adstocked[i], this.raised[i], rBar, raisedBar);
+            }
+          }
           if (maskedCells[c]) for (let n = first; n < last; n++) if (active[mediaBase + n] === 0) adstockBar[n] = 0;
           if (recursion) recursion.backwardRows(adstockBar, adstocked, media, active, mediaBase, cellBase, first, T, L, qAdstock, adstockSums);
         }
@@ -259,6 +311,7 @@ export class MediaBlock {
       // saturation parameters: the likelihood's, then the lift tests'
       const saturationBar = this.saturationParameterBar;
       t.saturation.gradient(pSaturation, qSaturation, saturationSums, saturationBar);
+      if (raises) for (let j = 0; j < t.saturationInputs.length; j++) saturationBar[j] += raisedBar[j];
       if (lift) for (let j = 0; j < t.saturationInputs.length; j++) saturationBar[j] += lift.saturationBar[c * this.saturationWidth + j];
       for (let j = 0; j < t.saturationInputs.length; j++) grad[params.at(t.saturationInputs[j], b, t.saturationElement)] = saturationBar[j];
       // adstock parameters: the recursion's or the lag sums', then the lift tests'
