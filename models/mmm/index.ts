@@ -7,7 +7,12 @@ export {
   DEFAULT_MODEL_CONFIG,
   PRIOR_PARAMETERS,
   centeringWeight,
+  DEFAULT_KPI_SHARE,
+  mediaPriorWindows,
   type AdstockType,
+  type KpiShare,
+  type MediaPrior,
+  type MediaPriorType,
   type LiftExperiment,
   type MediaCenteringByChannel,
   type MmmModelConfig,
@@ -57,6 +62,7 @@ export {
   type SaturationOptions,
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
+export { describeMediaPrior, kpiSharePrior, MROI_STEP, totalOutcome } from './components/coefficients.js';
 export { fourierNames } from './components/linearTerms.js';
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
 export { geoSigma } from './components/likelihood.js';

@@ -25,6 +25,7 @@ import { describeBackend, initBackend, type BackendInfo, type BackendName } from
 import { progressBar, sample, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
 import {
   checkModelConfigAgainstData,
+  describeMediaPrior,
   designFromData,
   withHoldout,
   createGeoMmm,
@@ -97,6 +98,8 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);
   const model = createGeoMmm(design, runConfig.model);
   if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n`);
+  const mediaPrior = describeMediaPrior(design, runConfig.model);
+  if ((options.verbose ?? true) && mediaPrior) process.stderr.write(`${mediaPrior}\n`);
   const sampler: SamplerConfig = withSamplerOverrides(runConfig.sampler, options);
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
@@ -237,7 +240,7 @@ function centeringPlan(model: GeoMmmModel, config: MmmModelConfig, sampler: Samp
   if (!sampler.adaptiveCentering) return configured('sampler.adaptiveCentering is off');
   if (typeof config.geo.media === 'object') return configured('model.geo.media sets it per channel');
   if (config.geo.media !== 'noncentered') return configured(`model.geo.media is "${config.geo.media}"`);
-  if (config.mediaPrior.type === 'roi') return configured('under an ROI prior m is derived, so the media effects stay non-centered');
+  if (config.mediaPrior.type !== 'coefficient') return configured(`under the ${config.mediaPrior.type} media prior m is derived, so the media effects stay non-centered`);
   if (!model.definition.parameters.u) return configured('one geo: no geo media effects');
   const length = pilotLength(sampler.warmup);
   if (!length) return configured(`a warmup of ${sampler.warmup} is too short for a centering pilot (at least ${MIN_WARMUP_FOR_PILOT})`);

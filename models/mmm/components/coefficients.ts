@@ -142,6 +142,36 @@ function roiPrior(design: MmmDesign, config: MmmModelConfig, prior: (name: strin
   return prior('roi');
 }
 
+const fmt = (x: number) => Number(x.toPrecision(4)).toString();
+
+/**
+ * One line on the media prior for the fit's log, or undefined for the coefficient prior (the
+ * default). Says when the ROI prior was derived from kpiShare, and, for an ROI prior on a KPI
+ * without revenue and without model.priors.roi, that Meridian would derive one from kpiShare (Mixwell
+ * does only when asked: the default ROI prior stays LogNormal(0.2, 0.9)).
+ */
+export function describeMediaPrior(design: MmmDesign, config: MmmModelConfig): string | undefined {
+  const prior = config.mediaPrior;
+  switch (prior.type) {
+    case 'coefficient':
+      return undefined;
+    case 'contribution':
+      return 'media prior: on each channel\'s share of the total outcome (contribution), m derived per draw';
+    case 'mroi':
+      return 'media prior: on each paid channel\'s marginal ROI (mroi, +1% media over the whole period), m derived per draw';
+    case 'roi': {
+      if (prior.kpiShare) {
+        const spec = kpiSharePrior(design, prior.kpiShare);
+        return `media prior: ROI, one logNormal(${fmt(spec.mu)}, ${fmt(spec.sigma)}) for every paid channel from media explaining ${prior.kpiShare.mean} +- ${prior.kpiShare.sd} of the total KPI (mediaPrior.kpiShare, Meridian's prior for a KPI without revenue)`;
+      }
+      if (!design.kpiValue && !config.priors.roi) {
+        return 'media prior: ROI, the default logNormal(0.2, 0.9) per paid channel on a KPI without revenue (KPI per unit of spend); Meridian would derive one ROI prior from media explaining 0.4 +- 0.2 of the KPI: set model.mediaPrior.kpiShare to true for that';
+      }
+      return 'media prior: ROI (roi), m derived per draw';
+    }
+  }
+}
+
 const DERIVED_DESCRIPTION: Record<DerivedPriorType, string> = { roi: 'channel ROI', contribution: 'channel share of the total outcome', mroi: 'channel marginal ROI' };
 
 export function coefficientParameters(design: MmmDesign, config: MmmModelConfig, prior: (name: string) => MmmParameter['prior']): MmmParameter[] {
