@@ -3,12 +3,12 @@
  * recursion, or the lag sum a_n = sum_l w_l x_{n-l}), the saturation h = sat(a) (the kind's rows),
  * then the media coefficients (components/coefficients.ts), and the media term sum_c beta[g,c] h
  * added to the mean. Under an mROI prior the increments r = h(1.01 a) - h(a) of the active cells
- * (the kind's scalar `value` at 1.01 a) are what the derived m reads. Backward per channel: the
+ * (the kind's `raisedRows`, else its scalar `value` at 1.01 a) are what the derived m reads. Backward per channel: the
  * coefficient sums cs[g] = sum_t muBar h (+ the lift tests' d/d beta), the coefficient chain,
  * h bar = muBar beta (+ the derived prior's r bar: + r bar for h under ROI and contribution priors,
  * - r bar under an mROI prior), the saturation rows (h bar -> a bar), under an mROI prior
- * a bar += 1.01 r bar h'(1.01 a) with the saturation parameters' part at 1.01 a (the kind's scalar
- * `backward`), masked cells zeroed, then the adstock: the recursion's own rows,
+ * a bar += 1.01 r bar h'(1.01 a) with the saturation parameters' part at 1.01 a (the kind's raised
+ * rows where it has them, Hill's from the log-adstock row; else its scalar `backward`), masked cells zeroed, then the adstock: the recursion's own rows,
  * or w bar_l = sum_n a bar_n x_{n-l} through the kind's weightsBackward. Gradient contributions of
  * the lift tests to the transform parameters are added after the likelihood's.
  *
@@ -84,6 +84,7 @@ export class MediaBlock {
   private readonly adstockParameterBar: Float64Array;
   private readonly saturationParameterBar: Float64Array;
   private readonly raisedParameterBar: Float64Array;
+  private readonly raisedBars: Float64Array;
 
   constructor(
     design: MmmDesign,
@@ -131,6 +132,7 @@ export class MediaBlock {
     this.adstockParameterBar = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstockInputs.length)));
     this.saturationParameterBar = new Float64Array(this.saturationWidth);
     this.raisedParameterBar = new Float64Array(this.saturationWidth);
+    this.raisedBars = new Float64Array(this.marginalPrior ? N : 0);
   }
 
   resize(chains: number): void {
@@ -182,16 +184,16 @@ export class MediaBlock {
     const cellBase = (b * this.channels + c) * N;
     const active = this.data.active;
     const factor = 1 + MROI_STEP;
+    const { raised, increments, saturated } = this;
+    if (t.saturation.raisedRows) {
+      t.saturation.raisedRows(this.adstocked, this.logAdstocked, active, cellBase, c * N, N, factor, this.saturationQ[b * this.channels + c], raised);
+    } else {
+      for (let n = 0; n < N; n++) if (active[c * N + n] !== 0) raised[cellBase + n] = t.saturation.value(p, this.saturationOptions, factor * this.adstocked[cellBase + n]);
+    }
     for (let n = 0; n < N; n++) {
       const i = cellBase + n;
-      if (active[c * N + n] === 0) {
-        this.raised[i] = 0;
-        this.increments[i] = 0;
-        continue;
-      }
-      const h = t.saturation.value(p, this.saturationOptions, factor * this.adstocked[i]);
-      this.raised[i] = h;
-      this.increments[i] = h - this.saturated[i];
+      if (active[c * N + n] === 0) raised[i] = 0;
+      increments[i] = raised[i] - saturated[i];
     }
   }
 
@@ -296,12 +298,18 @@ export class MediaBlock {
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
           if (raises) {
             // + h(1.01 a) of the increment: a bar += 1.01 r bar h'(1.01 a), the parameters' part at 1.01 a
-            for (let n = first; n < last; n++) {
-              if (active[mediaBase + n] === 0) continue;
-              const rBar = responseCoefficient * priorWeight[mediaBase + n];
-              if (rBar === 0) continue;
-              const i = cellBase + n;
-              adstockBar[n] += factor * t.saturation.backward(pSaturation, this.saturationOptions, factor * adstocked[i], this.raised[i], rBar, raisedBar);
+            if (t.saturation.raisedBackwardRows) {
+              const bars = this.raisedBars;
+              for (let n = first; n < last; n++) bars[n] = responseCoefficient * priorWeight[mediaBase + n];
+              t.saturation.raisedBackwardRows(bars, adstockBar, this.raised, adstocked, logAdstocked, active, cellBase, mediaBase, first, T, factor, qSaturation, saturationSums);
+            } else {
+              for (let n = first; n < last; n++) {
+                if (active[mediaBase + n] === 0) continue;
+                const rBar = responseCoefficient * priorWeight[mediaBase + n];
+                if (rBar === 0) continue;
+                const i = cellBase + n;
+                adstockBar[n] += factor * t.saturation.backward(pSaturation, this.saturationOptions, factor * adstocked[i], this.raised[i], rBar, raisedBar);
+              }
             }
           }
           if (maskedCells[c]) for (let n = first; n < last; n++) if (active[mediaBase + n] === 0) adstockBar[n] = 0;
