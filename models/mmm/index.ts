@@ -62,7 +62,7 @@ export {
   type SaturationOptions,
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, type ChannelTransform } from './components/mediaTransform.js';
-export { describeMediaPrior, kpiSharePrior, MROI_STEP, totalOutcome } from './components/coefficients.js';
+export { describeMediaPrior, kpiSharePrior, mediaPriorLabel, MROI_STEP, totalOutcome } from './components/coefficients.js';
 export { fourierNames } from './components/linearTerms.js';
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
 export { geoSigma } from './components/likelihood.js';

@@ -27,6 +27,7 @@ import {
   checkModelConfigAgainstData,
   describeMediaPrior,
   designFromData,
+  mediaPriorLabel,
   withHoldout,
   createGeoMmm,
   geoMmmSource,
@@ -240,7 +241,7 @@ function centeringPlan(model: GeoMmmModel, config: MmmModelConfig, sampler: Samp
   if (!sampler.adaptiveCentering) return configured('sampler.adaptiveCentering is off');
   if (typeof config.geo.media === 'object') return configured('model.geo.media sets it per channel');
   if (config.geo.media !== 'noncentered') return configured(`model.geo.media is "${config.geo.media}"`);
-  if (config.mediaPrior.type !== 'coefficient') return configured(`under the ${config.mediaPrior.type} media prior m is derived, so the media effects stay non-centered`);
+  if (config.mediaPrior.type !== 'coefficient') return configured(`under ${mediaPriorLabel(config.mediaPrior.type)} m is derived, so the media effects stay non-centered`);
   if (!model.definition.parameters.u) return configured('one geo: no geo media effects');
   const length = pilotLength(sampler.warmup);
   if (!length) return configured(`a warmup of ${sampler.warmup} is too short for a centering pilot (at least ${MIN_WARMUP_FOR_PILOT})`);
