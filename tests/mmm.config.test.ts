@@ -146,6 +146,52 @@ describe('run config', () => {
     expect(() => checkModelConfigAgainstData(roiPartial.model, ['tv'], 'c.json')).toThrow(/centering channels needs the coefficient prior/);
   });
 
+  it("reads Meridian's media prior types: contribution (with windows), mROI, and the ROI prior from kpiShare", () => {
+    const model = (mediaPrior: unknown, priors?: unknown) => parseRunConfig({ model: { mediaPrior, ...(priors ? { priors } : {}) } }, 'c.json').model;
+    expect(model({ type: 'contribution' }).mediaPrior).toEqual({ type: 'contribution', window: {} });
+    expect(model({ type: 'contribution', window: { tv: { from: '2024-01-01', to: '2024-02-01' } } }).mediaPrior).toEqual({ type: 'contribution', window: { tv: { from: '2024-01-01', to: '2024-02-01' } } });
+    expect(model({ type: 'mroi' }).mediaPrior).toEqual({ type: 'mroi' });
+    expect(model({ type: 'roi', kpiShare: true }).mediaPrior).toEqual({ type: 'roi', window: {}, kpiShare: { mean: 0.4, sd: 0.2 } });
+    expect(model({ type: 'roi', kpiShare: { mean: 0.3 } }).mediaPrior).toEqual({ type: 'roi', window: {}, kpiShare: { mean: 0.3, sd: 0.2 } });
+    expect(model({ type: 'roi', kpiShare: { mean: 0.25, sd: 0.1 } }).mediaPrior).toEqual({ type: 'roi', window: {}, kpiShare: { mean: 0.25, sd: 0.1 } });
+    // false, like absent: the default ROI prior
+    expect(model({ type: 'roi', kpiShare: false }).mediaPrior).toEqual({ type: 'roi', window: {} });
+    // their parameters take priors from model.priors
+    expect(model({ type: 'contribution' }, { contribution: { dist: 'beta', a: 2, b: 50 } }).priors.contribution).toEqual({ dist: 'beta', a: 2, b: 50 });
+    expect(model({ type: 'mroi' }, { mroi: { dist: 'logNormal', mu: { tv: 0.1 }, sigma: 0.3 } }).priors.mroi).toEqual({ dist: 'logNormal', mu: { tv: 0.1 }, sigma: 0.3 });
+    // windows are checked against the data's channels for the contribution prior too
+    expect(() => checkModelConfigAgainstData(model({ type: 'contribution', window: { radio: { from: '2024-01-01', to: '2024-02-01' } } }), ['tv'], 'c.json')).toThrow(
+      /c\.json: model\.mediaPrior\.window\.radio: unknown channel \(channels: tv\)/,
+    );
+    // m is derived under every prior but the coefficient prior: no centering
+    for (const type of ['contribution', 'mroi']) {
+      const centered = parseRunConfig({ model: { geo: { media: { tv: 'centered' } }, mediaPrior: { type } } }, 'c.json');
+      expect(() => checkModelConfigAgainstData(centered.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.geo\.media: centering channels needs the coefficient prior \(m\); with an? (contribution|mROI) prior m is derived/);
+    }
+  });
+
+  it.each([
+    [{ type: 'share' }, /c\.json: model\.mediaPrior\.type: expected one of "coefficient", "roi", "contribution", "mroi", got "share"/],
+    [{ type: 'mroi', window: { tv: { from: '2024-01-01', to: '2024-02-01' } } }, /c\.json: model\.mediaPrior\.window: only applies to types "roi" and "contribution", not "mroi" \(the mROI prior is over the whole period\)/],
+    [{ type: 'coefficient', window: {} }, /c\.json: model\.mediaPrior\.window: only applies to types "roi" and "contribution", not "coefficient"/],
+    [{ type: 'contribution', window: { tv: { from: '2024-03-01', to: '2024-02-01' } } }, /c\.json: model\.mediaPrior\.window\.tv: "to" \(2024-02-01\) is before "from"/],
+    [{ type: 'contribution', kpiShare: true }, /c\.json: model\.mediaPrior\.kpiShare: only applies to type "roi", not "contribution"/],
+    [{ type: 'roi', kpiShare: 'yes' }, /c\.json: model\.mediaPrior\.kpiShare: expected true, false or \{"mean": 0\.4, "sd": 0\.2\}, got "yes"/],
+    [{ type: 'roi', kpiShare: { mean: 1.2 } }, /c\.json: model\.mediaPrior\.kpiShare\.mean: expected a share in \(0, 1\), got 1\.2/],
+    [{ type: 'roi', kpiShare: { sd: 0 } }, /c\.json: model\.mediaPrior\.kpiShare\.sd: expected a number > 0, got 0/],
+    [{ type: 'roi', kpiShare: { mean: 0.4, spread: 0.1 } }, /c\.json: model\.mediaPrior\.kpiShare\.spread: unknown key/],
+    [{ type: 'roi', kpiShare: true, window: { tv: { from: '2024-01-01', to: '2024-02-01' } } }, /c\.json: model\.mediaPrior\.kpiShare: states the share of the whole period's KPI media explains, so it cannot be combined with ROI windows/],
+    [{ type: 'roi', prior: 'x' }, /c\.json: model\.mediaPrior\.prior: unknown key/],
+  ])('rejects the media prior %j', (mediaPrior, message) => {
+    expect(() => parseRunConfig({ model: { mediaPrior } }, 'c.json')).toThrow(message);
+  });
+
+  it('rejects kpiShare together with an explicit ROI prior', () => {
+    expect(() => parseRunConfig({ model: { mediaPrior: { type: 'roi', kpiShare: true }, priors: { roi: { dist: 'logNormal', mu: 0, sigma: 1 } } } }, 'c.json')).toThrow(
+      /c\.json: model\.mediaPrior\.kpiShare: derives the ROI prior from the share of the KPI media explains, and model\.priors\.roi gives one too: keep one of them/,
+    );
+  });
+
   it("reads Meridian's structure options: one sigma per geo, fixed geo intercepts around a baseline geo", () => {
     const config = parseRunConfig({ model: { sigmaByGeo: true, geo: { intercept: 'fixed', baselineGeo: 'west' } } }, 'c.json');
     expect(config.model.sigmaByGeo).toBe(true);

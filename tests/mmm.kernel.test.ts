@@ -8,8 +8,9 @@
  * own vector-Jacobian product matches central differences of its float64 forward; and the media
  * block's one-pass fast path (geometric adstock x Hill) equals its general path. A third data set,
  * the geo example with social as an organic channel and price as a non-media treatment, runs the
- * default, the ROI-prior and the geo-varying controls/treatments cases (under an ROI prior the organic
- * channel keeps its m).
+ * default, the ROI-, contribution- and mROI-prior and the geo-varying controls/treatments cases
+ * (under an ROI or mROI prior the organic channel keeps its m; under a contribution prior it takes p
+ * like the paid ones).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaleData, type MmmData } from '../src/data/index.js';
@@ -27,7 +28,13 @@ import { loadExample, loadExampleWith } from './support/examples.js';
 
 type Which = 'geo' | 'national' | 'organic';
 /** The cases the organic + treatment data set runs. */
-const ORGANIC_CASES = ['reference (default)', 'ROI prior with a window, fixed Hill slope, 8-period holdout', ...geoEffectCases.map(([label]) => label)];
+const ORGANIC_CASES = [
+  'reference (default)',
+  'ROI prior with a window, fixed Hill slope, 8-period holdout',
+  'contribution prior with a window, Michaelis-Menten, 8-period holdout',
+  'mROI prior',
+  ...geoEffectCases.map(([label]) => label),
+];
 
 describe('geo MMM kernel', () => {
   let geo: MmmData;

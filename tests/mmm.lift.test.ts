@@ -71,6 +71,24 @@ const liftCases: [string, (which: Which) => Partial<MmmModelConfig>][] = [
     }),
   ],
   [
+    'ROI-like priors: contribution prior with a window, holdout, lift on the windowed channel',
+    () => ({
+      mediaPrior: { type: 'contribution', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } },
+      experiments: [experiment({ channel: 'tv', from: '2023-06-05', to: '2023-06-26', measuredTo: '2023-08-14', spendMultiplier: 0, dataIncludesTest: false, ...perWeek('2023-06-05', '2023-08-14', -3000, 1500) })],
+    }),
+  ],
+  [
+    'mROI prior, logistic saturation, lifts on two channels',
+    (which) => ({
+      mediaPrior: { type: 'mroi' },
+      saturation: { type: 'logistic' },
+      experiments: [
+        experiment({ channel: 'tv', geos: which === 'geo' ? ['north', 'east'] : 'all', from: '2023-05-01', to: '2023-05-22', measuredTo: '2023-07-10', spendDelta: 4000, dataIncludesTest: false, liftKpi: 30000, liftSe: 6000 }),
+        experiment({ channel: 'search', from: '2023-10-02', to: '2023-10-16', spendMultiplier: 0.5, liftKpi: -4000, liftSe: 2000 }),
+      ],
+    }),
+  ],
+  [
     'pooled media, delayed adstock, logistic saturation, Student-t per week',
     (which) => ({
       geo: { intercept: 'noncentered', media: 'pooled' },

@@ -48,6 +48,32 @@ export interface RoiPriorWindow {
 }
 
 /**
+ * Meridian's ROI prior from the share of the outcome media explains (prior_distribution.py
+ * `_get_total_media_contribution_prior`): "all media together explain mean +- sd of the total
+ * outcome" turned into one LogNormal prior on every paid channel's ROI (components/coefficients.ts
+ * `kpiSharePrior`). Meridian's constants: 0.4 and 0.2.
+ */
+export interface KpiShare {
+  readonly mean: number;
+  readonly sd: number;
+}
+
+export const DEFAULT_KPI_SHARE: KpiShare = { mean: 0.4, sd: 0.2 };
+
+export type MediaPrior =
+  | { readonly type: 'coefficient' }
+  | { readonly type: 'roi'; readonly window?: Readonly<Record<string, RoiPriorWindow>>; readonly kpiShare?: KpiShare }
+  | { readonly type: 'contribution'; readonly window?: Readonly<Record<string, RoiPriorWindow>> }
+  | { readonly type: 'mroi' };
+
+export type MediaPriorType = MediaPrior['type'];
+
+/** The windows of a media prior by channel (ROI and contribution priors; none for the others). */
+export function mediaPriorWindows(prior: MediaPrior): Readonly<Record<string, RoiPriorWindow>> {
+  return prior.type === 'roi' || prior.type === 'contribution' ? prior.window ?? {} : {};
+}
+
+/**
  * A lift test (a randomized geo or time experiment on one channel) used as a likelihood term: the
  * model's own counterfactual incremental KPI for the test, carryover included, is tied to the
  * measured one (models/mmm/liftTests.ts states the definitions).
@@ -159,10 +185,14 @@ export interface MmmModelConfig {
    */
   readonly sigmaByGeo?: boolean;
   /**
-   * 'coefficient': the prior is on m (log median media coefficient). 'roi': the prior is on each
-   * channel's ROI and m is derived from it per draw (Meridian's ROI prior), optionally over a window.
+   * What the media prior is on (Meridian's media_prior_type; components/coefficients.ts):
+   * 'coefficient': m (log median media coefficient). The others put the prior on a quantity of the
+   * model and derive m from it per draw in closed form: 'roi' each paid channel's ROI (optionally
+   * over a window, and optionally with one ROI prior for all channels from `kpiShare`),
+   * 'contribution' each channel's share of the total outcome (optionally over a window), 'mroi' each
+   * paid channel's marginal ROI.
    */
-  readonly mediaPrior: { readonly type: 'coefficient' } | { readonly type: 'roi'; readonly window?: Readonly<Record<string, RoiPriorWindow>> };
+  readonly mediaPrior: MediaPrior;
   readonly priors: Readonly<Record<PriorName, PriorSpec>>;
   /** Lift tests entering the likelihood (absent or empty: none). */
   readonly experiments?: readonly LiftExperiment[];

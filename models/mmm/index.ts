@@ -9,7 +9,12 @@ export {
   centeringWeight,
   TRANSFORM_ORDERS,
   type AdstockSpec,
+  DEFAULT_KPI_SHARE,
+  mediaPriorWindows,
   type AdstockType,
+  type KpiShare,
+  type MediaPrior,
+  type MediaPriorType,
   type LiftExperiment,
   type LinearEffectForm,
   type MediaCenteringByChannel,
@@ -65,6 +70,7 @@ export {
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from './components/mediaTransform.js';
 export { channelTransformKinds, type ChannelTransformKinds } from './components/transformKinds.js';
+export { describeMediaPrior, kpiSharePrior, mediaPriorLabel, MROI_STEP, totalOutcome } from './components/coefficients.js';
 export { cellCoefficientHost, fourierNames, geoVarying, linearTerms, linearTermsHost, timeTermRow, type GeoVaryingParameter, type LinearTerm } from './components/linearTerms.js';
 export { evenlySpacedKnots, knotWeights, knotWeightsRow } from './components/knots.js';
 export { describeKnots, timeKnots, type KnotCandidate, type KnotChoice, type KnotSelection } from './components/knotSelection.js';

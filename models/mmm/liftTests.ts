@@ -290,7 +290,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
  */
 export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues, tests: LiftTests): Float64Array {
   const { periods: T } = designDims(design);
-  const saturatedData = config.mediaPrior.type === 'roi' ? saturatedMediaHost(design, config, values) : new Float64Array(0);
+  const saturatedData = config.mediaPrior.type !== 'coefficient' ? saturatedMediaHost(design, config, values) : new Float64Array(0);
   const beta = mediaCoefficientsHost(design, config, values, saturatedData);
   const C = design.channelNames.length;
   const implied = new Float64Array(tests.observations.length);

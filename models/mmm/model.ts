@@ -28,7 +28,7 @@
 import { hostKernelDensity, hostKernelLogDensity, type CenteringBlock, type ModelDefinition, type ParameterSpec } from '../../src/ppl/index.js';
 import { centeringWeight, type MmmModelConfig } from './config.js';
 import type { Rng } from '../../src/tensor/index.js';
-import { coefficientForm } from './components/coefficients.js';
+import { coefficientForm, mediaPriorLabel } from './components/coefficients.js';
 import { fixedIntercepts, interceptHost } from './components/intercepts.js';
 import { integratesLinearBlock, type LinearBlock } from './components/linearBlock.js';
 import { linearTerms, type LinearTerm } from './components/linearTerms.js';
@@ -59,7 +59,7 @@ export function createGeoMmm(design: MmmDesign, config: MmmModelConfig): GeoMmmM
   const parameters: Record<string, ParameterSpec> = {};
   for (const row of sampledParameters(table)) parameters[row.name] = { shape: row.shape, constraint: constraintOf(row.support) };
   const form = coefficientForm(design, config);
-  const centering = mediaCentering(config, design.channelNames, G, form.mediaByGeo, form.roiPrior);
+  const centering = mediaCentering(config, design.channelNames, G, form.mediaByGeo, form.derivedPrior);
   const centeredIntercept = G > 1 && config.geo.intercept === 'centered';
   const fixed = fixedIntercepts(design, config);
   const terms = linearTerms(design, config);
@@ -160,7 +160,7 @@ function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: Linea
  * coordinate m_c + eta_c u[g,c] = log beta[g,c], or with a weight w in (0, 1) partially centered,
  * w m_c + eta_c^w u[g,c]. Undefined when no channel is (partially) centered.
  */
-export function mediaCentering(config: MmmModelConfig, channelNames: readonly string[], G: number, mediaByGeo: boolean, roiPrior: boolean): CenteringBlock | undefined {
+export function mediaCentering(config: MmmModelConfig, channelNames: readonly string[], G: number, mediaByGeo: boolean, derivedPrior: boolean): CenteringBlock | undefined {
   const media = config.geo.media;
   if (typeof media !== 'object') return undefined;
   for (const name of Object.keys(media)) {
@@ -168,7 +168,7 @@ export function mediaCentering(config: MmmModelConfig, channelNames: readonly st
   }
   const centered = channelNames.flatMap((name, c) => (centeringWeight(media[name]) > 0 ? [c] : []));
   if (centered.length === 0 || !mediaByGeo) return undefined;
-  if (roiPrior) throw new Error('model config: geo.media: centering channels needs the coefficient prior (m); with an ROI prior m is derived, use non-centered or pooled media effects');
+  if (derivedPrior) throw new Error(`model config: geo.media: centering channels needs the coefficient prior (m); with ${mediaPriorLabel(config.mediaPrior.type)} m is derived, use non-centered or pooled media effects`);
   const C = channelNames.length;
   const elements = [];
   for (let g = 0; g < G; g++) {

@@ -4,7 +4,11 @@
  * of config.ts. Nothing is coerced silently.
  */
 import { ConfigError, describeValue, Reader } from '../../src/config/index.js';
-import { centeringWeight, DEFAULT_MODEL_CONFIG, PRIOR_PARAMETERS, TRANSFORM_ORDERS, type LiftExperiment, type SaturationSpec, type SaturationType, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow } from './config.js';
+import {
+  centeringWeight, DEFAULT_KPI_SHARE, DEFAULT_MODEL_CONFIG, mediaPriorWindows, PRIOR_PARAMETERS, TRANSFORM_ORDERS,
+  type KpiShare, type LiftExperiment, type MediaPrior, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow, type SaturationSpec, type SaturationType,
+} from './config.js';
+import { mediaPriorLabel } from './components/coefficients.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
 import { priorNames } from './parameters.js';
@@ -176,33 +180,14 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   }
   const likelihood = root.likelihood === undefined ? d.likelihood : reader.oneOf(root.likelihood, 'model.likelihood', ['normal', 'studentT'] as const);
   const sigmaByGeo = root.sigmaByGeo === undefined ? undefined : reader.boolean(root.sigmaByGeo, 'model.sigmaByGeo');
-  let mediaPrior: MmmModelConfig['mediaPrior'] = d.mediaPrior;
-  if (root.mediaPrior !== undefined) {
-    const m = reader.object(root.mediaPrior, 'model.mediaPrior', ['type', 'window']);
-    const type = reader.oneOf(m.type, 'model.mediaPrior.type', ['coefficient', 'roi'] as const);
-    if (type === 'coefficient') {
-      if (m.window !== undefined) reader.fail('model.mediaPrior.window', 'only applies to type "roi"');
-      mediaPrior = { type };
-    } else {
-      const windows: Record<string, RoiPriorWindow> = {};
-      if (m.window !== undefined) {
-        const byChannel = reader.object(m.window, 'model.mediaPrior.window', Object.keys(m.window as object));
-        for (const [channel, w] of Object.entries(byChannel)) {
-          const path = `model.mediaPrior.window.${channel}`;
-          const range = reader.object(w, path, ['from', 'to']);
-          const from = reader.isoDate(range.from, `${path}.from`);
-          const to = reader.isoDate(range.to, `${path}.to`);
-          if (to < from) reader.fail(path, `"to" (${to}) is before "from" (${from})`);
-          windows[channel] = { from, to };
-        }
-      }
-      mediaPrior = { type, window: windows };
-    }
-  }
+  const mediaPrior = root.mediaPrior === undefined ? d.mediaPrior : parseMediaPrior(reader, root.mediaPrior);
   const priors: Record<PriorName, PriorSpec> = {};
   if (root.priors !== undefined) {
     const p = reader.object(root.priors, 'model.priors', priorNames());
     for (const [name, spec] of Object.entries(p)) priors[name] = parsePrior(reader, spec, `model.priors.${name}`);
+  }
+  if (mediaPrior.type === 'roi' && mediaPrior.kpiShare && priors.roi) {
+    reader.fail('model.mediaPrior.kpiShare', 'derives the ROI prior from the share of the KPI media explains, and model.priors.roi gives one too: keep one of them');
   }
   const linearBlock = root.linearBlock === undefined ? undefined : reader.oneOf(root.linearBlock, 'model.linearBlock', ['auto', 'integrate', 'sample'] as const);
   if (time?.knots === 'all' && seasonality.order > 0) {
@@ -239,6 +224,53 @@ function parseTime(reader: Reader, value: Json): MmmModelConfig['time'] {
     return { type, knots: positions };
   }
   return reader.fail('model.time.knots', `expected a number of knots (>= 2), an array of period indices (0 = the first period), "all" or "auto", got ${describeValue(k)}`);
+}
+
+const MEDIA_PRIOR_TYPES = ['coefficient', 'roi', 'contribution', 'mroi'] as const;
+
+/**
+ * `model.mediaPrior`: {type, window? (roi, contribution), kpiShare? (roi: true for Meridian's 0.4 +- 0.2,
+ * or {mean, sd}; false or absent: none)}. Window channels are checked against the data later.
+ */
+function parseMediaPrior(reader: Reader, value: Json): MediaPrior {
+  const m = reader.object(value, 'model.mediaPrior', ['type', 'window', 'kpiShare']);
+  const type = reader.oneOf(m.type, 'model.mediaPrior.type', MEDIA_PRIOR_TYPES);
+  if (m.window !== undefined && type !== 'roi' && type !== 'contribution') {
+    reader.fail('model.mediaPrior.window', `only applies to types "roi" and "contribution", not "${type}"${type === 'mroi' ? ' (the mROI prior is over the whole period)' : ''}`);
+  }
+  if (m.kpiShare !== undefined && type !== 'roi') reader.fail('model.mediaPrior.kpiShare', `only applies to type "roi", not "${type}"`);
+  if (type === 'coefficient' || type === 'mroi') return { type };
+  const windows: Record<string, RoiPriorWindow> = {};
+  if (m.window !== undefined) {
+    const byChannel = reader.object(m.window, 'model.mediaPrior.window', Object.keys(m.window as object));
+    for (const [channel, w] of Object.entries(byChannel)) {
+      const path = `model.mediaPrior.window.${channel}`;
+      const range = reader.object(w, path, ['from', 'to']);
+      const from = reader.isoDate(range.from, `${path}.from`);
+      const to = reader.isoDate(range.to, `${path}.to`);
+      if (to < from) reader.fail(path, `"to" (${to}) is before "from" (${from})`);
+      windows[channel] = { from, to };
+    }
+  }
+  if (type === 'contribution') return { type, window: windows };
+  const kpiShare = m.kpiShare === undefined || m.kpiShare === false ? undefined : parseKpiShare(reader, m.kpiShare);
+  if (kpiShare && Object.keys(windows).length > 0) {
+    reader.fail('model.mediaPrior.kpiShare', 'states the share of the whole period\'s KPI media explains, so it cannot be combined with ROI windows (model.mediaPrior.window): give model.priors.roi instead');
+  }
+  return kpiShare ? { type, window: windows, kpiShare } : { type, window: windows };
+}
+
+/** `model.mediaPrior.kpiShare`: true (Meridian's 0.4 +- 0.2) or {mean in (0, 1), sd > 0}, each defaulting to Meridian's. */
+function parseKpiShare(reader: Reader, value: Json): KpiShare {
+  if (value === true) return DEFAULT_KPI_SHARE;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    reader.fail('model.mediaPrior.kpiShare', `expected true, false or {"mean": 0.4, "sd": 0.2}, got ${describeValue(value)}`);
+  }
+  const share = reader.object(value, 'model.mediaPrior.kpiShare', ['mean', 'sd']);
+  return {
+    mean: share.mean === undefined ? DEFAULT_KPI_SHARE.mean : reader.number(share.mean, 'model.mediaPrior.kpiShare.mean', (x) => x > 0 && x < 1, 'a share in (0, 1)'),
+    sd: share.sd === undefined ? DEFAULT_KPI_SHARE.sd : reader.number(share.sd, 'model.mediaPrior.kpiShare.sd', (x) => x > 0, 'a number > 0'),
+  };
 }
 
 const EXPERIMENT_KEYS = [
@@ -339,10 +371,8 @@ export function checkModelConfigAgainstData(
   file = 'config',
   data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number; readonly controlNames?: readonly string[]; readonly treatmentNames?: readonly string[] },
 ): void {
-  if (config.mediaPrior.type === 'roi') {
-    for (const channel of Object.keys(config.mediaPrior.window ?? {})) {
-      if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
-    }
+  for (const channel of Object.keys(mediaPriorWindows(config.mediaPrior))) {
+    if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
   }
   const overrides: [string, object | undefined][] = [
     ['model.adstock.byChannel', config.adstock.byChannel],
@@ -364,8 +394,8 @@ export function checkModelConfigAgainstData(
     for (const channel of Object.keys(media)) {
       if (!channelNames.includes(channel)) throw new ConfigError(file, `model.geo.media.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
     }
-    if (config.mediaPrior.type === 'roi' && Object.values(media).some((form) => centeringWeight(form) > 0)) {
-      throw new ConfigError(file, 'model.geo.media', 'centering channels needs the coefficient prior (m); with an ROI prior m is derived: use non-centered or pooled media effects');
+    if (config.mediaPrior.type !== 'coefficient' && Object.values(media).some((form) => centeringWeight(form) > 0)) {
+      throw new ConfigError(file, 'model.geo.media', `centering channels needs the coefficient prior (m); with ${mediaPriorLabel(config.mediaPrior.type)} m is derived: use non-centered or pooled media effects`);
     }
   }
   if (data) {

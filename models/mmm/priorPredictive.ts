@@ -3,9 +3,10 @@
  * section 1.3; Gabry, Simpson, Vehtari, Betancourt & Gelman 2019, "Visualization in Bayesian
  * workflow", section 3): draw every parameter from its prior (the parameter table, parameters.ts:
  * the priors the model uses), in float64 on the host with a seeded createRng stream per chain,
- * then the KPI y_rep = mu + noise (Normal or Student-t as the likelihood). Under an ROI prior, roi
- * is drawn and m is derived per draw from the observed data's saturated media (hostModel.ts), and
- * is returned as a derived variable. The draws come back as a `Posterior` (variables named and
+ * then the KPI y_rep = mu + noise (Normal or Student-t as the likelihood). Under an ROI,
+ * contribution or mROI prior, roi, contribution or mroi is drawn and m is derived per draw from the
+ * observed data's media (components/coefficients.ts, through hostModel.ts), and is returned as a
+ * derived variable when every channel's m is derived. The draws come back as a `Posterior` (variables named and
  * shaped as the model's parameters), so the analysis layer works on them unchanged, e.g. for the
  * ROI implied by a coefficient prior.
  *
@@ -103,7 +104,7 @@ export function replicateKpi(config: MmmModelConfig, values: DrawValues, mean: A
   return out;
 }
 
-/** Log median media coefficient m [C] of one draw (derived from roi under an ROI prior). */
+/** Log median media coefficient m [C] of one draw (derived under a derived media prior). */
 function derivedM(design: MmmDesign, config: MmmModelConfig, values: DrawValues): Float64Array {
   const { geos: G, channels: C } = designDims(design);
   const beta = mediaCoefficientsHost(design, config, values, saturatedMediaHost(design, config, values));
@@ -111,7 +112,7 @@ function derivedM(design: MmmDesign, config: MmmModelConfig, values: DrawValues)
   return Float64Array.from({ length: C }, (_, c) => Math.log(beta[c]) - (mediaByGeo ? values.eta[c] * values.u[c] : 0));
 }
 
-/** Prior (predictive) draws as a Posterior: parameters, `m` (derived, ROI prior) and `y_rep` [G, T] (derived). */
+/** Prior (predictive) draws as a Posterior: parameters, `m` (derived, derived media priors) and `y_rep` [G, T] (derived). */
 export function samplePriorPredictive(design: MmmDesign, config: MmmModelConfig, options: PriorPredictiveOptions): Posterior {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const chains = options.chains ?? 1;
@@ -121,9 +122,9 @@ export function samplePriorPredictive(design: MmmDesign, config: MmmModelConfig,
   const parameters = priorParameters(design, config);
   const sizes = parameters.map((p) => p.shape.reduce((a, b) => a * b, 1));
   const storage = parameters.map((_, i) => new Float64Array(chains * draws * sizes[i]));
-  // under an ROI prior m is derived per draw; with organic channels m is also their parameter, and the derived m is left out
-  const roiPrior = config.mediaPrior.type === 'roi' && !parameters.some((p) => p.name === 'm');
-  const mDraws = roiPrior ? new Float64Array(chains * draws * C) : undefined;
+  // under a derived media prior m is derived per draw; where organic channels keep m as their parameter (ROI, mROI), the derived m is left out
+  const derivedPrior = config.mediaPrior.type !== 'coefficient' && !parameters.some((p) => p.name === 'm');
+  const mDraws = derivedPrior ? new Float64Array(chains * draws * C) : undefined;
   const withKpi = options.kpi ?? true;
   const kpiDraws = withKpi ? new Float64Array(chains * draws * G * T) : undefined;
   const seed = options.seed ?? 0;

@@ -7,8 +7,8 @@
  * - a negative baseline (posterior mean of everything but media < 0) means media took more than
  *   the whole KPI somewhere, a sign of misattribution;
  * - an ROI whose posterior median lies outside the prior's 1%-99% range (the prior ROI from
- *   priorRoi.ts, by prior predictive simulation) means the data overrode the prior strongly, or
- *   the prior was badly set;
+ *   priorRoi.ts, by prior predictive simulation, under every media prior; under an mROI prior the
+ *   marginal ROI too) means the data overrode the prior strongly, or the prior was badly set;
  * - a posterior predictive p-value < 0.05 or > 0.95 (posteriorPredictive.ts).
  * Checks whose input is not given are skipped (no flag).
  */
@@ -161,19 +161,21 @@ export function healthCheck(input: HealthCheckInput, thresholds: Partial<HealthT
   // ---- model: ROI far outside the prior
   if (input.media && input.priorRoi) {
     const windowRows = input.priorRoi.filter((r) => r.metric === 'roiInPriorWindow');
-    const priorRows = windowRows.length > 0 ? windowRows : input.priorRoi.filter((r) => r.metric === 'roi');
+    const marginalRows = input.priorRoi.filter((r) => r.metric === 'mroi');
+    const priorRows = [...(windowRows.length > 0 ? windowRows : input.priorRoi.filter((r) => r.metric === 'roi')), ...marginalRows];
     const outside: string[] = [];
     const descriptions: string[] = [];
     for (const prior of priorRows) {
       const posterior = input.media.channels.find((r) => r.channel === prior.channel && r.metric === prior.metric);
       if (!posterior) continue;
       if (posterior.median < prior.q01 || posterior.median > prior.q99) {
-        outside.push(prior.channel);
-        descriptions.push(`${prior.channel} ${fmt(posterior.median, 2)} vs prior [${fmt(prior.q01, 2)}, ${fmt(prior.q99, 2)}]`);
+        if (!outside.includes(prior.channel)) outside.push(prior.channel);
+        descriptions.push(`${prior.channel}${prior.metric === 'mroi' ? ' mROI' : ''} ${fmt(posterior.median, 2)} vs prior [${fmt(prior.q01, 2)}, ${fmt(prior.q99, 2)}]`);
       }
     }
-    if (outside.length === 0) flag('ok', 'roiOutsidePrior', 'every channel\'s posterior median ROI is inside its prior 1%-99% range');
-    else flag('warning', 'roiOutsidePrior', `posterior median ROI outside the prior 1%-99% range for ${listed(descriptions)}: check the prior and the channel's data`, outside);
+    const what = marginalRows.length > 0 ? 'ROI and mROI' : 'ROI';
+    if (outside.length === 0) flag('ok', 'roiOutsidePrior', `every channel's posterior median ${what} is inside its prior 1%-99% range`);
+    else flag('warning', 'roiOutsidePrior', `posterior median ${what} outside the prior 1%-99% range for ${listed(descriptions)}: check the prior and the channel's data`, outside);
   }
 
   // ---- model: posterior predictive p-values

@@ -10,8 +10,9 @@
  *   mROI_c = [KPI(1.01 x_c) - KPI(x_c)] / (0.01 sum spend_c)       (same value weighting)
  *
  * where KPI(1.01 x_c) scales channel c's scaled media by 1.01 in every geo and period with the
- * scaling constants held fixed and beta kept at the actual data's (under an ROI prior m is derived
- * from the observed media, models/mmm/hostModel.ts). Cost per incremental KPI = spend / contribution.
+ * scaling constants held fixed and beta kept at the actual data's (under an ROI, contribution or mROI
+ * prior m is derived from the observed media, models/mmm/hostModel.ts; an mROI prior derives it so that
+ * this mROI equals the prior's parameter). Cost per incremental KPI = spend / contribution.
  *
  * Organic channels (no spend) get contributions and shares but no ROI, mROI or cost per KPI, and the
  * "all media" ROI and cost are over the paid channels. Non-media treatments' contributions,

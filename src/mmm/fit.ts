@@ -26,7 +26,9 @@ import { progressBar, sample, type SampleOptions, type SampleProgress, type Samp
 import {
   checkModelConfigAgainstData,
   describeKnots,
+  describeMediaPrior,
   designFromData,
+  mediaPriorLabel,
   timeKnots,
   type KnotChoice,
   withHoldout,
@@ -104,6 +106,8 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const knots = timeKnots(design, runConfig.model);
   const model = createGeoMmm(design, runConfig.model);
   if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n${knots ? `${describeKnots(knots)}\n` : ''}`);
+  const mediaPrior = describeMediaPrior(design, runConfig.model);
+  if ((options.verbose ?? true) && mediaPrior) process.stderr.write(`${mediaPrior}\n`);
   const sampler: SamplerConfig = withSamplerOverrides(runConfig.sampler, options);
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
@@ -244,7 +248,7 @@ function centeringPlan(model: GeoMmmModel, config: MmmModelConfig, sampler: Samp
   if (!sampler.adaptiveCentering) return configured('sampler.adaptiveCentering is off');
   if (typeof config.geo.media === 'object') return configured('model.geo.media sets it per channel');
   if (config.geo.media !== 'noncentered') return configured(`model.geo.media is "${config.geo.media}"`);
-  if (config.mediaPrior.type === 'roi') return configured('under an ROI prior m is derived, so the media effects stay non-centered');
+  if (config.mediaPrior.type !== 'coefficient') return configured(`under ${mediaPriorLabel(config.mediaPrior.type)} m is derived, so the media effects stay non-centered`);
   if (!model.definition.parameters.u) return configured('one geo: no geo media effects');
   const length = pilotLength(sampler.warmup);
   if (!length) return configured(`a warmup of ${sampler.warmup} is too short for a centering pilot (at least ${MIN_WARMUP_FOR_PILOT})`);

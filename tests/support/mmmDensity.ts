@@ -61,6 +61,11 @@ export const cases: [string, Partial<MmmModelConfig>][] = [
   ['ROI prior with a window, fixed Hill slope, 8-period holdout', { mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'hill', fixedSlope: 1.5 } }],
   ['binomial adstock, logistic saturation', { adstock: { type: 'binomial', maxLag: 6 }, saturation: { type: 'logistic' } }],
   ['knots at given periods instead of the trend, Fourier order 1', { trend: false, seasonality: { order: 1, period: 52 }, time: { type: 'knots', knots: [0, 9, 30, 50, 77] } }],
+  // Meridian's media prior types (issue 19): m derived from each channel's outcome share or marginal ROI.
+  ['contribution prior with a window, Michaelis-Menten, 8-period holdout', { mediaPrior: { type: 'contribution', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, saturation: { type: 'michaelisMenten' } }],
+  ['mROI prior', { mediaPrior: { type: 'mroi' } }],
+  ['mROI prior, delayed adstock, logistic saturation', { mediaPrior: { type: 'mroi' }, adstock: { type: 'delayed', maxLag: 8 }, saturation: { type: 'logistic' } }],
+  ['mROI prior, weibull adstock, Hill with a fixed slope, pooled media', { mediaPrior: { type: 'mroi' }, adstock: { type: 'weibull', maxLag: 6 }, saturation: { type: 'hill', fixedSlope: 1.5 }, geo: { intercept: 'noncentered', media: 'pooled' } }],
 ];
 
 /**

@@ -15,7 +15,14 @@
  * w bar_l = sum_n y bar_n p_{n-l}, p bar_n = sum_l w_l y bar_{n+l} (within the geo), then the
  * saturation rows' backward for the parameters' sums (the media's own bars are not needed).
  *
- * Fast path: a channel with geometric adstock then Hill saturation and no ROI prior (the reference
+ * Under an mROI prior the increments r = h(1.01 a) - h(a) of the active cells (the kind's
+ * `raisedRows`, else its scalar `value` at 1.01 a) are what the derived m reads; backward: h bar gets
+ * the derived prior's r bar (+ under ROI and contribution priors, - under an mROI prior), and under
+ * an mROI prior a bar += 1.01 r bar h'(1.01 a) with the saturation parameters' part at 1.01 a (the
+ * kind's raised rows where it has them, else its scalar `backward`). The mROI prior does not take
+ * saturation-first channels (refused in the constructor).
+ *
+ * Fast path: a channel with geometric adstock then Hill saturation and the coefficient prior (the reference
  * model) runs the coefficient sums, the saturation backward and the adstock recursion's backward in
  * one pass over each geo's cells (`hillGeometricBackwardRow`); tests/mmm.kernel.test.ts checks it
  * against the general path.
@@ -24,7 +31,7 @@ import type { MmmModelConfig } from '../config.js';
 import type { MmmDesign } from '../design.js';
 import type { AdstockKind } from '../components/adstock/index.js';
 import { channelTransformKinds, transformRows } from '../components/transformKinds.js';
-import { CoefficientsBlock } from '../components/coefficients.js';
+import { CoefficientsBlock, MROI_STEP } from '../components/coefficients.js';
 import { mediaData, type MediaData } from '../components/mediaData.js';
 import type { SaturationKind, SaturationOptions } from '../components/saturation/index.js';
 import type { MmmParameter } from '../components/types.js';
@@ -74,6 +81,12 @@ export class MediaBlock {
   /** [C, N] 1 where the period's media is not zero (the saturation-first channels' mask). */
   private readonly nonzero: Uint8Array;
   private logAdstocked = new Float64Array(0);
+  /** mROI prior: [B, C, N] h(1.01 a) and the increments h(1.01 a) - h(a) (0 in masked cells). */
+  private raised = new Float64Array(0);
+  private increments = new Float64Array(0);
+  private readonly marginalPrior: boolean;
+  private readonly raisedParameterBar: Float64Array;
+  private readonly raisedBars: Float64Array;
   /** Per (chain, channel): the saturation's and the adstock recursion's constants. */
   private saturationQ: Float64Array[] = [];
   private adstockQ: Float64Array[] = [];
@@ -130,12 +143,16 @@ export class MediaBlock {
         saturationInputs: saturationNames.map((name) => params.indexOf(name)),
         saturationElements: saturationNames.map((name) => elementOf(name, kind.channel)),
         saturationFirst,
-        onePass: fastPaths && !this.coefficients.form.roiPrior && !saturationFirst && kind.adstock.type === 'geometric' && kind.saturation.type === 'hill',
+        onePass: fastPaths && !this.coefficients.form.derivedPrior && !saturationFirst && kind.adstock.type === 'geometric' && kind.saturation.type === 'hill',
       };
     });
     this.saturationWidth = Math.max(1, ...this.transforms.map((t) => t.saturationInputs.length));
     this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(t.saturationOptions));
     this.anySaturationFirst = this.transforms.some((t) => t.saturationFirst);
+    this.marginalPrior = this.coefficients.form.prior === 'mroi';
+    if (this.marginalPrior && this.transforms.some((t, c) => t.saturationFirst && this.coefficients.form.derived[c])) {
+      throw new Error('model config: the mROI prior (mediaPrior.type "mroi") does not take channels that saturate before the adstock (model.order); use adstockThenSaturation for them or another media prior');
+    }
     const N = geos * periods;
     const C = channels;
     this.nonzero = new Uint8Array(this.anySaturationFirst ? C * N : 0);
@@ -148,6 +165,8 @@ export class MediaBlock {
     this.adstockSums = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstock.recursion?.sums ?? 0)));
     this.adstockParameterBar = new Float64Array(Math.max(1, ...this.transforms.map((t) => t.adstockInputs.length)));
     this.saturationParameterBar = new Float64Array(this.saturationWidth);
+    this.raisedParameterBar = new Float64Array(this.saturationWidth);
+    this.raisedBars = new Float64Array(this.marginalPrior ? N : 0);
   }
 
   resize(chains: number): void {
@@ -159,6 +178,8 @@ export class MediaBlock {
     this.adstocked = new Float64Array(chains * C * N);
     this.saturated = new Float64Array(chains * C * N);
     this.logAdstocked = new Float64Array(this.keepsLog ? chains * C * N : 0);
+    this.raised = new Float64Array(this.marginalPrior ? chains * C * N : 0);
+    this.increments = new Float64Array(this.marginalPrior ? chains * C * N : 0);
     this.preSaturated = new Float64Array(this.anySaturationFirst ? chains * C * N : 0);
     const views = (width: (t: ChannelTransform) => number) =>
       Array.from({ length: chains * C }, (_, i) => new Float64Array(Math.max(1, width(this.transforms[i % C]))));
@@ -191,7 +212,29 @@ export class MediaBlock {
       t.adstock.weights(pAdstock, L, this.weights, (b * C + c) * L);
     }
     for (let c = 0; c < C; c++) this.adstockAndSaturation(b, c);
-    this.coefficients.forward(b, this.saturated);
+    if (this.marginalPrior) for (let c = 0; c < C; c++) if (this.coefficients.form.derived[c]) this.raise(b, c);
+    this.coefficients.forward(b, this.marginalPrior ? this.increments : this.saturated);
+  }
+
+  /** mROI prior: h(1.01 a) and the increments h(1.01 a) - h(a) of chain b's channel c (active cells; 0 elsewhere). */
+  private raise(b: number, c: number): void {
+    const N = this.geos * this.periods;
+    const t = this.transforms[c];
+    const p = this.saturationValues[b * this.channels + c];
+    const cellBase = (b * this.channels + c) * N;
+    const active = this.data.active;
+    const factor = 1 + MROI_STEP;
+    const { raised, increments, saturated } = this;
+    if (t.saturation.raisedRows) {
+      t.saturation.raisedRows(this.adstocked, this.logAdstocked, active, cellBase, c * N, N, factor, this.saturationQ[b * this.channels + c], raised);
+    } else {
+      for (let n = 0; n < N; n++) if (active[c * N + n] !== 0) raised[cellBase + n] = t.saturation.value(p, t.saturationOptions, factor * this.adstocked[cellBase + n]);
+    }
+    for (let n = 0; n < N; n++) {
+      const i = cellBase + n;
+      if (active[c * N + n] === 0) raised[i] = 0;
+      increments[i] = raised[i] - saturated[i];
+    }
   }
 
   private adstockAndSaturation(b: number, c: number): void {
@@ -308,7 +351,10 @@ export class MediaBlock {
     const logAdstocked = this.logAdstocked;
     const adstockBar = this.adstockBar;
     const sums = this.coefficientSums;
-    const roiPrior = this.coefficients.form.roiPrior;
+    const derivedPrior = this.coefficients.form.derivedPrior;
+    const marginal = this.marginalPrior;
+    const raisedBar = this.raisedParameterBar;
+    const factor = 1 + MROI_STEP;
     for (let c = 0; c < C; c++) {
       const t = this.transforms[c];
       const cellBase = (b * C + c) * N;
@@ -337,19 +383,39 @@ export class MediaBlock {
       }
       if (lift) for (let g = 0; g < G; g++) sums[g] += lift.betaBar[g * C + c];
       const windowBar = this.coefficients.backward(b, c, sums);
+      const raises = marginal && this.coefficients.form.derived[c];
+      if (raises) raisedBar.fill(0);
       if (!t.onePass) {
-        const roiWeight = this.coefficients.roiWeight;
+        const priorWeight = this.coefficients.priorWeight;
         const expDeviation = this.coefficients.expDeviation;
         for (let g = 0; g < G; g++) {
           const first = g * T;
           const last = first + T;
           scaleRows(meanBar, first, adstockBar, first, T, beta[(b * G + g) * C + c]);
-          if (roiPrior) {
-            const roiCoefficient = windowBar * expDeviation[(b * G + g) * C + c];
-            for (let n = first; n < last; n++) adstockBar[n] += roiCoefficient * roiWeight[mediaBase + n];
+          // the derived prior's r bar: h itself (ROI, contribution), or -h(a) of the increment (mROI)
+          const responseCoefficient = derivedPrior ? windowBar * expDeviation[(b * G + g) * C + c] : 0;
+          if (derivedPrior) {
+            const hCoefficient = marginal ? -responseCoefficient : responseCoefficient;
+            for (let n = first; n < last; n++) adstockBar[n] += hCoefficient * priorWeight[mediaBase + n];
           }
           if (t.saturationFirst) continue;
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
+          if (raises) {
+            // + h(1.01 a) of the increment: a bar += 1.01 r bar h'(1.01 a), the parameters' part at 1.01 a
+            if (t.saturation.raisedBackwardRows) {
+              const bars = this.raisedBars;
+              for (let n = first; n < last; n++) bars[n] = responseCoefficient * priorWeight[mediaBase + n];
+              t.saturation.raisedBackwardRows(bars, adstockBar, this.raised, adstocked, logAdstocked, active, cellBase, mediaBase, first, T, factor, qSaturation, saturationSums);
+            } else {
+              for (let n = first; n < last; n++) {
+                if (active[mediaBase + n] === 0) continue;
+                const rBar = responseCoefficient * priorWeight[mediaBase + n];
+                if (rBar === 0) continue;
+                const i = cellBase + n;
+                adstockBar[n] += factor * t.saturation.backward(pSaturation, t.saturationOptions, factor * adstocked[i], this.raised[i], rBar, raisedBar);
+              }
+            }
+          }
           if (maskedCells[c]) for (let n = first; n < last; n++) if (active[mediaBase + n] === 0) adstockBar[n] = 0;
           if (recursion) recursion.backwardRows(adstockBar, adstocked, media, active, mediaBase, cellBase, first, T, L, qAdstock, adstockSums);
         }
@@ -358,6 +424,7 @@ export class MediaBlock {
       // saturation parameters: the likelihood's, then the lift tests'
       const saturationBar = this.saturationParameterBar;
       t.saturation.gradient(pSaturation, qSaturation, saturationSums, saturationBar);
+      if (raises) for (let j = 0; j < t.saturationInputs.length; j++) saturationBar[j] += raisedBar[j];
       if (lift) for (let j = 0; j < t.saturationInputs.length; j++) saturationBar[j] += lift.saturationBar[c * this.saturationWidth + j];
       for (let j = 0; j < t.saturationInputs.length; j++) grad[params.at(t.saturationInputs[j], b, t.saturationElements[j])] = saturationBar[j];
       // adstock parameters: the recursion's or the lag sums', then the lift tests'

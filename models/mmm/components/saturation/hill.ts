@@ -82,6 +82,33 @@ export const hill: SaturationKind = {
     pBar[0] = (-q[1] * sums[0]) / q[2];
     if (q[3] === 1) pBar[1] = sums[1];
   },
+  // h(f a) = sigmoid(s (log a + log f - log k)) from the log-adstock row; a bar += f h' s / (f a) = h' s / a
+  raisedRows(adstocked, logAdstocked, active, cellBase, mediaBase, count, factor, q, raised) {
+    const logK = q[0] - Math.log(factor);
+    const slope = q[1];
+    for (let n = 0; n < count; n++) {
+      if (active[mediaBase + n] === 0) continue;
+      const x = slope * (logK - logAdstocked[cellBase + n]);
+      raised[cellBase + n] = x > -708 && x < 709 ? 1 / (1 + expInRange(x)) : 1 / (1 + Math.exp(x));
+    }
+  },
+  raisedBackwardRows(bars, aBars, raised, adstocked, logAdstocked, active, cellBase, mediaBase, first, count, factor, q, sums) {
+    const slope = q[1];
+    const logK = q[0] - Math.log(factor);
+    const freeSlope = q[3] === 1;
+    let kSum = 0;
+    let slopeSum = 0;
+    for (let n = first; n < first + count; n++) {
+      if (active[mediaBase + n] === 0) continue;
+      const h = raised[cellBase + n];
+      const d = bars[n] * h * (1 - h);
+      aBars[n] += (d * slope) / adstocked[cellBase + n];
+      kSum += d;
+      if (freeSlope) slopeSum += d * (logAdstocked[cellBase + n] - logK);
+    }
+    sums[0] += kSum;
+    sums[1] += slopeSum;
+  },
   tensor(p, options, adstocked) {
     const z = tf.sub(tf.log(tf.add(adstocked, TENSOR_ADSTOCK_FLOOR)), tf.log(p[0]));
     return tf.sigmoid(options.fixedSlope === undefined ? tf.mul(p[1], z) : tf.mul(z, options.fixedSlope));

@@ -67,6 +67,22 @@ export interface SaturationKind {
   /** Sets pBar (parameters order) from the sums over all geos. */
   gradient(p: ArrayLike<number>, q: Float64Array, sums: Float64Array, pBar: Float64Array): void;
   /**
+   * Optional row forms of the raised curve h(factor a), which the mROI prior's derived m reads
+   * (kernel/media.ts; without them the kernel uses the scalar `value` and `backward`), valid after
+   * `forwardRows` filled the rows: `raisedRows` writes h(factor a) of the active cells among rows
+   * 0..count-1 into raised (others untouched); `raisedBackwardRows` takes bars[n] = d/d h(factor a)
+   * of rows first..first+count-1 (active cells only), adds factor bars[n] h'(factor a) to aBars[n] and
+   * accumulates the parameters' part into sums, in `backwardRows`' layout (so `gradient` maps both).
+   */
+  raisedRows?(
+    adstocked: Float64Array, logAdstocked: Float64Array, active: Uint8Array, cellBase: number, mediaBase: number, count: number,
+    factor: number, q: Float64Array, raised: Float64Array,
+  ): void;
+  raisedBackwardRows?(
+    bars: Float64Array, aBars: Float64Array, raised: Float64Array, adstocked: Float64Array, logAdstocked: Float64Array, active: Uint8Array,
+    cellBase: number, mediaBase: number, first: number, count: number, factor: number, q: Float64Array, sums: Float64Array,
+  ): void;
+  /**
    * h(a) on tensors: p[j] holds parameter j broadcastable against a (a >= 0). Used inside tf.tidy;
    * float32, so a floor that float32 can hold where the curve needs a > 0.
    */
