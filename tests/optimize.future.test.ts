@@ -234,6 +234,19 @@ describe('future periods', () => {
     expect(() => futurePeriods(fitted, NO_TREND, unscaled, {})).toThrow(/no scaling\.json .* controls and treatments cannot be put on the fit's scale; refit/);
   });
 
+  it('with follows, a file whose dates do not continue the fit (here 20 weeks early, inside the fitted period) is taken as the periods after it: the same design as the continuing file, a warning naming both date ranges', () => {
+    const shift = (weeks: number) => (r: Record<string, string>) => ({ ...r, date: new Date(Date.parse(`${r.date}T00:00:00Z`) + weeks * 7 * 86400000).toISOString().slice(0, 10) });
+    const early = futurePeriods(fitted, NO_TREND, parseMmmData(futureCsv(shift(-20)), SPEC, { withoutKpi: true, fileName: 'future.csv' }), { scaling, kpiColumn: 'sales', follows: true });
+    const continuing = future(NO_TREND);
+    expect(early.dates).toEqual(continuing.dates);
+    expect(early.design.dates).toEqual(continuing.design.dates);
+    expect(Array.from(early.design.media)).toEqual(Array.from(continuing.design.media));
+    expect(Array.from(early.design.controls)).toEqual(Array.from(continuing.design.controls));
+    expect(early.fileDates).toEqual({ from: '2023-11-13', to: '2024-02-05' });
+    expect(early.warnings.join('\n')).toMatch(/future\.csv: its 13 periods \(2023-11-13 \.\. 2024-02-05\) are taken as the 13 periods after the fitted data \(2024-04-01 \.\. 2024-06-24\)/);
+    expect(continuing.fileDates).toBeUndefined();
+  });
+
   it('a one-week future is enough; the plan periods must match the future file', () => {
     const one = future(NO_TREND, exampleCsv((date) => date === '2024-04-01'));
     expect(planningWindow(fitted, { future: one }).periods).toBe(1);

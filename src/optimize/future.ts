@@ -15,7 +15,11 @@
  *   (the roles the run reads; a spend or "Organic_" column the run does not know is an error, so a
  *   new channel is never dropped silently), the fitted frequency, and a first date exactly one
  *   period after the fitted data's last date: no gap and no overlap (adstock carryover and the
- *   trend count periods from the fitted data's end), and the population of each geo equal to the
+ *   trend count periods from the fitted data's end) — unless `follows` is set: then the file's
+ *   periods, whatever their dates (e.g. Meridian's hypothetical flighting files, whose dates need
+ *   not continue the fitted data), are taken as the F periods right after the fitted data's end,
+ *   in their order, and a warning names the file's dates and the dates they stand for —, and the
+ *   population of each geo equal to the
  *   fitted one (relative difference 1e-9: the fit's per-capita scaling and intercepts belong to it).
  * - Scaling: the fit's own constants (scaling.json of the run, src/data/scaling.ts `scaleWith`),
  *   never the future data's means. A run without scaling.json (written before it was stored) can
@@ -34,8 +38,10 @@ import { timeExtrapolation, type TimeExtrapolation } from '../analysis/index.js'
 export interface FuturePeriods {
   /** The future data file (as named to the loader). */
   readonly source: string;
-  /** The future periods' dates (ISO). */
+  /** The future periods' dates (ISO): the file's, or with `follows` the periods after the fitted data's end. */
   readonly dates: readonly string[];
+  /** With `follows`: the file's own first and last dates, which the dates above stand for. */
+  readonly fileDates?: { readonly from: string; readonly to: string };
   /** Periods of the fitted data T, and its last date. */
   readonly fittedPeriods: number;
   readonly fittedTo: string;
@@ -63,14 +69,14 @@ const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
 const isoOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 
 /** Read a future data file against a fitted run (see the module comment). Throws DataValidationError. */
-export async function loadFuturePeriods(path: string, run: FittedRun): Promise<FuturePeriods> {
+export async function loadFuturePeriods(path: string, run: FittedRun, options: { readonly follows?: boolean } = {}): Promise<FuturePeriods> {
   const spec: PartialDataSpec = { ...run.spec, organic: run.spec.organic ?? [], treatments: run.spec.treatments ?? [], events: run.spec.events ?? [], controls: run.spec.controls ?? [] };
   const source = await loadCsvSource(path);
   const columns = new Set(source.table.columnNames());
   const heldControls = (spec.controls ?? []).filter((column) => !columns.has(column));
   const impute = Object.fromEntries(Object.entries(run.impute ?? {}).filter(([column]) => column !== run.spec.kpi && !heldControls.includes(column)));
   const data = buildMmmData(source, { ...spec, controls: (spec.controls ?? []).filter((column) => columns.has(column)) }, { withoutKpi: true, impute });
-  return futurePeriods(run.design, run.model, data, { scaling: run.scaling, kpiColumn: run.spec.kpi, source: path });
+  return futurePeriods(run.design, run.model, data, { scaling: run.scaling, kpiColumn: run.spec.kpi, source: path, follows: options.follows });
 }
 
 /** The scaling of a run without scaling.json, from its design (media means and population only). */
@@ -151,6 +157,8 @@ export interface FuturePeriodsOptions {
   readonly kpiColumn?: string;
   /** The file as reported with the results (default the data's file name). */
   readonly source?: string;
+  /** Take the file's periods as the ones right after the fitted data, whatever their dates (module comment). */
+  readonly follows?: boolean;
 }
 
 /**
@@ -197,13 +205,14 @@ export function futurePeriods(design: MmmDesign, config: MmmModelConfig, data: M
   if (data.dates.length >= 2 && data.frequency !== frequency) error(`the file is ${data.frequency}, the fitted data ${frequency}`, spec.date);
   const expected = isoOf(dayOf(design.dates[T - 1]) + step);
   const first = data.dates[0];
-  if (first !== expected) {
+  const relabel = options.follows === true && first !== expected;
+  if (first !== expected && !relabel) {
     const periods = (dayOf(first) - dayOf(expected)) / step;
     const what =
       dayOf(first) <= dayOf(design.dates[T - 1])
         ? `it overlaps the fitted data (${design.dates[0]} .. ${design.dates[T - 1]})`
         : `a gap of ${Number.isInteger(periods) ? `${periods} period(s)` : `${dayOf(first) - dayOf(expected)} days`}; gaps are not allowed: the carryover and the trend count periods from the fitted data's end`;
-    error(`the future periods must start one period after the fitted data's last date ${design.dates[T - 1]}, i.e. on ${expected}; the first date is ${first} (${what})`, spec.date);
+    error(`the future periods must start one period after the fitted data's last date ${design.dates[T - 1]}, i.e. on ${expected}; the first date is ${first} (${what}); to plan on the file's flighting as the periods after the fitted data anyway, pass --future-follows`, spec.date);
   }
 
   // Population: the fitted one per geo.
@@ -227,10 +236,16 @@ export function futurePeriods(design: MmmDesign, config: MmmModelConfig, data: M
   }
   const scaled = scaleWith(ordered, fitScaling);
   const F = ordered.T;
+  const futureDates = relabel ? Array.from({ length: F }, (_, j) => isoOf(dayOf(design.dates[T - 1]) + (j + 1) * step)) : ordered.dates;
+  if (relabel) {
+    warnings.push(
+      `${file}: its ${F} periods (${ordered.dates[0]} .. ${ordered.dates[F - 1]}) are taken as the ${F} periods after the fitted data (${futureDates[0]} .. ${futureDates[F - 1]}), in their order (--future-follows): carryover from the fitted data's last weeks and the time effects are those of these periods`,
+    );
+  }
   const observed = design.observed ?? new Float64Array(G * T).fill(1);
   const extended: MmmDesign = {
     ...design,
-    dates: [...design.dates, ...ordered.dates],
+    dates: [...design.dates, ...futureDates],
     media: concatPeriods(design.media, T, scaled.media, F, G, C),
     spend: concatPeriods(design.spend, T, ordered.spend, F, G, C),
     controls: concatPeriods(design.controls, T, scaled.controls, F, G, K),
@@ -243,7 +258,8 @@ export function futurePeriods(design: MmmDesign, config: MmmModelConfig, data: M
   for (const issue of data.warnings) warnings.push(`${issue.file}${issue.column ? `, column "${issue.column}"` : ''}: ${issue.message}`);
   return {
     source: options.source ?? file,
-    dates: ordered.dates,
+    dates: futureDates,
+    ...(relabel ? { fileDates: { from: ordered.dates[0], to: ordered.dates[F - 1] } } : {}),
     fittedPeriods: T,
     fittedTo: design.dates[T - 1],
     design: extended,

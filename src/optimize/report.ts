@@ -196,7 +196,8 @@ function windowLine(comparison: PlanComparison): string {
 /** For a future window: where its periods come from and how the time effects were extrapolated. */
 function futureLines(w: WindowSummary): string[] {
   if (!w.future) return [];
-  return [`Future periods from ${w.future.source} (the fitted data ends ${w.future.fittedTo}); time effects: ${describeTimeEffects(w)}`];
+  const taken = w.future.fileDates ? `; the file's periods ${w.future.fileDates.from} .. ${w.future.fileDates.to} taken as the periods after it` : '';
+  return [`Future periods from ${w.future.source} (the fitted data ends ${w.future.fittedTo}${taken}); time effects: ${describeTimeEffects(w)}`];
 }
 
 const label = (row: { channel: string; geo?: string }) => (row.geo !== undefined ? `${row.geo}/${row.channel}` : row.channel);

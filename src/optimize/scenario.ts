@@ -29,6 +29,8 @@ export interface FutureWindowSummary {
   readonly source: string;
   readonly fittedTo: string;
   readonly timeEffects: readonly TimeExtrapolation[];
+  /** With --future-follows: the file's own dates, which the window's dates stand for. */
+  readonly fileDates?: { readonly from: string; readonly to: string };
 }
 
 export interface EntryComparisonRow {
@@ -78,7 +80,7 @@ export function windowSummary(model: HostResponseModel): WindowSummary {
 }
 
 export function futureSummary(future: FuturePeriods): FutureWindowSummary {
-  return { source: future.source, fittedTo: future.fittedTo, timeEffects: future.timeEffects };
+  return { source: future.source, fittedTo: future.fittedTo, timeEffects: future.timeEffects, ...(future.fileDates ? { fileDates: future.fileDates } : {}) };
 }
 
 /** Summary of the paired difference a - b and the fraction of draws with a > b. */

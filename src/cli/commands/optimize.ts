@@ -15,7 +15,8 @@
  * charts) and the chart as tradeoff.vl.json and tradeoff.svg to the same directory.
  *
  * --future FILE: plan over the future periods of FILE (the fitted data's layout without the KPI,
- * starting one period after the fitted data; src/optimize/future.ts) instead of the last --periods
+ * starting one period after the fitted data, or with --future-follows whatever its dates, its
+ * periods taken as the ones after the fitted data; src/optimize/future.ts) instead of the last --periods
  * of the data: the current plan is FILE's spend. The default --out is then DIR/optimize-future
  * (the report's budget section shows allocations over the fitted data's last periods only).
  */
@@ -43,7 +44,7 @@ import {
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
 export const usage =
-  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--out DIR]';
+  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE [--future-follows]] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--out DIR]';
 
 /** Columns of tradeoff.csv, in order. */
 const TRADEOFF_COLUMNS = ['channelA', 'channelB', 'share', 'spendA', 'spendB', 'kpiMean', 'kpiQ05', 'kpiQ95', 'upliftMean', 'upliftQ05', 'upliftQ95', 'pBeatsCurrent', 'objective', 'isCurrent', 'isOptimum', 'withinBounds'];
@@ -77,11 +78,15 @@ export function numberOption(options: Record<string, string | true>, name: strin
  */
 export async function futureOption(options: Record<string, string | true>, stored: ReturnType<typeof readRun>): Promise<FuturePeriods | undefined> {
   const path = options.future;
-  if (path === undefined) return undefined;
+  if (path === undefined) {
+    if (options['future-follows'] !== undefined) throw new UsageError('--future-follows goes with --future FILE');
+    return undefined;
+  }
   if (typeof path !== 'string') throw new UsageError('--future needs a data file: --future FILE');
   if (options.periods !== undefined) throw new UsageError('--periods goes without --future (the future file\'s periods are the planning window)');
   if (!stored.config.data) throw new Error(`${stored.dir}: config.json has no data roles ("data"), so a future data file cannot be read against the run`);
-  return loadFuturePeriods(path, { design: stored.design, model: stored.model, spec: stored.config.data, scaling: stored.scaling, impute: stored.config.impute });
+  const follows = options['future-follows'] === true;
+  return loadFuturePeriods(path, { design: stored.design, model: stored.model, spec: stored.config.data, scaling: stored.scaling, impute: stored.config.impute }, { follows });
 }
 
 /** JSON with non-finite numbers as strings and typed arrays as lists. */
@@ -95,7 +100,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(
     argv,
     ['budget', 'target-kpi', 'target-mroi', 'periods', 'future', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out', 'tradeoff', 'tradeoff-points'],
-    ['geo-level'],
+    ['geo-level', 'future-follows'],
   );
   if (positionals.length !== 1) throw new UsageError('optimize needs one run directory');
   const targets = ['budget', 'target-kpi', 'target-mroi'].filter((name) => options[name] !== undefined);

@@ -13,10 +13,10 @@ import { evaluateScenario, formatScenario, readPlanFile, scenarioJson, scenarioR
 import { integerOption, parseArgs, UsageError } from '../args.js';
 import { futureOption, jsonText } from './optimize.js';
 
-export const usage = 'mixwell scenario DIR --plan FILE [--periods N | --future FILE] [--geo-level] [--out DIR]';
+export const usage = 'mixwell scenario DIR --plan FILE [--periods N | --future FILE [--future-follows]] [--geo-level] [--out DIR]';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['plan', 'periods', 'future', 'out'], ['geo-level']);
+  const { options, positionals } = parseArgs(argv, ['plan', 'periods', 'future', 'out'], ['geo-level', 'future-follows']);
   if (positionals.length !== 1) throw new UsageError('scenario needs one run directory');
   if (typeof options.plan !== 'string') throw new UsageError('scenario needs --plan FILE');
   const plan = readPlanFile(options.plan);
