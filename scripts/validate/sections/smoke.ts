@@ -6,16 +6,21 @@
  * - robyn: Meta Robyn's dt_simulated_weekly.csv (national, 208 weeks, 5 spend channels, Facebook
  *   impressions and search clicks as exposures, competitor sales, newsletter, two event weeks).
  *
- * Checks: (1) convergence, max R-hat <= 1.01 over every parameter; (2) a sensible decomposition:
+ * Checks: (1) convergence, max R-hat <= 1.01 over every parameter and at most 0.1% divergent draws; (2) a sensible decomposition:
  * in-sample R^2 of the posterior-mean prediction >= 0.5, the baseline's share of the predicted KPI
  * in [10%, 95%], the media share in [5%, 90%], every paid channel's ROI finite and > 0, and the
  * posterior-mean baseline >= 0 in at least 95% of the (geo, week) cells. These bounds only catch a
  * broken fit (media soaking up everything or nothing, a baseline below zero, no fit at all); they
  * are not a statement about the true decomposition, which is not published.
+ * meridian also plans on hypothetical_geo_all_channels.csv (Meridian's new_data: 38 weeks of other
+ * flighting, dates inside the fitted period, so taken as the weeks after it: --future-follows):
+ * the fixed-budget allocation at the file's total spend, its uplift and P(beats the file's plan);
+ * the check is that it runs and reports finite numbers (there is no truth to compare with).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_MEDIA } from '../../../src/analysis/index.js';
+import { loadFuturePeriods, optimizeBudget, formatAllocation } from '../../../src/optimize/index.js';
 import type { Check, SectionResult } from '../checks.js';
 import { fitFacts, loadValidateConfig, runFit } from '../fitting.js';
 import { resolveSettings, type ValidateOptions } from '../options.js';
@@ -23,6 +28,8 @@ import { prepareData, type PreprocessStep } from '../preprocess.js';
 import { fmt, interval, pct, renderTable, say } from '../table.js';
 
 export const RHAT_LIMIT = 1.01;
+/** At most this share of the kept draws divergent (issue 19's bar for Meridian's data). */
+export const DIVERGENCE_LIMIT = 0.001;
 
 interface SmokeSpec {
   readonly name: 'meridian' | 'robyn';
@@ -108,14 +115,38 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
     if (!ok) decompositionProblems.push(`channel ${paidNames[c]}: ROI not finite and positive`);
   });
   if (negativeFraction > 0.05) decompositionProblems.push(`baseline < 0 in ${pct(negativeFraction)} of cells`);
-  const checks: Check[] = [
-    { name: `${which}: converged (max R-hat <= ${RHAT_LIMIT})`, passed: h.maxRhat <= RHAT_LIMIT, detail: `max R-hat ${fmt(h.maxRhat, 4)}, min bulk ESS ${fmt(h.minEssBulk, 3)}, divergences ${h.divergences}` },
+  let planning: Record<string, unknown> | undefined;
+  const checks: Check[] = [];
+  const hypothetical = join(shared, 'datasets', 'meridian_simulated', 'hypothetical_geo_all_channels.csv');
+  if (which === 'meridian' && existsSync(hypothetical)) {
+    const started = performance.now();
+    const fit = run.fit;
+    const future = await loadFuturePeriods(hypothetical, { design: fit.design, model: fit.model.config, spec: fit.data.spec, scaling: fit.scaled.scaling }, { follows: true });
+    for (const warning of future.warnings) say(`  planning: ${warning}`);
+    const result = await optimizeBudget(fit.design, fit.model.config, fit.result.posterior, { future, seed: 1 });
+    say('  planning on hypothetical_geo_all_channels.csv (its spend total re-allocated):');
+    for (const line of formatAllocation(result).split('\n')) say(`    ${line}`);
+    const c = result.comparison;
+    const finite = [c.kpi.current.mean, c.kpi.plan.mean, c.uplift.mean, c.uplift.q05, c.uplift.q95, c.probabilityBeatsCurrent].every(Number.isFinite);
+    planning = {
+      file: 'hypothetical_geo_all_channels.csv', periods: future.dates.length, dates: { from: future.dates[0], to: future.dates[future.dates.length - 1] }, fileDates: future.fileDates,
+      budget: result.budget, unit: c.unit, kpiCurrent: c.kpi.current, kpiPlan: c.kpi.plan, uplift: c.uplift, probabilityBeatsCurrent: c.probabilityBeatsCurrent,
+      plan: c.entries.map((entry, p) => ({ channel: entry.channel, current: c.current[p], proposed: c.plan[p] })), seconds: (performance.now() - started) / 1000,
+    };
+    checks.push({ name: 'meridian: plans on hypothetical_geo_all_channels.csv', passed: finite, detail: `uplift ${fmt(c.uplift.mean)} ${interval(c.uplift.q05, c.uplift.q95)}, P(beats the file's plan) ${fmt(c.probabilityBeatsCurrent, 3)}` });
+  }
+  checks.unshift(
+    {
+      name: `${which}: converged (max R-hat <= ${RHAT_LIMIT}, divergences <= ${pct(DIVERGENCE_LIMIT)} of draws)`,
+      passed: h.maxRhat <= RHAT_LIMIT && h.divergences <= DIVERGENCE_LIMIT * run.fit.result.posterior.chains * run.fit.result.posterior.drawsPerChain,
+      detail: `max R-hat ${fmt(h.maxRhat, 4)}, min bulk ESS ${fmt(h.minEssBulk, 3)}, divergences ${h.divergences}`,
+    },
     {
       name: `${which}: sensible decomposition`,
       passed: decompositionProblems.length === 0,
       detail: decompositionProblems.length === 0 ? `R^2 ${fmt(r2, 3)}, baseline ${pct(baselineShare)}, media ${pct(mediaShare)}` : decompositionProblems.join('; '),
     },
-  ];
+  );
   return {
     name: spec.name,
     title: spec.title,
@@ -128,6 +159,7 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
       r2,
       negativeBaselineCells: negativeCells,
       fit: fitFacts(run),
+      ...(planning ? { planning } : {}),
     },
   };
 }
