@@ -59,7 +59,7 @@ export async function prepareData(path: string, config: RunConfig, steps: readon
   for (const step of steps) table = applyStep(table, step, log);
   const prepared = steps.length > 0 ? tableSource(table, `${basename(path)} (preprocessed)`) : source;
   const data = buildMmmData(prepared, config.data, { impute: config.impute });
-  if (data.provenance.ignoredColumns.length > 0) log.push(`columns present but given no role (not used by the model): ${data.provenance.ignoredColumns.join(', ')}`);
+  if (data.provenance.ignoredColumns.length > 0) log.push(`columns present but given no role (not used by the model): ${data.provenance.ignoredColumns.map((c) => JSON.stringify(c)).join(', ')}`);
   for (const d of data.provenance.detected) log.push(`role ${d.role} <- column "${d.column}" (detected: ${d.rule})`);
   for (const w of data.warnings) log.push(`data warning: ${w.message}${w.column ? ` [${w.column}]` : ''}`);
   return { data, log };
