@@ -26,6 +26,7 @@ import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.
 import { designFromData } from '../models/mmm/design.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
 import { loadExampleWith } from './support/examples.js';
+import { evaluateScenario, planningWindow, resolvePlan, scenarioRows } from '../src/optimize/index.js';
 
 interface Truth {
   params: Record<string, number | number[]>;
@@ -111,6 +112,15 @@ describe('organic channel and non-media treatment (national example, social orga
     const total = (metric: string, channel?: string) => report.media[channel === undefined ? 'totals' : 'channels'].find((r) => r.metric === metric && r.unit === 'kpi' && r.channel === channel)!.mean;
     const sum = total('baseline') + total('contribution', 'tv') + total('contribution', 'search') + total('contribution', 'social') + total('contribution', 'price');
     expect(Math.abs(sum - total('prediction'))).toBeLessThan(1e-9 * Math.abs(total('prediction')));
+  });
+
+  it('plans hold the organic channel at its data: marked in the window, refused by name in a plan, left out of the scenario rows', () => {
+    const window = planningWindow(fit.design, { periods: 13 });
+    expect(window.organic).toEqual([false, false, true]);
+    expect(() => resolvePlan(window, { channels: { social: '+10%' } }, 'plan.json')).toThrow('plan.json.channels: social is an organic channel (no spend): it is held at its data and cannot be planned');
+    const comparison = evaluateScenario(fit.design, fit.model.config, fit.result.posterior, { channels: { tv: '-20%' } }, { periods: 13, maxDraws: 100 });
+    expect(scenarioRows(comparison).map((row) => row.channel)).toEqual(['tv', 'search']);
+    expect(comparison.rows.find((row) => row.channel === 'social')?.organic).toBe(true);
   });
 
   it('measures the treatment against the stated baseline: from the maximum the contribution is outside the fit-from-minimum interval', async () => {

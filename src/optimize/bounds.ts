@@ -20,7 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { amountValue, checkKeys, checkName, formatMoney, isObject, parseAmount, type Amount, type ParsedAmount } from './amounts.js';
-import { entryLabel, type PlanningWindow } from './window.js';
+import { entryLabel, unplannableReason, type PlanningWindow } from './window.js';
 
 export interface BoundSpec {
   readonly lower?: Amount;
@@ -146,7 +146,7 @@ export function resolveBounds(window: PlanningWindow, spec: BoundsSpec = {}, sou
     }
     if (lower[p] < 0) throw new Error(`lower bound of ${label} is negative (${formatMoney(lower[p])}); spend cannot be negative`);
     if (lower[p] > upper[p]) throw new Error(`bounds of ${label}: lower ${formatMoney(lower[p])} is above upper ${formatMoney(upper[p])} (current spend ${formatMoney(current)})`);
-    if (!window.plannable[p] && upper[p] > 0) throw new Error(`${label} has no spend anywhere in the data, so its response to spend is unknown; its upper bound must be 0`);
+    if (!window.plannable[p] && upper[p] > 0) throw new Error(`${unplannableReason(window, p)}; its upper bound must be 0`);
   });
   return { lower, upper };
 }

@@ -23,7 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { amountValue, checkKeys, checkName, formatMoney, isObject, parseAmount, type Amount } from './amounts.js';
-import { entryLabel, type PlanningWindow } from './window.js';
+import { entryLabel, unplannableReason, type PlanningWindow } from './window.js';
 
 export interface PlanMove {
   readonly from: string;
@@ -153,9 +153,16 @@ export function resolvePlan(window: PlanningWindow, spec: PlanSpec, source = 'pl
   const geoLevel = window.level === 'geo';
   const plan = Float64Array.from(window.current);
   const entriesOf = (channel: number) => window.entries.map((e, p) => (e.channelIndex === channel ? p : -1)).filter((p) => p >= 0);
+  /** A channel named in the plan: known, and not organic (an organic channel has no spend to plan). */
+  const channelOf = (name: string, path: string): number => {
+    const c = checkName(name, window.channelNames, 'channel', path);
+    const p = window.entries.findIndex((e) => e.channelIndex === c);
+    if (window.organic[p]) throw new Error(`${path}: ${unplannableReason(window, p)}`);
+    return c;
+  };
 
   for (const [name, raw] of Object.entries(spec.channels ?? {})) {
-    const c = checkName(name, window.channelNames, 'channel', `${source}.channels`);
+    const c = channelOf(name, `${source}.channels`);
     const amount = parseAmount(raw, `${source}.channels.${name}`);
     const entries = entriesOf(c);
     if (!geoLevel || amount.kind === 'relative') {
@@ -173,7 +180,7 @@ export function resolvePlan(window: PlanningWindow, spec: PlanSpec, source = 'pl
     for (const [geo, channels] of Object.entries(spec.geos)) {
       const g = checkName(geo, window.geoNames, 'geo', `${source}.geos`);
       for (const [name, raw] of Object.entries(channels)) {
-        const c = checkName(name, window.channelNames, 'channel', `${source}.geos.${geo}`);
+        const c = channelOf(name, `${source}.geos.${geo}`);
         const p = window.entries.findIndex((e) => e.geoIndex === g && e.channelIndex === c);
         plan[p] = amountValue(parseAmount(raw, `${source}.geos.${geo}.${name}`), window.current[p]);
       }
@@ -183,17 +190,17 @@ export function resolvePlan(window: PlanningWindow, spec: PlanSpec, source = 'pl
   (spec.moves ?? []).forEach((move, i) => {
     const where = `${source}.moves[${i}]`;
     if (geoLevel) throw new Error(`${where}: moves need a channel-level plan`);
-    const from = checkName(move.from, window.channelNames, 'channel', `${where}.from`);
+    const from = channelOf(move.from, `${where}.from`);
     const amount = parseAmount(move.amount, `${where}.amount`);
     const moved = amount.kind === 'currency' ? amount.value : amount.value * window.current[from];
     if (!(moved >= 0)) throw new Error(`${where}.amount: the amount moved must be >= 0, got ${formatMoney(moved)}`);
     if (moved > plan[from] * (1 + 1e-12)) throw new Error(`${where}: cannot move ${formatMoney(moved)} out of ${move.from}, which has ${formatMoney(plan[from])}`);
     const targets: [number, number][] = Array.isArray(move.to)
       ? (move.to as readonly string[]).map((name) => {
-          const c = checkName(name, window.channelNames, 'channel', `${where}.to`);
+          const c = channelOf(name, `${where}.to`);
           return [c, window.current[c]];
         })
-      : Object.entries(move.to as Record<string, number>).map(([name, weight]) => [checkName(name, window.channelNames, 'channel', `${where}.to`), weight]);
+      : Object.entries(move.to as Record<string, number>).map(([name, weight]) => [channelOf(name, `${where}.to`), weight]);
     if (targets.some(([c]) => c === from)) throw new Error(`${where}: "${move.from}" cannot be both source and target`);
     let weightTotal = targets.reduce((sum, [, w]) => sum + w, 0);
     if (!(weightTotal > 0)) {
@@ -209,7 +216,7 @@ export function resolvePlan(window: PlanningWindow, spec: PlanSpec, source = 'pl
     const label = entryLabel(entry);
     if (!Number.isFinite(plan[p])) throw new Error(`${source}: spend of ${label} is not a finite number`);
     if (plan[p] < 0) throw new Error(`${source}: spend of ${label} would be negative (${formatMoney(plan[p])})`);
-    if (!window.plannable[p] && plan[p] > 0) throw new Error(`${source}: ${label} has no spend anywhere in the data, so its response to spend is unknown`);
+    if (!window.plannable[p] && plan[p] > 0) throw new Error(`${source}: ${unplannableReason(window, p)}`);
   });
   return plan;
 }

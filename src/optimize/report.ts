@@ -58,7 +58,8 @@ function comparisonRows(comparison: PlanComparison, proposedName: string): Table
 /** One row per plan entry: spend (current, proposed, bounds), shares, optimal-share interval, outcome and mROI. */
 export function allocationRows(result: OptimizationResult): TableRow[] {
   const base = comparisonRows(result.comparison, 'proposed');
-  return base.map((row, p) => {
+  return base.flatMap((row, p) => {
+    if (result.comparison.rows[p].organic) return [];
     const share = result.optimalShares?.[p];
     return {
       channel: row.channel,
@@ -98,7 +99,7 @@ export function budgetChartData(comparison: PlanComparison): {
 }
 
 export function scenarioRows(comparison: PlanComparison): TableRow[] {
-  return comparisonRows(comparison, 'plan');
+  return comparisonRows(comparison, 'plan').filter((_, p) => !comparison.rows[p].organic);
 }
 
 function comparisonJson(comparison: PlanComparison) {
@@ -112,6 +113,7 @@ function comparisonJson(comparison: PlanComparison) {
     entries: comparison.rows.map((row) => ({
       channel: row.channel,
       ...(row.geo !== undefined ? { geo: row.geo } : {}),
+      ...(row.organic ? { organic: true } : {}),
       current: row.current,
       plan: row.plan,
       outcomeCurrent: summaryJson(row.outcomeCurrent),
@@ -204,16 +206,17 @@ const label = (row: { channel: string; geo?: string }) => (row.geo !== undefined
 
 export function formatAllocation(result: OptimizationResult & { readonly flexible?: FlexibleBudgetInfo }): string {
   const c = result.comparison;
-  const rows = c.rows.map((row, p) => {
+  const rows = c.rows.flatMap((row, p) => {
+    if (row.organic) return [];
     const share = result.optimalShares?.[p];
-    return [
+    return [[
       label(row),
       num(row.current),
       num(row.plan),
       row.current > 0 ? `${(100 * (row.plan - row.current) / row.current).toFixed(1)}%` : '-',
       share ? `${num(share.optimalShare.median, 3)} [${num(share.optimalShare.q05, 3)}, ${num(share.optimalShare.q95, 3)}]` : '-',
       `${num(row.mroiCurrent.mean, 3)} -> ${num(row.mroiPlan.mean, 3)}`,
-    ];
+    ]];
   });
   const lines = [
     `Budget allocation over ${windowLine(c)}`,
@@ -234,7 +237,7 @@ export function formatAllocation(result: OptimizationResult & { readonly flexibl
 }
 
 export function formatScenario(comparison: PlanComparison): string {
-  const rows = comparison.rows.map((row) => [
+  const rows = comparison.rows.filter((row) => !row.organic).map((row) => [
     label(row),
     num(row.current),
     num(row.plan),

@@ -36,6 +36,8 @@ export interface FutureWindowSummary {
 export interface EntryComparisonRow {
   readonly channel: string;
   readonly geo?: string;
+  /** An organic channel's entry (no spend, held at its data): left out of the plan tables and files. */
+  readonly organic?: boolean;
   /** Spend over the window, currency. */
   readonly current: number;
   readonly plan: number;
@@ -110,6 +112,7 @@ export function comparePlans(model: HostResponseModel, plan: Float64Array, refer
   const rows: EntryComparisonRow[] = window.entries.map((entry, p) => ({
     channel: entry.channel,
     ...(entry.geo !== undefined ? { geo: entry.geo } : {}),
+    ...(window.organic[p] ? { organic: true } : {}),
     current: reference[p],
     plan: plan[p],
     outcomeCurrent: summarizeValues(column(currentEntries, p, zero), scratch),

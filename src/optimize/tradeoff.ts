@@ -34,7 +34,7 @@ import { resolveBounds, type BoundsSpec } from './bounds.js';
 import { hostResponseModel, type HostResponseModel } from './hostResponse.js';
 import { checkObjective, describeObjective, MEAN_OBJECTIVE, objectiveValue, type Objective } from './objectives.js';
 import { windowSummary, type WindowSummary } from './scenario.js';
-import { channelTotals, planningWindow, type WindowOptions } from './window.js';
+import { channelTotals, planningWindow, unplannableReason, type WindowOptions } from './window.js';
 import { windowDraws, type OutcomeUnit } from './windowDraws.js';
 
 export interface TradeoffOptions extends WindowOptions {
@@ -131,7 +131,7 @@ export function pairTradeoff(
   const points = options.points ?? 41;
   if (!(Number.isInteger(points) && points >= 2)) throw new Error(`tradeoff: points must be an integer >= 2, got ${points}`);
   for (const p of [a, b]) {
-    if (!window.plannable[p]) throw new Error(`tradeoff: ${window.channelNames[p]} has no spend anywhere in the data, so its response to spend is unknown`);
+    if (!window.plannable[p]) throw new Error(`tradeoff: ${unplannableReason(window, p)}`);
   }
   const current = window.current;
   const total = current[a] + current[b];

@@ -29,7 +29,7 @@
  * (p the cell's entry), linear in the plan: models/mmm/hostModel.ts conventions otherwise hold
  * (scaling constants fixed, media coefficients from the actual design).
  */
-import { designDims, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, isPaidChannel, type MmmDesign } from '../../models/mmm/index.js';
 import type { FuturePeriods } from './future.js';
 
 export type PlanLevel = 'channel' | 'geo';
@@ -61,6 +61,8 @@ export interface PlanningWindow {
   readonly mediaPerSpend: Float64Array;
   /** [P] false where the channel has no spend anywhere in the data (the entry cannot take spend). */
   readonly plannable: readonly boolean[];
+  /** [P] true for an organic channel's entries (no spend: held at its data, left out of the plan tables). */
+  readonly organic: readonly boolean[];
   readonly warnings: readonly string[];
   /** Set when the window is future periods (future.ts): `start` and the arrays then index `future.design`. */
   readonly future?: FuturePeriods;
@@ -73,6 +75,13 @@ export interface WindowOptions {
   readonly level?: PlanLevel;
   /** Plan over these future periods instead of the last N of the data (future.ts); `periods` must then be absent or F. */
   readonly future?: FuturePeriods;
+}
+
+/** Why an entry cannot take spend, for messages: an organic channel, or no spend anywhere in the data. */
+export function unplannableReason(window: Pick<PlanningWindow, 'organic' | 'entries'>, p: number): string {
+  return window.organic[p]
+    ? `${entryLabel(window.entries[p])} is an organic channel (no spend): it is held at its data and cannot be planned`
+    : `${entryLabel(window.entries[p])} has no spend anywhere in the data, so its response to spend is unknown`;
 }
 
 /** Name of an entry for messages and tables: `tv` or `north/tv`. */
@@ -174,6 +183,7 @@ export function planningWindow(fitted: MmmDesign, options: WindowOptions = {}): 
     entryOfCell,
     mediaPerSpend,
     plannable,
+    organic: entries.map((entry) => !isPaidChannel(design, entry.channelIndex)),
     warnings: future ? [...future.warnings, ...warnings] : warnings,
     ...(future ? { future } : {}),
   };
