@@ -1,5 +1,6 @@
 /**
- * Small dense linear algebra (src/linalg: eigen.ts, qr.ts, products.ts) against known answers and slow references: the
+ * Small dense linear algebra (src/linalg: cholesky.ts, eigen.ts, qr.ts, products.ts) against known answers and slow references: the
+ * inverse from a Cholesky factor against n solves with unit vectors and A A^-1 = I; the
  * Jacobi eigendecomposition of matrices built from chosen eigenvalues and a random orthogonal basis
  * (from a modified Gram-Schmidt written out here), with repeated eigenvalues and zeros; Householder
  * QR against Gram-Schmidt's columns and on rank-deficient input; matrix functions; the SPD geometric
@@ -7,7 +8,7 @@
  * hundred ulps of the matrices' norms: these are direct float64 computations.
  */
 import { describe, expect, it } from 'vitest';
-import { gram, householderQR, multiply, symmetricEigen, symmetricFunction } from '../src/linalg/index.js';
+import { choleskyInto, gram, householderQR, inverseFromCholesky, multiply, solveCholesky, symmetricEigen, symmetricFunction } from '../src/linalg/index.js';
 import { spdGeometricMean } from '../samplers/adaptation/lowRankFisher.js';
 import { createRng } from '../src/tensor/rng.js';
 
@@ -52,6 +53,33 @@ function compose(vectors: Float64Array, values: readonly number[], n: number): F
   const scaled = Float64Array.from(vectors, (v, k) => v * values[k % n]);
   return multiply(scaled, transpose(vectors, n, n), n, n, n);
 }
+
+describe('inverseFromCholesky', () => {
+  for (const n of [1, 2, 7, 40, 161]) {
+    it(`equals n solves with unit vectors and gives A A^-1 = I (n = ${n})`, () => {
+      const b = randomMatrix(n, n, `inverse${n}`);
+      const a = multiply(b, transpose(b, n, n), n, n, n);
+      for (let i = 0; i < n; i++) a[i * n + i] += n;
+      const lower = new Float64Array(n * n);
+      expect(choleskyInto(a, n, lower)).toBe(true);
+      const inverse = inverseFromCholesky(lower, n, new Float64Array(n * n).fill(NaN));
+      // the slow reference: column j of A^-1 solves A x = e_j
+      const reference = new Float64Array(n * n);
+      const column = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        column.fill(0);
+        column[j] = 1;
+        solveCholesky(lower, n, column, column);
+        for (let i = 0; i < n; i++) reference[i * n + j] = column[i];
+      }
+      const scale = Math.max(...Array.from(reference, Math.abs));
+      // a few hundred ulps of the inverse's largest entry: both are direct float64 computations
+      expect(maxAbsDifference(inverse, reference)).toBeLessThan(1e-13 * scale * n);
+      expect(maxAbsDifference(multiply(a, inverse, n, n, n), identity(n))).toBeLessThan(1e-12 * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(inverse[i * n + j]).toBe(inverse[j * n + i]);
+    });
+  }
+});
 
 describe('symmetricEigen (cyclic Jacobi)', () => {
   for (const [n, values] of [
