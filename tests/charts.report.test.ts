@@ -36,6 +36,7 @@ async function capture(action: () => Promise<void>): Promise<{ stdout: string; s
 const EXPECTED_CHARTS = [
   'model-fit',
   'model-fit-by-geo',
+  'time-effect',
   'contributions-over-time',
   'contribution-waterfall',
   'roi-mroi',

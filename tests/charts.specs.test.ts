@@ -15,6 +15,7 @@ import {
   geoRoiRows,
   inspectDataFromDesign,
   modelFitRows,
+  timeEffectRows,
   posteriorPredictiveCheck,
   priorDraws,
   priorPosteriorRows,
@@ -36,6 +37,7 @@ import {
   geoRoiSpec,
   inlineRows,
   modelFitSpec,
+  timeEffectSpec,
   priorPosteriorSpec,
   renderSvg,
   responseCurveSpec,
@@ -115,6 +117,16 @@ describe('chart specs', () => {
     const byGeo = modelFitSpec(modelFitRows(design, media, predictive, { byGeo: true }));
     const svgByGeo = await check(byGeo);
     for (const geo of design.geoNames) expect(svgByGeo).toContain(`>${geo}<`);
+  });
+
+  it('time effect: one panel per component (trend, seasonality, their sum), periods after the data dashed', async () => {
+    const rows = timeEffectRows(design, config, posterior, { ahead: 6 });
+    const spec = timeEffectSpec(rows);
+    const svg = await check(spec);
+    expect(svg).toContain(TEXT.charts.timeEffect.title);
+    for (const component of ['trend', 'seasonality', 'time effect']) expect(svg).toContain(`>${component}<`);
+    expect(values(spec)).toHaveLength(rows.length);
+    expect(values(spec).filter((r) => r.extrapolated)).toHaveLength(3 * 6);
   });
 
   it('contributions: stacked areas on the baseline, and a waterfall that adds up to the predicted total', async () => {

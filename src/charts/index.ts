@@ -10,6 +10,7 @@ export { compileSpec, renderSvg } from './render.js';
 export { schemaErrors, vegaLiteSchemaPath } from './validate.js';
 
 export { modelFitSpec } from './modelFit.js';
+export { timeEffectSpec } from './timeEffect.js';
 export { contributionAreaSpec, waterfallSpec } from './contributions.js';
 export { roiSpec } from './roi.js';
 export { priorPosteriorSpec } from './priorPosterior.js';

@@ -72,6 +72,15 @@ export const TEXT = {
       predictive: '90% posterior predictive interval',
       holdout: 'Holdout',
     },
+    timeEffect: {
+      title: 'Time effect of the baseline',
+      description:
+        "The baseline's time effect per period, summed over geos: the trend or the knots' piecewise-linear effect, the Fourier seasonality, and their sum (posterior mean and 90% credible band). Dashed periods are after the data: the knots' effect is held at the last knot's value there.",
+      y: 'KPI',
+      mean: 'Posterior mean',
+      component: 'Component',
+      extrapolated: 'After the data',
+    },
     contributionArea: {
       title: 'Contribution over time',
       description: 'Posterior mean contribution of each channel per period, stacked on the baseline (everything but media), summed over geos.',

@@ -11,6 +11,7 @@ import {
   correlationSpec,
   geoRoiSpec,
   modelFitSpec,
+  timeEffectSpec,
   priorPosteriorSpec,
   responseCurveSpec,
   roiSpec,
@@ -67,6 +68,7 @@ export function reportCharts(data: ReportData): ReportChart[] {
   const fitWords = { title: w.modelFit.title, description: holdout ? `${w.modelFit.description} ${w.modelFit.holdoutNote}` : w.modelFit.description };
   const charts: ReportChart[] = [chart('model-fit', 'fit', fitWords, modelFitSpec(data.modelFit))];
   if (data.modelFitByGeo.length > 0) charts.push(chart('model-fit-by-geo', 'fit', { title: w.modelFit.titleByGeo, description: w.modelFit.descriptionByGeo }, modelFitSpec(data.modelFitByGeo)));
+  if (data.timeEffect.length > 0) charts.push(chart('time-effect', 'fit', w.timeEffect, timeEffectSpec(data.timeEffect)));
   charts.push(
     chart('contributions-over-time', 'contributions', w.contributionArea, contributionAreaSpec(data.contributions, data.contributorNames)),
     chart('contribution-waterfall', 'contributions', w.waterfall, waterfallSpec(data.contributionTotals, data.contributorNames)),

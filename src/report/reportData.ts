@@ -25,6 +25,7 @@ import {
   roiIntervalRows,
   saturationCurves,
   spendResponseCurves,
+  timeEffectRows,
   type AdstockCurveRow,
   type ChainStatsRow,
   type ComponentTotal,
@@ -40,6 +41,7 @@ import {
   type RoiIntervalRow,
   type SaturationCurveRow,
   type SpendResponseRow,
+  type TimeEffectRow,
 } from '../analysis/index.js';
 import type { BudgetAllocation, MediaLevel, TradeoffChart } from '../charts/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
@@ -78,6 +80,8 @@ export interface ReportData {
   readonly drawsPerChain: number;
   readonly roiUnit: string;
   readonly modelFit: ModelFitRow[];
+  /** The baseline's time effect per period (trend or knots, seasonality, their sum); empty without time terms. */
+  readonly timeEffect: readonly TimeEffectRow[];
   /** Per geo (only with more than one geo). */
   readonly modelFitByGeo: ModelFitRow[];
   readonly contributions: ContributionRow[];
@@ -177,6 +181,7 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
     drawsPerChain: posterior.drawsPerChain,
     roiUnit: media.hasRevenue ? 'revenuePerSpend' : 'kpiPerSpend',
     modelFit: modelFitRows(design, media, predictive),
+    timeEffect: timeEffectRows(design, model, posterior, { maxDraws }),
     modelFitByGeo: G > 1 ? modelFitRows(design, media, predictive, { byGeo: true }) : [],
     contributions: contributionRows(media),
     contributionTotals: contributionTotals(media),
