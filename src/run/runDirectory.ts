@@ -61,7 +61,7 @@ function designToJson(design: MmmDesign): Record<string, unknown> {
 }
 
 function designFromJson(json: Record<string, unknown>): MmmDesign {
-  const arrays = ['media', 'spend', 'controls', 'events', 'treatments', 'treatmentBaselines', 'kpi', 'kpiUnit', 'kpiValue', 'mediaUnit', 'population', 'geoPopulation', 'observed'];
+  const arrays = ['media', 'spend', 'rfFrequency', 'controls', 'events', 'treatments', 'treatmentBaselines', 'kpi', 'kpiUnit', 'kpiValue', 'mediaUnit', 'population', 'geoPopulation', 'observed'];
   const out: Record<string, unknown> = { ...json };
   for (const key of arrays) if (Array.isArray(json[key])) out[key] = Float64Array.from(json[key] as number[]);
   return out as unknown as MmmDesign;
