@@ -69,7 +69,7 @@ export {
   type SaturationOptions,
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from './components/mediaTransform.js';
-export { channelTransformKinds, type ChannelTransformKinds } from './components/transformKinds.js';
+export { channelTransformKinds, checkRfChannels, withRfChannels, type ChannelTransformKinds } from './components/transformKinds.js';
 export { describeMediaPrior, kpiSharePrior, mediaPriorLabel, MROI_STEP, totalOutcome } from './components/coefficients.js';
 export { cellCoefficientHost, fourierNames, geoVarying, linearTerms, linearTermsHost, timeTermRow, type GeoVaryingParameter, type LinearTerm } from './components/linearTerms.js';
 export { evenlySpacedKnots, knotWeights, knotWeightsRow } from './components/knots.js';
