@@ -203,7 +203,7 @@ export async function createOptimizationContext(design: MmmDesign, config: MmmMo
   // saturation-first channels have no tensor form of their response (tensorResponse.ts): the host's exact gradient
   const saturationFirst = allDraws.saturationFirst.some((first) => first);
   if (saturationFirst && options.gradient === 'tensor') {
-    throw new Error(`optimize: gradient "tensor" does not handle saturation-first channels (${window.channelNames.filter((_, c) => allDraws.saturationFirst[c]).join(', ')}); use gradient "host"`);
+    throw new Error(`optimize: gradient "tensor" does not handle saturation-first or reach and frequency channels (${window.channelNames.filter((_, c) => allDraws.saturationFirst[c]).join(', ')}); use gradient "host"`);
   }
   const gradient = options.gradient ?? (saturationFirst ? 'host' : 'tensor');
   const cellPeriods = window.geoNames.length * window.channelNames.length * window.periods;
