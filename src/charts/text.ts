@@ -116,6 +116,15 @@ export const TEXT = {
       title: 'Saturation curves',
       description: 'Saturation of each channel at a constant media level per period (the steady state of the adstock): posterior mean and 90% band. The vertical rule marks the average media per period in the data.',
     },
+    optimalFrequency: {
+      title: 'Optimal frequency',
+      description:
+        'ROI of each reach and frequency channel at its impressions of the data, when every period runs at the same average frequency (reach = impressions / frequency): posterior mean and 90% band. The dashed rule marks the optimal frequency (the largest mean ROI), the shaded span the 90% interval of the frequency that is best in each draw.',
+      x: 'Average frequency per period',
+      y: 'ROI (revenue per unit of spend)',
+      yKpi: 'ROI (KPI per unit of spend)',
+      optimal: 'Optimal frequency',
+    },
     geoRoi: {
       title: 'ROI by geo',
       description: 'Each channel\'s ROI within each geo (contribution in the geo over spend in the geo): median, 50% and 90% intervals. Geos without spend on a channel are left out.',
