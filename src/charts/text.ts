@@ -114,7 +114,7 @@ export const TEXT = {
     },
     saturation: {
       title: 'Saturation curves',
-      description: 'Saturation of each channel at a constant media level per period (the steady state of the adstock): posterior mean and 90% band. The vertical rule marks the average media per period in the data.',
+      description: 'Saturation of each channel at a constant media level per period (the steady state of the adstock): posterior mean and 90% band. The vertical rule marks the average media per period in the data. A reach and frequency channel\'s curve is over its average frequency (the reach multiplies it), its rule at the data\'s average frequency.',
     },
     optimalFrequency: {
       title: 'Optimal frequency',
