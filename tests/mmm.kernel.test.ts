@@ -37,6 +37,7 @@ const RF_CASES: [string, Partial<MmmModelConfig>][] = [
   ['reach and frequency (default)', {}],
   ['reach and frequency, ROI prior, binomial adstock on the rf channel, impression channels saturation first', { mediaPrior: { type: 'roi' }, adstock: { type: 'geometric', maxLag: 6, byChannel: { tv: { type: 'binomial' } } }, order: { type: 'saturationThenAdstock' } }],
   ['reach and frequency, contribution prior, 8-period holdout', { mediaPrior: { type: 'contribution' } }],
+  ['reach and frequency, mROI prior (linear in the reach: mROI = ROI)', { mediaPrior: { type: 'mroi' } }],
   [
     'reach and frequency, lift test on the rf channel',
     { experiments: [{ channel: 'tv', geos: ['north', 'east'], from: '2023-05-01', to: '2023-05-22', measuredFrom: '2023-05-01', measuredTo: '2023-07-10', spendDelta: 4000, dataIncludesTest: false, likelihood: 'normal', liftKpi: 30000, liftSe: 6000 }] },

@@ -24,7 +24,8 @@
  * the derived prior's r bar (+ under ROI and contribution priors, - under an mROI prior), and under
  * an mROI prior a bar += 1.01 r bar h'(1.01 a) with the saturation parameters' part at 1.01 a (the
  * kind's raised rows where it has them, else its scalar `backward`). The mROI prior does not take
- * saturation-first channels (refused in the constructor).
+ * saturation-first channels (refused in the constructor), except reach and frequency channels: 1.01 x
+ * their reach at fixed frequency gives 1.01 y (linear), so r = 1.01 y - y and y bar += 1.01 r bar.
  *
  * Fast path: a channel with geometric adstock then Hill saturation and the coefficient prior (the reference
  * model) runs the coefficient sums, the saturation backward and the adstock recursion's backward in
@@ -159,12 +160,8 @@ export class MediaBlock {
     this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(t.saturationOptions));
     this.anySaturationFirst = this.transforms.some((t) => t.saturationFirst);
     this.marginalPrior = this.coefficients.form.prior === 'mroi';
-    if (this.marginalPrior && this.transforms.some((t, c) => t.saturationFirst && this.coefficients.form.derived[c])) {
-      throw new Error(
-        this.transforms.some((t, c) => t.rf && this.coefficients.form.derived[c])
-          ? 'model config: the mROI prior (mediaPrior.type "mroi") does not take reach and frequency channels yet; use the ROI, contribution or coefficient prior'
-          : 'model config: the mROI prior (mediaPrior.type "mroi") does not take channels that saturate before the adstock (model.order); use adstockThenSaturation for them or another media prior',
-      );
+    if (this.marginalPrior && this.transforms.some((t, c) => t.saturationFirst && !t.rf && this.coefficients.form.derived[c])) {
+      throw new Error('model config: the mROI prior (mediaPrior.type "mroi") does not take channels that saturate before the adstock (model.order); use adstockThenSaturation for them or another media prior');
     }
     const N = geos * periods;
     const C = channels;
@@ -252,7 +249,10 @@ export class MediaBlock {
     const active = this.data.active;
     const factor = 1 + MROI_STEP;
     const { raised, increments, saturated } = this;
-    if (t.saturation.raisedRows) {
+    if (t.rf) {
+      // reach and frequency: 1.01 x the reach at fixed frequency scales the response (linear in the reach)
+      for (let n = 0; n < N; n++) raised[cellBase + n] = factor * saturated[cellBase + n];
+    } else if (t.saturation.raisedRows) {
       t.saturation.raisedRows(this.adstocked, this.logAdstocked, active, cellBase, c * N, N, factor, this.saturationQ[b * this.channels + c], raised);
     } else {
       for (let n = 0; n < N; n++) if (active[c * N + n] !== 0) raised[cellBase + n] = t.saturation.value(p, t.saturationOptions, factor * this.adstocked[cellBase + n]);
@@ -432,6 +432,8 @@ export class MediaBlock {
             const hCoefficient = marginal ? -responseCoefficient : responseCoefficient;
             for (let n = first; n < last; n++) adstockBar[n] += hCoefficient * priorWeight[mediaBase + n];
           }
+          // reach and frequency under the mROI prior: + 1.01 y of the increment, a bar of y itself
+          if (raises && t.rf) for (let n = first; n < last; n++) adstockBar[n] += factor * responseCoefficient * priorWeight[mediaBase + n];
           if (t.saturationFirst) continue;
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
           if (raises) {
