@@ -7,7 +7,9 @@
  * - stan-geo20, stan-national: the reference model on shared/bench/stan/data/<size>.csv with Stan's
  *   settings; every parameter, ROI and mROI compared with Stan's posterior by MCSE-scaled z-scores
  *   and sd ratios; sampler figures side by side;
- * - meridian, robyn: smoke fits that must converge (R-hat <= 1.01) with a sensible decomposition;
+ * - meridian, meridian-rf, robyn: smoke fits that must converge (R-hat <= 1.01, <= 0.1% divergent draws)
+ *   with a sensible decomposition (meridian also plans on Meridian's hypothetical flighting file;
+ *   meridian-rf fits Channel3 as reach and frequency and reports its optimal frequency);
  * - lift: lift-test calibration on simulated data (no ../shared needed): tv's ROI and decay covered
  *   by narrower 90% intervals with the experiment than without (validate/sections/lift.ts);
  * - funnel: pymc_marketing/funnel_data.csv, mediation (fitMediation): direct / indirect / total
@@ -16,7 +18,7 @@
  * report to bench/validate-<ISO date>.json (tagged -quick, -<sections> for --only, -custom for overridden settings).
  * Exit code 1 when a check fails or a section errors; 0 (with a message) when ../shared is absent.
  *
- * Options: --only roas,lfiaschi,stan-geo20,stan-national,meridian,robyn,lift,funnel; --quick (small fast
+ * Options: --only roas,lfiaschi,stan-geo20,stan-national,meridian,meridian-rf,robyn,lift,funnel; --quick (small fast
  * settings, see validate/options.ts); --chains --warmup --draws --seed --max-tree-depth; --out.
  * Model choices per data set: scripts/validate/configs/*.json, explained in configs/README.md.
  */
@@ -42,6 +44,7 @@ const TITLES: Record<SectionName, string> = {
   'stan-geo20': 'stan-geo20: reference model vs Stan, geo-20',
   'stan-national': 'stan-national: reference model vs Stan, national',
   meridian: 'meridian: geo_all_channels smoke fit',
+  'meridian-rf': 'meridian-rf: geo_media_rf smoke fit, Channel3 as reach and frequency',
   robyn: 'robyn: dt_simulated_weekly smoke fit',
   lift: 'lift: lift-test calibration on simulated geo data',
   funnel: 'funnel: PyMC-Marketing funnel_data, mediation x1 -> (x2, x3) -> x4 -> y',
@@ -62,6 +65,8 @@ function runSection(name: SectionName, options: ReturnType<typeof parseValidateA
       return runStanSection('national', SHARED, options);
     case 'meridian':
       return runSmokeSection('meridian', SHARED, options);
+    case 'meridian-rf':
+      return runSmokeSection('meridian-rf', SHARED, options);
     case 'robyn':
       return runSmokeSection('robyn', SHARED, options);
     case 'lift':

@@ -16,6 +16,7 @@ import {
   inspectDataFromDesign,
   modelFitRows,
   timeEffectRows,
+  optimalFrequency,
   posteriorPredictiveCheck,
   priorDraws,
   priorPosteriorRows,
@@ -44,6 +45,7 @@ import {
   roiSpec,
   samplerSpec,
   saturationSpec,
+  optimalFrequencySpec,
   schemaErrors,
   seasonalitySpec,
   spendKpiSpec,
@@ -63,6 +65,8 @@ import { loadMmmData, scaleData } from '../src/data/index.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { designFromData, withHoldout, type MmmDesign } from '../models/mmm/design.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues } from './fixtures/analysis/examplePosterior.js';
+import { withRfChannels } from '../models/mmm/components/transformKinds.js';
+import { loadExample, withRfChannel } from './support/examples.js';
 
 const config = DEFAULT_MODEL_CONFIG;
 let design: MmmDesign;
@@ -172,6 +176,21 @@ describe('chart specs', () => {
     await check(adstockSpec(adstockCurves(design, config, posterior), design.channelNames));
     const levels = design.channelNames.map((channel, c) => ({ channel, media: design.mediaUnit[c] }));
     await check(saturationSpec(saturationCurves(design, config, posterior, { points: 21 }), levels, design.channelNames));
+  });
+
+  it('optimal frequency: ROI over the frequency grid with its band, f* and its interval marked, one panel per rf channel', async () => {
+    const data = withRfChannel(await loadExample('geo'), 'tv');
+    const rfDesign = designFromData(data, scaleData(data));
+    const rfConfig = withRfChannels(DEFAULT_MODEL_CONFIG, rfDesign.channelNames, rfDesign.channelKinds);
+    const truth = truthValues(readGeoTruth());
+    const rfPosterior = posteriorAround({ ...truth, k: truth.k.slice(1), s: truth.s.slice(1), k_rf: Float64Array.of(2.2), s_rf: Float64Array.of(2.5) }, truthShapes(4, 3), 2, 20, 0.1, 5);
+    const { curve, optimal } = optimalFrequency(rfDesign, rfConfig, rfPosterior);
+    const spec = optimalFrequencySpec(curve, optimal, rfDesign.channelNames);
+    const svg = await check(spec);
+    expect(svg).toContain(TEXT.charts.optimalFrequency.title);
+    expect(svg).toContain('>tv<');
+    expect(values(spec).filter((r) => r.kind === 'curve')).toHaveLength(curve.length);
+    expect(values(spec).filter((r) => r.kind === 'optimal')).toMatchObject([{ kind: 'optimal', channel: 'tv', frequency: optimal[0].optimalFrequency, from: optimal[0].q05, to: optimal[0].q95, roi: optimal[0].roiAtOptimal }]);
   });
 
   it('ROI by geo: one row per geo, one panel per channel', async () => {

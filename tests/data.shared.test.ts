@@ -4,6 +4,9 @@
  * (shared/datasets, see each SOURCE.md). Skipped, with a message, when ../shared is absent.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
+import { designFromData } from '../models/mmm/design.js';
+import { mmmParameters } from '../models/mmm/parameters.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { escape } from 'arquero';
@@ -135,9 +138,39 @@ describe.skipIf(!HAVE_SHARED)('shared/datasets: Meridian simulated files (needs 
     await expect(loadMmmData(path, { treatments: ['promo'] })).rejects.toThrow(/spec\.treatments\[0\] names column "promo", which is not in the file \(did you mean "Promo"\?\)/);
   });
 
-  it('geo_media_rf.csv: the reach and frequency pair is named in a warning, not silently ignored', async () => {
+  it('geo_media_rf.csv: Channel3 is a reach and frequency channel (media = reach, the frequency kept); its impression column is named in a warning', async () => {
     const data = await loadMmmData(shared('datasets/meridian_simulated/geo_media_rf.csv'));
-    expect(data.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/"Channel3_reach" and "Channel3_frequency" are a reach and frequency channel/));
+    const c = data.channelNames.indexOf('Channel3');
+    expect(data.channelKinds[c]).toBe('rf');
+    expect(data.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/column "Channel3_impression" is not used: channel "Channel3" is a reach and frequency channel, modelled from "Channel3_reach" and "Channel3_frequency"/));
+    // first row with reach: media is the reach, rfFrequency the frequency
+    const n = Array.from({ length: data.G * data.T }, (_, i) => i).find((i) => data.media[i * data.C + c] > 0)!;
+    expect(data.rfFrequency![n * data.C + c]).toBeGreaterThan(0);
+  });
+
+  it('every Meridian file with a KPI loads as it is, naming only the non-media treatment (Promo): organic and reach-and-frequency channels detected; the design builds the model parameter table', async () => {
+    const files: [string, string[]][] = [
+      ['geo_all_channels.csv', ['Promo']],
+      ['national_all_channels.csv', ['Promo']],
+      ['geo_media.csv', []],
+      ['geo_media_rf.csv', []],
+      ['geo_full_funnel_data.csv', []],
+      ['national_media.csv', []],
+      ['national_media_rf.csv', []],
+    ];
+    for (const [file, treatments] of files) {
+      const data = await loadMmmData(shared(`datasets/meridian_simulated/${file}`), { treatments });
+      expect(data.T, file).toBeGreaterThan(52);
+      expect(data.C, file).toBeGreaterThanOrEqual(3);
+      expect(data.treatmentNames, file).toEqual(treatments);
+      // an R&F channel is fitted from its reach and frequency: its impression column is named in a warning and not used
+      const rf = file.endsWith('_rf.csv');
+      expect(data.provenance.ignoredColumns.filter((c) => c !== ''), file).toEqual(rf ? ['Channel3_impression'] : []);
+      expect(data.channelKinds.includes('rf'), file).toBe(rf);
+      if (rf) expect(data.channelKinds[data.channelNames.indexOf('Channel3')], file).toBe('rf');
+      const design = designFromData(data, scaleData(data, { populationScaling: data.population !== undefined }));
+      expect(mmmParameters(design, DEFAULT_MODEL_CONFIG).length, file).toBeGreaterThan(5);
+    }
   });
 
   it('hypothetical_geo_all_channels.csv (no KPI): an error that lists the available columns', async () => {

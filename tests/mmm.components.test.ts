@@ -281,4 +281,38 @@ describe('transform order and per-channel kinds (components/mediaTransform.ts, c
     const kinds = [0, 1, 2].map((c) => channelTransform(config, values, c, channels));
     expect(kinds.map((k) => [k.adstock.type, k.saturation.type])).toEqual([['delayed', 'hill'], ['geometric', 'michaelisMenten'], ['geometric', 'logistic']]);
   });
+
+  it('a reach and frequency channel is sum_l w_l m r[t-l] f[t-l]^s / (f[t-l]^s + k^s) with its own k_rf, s_rf (Meridian adstock_hill_rf)', () => {
+    // tv as a reach and frequency channel: its adstock kind as configured (delayed), Hill on the frequency
+    const rfConfig: MmmModelConfig = { ...config, saturation: { type: 'hill', byChannel: { social: { type: 'logistic' } } }, order: { type: 'adstockThenSaturation' }, rfChannels: ['tv'] };
+    expect(transformRows(rfConfig, channels).map((r) => [r.parameter.name, r.channels])).toEqual([
+      ['alpha', ['tv', 'search', 'social']],
+      ['theta', ['tv']],
+      ['k_rf', ['tv']],
+      ['s_rf', ['tv']],
+      ['k', ['search']],
+      ['s', ['search']],
+      ['lambda', ['social']],
+    ]);
+    const rfValues = { alpha: values.alpha, theta: values.theta, k_rf: Float64Array.of(2.4), s_rf: Float64Array.of(1.8), k: Float64Array.of(1.4), s: Float64Array.of(1.1), lambda: values.lambda };
+    const transform = channelTransform(rfConfig, rfValues, 0, channels);
+    expect(transform.rf).toBe(true);
+    const rng = createRng(4, 'rf');
+    const T = 12;
+    const frequency = Float64Array.from({ length: T }, (_, t) => (t % 4 === 0 ? 0 : 1 + 4 * rng.uniform()));
+    const reach = Float64Array.from({ length: T }, (_, t) => (t % 4 === 0 ? 0 : 2 * rng.uniform()));
+    // the delayed adstock's normalized weights, written out: alpha^((l - theta)^2) / sum
+    const raw = [0, 1, 2, 3].map((l) => 0.6 ** ((l - 1.5) ** 2));
+    const w = raw.map((x) => x / raw.reduce((a, b) => a + b, 0));
+    const hill = (f: number) => (f > 0 ? f ** 1.8 / (f ** 1.8 + 2.4 ** 1.8) : 0);
+    for (const multiplier of [1, 0.7]) {
+      const out = transformSeries(transform, frequency, new Float64Array(T), new Float64Array(T), multiplier, reach);
+      for (let t = 0; t < T; t++) {
+        let expected = 0;
+        for (let l = 0; l <= Math.min(t, 3); l++) expected += w[l] * multiplier * reach[t - l] * hill(frequency[t - l]);
+        expect(Math.abs(out[t] - expected)).toBeLessThan(1e-14);
+      }
+    }
+    expect(() => transformSeries(transform, frequency, new Float64Array(T), new Float64Array(T))).toThrow(/needs its reach/);
+  });
 });

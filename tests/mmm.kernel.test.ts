@@ -24,9 +24,25 @@ import { mmmParameters } from '../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
 import { cases, channelKindCases, geoEffectCases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
 import { expectKernelVjp } from './support/vjp.js';
-import { loadExample, loadExampleWith } from './support/examples.js';
+import { loadExample, loadExampleWith, withRfChannel } from './support/examples.js';
+import { withRfChannels } from '../models/mmm/components/transformKinds.js';
 
-type Which = 'geo' | 'national' | 'organic';
+type Which = 'geo' | 'national' | 'organic' | 'rf';
+/**
+ * Reach and frequency cases, on the geo example with tv as a reach and frequency channel (its media
+ * read as the reach, a synthetic frequency: tests/support/examples.ts withRfChannel): Hill on the
+ * frequency times the reach, then adstocked (Meridian's adstock_hill_rf).
+ */
+const RF_CASES: [string, Partial<MmmModelConfig>][] = [
+  ['reach and frequency (default)', {}],
+  ['reach and frequency, ROI prior, binomial adstock on the rf channel, impression channels saturation first', { mediaPrior: { type: 'roi' }, adstock: { type: 'geometric', maxLag: 6, byChannel: { tv: { type: 'binomial' } } }, order: { type: 'saturationThenAdstock' } }],
+  ['reach and frequency, contribution prior, 8-period holdout', { mediaPrior: { type: 'contribution' } }],
+  ['reach and frequency, mROI prior (linear in the reach: mROI = ROI)', { mediaPrior: { type: 'mroi' } }],
+  [
+    'reach and frequency, lift test on the rf channel',
+    { experiments: [{ channel: 'tv', geos: ['north', 'east'], from: '2023-05-01', to: '2023-05-22', measuredFrom: '2023-05-01', measuredTo: '2023-07-10', spendDelta: 4000, dataIncludesTest: false, likelihood: 'normal', liftKpi: 30000, liftSe: 6000 }] },
+  ],
+];
 /** The cases the organic + treatment data set runs. */
 const ORGANIC_CASES = [
   'reference (default)',
@@ -40,6 +56,7 @@ describe('geo MMM kernel', () => {
   let geo: MmmData;
   let national: MmmData;
   let organic: MmmData;
+  let rf: MmmData;
   beforeAll(async () => {
     await initBackend();
     geo = await loadExample('geo');
@@ -51,20 +68,22 @@ describe('geo MMM kernel', () => {
       controls: ['temperature'],
       treatments: [{ column: 'price', baseline: 'max' }],
     }));
+    rf = withRfChannel(geo, 'tv');
   });
 
   const setup = (label: string, which: Which, overrides: Partial<MmmModelConfig>) => {
-    const data = which === 'geo' ? geo : which === 'national' ? national : organic;
+    const data = which === 'geo' ? geo : which === 'national' ? national : which === 'rf' ? rf : organic;
     const full = designFromData(data, scaleData(data));
     const design = label.includes('8-period holdout') ? withHoldout(full, 8) : full;
-    const config: MmmModelConfig = { ...DEFAULT_MODEL_CONFIG, ...overrides };
+    const config: MmmModelConfig = withRfChannels({ ...DEFAULT_MODEL_CONFIG, ...overrides }, design.channelNames, design.channelKinds);
     return { design, config };
   };
 
-  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases, ...channelKindCases, ...geoEffectCases]) for (const linearBlock of ['auto', 'sample'] as const) {
+  for (const [caseLabel, caseOverrides] of [...cases, ...structureCases, ...channelKindCases, ...geoEffectCases, ...RF_CASES]) for (const linearBlock of ['auto', 'sample'] as const) {
     const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
     const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
-    const datasets: Which[] = ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];
+    const isRf = RF_CASES.some(([rfLabel]) => rfLabel === caseLabel);
+    const datasets: Which[] = isRf ? ['rf'] : ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];
     for (const which of datasets) {
       it(`${label} (${which}): host and tensor paths match the float64 reference and its finite differences`, () => {
         const { design, config } = setup(label, which, overrides);

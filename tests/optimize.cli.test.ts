@@ -16,6 +16,11 @@ import { schemaErrors } from '../src/charts/index.js';
 import { readRun } from '../src/run/runDirectory.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues } from './fixtures/analysis/examplePosterior.js';
 import { writeFakeRun } from './fixtures/optimize/smallModels.js';
+import { optimalFrequency } from '../src/analysis/index.js';
+import { scaleData } from '../src/data/index.js';
+import { designFromData } from '../models/mmm/design.js';
+import { withRfChannels } from '../models/mmm/components/transformKinds.js';
+import { loadExample, withRfChannel } from './support/examples.js';
 
 async function capture(command: { run(argv: readonly string[]): Promise<void> }, argv: string[]): Promise<{ stdout: string; stderr: string }> {
   let stdout = '';
@@ -216,5 +221,37 @@ describe('mixwell optimize and scenario', () => {
     await expect(capture(scenario, [runDir, '--plan', plan])).rejects.toThrow(/bad-plan\.json\.channels: unknown channel "radio"; the run's channels are tv, search, social/);
     await expect(capture(scenario, [runDir])).rejects.toThrow(/scenario needs --plan FILE/);
     await expect(capture(scenario, [runDir, '--plan', join(root, 'nowhere.json')])).rejects.toThrow(/cannot read plan file/);
+  });
+});
+
+describe('mixwell optimize --optimal-frequency', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mixwell-optimize-rf-'));
+  const runDir = join(root, 'run');
+  const plainDir = join(root, 'plain');
+
+  beforeAll(async () => {
+    // the geo example with tv as a reach and frequency channel (Hill of the frequency: k_rf, s_rf)
+    const data = withRfChannel(await loadExample('geo'), 'tv');
+    const design = designFromData(data, scaleData(data));
+    const config = withRfChannels(DEFAULT_MODEL_CONFIG, design.channelNames, design.channelKinds);
+    const truth = truthValues(readGeoTruth());
+    const values = { ...truth, k: truth.k.slice(1), s: truth.s.slice(1), k_rf: Float64Array.of(2.2), s_rf: Float64Array.of(2.5) };
+    writeFakeRun(runDir, design, config, posteriorAround(values, truthShapes(4, 3), 2, 10, 0.1, 9));
+    writeFakeRun(plainDir, await loadGeoDesign(), DEFAULT_MODEL_CONFIG, posteriorAround(truthValues(readGeoTruth()), truthShapes(4, 3), 2, 5, 0.1, 9));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('plans the rf channel at its optimal frequency, and says so', async () => {
+    const stored = readRun(runDir);
+    const fStar = optimalFrequency(stored.design, stored.model, stored.posterior).optimal[0].optimalFrequency;
+    const out = join(root, 'opt');
+    const { stdout, stderr } = await capture(optimize, [runDir, '--budget', '400000', '--periods', '13', '--optimal-frequency', '--out', out, '--decision-draws', '0']);
+    expect(stderr + stdout).toMatch(new RegExp(`planned at a fixed frequency with reach = impressions / frequency: tv at ${fStar}`));
+    expect(readCsv(join(out, 'allocation.csv')).map((r) => r.channel)).toEqual(['tv', 'search', 'social']);
+  });
+
+  it('refuses --optimal-frequency without rf channels or with --tradeoff', async () => {
+    await expect(capture(optimize, [plainDir, '--budget', '400000', '--optimal-frequency'])).rejects.toThrow(/no reach and frequency channels/);
+    await expect(capture(optimize, [runDir, '--tradeoff', 'tv,search', '--optimal-frequency'])).rejects.toThrow(UsageError);
   });
 });

@@ -24,6 +24,10 @@ import {
   type PlanningWindow,
 } from '../src/optimize/index.js';
 import { initBackend, liveTensorCount } from '../src/tensor/index.js';
+import { scaleData } from '../src/data/index.js';
+import { designFromData } from '../models/mmm/design.js';
+import { withRfChannels } from '../models/mmm/components/transformKinds.js';
+import { loadExample, withRfChannel } from './support/examples.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues, type GeoTruth } from './fixtures/analysis/examplePosterior.js';
 
 let design: MmmDesign;
@@ -53,9 +57,9 @@ function windowKpi(d: MmmDesign, config: MmmModelConfig, values: Record<string, 
 }
 
 /** The design with window media and spend of each plan entry multiplied by plan / current. */
-function rescaledDesign(window: PlanningWindow, plan: Float64Array): MmmDesign {
-  const media = Float64Array.from(design.media);
-  const spend = Float64Array.from(design.spend);
+function rescaledDesign(window: PlanningWindow, plan: Float64Array, base: MmmDesign = design): MmmDesign {
+  const media = Float64Array.from(base.media);
+  const spend = Float64Array.from(base.spend);
   for (let g = 0; g < G; g++) {
     for (let c = 0; c < C; c++) {
       const p = window.entryOfCell[g * C + c];
@@ -66,7 +70,7 @@ function rescaledDesign(window: PlanningWindow, plan: Float64Array): MmmDesign {
       }
     }
   }
-  return { ...design, media, spend };
+  return { ...base, media, spend };
 }
 
 describe('planning window', () => {
@@ -259,7 +263,7 @@ describe('gradients', () => {
   it('tfjs autodiff gradients and values match the float64 host model to float32 precision', async () => {
     await initBackend();
     const before = liveTensorCount();
-    await expect(tensorResponseModel(mixedFirstModel.data)).rejects.toThrow(/tensor gradient does not handle saturation-first channels \(search\)/);
+    await expect(tensorResponseModel(mixedFirstModel.data)).rejects.toThrow(/tensor gradient does not handle saturation-first or reach and frequency channels \(search\)/);
     for (const host of [channelModel, geoModel, logisticModel, mixedModel]) {
       const tensor = await tensorResponseModel(host.data);
       const plan = planFor(host);
@@ -295,5 +299,72 @@ describe('gradients', () => {
     expect(some[0]).toBe(all[4]);
     expect(some[1]).toBe(all[1]);
     expect(Array.from(subset.data.drawIndices)).toEqual([channelModel.data.drawIndices[4], channelModel.data.drawIndices[1]]);
+  });
+});
+
+describe('reach and frequency channels (tv) planned at fixed frequency', () => {
+  let rfDesign: MmmDesign;
+  let rfConfig: MmmModelConfig;
+  let rfPosterior: Posterior;
+  beforeAll(async () => {
+    const data = withRfChannel(await loadExample('geo'), 'tv');
+    rfDesign = designFromData(data, scaleData(data));
+    rfConfig = withRfChannels({ ...DEFAULT_MODEL_CONFIG, adstock: { type: 'geometric', maxLag: 6 } }, rfDesign.channelNames, rfDesign.channelKinds);
+    const values = { ...truthValues(truth), k: truthValues(truth).k.slice(1), s: truthValues(truth).s.slice(1), k_rf: Float64Array.of(2.2), s_rf: Float64Array.of(2.5) };
+    rfPosterior = posteriorAround(values, truthShapes(G, C), 2, 2, 0.1, 9);
+  });
+
+  it('equals meanKpiHost with the window reach rescaled (spend scales the reach, the frequency held), with a gradient matching finite differences', () => {
+    for (const level of ['channel', 'geo'] as const) {
+      const window = planningWindow(rfDesign, { periods: 6, level });
+      const model = hostResponseModel(windowDraws(rfDesign, rfConfig, rfPosterior, window));
+      expect(model.data.rf).toEqual([true, false, false]);
+      for (const plan of [window.current, window.current.map((x, p) => x * (0.4 + 0.3 * (p % 5)))]) {
+        const values = model.evaluate(plan);
+        const scaled = rescaledDesign(window, plan, rfDesign);
+        for (let d = 0; d < 4; d++) expect(relativeError(values[d], windowKpi(scaled, rfConfig, drawAt(rfPosterior, d), 6))).toBeLessThan(1e-12);
+      }
+      const plan = window.current.map((x, p) => x * (0.7 + 0.15 * (p % 4)));
+      const weights = Float64Array.from({ length: model.drawCount }, (_, d) => 0.5 + d / 3);
+      const gradient = model.gradient(plan, weights);
+      const weighted = (x: Float64Array) => model.evaluate(x).reduce((sum, y, d) => sum + weights[d] * y, 0);
+      const scale = Math.max(...gradient.map(Math.abs));
+      for (let p = 0; p < plan.length; p++) {
+        const h = 1e-4 * Math.max(plan[p], 1);
+        const up = Float64Array.from(plan);
+        const down = Float64Array.from(plan);
+        up[p] += h;
+        down[p] -= h;
+        // as above: central differences far below 1e-6 of the scale
+        expect(Math.abs((weighted(up) - weighted(down)) / (2 * h) - gradient[p]) / scale).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('at a fixed frequency f equals meanKpiHost with the window cells at f and reach = impressions / f', () => {
+    const window = planningWindow(rfDesign, { periods: 6, level: 'channel' });
+    const f = 2.5;
+    const model = hostResponseModel(windowDraws(rfDesign, rfConfig, rfPosterior, window, { atFrequency: { tv: f } }));
+    const plan = window.current.map((x, p) => x * (0.6 + 0.3 * p));
+    const scaled = rescaledDesign(window, plan, rfDesign);
+    const media = Float64Array.from(scaled.media);
+    const frequency = Float64Array.from(rfDesign.rfFrequency as Float64Array);
+    for (let g = 0; g < G; g++) {
+      for (let t = window.start; t < T; t++) {
+        const n = (g * T + t) * C;
+        if (!(media[n] > 0)) continue;
+        media[n] = (media[n] * frequency[n]) / f;
+        frequency[n] = f;
+      }
+    }
+    const values = model.evaluate(plan);
+    for (let d = 0; d < 4; d++) expect(relativeError(values[d], windowKpi({ ...scaled, media, rfFrequency: frequency }, rfConfig, drawAt(rfPosterior, d), 6))).toBeLessThan(1e-12);
+    expect(() => windowDraws(rfDesign, rfConfig, rfPosterior, window, { atFrequency: { search: 2 } })).toThrow(/not a reach and frequency channel/);
+  });
+
+  it('the tensor gradient refuses reach and frequency channels', async () => {
+    await initBackend();
+    const model = hostResponseModel(windowDraws(rfDesign, rfConfig, rfPosterior, planningWindow(rfDesign, { periods: 6 })));
+    await expect(tensorResponseModel(model.data)).rejects.toThrow(/reach and frequency channels \(tv\)/);
   });
 });

@@ -202,6 +202,13 @@ export interface MmmModelConfig {
    * 'auto' (default): integrate when the likelihood and the block's priors are normal, else sample.
    */
   readonly linearBlock?: 'auto' | 'integrate' | 'sample';
+  /**
+   * The reach and frequency channels (data order), from the data's channel kinds (`withRfChannels`,
+   * set when a fit reads its data; never parsed from the JSON config). Each is transformed as
+   * Meridian's adstock_hill_rf: Hill on the frequency (parameters k_rf, s_rf), times the scaled
+   * reach, then adstocked (components/transformKinds.ts). Absent: none.
+   */
+  readonly rfChannels?: readonly string[];
 }
 
 export interface TimeConfig {

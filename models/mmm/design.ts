@@ -17,6 +17,8 @@ export interface MmmDesign {
   readonly spend: Float64Array;
   /** Per channel: paid or organic (no spend: no ROI prior, no ROI, held by the optimizer). Absent: all paid. */
   readonly channelKinds?: readonly ChannelKind[];
+  /** [G, T, C] average frequency of reach and frequency channels (unscaled; 0 elsewhere); absent without them. */
+  readonly rfFrequency?: Float64Array;
   /** Non-media treatments (absent: none): names, standardized values [G, T, N] and baselines in the same units. */
   readonly treatmentNames?: readonly string[];
   readonly treatments?: Float64Array;
@@ -66,6 +68,7 @@ export function designFromData(data: MmmData, scaled: ScaledData): MmmDesign {
     dates: data.dates,
     channelNames: data.channelNames,
     channelKinds: data.channelKinds,
+    ...(data.rfFrequency !== undefined ? { rfFrequency: data.rfFrequency } : {}),
     treatmentNames: data.treatmentNames,
     treatments: scaled.treatments,
     treatmentBaselines: Float64Array.from(data.treatmentBaselines, (b, i) => (b - scaling.treatmentMean[i]) / scaling.treatmentSd[i]),
@@ -95,7 +98,7 @@ export function designDims(design: MmmDesign) {
   };
 }
 
-/** True when channel c is paid (has spend: ROI prior, ROI, optimized); false for organic channels. */
+/** True when channel c is paid (has spend: ROI prior, ROI, optimized; reach and frequency channels too); false for organic channels. */
 export function isPaidChannel(design: Pick<MmmDesign, 'channelKinds'>, c: number): boolean {
-  return (design.channelKinds?.[c] ?? 'paid') === 'paid';
+  return (design.channelKinds?.[c] ?? 'paid') !== 'organic';
 }

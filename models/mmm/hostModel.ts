@@ -12,6 +12,7 @@ import { mediaCoefficientsHost, type DrawValues } from './components/coefficient
 import { interceptHost } from './components/intercepts.js';
 import { linearTerms, linearTermsHost } from './components/linearTerms.js';
 import { channelTransform, transformSeries } from './components/mediaTransform.js';
+import { checkRfChannels } from './components/transformKinds.js';
 import { designDims, type MmmDesign } from './design.js';
 
 export { mediaCoefficientsHost, type DrawValues } from './components/coefficients.js';
@@ -19,19 +20,33 @@ export { mediaCoefficientsHost, type DrawValues } from './components/coefficient
 /** Transformed media h [G, T, C] for one draw (each channel in its order: components/mediaTransform.ts). */
 export function saturatedMediaHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues): Float64Array {
   const { geos: G, periods: T, channels: C } = designDims(design);
+  checkRfChannels(config, design.channelNames, design.channelKinds);
   const out = new Float64Array(G * T * C);
   const series = new Float64Array(T);
+  const reach = new Float64Array(T);
   const transformed = new Float64Array(T);
   const scratch = new Float64Array(T);
   for (let c = 0; c < C; c++) {
     const transform = channelTransform(config, values, c, design.channelNames);
     for (let g = 0; g < G; g++) {
       for (let t = 0; t < T; t++) series[t] = design.media[(g * T + t) * C + c];
-      transformSeries(transform, series, transformed, scratch);
+      if (transform.rf) {
+        // reach and frequency: h of the frequency times the reach (the media), then adstocked
+        const frequency = rfFrequencyOf(design);
+        for (let t = 0; t < T; t++) reach[t] = series[t];
+        for (let t = 0; t < T; t++) series[t] = frequency[(g * T + t) * C + c];
+        transformSeries(transform, series, transformed, scratch, 1, reach);
+      } else transformSeries(transform, series, transformed, scratch);
       for (let t = 0; t < T; t++) out[(g * T + t) * C + c] = transformed[t];
     }
   }
   return out;
+}
+
+/** The design's average frequency [G, T, C]; an error without one. */
+export function rfFrequencyOf(design: MmmDesign): Float64Array {
+  if (!design.rfFrequency) throw new Error('media transform: a reach and frequency channel needs the design\'s rfFrequency');
+  return design.rfFrequency;
 }
 
 /** Mean of the scaled KPI [G, T] for one draw. */

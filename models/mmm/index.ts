@@ -34,7 +34,7 @@ export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, typ
 export { designDims, designFromData, isPaidChannel, withHoldout, type MmmDesign } from './design.js';
 export { createGeoMmm, mediaCentering, type GeoMmmModel } from './model.js';
 export { geoMmmSource, type GeoMmmSourceArgs } from './workerModel.js';
-export { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+export { meanKpiHost, mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
 export { referenceLogDensity, referencePriorLogDensity } from './referenceDensity.js';
 export { checkExperiments, checkKnots, checkModelConfigAgainstData, parseModelConfig, parsePrior } from './parseConfig.js';
 export { priorParameters, replicateKpi, samplePriorPredictive, type PriorParameter, type PriorPredictiveOptions } from './priorPredictive.js';
@@ -69,7 +69,7 @@ export {
   type SaturationOptions,
 } from './components/saturation/index.js';
 export { adstockSeries, channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from './components/mediaTransform.js';
-export { channelTransformKinds, type ChannelTransformKinds } from './components/transformKinds.js';
+export { channelTransformKinds, checkRfChannels, withRfChannels, type ChannelTransformKinds } from './components/transformKinds.js';
 export { describeMediaPrior, kpiSharePrior, mediaPriorLabel, MROI_STEP, totalOutcome } from './components/coefficients.js';
 export { cellCoefficientHost, fourierNames, geoVarying, linearTerms, linearTermsHost, timeTermRow, type GeoVaryingParameter, type LinearTerm } from './components/linearTerms.js';
 export { evenlySpacedKnots, knotWeights, knotWeightsRow } from './components/knots.js';

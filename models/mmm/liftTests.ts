@@ -37,7 +37,7 @@
 import { logGamma } from '../../src/distributions/index.js';
 import type { LiftExperiment, MmmModelConfig } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
-import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
 import { channelTransform, transformSeries } from './components/mediaTransform.js';
 import { ConfigError } from '../../src/config/index.js';
 import { checkExperiments } from './parseConfig.js';
@@ -201,6 +201,8 @@ export interface LiftCells {
   /** [cells, L]: media[t - l] of the cell's geo under each condition (0 before the first period). */
   readonly laggedTest: Float64Array;
   readonly laggedControl: Float64Array;
+  /** [cells, L]: reach and frequency channels' frequency f[t - l] of the cell's geo (both conditions; 0 for other channels). */
+  readonly laggedFrequency: Float64Array;
   /** [cells] 1 where some lagged media is non-zero (else h = 0). */
   readonly activeTest: Uint8Array;
   readonly activeControl: Uint8Array;
@@ -224,7 +226,9 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
   const weight: number[] = [];
   const laggedTest: number[] = [];
   const laggedControl: number[] = [];
+  const laggedFrequency: number[] = [];
   const activeTest: number[] = [];
+  const C = design.channelNames.length;
   const activeControl: number[] = [];
   const observationOf = new Int32Array(T);
   for (const e of tests.experiments) {
@@ -254,6 +258,8 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
         weight.push(design.kpiUnit[g] / tests.observations[o].se);
         laggedTest.push(...test);
         laggedControl.push(...control);
+        const rf = design.channelKinds?.[e.channel] === 'rf' && design.rfFrequency;
+        for (let l = 0; l < L; l++) laggedFrequency.push(rf && t - l >= 0 ? rf[(g * T + t - l) * C + e.channel] : 0);
         activeTest.push(anyTest ? 1 : 0);
         activeControl.push(anyControl ? 1 : 0);
       }
@@ -269,6 +275,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
     weight: Float64Array.from(weight),
     laggedTest: Float64Array.from(laggedTest),
     laggedControl: Float64Array.from(laggedControl),
+    laggedFrequency: Float64Array.from(laggedFrequency),
     activeTest: Uint8Array.from(activeTest),
     activeControl: Uint8Array.from(activeControl),
     observationCount: O,
@@ -298,8 +305,13 @@ export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, value
   for (const e of tests.experiments) {
     const c = e.channel;
     const transform = channelTransform(config, values, c, design.channelNames);
-    const curve = (media: Float64Array, j: number): Float64Array => transformSeries(transform, media.subarray(j * T, (j + 1) * T), new Float64Array(T), scratch);
     e.geos.forEach((g, j) => {
+      // a reach and frequency channel: the conditions' media are its reach, at the data's frequency
+      const frequency = transform.rf ? Float64Array.from({ length: T }, (_, t) => rfFrequencyOf(design)[(g * T + t) * C + c]) : undefined;
+      const curve = (media: Float64Array, j: number): Float64Array =>
+        frequency
+          ? transformSeries(transform, frequency, new Float64Array(T), scratch, 1, media.subarray(j * T, (j + 1) * T))
+          : transformSeries(transform, media.subarray(j * T, (j + 1) * T), new Float64Array(T), scratch);
       const test = curve(e.testMedia, j);
       const control = curve(e.controlMedia, j);
       const scale = design.kpiUnit[g] * beta[g * C + c];

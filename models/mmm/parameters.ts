@@ -18,6 +18,7 @@ import { LIKELIHOOD_PRIORS, likelihoodParameters } from './components/likelihood
 import { integratesLinearBlock, LINEAR_BLOCK_PARAMETERS } from './components/linearBlock.js';
 import { LINEAR_TERM_PRIORS, linearTermParameters, linearTerms } from './components/linearTerms.js';
 import { SATURATION_KINDS, saturationKind } from './components/saturation/index.js';
+import { hillFrequency } from './components/saturation/hillFrequency.js';
 import { transformRows } from './components/transformKinds.js';
 import type { MmmParameter, PriorDeclaration, TransformParameter } from './components/types.js';
 import type { MmmDesign } from './design.js';
@@ -35,6 +36,7 @@ export function priorNames(): string[] {
   };
   for (const kind of Object.values(ADSTOCK_KINDS)) for (const p of kind.parameters) add(p.name);
   for (const kind of Object.values(SATURATION_KINDS)) for (const p of kind.parameters({})) add(p.name);
+  for (const p of hillFrequency.parameters({})) add(p.name);
   for (const p of COMPONENT_PRIORS) add(p.name);
   return names;
 }
@@ -48,7 +50,8 @@ export function defaultPrior(config: MmmModelConfig, name: string): PriorSpec | 
     Object.values(config.adstock.byChannel ?? {}).flatMap((spec) => adstockKind(spec.type).parameters).find((p) => p.name === name) ??
     Object.values(config.saturation.byChannel ?? {}).flatMap((spec) => saturationKind(spec.type).parameters(spec)).find((p) => p.name === name) ??
     Object.values(ADSTOCK_KINDS).flatMap((kind) => kind.parameters).find((p) => p.name === name) ??
-    Object.values(SATURATION_KINDS).flatMap((kind) => kind.parameters({})).find((p) => p.name === name);
+    Object.values(SATURATION_KINDS).flatMap((kind) => kind.parameters({})).find((p) => p.name === name) ??
+    hillFrequency.parameters({}).find((p) => p.name === name);
   if (transform) return transform.defaultPrior(maxLag);
   return COMPONENT_PRIORS.find((p) => p.name === name)?.defaultPrior;
 }
@@ -67,6 +70,7 @@ export const DEFAULT_PRIORS: Readonly<Record<string, PriorSpec>> = Object.fromEn
   [
     ...Object.values(ADSTOCK_KINDS).flatMap((kind) => kind.parameters).filter((p) => !p.maxLagDependent),
     ...Object.values(SATURATION_KINDS).flatMap((kind) => kind.parameters({})),
+    ...hillFrequency.parameters({}),
   ]
     .map((p): [string, PriorSpec] => [p.name, p.defaultPrior(8)])
     .concat(COMPONENT_PRIORS.map((p) => [p.name, p.defaultPrior])),

@@ -12,7 +12,7 @@ import { mediaPriorLabel } from './components/coefficients.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
 import { priorNames } from './parameters.js';
-import { transformRows } from './components/transformKinds.js';
+import { rfConfigProblem, transformRows } from './components/transformKinds.js';
 
 
 type Json = unknown;
@@ -384,6 +384,8 @@ export function checkModelConfigAgainstData(
       if (!channelNames.includes(channel)) throw new ConfigError(file, `${key}.${channel}`, `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
     }
   }
+  const rf = rfConfigProblem(config);
+  if (rf) throw new ConfigError(file, rf.key, rf.message);
   try {
     transformRows(config, channelNames);
   } catch (error) {

@@ -47,7 +47,7 @@ function firstPeriods(design: MmmDesign, periods: number): MmmDesign {
     return out;
   };
   const out: Record<string, unknown> = { ...design, dates: design.dates.slice(0, periods) };
-  for (const key of ['media', 'spend', 'controls', 'events', 'treatments', 'kpi', 'kpiValue', 'observed'] as const) {
+  for (const key of ['media', 'spend', 'controls', 'events', 'treatments', 'kpi', 'kpiValue', 'observed', 'rfFrequency'] as const) {
     if (design[key] !== undefined) out[key] = slice(design[key]);
   }
   return out as unknown as MmmDesign;

@@ -7,7 +7,7 @@
  * blocks of contributions without recomputing every channel. tests/analysis.test.ts checks it
  * against `saturatedMediaHost`.
  */
-import { applyAdstock, transformSeries, type ChannelTransform, type MmmDesign } from '../../models/mmm/index.js';
+import { applyAdstock, rfFrequencyOf, transformSeries, type ChannelTransform, type MmmDesign } from '../../models/mmm/index.js';
 
 export { channelTransform, saturateLevel, saturationSlope, transformSeries, type ChannelTransform } from '../../models/mmm/index.js';
 
@@ -16,10 +16,12 @@ export interface SeriesScratch {
   readonly series: Float64Array<ArrayBuffer>;
   readonly adstocked: Float64Array<ArrayBuffer>;
   readonly intermediate: Float64Array<ArrayBuffer>;
+  /** A reach and frequency channel's reach (its media). */
+  readonly reach: Float64Array<ArrayBuffer>;
 }
 
 export function seriesScratch(periods: number): SeriesScratch {
-  return { series: new Float64Array(periods), adstocked: new Float64Array(periods), intermediate: new Float64Array(periods) };
+  return { series: new Float64Array(periods), adstocked: new Float64Array(periods), intermediate: new Float64Array(periods), reach: new Float64Array(periods) };
 }
 
 /** Whether the channel saturates its per-period media before the adstock (then scaled media is not a scaled adstock level). */
@@ -45,6 +47,9 @@ export function adstockedSeries(design: MmmDesign, transform: ChannelTransform, 
  * Transformed media h[t] of channel `channel` in geo `geo` with the design's scaled media times
  * `multiplier`, written to `out` (length T), in the channel's order (the multiplier scales the media
  * before the saturation either way). At multiplier 1 this is bit for bit `saturatedMediaHost`.
+ * A reach and frequency channel: Hill of the design's frequency times its reach (the media) times
+ * `multiplier`, then adstocked: the multiplier scales the reach at fixed frequency (Meridian's
+ * convention for more spend), so the series is linear in it.
  */
 export function saturatedSeries(
   design: MmmDesign,
@@ -57,7 +62,13 @@ export function saturatedSeries(
 ): Float64Array {
   const T = design.dates.length;
   const C = design.channelNames.length;
-  const { series, intermediate } = scratch;
+  const { series, intermediate, reach } = scratch;
   for (let t = 0; t < T; t++) series[t] = design.media[(geo * T + t) * C + channel];
+  if (transform.rf) {
+    const frequency = rfFrequencyOf(design);
+    reach.set(series);
+    for (let t = 0; t < T; t++) series[t] = frequency[(geo * T + t) * C + channel];
+    return transformSeries(transform, series, out, intermediate, multiplier, reach);
+  }
   return transformSeries(transform, series, out, intermediate, multiplier);
 }

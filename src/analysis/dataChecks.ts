@@ -37,7 +37,7 @@ export function inspectDataFromMmmData(data: MmmData): InspectData {
     dates: data.dates,
     frequency: data.frequency,
     channelNames: data.channelNames,
-    paid: data.channelKinds.map((kind) => kind === 'paid'),
+    paid: data.channelKinds.map((kind) => kind !== 'organic'),
     controlNames: data.controlNames,
     spend: data.spend,
     media: data.media,

@@ -12,7 +12,7 @@
  * Adstock is linear, so each draw needs one adstock pass per channel and one saturation per
  * multiplier and cell; the spend curves still default to at most 500 evenly thinned draws.
  */
-import { designDims, isPaidChannel, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, isPaidChannel, mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
@@ -39,6 +39,11 @@ export interface SaturationCurveRow extends DrawSummary {
   readonly scaledMedia: number;
   /** The same level in original media units (spend or impressions per geo and period; per capita when population-scaled). */
   readonly media: number;
+  /**
+   * 'frequency' for a reach and frequency channel: its curve is Hill of the average frequency (both
+   * levels above are then the frequency, unscaled), the reach multiplying it; absent for other channels.
+   */
+  readonly input?: 'frequency';
 }
 
 export interface SpendResponseOptions {
@@ -139,17 +144,20 @@ export interface SaturationCurveOptions {
   readonly maxScaledMedia?: number | readonly number[];
 }
 
-/** Saturation h vs constant per-period media level, per channel. */
+/** Saturation h vs constant per-period media level, per channel (a reach and frequency channel: vs its frequency; `maxScaledMedia` does not apply to it). */
 export function saturationCurves(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, options: SaturationCurveOptions = {}): SaturationCurveRow[] {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const points = options.points ?? 41;
   if (!(Number.isInteger(points) && points >= 2)) throw new Error(`saturationCurves: points must be an integer >= 2, got ${points}`);
+  const rf = Array.from({ length: C }, (_, c) => design.channelKinds?.[c] === 'rf');
   const upper = Float64Array.from({ length: C }, (_, c) => {
     const given = options.maxScaledMedia;
-    if (typeof given === 'number') return given;
-    if (given) return given[c];
+    // reach and frequency: the curve is over the frequency, up to 1.2 x its largest value
+    const input = rf[c] ? rfFrequencyOf(design) : design.media;
+    if (typeof given === 'number' && !rf[c]) return given;
+    if (given && typeof given !== 'number' && !rf[c]) return given[c];
     let largest = 0;
-    for (let n = 0; n < G * T; n++) largest = Math.max(largest, design.media[n * C + c]);
+    for (let n = 0; n < G * T; n++) largest = Math.max(largest, input[n * C + c]);
     return 1.2 * largest;
   });
   const drawIndices = selectDraws(posterior, options.maxDraws);
@@ -171,7 +179,8 @@ export function saturationCurves(design: MmmDesign, config: MmmModelConfig, post
       rows.push({
         channel: design.channelNames[c],
         scaledMedia: level,
-        media: level * design.mediaUnit[c],
+        media: rf[c] ? level : level * design.mediaUnit[c],
+        ...(rf[c] ? { input: 'frequency' as const } : {}),
         ...summarizeValues(h.subarray((c * points + p) * D, (c * points + p + 1) * D), scratch),
       });
     }

@@ -123,7 +123,16 @@ export const TEXT = {
     },
     saturation: {
       title: 'Saturation curves',
-      description: 'Saturation of each channel at a constant media level per period (the steady state of the adstock): posterior mean and 90% band. The vertical rule marks the average media per period in the data.',
+      description: 'Saturation of each channel at a constant media level per period (the steady state of the adstock): posterior mean and 90% band. The vertical rule marks the average media per period in the data. A reach and frequency channel\'s curve is over its average frequency (the reach multiplies it), its rule at the data\'s average frequency.',
+    },
+    optimalFrequency: {
+      title: 'Optimal frequency',
+      description:
+        'ROI of each reach and frequency channel at its impressions of the data, when every period runs at the same average frequency (reach = impressions / frequency): posterior mean and 90% band. The dashed rule marks the optimal frequency (the largest mean ROI), the shaded span the 90% interval of the frequency that is best in each draw.',
+      x: 'Average frequency per period',
+      y: 'ROI (revenue per unit of spend)',
+      yKpi: 'ROI (KPI per unit of spend)',
+      optimal: 'Optimal frequency',
     },
     geoRoi: {
       title: 'ROI by geo',

@@ -273,10 +273,14 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const kpiCol = withoutKpi ? undefined : addNumeric(spec.kpi, 'kpi', `the KPI`);
   const spendCols = spec.channels.map((ch) => addNumeric(ch.spend, 'spend', `spend of channel ${JSON.stringify(ch.name)}`));
   const mediaCols = spec.channels.map((ch, c) =>
-    ch.media !== undefined && ch.media !== ch.spend
-      ? addNumeric(ch.media, 'media', `media of channel ${JSON.stringify(ch.name)}`)
-      : spendCols[c],
+    ch.reach !== undefined
+      ? addNumeric(ch.reach, 'media', `reach of channel ${JSON.stringify(ch.name)}`)
+      : ch.media !== undefined && ch.media !== ch.spend
+        ? addNumeric(ch.media, 'media', `media of channel ${JSON.stringify(ch.name)}`)
+        : spendCols[c],
   );
+  // reach and frequency channels: the average frequency (>= 0, like media)
+  const frequencyCols = spec.channels.map((ch) => (ch.frequency !== undefined ? addNumeric(ch.frequency, 'media', `frequency of channel ${JSON.stringify(ch.name)}`) : undefined));
   const organicCols = spec.organic.map((o) => addNumeric(o.media, 'media', `media of organic channel ${JSON.stringify(o.name)}`));
   const treatmentCols = spec.treatments.map((t) => addNumeric(t.column, 'treatment', `treatment ${JSON.stringify(t.name ?? t.column)}`));
   const controlCols = spec.controls.map((name) => addNumeric(name, 'control', `control ${JSON.stringify(name)}`));
@@ -433,6 +437,15 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const controls = stack(controlCols);
   const events = stack(eventCols);
   const treatments = stack(treatmentCols);
+  let rfFrequency: Float64Array | undefined;
+  if (frequencyCols.some((col) => col !== undefined)) {
+    rfFrequency = new Float64Array(G * T * C);
+    frequencyCols.forEach((col, c) => {
+      if (col === undefined) return;
+      const s = series(col);
+      for (let n = 0; n < G * T; n++) rfFrequency![n * C + c] = s[n];
+    });
+  }
   const treatmentBaselines = spec.treatments.map((t, i) => {
     const baseline = t.baseline ?? 'min';
     if (typeof baseline === 'number') return baseline;
@@ -468,14 +481,15 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     dates: allDays.map(isoOfDay),
     frequency: step === 1 ? 'daily' : 'weekly',
     channelNames: [...spec.channels.map((ch) => ch.name), ...spec.organic.map((o) => o.name)],
-    channelKinds: [...spec.channels.map(() => 'paid' as const), ...spec.organic.map(() => 'organic' as const)],
+    channelKinds: [...spec.channels.map((ch) => (ch.reach !== undefined ? ('rf' as const) : ('paid' as const))), ...spec.organic.map(() => 'organic' as const)],
     treatmentNames: spec.treatments.map((t) => t.name ?? t.column),
     treatmentBaselines,
     controlNames: [...spec.controls],
     eventNames: [...spec.events],
     spend,
     media,
-    mediaIsSpend: [...spec.channels.map((ch) => ch.media === undefined || ch.media === ch.spend), ...spec.organic.map(() => false)],
+    mediaIsSpend: [...spec.channels.map((ch) => ch.reach === undefined && (ch.media === undefined || ch.media === ch.spend)), ...spec.organic.map(() => false)],
+    ...(rfFrequency !== undefined ? { rfFrequency } : {}),
     controls,
     events,
     treatments,

@@ -169,10 +169,26 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
       }
     }
     const mediaColumns = free().filter((c) => stemOf(normalizeName(c), [MEDIA_SUFFIX, MEDIA_PREFIX]) !== undefined);
+    const reachColumns = free().filter((c) => stemOf(normalizeName(c), [REACH]) !== undefined);
+    const frequencyColumns = free().filter((c) => stemOf(normalizeName(c), [FREQUENCY]) !== undefined);
     channels = channels.map((ch, i) => {
       const stem = stemOf(normalizeName(ch.spend), [SPEND_SUFFIX, SPEND_PREFIX]);
-      const matches = mediaColumns.filter((m) => stemOf(normalizeName(m), [MEDIA_SUFFIX, MEDIA_PREFIX]) === stem);
       detected.push({ role: `channels[${i}].spend`, column: ch.spend, rule: 'spend column ("<name>_spend" or "spend_<name>")' });
+      const reach = reachColumns.filter((c) => stemOf(normalizeName(c), [REACH]) === stem);
+      const frequency = frequencyColumns.filter((c) => stemOf(normalizeName(c), [FREQUENCY]) === stem);
+      if (reach.length === 1 && frequency.length === 1) {
+        // a reach and frequency channel (Meridian's R&F): its exposure is reach x frequency, an impression column of the same stem is not used
+        explicit.add(reach[0]);
+        explicit.add(frequency[0]);
+        detected.push({ role: `channels[${i}].reach`, column: reach[0], rule: 'reach column with the same stem ("<name>_reach")' });
+        detected.push({ role: `channels[${i}].frequency`, column: frequency[0], rule: 'frequency column with the same stem ("<name>_frequency")' });
+        for (const m of mediaColumns.filter((c) => stemOf(normalizeName(c), [MEDIA_SUFFIX, MEDIA_PREFIX]) === stem)) {
+          explicit.add(m);
+          issues.warn(`column ${JSON.stringify(m)} is not used: channel ${JSON.stringify(ch.name)} is a reach and frequency channel, modelled from ${JSON.stringify(reach[0])} and ${JSON.stringify(frequency[0])}`, { column: m });
+        }
+        return { ...ch, reach: reach[0], frequency: frequency[0] };
+      }
+      const matches = mediaColumns.filter((m) => stemOf(normalizeName(m), [MEDIA_SUFFIX, MEDIA_PREFIX]) === stem);
       if (matches.length > 1) {
         issues.error(
           `cannot detect the media column of channel ${JSON.stringify(ch.name)}: ${matches.map((m) => JSON.stringify(m)).join(' and ')} both match; name it in spec.channels`,
@@ -186,17 +202,6 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
       }
       return ch;
     });
-    const reachStems = new Map(free().map((c) => [stemOf(normalizeName(c), [REACH]), c] as const).filter(([stem]) => stem !== undefined));
-    for (const c of free()) {
-      const stem = stemOf(normalizeName(c), [FREQUENCY]);
-      const reach = stem === undefined ? undefined : reachStems.get(stem);
-      if (reach !== undefined) {
-        issues.warn(
-          `columns ${JSON.stringify(reach)} and ${JSON.stringify(c)} are a reach and frequency channel; reach and frequency channels are not modelled yet, so they are not used (the channel's spend and impression columns are)`,
-          { column: reach },
-        );
-      }
-    }
     for (const m of mediaColumns) {
       if (!explicit.has(m)) {
         issues.warn(`column ${JSON.stringify(m)} looks like an exposure column but has no matching spend column; it is not used`, {
@@ -260,6 +265,8 @@ export function roleColumns(spec: DataSpec): { role: string; column: string }[] 
   spec.channels.forEach((ch, i) => {
     out.push({ role: `channels[${i}].spend`, column: ch.spend });
     if (ch.media !== undefined && ch.media !== ch.spend) out.push({ role: `channels[${i}].media`, column: ch.media });
+    if (ch.reach !== undefined) out.push({ role: `channels[${i}].reach`, column: ch.reach });
+    if (ch.frequency !== undefined) out.push({ role: `channels[${i}].frequency`, column: ch.frequency });
   });
   spec.controls.forEach((c, k) => out.push({ role: `controls[${k}]`, column: c }));
   spec.events.forEach((c, e) => out.push({ role: `events[${e}]`, column: c }));
@@ -296,6 +303,12 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
   }
   const names = new Set<string>();
   spec.channels.forEach((ch, i) => {
+    if ((ch.reach === undefined) !== (ch.frequency === undefined)) {
+      issues.error(`spec.channels[${i}]: a reach and frequency channel needs both "reach" and "frequency" (got only ${ch.reach !== undefined ? '"reach"' : '"frequency"'})`);
+    }
+    if (ch.reach !== undefined && ch.media !== undefined) {
+      issues.error(`spec.channels[${i}]: a reach and frequency channel's exposure is its reach and frequency; leave "media" out`);
+    }
     if (typeof ch.name !== 'string' || ch.name === '') issues.error(`spec.channels[${i}].name must be a non-empty string`);
     else if (names.has(ch.name)) issues.error(`two channels are named ${JSON.stringify(ch.name)}`);
     names.add(ch.name);

@@ -15,14 +15,21 @@
 /** Date formats the loader accepts. Dates are always reported as ISO `YYYY-MM-DD`. */
 export type DateFormat = 'YYYY-MM-DD' | 'M/D/YYYY' | 'D/M/YYYY' | 'M/D/YY';
 
-/** One paid channel: its spend column (used for ROI) and optionally an exposure column (model input). */
+/**
+ * One paid channel: its spend column (used for ROI) and optionally an exposure column (model input),
+ * or, for a reach and frequency channel (Meridian's R&F), its reach and average frequency columns.
+ */
 export interface ChannelSpec {
   /** Channel name used in reports (e.g. "tv"). */
   readonly name: string;
   /** Column with the channel's spend (money); must be >= 0. */
   readonly spend: string;
-  /** Optional column with impressions / exposure; the model's media input. Default: the spend. */
+  /** Optional column with impressions / exposure; the model's media input. Default: the spend. Not with reach. */
   readonly media?: string;
+  /** Reach and frequency channel: the column with the reach (people reached per geo and period, >= 0)... */
+  readonly reach?: string;
+  /** ...and the column with their average frequency (>= 0). Both or neither. */
+  readonly frequency?: string;
 }
 
 /**
@@ -55,8 +62,8 @@ export interface TreatmentSpec {
   readonly baseline?: TreatmentBaseline;
 }
 
-/** What a media channel is: paid (spend and ROI) or organic (no spend). */
-export type ChannelKind = 'paid' | 'organic';
+/** What a media channel is: paid (spend and ROI), paid reach and frequency (`rf`), or organic (no spend). */
+export type ChannelKind = 'paid' | 'rf' | 'organic';
 
 /**
  * Which column plays which role. Plain JSON. A complete spec names every role; `PartialDataSpec`
@@ -178,8 +185,10 @@ export interface MmmData {
   readonly eventNames: readonly string[];
   /** [G, T, C] spend (money). */
   readonly spend: Float64Array;
-  /** [G, T, C] media input: impressions where given, else a copy of the spend. */
+  /** [G, T, C] media input: impressions where given, the reach for reach and frequency channels, else a copy of the spend. */
   readonly media: Float64Array;
+  /** [G, T, C] average frequency of reach and frequency channels (0 for other channels); absent without such channels. */
+  readonly rfFrequency?: Float64Array;
   /** Per channel: true when `media` is the spend (no exposure column). */
   readonly mediaIsSpend: readonly boolean[];
   /** [G, T, K] controls. */

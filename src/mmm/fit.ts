@@ -25,6 +25,7 @@ import { describeBackend, initBackend, type BackendInfo, type BackendName } from
 import { progressBar, sample, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
 import {
   checkModelConfigAgainstData,
+  withRfChannels,
   describeKnots,
   describeMediaPrior,
   designFromData,
@@ -95,10 +96,12 @@ export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): strin
 
 /** Fit the MMM: `data` is a CSV path or validated data; `config` a path, a JSON object or a RunConfig. */
 export async function fitMmm(data: string | MmmData, config?: ConfigInput, options: MmmFitOptions = {}): Promise<MmmFit> {
-  const { config: runConfig, file } = resolveConfig(config);
+  const { config: givenConfig, file } = resolveConfig(config);
   const backend = await initBackend(options.backend);
   if (options.verbose ?? true) process.stderr.write(`${describeBackend(backend)}\n`);
-  const mmmData = typeof data === 'string' ? await loadMmmData(data, runConfig.data, { impute: runConfig.impute }) : data;
+  const mmmData = typeof data === 'string' ? await loadMmmData(data, givenConfig.data, { impute: givenConfig.impute }) : data;
+  // reach and frequency channels come from the data (their transform: models/mmm transformKinds.ts)
+  const runConfig: RunConfig = { ...givenConfig, model: withRfChannels(givenConfig.model, mmmData.channelNames, mmmData.channelKinds) };
   checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, { geoNames: mmmData.geoNames, dates: mmmData.dates, holdoutPeriods: runConfig.holdout.periods });
   const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
   const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);

@@ -8,6 +8,8 @@
  * pointwise predictive density, for model comparison.
  */
 import {
+  optimalFrequency,
+  type OptimalFrequency,
   analyzeMedia,
   healthCheck,
   posteriorFitMetrics,
@@ -57,6 +59,8 @@ export interface MmmReport {
   readonly liftTests: readonly LiftCheckRow[];
   /** The baseline's time effect per period: trend or knots, seasonality and their sum (analysis/timeEffect.ts). */
   readonly timeEffect: readonly TimeEffectRow[];
+  /** Reach and frequency channels: the optimal frequency and the ROI over a frequency grid (analysis/optimalFrequency.ts; empty without them). */
+  readonly optimalFrequency: OptimalFrequency;
 }
 
 export interface ReportOptions {
@@ -108,5 +112,6 @@ export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport
   const logLik = kpiLogLikelihood(design, config, posterior);
   const loo = psisLoo(logLik.fitted.matrix);
   const timeEffect = timeEffectRows(design, config, posterior, { maxDraws: options.maxDraws });
-  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests, timeEffect };
+  const frequency = optimalFrequency(design, config, posterior, { maxDraws: options.maxDraws });
+  return { media, roiSummary, fitMetrics, autocorrelation, pValues: predictive.pValues, priorRoi, health, probabilities, logLik, loo, holdoutLpd: holdoutLpd(logLik), liftTests, timeEffect, optimalFrequency: frequency };
 }

@@ -102,6 +102,15 @@ function scalingFromDesign(design: MmmDesign, file: string): Scaling {
   };
 }
 
+/** The future file's frequency [G, F, C]; an error when the run has reach and frequency channels and the file has no frequency for them. */
+function futureFrequency(data: MmmData, design: MmmDesign, file: string): Float64Array {
+  const missing = design.channelNames.filter((name, c) => design.channelKinds?.[c] === 'rf' && data.channelKinds[data.channelNames.indexOf(name)] !== 'rf');
+  if (!data.rfFrequency || missing.length > 0) {
+    throw new Error(`${file}: the run's reach and frequency channel(s) ${(missing.length > 0 ? missing : design.channelNames.filter((_, c) => design.channelKinds?.[c] === 'rf')).join(', ')} need their <x>_reach and <x>_frequency columns in the future file`);
+  }
+  return data.rfFrequency;
+}
+
 /** `data` with its geos in `order` (order[g] = data's index of geo g). */
 function reorderGeos(data: MmmData, order: readonly number[]): MmmData {
   const { T } = data;
@@ -115,6 +124,7 @@ function reorderGeos(data: MmmData, order: readonly number[]): MmmData {
     geoNames: order.map((from) => data.geoNames[from]),
     spend: blocks(data.spend, data.C),
     media: blocks(data.media, data.C),
+    ...(data.rfFrequency ? { rfFrequency: blocks(data.rfFrequency, data.C) } : {}),
     controls: blocks(data.controls, data.K),
     events: blocks(data.events, data.E),
     treatments: blocks(data.treatments, data.treatmentNames.length),
@@ -248,6 +258,8 @@ export function futurePeriods(design: MmmDesign, config: MmmModelConfig, data: M
     dates: [...design.dates, ...futureDates],
     media: concatPeriods(design.media, T, scaled.media, F, G, C),
     spend: concatPeriods(design.spend, T, ordered.spend, F, G, C),
+    // reach and frequency channels: the future's frequency (unscaled; its reach is the media)
+    ...(design.rfFrequency ? { rfFrequency: concatPeriods(design.rfFrequency, T, futureFrequency(ordered, design, file), F, G, C) } : {}),
     controls: concatPeriods(design.controls, T, scaled.controls, F, G, K),
     events: concatPeriods(design.events, T, scaled.events, F, G, E),
     ...(NT > 0 ? { treatments: concatPeriods(design.treatments as Float64Array, T, scaled.treatments, F, G, NT) } : {}),

@@ -64,7 +64,7 @@ function precomputeAin(data: WindowDraws, maxValues: number): Float64Array | und
 }
 
 function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Float64Array, perDraw: boolean, out: SweepOutputs): void {
-  const { window, weights, curves, scale, value, carry, baseline, saturationFirst } = data;
+  const { window, weights, curves, scale, value, carry, baseline, saturationFirst, rf, rfFrequency, rfReachFactor } = data;
   const G = window.geoNames.length;
   const C = window.channelNames.length;
   const N = window.periods;
@@ -100,6 +100,15 @@ function sweep(data: WindowDraws, ainCache: Float64Array | undefined, plan: Floa
             let vw = 0;
             const top = N - 1 - i < L - 1 ? N - 1 - i : L - 1;
             for (let l = 0; l <= top; l++) vw += weights[w0 + l] * value[g * N + i + l];
+            if (rf[c]) {
+              // reach and frequency: linear in the plan, x reach per spend h(frequency)
+              const f = rfFrequency[m0 + i];
+              const reachPerSpend = mps[m0 + i] * rfReachFactor[m0 + i];
+              const slope = f > 0 && reachPerSpend > 0 ? vw * reachPerSpend * curve.value(f) : 0;
+              cellTotal += x * slope;
+              cellGradient += slope;
+              continue;
+            }
             const m = mps[m0 + i];
             const level = x * m;
             const at = level > 0 ? level : ADSTOCK_FLOOR;

@@ -61,6 +61,12 @@ export interface OptimizeOptions extends WindowOptions {
   readonly curvePoints?: number;
   /** Draws for the response curves (default 500). */
   readonly curveDraws?: number;
+  /**
+   * Reach and frequency channels planned at these average frequencies (by channel; e.g. the optimal
+   * frequency, analysis/optimalFrequency.ts) with the reach impressions / f, instead of the data's
+   * frequency (windowDraws.ts); the current plan is then evaluated at the same frequency.
+   */
+  readonly atFrequency?: Readonly<Record<string, number>>;
 }
 
 export interface OptimalShareRow {
@@ -195,15 +201,22 @@ export async function createOptimizationContext(design: MmmDesign, config: MmmMo
   const window = planningWindow(design, options);
   const labels = window.entries.map(entryLabel);
   const { lower, upper } = resolveBounds(window, options.bounds, options.boundsSource);
-  const allDraws = windowDraws(design, config, posterior, window, { unit: options.unit });
+  const allDraws = windowDraws(design, config, posterior, window, { unit: options.unit, atFrequency: options.atFrequency });
   const all = hostResponseModel(allDraws);
   const maxDraws = options.maxDraws ?? 500;
   if (!(Number.isInteger(maxDraws) && maxDraws >= 1)) throw new Error(`optimize: maxDraws must be a positive integer, got ${maxDraws}`);
   const warnings: string[] = [];
+  const fixed = Object.entries(options.atFrequency ?? {});
+  if (fixed.length > 0) {
+    warnings.push(
+      `reach and frequency channel(s) planned at a fixed frequency with reach = impressions / frequency: ${fixed.map(([name, f]) => `${name} at ${f}`).join(', ')} ` +
+        '(the current plan is evaluated at the same frequency, so the uplift is that of the spend split alone)',
+    );
+  }
   // saturation-first channels have no tensor form of their response (tensorResponse.ts): the host's exact gradient
   const saturationFirst = allDraws.saturationFirst.some((first) => first);
   if (saturationFirst && options.gradient === 'tensor') {
-    throw new Error(`optimize: gradient "tensor" does not handle saturation-first channels (${window.channelNames.filter((_, c) => allDraws.saturationFirst[c]).join(', ')}); use gradient "host"`);
+    throw new Error(`optimize: gradient "tensor" does not handle saturation-first or reach and frequency channels (${window.channelNames.filter((_, c) => allDraws.saturationFirst[c]).join(', ')}); use gradient "host"`);
   }
   const gradient = options.gradient ?? (saturationFirst ? 'host' : 'tensor');
   const cellPeriods = window.geoNames.length * window.channelNames.length * window.periods;
@@ -333,7 +346,7 @@ function curvesFor(context: OptimizationContext, design: MmmDesign, config: MmmM
   let channelModel = planModel;
   if (context.window.level !== 'channel') {
     const window = planningWindow(design, { periods: context.window.periods, level: 'channel', future: context.window.future });
-    channelModel = hostResponseModel(windowDraws(design, config, posterior, window, { unit: context.allDraws.unit, drawIndices: sub.drawIndices }));
+    channelModel = hostResponseModel(windowDraws(design, config, posterior, window, { unit: context.allDraws.unit, drawIndices: sub.drawIndices, atFrequency: context.options.atFrequency }));
   }
   const C = context.window.channelNames.length;
   const byChannel = (values: Float64Array) => {

@@ -57,7 +57,7 @@ export async function tensorResponseModel(data: WindowDraws): Promise<TensorResp
   const { saturations, saturationOptions, saturationWidth: W } = data;
   if (data.saturationFirst.some((first) => first)) {
     const names = window.channelNames.filter((_, c) => data.saturationFirst[c]);
-    throw new Error(`optimize: the tensor gradient does not handle saturation-first channels (${names.join(', ')}); use the host model's gradient`);
+    throw new Error(`optimize: the tensor gradient does not handle saturation-first or reach and frequency channels (${names.join(', ')}); use the host model's gradient`);
   }
   for (const saturation of saturations) {
     if (!saturation.tensor) throw new Error(`optimize: saturation "${saturation.type}" has no tensor form; use the host model's gradient`);

@@ -25,6 +25,14 @@
  * vw[d,g,c,i] = sum_{l<L, i+l<N} w[d,c,l] value[g,i+l] and carry[d,g,c,j] = sum_{l=j+1}^{L-1} w[d,c,l]
  * h_dc(media[g, start+j-l, c]) (the saturated media before the window, a constant): the saturation
  * applies to the per-period media, so the plan scales the media before the saturation.
+ * A reach and frequency channel (Meridian's adstock_hill_rf: Hill of the frequency times the reach,
+ * then adstocked) is planned at fixed frequency: spend scales its reach (mediaPerSpend is reach per
+ * currency), so its window response is linear in its plan,
+ * sum_i vw[d,g,c,i] x_p mediaPerSpend[g,c,i] rfReachFactor[g,c,i] h_dc(rfFrequency[g,c,i]) + carry, with
+ * carry from the reach and frequency before the window. rfFrequency is the data's frequency (a cell
+ * with reach planned where the data has none: the channel's reach-weighted average frequency), or
+ * with `atFrequency` a fixed frequency f per channel (Meridian's optimal frequency), with the reach
+ * impressions / f: rfReachFactor = data frequency / f (1 otherwise).
  * A future window (window.ts `future`) is the same formula on the fitted design extended by the
  * future periods (future.ts): media, value, carry (the fitted data's last L-1 periods reach the
  * first future ones), controls, events, treatments and organic channels from the extended design,
@@ -81,6 +89,12 @@ export interface WindowDraws {
   readonly carry: Float64Array;
   /** [D] KPI over the window that no plan changes (non-media, treatments and organic channels at their data). */
   readonly baseline: Float64Array;
+  /** [C] reach and frequency channels (module comment); planned at fixed frequency. */
+  readonly rf: readonly boolean[];
+  /** [G, C, N] the frequency of reach and frequency channels' window cells (0 for other channels). */
+  readonly rfFrequency: Float64Array;
+  /** [G, C, N] factor on mediaPerSpend of reach and frequency channels (1 at the data's frequency). */
+  readonly rfReachFactor: Float64Array;
 }
 
 export interface WindowDrawsOptions {
@@ -89,6 +103,11 @@ export interface WindowDrawsOptions {
   readonly maxDraws?: number;
   /** 'revenue' (KPI x value per KPI unit; the default when the design has one) or 'kpi'. */
   readonly unit?: OutcomeUnit;
+  /**
+   * Reach and frequency channels planned at this fixed average frequency (by channel name; e.g. the
+   * optimal frequency), with the reach impressions / f (module comment). Others: the data's frequency.
+   */
+  readonly atFrequency?: Readonly<Record<string, number>>;
 }
 
 export function defaultUnit(design: MmmDesign): OutcomeUnit {
@@ -124,6 +143,7 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
   const features = timeFeatures(design, config, fitted.dates.length);
   const base = new Float64Array(G * T);
   const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
+  const { rf, rfFrequency, rfReachFactor } = rfWindowCells(design, window, options.atFrequency);
 
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
@@ -141,7 +161,8 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
             const t = start + j - l;
             if (t < 0) continue;
             const x = design.media[(g * T + t) * C + c];
-            total += transform.weights[l] * (saturationFirst[c] ? transform.curve.value(x) : x);
+            // rf: the reach times h of the frequency
+            total += transform.weights[l] * (rf[c] ? x * transform.curve.value((design.rfFrequency as Float64Array)[(g * T + t) * C + c]) : saturationFirst[c] ? transform.curve.value(x) : x);
           }
           carry[((d * G + g) * C + c) * Lc + j] = total;
         }
@@ -182,7 +203,49 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
     carryPeriods: Lc,
     carry,
     baseline,
+    rf,
+    rfFrequency,
+    rfReachFactor,
   };
+}
+
+/** The window cells' frequency and reach factor of the reach and frequency channels (module comment). */
+function rfWindowCells(design: MmmDesign, window: PlanningWindow, atFrequency: Readonly<Record<string, number>> = {}) {
+  const { geos: G, periods: T, channels: C } = designDims(design);
+  const N = window.periods;
+  const rf = Array.from({ length: C }, (_, c) => design.channelKinds?.[c] === 'rf');
+  const rfFrequency = new Float64Array(G * C * N);
+  const rfReachFactor = new Float64Array(G * C * N).fill(1);
+  for (const name of Object.keys(atFrequency)) {
+    const c = design.channelNames.indexOf(name);
+    if (c < 0 || !rf[c]) throw new Error(`optimize: "${name}" is not a reach and frequency channel, so it has no frequency to plan at`);
+    if (!(atFrequency[name] > 0) || !Number.isFinite(atFrequency[name])) throw new Error(`optimize: the frequency of "${name}" must be finite and > 0, got ${atFrequency[name]}`);
+  }
+  if (!rf.some(Boolean)) return { rf, rfFrequency, rfReachFactor };
+  const frequency = design.rfFrequency;
+  if (!frequency) throw new Error('optimize: reach and frequency channels need the design\'s rfFrequency');
+  for (let c = 0; c < C; c++) {
+    if (!rf[c]) continue;
+    // the reach-weighted average frequency, for cells planned where the data has no reach
+    let reach = 0;
+    let impressions = 0;
+    for (let n = 0; n < G * T; n++) {
+      reach += design.media[n * C + c];
+      impressions += design.media[n * C + c] * frequency[n * C + c];
+    }
+    const average = reach > 0 ? impressions / reach : 1;
+    const fixed = atFrequency[design.channelNames[c]];
+    for (let g = 0; g < G; g++) {
+      for (let j = 0; j < N; j++) {
+        const n = g * T + window.start + j;
+        const f = design.media[n * C + c] > 0 && frequency[n * C + c] > 0 ? frequency[n * C + c] : average;
+        const i = (g * C + c) * N + j;
+        rfFrequency[i] = fixed ?? f;
+        if (fixed !== undefined) rfReachFactor[i] = f / fixed;
+      }
+    }
+  }
+  return { rf, rfFrequency, rfReachFactor };
 }
 
 /** The same ingredients restricted to some of the draws (positions into `data.drawIndices`). */
@@ -206,5 +269,6 @@ export function subsetWindowDraws(data: WindowDraws, positions: ArrayLike<number
     scale: pick(data.scale, G * C),
     carry: pick(data.carry, G * C * Lc),
     baseline: pick(data.baseline, 1),
+    // rfFrequency and rfReachFactor do not depend on the draw
   };
 }

@@ -10,6 +10,7 @@ import {
   convergenceSpec,
   correlationSpec,
   geoRoiSpec,
+  optimalFrequencySpec,
   modelFitSpec,
   timeEffectSpec,
   priorPosteriorSpec,
@@ -77,6 +78,9 @@ export function reportCharts(data: ReportData): ReportChart[] {
     chart('adstock', 'curves', w.adstock, adstockSpec(data.adstock, channels)),
     chart('saturation', 'curves', w.saturation, saturationSpec(data.saturation, data.mediaLevels, channels)),
   );
+  if (data.optimalFrequency.curve.length > 0) {
+    charts.push(chart('optimal-frequency', 'curves', w.optimalFrequency, optimalFrequencySpec(data.optimalFrequency.curve, data.optimalFrequency.optimal, channels)));
+  }
   if (data.geoRoi.length > 0) charts.push(chart('geo-roi', 'geo', w.geoRoi, geoRoiSpec(data.geoRoi, channels, data.geoNames)));
   if (data.budget) charts.push(chart('budget-allocation', 'budget', w.budget, budgetSpec(data.budget)));
   if (data.tradeoff) charts.push(tradeoffChart(data.tradeoff));

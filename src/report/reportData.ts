@@ -14,6 +14,8 @@ import {
   contributionTotals,
   dataChecks,
   geoRoiRows,
+  optimalFrequency,
+  type OptimalFrequency,
   inspectDataFromDesign,
   modelFitRows,
   posteriorFitMetrics,
@@ -95,6 +97,8 @@ export interface ReportData {
   readonly mediaLevels: MediaLevel[];
   /** Per geo and channel (only with more than one geo). */
   readonly geoRoi: GeoRoiRow[];
+  /** Reach and frequency channels: optimal frequency and the ROI over the frequency grid (empty without them). */
+  readonly optimalFrequency: OptimalFrequency;
   readonly priorPosterior: PriorPosteriorRow[];
   readonly parameters: readonly SummaryRow[];
   readonly chainStats: readonly ChainStatsRow[];
@@ -167,6 +171,12 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
   const mediaLevels = design.channelNames.map((channel, c) => {
     let total = 0;
     for (let n = 0; n < G * T; n++) total += design.media[n * C + c];
+    if (design.channelKinds?.[c] === 'rf' && design.rfFrequency) {
+      // a reach and frequency channel's saturation curve is over its frequency: the reach-weighted average
+      let impressions = 0;
+      for (let n = 0; n < G * T; n++) impressions += design.media[n * C + c] * design.rfFrequency[n * C + c];
+      return { channel, media: total > 0 ? impressions / total : 0 };
+    }
     return { channel, media: (total / (G * T)) * design.mediaUnit[c] };
   });
   const storedMedia = (run.summary.media ?? []) as unknown as QuantityRow[];
@@ -193,6 +203,7 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
     saturation: saturationCurves(design, model, posterior, { maxDraws }),
     mediaLevels,
     geoRoi: G > 1 ? geoRoiRows(design, model, posterior, { maxDraws }) : [],
+    optimalFrequency: optimalFrequency(design, model, posterior, { maxDraws }),
     priorPosterior: priorPosteriorRows(design, model, posterior, priorDraws(design, model, { draws: options.priorDraws ?? 1000, seed })),
     parameters: [...run.summary.parameters, ...run.summary.roi],
     chainStats: files.chainStats,

@@ -3,7 +3,7 @@
  * (with their Monte Carlo standard errors), sampler diagnostics, the knots of the time effect when
  * the model has them, PSIS-LOO and holdout scores, and the health check.
  */
-import type { ProbabilityRow } from '../analysis/index.js';
+import type { OptimalFrequencyRow, ProbabilityRow } from '../analysis/index.js';
 import type { StoredRun } from '../run/index.js';
 import { formatLiftTests } from './liftSummaryText.js';
 import { describeKnots } from '../../models/mmm/index.js';
@@ -114,9 +114,19 @@ export function formatRunSummary(run: StoredRun, options: RunSummaryOptions = {}
   }
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
-  const paidChannels = channels.filter((_, c) => (run.design.channelKinds?.[c] ?? 'paid') === 'paid');
+  // channels with spend (paid, and reach and frequency)
+  const paidChannels = channels.filter((_, c) => (run.design.channelKinds?.[c] ?? 'paid') !== 'organic');
   const probabilities = formatProbabilities(paidChannels, options.probabilities ?? run.summary.probabilities ?? []);
   if (probabilities.length > 0) lines.push('', ...probabilities);
+  const optimal = (run.summary as { optimalFrequency?: readonly OptimalFrequencyRow[] }).optimalFrequency ?? [];
+  if (optimal.length > 0) {
+    lines.push('', 'Optimal frequency (reach and frequency channels; ROI at fixed impressions, optimal_frequency.csv):');
+    for (const row of optimal) {
+      lines.push(
+        `  ${row.channel}: f* ${fmt(row.optimalFrequency)} [${fmt(row.q05)}, ${fmt(row.q95)}], ROI ${fmt(row.roiAtOptimal)} at f* against ${fmt(row.roiAtCurrent)} at the data's frequency (average ${fmt(row.currentFrequency)})`,
+      );
+    }
+  }
   const liftTests = formatLiftTests(run.summary.liftTests ?? []);
   if (liftTests.length > 0) lines.push('', ...liftTests);
   const sampler = run.summary.sampler as { divergences: number; maxRhat: number; minEssBulk: number; treeDepthSaturated: number };

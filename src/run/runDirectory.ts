@@ -13,6 +13,10 @@
  *   time_effect.csv      per component (trend or knots, seasonality, their sum) and date: the baseline's
  *                        time effect summed over geos (analysis/timeEffect.ts); summary.json and
  *                        provenance.json have `timeKnots` (the knots and, for "auto", the BIC selection)
+ *   optimal_frequency.csv  reach and frequency channels: the optimal frequency f* with the 90% interval
+ *                        of the per-draw argmax, ROI at f* and at the data's frequencies
+ *                        (analysis/optimalFrequency.ts); roi_by_frequency.csv the ROI over the grid
+ *                        (only with reach and frequency channels)
  *   probabilities.csv    posterior probability statements with MCSE (analysis/probabilities.ts):
  *                        kind, statement, channel, versus, threshold, probability, mcse, ess, draws
  *   log_lik.arrow, log_lik_holdout.arrow, loo_pointwise.csv   pointwise log-likelihood (float32) and
@@ -61,7 +65,7 @@ function designToJson(design: MmmDesign): Record<string, unknown> {
 }
 
 function designFromJson(json: Record<string, unknown>): MmmDesign {
-  const arrays = ['media', 'spend', 'controls', 'events', 'treatments', 'treatmentBaselines', 'kpi', 'kpiUnit', 'kpiValue', 'mediaUnit', 'population', 'geoPopulation', 'observed'];
+  const arrays = ['media', 'spend', 'rfFrequency', 'controls', 'events', 'treatments', 'treatmentBaselines', 'kpi', 'kpiUnit', 'kpiValue', 'mediaUnit', 'population', 'geoPopulation', 'observed'];
   const out: Record<string, unknown> = { ...json };
   for (const key of arrays) if (Array.isArray(json[key])) out[key] = Float64Array.from(json[key] as number[]);
   return out as unknown as MmmDesign;
@@ -133,6 +137,8 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     liftTests: report.liftTests,
     // the knots of the time effect (positions are 0-based period indices) and, for "auto", the BIC selection
     timeKnots: fit.knots ?? null,
+    // reach and frequency channels (absent without them)
+    ...(report.optimalFrequency.optimal.length > 0 ? { optimalFrequency: report.optimalFrequency.optimal } : {}),
   });
   writeFileSync(join(dir, 'probabilities.csv'), rowsToCsv(report.probabilities, ['kind', 'statement', 'channel', 'versus', 'threshold', 'probability', 'mcse', 'ess', 'draws']));
   writeLooFiles(dir, fit.design, result.posterior.drawsPerChain, report.logLik, report.loo, { logLik: options.logLik });
@@ -141,6 +147,13 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
   writeFileSync(join(dir, 'contributions.csv'), rowsToCsv(report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeFileSync(join(dir, 'contributions_by_date.csv'), rowsToCsv(report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeFileSync(join(dir, 'fit_metrics.csv'), rowsToCsv(report.fitMetrics));
+  if (report.optimalFrequency.optimal.length > 0) {
+    writeFileSync(
+      join(dir, 'optimal_frequency.csv'),
+      rowsToCsv(report.optimalFrequency.optimal, ['channel', 'optimalFrequency', 'q05', 'q95', 'roiAtOptimal', 'roiAtCurrent', 'currentFrequency', 'unit']),
+    );
+    writeFileSync(join(dir, 'roi_by_frequency.csv'), rowsToCsv(report.optimalFrequency.curve, ['channel', 'frequency', 'optimal', 'mean', 'median', 'q05', 'q95', 'sd']));
+  }
   writeFileSync(join(dir, 'time_effect.csv'), rowsToCsv(report.timeEffect, ['component', 'date', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
   writeJson(join(dir, 'health.json'), report.health);
   writeJson(join(dir, 'predictive.json'), { pValues: report.pValues, autocorrelation: report.autocorrelation, priorRoi: report.priorRoi });

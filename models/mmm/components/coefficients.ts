@@ -284,7 +284,13 @@ export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig,
           const n = g * T + t;
           spend += design.spend[n * C + c];
           const value = design.kpiUnit[g] * (design.kpiValue ? design.kpiValue[n] : 1);
-          const response = transform ? saturateLevel(transform, (1 + MROI_STEP) * adstocked[t]) - saturated[n * C + c] : saturated[n * C + c];
+          // mROI: the increment of the response to 1.01 x the media (a reach and frequency channel: its
+          // reach at fixed frequency, so the response scales: 1.01 y - y)
+          const response = !transform
+            ? saturated[n * C + c]
+            : transform.rf
+              ? (1 + MROI_STEP) * saturated[n * C + c] - saturated[n * C + c]
+              : saturateLevel(transform, (1 + MROI_STEP) * adstocked[t]) - saturated[n * C + c];
           weighted += Math.exp(deviation(g, c)) * response * value;
         }
       }

@@ -4,8 +4,11 @@
  * in the channel's order (components/transformKinds.ts):
  * - adstock then saturation (the reference model): y[t] = h(sum_l w_l x[t - l]);
  * - saturation then adstock (Meridian's hill_before_adstock): y[t] = sum_l w_l r[t - l] h(x[t - l]),
- *   with a per-period multiplier r (1 here; reach-and-frequency channels will pass reach with x the
- *   frequency). The half-saturation is then on the per-period media, not on the adstocked level.
+ *   with a per-period multiplier r (1 for impression channels). The half-saturation is then on the
+ *   per-period media, not on the adstocked level;
+ * - a reach and frequency channel (Meridian's adstock_hill_rf): y[t] = sum_l w_l r[t - l] h(f[t - l])
+ *   with x = f the frequency and r the scaled reach; a media `multiplier` scales the reach (Meridian's
+ *   convention: more spend buys more reach at the same frequency), so y is linear in it.
  * The reference density, the analysis layer (contributions, ROI, response curves, counterfactual
  * media) and the lift tests' reference use it.
  */
@@ -20,6 +23,8 @@ export interface ChannelTransform {
   readonly saturation: SaturationKind;
   readonly saturationOptions: SaturationOptions;
   readonly order: TransformOrder;
+  /** A reach and frequency channel: the series is its frequency, the multiplier r its reach (module comment). */
+  readonly rf: boolean;
   /** Normalized adstock weights for lags 0..maxLag-1. */
   readonly weights: Float64Array;
   /** The saturation's parameter values (its kind's order). */
@@ -59,6 +64,7 @@ export function channelTransform(config: MmmModelConfig, values: DrawValues, cha
     saturation: kind.saturation,
     saturationOptions: kind.saturationOptions,
     order: kind.order,
+    rf: kind.rf,
     weights,
     saturationParameters,
     curve: kind.saturation.bind(saturationParameters, kind.saturationOptions),
@@ -83,12 +89,18 @@ export function adstockSeries<A extends Float64Array>(transform: ChannelTransfor
 /**
  * The channel's transformed series y[t] for the media series x times `multiplier`, in its order
  * (module comment), written to `out`; `scratch` (length T) holds the intermediate series, `reach`
- * the per-period multiplier r of saturation first (default 1).
+ * the per-period multiplier r of saturation first (default 1). A reach and frequency channel takes
+ * its frequency as `series` and its scaled reach as `reach`; `multiplier` then scales the reach.
  */
 export function transformSeries<A extends Float64Array>(
   transform: ChannelTransform, series: ArrayLike<number>, out: A, scratch: Float64Array, multiplier = 1, reach?: ArrayLike<number>,
 ): A {
   const T = series.length;
+  if (transform.rf) {
+    if (!reach) throw new Error('media transform: a reach and frequency channel needs its reach (the per-period multiplier r)');
+    for (let t = 0; t < T; t++) scratch[t] = multiplier * reach[t] * transform.curve.value(series[t]);
+    return applyAdstock(scratch.subarray(0, T), transform.weights, out);
+  }
   if (transform.order === 'saturationThenAdstock') {
     for (let t = 0; t < T; t++) scratch[t] = (reach ? reach[t] : 1) * transform.curve.value(multiplier === 1 ? series[t] : multiplier * series[t]);
     return applyAdstock(scratch.subarray(0, T), transform.weights, out);

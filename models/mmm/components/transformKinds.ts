@@ -8,10 +8,16 @@
  * name must agree on its support and default prior (so one row with one prior is well defined);
  * otherwise the combination is refused, as is a name used both by an adstock and a saturation kind.
  * With no overrides every row covers every channel: the table of the single-kind model.
+ *
+ * Reach and frequency channels (`config.rfChannels`, Meridian's adstock_hill_rf) are always
+ * saturation then adstock with Hill on the frequency (saturation/hillFrequency.ts: rows `k_rf`,
+ * `s_rf` over the rf channels) and the per-period multiplier r = the scaled reach; their adstock kind
+ * is configured as any channel's. A `byChannel` saturation or order override naming one is refused.
  */
 import type { AdstockSpec, MmmModelConfig, SaturationSpec, TransformOrder } from '../config.js';
 import { adstockKind, type AdstockKind } from './adstock/index.js';
 import { saturationKind, type SaturationKind, type SaturationOptions } from './saturation/index.js';
+import { hillFrequency } from './saturation/hillFrequency.js';
 import type { TransformParameter } from './types.js';
 
 export interface ChannelTransformKinds {
@@ -20,6 +26,8 @@ export interface ChannelTransformKinds {
   readonly saturation: SaturationKind;
   readonly saturationOptions: SaturationOptions;
   readonly order: TransformOrder;
+  /** A reach and frequency channel: h of the frequency times the reach, then adstocked (module comment). */
+  readonly rf: boolean;
 }
 
 /** One transform parameter row: its declaration and the channels it covers, in data order. */
@@ -37,6 +45,9 @@ function saturationOptionsOf(spec: SaturationSpec): SaturationOptions {
 export function channelTransformKinds(config: MmmModelConfig, channels: readonly string[]): ChannelTransformKinds[] {
   return channels.map((channel) => {
     const adstock: AdstockSpec = config.adstock.byChannel?.[channel] ?? config.adstock;
+    if (config.rfChannels?.includes(channel)) {
+      return { channel, adstock: adstockKind(adstock.type), saturation: hillFrequency, saturationOptions: {}, order: 'saturationThenAdstock', rf: true };
+    }
     const saturation: SaturationSpec = config.saturation.byChannel?.[channel] ?? config.saturation;
     return {
       channel,
@@ -44,8 +55,45 @@ export function channelTransformKinds(config: MmmModelConfig, channels: readonly
       saturation: saturationKind(saturation.type),
       saturationOptions: saturationOptionsOf(saturation),
       order: config.order?.byChannel?.[channel] ?? config.order?.type ?? 'adstockThenSaturation',
+      rf: false,
     };
   });
+}
+
+/**
+ * The reason a config cannot take the reach and frequency channels (a saturation or order override
+ * naming one), or undefined.
+ */
+export function rfConfigProblem(config: MmmModelConfig): { key: string; message: string } | undefined {
+  for (const channel of config.rfChannels ?? []) {
+    if (config.saturation.byChannel?.[channel] !== undefined) {
+      return { key: `model.saturation.byChannel.${channel}`, message: `"${channel}" is a reach and frequency channel: its saturation is Hill on the frequency (k_rf, s_rf), times the reach, then adstocked (Meridian's); remove the override` };
+    }
+    if (config.order?.byChannel?.[channel] !== undefined) {
+      return { key: `model.order.byChannel.${channel}`, message: `"${channel}" is a reach and frequency channel: it is always saturation (of the frequency) then adstock; remove the override` };
+    }
+  }
+  return undefined;
+}
+
+/** The config with the reach and frequency channels of the data (channel kinds 'rf'); the same object when they agree. */
+export function withRfChannels(config: MmmModelConfig, channelNames: readonly string[], channelKinds: readonly string[] | undefined): MmmModelConfig {
+  const rf = channelNames.filter((_, c) => channelKinds?.[c] === 'rf');
+  const current = config.rfChannels ?? [];
+  if (rf.length === current.length && rf.every((name, i) => current[i] === name)) return config;
+  if (rf.length === 0) {
+    const { rfChannels: _dropped, ...rest } = config;
+    return rest;
+  }
+  return { ...config, rfChannels: rf };
+}
+
+/** Throws when the config's reach and frequency channels are not the design's (a config not passed through withRfChannels). */
+export function checkRfChannels(config: MmmModelConfig, channelNames: readonly string[], channelKinds: readonly string[] | undefined): void {
+  if (withRfChannels(config, channelNames, channelKinds) !== config) {
+    const rf = channelNames.filter((_, c) => channelKinds?.[c] === 'rf');
+    throw new Error(`model config: the reach and frequency channels (${(config.rfChannels ?? []).join(', ') || 'none'}) are not the data's (${rf.join(', ') || 'none'}): build the config with withRfChannels(config, design.channelNames, design.channelKinds)`);
+  }
 }
 
 /**

@@ -22,6 +22,7 @@
  * then the priors' sum, then (with experiments) the lift tests' log density. Model: shared/reference-model.md with the options of ../config.ts; tested
  * against the float64 reference density (../referenceDensity.ts) and finite differences.
  */
+import { checkRfChannels } from '../components/transformKinds.js';
 import type { HostKernel } from '../../../src/ppl/index.js';
 import type { MmmModelConfig } from '../config.js';
 import { designDims, type MmmDesign } from '../design.js';
@@ -55,6 +56,7 @@ export interface MmmKernelOptions {
 
 export function createMmmKernel(design: MmmDesign, config: MmmModelConfig, table: readonly MmmParameter[], options: MmmKernelOptions = {}): MmmKernel {
   const { geos: G, periods: T, channels: C } = designDims(design);
+  checkRfChannels(config, design.channelNames, design.channelKinds);
   const N = G * T;
   const name = `geo MMM kernel (${G}x${T}x${C})`;
   const sampled = sampledParameters(table);

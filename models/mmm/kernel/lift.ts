@@ -17,7 +17,9 @@
  *   the saturation kind's scalar backward gives a bar and the parameters' bars; w bar[c_i, l] += a bar_i^X x^X[i, l]
  * A saturation-first channel (media.ts) has y_i^X = sum_l w[c_i, l] sat_c(x^X[i, l]) in place of h_i^X
  * (sat(0) = 0); backward w bar[c_i, l] += y bar_i^X sat_c(x^X[i, l]) and the kind's scalar backward
- * at each lag with bar y bar_i^X w[c_i, l].
+ * at each lag with bar y bar_i^X w[c_i, l]. A reach and frequency channel's conditions are its reach x
+ * at the data's frequency f: y_i^X = sum_l w[c_i, l] x^X[i, l] sat_c(f[i, l]); backward w bar +=
+ * y bar x sat(f), and the kind's scalar backward at f with bar y bar w x.
  * The media block (media.ts) turns beta bar into the coefficient parameters' gradients (through its
  * log-beta path, so the ROI prior's derived m is included) and w bar into the adstock parameters'.
  */
@@ -63,7 +65,7 @@ export class LiftBlock {
   /** Sum of the observations' log densities of chain b (after the media block's forward). Keeps what backward needs. */
   forward(b: number): number {
     const { G, C, L, implied } = this;
-    const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, activeTest, activeControl, scaledValue, studentT, df, logNormalizer } = this.cells;
+    const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, laggedFrequency, activeTest, activeControl, scaledValue, studentT, df, logNormalizer } = this.cells;
     const weights = this.media.weights;
     const beta = this.media.coefficients.beta;
     implied.fill(0);
@@ -72,6 +74,7 @@ export class LiftBlock {
       const kind = this.media.transforms[c].saturation;
       const options = this.media.saturationOptions(c);
       const saturationFirst = this.media.transforms[c].saturationFirst;
+      const rf = this.media.transforms[c].rf;
       const floor = kind.adstockFloor;
       const p = this.media.saturationParameters(b, c);
       const weightBase = (b * C + c) * L;
@@ -81,7 +84,9 @@ export class LiftBlock {
         const active = condition === 0 ? activeTest[i] : activeControl[i];
         let a = 0;
         if (saturationFirst) {
-          for (let l = 0; l < L; l++) a += weights[weightBase + l] * kind.value(p, options, lagged[i * L + l]);
+          // rf: the reach x times sat of the frequency
+          if (rf) for (let l = 0; l < L; l++) a += weights[weightBase + l] * lagged[i * L + l] * kind.value(p, options, laggedFrequency[i * L + l]);
+          else for (let l = 0; l < L; l++) a += weights[weightBase + l] * kind.value(p, options, lagged[i * L + l]);
           const j = (b * 2 + condition) * M + i;
           this.adstocked[j] = a;
           this.saturated[j] = a;
@@ -119,7 +124,7 @@ export class LiftBlock {
   /** The VJP of chain b's last forward for upstream dy, into a scratch gradient (valid until the next call). */
   backward(b: number, upstream: number): LiftMediaGradient {
     const { G, C, L } = this;
-    const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, activeTest, activeControl } = this.cells;
+    const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, laggedFrequency, activeTest, activeControl } = this.cells;
     const { betaBar, weightBar, saturationBar } = this.gradient;
     const beta = this.media.coefficients.beta;
     const weights = this.media.weights;
@@ -139,17 +144,20 @@ export class LiftBlock {
       const options = this.media.saturationOptions(c);
       const p = this.media.saturationParameters(b, c);
       const parameterBar = this.saturationBarOf[c];
+      const rf = this.media.transforms[c].rf;
       if (this.media.transforms[c].saturationFirst) {
         const weightBase = (b * C + c) * L;
         for (let condition = 0; condition < 2; condition++) {
           const yBar = condition === 0 ? hBarTest : -hBarTest;
           const lagged = condition === 0 ? laggedTest : laggedControl;
           for (let l = 0; l < L; l++) {
-            const x = lagged[i * L + l];
-            if (!(x > 0)) continue; // sat(0) = 0 for every parameter
+            // the saturation's input x and its multiplier r: the media and 1, or rf the frequency and the reach
+            const r = rf ? lagged[i * L + l] : 1;
+            const x = rf ? laggedFrequency[i * L + l] : lagged[i * L + l];
+            if (r === 0 || !(x > 0)) continue; // sat(0) = 0 for every parameter
             const h = kind.value(p, options, x);
-            weightBar[c * L + l] += yBar * h;
-            kind.backward(p, options, x, h, yBar * weights[weightBase + l], parameterBar);
+            weightBar[c * L + l] += yBar * r * h;
+            kind.backward(p, options, x, h, yBar * weights[weightBase + l] * r, parameterBar);
           }
         }
         continue;

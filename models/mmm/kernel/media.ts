@@ -14,13 +14,18 @@
  * the lag sum y_n = sum_l w_l p_{n-l} of p = h(x) (r = 1, components/mediaTransform.ts); backward:
  * w bar_l = sum_n y bar_n p_{n-l}, p bar_n = sum_l w_l y bar_{n+l} (within the geo), then the
  * saturation rows' backward for the parameters' sums (the media's own bars are not needed).
+ * A reach and frequency channel (Meridian's adstock_hill_rf) runs the saturation rows on its
+ * frequency (masked where the reach or the frequency is zero), p = r h with r its scaled reach (the
+ * design's media), then the same lag sum; backward: w bar_l = sum_n y bar_n p_{n-l}, p bar by the
+ * transposed lag sum, h bar = r p bar, then the saturation rows' backward.
  *
  * Under an mROI prior the increments r = h(1.01 a) - h(a) of the active cells (the kind's
  * `raisedRows`, else its scalar `value` at 1.01 a) are what the derived m reads; backward: h bar gets
  * the derived prior's r bar (+ under ROI and contribution priors, - under an mROI prior), and under
  * an mROI prior a bar += 1.01 r bar h'(1.01 a) with the saturation parameters' part at 1.01 a (the
  * kind's raised rows where it has them, else its scalar `backward`). The mROI prior does not take
- * saturation-first channels (refused in the constructor).
+ * saturation-first channels (refused in the constructor), except reach and frequency channels: 1.01 x
+ * their reach at fixed frequency gives 1.01 y (linear), so r = 1.01 y - y and y bar += 1.01 r bar.
  *
  * Fast path: a channel with geometric adstock then Hill saturation and the coefficient prior (the reference
  * model) runs the coefficient sums, the saturation backward and the adstock recursion's backward in
@@ -50,6 +55,8 @@ interface ChannelTransform {
   readonly saturationElements: readonly number[];
   /** Saturation then adstock (module comment). */
   readonly saturationFirst: boolean;
+  /** A reach and frequency channel: saturation of the frequency, times the reach (module comment). */
+  readonly rf: boolean;
   /** Whether the fused one-pass backward applies (module comment). */
   readonly onePass: boolean;
 }
@@ -78,8 +85,10 @@ export class MediaBlock {
   saturated = new Float64Array(0);
   /** [B, C, N] saturation-first channels: h of the media, before the adstock. */
   private preSaturated = new Float64Array(0);
-  /** [C, N] 1 where the period's media is not zero (the saturation-first channels' mask). */
+  /** [C, N] 1 where the period's media is not zero (the saturation-first channels' mask; rf channels: reach and frequency). */
   private readonly nonzero: Uint8Array;
+  /** [C, N] reach and frequency channels' frequency (0 for other channels); empty without them. */
+  private readonly frequency: Float64Array;
   private logAdstocked = new Float64Array(0);
   /** mROI prior: [B, C, N] h(1.01 a) and the increments h(1.01 a) - h(a) (0 in masked cells). */
   private raised = new Float64Array(0);
@@ -143,6 +152,7 @@ export class MediaBlock {
         saturationInputs: saturationNames.map((name) => params.indexOf(name)),
         saturationElements: saturationNames.map((name) => elementOf(name, kind.channel)),
         saturationFirst,
+        rf: kind.rf,
         onePass: fastPaths && !this.coefficients.form.derivedPrior && !saturationFirst && kind.adstock.type === 'geometric' && kind.saturation.type === 'hill',
       };
     });
@@ -150,13 +160,27 @@ export class MediaBlock {
     this.keepsLog = this.transforms.some((t) => t.saturation.keepsLogAdstock(t.saturationOptions));
     this.anySaturationFirst = this.transforms.some((t) => t.saturationFirst);
     this.marginalPrior = this.coefficients.form.prior === 'mroi';
-    if (this.marginalPrior && this.transforms.some((t, c) => t.saturationFirst && this.coefficients.form.derived[c])) {
+    if (this.marginalPrior && this.transforms.some((t, c) => t.saturationFirst && !t.rf && this.coefficients.form.derived[c])) {
       throw new Error('model config: the mROI prior (mediaPrior.type "mroi") does not take channels that saturate before the adstock (model.order); use adstockThenSaturation for them or another media prior');
     }
     const N = geos * periods;
     const C = channels;
+    const anyRf = this.transforms.some((t) => t.rf);
+    this.frequency = new Float64Array(anyRf ? C * N : 0);
+    if (anyRf) {
+      const f = design.rfFrequency;
+      if (!f) throw new Error('MMM kernel: reach and frequency channels need the design\'s rfFrequency');
+      this.transforms.forEach((t, c) => {
+        if (t.rf) for (let n = 0; n < N; n++) this.frequency[c * N + n] = f[n * C + c];
+      });
+    }
     this.nonzero = new Uint8Array(this.anySaturationFirst ? C * N : 0);
-    if (this.anySaturationFirst) for (let i = 0; i < C * N; i++) this.nonzero[i] = this.data.media[i] !== 0 ? 1 : 0;
+    if (this.anySaturationFirst) {
+      for (let i = 0; i < C * N; i++) this.nonzero[i] = this.data.media[i] !== 0 ? 1 : 0;
+      this.transforms.forEach((t, c) => {
+        if (t.rf) for (let n = 0; n < N; n++) if (!(this.frequency[c * N + n] > 0)) this.nonzero[c * N + n] = 0;
+      });
+    }
     this.adstockBar = new Float64Array(N);
     this.preBar = new Float64Array(this.anySaturationFirst ? N : 0);
     this.coefficientSums = new Float64Array(geos);
@@ -225,7 +249,10 @@ export class MediaBlock {
     const active = this.data.active;
     const factor = 1 + MROI_STEP;
     const { raised, increments, saturated } = this;
-    if (t.saturation.raisedRows) {
+    if (t.rf) {
+      // reach and frequency: 1.01 x the reach at fixed frequency scales the response (linear in the reach)
+      for (let n = 0; n < N; n++) raised[cellBase + n] = factor * saturated[cellBase + n];
+    } else if (t.saturation.raisedRows) {
       t.saturation.raisedRows(this.adstocked, this.logAdstocked, active, cellBase, c * N, N, factor, this.saturationQ[b * this.channels + c], raised);
     } else {
       for (let n = 0; n < N; n++) if (active[c * N + n] !== 0) raised[cellBase + n] = t.saturation.value(p, t.saturationOptions, factor * this.adstocked[cellBase + n]);
@@ -283,7 +310,8 @@ export class MediaBlock {
     const { media } = this.data;
     const level = this.adstocked;
     const pre = this.preSaturated;
-    for (let n = 0; n < N; n++) level[cellBase + n] = media[mediaBase + n];
+    const input = t.rf ? this.frequency : media;
+    for (let n = 0; n < N; n++) level[cellBase + n] = input[mediaBase + n];
     const q = this.saturationQ[b * C + c];
     t.saturation.prepare(this.saturationValues[b * C + c], t.saturationOptions, q);
     t.saturation.forwardRows(level, pre, this.logAdstocked, this.nonzero, cellBase, mediaBase, N, q);
@@ -291,10 +319,12 @@ export class MediaBlock {
     const out = this.saturated;
     for (let g = 0; g < G; g++) {
       const first = cellBase + g * T;
+      const reachFirst = mediaBase + g * T;
       for (let s = 0; s < T; s++) {
         let total = 0;
         const lags = Math.min(L, s + 1);
-        for (let l = 0; l < lags; l++) total += this.weights[weightBase + l] * pre[first + s - l];
+        if (t.rf) for (let l = 0; l < lags; l++) total += this.weights[weightBase + l] * media[reachFirst + s - l] * pre[first + s - l];
+        else for (let l = 0; l < lags; l++) total += this.weights[weightBase + l] * pre[first + s - l];
         out[first + s] = total;
       }
     }
@@ -312,6 +342,8 @@ export class MediaBlock {
     const pre = this.preSaturated;
     const preBar = this.preBar;
     const weightBase = (b * C + c) * L;
+    const reach = this.data.media;
+    const mediaBase = c * N;
     weightBar.fill(0);
     for (let g = 0; g < G; g++) {
       const first = g * T;
@@ -319,10 +351,12 @@ export class MediaBlock {
         const lags = Math.min(L, T - s);
         let total = 0;
         for (let l = 0; l < lags; l++) total += this.weights[weightBase + l] * yBar[first + s + l];
-        preBar[first + s] = total;
+        // rf: p = r h, so h bar = r p bar
+        preBar[first + s] = t.rf ? total * reach[mediaBase + first + s] : total;
         const lagsBack = Math.min(L, s + 1);
         const bar = yBar[first + s];
-        for (let l = 0; l < lagsBack; l++) weightBar[l] += bar * pre[cellBase + first + s - l];
+        if (t.rf) for (let l = 0; l < lagsBack; l++) weightBar[l] += bar * reach[mediaBase + first + s - l] * pre[cellBase + first + s - l];
+        else for (let l = 0; l < lagsBack; l++) weightBar[l] += bar * pre[cellBase + first + s - l];
       }
       t.saturation.backwardRows(preBar, pre, this.adstocked, this.logAdstocked, cellBase, first, T, this.saturationQ[b * C + c], sums);
     }
@@ -398,6 +432,8 @@ export class MediaBlock {
             const hCoefficient = marginal ? -responseCoefficient : responseCoefficient;
             for (let n = first; n < last; n++) adstockBar[n] += hCoefficient * priorWeight[mediaBase + n];
           }
+          // reach and frequency under the mROI prior: + 1.01 y of the increment, a bar of y itself
+          if (raises && t.rf) for (let n = first; n < last; n++) adstockBar[n] += factor * responseCoefficient * priorWeight[mediaBase + n];
           if (t.saturationFirst) continue;
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
           if (raises) {

@@ -16,6 +16,8 @@
  * flighting, dates inside the fitted period, so taken as the weeks after it: --future-follows):
  * the fixed-budget allocation at the file's total spend, its uplift and P(beats the file's plan);
  * the check is that it runs and reports finite numbers (there is no truth to compare with).
+ * meridian-rf fits geo_media_rf.csv as it is (Channel3 reach and frequency) and prints each reach
+ * and frequency channel's optimal frequency.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,21 +33,30 @@ export const RHAT_LIMIT = 1.01;
 /** At most this share of the kept draws divergent (issue 19's bar for Meridian's data). */
 export const DIVERGENCE_LIMIT = 0.001;
 
+type SmokeName = 'meridian' | 'meridian-rf' | 'robyn';
+
 interface SmokeSpec {
-  readonly name: 'meridian' | 'robyn';
+  readonly name: SmokeName;
   readonly title: string;
   readonly path: string[];
   readonly steps: readonly PreprocessStep[];
   readonly configNote: string;
 }
 
-const SPECS: Record<'meridian' | 'robyn', SmokeSpec> = {
+const SPECS: Record<SmokeName, SmokeSpec> = {
   meridian: {
     name: 'meridian',
     title: 'Meridian simulated geo_all_channels.csv: smoke fit (40 geos)',
     path: ['datasets', 'meridian_simulated', 'geo_all_channels.csv'],
     steps: [],
     configNote: 'the file as it is: roles detected (impressions as media, spend for ROI, Organic_channel0 organic, controls, revenue per conversion), Promo named as a non-media treatment; population scaling',
+  },
+  'meridian-rf': {
+    name: 'meridian-rf',
+    title: 'Meridian simulated geo_media_rf.csv: smoke fit (40 geos, Channel3 reach and frequency)',
+    path: ['datasets', 'meridian_simulated', 'geo_media_rf.csv'],
+    steps: [],
+    configNote: 'the file as it is: roles detected, Channel3_reach and Channel3_frequency make Channel3 a reach and frequency channel (Hill on frequency times reach, then adstock); population scaling',
   },
   robyn: {
     name: 'robyn',
@@ -56,7 +67,7 @@ const SPECS: Record<'meridian' | 'robyn', SmokeSpec> = {
   },
 };
 
-export async function runSmokeSection(which: 'meridian' | 'robyn', shared: string, options: ValidateOptions): Promise<SectionResult> {
+export async function runSmokeSection(which: SmokeName, shared: string, options: ValidateOptions): Promise<SectionResult> {
   const spec = SPECS[which];
   const started = performance.now();
   const path = join(shared, ...spec.path);
@@ -115,6 +126,10 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
     if (!ok) decompositionProblems.push(`channel ${paidNames[c]}: ROI not finite and positive`);
   });
   if (negativeFraction > 0.05) decompositionProblems.push(`baseline < 0 in ${pct(negativeFraction)} of cells`);
+  const optimal = report.optimalFrequency.optimal;
+  for (const row of optimal) {
+    say(`  optimal frequency of ${row.channel}: ${fmt(row.optimalFrequency, 3)} [${fmt(row.q05, 3)}, ${fmt(row.q95, 3)}] (data's average ${fmt(row.currentFrequency, 3)}); ROI at it ${fmt(row.roiAtOptimal, 3)} against ${fmt(row.roiAtCurrent, 3)} at the data's frequencies`);
+  }
   let planning: Record<string, unknown> | undefined;
   const checks: Check[] = [];
   const hypothetical = join(shared, 'datasets', 'meridian_simulated', 'hypothetical_geo_all_channels.csv');
@@ -160,6 +175,7 @@ export async function runSmokeSection(which: 'meridian' | 'robyn', shared: strin
       negativeBaselineCells: negativeCells,
       fit: fitFacts(run),
       ...(planning ? { planning } : {}),
+      ...(optimal.length > 0 ? { optimalFrequency: optimal } : {}),
     },
   };
 }

@@ -19,11 +19,17 @@
  * periods taken as the ones after the fitted data; src/optimize/future.ts) instead of the last --periods
  * of the data: the current plan is FILE's spend. The default --out is then DIR/optimize-future
  * (the report's budget section shows allocations over the fitted data's last periods only).
+ *
+ * --optimal-frequency: reach and frequency channels are planned at their optimal frequency f*
+ * (Meridian's optimal_freq, analysis/optimalFrequency.ts: the grid frequency with the largest
+ * posterior mean ROI at fixed impressions) with the window's reach = impressions / f*, instead of
+ * at the data's frequency (spend then scales the reach at that frequency). Not with --tradeoff.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tradeoffChart, tradeoffChartFromJson, writeCharts } from '../../report/index.js';
 import { readRun, rowsToCsv } from '../../run/index.js';
+import { optimalFrequency } from '../../analysis/index.js';
 import {
   allocationJson,
   allocationRows,
@@ -44,7 +50,7 @@ import {
 import { integerOption, parseArgs, UsageError } from '../args.js';
 
 export const usage =
-  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE [--future-follows]] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--out DIR]';
+  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE [--future-follows]] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--optimal-frequency] [--out DIR]';
 
 /** Columns of tradeoff.csv, in order. */
 const TRADEOFF_COLUMNS = ['channelA', 'channelB', 'share', 'spendA', 'spendB', 'kpiMean', 'kpiQ05', 'kpiQ95', 'upliftMean', 'upliftQ05', 'upliftQ95', 'pBeatsCurrent', 'objective', 'isCurrent', 'isOptimum', 'withinBounds'];
@@ -89,6 +95,14 @@ export async function futureOption(options: Record<string, string | true>, store
   return loadFuturePeriods(path, { design: stored.design, model: stored.model, spec: stored.config.data, scaling: stored.scaling, impute: stored.config.impute }, { follows });
 }
 
+/** --optimal-frequency: each reach and frequency channel's f* from the run's posterior (UsageError without such channels or with --tradeoff). */
+function optimalFrequencyOption(stored: ReturnType<typeof readRun>, tradeoff: boolean): Record<string, number> {
+  if (tradeoff) throw new UsageError('--optimal-frequency goes without --tradeoff (the trade-off plans at the data\'s frequency)');
+  const rows = optimalFrequency(stored.design, stored.model, stored.posterior).optimal;
+  if (rows.length === 0) throw new UsageError(`--optimal-frequency: the run has no reach and frequency channels (channels: ${stored.design.channelNames.join(', ')})`);
+  return Object.fromEntries(rows.map((row) => [row.channel, row.optimalFrequency]));
+}
+
 /** JSON with non-finite numbers as strings and typed arrays as lists. */
 export function jsonText(value: unknown): string {
   return (
@@ -100,7 +114,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(
     argv,
     ['budget', 'target-kpi', 'target-mroi', 'periods', 'future', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out', 'tradeoff', 'tradeoff-points'],
-    ['geo-level', 'future-follows'],
+    ['geo-level', 'future-follows', 'optimal-frequency'],
   );
   if (positionals.length !== 1) throw new UsageError('optimize needs one run directory');
   const targets = ['budget', 'target-kpi', 'target-mroi'].filter((name) => options[name] !== undefined);
@@ -123,7 +137,9 @@ export async function run(argv: readonly string[]): Promise<void> {
   const stored = readRun(dir);
   const pair = tradeoffOption(options.tradeoff, stored.design.channelNames);
   const future = await futureOption(options, stored);
+  const atFrequency = options['optimal-frequency'] ? optimalFrequencyOption(stored, pair !== undefined) : undefined;
   const settings: OptimizeOptions = {
+    ...(atFrequency ? { atFrequency } : {}),
     periods: integerOption(options, 'periods', 1),
     future,
     level: options['geo-level'] ? 'geo' : 'channel',
