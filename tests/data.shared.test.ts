@@ -173,6 +173,21 @@ describe.skipIf(!HAVE_SHARED)('shared/datasets: Meridian simulated files (needs 
     }
   });
 
+  it('organic reach and frequency: "Organic_<x>_reach" with "Organic_<x>_frequency" (geo_media_rf.csv with Channel3 made organic) is an organicRf channel, its impression column named in a warning', async () => {
+    const source = await loadCsvSource(shared('datasets/meridian_simulated/geo_media_rf.csv'));
+    const table = source.table
+      .select(source.table.columnNames().filter((c: string) => c !== 'Channel3_spend'))
+      .rename({ Channel3_reach: 'Organic_channel3_reach', Channel3_frequency: 'Organic_channel3_frequency', Channel3_impression: 'Organic_channel3_impression' });
+    const data = buildMmmData({ ...source, table }, {});
+    const c = data.channelNames.indexOf('Organic_channel3');
+    expect(c).toBe(data.C - 1);
+    expect(data.channelKinds[c]).toBe('organicRf');
+    expect(data.spend.filter((_, i) => i % data.C === c).every((x) => x === 0)).toBe(true);
+    expect(data.rfFrequency![data.C + c] + data.rfFrequency![c]).toBeGreaterThanOrEqual(0);
+    expect(data.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/column "Organic_channel3_impression" is not used: its organic channel is modelled from its reach and frequency columns/));
+    expect(data.provenance.detected.filter((d) => d.role.startsWith('organic[0]')).map((d) => d.role)).toEqual(['organic[0].reach', 'organic[0].frequency']);
+  });
+
   it('hypothetical_geo_all_channels.csv (no KPI): an error that lists the available columns', async () => {
     const err = await failure(shared('datasets/meridian_simulated/hypothetical_geo_all_channels.csv'));
     expect(err.issues).toHaveLength(1);

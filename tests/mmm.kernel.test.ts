@@ -27,7 +27,9 @@ import { expectKernelVjp } from './support/vjp.js';
 import { loadExample, loadExampleWith, withRfChannel } from './support/examples.js';
 import { withRfChannels } from '../models/mmm/components/transformKinds.js';
 
-type Which = 'geo' | 'national' | 'organic' | 'rf';
+type Which = 'geo' | 'national' | 'organic' | 'rf' | 'organicRf';
+/** The reach and frequency cases the organic data set also runs with social as organic reach and frequency (no spend: m under an ROI prior). */
+const ORGANIC_RF_CASES = ['reach and frequency (default)', 'reach and frequency, ROI prior, binomial adstock on the rf channel, impression channels saturation first'];
 /**
  * Reach and frequency cases, on the geo example with tv as a reach and frequency channel (its media
  * read as the reach, a synthetic frequency: tests/support/examples.ts withRfChannel): Hill on the
@@ -57,6 +59,7 @@ describe('geo MMM kernel', () => {
   let national: MmmData;
   let organic: MmmData;
   let rf: MmmData;
+  let organicRf: MmmData;
   beforeAll(async () => {
     await initBackend();
     geo = await loadExample('geo');
@@ -69,10 +72,11 @@ describe('geo MMM kernel', () => {
       treatments: [{ column: 'price', baseline: 'max' }],
     }));
     rf = withRfChannel(geo, 'tv');
+    organicRf = withRfChannel(withRfChannel(organic, 'tv'), 'social', 5, 'organicRf');
   });
 
   const setup = (label: string, which: Which, overrides: Partial<MmmModelConfig>) => {
-    const data = which === 'geo' ? geo : which === 'national' ? national : which === 'rf' ? rf : organic;
+    const data = which === 'geo' ? geo : which === 'national' ? national : which === 'rf' ? rf : which === 'organicRf' ? organicRf : organic;
     const full = designFromData(data, scaleData(data));
     const design = label.includes('8-period holdout') ? withHoldout(full, 8) : full;
     const config: MmmModelConfig = withRfChannels({ ...DEFAULT_MODEL_CONFIG, ...overrides }, design.channelNames, design.channelKinds);
@@ -83,7 +87,7 @@ describe('geo MMM kernel', () => {
     const label = `${caseLabel}${linearBlock === 'sample' ? ', linear block sampled' : ''}`;
     const overrides: Partial<MmmModelConfig> = { ...caseOverrides, linearBlock };
     const isRf = RF_CASES.some(([rfLabel]) => rfLabel === caseLabel);
-    const datasets: Which[] = isRf ? ['rf'] : ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];
+    const datasets: Which[] = isRf ? ['rf', ...(ORGANIC_RF_CASES.includes(caseLabel) ? (['organicRf'] as const) : [])] : ORGANIC_CASES.includes(caseLabel) ? ['geo', 'national', 'organic'] : ['geo', 'national'];
     for (const which of datasets) {
       it(`${label} (${which}): host and tensor paths match the float64 reference and its finite differences`, () => {
         const { design, config } = setup(label, which, overrides);

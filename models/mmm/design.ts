@@ -4,7 +4,7 @@
  * n = g * T + t), the layout of the Stan peer. Original spend is kept for ROI, and the scale
  * constants to report every number in original units.
  */
-import type { ChannelKind, MmmData, ScaledData } from '../../src/data/index.js';
+import { isPaidKind, type ChannelKind, type MmmData, type ScaledData } from '../../src/data/index.js';
 export interface MmmDesign {
   readonly geoNames: readonly string[];
   readonly dates: readonly string[];
@@ -100,5 +100,5 @@ export function designDims(design: MmmDesign) {
 
 /** True when channel c is paid (has spend: ROI prior, ROI, optimized; reach and frequency channels too); false for organic channels. */
 export function isPaidChannel(design: Pick<MmmDesign, 'channelKinds'>, c: number): boolean {
-  return (design.channelKinds?.[c] ?? 'paid') !== 'organic';
+  return isPaidKind(design.channelKinds?.[c]);
 }

@@ -41,6 +41,7 @@ import { mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type DrawValu
 import { channelTransform, transformSeries } from './components/mediaTransform.js';
 import { ConfigError } from '../../src/config/index.js';
 import { checkExperiments } from './parseConfig.js';
+import { isReachFrequencyKind } from '../../src/data/index.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -258,7 +259,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
         weight.push(design.kpiUnit[g] / tests.observations[o].se);
         laggedTest.push(...test);
         laggedControl.push(...control);
-        const rf = design.channelKinds?.[e.channel] === 'rf' && design.rfFrequency;
+        const rf = isReachFrequencyKind(design.channelKinds?.[e.channel]) && design.rfFrequency;
         for (let l = 0; l < L; l++) laggedFrequency.push(rf && t - l >= 0 ? rf[(g * T + t - l) * C + e.channel] : 0);
         activeTest.push(anyTest ? 1 : 0);
         activeControl.push(anyControl ? 1 : 0);

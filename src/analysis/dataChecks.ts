@@ -10,6 +10,7 @@
  * stored in a run directory, through `InspectData`.
  */
 import type { MmmData } from '../data/index.js';
+import { isPaidKind } from '../data/index.js';
 import { isPaidChannel, type MmmDesign } from '../../models/mmm/index.js';
 
 /** What the checks read: original-unit spend and KPI, the model's media input and the controls, geo-major. */
@@ -37,7 +38,7 @@ export function inspectDataFromMmmData(data: MmmData): InspectData {
     dates: data.dates,
     frequency: data.frequency,
     channelNames: data.channelNames,
-    paid: data.channelKinds.map((kind) => kind !== 'organic'),
+    paid: data.channelKinds.map((kind) => isPaidKind(kind)),
     controlNames: data.controlNames,
     spend: data.spend,
     media: data.media,

@@ -17,6 +17,7 @@ import type { Posterior } from '../ppl/index.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 import { spendTotals } from './mediaAnalysis.js';
+import { isReachFrequencyKind } from '../data/index.js';
 
 export interface SpendResponseRow extends DrawSummary {
   readonly channel: string;
@@ -149,7 +150,7 @@ export function saturationCurves(design: MmmDesign, config: MmmModelConfig, post
   const { geos: G, periods: T, channels: C } = designDims(design);
   const points = options.points ?? 41;
   if (!(Number.isInteger(points) && points >= 2)) throw new Error(`saturationCurves: points must be an integer >= 2, got ${points}`);
-  const rf = Array.from({ length: C }, (_, c) => design.channelKinds?.[c] === 'rf');
+  const rf = Array.from({ length: C }, (_, c) => isReachFrequencyKind(design.channelKinds?.[c]));
   const upper = Float64Array.from({ length: C }, (_, c) => {
     const given = options.maxScaledMedia;
     // reach and frequency: the curve is over the frequency, up to 1.2 x its largest value

@@ -281,7 +281,10 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   );
   // reach and frequency channels: the average frequency (>= 0, like media)
   const frequencyCols = spec.channels.map((ch) => (ch.frequency !== undefined ? addNumeric(ch.frequency, 'media', `frequency of channel ${JSON.stringify(ch.name)}`) : undefined));
-  const organicCols = spec.organic.map((o) => addNumeric(o.media, 'media', `media of organic channel ${JSON.stringify(o.name)}`));
+  const organicCols = spec.organic.map((o) =>
+    o.reach !== undefined ? addNumeric(o.reach, 'media', `reach of organic channel ${JSON.stringify(o.name)}`) : addNumeric(o.media ?? '', 'media', `media of organic channel ${JSON.stringify(o.name)}`),
+  );
+  const organicFrequencyCols = spec.organic.map((o) => (o.frequency !== undefined ? addNumeric(o.frequency, 'media', `frequency of organic channel ${JSON.stringify(o.name)}`) : undefined));
   const treatmentCols = spec.treatments.map((t) => addNumeric(t.column, 'treatment', `treatment ${JSON.stringify(t.name ?? t.column)}`));
   const controlCols = spec.controls.map((name) => addNumeric(name, 'control', `control ${JSON.stringify(name)}`));
   const eventCols = spec.events.map((name) => addNumeric(name, 'event', `event ${JSON.stringify(name)}`));
@@ -438,9 +441,10 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const events = stack(eventCols);
   const treatments = stack(treatmentCols);
   let rfFrequency: Float64Array | undefined;
-  if (frequencyCols.some((col) => col !== undefined)) {
+  const allFrequencyCols = [...frequencyCols, ...organicFrequencyCols];
+  if (allFrequencyCols.some((col) => col !== undefined)) {
     rfFrequency = new Float64Array(G * T * C);
-    frequencyCols.forEach((col, c) => {
+    allFrequencyCols.forEach((col, c) => {
       if (col === undefined) return;
       const s = series(col);
       for (let n = 0; n < G * T; n++) rfFrequency![n * C + c] = s[n];
@@ -481,7 +485,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     dates: allDays.map(isoOfDay),
     frequency: step === 1 ? 'daily' : 'weekly',
     channelNames: [...spec.channels.map((ch) => ch.name), ...spec.organic.map((o) => o.name)],
-    channelKinds: [...spec.channels.map((ch) => (ch.reach !== undefined ? ('rf' as const) : ('paid' as const))), ...spec.organic.map(() => 'organic' as const)],
+    channelKinds: [...spec.channels.map((ch) => (ch.reach !== undefined ? ('rf' as const) : ('paid' as const))), ...spec.organic.map((o) => (o.reach !== undefined ? ('organicRf' as const) : ('organic' as const)))],
     treatmentNames: spec.treatments.map((t) => t.name ?? t.column),
     treatmentBaselines,
     controlNames: [...spec.controls],

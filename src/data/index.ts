@@ -20,6 +20,7 @@ export type {
   TreatmentSpec,
   ValidationIssue,
 } from './types.js';
+export { isPaidKind, isReachFrequencyKind } from './channelKinds.js';
 export { DataValidationError, DEFAULT_MAX_ISSUES, formatIssue } from './errors.js';
 export { readCsv, tableSource, sha256Hex, ROW_COLUMN, type CsvSource, type ReadCsvOptions } from './csv.js';
 export { MISSING_MARKERS } from './cells.js';

@@ -95,7 +95,11 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   });
   input.controls?.forEach(addExplicit);
   input.events?.forEach(addExplicit);
-  input.organic?.forEach((o) => addExplicit(o.media));
+  input.organic?.forEach((o) => {
+    addExplicit(o.media);
+    addExplicit(o.reach);
+    addExplicit(o.frequency);
+  });
   const treatments: TreatmentSpec[] = (input.treatments ?? []).map((t, i) => {
     if (typeof t === 'string') return { column: t, name: t, baseline: 'min' };
     if (t === null || typeof t !== 'object' || typeof t.column !== 'string') {
@@ -148,10 +152,33 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   if (input.organic !== undefined) {
     organic = [...input.organic];
   } else {
-    organic = candidates.filter((c) => !explicit.has(c) && ORGANIC.test(normalizeName(c))).map((c) => ({ name: organicNameOf(c), media: c }));
+    const organicColumns = candidates.filter((c) => !explicit.has(c) && ORGANIC.test(normalizeName(c)));
+    // organic reach and frequency: "Organic_<name>_reach" with "Organic_<name>_frequency"
+    const rfPairs = organicColumns.flatMap((reach) => {
+      const stem = stemOf(normalizeName(reach), [REACH]);
+      const frequency = stem === undefined ? undefined : organicColumns.find((c) => stemOf(normalizeName(c), [FREQUENCY]) === stem);
+      return frequency === undefined ? [] : [{ stem: stem as string, reach, frequency }];
+    });
+    const paired = new Set(rfPairs.flatMap((p) => [p.reach, p.frequency]));
+    const rfStems = new Set(rfPairs.map((p) => p.stem));
+    organic = [];
+    for (const c of organicColumns) {
+      if (paired.has(c)) continue;
+      const stem = stemOf(normalizeName(c), [MEDIA_SUFFIX]);
+      if (stem !== undefined && rfStems.has(stem)) {
+        explicit.add(c);
+        issues.warn(`column ${JSON.stringify(c)} is not used: its organic channel is modelled from its reach and frequency columns`, { column: c });
+        continue;
+      }
+      organic.push({ name: organicNameOf(c), media: c });
+    }
+    for (const p of rfPairs) organic.push({ name: p.reach.trim().replace(/[\s._-]*reach$/i, ''), reach: p.reach, frequency: p.frequency });
     organic.forEach((o, i) => {
-      explicit.add(o.media);
-      detected.push({ role: `organic[${i}].media`, column: o.media, rule: 'organic channel ("Organic_<name>")' });
+      for (const [role, column] of [['media', o.media], ['reach', o.reach], ['frequency', o.frequency]] as const) {
+        if (column === undefined) continue;
+        explicit.add(column);
+        detected.push({ role: `organic[${i}].${role}`, column, rule: o.reach === undefined ? 'organic channel ("Organic_<name>")' : 'organic reach and frequency ("Organic_<name>_reach", "Organic_<name>_frequency")' });
+      }
     });
   }
 
@@ -270,7 +297,11 @@ export function roleColumns(spec: DataSpec): { role: string; column: string }[] 
   });
   spec.controls.forEach((c, k) => out.push({ role: `controls[${k}]`, column: c }));
   spec.events.forEach((c, e) => out.push({ role: `events[${e}]`, column: c }));
-  spec.organic.forEach((o, i) => out.push({ role: `organic[${i}].media`, column: o.media }));
+  spec.organic.forEach((o, i) => {
+    if (o.media !== undefined) out.push({ role: `organic[${i}].media`, column: o.media });
+    if (o.reach !== undefined) out.push({ role: `organic[${i}].reach`, column: o.reach });
+    if (o.frequency !== undefined) out.push({ role: `organic[${i}].frequency`, column: o.frequency });
+  });
   spec.treatments.forEach((t, i) => out.push({ role: `treatments[${i}]`, column: t.column }));
   return out;
 }
@@ -314,6 +345,9 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
     names.add(ch.name);
   });
   spec.organic.forEach((o, i) => {
+    const rf = o.reach !== undefined || o.frequency !== undefined;
+    if (rf && (o.reach === undefined || o.frequency === undefined)) issues.error(`spec.organic[${i}]: organic reach and frequency needs both "reach" and "frequency"`);
+    if (rf === (o.media !== undefined)) issues.error(`spec.organic[${i}]: give either "media" (an exposure column) or "reach" and "frequency", not ${rf ? 'both' : 'neither'}`);
     if (typeof o.name !== 'string' || o.name === '') issues.error(`spec.organic[${i}].name must be a non-empty string`);
     else if (names.has(o.name)) issues.error(`two channels are named ${JSON.stringify(o.name)} (spec.organic[${i}])`);
     names.add(o.name);

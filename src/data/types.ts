@@ -39,8 +39,12 @@ export interface ChannelSpec {
  */
 export interface OrganicSpec {
   readonly name: string;
-  /** Column with the exposure (>= 0). */
-  readonly media: string;
+  /** Column with the exposure (>= 0); or, for organic reach and frequency, leave it out and give both of: */
+  readonly media?: string;
+  /** Organic reach and frequency (Meridian's organic R&F): the reach column... */
+  readonly reach?: string;
+  /** ...and the average frequency column. */
+  readonly frequency?: string;
 }
 
 /**
@@ -62,8 +66,8 @@ export interface TreatmentSpec {
   readonly baseline?: TreatmentBaseline;
 }
 
-/** What a media channel is: paid (spend and ROI), paid reach and frequency (`rf`), or organic (no spend). */
-export type ChannelKind = 'paid' | 'rf' | 'organic';
+/** What a media channel is: paid (spend and ROI), paid reach and frequency (`rf`), organic (no spend), or organic reach and frequency (`organicRf`). */
+export type ChannelKind = 'paid' | 'rf' | 'organic' | 'organicRf';
 
 /**
  * Which column plays which role. Plain JSON. A complete spec names every role; `PartialDataSpec`

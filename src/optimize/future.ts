@@ -31,7 +31,7 @@
  *   extended design. Time effects past the fitted periods follow src/analysis/baseline.ts
  *   `timeFeatures` (recorded as `timeEffects`).
  */
-import { buildMmmData, loadCsvSource, scaleWith, spendColumnChannel, DataValidationError, type ImputeMethod, type MmmData, type PartialDataSpec, type Scaling, type ValidationIssue } from '../data/index.js';
+import { buildMmmData, loadCsvSource, scaleWith, spendColumnChannel, DataValidationError, type ImputeMethod, type MmmData, type PartialDataSpec, type Scaling, type ValidationIssue, isReachFrequencyKind } from '../data/index.js';
 import { designDims, type MmmDesign, type MmmModelConfig } from '../../models/mmm/index.js';
 import { timeExtrapolation, type TimeExtrapolation } from '../analysis/index.js';
 
@@ -104,9 +104,9 @@ function scalingFromDesign(design: MmmDesign, file: string): Scaling {
 
 /** The future file's frequency [G, F, C]; an error when the run has reach and frequency channels and the file has no frequency for them. */
 function futureFrequency(data: MmmData, design: MmmDesign, file: string): Float64Array {
-  const missing = design.channelNames.filter((name, c) => design.channelKinds?.[c] === 'rf' && data.channelKinds[data.channelNames.indexOf(name)] !== 'rf');
+  const missing = design.channelNames.filter((name, c) => isReachFrequencyKind(design.channelKinds?.[c]) && !isReachFrequencyKind(data.channelKinds[data.channelNames.indexOf(name)]));
   if (!data.rfFrequency || missing.length > 0) {
-    throw new Error(`${file}: the run's reach and frequency channel(s) ${(missing.length > 0 ? missing : design.channelNames.filter((_, c) => design.channelKinds?.[c] === 'rf')).join(', ')} need their <x>_reach and <x>_frequency columns in the future file`);
+    throw new Error(`${file}: the run's reach and frequency channel(s) ${(missing.length > 0 ? missing : design.channelNames.filter((_, c) => isReachFrequencyKind(design.channelKinds?.[c]))).join(', ')} need their <x>_reach and <x>_frequency columns in the future file`);
   }
   return data.rfFrequency;
 }

@@ -56,6 +56,7 @@ import {
 import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { windowDesign, type PlanningWindow } from './window.js';
+import { isReachFrequencyKind } from '../data/index.js';
 
 export type OutcomeUnit = 'kpi' | 'revenue';
 
@@ -213,7 +214,7 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
 function rfWindowCells(design: MmmDesign, window: PlanningWindow, atFrequency: Readonly<Record<string, number>> = {}) {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const N = window.periods;
-  const rf = Array.from({ length: C }, (_, c) => design.channelKinds?.[c] === 'rf');
+  const rf = Array.from({ length: C }, (_, c) => isReachFrequencyKind(design.channelKinds?.[c]));
   const rfFrequency = new Float64Array(G * C * N);
   const rfReachFactor = new Float64Array(G * C * N).fill(1);
   for (const name of Object.keys(atFrequency)) {

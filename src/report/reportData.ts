@@ -49,6 +49,7 @@ import type { BudgetAllocation, MediaLevel, TradeoffChart } from '../charts/inde
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { RunFiles, StoredRun } from '../run/index.js';
 import { allocationCoversData } from './allocationFile.js';
+import { isReachFrequencyKind } from '../data/index.js';
 
 /** One line of the ROI table. */
 export interface RoiTableRow {
@@ -171,7 +172,7 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
   const mediaLevels = design.channelNames.map((channel, c) => {
     let total = 0;
     for (let n = 0; n < G * T; n++) total += design.media[n * C + c];
-    if (design.channelKinds?.[c] === 'rf' && design.rfFrequency) {
+    if (isReachFrequencyKind(design.channelKinds?.[c]) && design.rfFrequency) {
       // a reach and frequency channel's saturation curve is over its frequency: the reach-weighted average
       let impressions = 0;
       for (let n = 0; n < G * T; n++) impressions += design.media[n * C + c] * design.rfFrequency[n * C + c];

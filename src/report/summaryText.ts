@@ -7,6 +7,7 @@ import type { OptimalFrequencyRow, ProbabilityRow } from '../analysis/index.js';
 import type { StoredRun } from '../run/index.js';
 import { formatLiftTests } from './liftSummaryText.js';
 import { describeKnots } from '../../models/mmm/index.js';
+import { isPaidKind } from '../data/index.js';
 
 function fmt(x: unknown, digits = 3): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toPrecision(digits) : String(x ?? '');
@@ -115,7 +116,7 @@ export function formatRunSummary(run: StoredRun, options: RunSummaryOptions = {}
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   // channels with spend (paid, and reach and frequency)
-  const paidChannels = channels.filter((_, c) => (run.design.channelKinds?.[c] ?? 'paid') !== 'organic');
+  const paidChannels = channels.filter((_, c) => isPaidKind(run.design.channelKinds?.[c]));
   const probabilities = formatProbabilities(paidChannels, options.probabilities ?? run.summary.probabilities ?? []);
   if (probabilities.length > 0) lines.push('', ...probabilities);
   const optimal = (run.summary as { optimalFrequency?: readonly OptimalFrequencyRow[] }).optimalFrequency ?? [];

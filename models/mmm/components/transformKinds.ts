@@ -78,7 +78,7 @@ export function rfConfigProblem(config: MmmModelConfig): { key: string; message:
 
 /** The config with the reach and frequency channels of the data (channel kinds 'rf'); the same object when they agree. */
 export function withRfChannels(config: MmmModelConfig, channelNames: readonly string[], channelKinds: readonly string[] | undefined): MmmModelConfig {
-  const rf = channelNames.filter((_, c) => channelKinds?.[c] === 'rf');
+  const rf = channelNames.filter((_, c) => channelKinds?.[c] === 'rf' || channelKinds?.[c] === 'organicRf');
   const current = config.rfChannels ?? [];
   if (rf.length === current.length && rf.every((name, i) => current[i] === name)) return config;
   if (rf.length === 0) {
@@ -91,7 +91,7 @@ export function withRfChannels(config: MmmModelConfig, channelNames: readonly st
 /** Throws when the config's reach and frequency channels are not the design's (a config not passed through withRfChannels). */
 export function checkRfChannels(config: MmmModelConfig, channelNames: readonly string[], channelKinds: readonly string[] | undefined): void {
   if (withRfChannels(config, channelNames, channelKinds) !== config) {
-    const rf = channelNames.filter((_, c) => channelKinds?.[c] === 'rf');
+    const rf = channelNames.filter((_, c) => channelKinds?.[c] === 'rf' || channelKinds?.[c] === 'organicRf');
     throw new Error(`model config: the reach and frequency channels (${(config.rfChannels ?? []).join(', ') || 'none'}) are not the data's (${rf.join(', ') || 'none'}): build the config with withRfChannels(config, design.channelNames, design.channelKinds)`);
   }
 }
