@@ -5,8 +5,9 @@
  * seed. The KPI is the model's mean at known parameters (models/mmm hostModel.ts meanKpiHost on the
  * design of the same file with a placeholder KPI) plus Normal noise; its true ROI in KPI units per
  * spend does not depend on the KPI's scaling (the model is linear in the KPI's scale), so it is
- * computed on the placeholder design. A short fit (4 chains x 150 warmup + 150 draws, as
- * tests/mmm.recovery.test.ts) must cover tv's true ROI with its 90% interval, and the frequency's
+ * computed on the placeholder design. A short fit (4 chains x 300 warmup + 300 draws: at 150 + 150,
+ * as tests/mmm.recovery.test.ts, the max R-hat sat at 1.05 either side with the seed or the
+ * arithmetic's last bits, the frequency's Hill parameters mixing slowest) must cover tv's true ROI with its 90% interval, and the frequency's
  * Hill parameters k_rf, s_rf (on the unscaled frequency, so the truth is theirs as written).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,7 +112,7 @@ describe('recovery of a reach and frequency channel on data simulated from the m
     trueRoi = contribution / spend;
     const path = join(dir, 'rf.csv');
     writeFileSync(path, csv(columns, sales));
-    fit = await fitMmm(path, {}, { chains: 4, warmup: 150, draws: 150, seed: 20261206, progress: false, verbose: false });
+    fit = await fitMmm(path, {}, { chains: 4, warmup: 300, draws: 300, seed: 20261206, progress: false, verbose: false });
     report = buildReport(fit, { priorDraws: 100 });
   }, 900_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
