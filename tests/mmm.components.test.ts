@@ -214,7 +214,7 @@ describe('saturation kinds', () => {
   }
 });
 
-describe('transform order and per-channel kinds (components/mediaTransform.ts, channelKinds.ts)', () => {
+describe('transform order and per-channel kinds (components/mediaTransform.ts, transformKinds.ts)', () => {
   const channels = ['tv', 'search', 'social'];
   const config: MmmModelConfig = {
     ...DEFAULT_MODEL_CONFIG,
