@@ -94,4 +94,24 @@ describe('mixwell CLI', () => {
     expect((await run(['fit', '--data', bad, '--out', 'x', '--chains', 'two'])).stderr).toMatch(/--chains must be an integer >= 1, got two/);
     expect((await run(['summary', join(dir, 'nowhere')])).stderr).toMatch(/cannot read run file/);
   });
+
+  it('help, version and usage errors: help <command> and -h print that command, a usage error prints the failing command\'s usage only', async () => {
+    const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+    for (const flag of ['--version', '-V']) expect(await run([flag])).toEqual({ code: 0, stdout: `mixwell ${version}\n`, stderr: '' });
+    const help = await run(['help', 'optimize']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage:\n {2}mixwell optimize DIR/);
+    expect(help.stdout).not.toMatch(/mixwell fit/);
+    expect((await run(['fit', '-h'])).stdout).toMatch(/^usage:\n {2}mixwell fit --data FILE/);
+    const list = await run(['-h']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/mixwell fit[\s\S]*mixwell worker/);
+    const unknown = await run(['help', 'fitt']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/help: unknown command "fitt"/);
+    const usageError = await run(['fit', '--data', 'examples/national.csv']);
+    expect(usageError.code).toBe(2);
+    expect(usageError.stderr).toMatch(/fit needs --out DIR\nusage:\n {2}mixwell fit --data FILE/);
+    expect(usageError.stderr).not.toMatch(/mixwell summary/);
+  });
 });

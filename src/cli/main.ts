@@ -1,7 +1,11 @@
 /**
  * The `mixwell` command line: dispatches to the commands in ./commands (see their usage lines).
- * Exit codes: 0 success, 1 failure (the message names what is wrong), 2 usage error.
+ * `mixwell --help` / `-h` / `help` list every command; `mixwell help <command>` and
+ * `mixwell <command> --help` / `-h` print that command's usage; `--version` / `-V` the version.
+ * Exit codes: 0 success, 1 failure (the message names what is wrong), 2 usage error (with the
+ * failing command's usage, or the list when the command itself is unknown).
  */
+import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -9,9 +13,30 @@ function usage(): string {
   return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
 }
 
+function commandUsage(name: string): string {
+  return `usage:\n  ${COMMANDS[name].usage}`;
+}
+
+/** The package's version (package.json beside src/). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === 'help') {
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`mixwell ${version()}\n`);
+    return 0;
+  }
+  if (name === 'help' && rest.length > 0) {
+    if (!COMMANDS[rest[0]]) {
+      process.stderr.write(`mixwell: help: unknown command "${rest[0]}"\n${usage()}\n`);
+      return 2;
+    }
+    process.stdout.write(commandUsage(rest[0]) + '\n');
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name === undefined ? 2 : 0;
   }
@@ -19,14 +44,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`usage:\n  ${command.usage}\n`);
+      process.stdout.write(commandUsage(name) + '\n');
       return 0;
     }
     await command.run(rest);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`mixwell: ${error.message}\n${usage()}\n`);
+      process.stderr.write(`mixwell: ${error.message}\n${COMMANDS[name] ? commandUsage(name) : usage()}\n`);
       return 2;
     }
     process.stderr.write(`mixwell: ${(error as Error).message}\n`);
