@@ -14,9 +14,9 @@ import { runLocalBatch } from '../../batch/pool.js';
 import { createProgressView } from '../../batch/progressView.js';
 import { DEFAULT_QUEUE_NAME, displayUrl, enqueueBatch, parseQueueUrl, queueCounts, queueStatus, waitForBatch, type QueueTarget } from '../../batch/queue.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage =
-  'mixwell batch MANIFEST [--out DIR] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--queue-name NAME] [--wait | --status]]';
+export const usage = USAGE.batch;
 
 /** The per-fit table printed at the end (and by --status). */
 export function formatBatchTable(record: BatchRecord): string {

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { compareRuns, formatComparison } from '../../report/index.js';
 import { rowsToCsv } from '../../run/index.js';
 import { parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell compare DIR DIR... [--out DIR]';
+export const usage = USAGE.compare;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['out']);

@@ -6,8 +6,9 @@ import { readRun, writeRun } from '../../run/index.js';
 import { formatRunSummary } from '../../report/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 import { numberOption } from './optimize.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu] [--roi-threshold T] [--mroi-target R] [--no-log-lik]';
+export const usage = USAGE.fit;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend', 'roi-threshold', 'mroi-target'], ['no-log-lik']);

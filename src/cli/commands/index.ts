@@ -1,32 +1,31 @@
 /**
  * The registry of CLI commands: name -> { usage, run(argv) }. Each command lives in its own file in
- * this folder and throws UsageError for bad arguments.
+ * this folder and throws UsageError for bad arguments; it is imported only when it runs, so
+ * `mixwell --help` and `mixwell <command> --help` load no command (and no tfjs): the usage lines
+ * are in usage.ts.
  */
-import * as batch from './batch.js';
-import * as compare from './compare.js';
-import * as fit from './fit.js';
-import * as inspect from './inspect.js';
-import * as mediation from './mediation.js';
-import * as optimize from './optimize.js';
-import * as scenario from './scenario.js';
-import * as report from './report.js';
-import * as summary from './summary.js';
-import * as worker from './worker.js';
+import { USAGE } from './usage.js';
 
 export interface Command {
   readonly usage: string;
   run(argv: readonly string[]): Promise<void>;
 }
 
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  fit,
-  summary,
-  report,
-  inspect,
-  optimize,
-  scenario,
-  mediation,
-  compare,
-  batch,
-  worker,
+type Name = keyof typeof USAGE;
+
+const LOADERS: Readonly<Record<Name, () => Promise<{ run(argv: readonly string[]): Promise<void> }>>> = {
+  fit: () => import('./fit.js'),
+  summary: () => import('./summary.js'),
+  report: () => import('./report.js'),
+  inspect: () => import('./inspect.js'),
+  optimize: () => import('./optimize.js'),
+  scenario: () => import('./scenario.js'),
+  mediation: () => import('./mediation.js'),
+  compare: () => import('./compare.js'),
+  batch: () => import('./batch.js'),
+  worker: () => import('./worker.js'),
 };
+
+export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
+  (Object.keys(LOADERS) as Name[]).map((name) => [name, { usage: USAGE[name], run: async (argv: readonly string[]) => (await LOADERS[name]()).run(argv) }]),
+);

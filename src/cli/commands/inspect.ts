@@ -10,8 +10,9 @@ import { formatDataChecks, writeInspection } from '../../report/index.js';
 import { loadMmmData } from '../../data/index.js';
 import { loadRunConfig } from '../../mmm/config.js';
 import { parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell inspect --data FILE [--config FILE] [--out DIR]';
+export const usage = USAGE.inspect;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['data', 'config', 'out']);

@@ -9,8 +9,9 @@ import { fitMediation } from '../../mediation/fit.js';
 import { writeMediationRun } from '../../mediation/runDirectory.js';
 import { formatMediationEffects } from '../../mediation/format.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell mediation --data FILE --config FILE [--out DIR] [--chains N] [--warmup N] [--draws N] [--seed N] [--backend tensorflow|wasm|cpu]';
+export const usage = USAGE.mediation;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'backend']);

@@ -48,9 +48,9 @@ import {
   type OptimizeOptions,
 } from '../../optimize/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage =
-  'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE [--future-follows]] [--bounds FILE] [--objective mean|q10|cvar|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] [--tradeoff A,B [--tradeoff-points N]] [--optimal-frequency] [--out DIR]';
+export const usage = USAGE.optimize;
 
 /** Columns of tradeoff.csv, in order. */
 const TRADEOFF_COLUMNS = ['channelA', 'channelB', 'share', 'spendA', 'spendB', 'kpiMean', 'kpiQ05', 'kpiQ95', 'upliftMean', 'upliftQ05', 'upliftQ95', 'pBeatsCurrent', 'objective', 'isCurrent', 'isOptimum', 'withinBounds'];

@@ -10,8 +10,9 @@
 import { TEXT } from '../../charts/index.js';
 import { writeReport } from '../../report/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell report DIR [--max-draws N] [--allocation FILE | --no-budget]';
+export const usage = USAGE.report;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['max-draws', 'allocation'], ['no-budget']);

@@ -12,8 +12,9 @@ import { readRun, rowsToCsv } from '../../run/index.js';
 import { evaluateScenario, formatScenario, readPlanFile, scenarioJson, scenarioRows } from '../../optimize/index.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
 import { futureOption, jsonText } from './optimize.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell scenario DIR --plan FILE [--periods N | --future FILE [--future-follows]] [--geo-level] [--out DIR]';
+export const usage = USAGE.scenario;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['plan', 'periods', 'future', 'out'], ['geo-level', 'future-follows']);

@@ -3,8 +3,9 @@ import { formatRunSummary, runProbabilities } from '../../report/index.js';
 import { readRun } from '../../run/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { numberOption } from './optimize.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell summary DIR [--roi-threshold T] [--mroi-target R]';
+export const usage = USAGE.summary;
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, ['mroi-target', 'roi-threshold']);

@@ -8,8 +8,9 @@
 import { DEFAULT_QUEUE_NAME, displayUrl, parseQueueUrl } from '../../batch/queue.js';
 import { startQueueWorker, type QueueWorkerEvent } from '../../batch/queueWorker.js';
 import { integerOption, parseArgs, UsageError } from '../args.js';
+import { USAGE } from './usage.js';
 
-export const usage = 'mixwell worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--idle-exit SECONDS] [--lock-ms MS] [--stalled-ms MS] [--max-stalled N]';
+export const usage = USAGE.worker;
 
 function describe(event: QueueWorkerEvent): string {
   switch (event.type) {
