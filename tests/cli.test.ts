@@ -95,6 +95,15 @@ describe('mixwell CLI', () => {
     expect((await run(['summary', join(dir, 'nowhere')])).stderr).toMatch(/cannot read run file/);
   });
 
+  it('a missing data file, a directory for a file and an unreadable run name the path and what to do, without a stack trace', async () => {
+    const missing = await run(['fit', '--data', join(dir, 'nope.csv'), '--out', join(dir, 'y')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`mixwell: ${join(dir, 'nope.csv')}: no such file or directory (check the path; relative paths are from ${process.cwd()})\n`);
+    const directory = await run(['fit', '--data', dir, '--out', join(dir, 'y')]);
+    expect(directory.stderr).toBe(`mixwell: ${dir}: is a directory, where a file was expected\n`);
+    expect(existsSync(join(dir, 'y'))).toBe(false);
+  });
+
   it('help, version and usage errors: help <command> and -h print that command, a usage error prints the failing command\'s usage only', async () => {
     const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
     for (const flag of ['--version', '-V']) expect(await run([flag])).toEqual({ code: 0, stdout: `mixwell ${version}\n`, stderr: '' });

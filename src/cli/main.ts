@@ -13,6 +13,27 @@ function usage(): string {
   return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
 }
 
+/** A file-system error (no such file, permission, a directory) in words, naming the file and what to do; undefined for other errors. */
+export function describeFileError(error: unknown): string | undefined {
+  const { code, path } = (error ?? {}) as { code?: string; path?: string };
+  if (typeof path !== 'string') return undefined;
+  switch (code) {
+    case 'ENOENT':
+      return `${path}: no such file or directory (check the path; relative paths are from ${process.cwd()})`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${path}: permission denied (check the file's or directory's permissions)`;
+    case 'EISDIR':
+      return `${path}: is a directory, where a file was expected`;
+    case 'ENOTDIR':
+      return `${path}: a part of the path is not a directory`;
+    case 'ENOSPC':
+      return `${path}: no space left on the device`;
+    default:
+      return undefined;
+  }
+}
+
 function commandUsage(name: string): string {
   return `usage:\n  ${COMMANDS[name].usage}`;
 }
@@ -54,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`mixwell: ${error.message}\n${COMMANDS[name] ? commandUsage(name) : usage()}\n`);
       return 2;
     }
-    process.stderr.write(`mixwell: ${(error as Error).message}\n`);
+    process.stderr.write(`mixwell: ${describeFileError(error) ?? (error as Error).message}\n`);
     return 1;
   }
 }

@@ -3,7 +3,7 @@
  * one call. `loadCsvSource` is the file-reading half, for callers that want to look at or
  * transform the arquero table (e.g. drop a geo explicitly) before `buildMmmData`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readCsv, type CsvSource, type ReadCsvOptions } from './csv.js';
 import { buildMmmData, type BuildOptions } from './build.js';
@@ -13,6 +13,8 @@ export type LoadOptions = BuildOptions & ReadCsvOptions;
 
 /** Read a CSV file into a source (raw string table, fingerprint). The file name defaults to the path's base name. */
 export async function loadCsvSource(path: string, options: ReadCsvOptions = {}): Promise<CsvSource> {
+  // a directory gives fs a read error without its path: name it here
+  if ((await stat(path)).isDirectory()) throw Object.assign(new Error(`${path}: is a directory, where a data file was expected`), { code: 'EISDIR', path });
   const bytes = await readFile(path);
   return readCsv(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { ...options, fileName: options.fileName ?? basename(path) });
 }

@@ -97,9 +97,10 @@ export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): strin
 /** Fit the MMM: `data` is a CSV path or validated data; `config` a path, a JSON object or a RunConfig. */
 export async function fitMmm(data: string | MmmData, config?: ConfigInput, options: MmmFitOptions = {}): Promise<MmmFit> {
   const { config: givenConfig, file } = resolveConfig(config);
+  // the data first: a missing or invalid file is reported before anything else starts
+  const mmmData = typeof data === 'string' ? await loadMmmData(data, givenConfig.data, { impute: givenConfig.impute }) : data;
   const backend = await initBackend(options.backend);
   if (options.verbose ?? true) process.stderr.write(`${describeBackend(backend)}\n`);
-  const mmmData = typeof data === 'string' ? await loadMmmData(data, givenConfig.data, { impute: givenConfig.impute }) : data;
   // reach and frequency channels come from the data (their transform: models/mmm transformKinds.ts)
   const runConfig: RunConfig = { ...givenConfig, model: withRfChannels(givenConfig.model, mmmData.channelNames, mmmData.channelKinds) };
   checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, { geoNames: mmmData.geoNames, dates: mmmData.dates, holdoutPeriods: runConfig.holdout.periods });
