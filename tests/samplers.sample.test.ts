@@ -141,15 +141,41 @@ describe('sample() options', () => {
     expect(formatProgress(events[49])).toMatch(/^\[#+-*\]\s+50% (warmup|sampling)/);
   });
 
-  it('the progress bar stays quiet when stderr is not a TTY', () => {
+  it('progress: plain lines without a TTY (every 10% and at least every 60 s, with ETA), a bar with ETA on a TTY, nothing when quiet', () => {
+    const event = (completed: number, total = 100): SampleProgress => ({ chains: 2, chain: 0, iteration: completed / 2, iterationsPerChain: total / 2, phase: completed < 50 ? 'warmup' : 'sampling', completed, total, divergences: 1, warmupDivergences: 3 });
     const written: string[] = [];
-    const fakeStream = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
-    const bar = progressBar({ stream: fakeStream });
-    bar({ chains: 1, chain: 0, iteration: 1, iterationsPerChain: 1, phase: 'sampling', completed: 1, total: 1, divergences: 0, warmupDivergences: 0 });
+    const stream = (isTTY: boolean) => ({ isTTY, write: (s: string) => written.push(s) }) as unknown as NodeJS.WriteStream;
+    let clock = 0;
+    const lines = progressBar({ stream: stream(false), now: () => clock });
+    for (let completed = 1; completed <= 100; completed++) {
+      clock = completed * 1000; // one iteration per second
+      lines(event(completed));
+    }
+    // 1% (the first), 10%, 20%, ..., 100%; and 60 s after the 50% line (at 110 s there is none: it ended at 100 s)
+    expect(written).toHaveLength(11 + 0);
+    expect(written[5]).toBe('progress: 50% sampling, iteration 25 of 50 per chain (2 chains), divergences 1 (warmup 3), 50 s elapsed, ETA 50 s\n');
+    expect(written.at(-1)).toBe('progress: 100% sampling, iteration 50 of 50 per chain (2 chains), divergences 1 (warmup 3), 1 min 40 s elapsed\n');
+    written.length = 0;
+    clock = 0;
+    const slow = progressBar({ stream: stream(false), now: () => clock });
+    clock = 1000;
+    slow(event(1, 1000));
+    clock = 61_000;
+    slow(event(2, 1000)); // still 0%, but a minute has passed
+    clock = 62_000;
+    slow(event(3, 1000));
+    expect(written).toHaveLength(2);
+    // before 1% is done the start-up would dominate the rate: no ETA yet
+    expect(written[1]).toMatch(/^progress: 0% warmup, iteration 1 of 500 per chain .* 1 min 01 s elapsed, ETA \?\n$/);
+    written.length = 0;
+    progressBar({ stream: stream(false), quiet: true })(event(100));
+    progressBar({ stream: stream(true), quiet: true })(event(100));
     expect(written).toEqual([]);
-    const ttyStream = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
-    progressBar({ stream: ttyStream })({ chains: 1, chain: 0, iteration: 1, iterationsPerChain: 1, phase: 'sampling', completed: 1, total: 1, divergences: 0, warmupDivergences: 0 });
-    expect(written.join('')).toContain('100%');
+    clock = 0;
+    const bar = progressBar({ stream: stream(true), now: () => clock });
+    clock = 10_000;
+    bar(event(50));
+    expect(written.join('')).toMatch(/50% sampling .*divergences 1 \(warmup 3\)  5 it\/s  ETA 10 s/);
   });
 
   it('validates options', () => {

@@ -61,6 +61,7 @@ export async function runFit(label: string, data: MmmData, config: RunConfig, se
     draws: settings.draws,
     seed: settings.seed,
     maxTreeDepth: settings.maxTreeDepth,
+    progress: false,
     onProgress: progressLines(label),
   });
   const fitted = performance.now();

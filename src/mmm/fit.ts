@@ -44,7 +44,7 @@ import { loadRunConfig, parseRunConfig, samplerOptions, withSamplerOverrides, ty
 export interface MmmFitOptions extends Partial<SamplerConfig> {
   /** Force a tfjs backend (else MIXWELL_BACKEND, else the order of choice). */
   readonly backend?: BackendName;
-  /** Draw a progress bar on stderr when it is a TTY. Default true. */
+  /** Report progress on stderr (a bar on a TTY, a line per 10% or per minute otherwise; samplers/progress.ts). Default true. */
   readonly progress?: boolean;
   readonly onProgress?: (progress: SampleProgress) => void;
   /** Print the backend line on stderr. Default true. */

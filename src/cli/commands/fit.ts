@@ -11,7 +11,7 @@ import { USAGE } from './usage.js';
 export const usage = USAGE.fit;
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend', 'roi-threshold', 'mroi-target'], ['no-log-lik']);
+  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend', 'roi-threshold', 'mroi-target'], ['no-log-lik', 'quiet']);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (typeof options.data !== 'string') throw new UsageError('fit needs --data FILE');
   if (typeof options.out !== 'string') throw new UsageError('fit needs --out DIR');
@@ -23,9 +23,12 @@ export async function run(argv: readonly string[]): Promise<void> {
     seed: integerOption(options, 'seed', 0),
     workers: integerOption(options, 'workers', 1),
     backend: typeof options.backend === 'string' ? parseBackendName(options.backend, '--backend') : undefined,
+    // progress: a bar on a TTY, a line per 10% (or per minute) otherwise; --quiet: neither, nor the setup lines
+    progress: !options.quiet,
+    verbose: !options.quiet,
   });
   const report = buildReport(fit, { mroiTarget: numberOption(options, 'mroi-target'), roiThreshold: numberOption(options, 'roi-threshold') });
   writeRun(options.out, fit, report, { logLik: !options['no-log-lik'] });
-  process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
+  if (!options.quiet) process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
   process.stdout.write(formatRunSummary(readRun(options.out)) + '\n');
 }

@@ -14,7 +14,7 @@ import { USAGE } from './usage.js';
 export const usage = USAGE.mediation;
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'backend']);
+  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'backend'], ['quiet']);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (typeof options.data !== 'string') throw new UsageError('mediation needs --data FILE');
   if (typeof options.config !== 'string') throw new UsageError('mediation needs --config FILE (with "mediators")');
@@ -25,11 +25,13 @@ export async function run(argv: readonly string[]): Promise<void> {
     draws: integerOption(options, 'draws', 1),
     seed: integerOption(options, 'seed', 0),
     backend: typeof options.backend === 'string' ? parseBackendName(options.backend, '--backend') : undefined,
+    progress: !options.quiet,
+    verbose: !options.quiet,
   });
-  process.stderr.write(`mixwell: mediation fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s)\n`);
+  if (!options.quiet) process.stderr.write(`mixwell: mediation fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s)\n`);
   if (typeof options.out === 'string') {
     await writeMediationRun(options.out, fit, options.data);
-    process.stderr.write(`mixwell: wrote ${options.out} (effects.csv, paths.csv, summary.csv, draws, charts/, report.html)\n`);
+    if (!options.quiet) process.stderr.write(`mixwell: wrote ${options.out} (effects.csv, paths.csv, summary.csv, draws, charts/, report.html)\n`);
   }
   process.stdout.write(formatMediationEffects(fit.effects, fit.result.health) + '\n');
 }

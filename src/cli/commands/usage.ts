@@ -4,7 +4,7 @@
  */
 export const USAGE = {
   fit:
-    'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu] [--roi-threshold T] [--mroi-target R] [--no-log-lik]',
+    'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu] [--roi-threshold T] [--mroi-target R] [--no-log-lik] [--quiet]',
   summary:
     'mixwell summary DIR [--roi-threshold T] [--mroi-target R]',
   report:
@@ -16,7 +16,7 @@ export const USAGE = {
   scenario:
     'mixwell scenario DIR --plan FILE [--periods N | --future FILE [--future-follows]] [--geo-level] [--out DIR]',
   mediation:
-    'mixwell mediation --data FILE --config FILE [--out DIR] [--chains N] [--warmup N] [--draws N] [--seed N] [--backend tensorflow|wasm|cpu]',
+    'mixwell mediation --data FILE --config FILE [--out DIR] [--chains N] [--warmup N] [--draws N] [--seed N] [--backend tensorflow|wasm|cpu] [--quiet]',
   compare:
     'mixwell compare DIR DIR... [--out DIR]',
   batch:
