@@ -252,7 +252,7 @@ describe('stability summary and chart', () => {
 });
 
 describe('progress view', () => {
-  it('prints a line per finished fit and an overall line without a TTY', () => {
+  it('prints a line per finished fit, a line per 10% of a running fit and an overall line without a TTY', () => {
     let text = '';
     const view = createProgressView({ write: (t: string) => (text += t), isTTY: false });
     const task = (id: string) => ({ id }) as FitTask;
@@ -261,6 +261,9 @@ describe('progress view', () => {
     view.handle({ type: 'skipped', task: task('old'), record: { ...record, status: 'skipped' } });
     view.handle({ type: 'start', task: task('a'), attempt: 1, pid: 123, worker: 'w' });
     view.handle({ type: 'progress', task: task('a'), attempt: 1, progress: { completed: 10, total: 120, phase: 'warmup', divergences: 0 } });
+    view.handle({ type: 'progress', task: task('a'), attempt: 1, progress: { completed: 40, total: 120, phase: 'warmup', divergences: 0 } });
+    view.handle({ type: 'progress', task: task('a'), attempt: 1, progress: { completed: 41, total: 120, phase: 'warmup', divergences: 0 } });
+    view.handle({ type: 'progress', task: task('a'), attempt: 1, progress: { completed: 90, total: 120, phase: 'sampling', divergences: 2 } });
     view.handle({ type: 'retry', task: task('a'), error: { attempt: 1, kind: 'crash', message: 'worker process 123 was killed by SIGKILL during the fit' }, attemptsLeft: 1 });
     view.handle({ type: 'done', task: task('a'), record });
     view.handle({ type: 'failed', task: task('b'), record: { ...record, id: 'b', status: 'failed', note: 'bad input: not retried', errors: [{ attempt: 1, kind: 'error', message: '1 data problem:\n  - bad.csv, row 5' }] } });
@@ -269,6 +272,10 @@ describe('progress view', () => {
     expect(lines[0]).toBe('batch: 3 fits, 1 already complete, 2 to run on 2 worker processes at a time');
     expect(text).toMatch(/skip +old +output complete/);
     expect(text).toMatch(/start +a +attempt 1 \(process 123\)/);
+    // a running fit gets a line at every 10% it crosses (not at every progress event)
+    expect(text.match(/^running +a +/gm)).toHaveLength(2);
+    expect(text).toMatch(/running +a +30% warmup, divergences 0/);
+    expect(text).toMatch(/running +a +70% sampling, divergences 2/);
     expect(text).toMatch(/retry +a +attempt 1 failed \(crash\): worker process 123 was killed by SIGKILL during the fit; 1 attempt left/);
     expect(text).toMatch(/done +a +12\.3 s  health warning \(rhat\)  ROI tv 1\.71 \[1\.37, 2\.02\]/);
     expect(text).toMatch(/FAILED +b +bad input: not retried: 1 data problem:\n +- bad\.csv, row 5/);

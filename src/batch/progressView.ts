@@ -2,8 +2,9 @@
  * The batch's progress on a terminal: a line per fit as it finishes (done with its time, health
  * and headline ROI; retried; failed with the error; skipped) and, on a TTY, a live block at the
  * bottom with one progress bar per running fit and an overall bar, redrawn in place (ANSI cursor
- * movement) at most ten times a second. Without a TTY (logs, CI) only the finished-fit lines,
- * start lines and an overall line after each fit are printed.
+ * movement) at most ten times a second. Without a TTY (logs, CI) the start and finished-fit lines,
+ * an overall line after each fit, and a line per running fit at every 10% of its iterations (so a
+ * long fit is never silent in a log).
  */
 import { formatHealth, formatRoi } from './outcome.js';
 import type { BatchEvent } from './pool.js';
@@ -24,6 +25,8 @@ interface Running {
   fraction: number;
   phase: string;
   attempt: number;
+  /** Without a TTY: the last 10% step printed. */
+  step: number;
 }
 
 const BAR = 24;
@@ -108,7 +111,7 @@ export function createProgressView(stream: ProgressStream, options: { readonly t
           break;
         case 'start':
           idWidth = Math.max(idWidth, event.task.id.length);
-          running.set(event.task.id, { fraction: 0, phase: 'starting', attempt: event.attempt });
+          running.set(event.task.id, { fraction: 0, phase: 'starting', attempt: event.attempt, step: 0 });
           if (!tty) say(`start   ${event.task.id.padEnd(idWidth)}  attempt ${event.attempt}${event.pid > 0 ? ` (process ${event.pid})` : event.worker ? ` (${event.worker})` : ''}`);
           break;
         case 'progress': {
@@ -116,6 +119,11 @@ export function createProgressView(stream: ProgressStream, options: { readonly t
           if (r) {
             r.fraction = event.progress.total > 0 ? event.progress.completed / event.progress.total : 0;
             r.phase = event.progress.phase;
+            const step = Math.floor(10 * r.fraction);
+            if (!tty && step > r.step && step < 10) {
+              r.step = step;
+              say(`running ${event.task.id.padEnd(idWidth)}  ${10 * step}% ${r.phase}, divergences ${event.progress.divergences}  ${clock((Date.now() - started) / 1000)}`);
+            }
           }
           break;
         }
