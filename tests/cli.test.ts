@@ -115,6 +115,7 @@ describe('mixwell CLI', () => {
     const list = await run(['-h']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/mixwell fit[\s\S]*mixwell worker/);
+    expect((await run(['toString'])).stderr).toMatch(/^mixwell: unknown command "toString"/);
     const unknown = await run(['help', 'fitt']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/help: unknown command "fitt"/);

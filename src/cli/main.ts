@@ -34,6 +34,11 @@ export function describeFileError(error: unknown): string | undefined {
   }
 }
 
+/** The command of that name (own keys only: `mixwell toString` is an unknown command, not Object's). */
+function commandOf(name: string): (typeof COMMANDS)[string] | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
 function commandUsage(name: string): string {
   return `usage:\n  ${COMMANDS[name].usage}`;
 }
@@ -50,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (name === 'help' && rest.length > 0) {
-    if (!COMMANDS[rest[0]]) {
+    if (!commandOf(rest[0])) {
       process.stderr.write(`mixwell: help: unknown command "${rest[0]}"\n${usage()}\n`);
       return 2;
     }
@@ -62,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   try {
-    const command = COMMANDS[name];
+    const command = commandOf(name);
     if (!command) throw new UsageError(`unknown command "${name}"`);
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(commandUsage(name) + '\n');
@@ -72,7 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`mixwell: ${error.message}\n${COMMANDS[name] ? commandUsage(name) : usage()}\n`);
+      process.stderr.write(`mixwell: ${error.message}\n${commandOf(name) ? commandUsage(name) : usage()}\n`);
       return 2;
     }
     process.stderr.write(`mixwell: ${describeFileError(error) ?? (error as Error).message}\n`);
