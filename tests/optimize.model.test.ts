@@ -73,6 +73,28 @@ function rescaledDesign(window: PlanningWindow, plan: Float64Array, base: MmmDes
   return { ...base, media, spend };
 }
 
+const planFor = (model: HostResponseModel) => model.data.window.current.map((x, p) => x * (0.7 + 0.15 * (p % 4)));
+const weightsFor = (model: HostResponseModel) => Float64Array.from({ length: model.drawCount }, (_, d) => 0.5 + d / 3);
+
+/** The model's analytic gradient of the weighted draws' KPI at a fixed plan against central differences. */
+function expectGradientMatchesDifferences(model: HostResponseModel): void {
+  const plan = planFor(model);
+  const weights = weightsFor(model);
+  const gradient = model.gradient(plan, weights);
+  const weighted = (x: Float64Array) => model.evaluate(x).reduce((sum, y, d) => sum + weights[d] * y, 0);
+  const scale = Math.max(...gradient.map(Math.abs));
+  for (let p = 0; p < plan.length; p++) {
+    const h = 1e-4 * Math.max(plan[p], 1);
+    const up = Float64Array.from(plan);
+    const down = Float64Array.from(plan);
+    up[p] += h;
+    down[p] -= h;
+    const numeric = (weighted(up) - weighted(down)) / (2 * h);
+    // Central differences: error O(h^2) plus rounding of ~1e-16 x KPI / h; both far below 1e-6 of the scale.
+    expect(Math.abs(numeric - gradient[p]) / scale).toBeLessThan(1e-6);
+  }
+}
+
 describe('planning window', () => {
   it('holds the observed window spend as the current plan and reproduces the media from it', () => {
     for (const level of ['channel', 'geo'] as const) {
@@ -225,26 +247,10 @@ describe('gradients', () => {
     mixedFirstModel = hostResponseModel(windowDraws(design, mixedConfig, posteriorAround(mixedValues, truthShapes(G, C), 2, 3, 0.1, 2), planningWindow(design, { periods: 13, level: 'geo' })));
   });
 
-  const planFor = (model: HostResponseModel) => model.data.window.current.map((x, p) => x * (0.7 + 0.15 * (p % 4)));
-  const weightsFor = (model: HostResponseModel) => Float64Array.from({ length: model.drawCount }, (_, d) => 0.5 + d / 3);
 
   it('the analytic float64 gradient matches central finite differences', () => {
     for (const model of [channelModel, geoModel, logisticModel, mixedModel, mixedFirstModel]) {
-      const plan = planFor(model);
-      const weights = weightsFor(model);
-      const gradient = model.gradient(plan, weights);
-      const weighted = (x: Float64Array) => model.evaluate(x).reduce((sum, y, d) => sum + weights[d] * y, 0);
-      const scale = Math.max(...gradient.map(Math.abs));
-      for (let p = 0; p < plan.length; p++) {
-        const h = 1e-4 * Math.max(plan[p], 1);
-        const up = Float64Array.from(plan);
-        const down = Float64Array.from(plan);
-        up[p] += h;
-        down[p] -= h;
-        const numeric = (weighted(up) - weighted(down)) / (2 * h);
-        // Central differences: error O(h^2) plus rounding of ~1e-16 x KPI / h; both far below 1e-6 of the scale.
-        expect(Math.abs(numeric - gradient[p]) / scale).toBeLessThan(1e-6);
-      }
+      expectGradientMatchesDifferences(model);
     }
   });
 
@@ -324,20 +330,7 @@ describe('reach and frequency channels (tv) planned at fixed frequency', () => {
         const scaled = rescaledDesign(window, plan, rfDesign);
         for (let d = 0; d < 4; d++) expect(relativeError(values[d], windowKpi(scaled, rfConfig, drawAt(rfPosterior, d), 6))).toBeLessThan(1e-12);
       }
-      const plan = window.current.map((x, p) => x * (0.7 + 0.15 * (p % 4)));
-      const weights = Float64Array.from({ length: model.drawCount }, (_, d) => 0.5 + d / 3);
-      const gradient = model.gradient(plan, weights);
-      const weighted = (x: Float64Array) => model.evaluate(x).reduce((sum, y, d) => sum + weights[d] * y, 0);
-      const scale = Math.max(...gradient.map(Math.abs));
-      for (let p = 0; p < plan.length; p++) {
-        const h = 1e-4 * Math.max(plan[p], 1);
-        const up = Float64Array.from(plan);
-        const down = Float64Array.from(plan);
-        up[p] += h;
-        down[p] -= h;
-        // as above: central differences far below 1e-6 of the scale
-        expect(Math.abs((weighted(up) - weighted(down)) / (2 * h) - gradient[p]) / scale).toBeLessThan(1e-6);
-      }
+      expectGradientMatchesDifferences(model);
     }
   });
 

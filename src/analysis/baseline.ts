@@ -82,6 +82,15 @@ export function timeFeatures(design: MmmDesign, config: MmmModelConfig, fittedPe
 }
 
 /**
+ * Non-media treatment k's contribution at cell n (geo g) of one draw, scaled KPI: geo g's coefficient
+ * times the treatment's value minus its baseline value (what the baseline holds it at).
+ */
+export function treatmentContributionScaled(design: MmmDesign, config: MmmModelConfig, values: DrawValues, n: number, g: number, k: number): number {
+  const NT = (design.treatmentNames ?? []).length;
+  return cellCoefficientHost(design, config, values, 'treatment', g, k) * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
+}
+
+/**
  * Scaled non-media mean for geos [geoStart, geoEnd), written to `out` as [geoEnd - geoStart, T]
  * (geo-major).
  */

@@ -10,7 +10,7 @@
  */
 export { summarizeValues, selectDraws, drawAt, totalDrawCount, type DrawSummary } from './drawSummary.js';
 export { ALL_MEDIA, type Metric, type Unit, type QuantityRow } from './rows.js';
-export { timeFeatures, timeExtrapolation, baselineScaled, type TimeFeatures, type TimeExtrapolation } from './baseline.js';
+export { timeFeatures, timeExtrapolation, baselineScaled, treatmentContributionScaled, type TimeFeatures, type TimeExtrapolation } from './baseline.js';
 export { timeEffectRows, type TimeEffectComponent, type TimeEffectOptions, type TimeEffectRow } from './timeEffect.js';
 export { channelTransform, adstockedSeries, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform, type SeriesScratch } from './channelResponse.js';
 export { analyzeMedia, spendTotals, type MediaAnalysis, type MediaAnalysisOptions, type PerDrawMetrics } from './mediaAnalysis.js';

@@ -26,9 +26,9 @@
  * over blocks of geos sized so that a block's [geos, T, quantities, draws] values stay under
  * `maxBlockValues` (the results do not depend on the block size).
  */
-import { cellCoefficientHost, designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
-import { baselineScaled, timeFeatures } from './baseline.js';
+import { baselineScaled, timeFeatures, treatmentContributionScaled } from './baseline.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
 import { ALL_MEDIA, type Metric, type QuantityRow, type Unit } from './rows.js';
@@ -127,9 +127,6 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
   const treatmentNames = design.treatmentNames ?? [];
   const contributorNames = [...design.channelNames, ...treatmentNames];
-  /** Contribution of treatment k at cell n (geo g) in scaled KPI (geo g's coefficient with hierarchical treatments). */
-  const treatmentScaled = (values: Record<string, ArrayLike<number>>, n: number, g: number, k: number) =>
-    cellCoefficientHost(design, config, values, 'treatment', g, k) * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
   const D = drawIndices.length;
   const step = options.mroiStep ?? 0.01;
   const withMroi = options.mroi ?? true;
@@ -232,7 +229,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
         }
         let treated = 0;
         for (let k = 0; k < NT; k++) {
-          const contribution = treatmentScaled(values, n, g, k) * unit;
+          const contribution = treatmentContributionScaled(design, config, values, n, g, k) * unit;
           treated += contribution;
           perDraw.treatment[d * NT + k] += contribution;
           treatmentRevenue[d * NT + k] += contribution * v;
@@ -363,7 +360,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
               block[(cell + perUnit + CN + 1) * D + d] = base * v;
             }
             for (let k = 0; k < NT; k++) {
-              const contribution = treatmentScaled(values, g * T + t, g, k) * unit;
+              const contribution = treatmentContributionScaled(design, config, values, g * T + t, g, k) * unit;
               block[(cell + C + k) * D + d] = contribution;
               block[(cell + CN + 1) * D + d] += contribution;
               if (hasRevenue) {

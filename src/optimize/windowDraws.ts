@@ -41,7 +41,6 @@
  * media, never the future's).
  */
 import {
-  cellCoefficientHost,
   designDims,
   isPaidChannel,
   mediaCoefficientsHost,
@@ -53,7 +52,7 @@ import {
   type SaturationKind,
   type SaturationOptions,
 } from '../../models/mmm/index.js';
-import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures } from '../analysis/index.js';
+import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures, treatmentContributionScaled } from '../analysis/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { windowDesign, type PlanningWindow } from './window.js';
 import { isReachFrequencyKind } from '../data/index.js';
@@ -181,7 +180,7 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
         const n = g * T + start + j;
         let fixed = base[n];
         for (let c = 0; c < C; c++) if (!paid[c]) fixed += beta[g * C + c] * saturated[n * C + c];
-        for (let k = 0; k < NT; k++) fixed += cellCoefficientHost(design, config, values, 'treatment', g, k) * ((design.treatments as Float64Array)[n * NT + k] - (design.treatmentBaselines as Float64Array)[k]);
+        for (let k = 0; k < NT; k++) fixed += treatmentContributionScaled(design, config, values, n, g, k);
         total += fixed * design.kpiUnit[g] * value[g * N + j];
       }
     }
