@@ -102,4 +102,4 @@ export {
 } from './dataChecks.js';
 export { chainStatsRows, type ChainStatsRow, type ChainStatsColumns } from './chainStats.js';
 export { sbcRows, type SbcRanks, type SbcOptions, type SbcQuantityRow, type SbcEcdfRow, type SbcRows } from './sbcRows.js';
-export { optimalFrequency, frequencyGrid, type OptimalFrequency, type OptimalFrequencyOptions, type OptimalFrequencyRow, type FrequencyRoiRow } from './optimalFrequency.js';
+export { optimalFrequency, frequencyGrid, averageFrequency, type OptimalFrequency, type OptimalFrequencyOptions, type OptimalFrequencyRow, type FrequencyRoiRow } from './optimalFrequency.js';

@@ -59,6 +59,19 @@ export function frequencyGrid(largest: number): number[] {
   return Array.from({ length: points }, (_, i) => Math.round((1 + 0.1 * i) * 1e10) / 1e10);
 }
 
+/** Channel c's reach-weighted average frequency over the data (total impressions / total reach); undefined without reach. */
+export function averageFrequency(design: MmmDesign, c: number): number | undefined {
+  const frequency = rfFrequencyOf(design);
+  const C = design.channelNames.length;
+  let reach = 0;
+  let impressions = 0;
+  for (let n = 0; n < design.media.length / C; n++) {
+    reach += design.media[n * C + c];
+    impressions += design.media[n * C + c] * frequency[n * C + c];
+  }
+  return reach > 0 ? impressions / reach : undefined;
+}
+
 export function optimalFrequency(design: MmmDesign, config: MmmModelConfig, posterior: Posterior, options: OptimalFrequencyOptions = {}): OptimalFrequency {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const rfChannels = design.channelNames.map((_, c) => c).filter((c) => design.channelKinds?.[c] === 'rf');
@@ -73,20 +86,16 @@ export function optimalFrequency(design: MmmDesign, config: MmmModelConfig, post
   const curve: FrequencyRoiRow[] = [];
   const perChannel = rfChannels.map((c) => {
     let largest = 0;
-    let reach = 0;
-    let total = 0;
     let spend = 0;
     for (let n = 0; n < G * T; n++) {
       if (design.media[n * C + c] > 0) largest = Math.max(largest, frequency[n * C + c]);
-      reach += design.media[n * C + c];
-      total += design.media[n * C + c] * frequency[n * C + c];
       spend += design.spend[n * C + c];
     }
     const grid = options.grid ?? frequencyGrid(largest);
     grid.forEach((f) => {
       if (!(f > 0) || !Number.isFinite(f)) throw new Error(`optimalFrequency: grid frequencies must be finite and > 0, got ${f}`);
     });
-    return { c, grid, spend, currentFrequency: reach > 0 ? total / reach : NaN, roi: new Float64Array(grid.length * D), current: new Float64Array(D) };
+    return { c, grid, spend, currentFrequency: averageFrequency(design, c) ?? NaN, roi: new Float64Array(grid.length * D), current: new Float64Array(D) };
   });
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);

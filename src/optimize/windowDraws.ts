@@ -52,7 +52,7 @@ import {
   type SaturationKind,
   type SaturationOptions,
 } from '../../models/mmm/index.js';
-import { baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures, treatmentContributionScaled } from '../analysis/index.js';
+import { averageFrequency, baselineScaled, channelTransform, drawAt, selectDraws, timeFeatures, treatmentContributionScaled } from '../analysis/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { windowDesign, type PlanningWindow } from './window.js';
 import { isReachFrequencyKind } from '../data/index.js';
@@ -227,13 +227,7 @@ function rfWindowCells(design: MmmDesign, window: PlanningWindow, atFrequency: R
   for (let c = 0; c < C; c++) {
     if (!rf[c]) continue;
     // the reach-weighted average frequency, for cells planned where the data has no reach
-    let reach = 0;
-    let impressions = 0;
-    for (let n = 0; n < G * T; n++) {
-      reach += design.media[n * C + c];
-      impressions += design.media[n * C + c] * frequency[n * C + c];
-    }
-    const average = reach > 0 ? impressions / reach : 1;
+    const average = averageFrequency(design, c) ?? 1;
     const fixed = atFrequency[design.channelNames[c]];
     for (let g = 0; g < G; g++) {
       for (let j = 0; j < N; j++) {

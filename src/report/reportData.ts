@@ -9,6 +9,7 @@
 import {
   adstockCurves,
   analyzeMedia,
+  averageFrequency,
   ALL_MEDIA,
   contributionRows,
   contributionTotals,
@@ -170,14 +171,10 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
   const predictive = posteriorPredictiveCheck(design, model, posterior, { seed, maxDraws: Math.min(maxDraws, options.replicates ?? 400), keepReplicates: options.replicates ?? 400 });
   const curves = spendResponseCurves(design, model, posterior, { maxDraws: Math.min(maxDraws, 500) });
   const mediaLevels = design.channelNames.map((channel, c) => {
+    // a reach and frequency channel's saturation curve is over its frequency: the reach-weighted average
+    if (isReachFrequencyKind(design.channelKinds?.[c]) && design.rfFrequency) return { channel, media: averageFrequency(design, c) ?? 0 };
     let total = 0;
     for (let n = 0; n < G * T; n++) total += design.media[n * C + c];
-    if (isReachFrequencyKind(design.channelKinds?.[c]) && design.rfFrequency) {
-      // a reach and frequency channel's saturation curve is over its frequency: the reach-weighted average
-      let impressions = 0;
-      for (let n = 0; n < G * T; n++) impressions += design.media[n * C + c] * design.rfFrequency[n * C + c];
-      return { channel, media: total > 0 ? impressions / total : 0 };
-    }
     return { channel, media: (total / (G * T)) * design.mediaUnit[c] };
   });
   const storedMedia = (run.summary.media ?? []) as unknown as QuantityRow[];
