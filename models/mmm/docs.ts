@@ -2,8 +2,8 @@
  * The MMM's options table for the docs, generated from the component registries and declarations
  * (components/adstock, components/saturation, parameters.ts COMPONENT_PRIORS): every adstock and
  * saturation kind with its parameters, supports and default priors, and the other components'
- * parameters. `npm run docs` writes it into the README between its markers; a test checks that the
- * README holds the current one.
+ * parameters. `npm run docs` writes it into docs/model.md between its markers; a test checks that the
+ * page holds the current one.
  */
 import { PRIOR_PARAMETERS, type PriorSpec } from '../../src/distributions/index.js';
 import { ADSTOCK_KINDS } from './components/adstock/index.js';
