@@ -86,6 +86,7 @@ export function* runPlan(run: ResolvedRun): Generator<StageRun, SampleResult, St
   const results: StageResult[] = [];
   let iterationsBefore = 0;
   let divergencesBefore = 0;
+  let gradientsBefore = 0;
   for (const [k, stage] of stages.entries()) {
     const isLast = k === stages.length - 1;
     const start = stage.start.from === 'run' ? runStart(run, stage.metric) : previousStart(results[k - 1], stages[k - 1], stage, stage.start.tailFraction, run.init);
@@ -101,11 +102,12 @@ export function* runPlan(run: ResolvedRun): Generator<StageRun, SampleResult, St
       adaptation: stage.adaptation,
       ...start,
     };
-    const result: StageResult = yield { request, onProgress: stageProgress(run, iterationsBefore, divergencesBefore) };
+    const result: StageResult = yield { request, onProgress: stageProgress(run, iterationsBefore, divergencesBefore, gradientsBefore) };
     if (result.chains !== run.chains) throw new Error(`stage ${k} returned ${result.chains} chains, expected ${run.chains}`);
     results.push(result);
     iterationsBefore += stage.iterations;
     divergencesBefore += sum(result.warmup.divergences);
+    gradientsBefore += result.gradientEvaluations;
   }
   const last = results[results.length - 1];
   const metric = stages[stages.length - 1].metric;
@@ -187,7 +189,7 @@ function stageInfo(stage: PlanStage, result: StageResult): WarmupStageInfo {
 }
 
 /** Progress of one stage reported as progress of the whole run. */
-function stageProgress(run: ResolvedRun, iterationsBefore: number, warmupDivergencesBefore: number): ((progress: SampleProgress) => void) | undefined {
+function stageProgress(run: ResolvedRun, iterationsBefore: number, warmupDivergencesBefore: number, gradientsBefore: number): ((progress: SampleProgress) => void) | undefined {
   const onProgress = run.onProgress;
   if (!onProgress) return undefined;
   const iterationsPerChain = run.warmup + run.draws;
@@ -199,6 +201,7 @@ function stageProgress(run: ResolvedRun, iterationsBefore: number, warmupDiverge
       completed: p.chains * iterationsBefore + p.completed,
       total: p.chains * iterationsPerChain,
       warmupDivergences: warmupDivergencesBefore + p.warmupDivergences,
+      gradients: gradientsBefore + p.gradients,
     });
 }
 

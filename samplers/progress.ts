@@ -1,10 +1,11 @@
 /**
  * Progress of `sample` for people and logs. On a TTY: a one-line bar redrawn in place, with the
- * iterations per second and the time left (ETA, from the rate so far), redrawn when the shown
- * percentage, phase, divergence count or ETA changes. Elsewhere (CI logs, batch logs, pipes,
- * notebooks' captured stderr): one plain line at every `lineEveryPercent` (default 10%) and at least
- * every `lineEverySeconds` (default 60) while it runs, with the phase, iteration per chain,
- * divergences so far, elapsed time and ETA; nothing repeats. `quiet` silences both.
+ * iterations and gradients (leapfrog steps over all chains) per second and the time left (ETA, from
+ * the rate so far), redrawn when the shown percentage, phase, divergence count or ETA changes.
+ * Elsewhere (CI logs, batch logs, pipes, notebooks' captured stderr): one plain line at every
+ * `lineEveryPercent` (default 10%) and at least every `lineEverySeconds` (default 60) while it runs,
+ * with the phase, iteration per chain, divergences so far, gradients per second, elapsed time and
+ * ETA; nothing repeats. `quiet` silences both.
  */
 import type { SampleProgress } from './types.js';
 
@@ -32,6 +33,11 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/** Gradients per second so far, rounded: "2,840 grad/s". */
+export function formatGradientRate(gradients: number, elapsedSeconds: number): string {
+  return `${Math.round(gradients / Math.max(elapsedSeconds, 1e-9)).toLocaleString('en-US')} grad/s`;
+}
+
 /** Seconds left at the rate so far (undefined before 1% is done: the start-up would dominate the rate). */
 function secondsLeft(progress: SampleProgress, elapsedSeconds: number): number | undefined {
   if (progress.completed === 0 || progress.completed < 0.01 * progress.total) return undefined;
@@ -51,7 +57,7 @@ export function progressBar(options: ProgressBarOptions = {}): (progress: Sample
       const fraction = progress.total === 0 ? 1 : progress.completed / progress.total;
       const elapsed = (now() - started) / 1000;
       const left = secondsLeft(progress, elapsed);
-      const eta = left === undefined ? '' : `  ${(progress.completed / Math.max(elapsed, 1e-9)).toFixed(0)} it/s  ETA ${formatDuration(left)}`;
+      const eta = left === undefined ? '' : `  ${(progress.completed / Math.max(elapsed, 1e-9)).toFixed(0)} it/s  ${formatGradientRate(progress.gradients, elapsed)}  ETA ${formatDuration(left)}`;
       const key = `${Math.floor(100 * fraction)}|${progress.phase}|${progress.divergences}|${progress.warmupDivergences}|${eta}`;
       if (key === lastKey && progress.completed !== progress.total) return;
       lastKey = key;
@@ -77,7 +83,7 @@ export function progressBar(options: ProgressBarOptions = {}): (progress: Sample
     const iteration = Math.floor(progress.completed / Math.max(progress.chains, 1));
     stream.write(
       `progress: ${Math.floor(100 * fraction)}% ${progress.phase}, iteration ${iteration} of ${progress.iterationsPerChain} per chain (${progress.chains} chain${progress.chains === 1 ? '' : 's'}), ` +
-        `divergences ${progress.divergences} (warmup ${progress.warmupDivergences}), ${formatDuration(elapsed)} elapsed${done ? '' : `, ETA ${left === undefined ? '?' : formatDuration(left)}`}\n`,
+        `divergences ${progress.divergences} (warmup ${progress.warmupDivergences}), ${formatGradientRate(progress.gradients, elapsed)}, ${formatDuration(elapsed)} elapsed${done ? '' : `, ETA ${left === undefined ? '?' : formatDuration(left)}`}\n`,
     );
   };
 }

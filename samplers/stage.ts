@@ -138,6 +138,7 @@ function initPosition(request: StageRequest, chain: number, dim: number): Float6
 class ProgressTracker {
   divergences = 0;
   warmupDivergences = 0;
+  gradients = 0;
   private completed = 0;
 
   constructor(
@@ -152,6 +153,7 @@ class ProgressTracker {
       else this.divergences += 1;
     }
     this.completed += 1;
+    this.gradients += info.nLeapfrog;
     this.onProgress?.({
       chains: this.chains,
       chain,
@@ -162,6 +164,7 @@ class ProgressTracker {
       total: this.chains * this.iterationsPerChain,
       divergences: this.divergences,
       warmupDivergences: this.warmupDivergences,
+      gradients: this.gradients,
     });
   }
 }

@@ -230,6 +230,11 @@ export interface SampleProgress {
   readonly divergences: number;
   /** Divergent transitions during warmup so far, over all chains. */
   readonly warmupDivergences: number;
+  /**
+   * Leapfrog steps so far over all chains, i.e. chain-gradient evaluations of the transitions
+   * (a step-size search's few are not counted): with the elapsed time, the gradients per second.
+   */
+  readonly gradients: number;
 }
 
 /** What each stage of a multi-stage plan cost: an info record for benchmarks and logs. */

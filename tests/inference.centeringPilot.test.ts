@@ -128,10 +128,19 @@ describe('with sampler.adaptiveCentering, the MMM fit runs the pilot as the firs
   it('chooses a weight per channel, keeps the warmup length and reruns bit for bit, whatever the worker count', async () => {
     const run = async (workers = 1) => {
       const progress: number[] = [];
-      const fit = await fitMmm(file, { ...config, sampler: { chains: 2, warmup: 200, draws: 10, seed: 9, adaptiveCentering: true } }, { progress: false, verbose: false, workers, onProgress: (p) => progress.push(p.iteration) });
-      return { fit, progress };
+      const gradients: number[] = [];
+      const fit = await fitMmm(file, { ...config, sampler: { chains: 2, warmup: 200, draws: 10, seed: 9, adaptiveCentering: true } }, {
+        progress: false,
+        verbose: false,
+        workers,
+        onProgress: (p) => {
+          progress.push(p.iteration);
+          gradients.push(p.gradients);
+        },
+      });
+      return { fit, progress, gradients };
     };
-    const { fit, progress } = await run();
+    const { fit, progress, gradients } = await run();
     expect(fit.centering.kind).toBe('pilot');
     if (fit.centering.kind !== 'pilot') return;
     expect(Object.keys(fit.centering.weights)).toEqual(fit.design.channelNames);
@@ -139,6 +148,9 @@ describe('with sampler.adaptiveCentering, the MMM fit runs the pilot as the firs
     expect(fit.centering.pilot).toMatchObject({ warmup: 50, window: 20 });
     // Iterations 1..210 per chain: the pilot's 50, then the main run's 150 warmup and 10 draws.
     expect(Math.max(...progress)).toBe(210);
+    // The main run's gradients continue the pilot's.
+    expect(gradients.at(-1)!).toBeGreaterThan(fit.centering.pilot.gradientEvaluations);
+    expect(gradients.every((g, i) => i === 0 || g >= gradients[i - 1])).toBe(true);
     expect(fit.result.samples.numDraws).toBe(10);
     const again = await run();
     expect(again.fit.centering).toMatchObject({ weights: fit.centering.weights });

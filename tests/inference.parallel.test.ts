@@ -22,10 +22,14 @@ describe('parallel chains', () => {
     const settings = { chains: 3, warmup: 40, draws: 30, seed: 5, progress: false, verbose: false } as const;
     const one = await fitMmm('examples/national.csv', 'examples/national.config.json', { ...settings, workers: 1 });
     const progress: number[] = [];
+    const gradients: number[] = [];
     const two = await fitMmm('examples/national.csv', 'examples/national.config.json', {
       ...settings,
       workers: 2,
-      onProgress: (p) => progress.push(p.completed),
+      onProgress: (p) => {
+        progress.push(p.completed);
+        gradients.push(p.gradients);
+      },
     });
     const a = one.result.samples;
     const b = two.result.samples;
@@ -40,6 +44,12 @@ describe('parallel chains', () => {
     // Progress arrives from both workers and ends at the total.
     expect(progress.length).toBeGreaterThan(1);
     expect(progress[progress.length - 1]).toBe(3 * 70);
+    // Gradients summed over the workers' chains: never decreasing, ending at the run's leapfrog steps
+    // (at least the kept draws' own, at most every gradient evaluated, step-size searches included).
+    expect(gradients.every((g, i) => i === 0 || g >= gradients[i - 1])).toBe(true);
+    const sampled = b.stats.reduce((n, stats) => n + Array.from(stats.nLeapfrog).reduce((x, y) => x + y, 0), 0);
+    expect(gradients.at(-1)!).toBeGreaterThan(sampled);
+    expect(gradients.at(-1)!).toBeLessThanOrEqual(b.gradientEvaluations);
   });
 
   it('the staged dense warmup gives the same draws with 2 workers as in one thread (pooled estimate from merged chains)', async () => {

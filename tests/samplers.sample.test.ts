@@ -139,10 +139,14 @@ describe('sample() options', () => {
     expect(events.at(-1)).toMatchObject({ chains: 2, completed: 100, total: 100, phase: 'sampling', iterationsPerChain: 50 });
     expect(events.filter((e) => e.chain === 1).map((e) => e.iteration)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
     expect(formatProgress(events[49])).toMatch(/^\[#+-*\]\s+50% (warmup|sampling)/);
+    // gradients: the leapfrog steps of every transition so far, over both chains (the step-size searches' few are not counted)
+    const leapfrog = (c: number) => Array.from(result.warmup.stats![c].nLeapfrog).concat(Array.from(result.stats[c].nLeapfrog)).reduce((a, b) => a + b, 0);
+    expect(events.at(-1)!.gradients).toBe(leapfrog(0) + leapfrog(1));
+    expect(events.at(-1)!.gradients).toBeLessThanOrEqual(result.gradientEvaluations);
   });
 
   it('progress: plain lines without a TTY (every 10% and at least every 60 s, with ETA), a bar with ETA on a TTY, nothing when quiet', () => {
-    const event = (completed: number, total = 100): SampleProgress => ({ chains: 2, chain: 0, iteration: completed / 2, iterationsPerChain: total / 2, phase: completed < 50 ? 'warmup' : 'sampling', completed, total, divergences: 1, warmupDivergences: 3 });
+    const event = (completed: number, total = 100): SampleProgress => ({ chains: 2, chain: 0, iteration: completed / 2, iterationsPerChain: total / 2, phase: completed < 50 ? 'warmup' : 'sampling', completed, total, divergences: 1, warmupDivergences: 3, gradients: 10 * completed });
     const written: string[] = [];
     const stream = (isTTY: boolean) => ({ isTTY, write: (s: string) => written.push(s) }) as unknown as NodeJS.WriteStream;
     let clock = 0;
@@ -153,8 +157,8 @@ describe('sample() options', () => {
     }
     // 1% (the first), 10%, 20%, ..., 100%; and 60 s after the 50% line (at 110 s there is none: it ended at 100 s)
     expect(written).toHaveLength(11 + 0);
-    expect(written[5]).toBe('progress: 50% sampling, iteration 25 of 50 per chain (2 chains), divergences 1 (warmup 3), 50 s elapsed, ETA 50 s\n');
-    expect(written.at(-1)).toBe('progress: 100% sampling, iteration 50 of 50 per chain (2 chains), divergences 1 (warmup 3), 1 min 40 s elapsed\n');
+    expect(written[5]).toBe('progress: 50% sampling, iteration 25 of 50 per chain (2 chains), divergences 1 (warmup 3), 10 grad/s, 50 s elapsed, ETA 50 s\n');
+    expect(written.at(-1)).toBe('progress: 100% sampling, iteration 50 of 50 per chain (2 chains), divergences 1 (warmup 3), 10 grad/s, 1 min 40 s elapsed\n');
     written.length = 0;
     clock = 0;
     const slow = progressBar({ stream: stream(false), now: () => clock });
@@ -175,7 +179,7 @@ describe('sample() options', () => {
     const bar = progressBar({ stream: stream(true), now: () => clock });
     clock = 10_000;
     bar(event(50));
-    expect(written.join('')).toMatch(/50% sampling .*divergences 1 \(warmup 3\)  5 it\/s  ETA 10 s/);
+    expect(written.join('')).toMatch(/50% sampling .*divergences 1 \(warmup 3\)  5 it\/s  50 grad\/s  ETA 10 s/);
   });
 
   it('validates options', () => {

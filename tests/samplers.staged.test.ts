@@ -183,7 +183,11 @@ describe('staged dense warmup', () => {
     const plain = sample(target, { chains: 4, warmup: 0, draws: 0, seed: 11 });
     expect(result.gradientEvaluations).toBeGreaterThan(plain.gradientEvaluations);
     const progress: number[] = [];
-    const again = sample(target, { ...options, saveWarmup: true, onProgress: (p) => progress.push(p.completed) });
+    const gradients: number[] = [];
+    const again = sample(target, { ...options, saveWarmup: true, onProgress: (p) => {
+      progress.push(p.completed);
+      gradients.push(p.gradients);
+    } });
     expect(Array.from(again.draws[2])).toEqual(Array.from(result.draws[2]));
     expect(again.gradientEvaluations).toBe(result.gradientEvaluations);
     // Warmup draws of all three stages, progress over the whole run.
@@ -191,6 +195,11 @@ describe('staged dense warmup', () => {
     expect(again.warmup.stats![0].treeDepth).toHaveLength(400);
     expect(progress[progress.length - 1]).toBe(4 * 900);
     expect(progress.every((value, i) => i === 0 || value > progress[i - 1])).toBe(true);
+    // Gradients continue across the stages (each stage's count starts after the previous stages' gradients).
+    expect(gradients.every((value, i) => i === 0 || value >= gradients[i - 1])).toBe(true);
+    const leapfrog = (c: number) => [...again.warmup.stats![c].nLeapfrog, ...again.stats[c].nLeapfrog].reduce((a, b) => a + b, 0);
+    expect(gradients.at(-1)!).toBeGreaterThanOrEqual([0, 1, 2, 3].reduce((n, c) => n + leapfrog(c), 0));
+    expect(gradients.at(-1)!).toBeLessThanOrEqual(again.gradientEvaluations);
     // The per-stage record: 200 / 120 / 80 iterations, gradients summing to the total.
     const stages = again.warmup.stages!;
     expect(stages.map((s) => [s.stage, s.iterations])).toEqual([['diag', 200], ['dense', 120], ['final', 80]]);

@@ -106,11 +106,13 @@ async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel:
     let completed = 0;
     let divergences = 0;
     let warmupDivergences = 0;
+    let gradients = 0;
     for (const p of latest) {
       if (!p) continue;
       completed += p.completed;
       divergences += p.divergences;
       warmupDivergences += p.warmupDivergences;
+      gradients += p.gradients;
     }
     onProgress({
       chains: request.chains,
@@ -122,6 +124,7 @@ async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel:
       total: request.chains * iterationsPerChain,
       divergences,
       warmupDivergences,
+      gradients,
     });
   };
   const running: Worker[] = [];

@@ -134,8 +134,9 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   // The pilot: the model's own (non-centered) coordinates, the first part of the warmup.
   const { length } = plan;
   const iterationsPerChain = sampler.warmup + sampler.draws;
-  const shifted = (offset: number) => (p: SampleProgress): void =>
-    onProgress?.({ ...p, iteration: p.iteration + offset, iterationsPerChain, completed: p.completed + offset * p.chains, total: p.chains * iterationsPerChain, phase: offset === 0 ? 'warmup' : p.phase });
+  // the main run's events continue the pilot's: iterations after its warmup, gradients after its gradients
+  const shifted = (offset: number, gradientsBefore = 0) => (p: SampleProgress): void =>
+    onProgress?.({ ...p, iteration: p.iteration + offset, iterationsPerChain, completed: p.completed + offset * p.chains, total: p.chains * iterationsPerChain, phase: offset === 0 ? 'warmup' : p.phase, gradients: gradientsBefore + p.gradients });
   const pilotStarted = performance.now();
   const channels = design.channelNames;
   const G = design.geoNames.length;
@@ -191,7 +192,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       warmup: sampler.warmup - length.warmup,
       init,
       adaptation,
-      onProgress: onProgress && shifted(length.warmup),
+      onProgress: onProgress && shifted(length.warmup, pilot.gradientEvaluations),
     });
     return { config: runConfig, configFile: file, data: mmmData, scaled, design, model: main, result, sampler, backend, workers, centering, ...(knots ? { knots } : {}) };
   } finally {
