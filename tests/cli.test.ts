@@ -110,11 +110,11 @@ describe('mixwell CLI', () => {
     const help = await run(['help', 'optimize']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage:\n {2}mixwell optimize DIR/);
-    expect(help.stdout).not.toMatch(/mixwell fit/);
+    expect(help.stdout).not.toMatch(/^ {2}mixwell fit/m);
     expect((await run(['fit', '-h'])).stdout).toMatch(/^usage:\n {2}mixwell fit --data FILE/);
     const list = await run(['-h']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/mixwell fit[\s\S]*mixwell worker/);
+    expect(list.stdout).toMatch(/^ {2}fit +\S[\s\S]*^ {2}worker +\S/m);
     expect((await run(['toString'])).stderr).toMatch(/^mixwell: unknown command "toString"/);
     const unknown = await run(['help', 'fitt']);
     expect(unknown.code).toBe(2);
