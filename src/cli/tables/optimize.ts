@@ -54,7 +54,7 @@ export const OPTIMIZE = {
       kind: 'string',
       placeholder: 'FILE',
       description: 'Spend bounds (JSON): lower and upper spend per channel (or geo x channel), in currency or relative to the current spend, or "fixed".',
-      default: "+/-30% of each entry's current spend",
+      default: "+/-30% of each entry's current spend; for --tradeoff none (every split from 0 to 1)",
     },
     {
       name: 'objective',
