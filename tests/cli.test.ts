@@ -3,7 +3,10 @@
  * writes a complete run directory whose draws read back exactly, `mixwell summary` prints the ROI
  * table and health check, and bad input fails with a clear message and exit code. (Sampling quality
  * is not judged here: tiny runs are flagged by the health check, which is part of what is tested.)
+ * Without a TTY a fit prints progress lines on stderr (checked on bin/mixwell.js with piped stdio),
+ * and --quiet prints nothing there.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,17 +107,37 @@ describe('mixwell CLI', () => {
     expect(existsSync(join(dir, 'y'))).toBe(false);
   });
 
+  it('without a TTY, fit prints a progress line per 10% on stderr; --quiet prints nothing there', async () => {
+    const tiny = ['--data', 'examples/national.csv', '--config', 'examples/national.config.json', '--chains', '1', '--warmup', '20', '--draws', '10', '--seed', '1', '--workers', '1'];
+    // bin/mixwell.js with piped stdio: stderr is certainly not a TTY
+    const spawned = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['bin/mixwell.js', 'fit', ...tiny, '--out', join(dir, 'progress')], (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const lines = spawned.stderr.split('\n').filter((line) => line.startsWith('progress: '));
+    expect(lines.length, spawned.stderr).toBeGreaterThanOrEqual(10);
+    expect(lines[0]).toMatch(/^progress: \d+% warmup, iteration \d+ of 30 per chain \(1 chain\), divergences \d+ \(warmup \d+\), \d+ s elapsed, ETA /);
+    expect(lines[lines.length - 1]).toMatch(/^progress: 100% sampling, iteration 30 of 30 per chain/);
+    expect(spawned.stderr).not.toContain('\r');
+    expect(spawned.stderr).toMatch(/^mixwell: fit done in /m);
+    expect(spawned.stdout).toMatch(/channel\s+ROI mean/);
+    const quiet = await run(['fit', ...tiny, '--out', join(dir, 'quiet'), '--quiet']);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(/channel\s+ROI mean/);
+  }, 120_000);
+
   it('help, version and usage errors: help <command> and -h print that command, a usage error prints the failing command\'s usage only', async () => {
     const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
     for (const flag of ['--version', '-V']) expect(await run([flag])).toEqual({ code: 0, stdout: `mixwell ${version}\n`, stderr: '' });
     const help = await run(['help', 'optimize']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage:\n {2}mixwell optimize DIR/);
-    expect(help.stdout).not.toMatch(/mixwell fit/);
+    expect(help.stdout).not.toMatch(/^ {2}mixwell fit/m);
     expect((await run(['fit', '-h'])).stdout).toMatch(/^usage:\n {2}mixwell fit --data FILE/);
     const list = await run(['-h']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/mixwell fit[\s\S]*mixwell worker/);
+    expect(list.stdout).toMatch(/^ {2}fit +\S[\s\S]*^ {2}worker +\S/m);
     expect((await run(['toString'])).stderr).toMatch(/^mixwell: unknown command "toString"/);
     const unknown = await run(['help', 'fitt']);
     expect(unknown.code).toBe(2);

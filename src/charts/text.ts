@@ -298,9 +298,6 @@ export const TEXT = {
     reportBudget: (path: string) => `budget section from ${path}`,
     allocationOlder: (path: string) => `warning: ${path} is older than the run's draws; it may come from an earlier fit into the same directory`,
     reportTradeoff: (path: string) => `trade-off chart from ${path}`,
-    reportNeedsDir: 'report needs one run directory',
-    inspectNeedsData: 'inspect needs --data FILE',
-    unexpectedArgument: (arg: string) => `unexpected argument "${arg}"`,
   },
 } as const;
 

@@ -1,16 +1,18 @@
 /**
- * The `mixwell` command line: dispatches to the commands in ./commands (see their usage lines).
- * `mixwell --help` / `-h` / `help` list every command; `mixwell help <command>` and
- * `mixwell <command> --help` / `-h` print that command's usage; `--version` / `-V` the version.
- * Exit codes: 0 success, 1 failure (the message names what is wrong), 2 usage error (with the
- * failing command's usage, or the list when the command itself is unknown).
+ * The `mixwell` command line: dispatches to the commands in ./commands, whose options, usage and
+ * help come from their tables in ./tables. `mixwell --help` / `-h` / `help` list every command;
+ * `mixwell help <command>` and `mixwell <command> --help` / `-h` print that command's help (usage,
+ * description, every option with its default); `--version` / `-V` the version. Exit codes: 0
+ * success, 1 failure (the message names what is wrong), 2 usage error (with the failing command's
+ * usage, or the list when the command itself is unknown).
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
+import { commandHelp, commandList, usageText } from './help.js';
 
 function usage(): string {
-  return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
+  return commandList(Object.values(COMMANDS).map((command) => command.spec));
 }
 
 /** A file-system error (no such file, permission, a directory) in words, naming the file and what to do; undefined for other errors. */
@@ -39,8 +41,9 @@ function commandOf(name: string): (typeof COMMANDS)[string] | undefined {
   return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
+/** The usage shown with a usage error: the command's usage line and where its options are described. */
 function commandUsage(name: string): string {
-  return `usage:\n  ${COMMANDS[name].usage}`;
+  return `${usageText(COMMANDS[name].spec)}\n(mixwell ${name} --help describes every option)`;
 }
 
 /** The package's version (package.json beside src/). */
@@ -59,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`mixwell: help: unknown command "${rest[0]}"\n${usage()}\n`);
       return 2;
     }
-    process.stdout.write(commandUsage(rest[0]) + '\n');
+    process.stdout.write(commandHelp(COMMANDS[rest[0]].spec) + '\n');
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -70,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const command = commandOf(name);
     if (!command) throw new UsageError(`unknown command "${name}"`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(commandUsage(name) + '\n');
+      process.stdout.write(commandHelp(command.spec) + '\n');
       return 0;
     }
     await command.run(rest);

@@ -4,6 +4,7 @@
  * `mixwell worker`); `--status` shows a queued batch's progress, `--stability` writes the
  * rolling-window stability reports from the outputs. Rerunning a manifest skips fits whose output
  * is complete. Progress goes to stderr; the per-fit table and stability reports to stdout.
+ * Options: ../tables/batch.ts.
  */
 import { availableParallelism } from 'node:os';
 import { batchFilePath, type BatchRecord } from '../../batch/batchRecord.js';
@@ -13,10 +14,8 @@ import { planBatch, type BatchPlan } from '../../batch/plan.js';
 import { runLocalBatch } from '../../batch/pool.js';
 import { createProgressView } from '../../batch/progressView.js';
 import { DEFAULT_QUEUE_NAME, displayUrl, enqueueBatch, parseQueueUrl, queueCounts, queueStatus, waitForBatch, type QueueTarget } from '../../batch/queue.js';
-import { integerOption, parseArgs, UsageError } from '../args.js';
-import { USAGE } from './usage.js';
-
-export const usage = USAGE.batch;
+import { parseCommand, UsageError } from '../args.js';
+import { BATCH } from '../tables/batch.js';
 
 /** The per-fit table printed at the end (and by --status). */
 export function formatBatchTable(record: BatchRecord): string {
@@ -51,13 +50,11 @@ function failIfFailed(record: BatchRecord): void {
 }
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['out', 'workers', 'retries', 'fits-per-worker', 'queue', 'queue-name'], ['force', 'status', 'wait', 'stability']);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  // --status and --wait go with --queue, and not together: the table's rules
+  const { options, positionals } = parseCommand(BATCH, argv);
   const manifestPath = positionals[0];
-  const queueUrl = typeof options.queue === 'string' ? parseQueueUrl(options.queue) : undefined;
-  const target: QueueTarget | undefined = queueUrl ? { url: queueUrl, name: typeof options['queue-name'] === 'string' ? options['queue-name'] : DEFAULT_QUEUE_NAME } : undefined;
-  if ((options.status || options.wait) && !target) throw new UsageError('--status and --wait need --queue redis://HOST:PORT');
-  if (options.status && options.wait) throw new UsageError('give either --status or --wait');
+  const queueUrl = options.queue !== undefined ? parseQueueUrl(options.queue) : undefined;
+  const target: QueueTarget | undefined = queueUrl ? { url: queueUrl, name: options['queue-name'] ?? DEFAULT_QUEUE_NAME } : undefined;
 
   if (options.status && !manifestPath) {
     const counts = await queueCounts(target!);
@@ -65,8 +62,8 @@ export async function run(argv: readonly string[]): Promise<void> {
     return;
   }
   if (!manifestPath) throw new UsageError('batch needs a MANIFEST file');
-  const plan = planBatch(loadManifest(manifestPath, { out: typeof options.out === 'string' ? options.out : undefined }));
-  const retries = integerOption(options, 'retries', 0);
+  const plan = planBatch(loadManifest(manifestPath, { out: options.out }));
+  const retries = options.retries;
 
   if (options.stability) {
     await writeStability(plan, false);
@@ -103,8 +100,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     return;
   }
 
-  if (options.wait) throw new UsageError('--wait needs --queue');
-  const workers = integerOption(options, 'workers', 1) ?? availableParallelism();
+  const workers = options.workers ?? availableParallelism();
   const view = createProgressView(process.stderr);
   const controller = new AbortController();
   const stop = () => {
@@ -117,7 +113,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     const record = await runLocalBatch(plan, {
       concurrency: workers,
       retries,
-      fitsPerWorker: integerOption(options, 'fits-per-worker', 1),
+      fitsPerWorker: options['fits-per-worker'],
       force: options.force === true,
       signal: controller.signal,
       onEvent: (event) => view.handle(event),

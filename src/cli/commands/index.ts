@@ -1,19 +1,17 @@
 /**
- * The registry of CLI commands: name -> { usage, run(argv) }. Each command lives in its own file in
- * this folder and throws UsageError for bad arguments; it is imported only when it runs, so
- * `mixwell --help` and `mixwell <command> --help` load no command (and no tfjs): the usage lines
- * are in usage.ts.
+ * The registry of CLI commands: name -> { spec, run(argv) }. Each command lives in its own file in
+ * this folder, parses its arguments with its option table (../tables/, through ../args.ts) and
+ * throws UsageError for bad arguments; it is imported only when it runs, so `mixwell --help` and
+ * `mixwell <command> --help` load no command (and no tfjs): the tables import nothing.
  */
-import { USAGE } from './usage.js';
+import { TABLES, type CommandName, type CommandSpec } from '../tables/index.js';
 
 export interface Command {
-  readonly usage: string;
+  readonly spec: CommandSpec;
   run(argv: readonly string[]): Promise<void>;
 }
 
-type Name = keyof typeof USAGE;
-
-const LOADERS: Readonly<Record<Name, () => Promise<{ run(argv: readonly string[]): Promise<void> }>>> = {
+const LOADERS: Readonly<Record<CommandName, () => Promise<{ run(argv: readonly string[]): Promise<void> }>>> = {
   fit: () => import('./fit.js'),
   summary: () => import('./summary.js'),
   report: () => import('./report.js'),
@@ -27,5 +25,5 @@ const LOADERS: Readonly<Record<Name, () => Promise<{ run(argv: readonly string[]
 };
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  (Object.keys(LOADERS) as Name[]).map((name) => [name, { usage: USAGE[name], run: async (argv: readonly string[]) => (await LOADERS[name]()).run(argv) }]),
+  (Object.keys(TABLES) as CommandName[]).map((name) => [name, { spec: TABLES[name], run: async (argv: readonly string[]) => (await LOADERS[name]()).run(argv) }]),
 );

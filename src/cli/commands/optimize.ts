@@ -24,6 +24,8 @@
  * (Meridian's optimal_freq, analysis/optimalFrequency.ts: the grid frequency with the largest
  * posterior mean ROI at fixed impressions) with the window's reach = impressions / f*, instead of
  * at the data's frequency (spend then scales the reach at that frequency). Not with --tradeoff.
+ *
+ * Options, their defaults and rules: ../tables/optimize.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,19 +49,17 @@ import {
   twoChannelTradeoff,
   type OptimizeOptions,
 } from '../../optimize/index.js';
-import { integerOption, parseArgs, UsageError } from '../args.js';
-import { USAGE } from './usage.js';
-
-export const usage = USAGE.optimize;
+import { parseCommand, UsageError } from '../args.js';
+import { OPTIMIZE } from '../tables/optimize.js';
 
 /** Columns of tradeoff.csv, in order. */
 const TRADEOFF_COLUMNS = ['channelA', 'channelB', 'share', 'spendA', 'spendB', 'kpiMean', 'kpiQ05', 'kpiQ95', 'upliftMean', 'upliftQ05', 'upliftQ95', 'pBeatsCurrent', 'objective', 'isCurrent', 'isOptimum', 'withinBounds'];
 
 /** --tradeoff A,B as two distinct channel names of the run (UsageError naming the option otherwise). */
-export function tradeoffOption(value: string | true | undefined, channelNames: readonly string[]): [string, string] | undefined {
+export function tradeoffOption(value: string | undefined, channelNames: readonly string[]): [string, string] | undefined {
   if (value === undefined) return undefined;
-  const names = typeof value === 'string' ? value.split(',').map((name) => name.trim()) : [];
-  if (names.some((name) => name === '')) throw new UsageError(`--tradeoff: expected two channel names separated by a comma (A,B), got "${String(value)}"`);
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`--tradeoff: expected two channel names separated by a comma (A,B), got "${value}"`);
   try {
     tradeoffChannels(channelNames, names, '--tradeoff');
   } catch (error) {
@@ -68,36 +68,20 @@ export function tradeoffOption(value: string | true | undefined, channelNames: r
   return [names[0], names[1]];
 }
 
-/** A finite number option (undefined when absent). */
-export function numberOption(options: Record<string, string | true>, name: string, min = -Infinity): number | undefined {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(parsed)) throw new UsageError(`--${name} must be a number, got ${String(value)}`);
-  if (parsed < min) throw new UsageError(`--${name} must be >= ${min}, got ${value}`);
-  return parsed;
-}
-
 /**
- * --future FILE read against the run (undefined when absent); with --periods it is a usage error
- * (the future file's periods are the window).
+ * --future FILE read against the run (undefined when absent; the tables' rules keep --periods and
+ * --future apart and --future-follows with --future).
  */
-export async function futureOption(options: Record<string, string | true>, stored: ReturnType<typeof readRun>): Promise<FuturePeriods | undefined> {
+export async function futureOption(options: { readonly future?: string; readonly 'future-follows'?: true }, stored: ReturnType<typeof readRun>): Promise<FuturePeriods | undefined> {
   const path = options.future;
-  if (path === undefined) {
-    if (options['future-follows'] !== undefined) throw new UsageError('--future-follows goes with --future FILE');
-    return undefined;
-  }
-  if (typeof path !== 'string') throw new UsageError('--future needs a data file: --future FILE');
-  if (options.periods !== undefined) throw new UsageError('--periods goes without --future (the future file\'s periods are the planning window)');
+  if (path === undefined) return undefined;
   if (!stored.config.data) throw new Error(`${stored.dir}: config.json has no data roles ("data"), so a future data file cannot be read against the run`);
   const follows = options['future-follows'] === true;
   return loadFuturePeriods(path, { design: stored.design, model: stored.model, spec: stored.config.data, scaling: stored.scaling, impute: stored.config.impute }, { follows });
 }
 
-/** --optimal-frequency: each reach and frequency channel's f* from the run's posterior (UsageError without such channels or with --tradeoff). */
-function optimalFrequencyOption(stored: ReturnType<typeof readRun>, tradeoff: boolean): Record<string, number> {
-  if (tradeoff) throw new UsageError('--optimal-frequency goes without --tradeoff (the trade-off plans at the data\'s frequency)');
+/** --optimal-frequency: each reach and frequency channel's f* from the run's posterior (UsageError without such channels). */
+function optimalFrequencyOption(stored: ReturnType<typeof readRun>): Record<string, number> {
   const rows = optimalFrequency(stored.design, stored.model, stored.posterior).optimal;
   if (rows.length === 0) throw new UsageError(`--optimal-frequency: the run has no reach and frequency channels (channels: ${stored.design.channelNames.join(', ')})`);
   return Object.fromEntries(rows.map((row) => [row.channel, row.optimalFrequency]));
@@ -111,25 +95,13 @@ export function jsonText(value: unknown): string {
 }
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(
-    argv,
-    ['budget', 'target-kpi', 'target-mroi', 'periods', 'future', 'bounds', 'objective', 'risk-aversion', 'max-draws', 'decision-draws', 'seed', 'out', 'tradeoff', 'tradeoff-points'],
-    ['geo-level', 'future-follows', 'optimal-frequency'],
-  );
-  if (positionals.length !== 1) throw new UsageError('optimize needs one run directory');
-  const targets = ['budget', 'target-kpi', 'target-mroi'].filter((name) => options[name] !== undefined);
-  if (targets.length > 1 || (targets.length === 0 && options.tradeoff === undefined)) {
-    throw new UsageError('optimize needs exactly one of --budget B, --target-kpi K or --target-mroi R (or only --tradeoff A,B)');
-  }
-  const tradeoffPoints = integerOption(options, 'tradeoff-points', 2);
-  if (tradeoffPoints !== undefined && options.tradeoff === undefined) throw new UsageError('--tradeoff-points goes with --tradeoff A,B');
-  const budget = numberOption(options, 'budget', 0);
-  const targetKpi = numberOption(options, 'target-kpi');
-  const targetMroi = numberOption(options, 'target-mroi');
-  const riskAversion = numberOption(options, 'risk-aversion', 0);
+  // the rules (one budget target unless --tradeoff, --tradeoff-points with --tradeoff, --periods or --future, ...) are the table's
+  const { options, positionals } = parseCommand(OPTIMIZE, argv);
+  const { budget, 'target-kpi': targetKpi, 'target-mroi': targetMroi, 'tradeoff-points': tradeoffPoints } = options;
+  const hasTarget = budget !== undefined || targetKpi !== undefined || targetMroi !== undefined;
   let objective;
   try {
-    objective = typeof options.objective === 'string' ? parseObjective(options.objective, riskAversion ?? 1) : undefined;
+    objective = options.objective !== undefined ? parseObjective(options.objective, options['risk-aversion'] ?? 1) : undefined;
   } catch (error) {
     throw new UsageError(`--objective: ${(error as Error).message}`);
   }
@@ -137,21 +109,21 @@ export async function run(argv: readonly string[]): Promise<void> {
   const stored = readRun(dir);
   const pair = tradeoffOption(options.tradeoff, stored.design.channelNames);
   const future = await futureOption(options, stored);
-  const atFrequency = options['optimal-frequency'] ? optimalFrequencyOption(stored, pair !== undefined) : undefined;
+  const atFrequency = options['optimal-frequency'] ? optimalFrequencyOption(stored) : undefined;
   const settings: OptimizeOptions = {
     ...(atFrequency ? { atFrequency } : {}),
-    periods: integerOption(options, 'periods', 1),
+    periods: options.periods,
     future,
     level: options['geo-level'] ? 'geo' : 'channel',
-    bounds: typeof options.bounds === 'string' ? readBoundsFile(options.bounds) : undefined,
-    boundsSource: typeof options.bounds === 'string' ? options.bounds : undefined,
+    bounds: options.bounds !== undefined ? readBoundsFile(options.bounds) : undefined,
+    boundsSource: options.bounds,
     objective,
-    maxDraws: integerOption(options, 'max-draws', 1),
-    decisionDraws: integerOption(options, 'decision-draws', 0),
-    seed: integerOption(options, 'seed', 0),
+    maxDraws: options['max-draws'],
+    decisionDraws: options['decision-draws'],
+    seed: options.seed,
   };
-  const out = typeof options.out === 'string' ? options.out : join(dir, future ? 'optimize-future' : 'optimize');
-  if (targets.length === 1) await writeAllocation(stored, settings, { budget, targetKpi, targetMroi }, out);
+  const out = options.out ?? join(dir, future ? 'optimize-future' : 'optimize');
+  if (hasTarget) await writeAllocation(stored, settings, { budget, targetKpi, targetMroi }, out);
   if (pair) {
     const tradeoff = twoChannelTradeoff(stored.design, stored.model, stored.posterior, pair, {
       periods: settings.periods,

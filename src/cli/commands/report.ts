@@ -5,21 +5,17 @@
  * named with --allocation (e.g. written with `optimize --out`), the report gets a budget section:
  * current vs optimized spend, the uplift's 90% interval and P(beats current). A two-channel
  * trade-off (DIR/optimize/tradeoff.json, from `mixwell optimize DIR --tradeoff A,B`) is charted in
- * the same section; --no-budget leaves both out.
+ * the same section; --no-budget leaves both out. Options: ../tables/report.ts.
  */
 import { TEXT } from '../../charts/index.js';
 import { writeReport } from '../../report/index.js';
-import { integerOption, parseArgs, UsageError } from '../args.js';
-import { USAGE } from './usage.js';
-
-export const usage = USAGE.report;
+import { parseCommand } from '../args.js';
+import { REPORT } from '../tables/report.js';
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['max-draws', 'allocation'], ['no-budget']);
-  if (positionals.length !== 1) throw new UsageError(TEXT.cli.reportNeedsDir);
-  if (options['no-budget'] && options.allocation !== undefined) throw new UsageError('report takes --allocation FILE or --no-budget, not both');
-  const allocation = options['no-budget'] ? false : typeof options.allocation === 'string' ? options.allocation : undefined;
-  const written = await writeReport(positionals[0], { maxDraws: integerOption(options, 'max-draws', 1), allocation, ...(options['no-budget'] ? { tradeoff: false as const } : {}) });
+  const { options, positionals } = parseCommand(REPORT, argv);
+  const allocation = options['no-budget'] ? false : options.allocation;
+  const written = await writeReport(positionals[0], { maxDraws: options['max-draws'], allocation, ...(options['no-budget'] ? { tradeoff: false as const } : {}) });
   for (const warning of written.warnings) process.stderr.write(`mixwell: ${warning}\n`);
   if (written.allocation) process.stderr.write(`mixwell: ${TEXT.cli.reportBudget(written.allocation)}\n`);
   if (written.tradeoff) process.stderr.write(`mixwell: ${TEXT.cli.reportTradeoff(written.tradeoff)}\n`);

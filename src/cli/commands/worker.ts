@@ -3,14 +3,12 @@
  * `mixwell batch MANIFEST --queue ...` and run them (src/batch/queueWorker.ts), until stopped
  * (SIGTERM / Ctrl-C: finish the running fits, then exit; a second signal kills them, and their
  * jobs go back to the queue for other workers) or, with --idle-exit, after that many seconds
- * without work. One line per event on stdout.
+ * without work. One line per event on stdout. Options: ../tables/worker.ts.
  */
 import { DEFAULT_QUEUE_NAME, displayUrl, parseQueueUrl } from '../../batch/queue.js';
 import { startQueueWorker, type QueueWorkerEvent } from '../../batch/queueWorker.js';
-import { integerOption, parseArgs, UsageError } from '../args.js';
-import { USAGE } from './usage.js';
-
-export const usage = USAGE.worker;
+import { parseCommand } from '../args.js';
+import { WORKER } from '../tables/worker.js';
 
 function describe(event: QueueWorkerEvent): string {
   switch (event.type) {
@@ -32,18 +30,16 @@ function describe(event: QueueWorkerEvent): string {
 }
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['queue', 'queue-name', 'concurrency', 'idle-exit', 'lock-ms', 'stalled-ms', 'max-stalled']);
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (typeof options.queue !== 'string') throw new UsageError('worker needs --queue redis://HOST:PORT');
-  const target = { url: parseQueueUrl(options.queue), name: typeof options['queue-name'] === 'string' ? options['queue-name'] : DEFAULT_QUEUE_NAME };
-  const idleExit = integerOption(options, 'idle-exit', 1);
+  const { options } = parseCommand(WORKER, argv);
+  const target = { url: parseQueueUrl(options.queue), name: options['queue-name'] ?? DEFAULT_QUEUE_NAME };
+  const idleExit = options['idle-exit'];
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   let lastBusy = Date.now();
   const worker = await startQueueWorker(target, {
-    concurrency: integerOption(options, 'concurrency', 1),
-    lockDurationMs: integerOption(options, 'lock-ms', 100),
-    stalledIntervalMs: integerOption(options, 'stalled-ms', 100),
-    maxStalledCount: integerOption(options, 'max-stalled', 0),
+    concurrency: options.concurrency,
+    lockDurationMs: options['lock-ms'],
+    stalledIntervalMs: options['stalled-ms'],
+    maxStalledCount: options['max-stalled'],
     onEvent: (event) => {
       if (event.type === 'start' || event.type === 'done' || event.type === 'failed') lastBusy = Date.now();
       log(describe(event));

@@ -1,0 +1,61 @@
+/** `mixwell fit`: its option table (spec.ts; parsed by src/cli/commands/fit.ts). */
+import type { CommandSpec } from './spec.js';
+import { BACKEND, CHAINS, DRAWS, QUIET, SEED, WARMUP } from './sampler.js';
+
+export const FIT = {
+  name: 'fit',
+  summary: 'Fit the MMM to a data file and write the run directory.',
+  description:
+    'Fit the geo MMM to a data file with the NUTS sampler and write the run directory: config, ' +
+    'provenance, draws (Arrow and CmdStan CSV), parameter summary, ROI, contributions, fit ' +
+    'metrics, log-likelihood and the health check. Prints the ROI table, the probability ' +
+    'statements and the health check; progress and set-up lines go to stderr. --chains, --warmup, ' +
+    "--draws, --seed and --backend override the config file's sampler settings.",
+  positionals: [],
+  options: [
+    { name: 'data', kind: 'string', placeholder: 'FILE', required: true, description: 'The data (CSV, long format): one row per geo and period.' },
+    {
+      name: 'config',
+      kind: 'string',
+      placeholder: 'FILE',
+      description: 'The run config (JSON): data roles, scaling, model, sampler, holdout, imputation.',
+      default: 'none (roles detected from the column names, the default model and sampler)',
+    },
+    { name: 'out', kind: 'string', placeholder: 'DIR', required: true, description: 'The run directory to write (created if needed; the files of an earlier run there are overwritten).' },
+    CHAINS,
+    WARMUP,
+    DRAWS,
+    SEED,
+    {
+      name: 'workers',
+      kind: 'integer',
+      placeholder: 'N',
+      min: 1,
+      description: 'Worker threads the chains are split over (1: this thread); the draws do not depend on it.',
+      default: "MIXWELL_WORKERS, else one per core; at most one per chain, and 1 with the config's sampler.pooledAdaptation",
+    },
+    BACKEND,
+    {
+      name: 'roi-threshold',
+      kind: 'number',
+      placeholder: 'T',
+      description: 'The threshold of the probability statements P(ROI > T).',
+      default: '1',
+    },
+    {
+      name: 'mroi-target',
+      kind: 'number',
+      placeholder: 'R',
+      description: 'The target of the probability statements P(mROI > R).',
+      default: '1',
+    },
+    {
+      name: 'no-log-lik',
+      kind: 'flag',
+      description: 'Leave out the pointwise log-likelihood files (log_lik.arrow, log_lik_holdout.arrow); PSIS-LOO is still computed and stored.',
+      default: 'off (they are written)',
+    },
+    QUIET,
+  ],
+  rules: [],
+} as const satisfies CommandSpec;
