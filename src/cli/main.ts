@@ -5,9 +5,9 @@
  * Exit codes: 0 success, 1 failure (the message names what is wrong), 2 usage error (with the
  * failing command's usage, or the list when the command itself is unknown).
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
+import { packageVersion } from '../run/index.js';
 
 function usage(): string {
   return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
@@ -43,15 +43,10 @@ function commandUsage(name: string): string {
   return `usage:\n  ${COMMANDS[name].usage}`;
 }
 
-/** The package's version (package.json beside src/). */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-V') {
-    process.stdout.write(`mixwell ${version()}\n`);
+    process.stdout.write(`mixwell ${packageVersion()}\n`);
     return 0;
   }
   if (name === 'help' && rest.length > 0) {
