@@ -1,6 +1,7 @@
 /**
  * The parent's handle on one fit worker process (fitProcess.ts, started with
- * `child_process.fork` through tsx): send it a fit, follow its progress, and turn every way an
+ * `child_process.fork`: from source the .ts file through tsx, from the built package the compiled
+ * fitProcess.js with no loader): send it a fit, follow its progress, and turn every way an
  * attempt can end into a result: the outcome; an error it reported (retryable or not); the
  * process dying (killed, out of memory, crashed), with the last lines it printed; or a timeout,
  * after which it is killed. Used by the local pool (pool.ts) and the queue worker
@@ -36,12 +37,14 @@ export interface RunHooks {
   readonly timeoutSeconds?: number;
 }
 
-const FIT_PROCESS = fileURLToPath(new URL('./fitProcess.ts', import.meta.url));
+/** Running from source (TypeScript through tsx) rather than the built JavaScript. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const FIT_PROCESS = fileURLToPath(new URL(FROM_SOURCE ? './fitProcess.ts' : './fitProcess.js', import.meta.url));
 const TAIL_LINES = 12;
 
-/** The tsx loader, so the worker process runs TypeScript like the CLI does. */
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** The worker's Node options: from source the tsx loader (a dev dependency), so it runs TypeScript like the parent; none from the build. */
+function workerExecArgv(): string[] {
+  return FROM_SOURCE ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 }
 
 export class FitWorkerProcess {
@@ -54,7 +57,7 @@ export class FitWorkerProcess {
 
   private constructor() {
     this.child = fork(FIT_PROCESS, [], {
-      execArgv: ['--import', tsxLoader()],
+      execArgv: workerExecArgv(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

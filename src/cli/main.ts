@@ -6,7 +6,6 @@
  * success, 1 failure (the message names what is wrong), 2 usage error (with the failing command's
  * usage, or the list when the command itself is unknown).
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 import { commandHelp, commandList, usageText } from './help.js';
@@ -46,15 +45,12 @@ function commandUsage(name: string): string {
   return `${usageText(COMMANDS[name].spec)}\n(mixwell ${name} --help describes every option)`;
 }
 
-/** The package's version (package.json beside src/). */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-V') {
-    process.stdout.write(`mixwell ${version()}\n`);
+    // loaded here only: the start-up path stays free of the run directory's modules (and tfjs)
+    const { packageVersion } = await import('../run/packageVersion.js');
+    process.stdout.write(`mixwell ${packageVersion()}\n`);
     return 0;
   }
   if (name === 'help' && rest.length > 0) {

@@ -1,5 +1,5 @@
 // Worker-thread bootstrap: plain JavaScript, so that Node can start it without a TypeScript loader.
-// When the real entry is a .ts file (running from source through tsx), register tsx's loader in
+// When the real entry is a .ts file (running from source through tsx, a dev dependency), register tsx's loader in
 // this thread first (loaders registered in the main thread do not reach workers), then import it.
 import { workerData } from 'node:worker_threads';
 

@@ -20,4 +20,5 @@ export {
   type LogLikFileOptions,
 } from './looFiles.js';
 export { versions, writeJson, writeRun, readRun, type WriteRunOptions, type StoredHoldoutLpd, type StoredRun } from './runDirectory.js';
+export { packageVersion } from './packageVersion.js';
 export { chainStatsFromDraws, readFitMetricsCsv, readRunFiles, type RunFiles } from './runFiles.js';

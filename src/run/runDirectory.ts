@@ -28,7 +28,6 @@
  *   draws.arrow, variables.json, draws/chain-<k>.csv   posterior draws (drawsFiles.ts)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Scaling } from '../data/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
@@ -40,15 +39,13 @@ import { rowsToCsv } from './csvWrite.js';
 import { readDraws, writeDraws } from './drawsFiles.js';
 import type { MmmFit } from '../mmm/fit.js';
 import { writeLooFiles } from './looFiles.js';
+import { packageVersion } from './packageVersion.js';
 import type { MmmReport } from '../mmm/report.js';
 import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
 import type { LooEstimates } from '../diagnostics/index.js';
 
-const require = createRequire(import.meta.url);
-
 export function versions(): Record<string, string> {
-  const own = require('../../package.json') as { version: string };
-  return { mixwell: own.version, tfjs: tf.version.tfjs, node: process.version };
+  return { mixwell: packageVersion(), tfjs: tf.version.tfjs, node: process.version };
 }
 
 /** JSON with non-finite numbers as strings and Float64Arrays as arrays. */
