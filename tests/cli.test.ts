@@ -116,7 +116,7 @@ describe('mixwell CLI', () => {
     expect(spawned.code, spawned.stderr).toBe(0);
     const lines = spawned.stderr.split('\n').filter((line) => line.startsWith('progress: '));
     expect(lines.length, spawned.stderr).toBeGreaterThanOrEqual(10);
-    expect(lines[0]).toMatch(/^progress: \d+% warmup, iteration \d+ of 30 per chain \(1 chain\), divergences \d+ \(warmup \d+\), \d+ s elapsed, ETA /);
+    expect(lines[0]).toMatch(/^progress: \d+% warmup, iteration \d+ of 30 per chain \(1 chain\), divergences \d+ \(warmup \d+\), [\d,]+ grad\/s, \d+ s elapsed, ETA /);
     expect(lines[lines.length - 1]).toMatch(/^progress: 100% sampling, iteration 30 of 30 per chain/);
     expect(spawned.stderr).not.toContain('\r');
     expect(spawned.stderr).toMatch(/^mixwell: fit done in /m);
