@@ -11,7 +11,7 @@ import { USAGE } from './usage.js';
 export const usage = USAGE.fit;
 
 export async function run(argv: readonly string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend', 'roi-threshold', 'mroi-target'], ['no-log-lik', 'quiet']);
+  const { options, positionals } = parseArgs(argv, ['data', 'config', 'out', 'chains', 'warmup', 'draws', 'seed', 'workers', 'backend', 'roi-threshold', 'mroi-target'], ['no-log-lik', 'no-idata', 'quiet']);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (typeof options.data !== 'string') throw new UsageError('fit needs --data FILE');
   if (typeof options.out !== 'string') throw new UsageError('fit needs --out DIR');
@@ -28,7 +28,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     verbose: !options.quiet,
   });
   const report = buildReport(fit, { mroiTarget: numberOption(options, 'mroi-target'), roiThreshold: numberOption(options, 'roi-threshold') });
-  writeRun(options.out, fit, report, { logLik: !options['no-log-lik'] });
+  await writeRun(options.out, fit, report, { logLik: !options['no-log-lik'], idata: !options['no-idata'] });
   if (!options.quiet) process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
   process.stdout.write(formatRunSummary(readRun(options.out)) + '\n');
 }

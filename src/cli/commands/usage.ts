@@ -4,7 +4,7 @@
  */
 export const USAGE = {
   fit:
-    'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu] [--roi-threshold T] [--mroi-target R] [--no-log-lik] [--quiet]',
+    'mixwell fit --data FILE [--config FILE] --out DIR [--chains N] [--warmup N] [--draws N] [--seed N] [--workers N] [--backend tensorflow|wasm|cpu] [--roi-threshold T] [--mroi-target R] [--no-log-lik] [--no-idata] [--quiet]',
   summary:
     'mixwell summary DIR [--roi-threshold T] [--mroi-target R]',
   report:
