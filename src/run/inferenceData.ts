@@ -166,9 +166,8 @@ function posteriorDims(group: GroupBuilder, variable: PosteriorVariable, table: 
   });
 }
 
-/** Rearrange per-draw values [draws (in `drawIndices` order), size] into [chain, draw, size] (all draws). */
-function chainMajor(values: Float64Array, drawIndices: Int32Array, total: number, size: number): Float64Array | undefined {
-  if (drawIndices.length !== total) return undefined;
+/** Rearrange per-draw values [draws (in `drawIndices` order, every draw), size] into [chain, draw, size]. */
+function chainMajor(values: Float64Array, drawIndices: Int32Array, total: number, size: number): Float64Array {
   const out = new Float64Array(total * size);
   drawIndices.forEach((index, d) => out.set(values.subarray(d * size, (d + 1) * size), index * size));
   return out;
@@ -201,9 +200,8 @@ function posteriorGroup(fit: MmmFit, report: MmmReport, attrs: NcAttributes): Nc
   const NT = design.treatmentNames?.length ?? 0;
   const roiUnit = design.kpiValue ? 'revenue per unit of spend' : 'KPI per unit of spend';
   const derived = (name: string, dims: string[], values: Float64Array, size: number, description: string, units: string) => {
-    if (group.has(name)) return; // a parameter of that name wins
-    const arranged = chainMajor(values, drawIndices, total, size);
-    if (arranged) group.variable(name, ['chain', 'draw', ...dims], arranged, { long_name: description, units });
+    if (group.has(name)) return; // a model parameter of that name (none today) wins
+    group.variable(name, ['chain', 'draw', ...dims], chainMajor(values, drawIndices, total, size), { long_name: description, units });
   };
   group.dimension('channel', design.channelNames);
   derived('ROI', ['channel'], perDraw.roi, C, 'return on investment over the whole period (NaN for organic channels)', roiUnit);
