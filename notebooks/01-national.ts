@@ -158,7 +158,7 @@ say('## 5. Charts', '', `${notebookCharts.length} charts (Vega-Lite JSON + SVG) 
 //    HTML report from the stored draws, as `mixwell report` would.
 // ---------------------------------------------------------------------------------------------
 const runDir = join(out, 'run');
-writeRun(runDir, fit, report);
+await writeRun(runDir, fit, report);
 const page = await charts.writeReport(runDir, { maxDraws: 200, priorDraws: 300, replicates: 100 });
 say('## 6. Run directory and report', '', `run: ${runDir}`, `report: ${page.html} (${page.charts.length} charts)`, '');
 if (written.length !== 2 * notebookCharts.length) throw new Error(`expected ${2 * notebookCharts.length} chart files, wrote ${written.length}`);

@@ -214,6 +214,6 @@ if (compareCentered) {
 // ---------------------------------------------------------------------------------------------
 await charts.writeCharts(join(out, 'charts'), notebookCharts);
 const runDir = join(out, 'run');
-writeRun(runDir, partial.fit, partialReport);
+await writeRun(runDir, partial.fit, partialReport);
 const page = await charts.writeReport(runDir, { maxDraws: 200, priorDraws: 300, replicates: 100 });
 say('## 5. Files', '', `${notebookCharts.length} charts in ${join(out, 'charts')}: ${notebookCharts.map((c) => c.id).join(', ')}`, `run: ${runDir}`, `report: ${page.html}`, '');

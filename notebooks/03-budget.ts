@@ -38,7 +38,7 @@ say('# Notebook 3: budget optimization and scenarios', '', `## 1. Fit: examples/
 const config = loadRunConfig(join(ROOT, 'examples', 'national.config.json'));
 const fit = await fitMmm(join(ROOT, 'examples', 'national.csv'), config, { chains, warmup, draws, seed, progress: false, verbose: false });
 const runDir = join(out, 'run');
-writeRun(runDir, fit, buildReport(fit, { priorDraws: 300 }));
+await writeRun(runDir, fit, buildReport(fit, { priorDraws: 300 }));
 const { design } = fit;
 const modelConfig = fit.model.config;
 const posterior = fit.result.posterior;

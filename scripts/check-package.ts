@@ -203,7 +203,7 @@ step('npx mixwell fit --help', () => {
   check(r.stdout.startsWith('usage:\n  mixwell fit --data FILE'), `unexpected usage: ${r.stdout.slice(0, 200)}`);
 });
 
-const RUN_FILES = ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'health.json', 'draws.arrow', 'variables.json', 'design.json', 'scaling.json', 'log_lik.arrow'];
+const RUN_FILES = ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'health.json', 'draws.arrow', 'variables.json', 'design.json', 'scaling.json', 'log_lik.arrow', 'idata.nc'];
 
 step('mixwell fit: bundled geo example, 2 chains x (150 warmup + 150 draws), 2 worker threads', () => {
   const out = join(dir, 'runs', 'geo');
@@ -260,7 +260,7 @@ void wrong;
 const fit: MmmFit = await fitMmm(join(examples, 'national.csv'), config, { chains: 2, warmup: 40, draws: 40, seed: 5, workers: 1, progress: false, verbose: false });
 const report: MmmReport = buildReport(fit, { priorDraws: 50 });
 const out = process.argv[2];
-writeRun(out, fit, report);
+await writeRun(out, fit, report);
 const window: optimize.PlanningWindow = optimize.planningWindow(fit.design, { periods: 13 });
 const plan: optimize.OptimizationResult = await optimize.optimizeBudget(fit.design, fit.model.config, fit.result.posterior, {
   periods: 13,
@@ -305,7 +305,7 @@ step('TypeScript program: compile and run (fit, buildReport, writeRun, optimize,
   const line = r.stdout.trim().split('\n').pop() ?? '';
   const result = JSON.parse(line) as { channels: string[]; draws: number; allocation: boolean; spec: boolean };
   check(result.channels.join(',') === 'tv,search,social' && result.draws === 80 && result.allocation && result.spec, `unexpected output ${line}`);
-  check(existsSync(join(out, 'summary.json')) && existsSync(join(out, 'draws.arrow')), 'writeRun wrote no run directory');
+  check(existsSync(join(out, 'summary.json')) && existsSync(join(out, 'draws.arrow')) && existsSync(join(out, 'idata.nc')), 'writeRun wrote no run directory (or no idata.nc)');
   return line;
 });
 

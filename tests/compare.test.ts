@@ -45,7 +45,7 @@ describe('mixwell compare', () => {
   beforeAll(async () => {
     const config = { ...JSON.parse(readFileSync('examples/national.config.json', 'utf8')), holdout: { periods: 8 } };
     const fit = await fitMmm('examples/national.csv', config, { chains: 2, warmup: 40, draws: 40, seed: 5, progress: false, verbose: false });
-    writeRun(fitted, fit, buildReport(fit, { priorDraws: 200 }));
+    await writeRun(fitted, fit, buildReport(fit, { priorDraws: 200 }));
     await writeExampleRun(truth, { dataset: 'national', chains: 2, draws: 50, holdout: 8 });
     await writeExampleRun(shortHoldout, { dataset: 'national', chains: 2, draws: 20, holdout: 4 });
     await writeExampleRun(geo, { dataset: 'geo', chains: 1, draws: 10, holdout: 8 });

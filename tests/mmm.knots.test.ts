@@ -393,7 +393,7 @@ describe('knots: a fit on the bundled example', () => {
     expect(report.timeEffect.every((r) => Number.isFinite(r.mean) && r.q05 <= r.q95)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'mixwell-knots-'));
     try {
-      writeRun(dir, fit, report, { logLik: false });
+      await writeRun(dir, fit, report, { logLik: false });
       const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
       expect(summary.timeKnots.positions).toEqual(fit.knots!.positions);
       expect(summary.timeKnots.selection.criterion).toBe('BIC');

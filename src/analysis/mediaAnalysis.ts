@@ -64,6 +64,13 @@ export interface PerDrawMetrics {
   /** [draws] total baseline and total prediction, KPI units. */
   readonly baseline: Float64Array;
   readonly prediction: Float64Array;
+  /** [draws, G, C] contribution per geo and channel over all periods, KPI units (summed over geos: `contribution`). */
+  readonly geoContribution: Float64Array;
+  /**
+   * [draws, G, C] ROI per geo and channel: the geo's value-weighted contribution over its spend on the
+   * channel (geoRoi.ts's formula); NaN for organic channels and where the geo has no spend.
+   */
+  readonly geoRoi: Float64Array;
 }
 
 export interface MediaAnalysis {
@@ -160,7 +167,11 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     treatment: new Float64Array(D * NT),
     baseline: new Float64Array(D),
     prediction: new Float64Array(D),
+    geoContribution: new Float64Array(D * G * C),
+    geoRoi: new Float64Array(D * G * C),
   };
+  const geoSpend = new Float64Array(G * C);
+  for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) geoSpend[g * C + c] += design.spend[(g * T + t) * C + c];
   const revenueTotals = new Float64Array(D * C); // value-weighted (= KPI without kpiValue)
   const baselineRevenue = new Float64Array(D);
   const predictionRevenue = new Float64Array(D);
@@ -219,6 +230,8 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
             paidRevenue[d] += contribution * v;
           }
           perDraw.contribution[d * C + c] += contribution;
+          perDraw.geoContribution[(d * G + g) * C + c] += contribution;
+          perDraw.geoRoi[(d * G + g) * C + c] += contribution * v; // the value-weighted sum; divided by the spend below
           revenueTotals[d * C + c] += contribution * v;
           if (windowMask[t * C + c]) windowed[c] += contribution * v;
           meanContribution[n * C + c] += contribution;
@@ -277,6 +290,10 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
       perDraw.roiInPriorWindow[i] = paid[c] ? windowed[c] / windowSpend[c] : NaN;
       perDraw.costPerKpi[i] = paid[c] ? spend[c] / perDraw.contribution[i] : NaN;
       if (perDraw.revenue) perDraw.revenue[i] = revenueTotals[i];
+      for (let g = 0; g < G; g++) {
+        const k = (d * G + g) * C + c;
+        perDraw.geoRoi[k] = paid[c] && geoSpend[g * C + c] > 0 ? perDraw.geoRoi[k] / geoSpend[g * C + c] : NaN;
+      }
     }
   }
   for (let n = 0; n < G * T; n++) {

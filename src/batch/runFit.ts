@@ -75,7 +75,7 @@ export async function runFitTask(task: FitTask, context: FitContext): Promise<Fi
   const partial = join(dirname(task.out), `${partialPrefix(task.out)}${host}-${process.pid}-${Date.now()}`);
   mkdirSync(dirname(task.out), { recursive: true });
   try {
-    writeRun(partial, fit, report);
+    await writeRun(partial, fit, report);
     const usage = process.memoryUsage();
     const outcome = fitOutcome(task, fit, report, { started, samplingSeconds: fit.result.seconds.sampling, reportSeconds }, {
       id: context.workerId,

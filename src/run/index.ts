@@ -1,9 +1,9 @@
 /**
  * The run directory of a fit on disk: writing it and reading it back (config, design, summary,
  * health, provenance), the posterior draws (Arrow and CmdStan CSV), the pointwise log-likelihood
- * and PSIS-LOO files, the per-chain sampler statistics and fit metrics the report reads, and the
- * CSV of tidy rows every table uses. Files only: what is computed from them is src/analysis, how
- * they are shown is src/report.
+ * and PSIS-LOO files, the fit as ArviZ InferenceData (idata.nc, netCDF-4), the per-chain sampler
+ * statistics and fit metrics the report reads, and the CSV of tidy rows every table uses. Files
+ * only: what is computed from them is src/analysis, how they are shown is src/report.
  */
 export { csvToRows, csvNumber } from './csvRead.js';
 export { rowsToCsv } from './csvWrite.js';
@@ -19,6 +19,9 @@ export {
   type LooPointwiseRow,
   type LogLikFileOptions,
 } from './looFiles.js';
-export { versions, writeJson, writeRun, readRun, type WriteRunOptions, type StoredHoldoutLpd, type StoredRun } from './runDirectory.js';
+export { writeJson, writeRun, readRun, type WriteRunOptions, type StoredHoldoutLpd, type StoredRun } from './runDirectory.js';
+export { versions } from './versions.js';
 export { packageVersion } from './packageVersion.js';
+export { IDATA_FILE, inferenceData, writeInferenceData, type InferenceDataOptions } from './inferenceData.js';
+export { checkNetcdf, writeNetcdf4, type NcAttribute, type NcAttributes, type NcDimension, type NcFile, type NcGroup, type NcValues, type NcVariable } from './netcdf4.js';
 export { chainStatsFromDraws, readFitMetricsCsv, readRunFiles, type RunFiles } from './runFiles.js';

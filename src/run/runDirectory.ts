@@ -26,31 +26,35 @@
  *                        and media means, control and treatment means and sds, population), so new
  *                        data (future periods) can be put on the fit's scale
  *   draws.arrow, variables.json, draws/chain-<k>.csv   posterior draws (drawsFiles.ts)
+ *   idata.nc             the fit as ArviZ InferenceData in one netCDF-4 file (inferenceData.ts): posterior,
+ *                        sample_stats, log_likelihood, posterior_predictive, observed_data, constant_data
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scaling } from '../data/index.js';
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { Posterior } from '../ppl/index.js';
-import { tf } from '../tensor/index.js';
 import type { KnotChoice, MmmModelConfig, MmmDesign } from '../../models/mmm/index.js';
 import type { RunConfig } from '../mmm/config.js';
 import { rowsToCsv } from './csvWrite.js';
 import { readDraws, writeDraws } from './drawsFiles.js';
 import type { MmmFit } from '../mmm/fit.js';
 import { writeLooFiles } from './looFiles.js';
-import { packageVersion } from './packageVersion.js';
+import { IDATA_FILE, writeInferenceData } from './inferenceData.js';
+import { versions } from './versions.js';
 import type { MmmReport } from '../mmm/report.js';
 import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
 import type { LooEstimates } from '../diagnostics/index.js';
 
-export function versions(): Record<string, string> {
-  return { mixwell: packageVersion(), tfjs: tf.version.tfjs, node: process.version };
+/** JSON text of a run file: non-finite numbers as strings, Float64Arrays as arrays. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v instanceof Float64Array ? Array.from(v) : v), 1) + '\n';
 }
 
 /** JSON with non-finite numbers as strings and Float64Arrays as arrays. */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v instanceof Float64Array ? Array.from(v) : v), 1) + '\n');
+  writeFileSync(path, jsonText(value));
 }
 
 function storedHoldout(holdout: StoredHoldoutLpd): StoredHoldoutLpd {
@@ -76,8 +80,10 @@ function scalingFromJson(json: Record<string, unknown>): Scaling {
 }
 
 export interface WriteRunOptions {
-  /** Write the pointwise log-likelihood files log_lik.arrow / log_lik_holdout.arrow (default true). */
+  /** Write the pointwise log-likelihood files log_lik.arrow / log_lik_holdout.arrow and idata.nc's log_likelihood group (default true). */
   readonly logLik?: boolean;
+  /** Write idata.nc, the fit as ArviZ InferenceData (default true). */
+  readonly idata?: boolean;
 }
 
 /** The holdout's log predictive density as stored in summary.json (no pointwise values). */
@@ -88,13 +94,18 @@ export interface StoredHoldoutLpd {
   readonly lpdPerObservation: number;
 }
 
-/** Write the run directory of a fit and its report. */
-export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: WriteRunOptions = {}): void {
+/**
+ * Write the run directory of a fit and its report. Every file but idata.nc is written before the
+ * returned promise's first wait (idata.nc needs h5wasm, loaded asynchronously on first use).
+ */
+export async function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: WriteRunOptions = {}): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const { result } = fit;
-  writeJson(join(dir, 'config.json'), { ...fit.config, data: fit.data.spec, sampler: fit.sampler });
+  const created = new Date().toISOString();
+  const configText = jsonText({ ...fit.config, data: fit.data.spec, sampler: fit.sampler });
+  writeFileSync(join(dir, 'config.json'), configText);
   writeJson(join(dir, 'provenance.json'), {
-    created: new Date().toISOString(),
+    created,
     data: fit.data.provenance,
     dataWarnings: fit.data.warnings,
     configFile: fit.configFile ?? null,
@@ -165,6 +176,10 @@ export function writeRun(dir: string, fit: MmmFit, report: MmmReport, options: W
     // CmdStan's names; nutpie's low-rank metric is a dense matrix (diagonal plus low rank), so dense_e.
     metric: fit.sampler.metric === 'diag' ? 'diag_e' : 'dense_e',
   });
+  rmSync(join(dir, IDATA_FILE), { force: true });
+  if (options.idata ?? true) {
+    await writeInferenceData(join(dir, IDATA_FILE), fit, report, { logLik: options.logLik, createdAt: created, configSha256: createHash('sha256').update(configText).digest('hex') });
+  }
 }
 
 /** What a run directory holds, read back. */

@@ -7,7 +7,7 @@ export const FIT = {
   summary: 'Fit the MMM to a data file and write the run directory.',
   description:
     'Fit the geo MMM to a data file with the NUTS sampler and write the run directory: config, ' +
-    'provenance, draws (Arrow and CmdStan CSV), parameter summary, ROI, contributions, fit ' +
+    'provenance, draws (Arrow, CmdStan CSV and ArviZ InferenceData as idata.nc), parameter summary, ROI, contributions, fit ' +
     'metrics, log-likelihood and the health check. Prints the ROI table, the probability ' +
     'statements and the health check; progress and set-up lines go to stderr. --chains, --warmup, ' +
     "--draws, --seed and --backend override the config file's sampler settings.",
@@ -52,8 +52,14 @@ export const FIT = {
     {
       name: 'no-log-lik',
       kind: 'flag',
-      description: 'Leave out the pointwise log-likelihood files (log_lik.arrow, log_lik_holdout.arrow); PSIS-LOO is still computed and stored.',
+      description: 'Leave out the pointwise log-likelihood files (log_lik.arrow, log_lik_holdout.arrow) and the log_likelihood group of idata.nc; PSIS-LOO is still computed and stored.',
       default: 'off (they are written)',
+    },
+    {
+      name: 'no-idata',
+      kind: 'flag',
+      description: 'Leave out idata.nc, the fit as ArviZ InferenceData in a netCDF-4 file (posterior, sample_stats, log_likelihood, posterior_predictive, observed_data, constant_data).',
+      default: 'off (it is written)',
     },
     QUIET,
   ],
