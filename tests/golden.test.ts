@@ -184,7 +184,7 @@ describe('golden outputs (recorded at ceed01c)', () => {
         const report = buildReport(fit);
         const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
         const media = report.media;
-        golden(`report:${which}`, plain({ channels: media.channels, totals: media.totals, byDate: digest(media.byDate), byGeoDate: digest(media.byGeoDate), perDraw: digest(media.perDraw), mean: digest(media.mean), roiSummary: report.roiSummary, fitMetrics: report.fitMetrics, priorRoi: report.priorRoi, probabilities: report.probabilities, loo: report.loo.estimates, liftTests: report.liftTests }), 'close');
+        golden(`report:${which}`, plain({ channels: media.channels, totals: media.totals, byDate: digest(media.byDate), byGeoDate: digest(media.byGeoDate), perDraw: digest(recordedPerDraw(media.perDraw)), mean: digest(media.mean), roiSummary: report.roiSummary, fitMetrics: report.fitMetrics, priorRoi: report.priorRoi, probabilities: report.probabilities, loo: report.loo.estimates, liftTests: report.liftTests }), 'close');
       }
     });
   }
@@ -247,3 +247,12 @@ describe('golden outputs (recorded at ceed01c)', () => {
     writeFileSync(FIXTURE, `${JSON.stringify(merged, null, 1)}\n`);
   });
 });
+
+/**
+ * The per-draw metrics the golden file was recorded with: the per-geo arrays added later for
+ * idata.nc (geoContribution, geoRoi) are left out here and tested in tests/idata.test.ts.
+ */
+function recordedPerDraw(perDraw: object): object {
+  const { geoContribution: _geoContribution, geoRoi: _geoRoi, ...recorded } = perDraw as Record<string, unknown>;
+  return recorded;
+}
