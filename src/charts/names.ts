@@ -13,8 +13,9 @@
  * not defined") or mis-sorts it, and rejects a raw U+2028 or U+2029 in a literal ("Unexpected
  * token ILLEGAL"), which JSON.stringify leaves unescaped. No escaping on our side can help, since
  * Vega-Lite writes the literal. So an ordered category gets a numeric position in each row
- * (`withOrder`, field `<field>Order`) and the encoding or facet sorts by it (`sortByOrder`); the
- * charts' stacks of one series set `stack: null`. Titles holding a name (Vega-Lite copies a tooltip's
+ * (`withOrder`, field `<field>Order`) and the encoding or facet sorts by it (`sortByOrder`); a
+ * stack of one series per bar or panel coloured by channel sets `stack: null` (adstock, spend share,
+ * zero spend) or an `order` value (ROI densities), so Vega-Lite does not order it by the colour domain. Titles holding a name (Vega-Lite copies a tooltip's
  * and an encoding's title into its tooltip and description expressions) go through `titleText`.
  */
 
