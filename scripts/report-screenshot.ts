@@ -1,13 +1,16 @@
 /**
  * Open a Mixwell report (or inspection) page in headless Chromium, wait until every chart is
- * drawn, collect console errors and uncaught exceptions, count the charts drawn (SVG or canvas
- * inside the vega-embed containers) and save a full-page PNG. Talks to Chromium over the Chrome
+ * drawn, collect console errors, uncaught exceptions and JavaScript dialogs (alert, confirm,
+ * prompt: recorded and dismissed, so a page that opens one is caught, not stuck), count the charts
+ * drawn (SVG or canvas inside the vega-embed containers) and save a full-page PNG. Callers may add a
+ * script that runs before the page's own (`initScript`) and an expression evaluated once the charts
+ * are drawn (`probe`, its JSON value returned). Talks to Chromium over the Chrome
  * DevTools Protocol on a pipe (`--remote-debugging-pipe`: JSON messages ending in a NUL byte, the
  * browser reads fd 3 and writes fd 4), so it needs no npm package and no network.
  *
  *   npx tsx scripts/report-screenshot.ts runs/geo/report.html [out.png] [--chromium /usr/bin/chromium] [--slices 1600]
  *
- * Prints a JSON summary; exits 1 when there are console errors or undrawn charts, 2 when Chromium
+ * Prints a JSON summary; exits 1 when there are console errors, dialogs or undrawn charts, 2 when Chromium
  * is absent (with a clear message).
  */
 import { spawn } from 'node:child_process';
@@ -29,11 +32,19 @@ export interface ScreenshotOptions {
   readonly maxHeight?: number;
   /** Also save the page in slices this tall (`<png stem>-1.png`, ...), easier to look at. */
   readonly sliceHeight?: number;
+  /** JavaScript run in the page before its own scripts (e.g. to record calls of window.alert). */
+  readonly initScript?: string;
+  /** A JavaScript expression evaluated once the charts are drawn; its value (JSON) is `probe`. */
+  readonly probe?: string;
 }
 
 export interface ScreenshotResult {
   /** Console errors, uncaught exceptions and error log entries, in order. */
   readonly consoleErrors: string[];
+  /** JavaScript dialogs the page opened ("alert: <message>"), each dismissed. */
+  readonly dialogs: string[];
+  /** The value of `probe`, when given. */
+  readonly probe?: unknown;
   /** vega-embed containers on the page. */
   readonly chartContainers: number;
   /** Containers holding a drawn chart (an svg or canvas element). */
@@ -114,6 +125,7 @@ export async function screenshotPage(htmlPath: string, pngPath: string, options:
   const deadline = Date.now() + timeoutMs;
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 5000);
   const consoleErrors: string[] = [];
+  const dialogs: string[] = [];
   try {
     const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
     const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
@@ -129,12 +141,17 @@ export async function screenshotPage(htmlPath: string, pngPath: string, options:
       } else if (m.method === 'Log.entryAdded') {
         const entry = p.entry as { level: string; text: string; url?: string };
         if (entry.level === 'error') consoleErrors.push(`${entry.text}${entry.url ? ` (${entry.url})` : ''}`);
+      } else if (m.method === 'Page.javascriptDialogOpening') {
+        dialogs.push(`${String(p.type)}: ${String(p.message)}`);
+        // a dialog blocks the page's scripts (and our evaluations) until it is closed
+        send('Page.handleJavaScriptDialog', { accept: false }, sessionId).catch(() => undefined);
       } else if (m.method === 'Page.loadEventFired') loaded = true;
     });
     await send('Runtime.enable', {}, sessionId);
     await send('Log.enable', {}, sessionId);
     await send('Page.enable', {}, sessionId);
     await send('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: 1, mobile: false }, sessionId);
+    if (options.initScript) await send('Page.addScriptToEvaluateOnNewDocument', { source: options.initScript }, sessionId);
     await send('Page.navigate', { url: pathToFileURL(resolve(htmlPath)).href }, sessionId);
     const evaluate = async (expression: string): Promise<unknown> => {
       const out = (await send('Runtime.evaluate', { expression, returnByValue: true }, sessionId)) as { result?: { value?: unknown } };
@@ -159,6 +176,7 @@ export async function screenshotPage(htmlPath: string, pngPath: string, options:
         height: Math.ceil(document.documentElement.scrollHeight),
       };
     })()`)) as { containers: number; drawn: number; failed: string; height: number };
+    const probe = options.probe === undefined ? undefined : await evaluate(options.probe);
     const height = Math.min(counts.height, options.maxHeight ?? 30_000);
     await send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false }, sessionId);
     const shot = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width, height, scale: 1 } }, sessionId)) as { data: string };
@@ -173,6 +191,8 @@ export async function screenshotPage(htmlPath: string, pngPath: string, options:
     await send('Browser.close').catch(() => undefined);
     return {
       consoleErrors,
+      dialogs,
+      ...(options.probe === undefined ? {} : { probe }),
       chartContainers: counts.containers,
       chartsDrawn: counts.drawn,
       rendered: Number(rendered),
@@ -215,7 +235,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const result = await screenshotPage(html, png, { chromium: executable, sliceHeight: slice ? Number(slice) : undefined });
   process.stdout.write(JSON.stringify(result, null, 1) + '\n');
-  return result.consoleErrors.length === 0 && result.chartsDrawn === result.chartContainers && result.failed.length === 0 ? 0 : 1;
+  return result.consoleErrors.length === 0 && result.dialogs.length === 0 && result.chartsDrawn === result.chartContainers && result.failed.length === 0 ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {

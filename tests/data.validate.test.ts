@@ -335,3 +335,40 @@ describe('detectRoles', () => {
     expect(off.ignoredColumns).toEqual(['geo', 'control_price', 'population']);
   });
 });
+
+describe('names', () => {
+  /** A two-geo weekly CSV: header cells and geo values quoted as RFC 4180 wants. */
+  const quoted = (cell: string) => (/[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  function geoCsv(header: readonly string[], geos: readonly string[]): string {
+    const rows = [header.map(quoted).join(',')];
+    geos.forEach((geo, g) => weeks(10).forEach((date, t) => rows.push([quoted(geo), date, String(100 + ((t * 37 + g) % 50)), String((t * 13) % 7), String(1000 + t * 10 + g)].join(','))));
+    return rows.join('\n') + '\n';
+  }
+
+  it('keeps every name exactly as written: markup, quotes, field paths, spaces, unicode, JavaScript and Vega words', () => {
+    const channel = '<img src=x onerror=alert(1)>';
+    const control = `it's "quoted" & <b>`;
+    const geos = ['</script><script>alert(1)</script>', '  padded ', 'ventes été 😀', 'constructor', 'if'];
+    const data = parseMmmData(geoCsv(['geo', 'date', 'a.b[0]_spend', control, 'sales'], geos), {
+      geo: 'geo',
+      channels: [{ name: channel, spend: 'a.b[0]_spend' }],
+      controls: [control],
+    });
+    expect(data.geoNames).toEqual(geos);
+    expect(data.channelNames).toEqual([channel]);
+    expect(data.controlNames).toEqual([control]);
+    // a detected channel is the spend column's stem, as written
+    expect(parseMmmData(geoCsv(['geo', 'date', 'a.b[0]_spend', 'x', 'sales'], ['g1', 'g2']), { geo: 'geo' }).channelNames).toEqual(['a.b[0]']);
+  });
+
+  it('refuses "__proto__" as a column, a geo, a channel or a treatment, with a clear error', () => {
+    const column = parseIssues(geoCsv(['geo', 'date', 'tv_spend', '__proto__', 'sales'], ['g1', 'g2']), { geo: 'geo' });
+    expect(brief(column.issues)).toEqual(['1|-|column name "__proto__" cannot be used (JavaScript reads it as an object\'s prototype); rename the column']);
+    const geo = parseIssues(geoCsv(['geo', 'date', 'tv_spend', 'x', 'sales'], ['g1', '__proto__']), { geo: 'geo' });
+    expect(brief(geo.issues)).toEqual(['12|geo|geo "__proto__" cannot be used (JavaScript reads it as an object\'s prototype); rename the geo']);
+    const channel = parseIssues(geoCsv(['geo', 'date', 'tv_spend', 'x', 'sales'], ['g1', 'g2']), { geo: 'geo', channels: [{ name: '__proto__', spend: 'tv_spend' }] });
+    expect(brief(channel.issues)).toEqual(['-|-|spec.channels[0].name "__proto__" cannot be used (JavaScript reads it as an object\'s prototype); choose another name']);
+    const treatment = parseIssues(geoCsv(['geo', 'date', 'tv_spend', 'x', 'sales'], ['g1', 'g2']), { geo: 'geo', treatments: [{ column: 'x', name: '__proto__' }] });
+    expect(brief(treatment.issues)).toEqual(['-|-|spec.treatments[0].name "__proto__" cannot be used (JavaScript reads it as an object\'s prototype); choose another name']);
+  });
+});

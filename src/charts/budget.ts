@@ -5,6 +5,7 @@
  * elsewhere.
  */
 import type { AllocationRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -44,7 +45,7 @@ export function budgetSpec(allocation: BudgetAllocation): ChartSpec {
     height: 220,
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'channel', type: 'nominal', title: null, sort: channels, axis: { labelAngle: 0 } },
+      x: { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel'), axis: { labelAngle: 0 } },
       xOffset: { field: 'allocation', type: 'nominal', sort: [TEXT.labels.current, TEXT.labels.proposed] },
       y: { field: 'spend', type: 'quantitative', title: words.y },
       color: { field: 'allocation', type: 'nominal', title: null, scale: { domain: [TEXT.labels.current, TEXT.labels.proposed], range: [CURRENT_COLOR, PROPOSED_COLOR] }, legend: { orient: 'top' } },
@@ -78,5 +79,5 @@ export function budgetSpec(allocation: BudgetAllocation): ChartSpec {
     ],
   };
   const subtitle = words.subtitle(allocation.uplift, allocation.pBeatsCurrent) || undefined;
-  return topLevel(words.title, [...bars, ...uplift], uplift.length > 0 ? { hconcat: [barPanel, upliftPanel], spacing: 30 } : barPanel, subtitle);
+  return topLevel(words.title, [...withOrder(bars, { channel: channels }), ...uplift], uplift.length > 0 ? { hconcat: [barPanel, upliftPanel], spacing: 30 } : barPanel, subtitle);
 }

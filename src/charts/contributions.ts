@@ -4,6 +4,7 @@
  * (baseline, then each channel, ending at the predicted total).
  */
 import { BASELINE, type ComponentTotal, type ContributionRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { BASELINE_COLOR, channelColors, dateX, distinct, HEIGHT, topLevel, WIDTH, type ChartSpec } from './spec.js';
 import { formatShort, TEXT } from './text.js';
 
@@ -24,7 +25,7 @@ export function contributionAreaSpec(rows: readonly ContributionRow[], channelNa
     encoding: {
       x: dateX('date', TEXT.labels.date),
       y: { field: 'value', type: 'quantitative', stack: 'zero', title: words.y },
-      color: { field: 'component', type: 'nominal', title: null, scale: { domain, range: [BASELINE_COLOR, ...channelColors(channelNames).filter((_, c) => channels.includes(channelNames[c]))] }, sort: domain },
+      color: { field: 'component', type: 'nominal', title: null, scale: { domain, range: [BASELINE_COLOR, ...channelColors(channelNames).filter((_, c) => channels.includes(channelNames[c]))] } },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [
         { field: 'date', type: 'nominal', title: TEXT.labels.date },
@@ -50,8 +51,8 @@ export function waterfallSpec(totals: readonly ComponentTotal[], channelNames: r
   const colors = channelColors(channelNames);
   const domain = order;
   const range = order.map((name) => (name === TEXT.labels.baseline ? BASELINE_COLOR : name === TEXT.labels.total ? '#555555' : colors[channelNames.indexOf(name)] ?? '#888888'));
-  const x = { field: 'component', type: 'nominal', title: null, sort: order, axis: { labelAngle: 0 } };
-  return topLevel(words.title, rows, {
+  const x = { field: 'component', type: 'nominal', title: null, sort: sortByOrder('component'), axis: { labelAngle: 0 } };
+  return topLevel(words.title, withOrder(rows, { component: order }), {
     width: WIDTH,
     height: HEIGHT,
     layer: [

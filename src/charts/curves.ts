@@ -5,6 +5,7 @@
  * marked), each with the posterior mean and the 90% band (src/analysis responseCurves.ts rows).
  */
 import type { AdstockCurveRow, ResponseMark, SaturationCurveRow, SpendResponseRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { channelScale, facetColumns, PANEL_HEIGHT, PANEL_WIDTH, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -12,9 +13,7 @@ function channelsIn(rows: readonly { channel: string }[], channelNames: readonly
   return channelNames.filter((c) => rows.some((r) => r.channel === c));
 }
 
-function facet(channels: readonly string[]) {
-  return { field: 'channel', type: 'nominal', title: null, sort: [...channels] };
-}
+const facet = { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel') };
 
 export function responseCurveSpec(curves: readonly SpendResponseRow[], marks: readonly ResponseMark[], channelNames: readonly string[]): ChartSpec {
   const words = TEXT.charts.responseCurves;
@@ -27,8 +26,8 @@ export function responseCurveSpec(curves: readonly SpendResponseRow[], marks: re
   const color = { field: 'channel', type: 'nominal', scale: channelScale(channelNames), legend: null };
   const kinds = [TEXT.labels.current, TEXT.labels.proposed].filter((k) => markRows.some((m) => m.mark === k));
   const markScale = { domain: kinds, range: kinds.map((k) => (k === TEXT.labels.current ? 'circle' : 'diamond')) };
-  return topLevel(words.title, [...curveRows, ...markRows], {
-    facet: facet(channels),
+  return topLevel(words.title, withOrder([...curveRows, ...markRows], { channel: channels }), {
+    facet,
     columns: facetColumns(channels.length),
     spec: {
       width: PANEL_WIDTH,
@@ -75,8 +74,8 @@ export function adstockSpec(rows: readonly AdstockCurveRow[], channelNames: read
   const channels = channelsIn(rows, channelNames);
   const color = { field: 'channel', type: 'nominal', scale: channelScale(channelNames), legend: null };
   const x = { field: 'lag', type: 'ordinal', title: TEXT.labels.lag, axis: { labelAngle: 0 } };
-  return topLevel(words.title, rows, {
-    facet: facet(channels),
+  return topLevel(words.title, withOrder(rows, { channel: channels }), {
+    facet,
     columns: facetColumns(channels.length),
     spec: {
       width: PANEL_WIDTH,
@@ -86,7 +85,7 @@ export function adstockSpec(rows: readonly AdstockCurveRow[], channelNames: read
           mark: { type: 'bar', opacity: 0.8 },
           encoding: {
             x,
-            y: { field: 'mean', type: 'quantitative', title: TEXT.labels.adstockWeight, scale: { domain: [0, 1] } },
+            y: { field: 'mean', type: 'quantitative', title: TEXT.labels.adstockWeight, scale: { domain: [0, 1] }, stack: null },
             color,
             tooltip: [
               { field: 'lag', type: 'ordinal', title: TEXT.labels.lag },
@@ -118,8 +117,8 @@ export function saturationSpec(rows: readonly SaturationCurveRow[], levels: read
     ...rows.map((r) => ({ kind: 'curve', channel: r.channel, media: r.media, mean: r.mean, q05: r.q05, q95: r.q95 })),
     ...levels.map((l) => ({ kind: 'level', channel: l.channel, media: l.media })),
   ];
-  return topLevel(words.title, data, {
-    facet: facet(channels),
+  return topLevel(words.title, withOrder(data, { channel: channels }), {
+    facet,
     columns: facetColumns(channels.length),
     spec: {
       width: PANEL_WIDTH,

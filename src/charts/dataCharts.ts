@@ -5,6 +5,7 @@
  * seasonality by ISO week of the year.
  */
 import { ALL_GEOS, KPI_SERIES, type CollinearPair, type CorrelationRow, type SeasonalityRow, type SeriesRow, type SpendShareRow, type VifRow, type ZeroSpendRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { channelScale, dateX, distinct, FLAG_COLOR, OK_COLOR, topLevel, WIDTH, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -17,8 +18,8 @@ export function spendKpiSpec(rows: readonly SeriesRow[]): ChartSpec {
   const data = rows.map((r) => ({ ...r, series: seriesLabel(r.series) }));
   const series = distinct(data.map((r) => r.series));
   const geos = distinct(rows.map((r) => r.geo));
-  return topLevel(words.title, data, {
-    facet: { row: { field: 'series', type: 'nominal', title: null, sort: series, header: { labelAngle: 0, labelAlign: 'left' } } },
+  return topLevel(words.title, withOrder(data, { series, geo: geos }), {
+    facet: { row: { field: 'series', type: 'nominal', title: null, sort: sortByOrder('series'), header: { labelAngle: 0, labelAlign: 'left' } } },
     spec: {
       width: WIDTH,
       height: 70,
@@ -26,7 +27,7 @@ export function spendKpiSpec(rows: readonly SeriesRow[]): ChartSpec {
       encoding: {
         x: dateX('date', TEXT.labels.date),
         y: { field: 'value', type: 'quantitative', title: null, axis: { tickCount: 3 } },
-        color: { field: 'geo', type: 'nominal', title: TEXT.labels.geo, sort: geos, legend: geos.length > 1 ? { orient: 'top' } : null },
+        color: { field: 'geo', type: 'nominal', title: TEXT.labels.geo, sort: sortByOrder('geo'), legend: geos.length > 1 ? { orient: 'top' } : null },
         tooltip: [
           { field: 'date', type: 'nominal', title: TEXT.labels.date },
           { field: 'geo', type: 'nominal', title: TEXT.labels.geo },
@@ -45,16 +46,16 @@ export function zeroSpendSpec(rows: readonly ZeroSpendRow[], channelNames: reado
   const geos = distinct(perGeo.map((r) => r.geo));
   const data = geos.length > 1 ? rows.map((r) => ({ ...r, geo: r.geo === ALL_GEOS ? TEXT.labels.allGeos : r.geo })) : perGeo;
   const geoOrder = geos.length > 1 ? [...geos, TEXT.labels.allGeos] : geos;
-  return topLevel(words.title, data, {
+  return topLevel(words.title, withOrder(data, { channel: channelNames, geo: geoOrder }), {
     width: 360,
     height: { step: geos.length > 1 ? 9 : 22 },
     mark: { type: 'bar' },
     encoding: {
-      y: { field: 'channel', type: 'nominal', title: null, sort: [...channelNames] },
-      ...(geos.length > 1 ? { yOffset: { field: 'geo', type: 'nominal', sort: geoOrder } } : {}),
-      x: { field: 'zeroShare', type: 'quantitative', title: TEXT.labels.zeroShare, scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 5 } },
+      y: { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel') },
+      ...(geos.length > 1 ? { yOffset: { field: 'geo', type: 'nominal', sort: sortByOrder('geo') } } : {}),
+      x: { field: 'zeroShare', type: 'quantitative', title: TEXT.labels.zeroShare, scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 5 }, stack: null },
       color: geos.length > 1
-        ? { field: 'geo', type: 'nominal', title: TEXT.labels.geo, sort: geoOrder, legend: { orient: 'right' } }
+        ? { field: 'geo', type: 'nominal', title: TEXT.labels.geo, sort: sortByOrder('geo'), legend: { orient: 'right' } }
         : { field: 'channel', type: 'nominal', scale: channelScale(channelNames), legend: null },
       tooltip: [
         { field: 'channel', type: 'nominal', title: TEXT.labels.channel },
@@ -67,9 +68,9 @@ export function zeroSpendSpec(rows: readonly ZeroSpendRow[], channelNames: reado
 
 export function spendShareSpec(rows: readonly SpendShareRow[], channelNames: readonly string[]): ChartSpec {
   const words = TEXT.charts.spendShare;
-  const y = { field: 'channel', type: 'nominal', title: null, sort: [...channelNames] };
-  const x = { field: 'share', type: 'quantitative', title: TEXT.labels.spendShare, axis: { format: '.0%', tickCount: 5 }, scale: { domain: [0, 1] } };
-  return topLevel(words.title, rows, {
+  const y = { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel') };
+  const x = { field: 'share', type: 'quantitative', title: TEXT.labels.spendShare, axis: { format: '.0%', tickCount: 5 }, scale: { domain: [0, 1] }, stack: null };
+  return topLevel(words.title, withOrder(rows, { channel: channelNames }), {
     width: 360,
     height: { step: 24 },
     layer: [
@@ -93,12 +94,14 @@ export function spendShareSpec(rows: readonly SpendShareRow[], channelNames: rea
 
 export function correlationSpec(rows: readonly CorrelationRow[], pairs: readonly CollinearPair[], variables: readonly string[]): ChartSpec {
   const words = TEXT.charts.correlation;
-  const flagged = new Set(pairs.flatMap((p) => [`${p.a}|${p.b}`, `${p.b}|${p.a}`]));
-  const data = rows.map((r) => ({ ...r, flagged: flagged.has(`${r.row}|${r.column}`), label: Number.isFinite(r.r) ? r.r.toFixed(2) : '' }));
-  const x = { field: 'column', type: 'nominal', title: null, sort: [...variables], axis: { labelAngle: -40, grid: false } };
-  const y = { field: 'row', type: 'nominal', title: null, sort: [...variables], axis: { grid: false } };
+  // a pair's key as JSON: names may hold any character, "|" included
+  const pairKey = (a: string, b: string) => JSON.stringify([a, b]);
+  const flagged = new Set(pairs.flatMap((p) => [pairKey(p.a, p.b), pairKey(p.b, p.a)]));
+  const data = rows.map((r) => ({ ...r, flagged: flagged.has(pairKey(r.row, r.column)), label: Number.isFinite(r.r) ? r.r.toFixed(2) : '' }));
+  const x = { field: 'column', type: 'nominal', title: null, sort: sortByOrder('column'), axis: { labelAngle: -40, grid: false } };
+  const y = { field: 'row', type: 'nominal', title: null, sort: sortByOrder('row'), axis: { grid: false } };
   const size = Math.max(24, Math.min(48, Math.floor(420 / Math.max(1, variables.length))));
-  return topLevel(words.title, data, {
+  return topLevel(words.title, withOrder(data, { row: variables, column: variables }), {
     width: { step: size },
     height: { step: size },
     layer: [
@@ -131,9 +134,9 @@ export function vifSpec(rows: readonly VifRow[], limit = 5): ChartSpec {
     label: Number.isFinite(r.vif) ? r.vif.toFixed(1) : Number.isNaN(r.vif) ? 'n/a' : '∞',
     flagged: r.vif > limit,
   }));
-  const y = { field: 'variable', type: 'nominal', title: null, sort: rows.map((r) => r.variable) };
+  const y = { field: 'variable', type: 'nominal', title: null, sort: sortByOrder('variable') };
   const x = { field: 'shown', type: 'quantitative', title: TEXT.labels.vif, scale: { type: 'log', domain: [1, Math.max(20, ...data.map((d) => d.shown ?? 1))] } };
-  return topLevel(words.title, data, {
+  return topLevel(words.title, withOrder(data, { variable: rows.map((r) => r.variable) }), {
     width: 360,
     height: { step: 22 },
     layer: [

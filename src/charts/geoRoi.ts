@@ -3,6 +3,7 @@
  * intervals (rows from src/analysis/geoRoi.ts).
  */
 import type { GeoRoiRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { channelScale, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -12,9 +13,9 @@ export function geoRoiSpec(rows: readonly GeoRoiRow[], channelNames: readonly st
   const geos = geoNames.filter((g) => rows.some((r) => r.geo === g));
   const color = { field: 'channel', type: 'nominal', scale: channelScale(channelNames), legend: null };
   const x = (field: string) => ({ field, type: 'quantitative', title: TEXT.labels.roi, scale: { zero: false } });
-  const y = { field: 'geo', type: 'nominal', title: null, sort: geos };
-  return topLevel(words.title, rows, {
-    facet: { column: { field: 'channel', type: 'nominal', title: null, sort: channels } },
+  const y = { field: 'geo', type: 'nominal', title: null, sort: sortByOrder('geo') };
+  return topLevel(words.title, withOrder(rows, { channel: channels, geo: geos }), {
+    facet: { column: { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel') } },
     spec: {
       width: 180,
       height: { step: 18 },

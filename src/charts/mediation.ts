@@ -5,6 +5,7 @@
  * channel act directly, through its mediators, or not at all" reads off one chart.
  */
 import type { MediationEffectRow } from '../analysis/mediationEffects.js';
+import { sortByOrder, withOrder } from './names.js';
 import { BASELINE_COLOR, distinct, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -18,11 +19,11 @@ export function mediationEffectsSpec(rows: readonly MediationEffectRow[]): Chart
     .map((r) => ({ channel: r.channel, kind: words.kind[r.effect], median: r.median, q05: r.q05, q95: r.q95, mean: r.mean }));
   const channels = distinct(data.map((r) => r.channel));
   const kindDomain = KINDS.map((k) => words.kind[k]);
-  const y = { field: 'channel', type: 'nominal', sort: channels, title: null };
+  const y = { field: 'channel', type: 'nominal', sort: sortByOrder('channel'), title: null };
   const color = { field: 'kind', type: 'nominal', scale: { domain: kindDomain, range: KIND_COLORS }, legend: { title: null, orient: 'bottom', direction: 'horizontal' } };
   const yOffset = { field: 'kind', type: 'nominal', sort: kindDomain };
   const x = (field: string) => ({ field, type: 'quantitative', title: words.axis });
-  return topLevel(words.title, data, {
+  return topLevel(words.title, withOrder(data, { channel: channels }), {
     width: 520,
     height: { step: 16 * KINDS.length + 8 },
     layer: [

@@ -4,6 +4,7 @@
  * src/analysis/modelFitRows.ts). One panel for the total over geos, or one row of panels per geo.
  */
 import type { ModelFitRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { ACTUAL_COLOR, dateX, distinct, HEIGHT, layerSeries, PANEL_HEIGHT, topLevel, WIDTH, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -54,8 +55,8 @@ export function modelFitSpec(rows: readonly ModelFitRow[]): ChartSpec {
     },
   });
   if (geos.length === 0) return topLevel(words.title, rows, { width: WIDTH, height: HEIGHT, layer });
-  return topLevel(words.titleByGeo, rows, {
-    facet: { row: { field: 'geo', type: 'nominal', title: TEXT.labels.geo, sort: geos } },
+  return topLevel(words.titleByGeo, withOrder(rows, { geo: geos }), {
+    facet: { row: { field: 'geo', type: 'nominal', title: TEXT.labels.geo, sort: sortByOrder('geo') } },
     spec: { width: WIDTH, height: PANEL_HEIGHT, layer },
     resolve: { scale: { y: 'independent' } },
   });

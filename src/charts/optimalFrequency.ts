@@ -6,6 +6,7 @@
  * (src/analysis optimalFrequency.ts rows).
  */
 import type { FrequencyRoiRow, OptimalFrequencyRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { channelScale, facetColumns, PANEL_HEIGHT, PANEL_WIDTH, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -19,8 +20,8 @@ export function optimalFrequencySpec(curve: readonly FrequencyRoiRow[], optimal:
     ...curve.map((r) => ({ kind: 'curve', channel: r.channel, frequency: r.frequency, mean: r.mean, q05: r.q05, q95: r.q95 })),
     ...optimal.map((r) => ({ kind: 'optimal', channel: r.channel, frequency: r.optimalFrequency, from: r.q05, to: r.q95, roi: r.roiAtOptimal })),
   ];
-  return topLevel(words.title, data, {
-    facet: { field: 'channel', type: 'nominal', title: null, sort: channels },
+  return topLevel(words.title, withOrder(data, { channel: channels }), {
+    facet: { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel') },
     columns: facetColumns(channels.length),
     spec: {
       width: PANEL_WIDTH,

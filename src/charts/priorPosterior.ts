@@ -3,6 +3,7 @@
  * scales (rows from src/analysis/priorPosterior.ts).
  */
 import type { PriorPosteriorRow } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { distinct, facetColumns, PANEL_HEIGHT, PANEL_WIDTH, POSTERIOR_COLOR, PRIOR_COLOR, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -10,8 +11,8 @@ export function priorPosteriorSpec(rows: readonly PriorPosteriorRow[]): ChartSpe
   const words = TEXT.charts.priorPosterior;
   const parameters = distinct(rows.map((r) => r.parameter));
   const data = rows.map((r) => ({ ...r, source: r.source === 'prior' ? TEXT.labels.prior : TEXT.labels.posterior }));
-  return topLevel(words.title, data, {
-    facet: { field: 'parameter', type: 'nominal', title: null, sort: parameters },
+  return topLevel(words.title, withOrder(data, { parameter: parameters }), {
+    facet: { field: 'parameter', type: 'nominal', title: null, sort: sortByOrder('parameter') },
     columns: facetColumns(parameters.length, 4),
     spec: {
       width: PANEL_WIDTH * 0.8,

@@ -4,6 +4,7 @@
  * with its own x scale shared by the channels (rows from src/analysis/roiRows.ts).
  */
 import type { RoiDensityRow, RoiIntervalRow, RoiMetric } from '../analysis/index.js';
+import { sortByOrder, withOrder } from './names.js';
 import { channelScale, distinct, topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -20,7 +21,7 @@ export function roiSpec(intervals: readonly RoiIntervalRow[], densities: readonl
     const intervalOnly = { filter: "datum.kind === 'interval'" };
     return {
       transform: [{ filter: `datum.metric === ${JSON.stringify(metric)}` }],
-      facet: { row: { field: 'channel', type: 'nominal', sort: channels, title: null, header: first ? { labelAngle: 0, labelAlign: 'left' } : { labels: false } } },
+      facet: { row: { field: 'channel', type: 'nominal', sort: sortByOrder('channel'), title: null, header: first ? { labelAngle: 0, labelAlign: 'left' } : { labels: false } } },
       spec: {
         width: 260,
         height: 60,
@@ -28,7 +29,7 @@ export function roiSpec(intervals: readonly RoiIntervalRow[], densities: readonl
           {
             transform: [{ filter: "datum.kind === 'density'" }],
             mark: { type: 'area', opacity: 0.35, line: true },
-            encoding: { x: x('value'), y: { field: 'density', type: 'quantitative', title: null, axis: null, scale: { domain: [INTERVAL_LEVEL - 0.15, 1.05] } }, color },
+            encoding: { x: x('value'), y: { field: 'density', type: 'quantitative', title: null, axis: null, scale: { domain: [INTERVAL_LEVEL - 0.15, 1.05] } }, color, order: { value: 0 } },
           },
           {
             transform: [intervalOnly],
@@ -60,5 +61,5 @@ export function roiSpec(intervals: readonly RoiIntervalRow[], densities: readonl
       },
     };
   };
-  return topLevel(words.title, rows, { hconcat: metrics.map((metric, i) => panel(metric, i === 0)), spacing: 24 });
+  return topLevel(words.title, withOrder(rows, { channel: channels }), { hconcat: metrics.map((metric, i) => panel(metric, i === 0)), spacing: 24 });
 }

@@ -9,6 +9,7 @@
  * cells shift against their headers, as rendering this chart showed). The wording is kept here rather than in text.ts because this chart belongs to the
  * batch reports, not to a run's report page.
  */
+import { sortByOrder, withOrder } from './names.js';
 import { channelScale, dateX, distinct, topLevel, type ChartSpec } from './spec.js';
 
 /** What the chart needs of a window row (src/batch/stability.ts StabilityRow). */
@@ -59,10 +60,10 @@ export function stabilitySpec(series: string, rows: readonly StabilityChartRow[]
   const windowsOnly = { filter: "datum.kind === 'window'" };
   // Padding keeps the first and last windows' intervals off the panel's edges.
   const x = { ...dateX('to', STABILITY_TEXT.windowEnd), scale: { type: 'utc', padding: 14 } };
-  return topLevel(STABILITY_TEXT.title(series), data, {
+  return topLevel(STABILITY_TEXT.title(series), withOrder(data, { channel: channels }), {
     facet: {
       row: { field: 'metricLabel', type: 'nominal', title: null, sort: metrics.map(label), header: { labelAngle: 0, labelAlign: 'left' } },
-      column: { field: 'channel', type: 'nominal', title: null, sort: channels },
+      column: { field: 'channel', type: 'nominal', title: null, sort: sortByOrder('channel') },
     },
     spec: {
       width: 180,

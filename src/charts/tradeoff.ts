@@ -5,6 +5,7 @@
  * current split and the best split marked. The chart only needs the rows' shape; the rows are
  * src/optimize/tradeoff.ts `TradeoffRow` (its `pairTradeoff` / `twoChannelTradeoff`).
  */
+import { titleText } from './names.js';
 import { topLevel, type ChartSpec } from './spec.js';
 import { TEXT } from './text.js';
 
@@ -46,7 +47,8 @@ const OPTIMUM_COLOR = '#f58518';
 
 export function tradeoffSpec(chart: TradeoffChart): ChartSpec {
   const words = TEXT.charts.tradeoff;
-  const [a, b] = chart.channels;
+  // the names go into the titles, which Vega-Lite copies into its tooltip and description expressions
+  const [a, b] = chart.channels.map(titleText);
   const revenue = chart.unit === 'revenue';
   const curve = chart.rows.map((r) => ({
     kind: 'curve',

@@ -30,7 +30,7 @@
  * caller's to check).
  */
 import type { ColumnTable } from 'arquero';
-import { ROW_COLUMN, type CsvSource } from './csv.js';
+import { ROW_COLUMN, UNUSABLE_NAME, type CsvSource } from './csv.js';
 import { parseDateCell, parseNumberCell, isoOfDay, showCell } from './cells.js';
 import { IssueCollector, DEFAULT_MAX_ISSUES } from './errors.js';
 import { resolveRoles, roleColumns, DATE_FORMATS } from './roles.js';
@@ -110,6 +110,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   const geoIndex = new Map<string, number>();
   const rowGeo = new Int32Array(N).fill(-1);
   const rawGeo = spec.geo !== null ? columnValues(table, spec.geo) : undefined;
+  let unusableGeo = false;
   for (let r = 0; r < N; r++) {
     let name = NATIONAL_GEO;
     if (rawGeo !== undefined) {
@@ -119,6 +120,12 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
         continue;
       }
       name = String(raw);
+      if (name === UNUSABLE_NAME) {
+        // once, at its first row
+        if (!unusableGeo) issues.error(`geo ${JSON.stringify(UNUSABLE_NAME)} cannot be used (JavaScript reads it as an object's prototype); rename the geo`, { row: rowNumbers[r], column: spec.geo ?? undefined });
+        unusableGeo = true;
+        continue;
+      }
     }
     let g = geoIndex.get(name);
     if (g === undefined) {

@@ -17,6 +17,14 @@ import { IssueCollector, DEFAULT_MAX_ISSUES } from './errors.js';
 /** Name of the column that carries file row numbers. */
 export const ROW_COLUMN = '__row';
 
+/**
+ * The one name no column, geo, channel or treatment may have: JavaScript objects take "__proto__"
+ * as their prototype, not as a key, so arquero would lose such a column and Vega's grouping would
+ * drop such a geo or channel from the charts. Every other name, whatever its characters, is kept
+ * exactly as written.
+ */
+export const UNUSABLE_NAME = '__proto__';
+
 /** A parsed file: raw string cells plus what provenance needs. */
 export interface CsvSource {
   /** Columns of the file as strings (exact text, '' for empty) plus `__row` (file row numbers). */
@@ -173,6 +181,7 @@ export function readCsv(input: string | Uint8Array, options: ReadCsvOptions = {}
   const seen = new Map<string, number>();
   header.forEach((name, j) => {
     if (name === ROW_COLUMN) issues.error(`column name ${JSON.stringify(ROW_COLUMN)} is reserved`, { row: 1 });
+    if (name === UNUSABLE_NAME) issues.error(`column name ${JSON.stringify(UNUSABLE_NAME)} cannot be used (JavaScript reads it as an object's prototype); rename the column`, { row: 1 });
     const first = seen.get(name);
     if (first !== undefined) {
       issues.error(`duplicate column name ${JSON.stringify(name)} (columns ${first + 1} and ${j + 1})`, { row: 1 });

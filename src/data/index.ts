@@ -22,7 +22,7 @@ export type {
 } from './types.js';
 export { isPaidKind, isReachFrequencyKind } from './channelKinds.js';
 export { DataValidationError, DEFAULT_MAX_ISSUES, formatIssue } from './errors.js';
-export { readCsv, tableSource, sha256Hex, ROW_COLUMN, type CsvSource, type ReadCsvOptions } from './csv.js';
+export { readCsv, tableSource, sha256Hex, ROW_COLUMN, UNUSABLE_NAME, type CsvSource, type ReadCsvOptions } from './csv.js';
 export { MISSING_MARKERS } from './cells.js';
 export { detectRoles, spendColumnChannel, DETECTION_NAMES, DATE_FORMATS, type ResolvedRoles } from './roles.js';
 export { buildMmmData, NATIONAL_GEO, SUSPICIOUS_KPI_FRACTION, type BuildOptions } from './build.js';

@@ -7,6 +7,7 @@
  * Event / holiday dummies are never detected: they must be named (`events`).
  */
 import type { ChannelSpec, DataSpec, DateFormat, OrganicSpec, PartialDataSpec, RoleDetection, TreatmentSpec, ValidationIssue } from './types.js';
+import { UNUSABLE_NAME } from './csv.js';
 import { IssueCollector } from './errors.js';
 
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'M/D/YYYY', 'D/M/YYYY', 'M/D/YY'];
@@ -333,6 +334,9 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
     }
   }
   const names = new Set<string>();
+  const unusable = (name: string, key: string) => {
+    if (name === UNUSABLE_NAME) issues.error(`${key} ${JSON.stringify(UNUSABLE_NAME)} cannot be used (JavaScript reads it as an object's prototype); choose another name`);
+  };
   spec.channels.forEach((ch, i) => {
     if ((ch.reach === undefined) !== (ch.frequency === undefined)) {
       issues.error(`spec.channels[${i}]: a reach and frequency channel needs both "reach" and "frequency" (got only ${ch.reach !== undefined ? '"reach"' : '"frequency"'})`);
@@ -342,6 +346,7 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
     }
     if (typeof ch.name !== 'string' || ch.name === '') issues.error(`spec.channels[${i}].name must be a non-empty string`);
     else if (names.has(ch.name)) issues.error(`two channels are named ${JSON.stringify(ch.name)}`);
+    else unusable(ch.name, `spec.channels[${i}].name`);
     names.add(ch.name);
   });
   spec.organic.forEach((o, i) => {
@@ -350,12 +355,14 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
     if (rf === (o.media !== undefined)) issues.error(`spec.organic[${i}]: give either "media" (an exposure column) or "reach" and "frequency", not ${rf ? 'both' : 'neither'}`);
     if (typeof o.name !== 'string' || o.name === '') issues.error(`spec.organic[${i}].name must be a non-empty string`);
     else if (names.has(o.name)) issues.error(`two channels are named ${JSON.stringify(o.name)} (spec.organic[${i}])`);
+    else unusable(o.name, `spec.organic[${i}].name`);
     names.add(o.name);
   });
   const treatmentNames = new Set<string>();
   spec.treatments.forEach((t, i) => {
     const name = t.name ?? t.column;
     if (treatmentNames.has(name)) issues.error(`two treatments are named ${JSON.stringify(name)} (spec.treatments[${i}])`);
+    else unusable(name, `spec.treatments[${i}].name`);
     treatmentNames.add(name);
   });
 }

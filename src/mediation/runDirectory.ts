@@ -40,7 +40,7 @@ function reportSections(fit: MediationFit, dataFile: string, charts: readonly Ch
   const n = formatNumberShort;
   const health = result.health;
   const warnings = health.warnings.length > 0 ? `<ul>${health.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '<p>No sampler warnings (R-hat, ESS, divergences, tree depth, E-BFMI).</p>';
-  const effectRows = effects.effects.map((r) => [escapeHtml(r.channel), r.effect, r.measure, n(r.mean), n(r.median), n(r.q05), n(r.q95), r.probabilityPositive.toFixed(2), escapeHtml(r.unit)]);
+  const effectRows = effects.effects.map((r) => [escapeHtml(r.channel), escapeHtml(r.effect), escapeHtml(r.measure), n(r.mean), n(r.median), n(r.q05), n(r.q95), r.probabilityPositive.toFixed(2), escapeHtml(r.unit)]);
   const pathRows = effects.paths.map((r) => [escapeHtml(r.driver), escapeHtml(r.mediator), n(r.mean), n(r.median), n(r.q05), n(r.q95), r.probabilityPositive.toFixed(2), escapeHtml(r.unit)]);
   const parameterRows = result.summary.map((r) => [escapeHtml(r.name), n(r.mean), n(r.sd), n(r.q05), n(r.q50), n(r.q95), r.rhat.toFixed(3), r.essBulk.toFixed(0), r.essTail.toFixed(0)]);
   return [

@@ -5,7 +5,8 @@
  * With a two-channel trade-off (src/charts/tradeoff.ts), a paragraph on what it holds and where it came from.
  */
 import { formatNumber, formatPercent, TEXT, type BudgetAllocation, type TradeoffChart } from '../charts/index.js';
-import { escapeHtml, htmlTable } from './page.js';
+import { escapeHtml } from './escapeHtml.js';
+import { htmlTable } from './page.js';
 
 export function budgetHtml(allocation: BudgetAllocation, periods?: number): string {
   const words = TEXT.report.budget;

@@ -7,7 +7,9 @@
  */
 export { reportData, roiTableRows, type ReportData, type ReportDataOptions, type RoiTableRow, type HealthFlagRow } from './reportData.js';
 export { reportCharts, dataCheckCharts, tradeoffChart, type ReportChart, type SectionKey } from './reportCharts.js';
-export { htmlPage, htmlTable, readEmbedScripts, escapeHtml, scriptJson, type EmbedScripts, type PageInput, type PageSection } from './page.js';
+export { htmlPage, htmlTable, readEmbedScripts, type EmbedScripts, type PageInput, type PageSection } from './page.js';
+export { escapeHtml } from './escapeHtml.js';
+export { scriptJson, scriptSource } from './scriptJson.js';
 export { reportPage, inspectPage, findingsHtml, dataTablesHtml } from './reportPage.js';
 export { probabilitiesHtml, modelComparisonHtml, type StoredHoldoutScore } from './probabilityTable.js';
 export { budgetHtml, tradeoffHtml } from './budgetSection.js';

@@ -3,13 +3,15 @@
  * Vega-Embed scripts inlined from node_modules (no network needed to open it), the chart specs as
  * one JSON block, tables and text. Each chart is drawn by vega-embed as SVG into its container;
  * when all are done the body gets `data-charts-rendered` (count) and `data-charts-failed` (ids), so a
- * headless browser check can wait for them. Text is HTML-escaped; JSON and scripts are escaped so
- * that no `</script>` can end a script block early.
+ * headless browser check can wait for them. Text and attributes are escaped by escapeHtml.ts, the
+ * specs' JSON and the scripts by scriptJson.ts, so that no `</script>` can end a script block early.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TEXT, type Chart } from '../charts/index.js';
+import { escapeHtml } from './escapeHtml.js';
+import { scriptJson, scriptSource } from './scriptJson.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,19 +25,6 @@ export interface EmbedScripts {
 export function readEmbedScripts(): EmbedScripts {
   const build = (pkg: string, file: string) => readFileSync(join(dirname(require.resolve(pkg)), file), 'utf8');
   return { vega: build('vega', 'vega.min.js'), vegaLite: build('vega-lite', 'vega-lite.min.js'), vegaEmbed: build('vega-embed', 'vega-embed.min.js') };
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** JSON safe inside a <script> block. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-function scriptText(source: string): string {
-  return source.replace(/<\/script/gi, '<\\/script');
 }
 
 /** A table from header strings and cell HTML (already escaped). */
@@ -127,9 +116,9 @@ export function htmlPage(input: PageInput, scripts: EmbedScripts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(input.title)}</title>
 <style>${STYLE}</style>
-<script>${scriptText(scripts.vega)}</script>
-<script>${scriptText(scripts.vegaLite)}</script>
-<script>${scriptText(scripts.vegaEmbed)}</script>
+<script>${scriptSource(scripts.vega)}</script>
+<script>${scriptSource(scripts.vegaLite)}</script>
+<script>${scriptSource(scripts.vegaEmbed)}</script>
 </head>
 <body>
 <header><h1>${escapeHtml(input.heading)}</h1>

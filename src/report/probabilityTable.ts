@@ -8,7 +8,8 @@
 import type { ProbabilityRow } from '../analysis/index.js';
 import type { LooEstimates } from '../diagnostics/index.js';
 import { formatNumber } from '../charts/index.js';
-import { escapeHtml, htmlTable } from './page.js';
+import { escapeHtml } from './escapeHtml.js';
+import { htmlTable } from './page.js';
 
 const stored = (x: unknown): number => (typeof x === 'number' ? x : typeof x === 'string' ? Number(x) : NaN);
 

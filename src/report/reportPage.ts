@@ -6,7 +6,8 @@
 import { ALL_GEOS, ALL_MEDIA, type DataChecks, type QuantityRow } from '../analysis/index.js';
 import { findingText, formatNumber, formatPercent, TEXT } from '../charts/index.js';
 import { budgetHtml, tradeoffHtml } from './budgetSection.js';
-import { escapeHtml, htmlTable, type PageInput, type PageSection } from './page.js';
+import { escapeHtml } from './escapeHtml.js';
+import { htmlTable, type PageInput, type PageSection } from './page.js';
 import { modelComparisonHtml, probabilitiesHtml } from './probabilityTable.js';
 import type { ReportData } from './reportData.js';
 import type { ReportChart, SectionKey } from './reportCharts.js';
