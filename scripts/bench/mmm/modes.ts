@@ -46,6 +46,12 @@ export const BENCH_MODES: readonly BenchMode[] = [
     sampler: {},
   },
   {
+    id: 'ad90',
+    description: 'the default with a target acceptance of 0.9 instead of 0.8 (sampler.adaptDelta: 0.9): fewer divergences for smaller steps?',
+    model: {},
+    sampler: { adaptDelta: 0.9 },
+  },
+  {
     id: 'pilot',
     description: 'the default with the centering pilot (sampler.adaptiveCentering: each channel\'s partial-centering weight from the first 25% of the warmup)',
     model: {},
