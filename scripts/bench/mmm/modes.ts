@@ -47,7 +47,7 @@ export const BENCH_MODES: readonly BenchMode[] = [
   },
   {
     id: 'ad90',
-    description: 'the default with a target acceptance of 0.9 instead of 0.8 (sampler.adaptDelta: 0.9): fewer divergences for smaller steps?',
+    description: 'the default with a target acceptance of 0.9 instead of 0.8 (sampler.adaptDelta: 0.9; bench/README.md finding 23: no fewer divergences, 1.1-1.8x the gradients)',
     model: {},
     sampler: { adaptDelta: 0.9 },
   },
