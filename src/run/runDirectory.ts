@@ -9,6 +9,8 @@
  *   roi.csv              per channel: ROI, mROI, contribution, share, cost per KPI (mean, median, 90%)
  *   contributions.csv    per geo, date and channel: contribution, baseline, prediction
  *   contributions_by_date.csv  the same summed over geos
+ *   roi.parquet, contributions.parquet, contributions_by_date.parquet   the same three tables as Parquet
+ *                        (parquetTables.ts: numbers DOUBLE with NaN kept, text UTF8, absent values null)
  *   fit_metrics.csv, health.json, predictive.json
  *   time_effect.csv      per component (trend or knots, seasonality, their sum) and date: the baseline's
  *                        time effect summed over geos (analysis/timeEffect.ts); summary.json and
@@ -42,6 +44,7 @@ import { readDraws, writeDraws } from './drawsFiles.js';
 import type { MmmFit } from '../mmm/fit.js';
 import { writeLooFiles } from './looFiles.js';
 import { IDATA_FILE, writeInferenceData } from './inferenceData.js';
+import { writeParquetTable } from './parquetTables.js';
 import { versions } from './versions.js';
 import type { MmmReport } from '../mmm/report.js';
 import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
@@ -84,6 +87,8 @@ export interface WriteRunOptions {
   readonly logLik?: boolean;
   /** Write idata.nc, the fit as ArviZ InferenceData (default true). */
   readonly idata?: boolean;
+  /** Write roi.parquet, contributions.parquet and contributions_by_date.parquet next to their CSVs (default true). */
+  readonly parquet?: boolean;
 }
 
 /** The holdout's log predictive density as stored in summary.json (no pointwise values). */
@@ -150,10 +155,17 @@ export async function writeRun(dir: string, fit: MmmFit, report: MmmReport, opti
   });
   writeFileSync(join(dir, 'probabilities.csv'), rowsToCsv(report.probabilities, ['kind', 'statement', 'channel', 'versus', 'threshold', 'probability', 'mcse', 'ess', 'draws']));
   writeLooFiles(dir, fit.design, result.posterior.drawsPerChain, report.logLik, report.loo, { logLik: options.logLik });
-  const roiRows = report.media.channels.map((row) => ({ ...row }));
-  writeFileSync(join(dir, 'roi.csv'), rowsToCsv(roiRows, ['channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
-  writeFileSync(join(dir, 'contributions.csv'), rowsToCsv(report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
-  writeFileSync(join(dir, 'contributions_by_date.csv'), rowsToCsv(report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']));
+  const tidyTables: [string, readonly object[], readonly string[]][] = [
+    ['roi', report.media.channels, ['channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
+    ['contributions', report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
+    ['contributions_by_date', report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
+  ];
+  for (const [name, rows, columns] of tidyTables) {
+    writeFileSync(join(dir, `${name}.csv`), rowsToCsv(rows, columns));
+    // A rerun without Parquet leaves no stale copy behind.
+    rmSync(join(dir, `${name}.parquet`), { force: true });
+    if (options.parquet ?? true) writeParquetTable(join(dir, `${name}.parquet`), rows, columns);
+  }
   writeFileSync(join(dir, 'fit_metrics.csv'), rowsToCsv(report.fitMetrics));
   if (report.optimalFrequency.optimal.length > 0) {
     writeFileSync(
