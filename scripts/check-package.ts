@@ -203,7 +203,7 @@ step('npx mixwell fit --help', () => {
   check(r.stdout.startsWith('usage:\n  mixwell fit --data FILE'), `unexpected usage: ${r.stdout.slice(0, 200)}`);
 });
 
-const RUN_FILES = ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'health.json', 'draws.arrow', 'variables.json', 'design.json', 'scaling.json', 'log_lik.arrow', 'idata.nc'];
+const RUN_FILES = ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'roi.parquet', 'contributions.parquet', 'health.json', 'draws.arrow', 'variables.json', 'design.json', 'scaling.json', 'log_lik.arrow', 'idata.nc'];
 
 step('mixwell fit: bundled geo example, 2 chains x (150 warmup + 150 draws), 2 worker threads', () => {
   const out = join(dir, 'runs', 'geo');

@@ -42,7 +42,7 @@ describe('mixwell CLI', () => {
   it('fit writes a complete run directory and prints the ROI table', () => {
     expect(fitResult.code, fitResult.stderr).toBe(0);
     expect(fitResult.stderr).toMatch(/mixwell: tfjs backend (wasm|tensorflow|cpu)/);
-    for (const file of ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'contributions_by_date.csv', 'fit_metrics.csv', 'health.json', 'design.json', 'draws.arrow', 'draws/chain-1.csv', 'draws/chain-2.csv']) {
+    for (const file of ['config.json', 'provenance.json', 'summary.json', 'roi.csv', 'contributions.csv', 'contributions_by_date.csv', 'roi.parquet', 'contributions.parquet', 'contributions_by_date.parquet', 'fit_metrics.csv', 'health.json', 'design.json', 'draws.arrow', 'draws/chain-1.csv', 'draws/chain-2.csv']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     expect(fitResult.stdout).toMatch(/channel\s+ROI mean/);

@@ -21,7 +21,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     verbose: !options.quiet,
   });
   const report = buildReport(fit, { mroiTarget: options['mroi-target'], roiThreshold: options['roi-threshold'] });
-  await writeRun(options.out, fit, report, { logLik: !options['no-log-lik'], idata: !options['no-idata'] });
+  await writeRun(options.out, fit, report, { logLik: !options['no-log-lik'], idata: !options['no-idata'], parquet: !options['no-parquet'] });
   if (!options.quiet) process.stderr.write(`mixwell: fit done in ${((performance.now() - started) / 1000).toFixed(1)} s (sampling ${fit.result.seconds.sampling.toFixed(1)} s); wrote ${options.out}\n`);
   process.stdout.write(formatRunSummary(readRun(options.out)) + '\n');
 }

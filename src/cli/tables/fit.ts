@@ -61,6 +61,12 @@ export const FIT = {
       description: 'Leave out idata.nc, the fit as ArviZ InferenceData in a netCDF-4 file (posterior, sample_stats, log_likelihood, posterior_predictive, observed_data, constant_data).',
       default: 'off (it is written)',
     },
+    {
+      name: 'no-parquet',
+      kind: 'flag',
+      description: 'Leave out roi.parquet, contributions.parquet and contributions_by_date.parquet (the CSV tables as Parquet).',
+      default: 'off (they are written)',
+    },
     QUIET,
   ],
   rules: [],
