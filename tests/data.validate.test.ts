@@ -177,6 +177,15 @@ describe('messy values: every problem is reported with its row and column', () =
     ]);
   });
 
+  // found by tests/fuzz.config.test.ts (roles from a run config): an empty KPI or date column crashed reading column ""; a missing one read "got undefined"
+  it('a role given as "" or left out of a channel names the spec key', () => {
+    const text = csv({ date: weeks(3), a_spend: [1, 2, 3], sales: [5, 6, 7] });
+    expect(brief(parseIssues(text, { kpi: '' }).issues)).toEqual(['-|-|spec.kpi must name a column, got ""']);
+    expect(brief(parseIssues(text, { date: '' }).issues)).toEqual(['-|-|spec.date must name a column, got ""']);
+    expect(brief(parseIssues(text, { channels: [{ name: 'a', spend: '' }] }).issues)).toEqual(['-|-|spec.channels[0].spend must name a column, got ""']);
+    expect(brief(parseIssues(text, { channels: [{ name: 'a' } as never] }).issues)).toEqual(['-|-|spec.channels[0].spend must be a column name (string), got nothing']);
+  });
+
   it('spend zero everywhere and constant KPI are errors; constant control too', () => {
     const err = parseIssues(
       csv({ date: weeks(4), tv_spend: [0, 0, 0, 0], radio_spend: [1, 0, 2, 0], price: [1, 1, 1, 1], sales: [5, 5, 5, 5] }),
@@ -288,6 +297,15 @@ describe('explicit imputation', () => {
     expect(Array.from(data.spend)).toEqual([2, 2, 4, 4]);
     const err = parseIssues(csv({ date: weeks(3), x_spend: [1, 2, 3], price: ['NA', 'NA', 'NA'], sales: [1, 2, 3] }), { controls: ['price'] }, { impute: { price: 'mean' } });
     expect(err.issues[0].message).toMatch(/cannot impute control "price" with "mean": every value of the data is missing/);
+  });
+
+  // found by tests/fuzz.data.test.ts: a column named like a member of Object.prototype was imputed (linearly) without being asked
+  it('a column named "constructor" or "toString" is imputed only when asked', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const text = csv({ date: weeks(3), x_spend: [1, 2, 3], [name]: [1, '', 3], sales: [1, 2, 3] });
+      expect(brief(parseIssues(text, { controls: [name] }).issues)).toEqual([`3|${name}|missing value ("") in control "${name}"; ask for an imputation for this column ("impute" in the run config, or options.impute) if that is intended`]);
+      expect(parseMmmData(text, { controls: [name] }, { impute: { [name]: 'zero' } }).provenance.imputations).toEqual([{ column: name, method: 'zero', rows: [3], values: [0] }]);
+    }
   });
 
   it('"abc" is never imputed: imputation only covers missing markers', () => {

@@ -82,9 +82,10 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   // ---- roles -------------------------------------------------------------------------------
   const withoutKpi = options.withoutKpi ?? false;
   const { spec, detected, ignoredColumns } = resolveRoles(columns, specInput, issues, { withoutKpi });
-  const impute = options.impute ?? {};
+  // own keys only: a column named "constructor" or "toString" is not asked to be imputed by Object.prototype
+  const impute = new Map(Object.entries(options.impute ?? {}));
   const roleByColumn = new Map(roleColumns(spec).map((r) => [r.column, r.role]));
-  for (const [column, method] of Object.entries(impute)) {
+  for (const [column, method] of impute) {
     const role = roleByColumn.get(column);
     if (!IMPUTE_METHODS.includes(method)) {
       issues.error(`unknown imputation method ${JSON.stringify(method)} for column ${JSON.stringify(column)}; use one of ${IMPUTE_METHODS.join(', ')}`);
@@ -237,7 +238,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     const raw = columnValues(table, column);
     const values = new Float64Array(N).fill(NaN);
     const missing = new Uint8Array(N);
-    const imputing = impute[column] !== undefined;
+    const imputing = impute.has(column);
     for (let r = 0; r < N; r++) {
       const where = { row: rowNumbers[r], column };
       const cell = parseNumberCell(raw[r]);
@@ -395,7 +396,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     const out = new Float64Array(G * T);
     for (let n = 0; n < G * T; n++) out[n] = col.values[cellRow[n]];
     seriesCache.set(col.column, out);
-    const method = impute[col.column];
+    const method = impute.get(col.column);
     if (method === undefined) return out;
     const rows: number[] = [];
     const values: number[] = [];

@@ -36,6 +36,11 @@ function organicNameOf(column: string): string {
   return suffix ? suffix[1] : trimmed;
 }
 
+/** A spec value as a message shows it (`nothing` for an absent one). */
+function given(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
 export function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s.\-]+/g, '_');
 }
@@ -103,12 +108,12 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   const treatments: TreatmentSpec[] = (input.treatments ?? []).map((t, i) => {
     if (typeof t === 'string') return { column: t, name: t, baseline: 'min' };
     if (t === null || typeof t !== 'object' || typeof t.column !== 'string') {
-      issues.error(`spec.treatments[${i}] must be a column name or {"column": ..., "name"?: ..., "baseline"?: "min" | "max" | number}, got ${JSON.stringify(t)}`);
+      issues.error(`spec.treatments[${i}] must be a column name or {"column": ..., "name"?: ..., "baseline"?: "min" | "max" | number}, got ${given(t)}`);
       return { column: '', name: '', baseline: 'min' };
     }
     const baseline = t.baseline ?? 'min';
     if (baseline !== 'min' && baseline !== 'max' && !(typeof baseline === 'number' && Number.isFinite(baseline))) {
-      issues.error(`spec.treatments[${i}].baseline must be "min", "max" or a finite number, got ${JSON.stringify(t.baseline)}`);
+      issues.error(`spec.treatments[${i}].baseline must be "min", "max" or a finite number, got ${given(t.baseline)}`);
     }
     if (t.name !== undefined && (typeof t.name !== 'string' || t.name === '')) issues.error(`spec.treatments[${i}].name must be a non-empty string`);
     return { column: t.column, name: t.name ?? t.column, baseline };
@@ -256,6 +261,10 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   }
   const events = input.events !== undefined ? [...input.events] : [];
 
+  // '' is how the resolved spec says "no date / KPI column" (roleColumns skips it): a spec giving '' names none
+  if (input.date === '') issues.error('spec.date must name a column, got ""');
+  if (input.kpi === '' && !options.withoutKpi) issues.error('spec.kpi must name a column, got ""');
+
   const dateFormat = input.dateFormat ?? 'YYYY-MM-DD';
   if (!DATE_FORMATS.includes(dateFormat)) {
     issues.error(`unknown dateFormat ${JSON.stringify(dateFormat)}; use one of ${DATE_FORMATS.join(', ')}`);
@@ -316,7 +325,11 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
   const firstRole = new Map<string, string>();
   for (const { role, column } of roles) {
     if (typeof column !== 'string') {
-      issues.error(`spec.${role} must be a column name (string), got ${JSON.stringify(column)}`);
+      issues.error(`spec.${role} must be a column name (string), got ${given(column)}`);
+      continue;
+    }
+    if (column === '') {
+      issues.error(`spec.${role} must name a column, got ""`);
       continue;
     }
     if (!available.has(column)) {
