@@ -10,6 +10,7 @@ export {
   TRANSFORM_ORDERS,
   type AdstockSpec,
   DEFAULT_KPI_SHARE,
+  byChannel,
   mediaPriorWindows,
   type AdstockType,
   type KpiShare,

@@ -3,7 +3,7 @@
  * out-of-range values are errors naming the file and the key path); absent keys take the defaults
  * of config.ts. Nothing is coerced silently.
  */
-import { ConfigError, describeValue, Reader } from '../../src/config/index.js';
+import { ConfigError, describeValue, keyPath, Reader } from '../../src/config/index.js';
 import {
   centeringWeight, DEFAULT_KPI_SHARE, DEFAULT_MODEL_CONFIG, mediaPriorWindows, PRIOR_PARAMETERS, TRANSFORM_ORDERS,
   type KpiShare, type LiftExperiment, type MediaPrior, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow, type SaturationSpec, type SaturationType,
@@ -29,8 +29,8 @@ function parseGeoMedia(reader: Reader, value: Json): MmmModelConfig['geo']['medi
       Object.entries(byChannel).map(([channel, form]) => [
         channel,
         typeof form === 'number'
-          ? reader.number(form, `model.geo.media.${channel}`, (w) => w >= 0 && w <= 1, 'a centering weight in [0, 1] (0 = non-centered, 1 = centered)')
-          : reader.oneOf(form, `model.geo.media.${channel}`, ['centered', 'noncentered'] as const),
+          ? reader.number(form, keyPath('model.geo.media', channel), (w) => w >= 0 && w <= 1, 'a centering weight in [0, 1] (0 = non-centered, 1 = centered)')
+          : reader.oneOf(form, keyPath('model.geo.media', channel), ['centered', 'noncentered'] as const),
       ]),
     );
   }
@@ -100,7 +100,7 @@ function parseSaturationSpec(reader: Reader, s: Record<string, Json>, path: stri
 /** {channel: value} of a `byChannel` key; channel names are checked against the data when the model is built. */
 function parseByChannel<V>(reader: Reader, value: Json, path: string, parse: (v: Json, path: string) => V): Record<string, V> {
   const record = reader.object(value, path, typeof value === 'object' && value !== null ? Object.keys(value) : []);
-  return Object.fromEntries(Object.entries(record).map(([channel, v]) => [channel, parse(v, `${path}.${channel}`)]));
+  return Object.fromEntries(Object.entries(record).map(([channel, v]) => [channel, parse(v, keyPath(path, channel))]));
 }
 
 /** The model config from the `model` key of a JSON config (undefined gives the defaults). */
@@ -240,18 +240,19 @@ function parseMediaPrior(reader: Reader, value: Json): MediaPrior {
   }
   if (m.kpiShare !== undefined && type !== 'roi') reader.fail('model.mediaPrior.kpiShare', `only applies to type "roi", not "${type}"`);
   if (type === 'coefficient' || type === 'mroi') return { type };
-  const windows: Record<string, RoiPriorWindow> = {};
+  const entries: [string, RoiPriorWindow][] = [];
   if (m.window !== undefined) {
-    const byChannel = reader.object(m.window, 'model.mediaPrior.window', Object.keys(m.window as object));
-    for (const [channel, w] of Object.entries(byChannel)) {
-      const path = `model.mediaPrior.window.${channel}`;
+    for (const [channel, w] of Object.entries(reader.object(m.window, 'model.mediaPrior.window'))) {
+      const path = keyPath('model.mediaPrior.window', channel);
       const range = reader.object(w, path, ['from', 'to']);
       const from = reader.isoDate(range.from, `${path}.from`);
       const to = reader.isoDate(range.to, `${path}.to`);
       if (to < from) reader.fail(path, `"to" (${to}) is before "from" (${from})`);
-      windows[channel] = { from, to };
+      entries.push([channel, { from, to }]);
     }
   }
+  // own keys whatever the channel is called (an assignment to windows["__proto__"] would set the prototype)
+  const windows: Record<string, RoiPriorWindow> = Object.fromEntries(entries);
   if (type === 'contribution') return { type, window: windows };
   const kpiShare = m.kpiShare === undefined || m.kpiShare === false ? undefined : parseKpiShare(reader, m.kpiShare);
   if (kpiShare && Object.keys(windows).length > 0) {
@@ -372,7 +373,7 @@ export function checkModelConfigAgainstData(
   data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number; readonly controlNames?: readonly string[]; readonly treatmentNames?: readonly string[] },
 ): void {
   for (const channel of Object.keys(mediaPriorWindows(config.mediaPrior))) {
-    if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+    if (!channelNames.includes(channel)) throw new ConfigError(file, keyPath('model.mediaPrior.window', channel), `unknown channel (channels: ${channelNames.join(', ')})`);
   }
   const overrides: [string, object | undefined][] = [
     ['model.adstock.byChannel', config.adstock.byChannel],
@@ -381,7 +382,7 @@ export function checkModelConfigAgainstData(
   ];
   for (const [key, byChannel] of overrides) {
     for (const channel of Object.keys(byChannel ?? {})) {
-      if (!channelNames.includes(channel)) throw new ConfigError(file, `${key}.${channel}`, `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
+      if (!channelNames.includes(channel)) throw new ConfigError(file, keyPath(key, channel), `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
     }
   }
   const rf = rfConfigProblem(config);
@@ -394,7 +395,7 @@ export function checkModelConfigAgainstData(
   const media = config.geo.media;
   if (typeof media === 'object') {
     for (const channel of Object.keys(media)) {
-      if (!channelNames.includes(channel)) throw new ConfigError(file, `model.geo.media.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+      if (!channelNames.includes(channel)) throw new ConfigError(file, keyPath('model.geo.media', channel), `unknown channel (channels: ${channelNames.join(', ')})`);
     }
     if (config.mediaPrior.type !== 'coefficient' && Object.values(media).some((form) => centeringWeight(form) > 0)) {
       throw new ConfigError(file, 'model.geo.media', `centering channels needs the coefficient prior (m); with ${mediaPriorLabel(config.mediaPrior.type)} m is derived: use non-centered or pooled media effects`);
