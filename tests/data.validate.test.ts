@@ -177,6 +177,16 @@ describe('messy values: every problem is reported with its row and column', () =
     ]);
   });
 
+  // found by tests/fuzz.data.test.ts (size mutations): a message listed every one of thousands of columns in each of 50 issues (9 MB), or quoted a megabyte cell whole
+  it('messages list at most 30 columns and cut long cells and names', () => {
+    const wide = Object.fromEntries([['date', weeks(3)], ['a_spend', [1, 2, 3]], ['sales', [5, 6, 7]], ...Array.from({ length: 2000 }, (_, k) => [`x${k}`, [1, 1, 1]])]);
+    const err = parseIssues(csv(wide), { controls: ['nope'] });
+    expect(err.issues[0].message).toMatch(/^spec\.controls\[0\] names column "nope", which is not in the file; available columns: "date", "a_spend", "sales", "x0", .*"x26", \.\.\. \(2003 columns in all\)$/);
+    expect(err.message.length).toBeLessThan(1000);
+    const long = parseIssues(csv({ date: weeks(3), a_spend: [1, 'y'.repeat(1_000_000), 3], sales: [5, 6, 7] }));
+    expect(brief(long.issues)).toEqual([`3|a_spend|not a number: ${JSON.stringify('y'.repeat(100))}... (1000000 characters) in spend of channel "a"`]);
+  });
+
   // found by tests/fuzz.config.test.ts (roles from a run config): an empty KPI or date column crashed reading column ""; a missing one read "got undefined"
   it('a role given as "" or left out of a channel names the spec key', () => {
     const text = csv({ date: weeks(3), a_spend: [1, 2, 3], sales: [5, 6, 7] });

@@ -20,6 +20,7 @@ import {
   evaluateScenario,
   optimizeBudget,
   parseObjective,
+  parsePlanSpec,
   planFromCsv,
   planningWindow,
   planTotal,
@@ -269,6 +270,9 @@ describe('scenarios', () => {
     expect(() => planFromCsv('channel,spend\n"tv\nx",1\nsearch,lots\n', 'p.csv')).toThrow('p.csv, row 4, column "spend"');
     expect(() => planFromCsv('channel,spend\ntv,1\n\nsearch,2\n', 'p.csv')).toThrow(/p\.csv, row 3: blank line between data rows/);
     expect(() => planFromCsv('channel,spend\ntv,"1\n', 'p.csv')).toThrow(/p\.csv, row 2: quoted field is not closed/);
+    // found by tests/fuzz.optimize.test.ts: a megabyte name or a 100 000-element array was quoted whole in the message
+    expect(() => resolvePlan(planningWindow(design, { periods: 13 }), planFromCsv(`channel,spend\n${'x'.repeat(1_000_000)},1\n`), 'p.csv')).toThrow(/^p\.csv\.channels: unknown channel "x{159}\.\.\. \(1000002 characters\); the run's channels are tv, search, social$/);
+    expect(() => parsePlanSpec({ periods: Array(100_000).fill(0) }, 'p.json')).toThrow(/^p\.json\.periods: expected a positive integer, got \[0,0,.*\.\.\. \(an array of 100000 values\)$/);
   });
 });
 

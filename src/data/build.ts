@@ -31,7 +31,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { ROW_COLUMN, type CsvSource } from './csv.js';
-import { parseDateCell, parseNumberCell, isoOfDay, showCell } from './cells.js';
+import { parseDateCell, parseNumberCell, isoOfDay, quoted, showCell } from './cells.js';
 import { IssueCollector, DEFAULT_MAX_ISSUES } from './errors.js';
 import { resolveRoles, roleColumns, DATE_FORMATS } from './roles.js';
 import { imputeSeries } from './impute.js';
@@ -150,7 +150,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   }
 
   // ---- structure: duplicates, order within geo, spacing, equal date sets ------------------------
-  const geoLabel = (g: number) => (spec.geo === null ? 'the data' : `geo ${JSON.stringify(geoNames[g])}`);
+  const geoLabel = (g: number) => (spec.geo === null ? 'the data' : `geo ${quoted(geoNames[g])}`);
   const rowsOfGeo: number[][] = Array.from({ length: G }, () => []);
   for (let r = 0; r < N; r++) if (rowGeo[r] >= 0 && !Number.isNaN(rowDay[r])) rowsOfGeo[rowGeo[r]].push(r);
   const daysOfGeo: Set<number>[] = [];
@@ -166,7 +166,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
       const dup = seen.get(day);
       if (dup !== undefined) {
         issues.error(
-          `duplicate row for (${spec.geo === null ? 'date' : `geo ${JSON.stringify(geoNames[g])}, date`} ${isoOfDay(day)}): rows ${rowNumbers[dup]} and ${rowNumbers[r]}`,
+          `duplicate row for (${spec.geo === null ? 'date' : `geo ${quoted(geoNames[g])}, date`} ${isoOfDay(day)}): rows ${rowNumbers[dup]} and ${rowNumbers[r]}`,
           { row: rowNumbers[r] },
         );
         continue;

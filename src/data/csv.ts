@@ -89,23 +89,25 @@ function tokenize(text: string, delimiter: string, issues: IssueCollector): CsvR
       i++;
       let closed = false;
       while (i < n) {
-        const q = text.charCodeAt(i);
-        if (q === QUOTE) {
-          if (i + 1 < n && text.charCodeAt(i + 1) === QUOTE) {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
-          break;
+        // the text up to the next quote belongs to the field (taken in one piece: a field may be megabytes long)
+        let j = text.indexOf('"', i);
+        if (j < 0) j = n;
+        for (let k = i; k < j; k++) {
+          const q = text.charCodeAt(k);
+          if (q === LF) line++;
+          else if (q === CR && !(k + 1 < n && text.charCodeAt(k + 1) === LF)) line++;
         }
-        if (q === LF) line++;
-        else if (q === CR) {
-          if (!(i + 1 < n && text.charCodeAt(i + 1) === LF)) line++;
+        field += text.slice(i, j);
+        i = j;
+        if (i >= n) break;
+        if (i + 1 < n && text.charCodeAt(i + 1) === QUOTE) {
+          field += '"';
+          i += 2;
+          continue;
         }
-        field += text[i];
+        closed = true;
         i++;
+        break;
       }
       if (!closed) {
         issues.error('quoted field is not closed before the end of the file', { row: startLine });
@@ -136,8 +138,15 @@ function tokenize(text: string, delimiter: string, issues: IssueCollector): CsvR
       recordLine = line;
       continue;
     }
-    field += text[i];
-    i++;
+    // an unquoted field runs to the next delimiter or line end (a quote inside it is an ordinary character)
+    let j = i + 1;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === delimCode || d === LF || d === CR) break;
+      j++;
+    }
+    field += text.slice(i, j);
+    i = j;
   }
   // last record without a line end
   if (field !== '' || fields.length > 0) endRecord();

@@ -8,6 +8,7 @@
  */
 import type { ChannelSpec, DataSpec, DateFormat, OrganicSpec, PartialDataSpec, RoleDetection, TreatmentSpec, ValidationIssue } from './types.js';
 import { IssueCollector } from './errors.js';
+import { quoted } from './cells.js';
 
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'M/D/YYYY', 'D/M/YYYY', 'M/D/YY'];
 
@@ -34,6 +35,12 @@ function organicNameOf(column: string): string {
   const trimmed = column.trim();
   const suffix = /^(.+?)[\s._-]*(?:impressions?|imps?|impr|exposures?)$/i.exec(trimmed);
   return suffix ? suffix[1] : trimmed;
+}
+
+/** The file's columns for a message: the first 30, quoted (a file may have thousands). */
+function columnList(columns: readonly string[], max = 30): string {
+  const shown = columns.slice(0, max).map((c) => quoted(c)).join(', ');
+  return columns.length > max ? `${shown}, ... (${columns.length} columns in all)` : shown;
 }
 
 /** A spec value as a message shows it (`nothing` for an absent one). */
@@ -83,7 +90,7 @@ export function spendColumnChannel(column: string): string | undefined {
 export function resolveRoles(columns: readonly string[], input: PartialDataSpec, issues: IssueCollector, options: { readonly withoutKpi?: boolean } = {}): ResolvedRoles {
   const available = new Set(columns);
   const detected: RoleDetection[] = [];
-  const listColumns = () => columns.map((c) => JSON.stringify(c)).join(', ');
+  const listColumns = () => columnList(columns);
 
   const explicit = new Set<string>();
   const addExplicit = (c: string | null | undefined) => {
@@ -320,7 +327,7 @@ export function usedColumns(spec: DataSpec): string[] {
 }
 
 function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly string[], issues: IssueCollector): void {
-  const listColumns = columns.map((c) => JSON.stringify(c)).join(', ');
+  const listColumns = columnList(columns);
   const roles = roleColumns(spec);
   const firstRole = new Map<string, string>();
   for (const { role, column } of roles) {

@@ -44,14 +44,14 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** Throws on keys of `value` not in `known`. */
 export function checkKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new Error(`${where}: unknown key ${JSON.stringify(key)}; expected ${known.map((k) => `"${k}"`).join(', ')}`);
+    if (!known.includes(key)) throw new Error(`${where}: unknown key ${describeValue(key)}; expected ${known.map((k) => `"${k}"`).join(', ')}`);
   }
 }
 
 /** Throws unless `name` is one of `known`. */
 export function checkName(name: string, known: readonly string[], what: string, where: string): number {
   const index = known.indexOf(name);
-  if (index < 0) throw new Error(`${where}: unknown ${what} "${name}"; the run's ${what}s are ${known.join(', ')}`);
+  if (index < 0) throw new Error(`${where}: unknown ${what} ${describeValue(name)}; the run's ${what}s are ${known.join(', ')}`);
   return index;
 }
 

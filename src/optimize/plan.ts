@@ -46,7 +46,7 @@ export interface PlanSpec {
 export function parsePlanSpec(json: unknown, source = 'plan'): PlanSpec {
   if (!isObject(json)) throw new Error(`${source}: expected a JSON object with "channels", "geos" and/or "moves"`);
   checkKeys(json, ['periods', 'channels', 'geos', 'moves'], source);
-  if (json.periods !== undefined && !(Number.isInteger(json.periods) && (json.periods as number) >= 1)) throw new Error(`${source}.periods: expected a positive integer, got ${JSON.stringify(json.periods)}`);
+  if (json.periods !== undefined && !(Number.isInteger(json.periods) && (json.periods as number) >= 1)) throw new Error(`${source}.periods: expected a positive integer, got ${describeValue(json.periods)}`);
   if (json.channels !== undefined) {
     if (!isObject(json.channels)) throw new Error(`${source}.channels: expected an object by channel name, got ${describeValue(json.channels)}`);
     for (const [name, amount] of Object.entries(json.channels)) parseAmount(amount, keyPath(`${source}.channels`, name));
