@@ -316,6 +316,16 @@ describe('run config: the fuzzer\'s findings', () => {
     const lift = { channel: 'tv', from: '2023-05-01', to: '2023-05-22', spendDelta: 4000, liftKpi: 30000, liftSe: 6000 };
     expect(() => fitDesign(config({ model: { experiments: [lift] } }), data, 'run.json')).toThrow(/^run\.json: model\.experiments\[0\]\.spendDelta: makes the control spend negative in geo "north" on 2023-05-08/);
   });
+
+  // found by the long campaign (npm run fuzz): a prior's values by name were checked only when the model was built, as "model config: ..."
+  it('a prior\'s values by name or per element are checked against the data, naming the config file', async () => {
+    const data = await loadExample('geo');
+    const roi = (mu: unknown) => parseRunConfig({ model: { mediaPrior: { type: 'roi' }, priors: { roi: { dist: 'logNormal', mu, sigma: 0.5 } } } }, 'run.json');
+    expect(() => fitDesign(roi(JSON.parse('{"tv": 0.5, "search": 0.1, "social": 0.2, "__proto__": 13}')), data, 'run.json')).toThrow(new ConfigError('run.json', 'model.priors.roi.mu', 'unknown name "__proto__" (known: tv, search, social)'));
+    expect(() => fitDesign(roi({ tv: 0.5, search: 0.1 }), data, 'run.json')).toThrow(new ConfigError('run.json', 'model.priors.roi.mu', 'no value for "social"'));
+    expect(() => fitDesign(roi([0.5, 0.1]), data, 'run.json')).toThrow(new ConfigError('run.json', 'model.priors.roi.mu', 'has 2 values, expected one per element (3: tv, search, social)'));
+    expect(fitDesign(roi({ tv: 0.5, search: 0.1, social: 0.2 }), data, 'run.json').design.channelNames).toEqual(['tv', 'search', 'social']);
+  });
 });
 
 describe('sampler overrides (fitMmm options, CLI flags)', () => {

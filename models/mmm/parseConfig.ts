@@ -11,7 +11,9 @@ import {
 import { mediaPriorLabel } from './components/coefficients.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
-import { priorNames } from './parameters.js';
+import { mmmParameters, priorNames } from './parameters.js';
+import { resolvePrior } from '../../src/distributions/index.js';
+import type { MmmDesign } from './design.js';
 import { rfConfigProblem, transformRows } from './components/transformKinds.js';
 
 
@@ -439,5 +441,26 @@ export function checkKnots(config: MmmModelConfig, periods: number, geos: number
   if (count === fitted && config.seasonality.order > 0) {
     const given = config.time.knots === undefined ? 'the default knots (one per period with more than one geo)' : `${count} knots on ${fitted} fitted periods`;
     throw new ConfigError(file, 'model.seasonality', `${given} put a knot at every period, which spans every time effect, Fourier seasonality included: leave "seasonality" out or give fewer knots`);
+  }
+}
+
+/**
+ * The priors of the config against the design's elements: a parameter given by name (`"mu": {"tv":
+ * 0.5}`) must name the parameter's elements (channels, geos, controls, ...), a list must have one
+ * value per element. A ConfigError naming the file and the key (the model's own check, when it is
+ * built, names no file).
+ */
+export function checkPriors(design: MmmDesign, config: MmmModelConfig, file = 'config'): void {
+  for (const row of mmmParameters(design, config)) {
+    if (row.prior.kind !== 'config') continue;
+    const where = `model.priors.${row.name}`;
+    try {
+      resolvePrior(row.prior.spec, row.elementNames, where);
+    } catch (error) {
+      // "<where>.<key>: <problem>" -> key path and problem
+      const message = (error as Error).message;
+      const split = message.startsWith(where) ? message.indexOf(': ', where.length) : -1;
+      throw split < 0 ? new ConfigError(file, where, message) : new ConfigError(file, message.slice(0, split), message.slice(split + 2));
+    }
   }
 }

@@ -39,6 +39,7 @@ import {
   type GeoMmmModel,
   type MmmModelConfig,
   resolveLiftTests,
+  checkPriors,
 } from '../../models/mmm/index.js';
 import { ConfigError } from '../config/index.js';
 import { loadRunConfig, parseRunConfig, samplerOptions, withSamplerOverrides, type RunConfig, type SamplerConfig } from './config.js';
@@ -98,7 +99,7 @@ export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): strin
 
 /**
  * Everything of a fit that comes before the model and the sampler, on the host: the model config
- * checked against the data (channels, geos, dates, knots, the lift tests' spend changes), the
+ * checked against the data (channels, geos, dates, knots, the priors' elements, the lift tests' spend changes), the
  * holdout against the periods, the scaling, the design with its holdout and the knots. A problem of
  * the config is a ConfigError naming `file` and the key.
  */
@@ -113,7 +114,8 @@ export function fitDesign(config: RunConfig, data: MmmData, file = 'config'): { 
   checkModelConfigAgainstData(runConfig.model, data.channelNames, file, { geoNames: data.geoNames, dates: data.dates, holdoutPeriods: holdout });
   const scaled = scaleData(data, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
   const design = withHoldout(designFromData(data, scaled), holdout);
-  // the lift tests against the data (a spend change that would make spend negative, ...), named in this config file
+  // the priors' elements and the lift tests against the data (a spend change that would make spend negative, ...), named in this config file
+  checkPriors(design, runConfig.model, file);
   resolveLiftTests(design, runConfig.model, file);
   // "auto" knots are chosen here, before sampling, on the design (the same choice wherever the model is rebuilt from it)
   const knots = timeKnots(design, runConfig.model);
