@@ -313,6 +313,9 @@ describe('run config: the fuzzer\'s findings', () => {
     const data = await loadExample('geo');
     const config = (json: Record<string, unknown>) => parseRunConfig(json, 'run.json');
     expect(() => fitDesign(config({ holdout: { periods: 77 } }), data, 'run.json')).toThrow(new ConfigError('run.json', 'holdout.periods', "77 periods held out of the data's 78: at most 76, so that at least 2 periods are fitted"));
+    // found by the long campaign: population scaling without a population was "scaleData: populationScaling needs a population column"
+    const national = await loadExample('national');
+    expect(() => fitDesign(config({ scaling: { populationScaling: true } }), national, 'run.json')).toThrow(new ConfigError('run.json', 'scaling.populationScaling', 'true needs a population per geo, and the data has none: name its column in data.population, or set populationScaling to false'));
     const lift = { channel: 'tv', from: '2023-05-01', to: '2023-05-22', spendDelta: 4000, liftKpi: 30000, liftSe: 6000 };
     expect(() => fitDesign(config({ model: { experiments: [lift] } }), data, 'run.json')).toThrow(/^run\.json: model\.experiments\[0\]\.spendDelta: makes the control spend negative in geo "north" on 2023-05-08/);
   });

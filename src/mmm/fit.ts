@@ -100,7 +100,7 @@ export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): strin
 /**
  * Everything of a fit that comes before the model and the sampler, on the host: the model config
  * checked against the data (channels, geos, dates, knots, the priors' elements, the lift tests' spend changes), the
- * holdout against the periods, the scaling, the design with its holdout and the knots. A problem of
+ * holdout against the periods, population scaling against the data, the scaling, the design with its holdout and the knots. A problem of
  * the config is a ConfigError naming `file` and the key.
  */
 export function fitDesign(config: RunConfig, data: MmmData, file = 'config'): { runConfig: RunConfig; scaled: ScaledData; design: MmmDesign; knots?: KnotChoice } {
@@ -110,6 +110,9 @@ export function fitDesign(config: RunConfig, data: MmmData, file = 'config'): { 
   const holdout = runConfig.holdout.periods;
   if (holdout > T - 2) {
     throw new ConfigError(file, 'holdout.periods', `${holdout} periods held out of the data's ${T}: at most ${Math.max(0, T - 2)}, so that at least 2 periods are fitted`);
+  }
+  if (runConfig.scaling.populationScaling && data.population === undefined) {
+    throw new ConfigError(file, 'scaling.populationScaling', `true needs a population per geo, and the data has none: name its column in data.population, or set populationScaling to false`);
   }
   checkModelConfigAgainstData(runConfig.model, data.channelNames, file, { geoNames: data.geoNames, dates: data.dates, holdoutPeriods: holdout });
   const scaled = scaleData(data, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
