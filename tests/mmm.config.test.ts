@@ -320,6 +320,15 @@ describe('run config: the fuzzer\'s findings', () => {
     expect(() => fitDesign(config({ model: { experiments: [lift] } }), data, 'run.json')).toThrow(/^run\.json: model\.experiments\[0\]\.spendDelta: makes the control spend negative in geo "north" on 2023-05-08/);
   });
 
+  // found by the long campaign (npm run fuzz): the delayed adstock with maxLag 1 failed building the model ("interval: upper bound must exceed lower bound, got (0, 0)")
+  it('a maxLag that leaves a transform parameter no room is a ConfigError naming model.adstock.maxLag', () => {
+    const config = parseRunConfig({ model: { adstock: { maxLag: 1, byChannel: { tv: { type: 'delayed' } } } } }, 'run.json');
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'search'], 'run.json')).toThrow(
+      new ConfigError('run.json', 'model.adstock.maxLag', '1 leaves no room for theta (lag of the peak effect) of the adstock "delayed" of channel(s) tv, which lies in [0, maxLag - 1]: use a longer maxLag or another kind'),
+    );
+    expect(() => checkModelConfigAgainstData(parseRunConfig({ model: { adstock: { maxLag: 2, type: 'delayed' } } }, 'run.json').model, ['tv'], 'run.json')).not.toThrow();
+  });
+
   // found by the long campaign (npm run fuzz): a prior's values by name were checked only when the model was built, as "model config: ..."
   it('a prior\'s values by name or per element are checked against the data, naming the config file', async () => {
     const data = await loadExample('geo');

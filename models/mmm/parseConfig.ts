@@ -14,7 +14,7 @@ import { SATURATION_TYPES } from './components/saturation/index.js';
 import { mmmParameters, priorNames } from './parameters.js';
 import { resolvePrior } from '../../src/distributions/index.js';
 import type { MmmDesign } from './design.js';
-import { rfConfigProblem, transformRows } from './components/transformKinds.js';
+import { channelTransformKinds, rfConfigProblem, transformRows } from './components/transformKinds.js';
 
 
 type Json = unknown;
@@ -389,10 +389,23 @@ export function checkModelConfigAgainstData(
   }
   const rf = rfConfigProblem(config);
   if (rf) throw new ConfigError(file, rf.key, rf.message);
+  let rows: ReturnType<typeof transformRows>;
   try {
-    transformRows(config, channelNames);
+    rows = transformRows(config, channelNames);
   } catch (error) {
     throw new ConfigError(file, 'model.adstock.byChannel / model.saturation.byChannel', (error as Error).message);
+  }
+  // a support that depends on maxLag must not be empty (the delayed adstock's peak lag lies in [0, maxLag - 1])
+  const maxLag = config.adstock.maxLag;
+  for (const row of rows) {
+    const support = row.parameter.support(maxLag);
+    if (support.kind === 'interval' && !(support.upper > support.lower)) {
+      throw new ConfigError(
+        file,
+        'model.adstock.maxLag',
+        `${maxLag} leaves no room for ${row.parameter.name} (${row.parameter.description}) of the ${row.component} "${channelTransformKinds(config, [row.channels[0]])[0][row.component].type}" of channel(s) ${row.channels.join(', ')}, which lies in ${row.parameter.maxLagDependent?.support ?? `[${support.lower}, ${support.upper}]`}: use a longer maxLag or another kind`,
+      );
+    }
   }
   const media = config.geo.media;
   if (typeof media === 'object') {
