@@ -273,6 +273,9 @@ describe('scenarios', () => {
     // found by tests/fuzz.optimize.test.ts: a megabyte name or a 100 000-element array was quoted whole in the message
     expect(() => resolvePlan(planningWindow(design, { periods: 13 }), planFromCsv(`channel,spend\n${'x'.repeat(1_000_000)},1\n`), 'p.csv')).toThrow(/^p\.csv\.channels: unknown channel "x{159}\.\.\. \(1000002 characters\); the run's channels are tv, search, social$/);
     expect(() => parsePlanSpec({ periods: Array(100_000).fill(0) }, 'p.json')).toThrow(/^p\.json\.periods: expected a positive integer, got \[0,0,.*\.\.\. \(an array of 100000 values\)$/);
+    const long = 'y'.repeat(1_000_000);
+    expect(() => planFromCsv(`channel,spend\n${long},1\n${long},2\n`, 'p.csv')).toThrow(/^p\.csv, row 3: channel "y{159}\.\.\. \(1000002 characters\) is given twice$/);
+    expect(() => planFromCsv(`channel,${long}\ntv,1\n`, 'p.csv')).toThrow(/^p\.csv: a plan CSV needs the columns "channel" and "spend" \(or "proposed"\), got "channel", "y{159}\.\.\. \(1000002 characters\)$/);
   });
 });
 

@@ -108,7 +108,9 @@ export function planFromCsv(text: string, source = 'plan.csv'): PlanSpec {
   const channelColumn = column('channel');
   const geoColumn = column('geo');
   const spendColumn = column('spend') ?? column('proposed');
-  if (channelColumn === undefined || spendColumn === undefined) throw new Error(`${source}: a plan CSV needs the columns "channel" and "spend" (or "proposed"), got ${header.join(', ')}`);
+  if (channelColumn === undefined || spendColumn === undefined) {
+    throw new Error(`${source}: a plan CSV needs the columns "channel" and "spend" (or "proposed"), got ${header.slice(0, 20).map(describeValue).join(', ')}${header.length > 20 ? `, ... (${header.length} columns)` : ''}`);
+  }
   const cells = (name: string | undefined) => (name === undefined ? undefined : (table.array(name) as ArrayLike<string>));
   const [channelCells, geoCells, spendCells] = [cells(channelColumn), cells(geoColumn), cells(spendColumn) as ArrayLike<string>];
   const rows = table.array(ROW_COLUMN) as ArrayLike<number>;
@@ -120,16 +122,16 @@ export function planFromCsv(text: string, source = 'plan.csv'): PlanSpec {
     const channel = (channelCells as ArrayLike<string>)[r].trim();
     const geo = geoCells === undefined ? '' : geoCells[r].trim();
     const cell = spendCells[r].trim();
-    const amount = parseAmount(cell, `${where}, column "${spendColumn.trim()}"`);
+    const amount = parseAmount(cell, `${where}, column ${describeValue(spendColumn.trim())}`);
     const value = amount.kind === 'currency' ? amount.value : cell;
     if (!channel) throw new Error(`${where}: empty channel`);
     if (geo) {
       const byChannel = geos.get(geo) ?? new Map<string, Amount>();
       geos.set(geo, byChannel);
-      if (byChannel.has(channel)) throw new Error(`${where}: ${geo}/${channel} is given twice`);
+      if (byChannel.has(channel)) throw new Error(`${where}: geo ${describeValue(geo)}, channel ${describeValue(channel)} is given twice`);
       byChannel.set(channel, value);
     } else {
-      if (channels.has(channel)) throw new Error(`${where}: channel ${channel} is given twice`);
+      if (channels.has(channel)) throw new Error(`${where}: channel ${describeValue(channel)} is given twice`);
       channels.set(channel, value);
     }
   }
