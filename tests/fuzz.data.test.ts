@@ -79,6 +79,7 @@ describe('fuzz: data CSV files', () => {
       runs: 1,
       budgetMs: 300,
       report: false,
+      explore: false,
       prepare: (input) => ({ target: 'spin', payload: input, kind: 'data', context: { file: 'spin.csv' }, kinds: ['spin'] }),
     });
     const error = (await failure.then(() => undefined, (e: unknown) => e)) as Error & { cause?: Error };

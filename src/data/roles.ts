@@ -328,6 +328,19 @@ export function usedColumns(spec: DataSpec): string[] {
 
 function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly string[], issues: IssueCollector): void {
   const listColumns = columnList(columns);
+  // the file's columns by normalized name, built once: a spec may name thousands of unknown columns in a file of thousands
+  let byNormalName: Map<string, string[]> | undefined;
+  const columnsByNormalName = (): Map<string, string[]> => {
+    if (byNormalName) return byNormalName;
+    byNormalName = new Map();
+    for (const c of columns) {
+      const key = normalizeName(c);
+      const list = byNormalName.get(key);
+      if (list) list.push(c);
+      else byNormalName.set(key, [c]);
+    }
+    return byNormalName;
+  };
   const roles = roleColumns(spec);
   const firstRole = new Map<string, string>();
   for (const { role, column } of roles) {
@@ -340,7 +353,7 @@ function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly str
       continue;
     }
     if (!available.has(column)) {
-      const near = columns.filter((c) => normalizeName(c) === normalizeName(column));
+      const near = columnsByNormalName().get(normalizeName(column)) ?? [];
       const hint = near.length > 0 ? ` (did you mean ${near.map((c) => JSON.stringify(c)).join(' or ')}?)` : '';
       issues.error(`spec.${role} names column ${JSON.stringify(column)}, which is not in the file${hint}; available columns: ${listColumns}`);
       continue;

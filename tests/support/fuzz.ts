@@ -387,8 +387,11 @@ export async function fuzzProperty<T>(options: {
   readonly budgetMs?: number;
   /** Print and record the counts (default true; false for the harness's own tests). */
   readonly report?: boolean;
+  /** List every distinct problem instead of failing on the first (default: MIXWELL_FUZZ_EXPLORE=1). */
+  readonly explore?: boolean;
 }): Promise<void> {
   const tally = new FuzzTally(options.name);
+  const explore = options.explore ?? exploreMode;
   const budget = options.budgetMs ?? fuzzBudgetMs();
   try {
     await fc.assert(
@@ -422,7 +425,7 @@ export async function fuzzProperty<T>(options: {
 }
 
 /** MIXWELL_FUZZ_EXPLORE=1: a failing case does not stop the property; distinct problems are listed at the end (for a bug hunt). */
-const explore = process.env.MIXWELL_FUZZ_EXPLORE === '1';
+const exploreMode = process.env.MIXWELL_FUZZ_EXPLORE === '1';
 
 // ---- CSV files -------------------------------------------------------------------------------------
 
