@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildMmmData, DataValidationError, loadCsvSource } from '../src/data/index.js';
-import { parseManifest } from '../src/batch/manifest.js';
+import { loadManifest, parseManifest } from '../src/batch/manifest.js';
+import { loadRunConfig } from '../src/mmm/config.js';
 import { canonicalJson, mergePatch } from '../src/batch/mergePatch.js';
 import { filterRoles, filterSource } from '../src/batch/filter.js';
 import { planBatch } from '../src/batch/plan.js';
@@ -152,6 +153,38 @@ describe('batch plan', () => {
     expect(() => plan([{ id: 'b', backtest: { holdout: 40, folds: 3 } }])).toThrow(/fits\[0\]\.backtest: fold 1 of 3 would fit 0 periods before its holdout/);
     expect(() => plan([{ id: 'a' }, { id: 'b', out: 'a' }])).toThrow(/fits\[1\]\.out: fit "b" writes to .* the same directory as fit "a"/);
     expect(() => plan([{ id: 'a' }, { id: 'b', out: 'a/inner' }])).toThrow(/fits\[1\]\.out: fit "b" writes to .*inside the directory of fit "a"/);
+  });
+
+  // found by tests/fuzz.config.test.ts (mutated manifests) and in review of what it reached
+  it('names the key of what the manifest fuzzer found: odd keys, folds beyond the data, timeouts a timer cannot take, "__proto__" in a patch', () => {
+    const plan = (fits: unknown[]) => planBatch(parse({ out: 'runs', defaults, fits }));
+    expect(() => parse(JSON.parse('{"": 1, "out": "runs", "fits": [{"id": "a", "data": "d.csv"}]}'))).toThrow(/^[^:]*batch\.json: \[""\]: unknown key \(allowed: name, out, defaults, fits\)$/);
+    expect(() => parse({ out: 'runs', fits: [{ id: 'a', data: 'd.csv', 'retries ': 1 }] })).toThrow(/batch\.json: fits\[0\]\["retries "\]: unknown key/);
+    // folds > 2^32 - 1 was a RangeError (Invalid array length)
+    expect(() => plan([{ id: 'b', backtest: { holdout: 4, folds: 1e10 } }])).toThrow(/batch\.json: fits\[0\]\.backtest\.folds: 10000000000 folds, but the data has 104 periods \(after the filter\)/);
+    // Infinity (1e400) or more than 2^31 - 1 ms made a timer that fired after 1 ms
+    expect(() => parse(JSON.parse('{"out": "runs", "fits": [{"id": "a", "data": "d.csv", "timeout": 1e400}]}'))).toThrow(/fits\[0\]\.timeout: expected seconds > 0, at most 2147483 \(about 24 days\), got Infinity/);
+    expect(() => parse({ out: 'runs', fits: [{ id: 'a', data: 'd.csv', timeout: 3e6 }] })).toThrow(/fits\[0\]\.timeout: expected seconds > 0, at most 2147483/);
+    expect(parse({ out: 'runs', fits: [{ id: 'a', data: 'd.csv', timeout: 2147483 }] }).fits[0].timeout).toBe(2147483);
+    // a patch's "__proto__" key was assigned as the prototype: the config inherited it unseen; now it is a key the config parser names
+    const patched = mergePatch({ holdout: { periods: 2 } }, JSON.parse('{"__proto__": {"holdout": {"periods": 4}}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(patched)).toBe(Object.prototype);
+    expect(Object.keys(patched)).toEqual(['holdout', '__proto__']);
+    expect(() => plan([{ id: 'a', patch: JSON.parse('{"__proto__": {"holdout": {"periods": 4}}}') }])).toThrow(/batch\.json: fits\[0\] \(config .*national\.config\.json with patches and options\): __proto__: unknown key/);
+  });
+
+  // found by tests/fuzz.config.test.ts: a JSON file saved with a byte order mark was "not valid JSON"
+  it('reads manifests and run configs saved with a UTF-8 byte order mark', () => {
+    const manifestFile = join(dir, 'bom-batch.json');
+    const configFile = join(dir, 'bom-config.json');
+    writeFileSync(configFile, `\ufeff${JSON.stringify({ holdout: { periods: 3 } })}`);
+    writeFileSync(manifestFile, `\ufeff${JSON.stringify({ out: 'runs', fits: [{ id: 'a', data: national, config: configFile }] })}`);
+    expect(loadRunConfig(configFile).holdout.periods).toBe(3);
+    const manifest = loadManifest(manifestFile);
+    expect(manifest.fits.map((f) => f.id)).toEqual(['a']);
+    expect(planBatch(manifest).tasks[0].config.holdout.periods).toBe(3);
+    writeFileSync(configFile, '\ufeff{"holdout": ');
+    expect(() => loadRunConfig(configFile)).toThrow(`${configFile}: not valid JSON`);
   });
 });
 

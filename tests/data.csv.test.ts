@@ -63,6 +63,25 @@ describe('readCsv', () => {
     const src = readCsv('a,b\n1,2\n\n\n');
     expect(src.fileRowCount).toBe(1);
   });
+
+  // found by tests/fuzz.data.test.ts: a trailing "\t" or "  " line was "row has 1 fields but the header has 2"
+  it('a line of only spaces or tabs is blank: not data at the end, an error between rows; a quoted one is a field', () => {
+    expect(readCsv('a,b\n1,2\n\t\n  \n\n').fileRowCount).toBe(1);
+    expect(readCsv('a,b\r\n1,2\r\n \r\n').fileRowCount).toBe(1);
+    expect(issuesOf(() => readCsv('a,b\n1,2\n \t\n3,4\n', { fileName: 'f.csv' }))).toEqual([
+      { severity: 'error', file: 'f.csv', row: 3, message: 'blank line between data rows (only spaces or tabs)' },
+    ]);
+    expect(issuesOf(() => readCsv('a,b\n1,2\n"  "\n'))[0]).toMatchObject({ row: 3, message: 'row has 1 fields but the header has 2' });
+    // one column: a line of spaces is a (missing) value
+    expect(readCsv('a\n1\n  \n').fileRowCount).toBe(2);
+  });
+
+  // found by tests/fuzz.data.test.ts: arquero cannot hold a column named "__proto__" (the table had no rows, so a file whose geo column had that name loaded as no data at all)
+  it('rejects a column named "__proto__" naming its place', () => {
+    expect(issuesOf(() => readCsv('geo,__proto__\nnorth,1\n', { fileName: 'f.csv' }))).toEqual([
+      { severity: 'error', file: 'f.csv', row: 1, message: 'column name "__proto__" cannot be used (column 2; JavaScript reads it as an object\'s prototype); rename the column' },
+    ]);
+  });
 });
 
 describe('arquero tables as input', () => {

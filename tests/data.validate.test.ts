@@ -177,6 +177,29 @@ describe('messy values: every problem is reported with its row and column', () =
     ]);
   });
 
+  // found by tests/fuzz.data.test.ts (size mutations): a message listed every one of thousands of columns in each of 50 issues (9 MB), or quoted a megabyte cell whole
+  it('messages list at most 30 columns and cut long cells and names', () => {
+    const wide = Object.fromEntries([['date', weeks(3)], ['a_spend', [1, 2, 3]], ['sales', [5, 6, 7]], ...Array.from({ length: 2000 }, (_, k) => [`x${k}`, [1, 1, 1]])]);
+    const err = parseIssues(csv(wide), { controls: ['nope'] });
+    expect(err.issues[0].message).toMatch(/^spec\.controls\[0\] names column "nope", which is not in the file; available columns: "date", "a_spend", "sales", "x0", .*"x26", \.\.\. \(2003 columns in all\)$/);
+    expect(err.message.length).toBeLessThan(1000);
+    // found by the long campaign (mixwell fit fuzz): each unknown role column was compared with every column name, normalized anew (20 000 roles x 2000 columns: over 2 s);
+    // the speed is guarded by the fuzz suite's time budget per case (tests/support/fuzz.ts), not timed here
+    const many = parseIssues(csv(wide), { controls: Array(20_000).fill('X0') });
+    expect(many.issues[0].message).toMatch(/^spec\.controls\[0\] names column "X0", which is not in the file \(did you mean "x0"\?\); available columns: /);
+    const long = parseIssues(csv({ date: weeks(3), a_spend: [1, 'y'.repeat(1_000_000), 3], sales: [5, 6, 7] }));
+    expect(brief(long.issues)).toEqual([`3|a_spend|not a number: ${JSON.stringify('y'.repeat(100))}... (1000000 characters) in spend of channel "a"`]);
+  });
+
+  // found by tests/fuzz.config.test.ts (roles from a run config): an empty KPI or date column crashed reading column ""; a missing one read "got undefined"
+  it('a role given as "" or left out of a channel names the spec key', () => {
+    const text = csv({ date: weeks(3), a_spend: [1, 2, 3], sales: [5, 6, 7] });
+    expect(brief(parseIssues(text, { kpi: '' }).issues)).toEqual(['-|-|spec.kpi must name a column, got ""']);
+    expect(brief(parseIssues(text, { date: '' }).issues)).toEqual(['-|-|spec.date must name a column, got ""']);
+    expect(brief(parseIssues(text, { channels: [{ name: 'a', spend: '' }] }).issues)).toEqual(['-|-|spec.channels[0].spend must name a column, got ""']);
+    expect(brief(parseIssues(text, { channels: [{ name: 'a' } as never] }).issues)).toEqual(['-|-|spec.channels[0].spend must be a column name (string), got nothing']);
+  });
+
   it('spend zero everywhere and constant KPI are errors; constant control too', () => {
     const err = parseIssues(
       csv({ date: weeks(4), tv_spend: [0, 0, 0, 0], radio_spend: [1, 0, 2, 0], price: [1, 1, 1, 1], sales: [5, 5, 5, 5] }),
@@ -290,6 +313,15 @@ describe('explicit imputation', () => {
     expect(err.issues[0].message).toMatch(/cannot impute control "price" with "mean": every value of the data is missing/);
   });
 
+  // found by tests/fuzz.data.test.ts: a column named like a member of Object.prototype was imputed (linearly) without being asked
+  it('a column named "constructor" or "toString" is imputed only when asked', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const text = csv({ date: weeks(3), x_spend: [1, 2, 3], [name]: [1, '', 3], sales: [1, 2, 3] });
+      expect(brief(parseIssues(text, { controls: [name] }).issues)).toEqual([`3|${name}|missing value ("") in control "${name}"; ask for an imputation for this column ("impute" in the run config, or options.impute) if that is intended`]);
+      expect(parseMmmData(text, { controls: [name] }, { impute: { [name]: 'zero' } }).provenance.imputations).toEqual([{ column: name, method: 'zero', rows: [3], values: [0] }]);
+    }
+  });
+
   it('"abc" is never imputed: imputation only covers missing markers', () => {
     const err = parseIssues(csv({ date: weeks(3), x_spend: [1, 'abc', 3], sales: [1, 2, 3] }), {}, { impute: { x_spend: 'zero' } });
     expect(brief(err.issues)).toEqual(['3|x_spend|not a number: "abc" in spend of channel "x"']);
@@ -363,7 +395,7 @@ describe('names', () => {
 
   it('refuses "__proto__" as a column, a geo, a channel or a treatment, with a clear error', () => {
     const column = parseIssues(geoCsv(['geo', 'date', 'tv_spend', '__proto__', 'sales'], ['g1', 'g2']), { geo: 'geo' });
-    expect(brief(column.issues)).toEqual(['1|-|column name "__proto__" cannot be used (JavaScript reads it as an object\'s prototype); rename the column']);
+    expect(brief(column.issues)).toEqual(['1|-|column name "__proto__" cannot be used (column 4; JavaScript reads it as an object\'s prototype); rename the column']);
     const geo = parseIssues(geoCsv(['geo', 'date', 'tv_spend', 'x', 'sales'], ['g1', '__proto__']), { geo: 'geo' });
     expect(brief(geo.issues)).toEqual(['12|geo|geo "__proto__" cannot be used (JavaScript reads it as an object\'s prototype); rename the geo']);
     const channel = parseIssues(geoCsv(['geo', 'date', 'tv_spend', 'x', 'sales'], ['g1', 'g2']), { geo: 'geo', channels: [{ name: '__proto__', spend: 'tv_spend' }] });

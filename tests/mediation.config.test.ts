@@ -77,6 +77,13 @@ describe('mediation config', () => {
       expect(() => parseMediationConfig(json, 'c.json')).toThrow(message);
     });
   }
+
+  // the run configs' fuzz finding (a "__proto__" key assigned as the prototype, dropped) in the mediators
+  it('keeps a mediator named "__proto__", which the graph then names as an unknown channel', () => {
+    const config = parseMediationConfig(JSON.parse('{"mediators": {"__proto__": {"drivenBy": ["tv"]}}}'), 'c.json');
+    expect(Object.keys(config.model.mediators)).toEqual(['__proto__']);
+    expect(() => resolveStructure(config.model, ['tv', 'search'], 'c.json')).toThrow(/c\.json: mediators\.__proto__: unknown channel "__proto__"/);
+  });
 });
 
 describe('mediation graph', () => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseRunConfig, DEFAULT_SAMPLER, samplerOptions, withSamplerOverrides } from '../src/mmm/config.js';
 import { DEFAULT_MODEL_CONFIG } from '../models/mmm/config.js';
 import { ADSTOCK_TYPES } from '../models/mmm/components/adstock/index.js';
+import { channelTransformKinds } from '../models/mmm/components/transformKinds.js';
 import { checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
+import { ConfigError } from '../src/config/index.js';
+import { fitDesign } from '../src/mmm/fit.js';
+import { loadExample } from './support/examples.js';
 
 describe('run config', () => {
   it('fills defaults: the reference model and Stan-like sampler settings', () => {
@@ -75,7 +79,7 @@ describe('run config', () => {
     [{ sampler: { warmupPlan: 'staged', metric: 'dense', warmup: 700, stagedWarmup: { lengths: { diag: 200, dense: [100, 200], final: 200 } } } }, null],
     [{ sampler: { warmupPlan: 'staged', metric: 'dense', warmup: 700, stagedWarmup: { lengths: { diag: 200, dense: [100, 'x'], final: 200 } } } }, /sampler\.stagedWarmup\.lengths\.dense\[1\]: expected an integer >= 1, got "x"/],
     [{ sampler: { warmupPlan: 'staged', metric: 'dense', stagedWarmup: { diagMaxTreeDepth: 0 } } }, /sampler\.stagedWarmup\.diagMaxTreeDepth: expected an integer >= 1, got 0/],
-    [{ sampler: { warmupPlan: 'staged', metric: 'dense', stagedWarmup: { lengths: { diag: 500, dense: 300 } } } }, /sampler\.stagedWarmup\.lengths\.final: expected an integer >= 1, got undefined/],
+    [{ sampler: { warmupPlan: 'staged', metric: 'dense', stagedWarmup: { lengths: { diag: 500, dense: 300 } } } }, /sampler\.stagedWarmup\.lengths\.final: expected an integer >= 1, got nothing/],
     [{ sampler: { warmupPlan: 'staged', metric: 'dense', stagedWarmup: { depth: 7 } } }, /sampler\.stagedWarmup\.depth: unknown key \(allowed: lengths, diagMaxTreeDepth, diagAdaptDelta\)/],
     [{ sampler: { metric: 'dense', stagedWarmup: { diagMaxTreeDepth: 7 } } }, /sampler\.stagedWarmup: only applies with sampler\.warmupPlan "staged"/],
     [{ model: { geo: { media: { tv: 'centred' } } } }, /c\.json: model\.geo\.media\.tv: expected one of "centered", "noncentered", got "centred"/],
@@ -247,6 +251,92 @@ describe('per-channel transform kinds and order (issue 19)', () => {
     expect(() => checkModelConfigAgainstData(onlyOrder.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.order\.byChannel\.radio: unknown channel "radio" \(channels: tv\)/);
     const saturation = parseRunConfig({ model: { saturation: { byChannel: { radio: { type: 'logistic' } } } } }, 'c.json');
     expect(() => checkModelConfigAgainstData(saturation.model, ['tv'], 'c.json')).toThrow(/c\.json: model\.saturation\.byChannel\.radio: unknown channel/);
+  });
+});
+
+// Found by tests/fuzz.config.test.ts (mutated run configs taken on as fitMmm does before it samples).
+describe('run config: the fuzzer\'s findings', () => {
+  const error = (json: unknown) => {
+    try {
+      parseRunConfig(json, 'run.json');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('checks the data roles\' keys and types (they crashed the data loader, or were ignored)', () => {
+    expect(error({ data: { channels: 'sales' } })).toBe('run.json: data.channels: expected an array of channels {"name", "spend", "media"?, "reach"?, "frequency"?}, got "sales"');
+    expect(error({ data: { events: 5 } })).toBe('run.json: data.events: expected an array of column names, got 5');
+    expect(error({ data: { channels: [null] } })).toBe('run.json: data.channels[0]: expected an object, got null');
+    expect(error({ data: { channels: [{ name: 'tv' }] } })).toBe('run.json: data.channels[0].spend: expected a column name, got nothing');
+    expect(error({ data: { kpi: '' } })).toBe('run.json: data.kpi: expected a column name, got ""');
+    expect(error({ data: { kpii: 'sales' } })).toMatch(/^run\.json: data\.kpii: unknown key \(allowed: geo, date, dateFormat, kpi, /);
+    expect(error({ data: { dateFormat: 'DD.MM.YYYY' } })).toMatch(/^run\.json: data\.dateFormat: expected one of "YYYY-MM-DD", /);
+    expect(error({ data: { treatments: [{ column: 'promo', baseline: 'median' }] } })).toBe('run.json: data.treatments[0].baseline: expected "min", "max" or a finite number (in the column\'s units), got "median"');
+    // valid roles are kept as given (batch fingerprints hash them)
+    const data = { geo: null, date: 'week', kpi: 'sales', channels: [{ name: 'tv', spend: 'tv_spend', media: 'tv_imp' }], organic: [{ name: 'news', reach: 'r', frequency: 'f' }], treatments: ['promo', { column: 'price', baseline: 1 }], controls: [], events: ['holiday'] };
+    expect(parseRunConfig({ data }, 'run.json').data).toBe(data);
+  });
+
+  it('shows an odd key quoted, an absent value as nothing and 1e400 as Infinity', () => {
+    expect(error(JSON.parse('{"": 1}'))).toBe('run.json: [""]: unknown key (allowed: data, scaling, model, sampler, holdout, impute)');
+    expect(error({ sampler: { 'chains ': 2 } })).toMatch(/^run\.json: sampler\["chains "\]: unknown key/);
+    expect(error(JSON.parse('{"holdout": {"periods": 1e400}}'))).toBe('run.json: holdout.periods: expected an integer >= 0, got Infinity');
+  });
+
+  it('keeps an impute or ROI window key named "__proto__" (it was dropped silently), then names it as unknown', () => {
+    const config = parseRunConfig(JSON.parse('{"impute": {"__proto__": "zero"}, "model": {"mediaPrior": {"type": "roi", "window": {"__proto__": {"from": "2024-01-01", "to": "2024-02-01"}}}}}'), 'run.json');
+    expect(Object.keys(config.impute)).toEqual(['__proto__']);
+    expect(() => checkModelConfigAgainstData(config.model, ['tv'], 'run.json')).toThrow('run.json: model.mediaPrior.window.__proto__: unknown channel (channels: tv)');
+    expect(error({ model: { mediaPrior: { type: 'roi', window: null } } })).toBe('run.json: model.mediaPrior.window: expected an object, got null');
+  });
+
+  // found reading the code the fuzzer led to: lookups by channel name found Object.prototype's members
+  it('a channel named "constructor" or "toString" takes the config\'s defaults, not Object.prototype\'s members', () => {
+    const config = parseRunConfig({ model: { adstock: { byChannel: { tv: { type: 'delayed' } } }, saturation: { byChannel: { tv: { type: 'logistic' } } }, order: { byChannel: { tv: 'saturationThenAdstock' } } } }, 'run.json');
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'constructor', 'toString'], 'run.json')).not.toThrow();
+    const kinds = channelTransformKinds(config.model, ['tv', 'constructor', 'toString']);
+    expect(kinds.map((k) => [k.channel, k.adstock.type, k.saturation.type, k.order])).toEqual([
+      ['tv', 'delayed', 'logistic', 'saturationThenAdstock'],
+      ['constructor', 'geometric', 'hill', 'adstockThenSaturation'],
+      ['toString', 'geometric', 'hill', 'adstockThenSaturation'],
+    ]);
+  });
+
+  it('a date must be a calendar date', () => {
+    expect(error({ model: { mediaPrior: { type: 'roi', window: { tv: { from: '2023-02-30', to: '2023-03-30' } } } } })).toBe('run.json: model.mediaPrior.window.tv.from: expected an ISO date YYYY-MM-DD, got "2023-02-30"');
+  });
+
+  it('the holdout and the lift tests against the data are ConfigErrors naming the config file', async () => {
+    const data = await loadExample('geo');
+    const config = (json: Record<string, unknown>) => parseRunConfig(json, 'run.json');
+    expect(() => fitDesign(config({ holdout: { periods: 77 } }), data, 'run.json')).toThrow(new ConfigError('run.json', 'holdout.periods', "77 periods held out of the data's 78: at most 76, so that at least 2 periods are fitted"));
+    // found by the long campaign: population scaling without a population was "scaleData: populationScaling needs a population column"
+    const national = await loadExample('national');
+    expect(() => fitDesign(config({ scaling: { populationScaling: true } }), national, 'run.json')).toThrow(new ConfigError('run.json', 'scaling.populationScaling', 'true needs a population per geo, and the data has none: name its column in data.population, or set populationScaling to false'));
+    const lift = { channel: 'tv', from: '2023-05-01', to: '2023-05-22', spendDelta: 4000, liftKpi: 30000, liftSe: 6000 };
+    expect(() => fitDesign(config({ model: { experiments: [lift] } }), data, 'run.json')).toThrow(/^run\.json: model\.experiments\[0\]\.spendDelta: makes the control spend negative in geo "north" on 2023-05-08/);
+  });
+
+  // found by the long campaign (npm run fuzz): the delayed adstock with maxLag 1 failed building the model ("interval: upper bound must exceed lower bound, got (0, 0)")
+  it('a maxLag that leaves a transform parameter no room is a ConfigError naming model.adstock.maxLag', () => {
+    const config = parseRunConfig({ model: { adstock: { maxLag: 1, byChannel: { tv: { type: 'delayed' } } } } }, 'run.json');
+    expect(() => checkModelConfigAgainstData(config.model, ['tv', 'search'], 'run.json')).toThrow(
+      new ConfigError('run.json', 'model.adstock.maxLag', '1 leaves no room for theta (lag of the peak effect) of the adstock "delayed" of channel(s) tv, which lies in [0, maxLag - 1]: use a longer maxLag or another kind'),
+    );
+    expect(() => checkModelConfigAgainstData(parseRunConfig({ model: { adstock: { maxLag: 2, type: 'delayed' } } }, 'run.json').model, ['tv'], 'run.json')).not.toThrow();
+  });
+
+  // found by the long campaign (npm run fuzz): a prior's values by name were checked only when the model was built, as "model config: ..."
+  it('a prior\'s values by name or per element are checked against the data, naming the config file', async () => {
+    const data = await loadExample('geo');
+    const roi = (mu: unknown) => parseRunConfig({ model: { mediaPrior: { type: 'roi' }, priors: { roi: { dist: 'logNormal', mu, sigma: 0.5 } } } }, 'run.json');
+    expect(() => fitDesign(roi(JSON.parse('{"tv": 0.5, "search": 0.1, "social": 0.2, "__proto__": 13}')), data, 'run.json')).toThrow(new ConfigError('run.json', 'model.priors.roi.mu', 'unknown name "__proto__" (known: tv, search, social)'));
+    expect(() => fitDesign(roi({ tv: 0.5, search: 0.1 }), data, 'run.json')).toThrow(new ConfigError('run.json', 'model.priors.roi.mu', 'no value for "social"'));
+    expect(() => fitDesign(roi([0.5, 0.1]), data, 'run.json')).toThrow(new ConfigError('run.json', 'model.priors.roi.mu', 'has 2 values, expected one per element (3: tv, search, social)'));
+    expect(fitDesign(roi({ tv: 0.5, search: 0.1, social: 0.2 }), data, 'run.json').design.channelNames).toEqual(['tv', 'search', 'social']);
   });
 });
 

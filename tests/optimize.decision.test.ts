@@ -20,6 +20,7 @@ import {
   evaluateScenario,
   optimizeBudget,
   parseObjective,
+  parsePlanSpec,
   planFromCsv,
   planningWindow,
   planTotal,
@@ -259,6 +260,23 @@ describe('scenarios', () => {
     expect(() => planFromCsv('channel,amount\ntv,1\n', 'p.csv')).toThrow(/p\.csv: a plan CSV needs the columns "channel" and "spend"/);
     expect(() => planFromCsv('channel,spend\ntv,lots\n', 'p.csv')).toThrow(/p\.csv, row 2, column "spend": expected an amount/);
   });
+
+  // found by tests/fuzz.optimize.test.ts: a geo named "__proto__" wrote the plan into Object.prototype; and in review: "constructor" was "given twice", hex was currency, row numbers skipped blank lines
+  it('reads CSV plans as the data files are read: names are names, rows as in the file, decimal amounts only', () => {
+    expect(planFromCsv('geo,channel,spend\n__proto__,tv,5\nconstructor,constructor,+5%\n')).toEqual(JSON.parse('{"geos": {"__proto__": {"tv": 5}, "constructor": {"constructor": "+5%"}}}'));
+    expect(Object.prototype).not.toHaveProperty('tv');
+    expect(planFromCsv('\ufeffchannel,spend\r\n"tv, linear",100\r\n"search\nbrand",200\r\n\r\n')).toEqual({ channels: { 'tv, linear': 100, 'search\nbrand': 200 } });
+    expect(() => planFromCsv('channel,spend\ntv,0x10\n', 'p.csv')).toThrow('p.csv, row 2, column "spend": expected an amount in currency (a number) or a change like "+10%" / "-20%", got "0x10"');
+    expect(() => planFromCsv('channel,spend\n"tv\nx",1\nsearch,lots\n', 'p.csv')).toThrow('p.csv, row 4, column "spend"');
+    expect(() => planFromCsv('channel,spend\ntv,1\n\nsearch,2\n', 'p.csv')).toThrow(/p\.csv, row 3: blank line between data rows/);
+    expect(() => planFromCsv('channel,spend\ntv,"1\n', 'p.csv')).toThrow(/p\.csv, row 2: quoted field is not closed/);
+    // found by tests/fuzz.optimize.test.ts: a megabyte name or a 100 000-element array was quoted whole in the message
+    expect(() => resolvePlan(planningWindow(design, { periods: 13 }), planFromCsv(`channel,spend\n${'x'.repeat(1_000_000)},1\n`), 'p.csv')).toThrow(/^p\.csv\.channels: unknown channel "x{159}\.\.\. \(1000002 characters\); the run's channels are tv, search, social$/);
+    expect(() => parsePlanSpec({ periods: Array(100_000).fill(0) }, 'p.json')).toThrow(/^p\.json\.periods: expected a positive integer, got \[0,0,.*\.\.\. \(an array of 100000 values\)$/);
+    const long = 'y'.repeat(1_000_000);
+    expect(() => planFromCsv(`channel,spend\n${long},1\n${long},2\n`, 'p.csv')).toThrow(/^p\.csv, row 3: channel "y{159}\.\.\. \(1000002 characters\) is given twice$/);
+    expect(() => planFromCsv(`channel,${long}\ntv,1\n`, 'p.csv')).toThrow(/^p\.csv: a plan CSV needs the columns "channel" and "spend" \(or "proposed"\), got "channel", "y{159}\.\.\. \(1000002 characters\)$/);
+  });
 });
 
 describe('bad input', () => {
@@ -275,9 +293,14 @@ describe('bad input', () => {
 
   it('bounds naming unknown channels or geos, inconsistent or negative bounds', () => {
     expect(() => resolveBounds(window(), { channels: { radio: 'fixed' } })).toThrow(/bounds\.channels: unknown channel "radio"; the run's channels are tv, search, social/);
-    expect(() => resolveBounds(window(), { channels: { tv: { lower: 5000, upper: 1000 } } })).toThrow(/bounds of tv: lower 5000 is above upper 1000/);
-    expect(() => resolveBounds(window(), { channels: { tv: { lower: -10 } } })).toThrow(/lower bound of tv is negative/);
-    expect(() => resolveBounds(window(), { channels: { tv: { lower: '-150%' } } })).toThrow(/a change of -150% would make spend negative/);
+    // found by tests/fuzz.optimize.test.ts: these messages named neither the file nor the key (now: the file, and where each side came from)
+    expect(() => resolveBounds(window(), { channels: { tv: { lower: 5000, upper: 1000 } } }, 'b.json')).toThrow(/^b\.json: bounds of tv: lower 5000 \(channels\.tv\.lower\) is above upper 1000 \(channels\.tv\.upper\) \(current spend \d+\)$/);
+    expect(() => resolveBounds(window(), { default: { upper: 0 } }, 'b.json')).toThrow(/^b\.json: bounds of tv: lower \d+ \(the built-in default -30% \/ \+30%\) is above upper 0 \(default\.upper\)/);
+    expect(() => resolveBounds(window(), { channels: { tv: { lower: -10 } } }, 'b.json')).toThrow('b.json: lower bound of tv (channels.tv.lower) is negative (-10); spend cannot be negative');
+    expect(() => resolveBounds(window(), { channels: { tv: { lower: '-150%' } } }, 'b.json')).toThrow('b.json: lower bound of tv (channels.tv.lower): a change of -150% would make spend negative');
+    expect(() => resolveBounds(window(), { channels: { tv: { upper: '+1e400%' } } }, 'b.json')).toThrow('b.json.channels.tv.upper: expected an amount in currency (a number) or a change like "+10%" / "-20%", got "+1e400%"');
+    expect(() => resolveBounds(window(), { channels: { 'tv ': 'fixed' } }, 'b.json')).toThrow('b.json.channels: unknown channel "tv "');
+    expect(() => resolveBounds(window(), { channels: { tv: { lower: undefined, upper: 'x' } } }, 'b.json')).toThrow('b.json.channels.tv.upper: expected an amount in currency (a number) or a change like "+10%" / "-20%", got "x"');
     expect(() => resolveBounds(window(), { channels: { tv: { lower: 'some' } } })).toThrow(/bounds\.channels\.tv\.lower: expected an amount/);
     expect(() => resolveBounds(window(), { channels: { tv: { min: 3 } as never } })).toThrow(/bounds\.channels\.tv: unknown key "min"/);
     expect(() => resolveBounds(window(), { geos: { north: { tv: 'fixed' } } })).toThrow(/bounds per geo need a geo-level plan/);

@@ -5,7 +5,7 @@
  * the key path. Nothing is coerced silently.
  */
 import { parsePrior, type PriorSpec } from '../mmm/index.js';
-import { describeValue, Reader } from '../../src/config/index.js';
+import { describeValue, keyPath, Reader } from '../../src/config/index.js';
 import {
   DEFAULT_MEDIATION_MODEL,
   MEDIATION_PRIOR_NAMES,
@@ -45,18 +45,19 @@ function parseMediators(reader: Reader, value: Json): Record<string, MediatorSpe
   if (value === undefined) reader.fail('mediators', 'required: an object {"<mediator channel>": {"drivenBy": ["<channel>", ...]}}');
   const root = reader.object(value, 'mediators');
   if (Object.keys(root).length === 0) reader.fail('mediators', 'at least one mediator is needed');
-  const out: Record<string, MediatorSpec> = {};
+  const out: [string, MediatorSpec][] = [];
   for (const [name, spec] of Object.entries(root)) {
-    const path = `mediators.${name}`;
+    const path = keyPath('mediators', name);
     const record = reader.object(spec, path, ['drivenBy']);
     const drivenBy = record.drivenBy;
     if (!Array.isArray(drivenBy) || drivenBy.length === 0) reader.fail(`${path}.drivenBy`, `expected a non-empty array of channel names, got ${describeValue(drivenBy)}`);
     drivenBy.forEach((d, i) => {
       if (typeof d !== 'string' || d === '') reader.fail(`${path}.drivenBy[${i}]`, `expected a channel name, got ${describeValue(d)}`);
     });
-    out[name] = { drivenBy: drivenBy as string[] };
+    out.push([name, { drivenBy: drivenBy as string[] }]);
   }
-  return out;
+  // own keys whatever the mediator is called (an assignment to out["__proto__"] would set the prototype and drop it)
+  return Object.fromEntries(out);
 }
 
 /** The mediation model from the `model` and `mediators` values of a JSON config. */

@@ -68,6 +68,15 @@ export type MediaPrior =
 
 export type MediaPriorType = MediaPrior['type'];
 
+/**
+ * A config's entry for a channel in a record by channel name (byChannel overrides, prior windows,
+ * geo.media), or undefined: own keys only, so a channel named "constructor" or "toString" does not
+ * find Object.prototype's members.
+ */
+export function byChannel<T>(record: Readonly<Record<string, T>> | undefined, channel: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, channel) ? record[channel] : undefined;
+}
+
 /** The windows of a media prior by channel (ROI and contribution priors; none for the others). */
 export function mediaPriorWindows(prior: MediaPrior): Readonly<Record<string, RoiPriorWindow>> {
   return prior.type === 'roi' || prior.type === 'contribution' ? prior.window ?? {} : {};

@@ -10,6 +10,7 @@ export {
   TRANSFORM_ORDERS,
   type AdstockSpec,
   DEFAULT_KPI_SHARE,
+  byChannel,
   mediaPriorWindows,
   type AdstockType,
   type KpiShare,
@@ -36,7 +37,7 @@ export { createGeoMmm, mediaCentering, type GeoMmmModel } from './model.js';
 export { geoMmmSource, type GeoMmmSourceArgs } from './workerModel.js';
 export { meanKpiHost, mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
 export { referenceLogDensity, referencePriorLogDensity } from './referenceDensity.js';
-export { checkExperiments, checkKnots, checkModelConfigAgainstData, parseModelConfig, parsePrior } from './parseConfig.js';
+export { checkExperiments, checkKnots, checkModelConfigAgainstData, checkPriors, parseModelConfig, parsePrior } from './parseConfig.js';
 export { priorParameters, replicateKpi, samplePriorPredictive, type PriorParameter, type PriorPredictiveOptions } from './priorPredictive.js';
 export {
   impliedLiftHost,

@@ -26,7 +26,7 @@
  * sampler's coordinates (src/ppl/centering.ts): the same posterior, the same parameter names.
  */
 import { hostKernelDensity, hostKernelLogDensity, type CenteringBlock, type ModelDefinition, type ParameterSpec } from '../../src/ppl/index.js';
-import { centeringWeight, type MmmModelConfig } from './config.js';
+import { byChannel, centeringWeight, type MmmModelConfig } from './config.js';
 import type { Rng } from '../../src/tensor/index.js';
 import { coefficientForm, mediaPriorLabel } from './components/coefficients.js';
 import { fixedIntercepts, interceptHost } from './components/intercepts.js';
@@ -166,13 +166,13 @@ export function mediaCentering(config: MmmModelConfig, channelNames: readonly st
   for (const name of Object.keys(media)) {
     if (!channelNames.includes(name)) throw new Error(`model config: geo.media.${name}: no such channel (channels: ${channelNames.join(', ')})`);
   }
-  const centered = channelNames.flatMap((name, c) => (centeringWeight(media[name]) > 0 ? [c] : []));
+  const centered = channelNames.flatMap((name, c) => (centeringWeight(byChannel(media, name)) > 0 ? [c] : []));
   if (centered.length === 0 || !mediaByGeo) return undefined;
   if (derivedPrior) throw new Error(`model config: geo.media: centering channels needs the coefficient prior (m); with ${mediaPriorLabel(config.mediaPrior.type)} m is derived, use non-centered or pooled media effects`);
   const C = channelNames.length;
   const elements = [];
   for (let g = 0; g < G; g++) {
-    for (const c of centered) elements.push({ effect: g * C + c, location: c, scale: c, weight: centeringWeight(media[channelNames[c]]) });
+    for (const c of centered) elements.push({ effect: g * C + c, location: c, scale: c, weight: centeringWeight(byChannel(media, channelNames[c])) });
   }
   return { effect: 'u', location: 'm', scale: 'eta', elements };
 }

@@ -3,7 +3,7 @@
  * out-of-range values are errors naming the file and the key path); absent keys take the defaults
  * of config.ts. Nothing is coerced silently.
  */
-import { ConfigError, describeValue, Reader } from '../../src/config/index.js';
+import { ConfigError, describeValue, keyPath, Reader } from '../../src/config/index.js';
 import {
   centeringWeight, DEFAULT_KPI_SHARE, DEFAULT_MODEL_CONFIG, mediaPriorWindows, PRIOR_PARAMETERS, TRANSFORM_ORDERS,
   type KpiShare, type LiftExperiment, type MediaPrior, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow, type SaturationSpec, type SaturationType,
@@ -11,8 +11,10 @@ import {
 import { mediaPriorLabel } from './components/coefficients.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
-import { priorNames } from './parameters.js';
-import { rfConfigProblem, transformRows } from './components/transformKinds.js';
+import { mmmParameters, priorNames } from './parameters.js';
+import { resolvePrior } from '../../src/distributions/index.js';
+import type { MmmDesign } from './design.js';
+import { channelTransformKinds, rfConfigProblem, transformRows } from './components/transformKinds.js';
 
 
 type Json = unknown;
@@ -29,8 +31,8 @@ function parseGeoMedia(reader: Reader, value: Json): MmmModelConfig['geo']['medi
       Object.entries(byChannel).map(([channel, form]) => [
         channel,
         typeof form === 'number'
-          ? reader.number(form, `model.geo.media.${channel}`, (w) => w >= 0 && w <= 1, 'a centering weight in [0, 1] (0 = non-centered, 1 = centered)')
-          : reader.oneOf(form, `model.geo.media.${channel}`, ['centered', 'noncentered'] as const),
+          ? reader.number(form, keyPath('model.geo.media', channel), (w) => w >= 0 && w <= 1, 'a centering weight in [0, 1] (0 = non-centered, 1 = centered)')
+          : reader.oneOf(form, keyPath('model.geo.media', channel), ['centered', 'noncentered'] as const),
       ]),
     );
   }
@@ -100,7 +102,7 @@ function parseSaturationSpec(reader: Reader, s: Record<string, Json>, path: stri
 /** {channel: value} of a `byChannel` key; channel names are checked against the data when the model is built. */
 function parseByChannel<V>(reader: Reader, value: Json, path: string, parse: (v: Json, path: string) => V): Record<string, V> {
   const record = reader.object(value, path, typeof value === 'object' && value !== null ? Object.keys(value) : []);
-  return Object.fromEntries(Object.entries(record).map(([channel, v]) => [channel, parse(v, `${path}.${channel}`)]));
+  return Object.fromEntries(Object.entries(record).map(([channel, v]) => [channel, parse(v, keyPath(path, channel))]));
 }
 
 /** The model config from the `model` key of a JSON config (undefined gives the defaults). */
@@ -240,18 +242,19 @@ function parseMediaPrior(reader: Reader, value: Json): MediaPrior {
   }
   if (m.kpiShare !== undefined && type !== 'roi') reader.fail('model.mediaPrior.kpiShare', `only applies to type "roi", not "${type}"`);
   if (type === 'coefficient' || type === 'mroi') return { type };
-  const windows: Record<string, RoiPriorWindow> = {};
+  const entries: [string, RoiPriorWindow][] = [];
   if (m.window !== undefined) {
-    const byChannel = reader.object(m.window, 'model.mediaPrior.window', Object.keys(m.window as object));
-    for (const [channel, w] of Object.entries(byChannel)) {
-      const path = `model.mediaPrior.window.${channel}`;
+    for (const [channel, w] of Object.entries(reader.object(m.window, 'model.mediaPrior.window'))) {
+      const path = keyPath('model.mediaPrior.window', channel);
       const range = reader.object(w, path, ['from', 'to']);
       const from = reader.isoDate(range.from, `${path}.from`);
       const to = reader.isoDate(range.to, `${path}.to`);
       if (to < from) reader.fail(path, `"to" (${to}) is before "from" (${from})`);
-      windows[channel] = { from, to };
+      entries.push([channel, { from, to }]);
     }
   }
+  // own keys whatever the channel is called (an assignment to windows["__proto__"] would set the prototype)
+  const windows: Record<string, RoiPriorWindow> = Object.fromEntries(entries);
   if (type === 'contribution') return { type, window: windows };
   const kpiShare = m.kpiShare === undefined || m.kpiShare === false ? undefined : parseKpiShare(reader, m.kpiShare);
   if (kpiShare && Object.keys(windows).length > 0) {
@@ -372,7 +375,7 @@ export function checkModelConfigAgainstData(
   data?: { readonly geoNames: readonly string[]; readonly dates: readonly string[]; readonly holdoutPeriods?: number; readonly controlNames?: readonly string[]; readonly treatmentNames?: readonly string[] },
 ): void {
   for (const channel of Object.keys(mediaPriorWindows(config.mediaPrior))) {
-    if (!channelNames.includes(channel)) throw new ConfigError(file, `model.mediaPrior.window.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+    if (!channelNames.includes(channel)) throw new ConfigError(file, keyPath('model.mediaPrior.window', channel), `unknown channel (channels: ${channelNames.join(', ')})`);
   }
   const overrides: [string, object | undefined][] = [
     ['model.adstock.byChannel', config.adstock.byChannel],
@@ -381,20 +384,33 @@ export function checkModelConfigAgainstData(
   ];
   for (const [key, byChannel] of overrides) {
     for (const channel of Object.keys(byChannel ?? {})) {
-      if (!channelNames.includes(channel)) throw new ConfigError(file, `${key}.${channel}`, `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
+      if (!channelNames.includes(channel)) throw new ConfigError(file, keyPath(key, channel), `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
     }
   }
   const rf = rfConfigProblem(config);
   if (rf) throw new ConfigError(file, rf.key, rf.message);
+  let rows: ReturnType<typeof transformRows>;
   try {
-    transformRows(config, channelNames);
+    rows = transformRows(config, channelNames);
   } catch (error) {
     throw new ConfigError(file, 'model.adstock.byChannel / model.saturation.byChannel', (error as Error).message);
+  }
+  // a support that depends on maxLag must not be empty (the delayed adstock's peak lag lies in [0, maxLag - 1])
+  const maxLag = config.adstock.maxLag;
+  for (const row of rows) {
+    const support = row.parameter.support(maxLag);
+    if (support.kind === 'interval' && !(support.upper > support.lower)) {
+      throw new ConfigError(
+        file,
+        'model.adstock.maxLag',
+        `${maxLag} leaves no room for ${row.parameter.name} (${row.parameter.description}) of the ${row.component} "${channelTransformKinds(config, [row.channels[0]])[0][row.component].type}" of channel(s) ${row.channels.join(', ')}, which lies in ${row.parameter.maxLagDependent?.support ?? `[${support.lower}, ${support.upper}]`}: use a longer maxLag or another kind`,
+      );
+    }
   }
   const media = config.geo.media;
   if (typeof media === 'object') {
     for (const channel of Object.keys(media)) {
-      if (!channelNames.includes(channel)) throw new ConfigError(file, `model.geo.media.${channel}`, `unknown channel (channels: ${channelNames.join(', ')})`);
+      if (!channelNames.includes(channel)) throw new ConfigError(file, keyPath('model.geo.media', channel), `unknown channel (channels: ${channelNames.join(', ')})`);
     }
     if (config.mediaPrior.type !== 'coefficient' && Object.values(media).some((form) => centeringWeight(form) > 0)) {
       throw new ConfigError(file, 'model.geo.media', `centering channels needs the coefficient prior (m); with ${mediaPriorLabel(config.mediaPrior.type)} m is derived: use non-centered or pooled media effects`);
@@ -438,5 +454,26 @@ export function checkKnots(config: MmmModelConfig, periods: number, geos: number
   if (count === fitted && config.seasonality.order > 0) {
     const given = config.time.knots === undefined ? 'the default knots (one per period with more than one geo)' : `${count} knots on ${fitted} fitted periods`;
     throw new ConfigError(file, 'model.seasonality', `${given} put a knot at every period, which spans every time effect, Fourier seasonality included: leave "seasonality" out or give fewer knots`);
+  }
+}
+
+/**
+ * The priors of the config against the design's elements: a parameter given by name (`"mu": {"tv":
+ * 0.5}`) must name the parameter's elements (channels, geos, controls, ...), a list must have one
+ * value per element. A ConfigError naming the file and the key (the model's own check, when it is
+ * built, names no file).
+ */
+export function checkPriors(design: MmmDesign, config: MmmModelConfig, file = 'config'): void {
+  for (const row of mmmParameters(design, config)) {
+    if (row.prior.kind !== 'config') continue;
+    const where = `model.priors.${row.name}`;
+    try {
+      resolvePrior(row.prior.spec, row.elementNames, where);
+    } catch (error) {
+      // "<where>.<key>: <problem>" -> key path and problem
+      const message = (error as Error).message;
+      const split = message.startsWith(where) ? message.indexOf(': ', where.length) : -1;
+      throw split < 0 ? new ConfigError(file, where, message) : new ConfigError(file, message.slice(0, split), message.slice(split + 2));
+    }
   }
 }

@@ -26,7 +26,7 @@
  * over blocks of geos sized so that a block's [geos, T, quantities, draws] values stay under
  * `maxBlockValues` (the results do not depend on the block size).
  */
-import { designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { byChannel, designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { baselineScaled, timeFeatures, treatmentContributionScaled } from './baseline.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
@@ -114,7 +114,7 @@ function priorWindowMask(design: MmmDesign, config: MmmModelConfig): Uint8Array 
   const windows = config.mediaPrior.type === 'roi' ? config.mediaPrior.window ?? {} : {};
   const mask = new Uint8Array(T * C);
   for (let c = 0; c < C; c++) {
-    const window = windows[design.channelNames[c]];
+    const window = byChannel(windows, design.channelNames[c]);
     for (let t = 0; t < T; t++) {
       const date = design.dates[t];
       mask[t * C + c] = !window || (date >= window.from && date <= window.to) ? 1 : 0;

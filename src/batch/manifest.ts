@@ -25,7 +25,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, describeValue, keyPath } from '../config/index.js';
 import { DEFAULT_SAMPLER } from '../mmm/config.js';
 import type { BackendName } from '../tensor/index.js';
 import { isJsonObject, type Json } from './mergePatch.js';
@@ -121,6 +121,8 @@ const FILTER_KEYS = ['geos', 'from', 'to'];
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest timeout a timer can take (2^31 - 1 ms), in whole seconds. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 function fail(file: string, path: string, problem: string): never {
   throw new ConfigError(file, path, problem);
@@ -128,18 +130,18 @@ function fail(file: string, path: string, problem: string): never {
 
 function checkKeys(file: string, path: string, value: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) fail(file, path ? `${path}.${key}` : key, `unknown key (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key)) fail(file, keyPath(path, key), `unknown key (allowed: ${allowed.join(', ')})`);
   }
 }
 
 function integer(file: string, path: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(file, path, `expected an integer >= ${min}, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(file, path, `expected an integer >= ${min}, got ${describeValue(value)}`);
   return value;
 }
 
 function isoDate(file: string, path: string, value: unknown): string {
   if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    fail(file, path, `expected an ISO date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
+    fail(file, path, `expected an ISO date "YYYY-MM-DD", got ${describeValue(value)}`);
   }
   return value;
 }
@@ -150,7 +152,7 @@ function parseFilter(file: string, path: string, value: unknown): DataFilter {
   const out: { geos?: string[]; from?: string; to?: string } = {};
   if (value.geos !== undefined) {
     const geos = value.geos;
-    if (!Array.isArray(geos) || geos.length === 0 || geos.some((g) => typeof g !== 'string' || g === '')) fail(file, `${path}.geos`, `expected a non-empty array of geo names, got ${JSON.stringify(geos)}`);
+    if (!Array.isArray(geos) || geos.length === 0 || geos.some((g) => typeof g !== 'string' || g === '')) fail(file, `${path}.geos`, `expected a non-empty array of geo names, got ${describeValue(geos)}`);
     const seen = new Set<string>();
     for (const g of geos as string[]) {
       if (seen.has(g)) fail(file, `${path}.geos`, `geo ${JSON.stringify(g)} is listed twice`);
@@ -183,24 +185,24 @@ function parseOptions(file: string, path: string, value: unknown): FitOptions {
         out[key] = integer(file, at, v, 0);
         break;
       case 'adaptDelta':
-        if (typeof v !== 'number' || !(v > 0 && v < 1)) fail(file, at, `expected a number in (0, 1), got ${JSON.stringify(v)}`);
+        if (typeof v !== 'number' || !(v > 0 && v < 1)) fail(file, at, `expected a number in (0, 1), got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'metric':
-        if (v !== 'diag' && v !== 'dense' && v !== 'lowRank') fail(file, at, `expected "diag", "dense" or "lowRank", got ${JSON.stringify(v)}`);
+        if (v !== 'diag' && v !== 'dense' && v !== 'lowRank') fail(file, at, `expected "diag", "dense" or "lowRank", got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'warmupPlan':
-        if (v !== 'stan' && v !== 'staged' && v !== 'nutpie') fail(file, at, `expected "stan", "staged" or "nutpie", got ${JSON.stringify(v)}`);
+        if (v !== 'stan' && v !== 'staged' && v !== 'nutpie') fail(file, at, `expected "stan", "staged" or "nutpie", got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'pooledAdaptation':
       case 'adaptiveCentering':
-        if (typeof v !== 'boolean') fail(file, at, `expected true or false, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'boolean') fail(file, at, `expected true or false, got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'backend':
-        if (!BACKENDS.includes(v as BackendName)) fail(file, at, `expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(v)}`);
+        if (!BACKENDS.includes(v as BackendName)) fail(file, at, `expected one of ${BACKENDS.join(', ')}, got ${describeValue(v)}`);
         out[key] = v;
         break;
       default:
@@ -215,14 +217,14 @@ function parseSettings(file: string, path: string, value: Record<string, Json>, 
   const at = (key: string) => (path ? `${path}.${key}` : key);
   let data: string | undefined;
   if (value.data !== undefined) {
-    if (typeof value.data !== 'string' || value.data === '') fail(file, at('data'), `expected the path of a CSV file, got ${JSON.stringify(value.data)}`);
+    if (typeof value.data !== 'string' || value.data === '') fail(file, at('data'), `expected the path of a CSV file, got ${describeValue(value.data)}`);
     data = resolve(baseDir, value.data);
   }
   let config: FitSettings['config'];
   if (value.config !== undefined) {
     if (typeof value.config === 'string' && value.config !== '') config = resolve(baseDir, value.config);
     else if (isJsonObject(value.config)) config = value.config;
-    else fail(file, at('config'), `expected the path of a run config file or an inline config object, got ${JSON.stringify(value.config)}`);
+    else fail(file, at('config'), `expected the path of a run config file or an inline config object, got ${describeValue(value.config)}`);
   }
   const patches: Record<string, Json>[] = [];
   if (value.patch !== undefined) {
@@ -234,7 +236,8 @@ function parseSettings(file: string, path: string, value: Record<string, Json>, 
   const retries = value.retries === undefined ? undefined : integer(file, at('retries'), value.retries, 0);
   let timeout: number | undefined;
   if (value.timeout !== undefined) {
-    if (typeof value.timeout !== 'number' || !(value.timeout > 0)) fail(file, at('timeout'), `expected seconds > 0, got ${JSON.stringify(value.timeout)}`);
+    // a timer takes at most 2^31 - 1 ms: a longer one (or Infinity, from 1e400) would fire after 1 ms and kill every attempt
+    if (typeof value.timeout !== 'number' || !(value.timeout > 0 && value.timeout <= MAX_TIMEOUT_SECONDS)) fail(file, at('timeout'), `expected seconds > 0, at most ${MAX_TIMEOUT_SECONDS} (about 24 days), got ${describeValue(value.timeout)}`);
     timeout = value.timeout;
   }
   return { data, config, patches, filter, options, retries, timeout };
@@ -284,14 +287,14 @@ export function parseManifest(json: unknown, file: string, options: ManifestOpti
   const baseDir = options.baseDir ?? dirname(resolve(file));
   let name = basename(file, extname(file));
   if (json.name !== undefined) {
-    if (typeof json.name !== 'string' || !ID.test(json.name)) fail(file, 'name', `expected a name of letters, digits, ".", "_" or "-", got ${JSON.stringify(json.name)}`);
+    if (typeof json.name !== 'string' || !ID.test(json.name)) fail(file, 'name', `expected a name of letters, digits, ".", "_" or "-", got ${describeValue(json.name)}`);
     name = json.name;
   }
   let out: string;
   if (options.out !== undefined) out = resolve(options.out);
   else if (typeof json.out === 'string' && json.out !== '') out = resolve(baseDir, json.out);
   else if (json.out === undefined) fail(file, 'out', 'missing: the batch directory (batch.json and the fits\' outputs); set "out" or pass --out DIR');
-  else fail(file, 'out', `expected a directory path, got ${JSON.stringify(json.out)}`);
+  else fail(file, 'out', `expected a directory path, got ${describeValue(json.out)}`);
 
   let defaults: FitSettings = { patches: [], filter: {}, options: {} };
   if (json.defaults !== undefined) {
@@ -307,7 +310,7 @@ export function parseManifest(json: unknown, file: string, options: ManifestOpti
     if (!isJsonObject(raw)) fail(file, path, 'expected an object with at least "id"');
     checkKeys(file, path, raw, ENTRY_KEYS);
     if (typeof raw.id !== 'string' || !ID.test(raw.id)) {
-      fail(file, `${path}.id`, raw.id === undefined ? 'missing: every fit needs an id (letters, digits, ".", "_", "-")' : `expected letters, digits, ".", "_" or "-" (starting with a letter or digit), got ${JSON.stringify(raw.id)}`);
+      fail(file, `${path}.id`, raw.id === undefined ? 'missing: every fit needs an id (letters, digits, ".", "_", "-")' : `expected letters, digits, ".", "_" or "-" (starting with a letter or digit), got ${describeValue(raw.id)}`);
     }
     const id = raw.id;
     const previous = ids.get(id);
@@ -317,7 +320,7 @@ export function parseManifest(json: unknown, file: string, options: ManifestOpti
     if (settings.data === undefined) fail(file, `${path}.data`, 'missing: no data file for this fit (set it here or in "defaults")');
     let entryOut = resolve(out, id);
     if (raw.out !== undefined) {
-      if (typeof raw.out !== 'string' || raw.out === '') fail(file, `${path}.out`, `expected a directory path, got ${JSON.stringify(raw.out)}`);
+      if (typeof raw.out !== 'string' || raw.out === '') fail(file, `${path}.out`, `expected a directory path, got ${describeValue(raw.out)}`);
       entryOut = resolve(out, raw.out);
     }
     const rolling = raw.rolling === undefined ? undefined : parseRolling(file, `${path}.rolling`, raw.rolling);
@@ -338,7 +341,8 @@ export function loadManifest(path: string, options: ManifestOptions = {}): Manif
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // a UTF-8 byte order mark (as some editors save files) is not part of the JSON
+    json = JSON.parse(text.replace(/^\ufeff/, ''));
   } catch (error) {
     throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
   }

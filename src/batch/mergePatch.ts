@@ -17,7 +17,8 @@ export function mergePatch(target: unknown, patch: unknown): Json {
   const out: Record<string, Json> = isJsonObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    // an own key whatever its name: assigning out["__proto__"] would set the prototype instead (and the patch would act unseen)
+    else Object.defineProperty(out, key, { value: mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -88,7 +88,7 @@ function readConfigFile(manifest: Manifest, entry: ManifestEntry, path: string):
     throw new ConfigError(manifest.file, `fits[${entry.index}].config`, `cannot read ${path} (${(error as Error).message})`);
   }
   try {
-    return JSON.parse(text) as Json;
+    return JSON.parse(text.replace(/^\ufeff/, '')) as Json;
   } catch (error) {
     throw new ConfigError(manifest.file, `fits[${entry.index}].config`, `${path} is not valid JSON (${(error as Error).message})`);
   }
@@ -179,6 +179,7 @@ function expandEntry(manifest: Manifest, entry: ManifestEntry, config: RunConfig
     const { holdout, folds, step, window } = entry.backtest;
     const dates = entryDates(manifest, entry, config, file, `${at}.backtest`);
     const T = dates.length;
+    if (folds > T) throw new ConfigError(manifest.file, `${at}.backtest.folds`, `${folds} folds, but the data has ${T} periods (after the filter): each fold needs its own origin; use fewer folds`);
     return Array.from({ length: folds }, (_, f) => {
       const end = T - 1 - (folds - 1 - f) * step;
       const start = window === undefined ? 0 : end - window + 1;

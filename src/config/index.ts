@@ -3,5 +3,5 @@
  * path, typed reads of JSON values, and reading a JSON config file.
  */
 export { ConfigError } from './configError.js';
-export { Reader, describeValue } from './reader.js';
+export { Reader, describeValue, keyPath } from './reader.js';
 export { readJsonConfig } from './jsonFile.js';

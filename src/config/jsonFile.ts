@@ -13,7 +13,8 @@ export function readJsonConfig(path: string): unknown {
     throw new Error(`${path}: cannot read config (${(error as Error).message})`);
   }
   try {
-    return JSON.parse(text);
+    // a UTF-8 byte order mark (as some editors save files) is not part of the JSON
+    return JSON.parse(text.replace(/^\ufeff/, ''));
   } catch (error) {
     throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
   }

@@ -21,7 +21,7 @@ export class Reader {
     const record = value as Record<string, Json>;
     if (allowed) {
       for (const key of Object.keys(record)) {
-        if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
+        if (!allowed.includes(key)) this.fail(keyPath(path, key), `unknown key (allowed: ${allowed.join(', ')})`);
       }
     }
     return record;
@@ -53,14 +53,34 @@ export class Reader {
     return value;
   }
 
+  /** A calendar date `YYYY-MM-DD` (2023-02-30 is not one: Date.parse would roll it over to March). */
   isoDate(value: Json, path: string): string {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describeValue(value)}`);
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+      this.fail(path, `expected an ISO date YYYY-MM-DD, got ${describeValue(value)}`);
+    }
     return value;
   }
 }
 
-/** A JSON value as an error message shows it (`nothing` for an absent value). */
+/**
+ * A JSON value as an error message shows it: `nothing` for an absent value, `Infinity` for a number
+ * JSON.parse read as one (1e400; JSON.stringify would say null), and a long value cut short.
+ */
 export function describeValue(value: Json): string {
   if (value === undefined) return 'nothing';
-  return JSON.stringify(value);
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (text.length <= 200) return text;
+  return `${text.slice(0, 160)}... (${Array.isArray(value) ? `an array of ${value.length} values` : `${text.length} characters`})`;
+}
+
+/**
+ * The key path of `key` inside `path` (`model.adstock` + `maxLag`), as messages show it: `path.key`,
+ * or `path["key"]` for a key that would not read as one (empty, with spaces, dots, quotes,
+ * brackets, colons or invisible characters), so that `impute[" sales"]` is not mistaken for
+ * `impute.sales`. An empty `path` gives the key alone (a top-level key).
+ */
+export function keyPath(path: string, key: string): string {
+  if (key !== '' && !/[\s.[\]"':\\\p{C}]/u.test(key)) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
 }

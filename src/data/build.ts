@@ -31,7 +31,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { ROW_COLUMN, UNUSABLE_NAME, type CsvSource } from './csv.js';
-import { parseDateCell, parseNumberCell, isoOfDay, showCell } from './cells.js';
+import { parseDateCell, parseNumberCell, isoOfDay, quoted, showCell } from './cells.js';
 import { IssueCollector, DEFAULT_MAX_ISSUES } from './errors.js';
 import { resolveRoles, roleColumns, DATE_FORMATS } from './roles.js';
 import { imputeSeries } from './impute.js';
@@ -82,9 +82,10 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   // ---- roles -------------------------------------------------------------------------------
   const withoutKpi = options.withoutKpi ?? false;
   const { spec, detected, ignoredColumns } = resolveRoles(columns, specInput, issues, { withoutKpi });
-  const impute = options.impute ?? {};
+  // own keys only: a column named "constructor" or "toString" is not asked to be imputed by Object.prototype
+  const impute = new Map(Object.entries(options.impute ?? {}));
   const roleByColumn = new Map(roleColumns(spec).map((r) => [r.column, r.role]));
-  for (const [column, method] of Object.entries(impute)) {
+  for (const [column, method] of impute) {
     const role = roleByColumn.get(column);
     if (!IMPUTE_METHODS.includes(method)) {
       issues.error(`unknown imputation method ${JSON.stringify(method)} for column ${JSON.stringify(column)}; use one of ${IMPUTE_METHODS.join(', ')}`);
@@ -156,7 +157,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
   }
 
   // ---- structure: duplicates, order within geo, spacing, equal date sets ------------------------
-  const geoLabel = (g: number) => (spec.geo === null ? 'the data' : `geo ${JSON.stringify(geoNames[g])}`);
+  const geoLabel = (g: number) => (spec.geo === null ? 'the data' : `geo ${quoted(geoNames[g])}`);
   const rowsOfGeo: number[][] = Array.from({ length: G }, () => []);
   for (let r = 0; r < N; r++) if (rowGeo[r] >= 0 && !Number.isNaN(rowDay[r])) rowsOfGeo[rowGeo[r]].push(r);
   const daysOfGeo: Set<number>[] = [];
@@ -172,7 +173,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
       const dup = seen.get(day);
       if (dup !== undefined) {
         issues.error(
-          `duplicate row for (${spec.geo === null ? 'date' : `geo ${JSON.stringify(geoNames[g])}, date`} ${isoOfDay(day)}): rows ${rowNumbers[dup]} and ${rowNumbers[r]}`,
+          `duplicate row for (${spec.geo === null ? 'date' : `geo ${quoted(geoNames[g])}, date`} ${isoOfDay(day)}): rows ${rowNumbers[dup]} and ${rowNumbers[r]}`,
           { row: rowNumbers[r] },
         );
         continue;
@@ -244,7 +245,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     const raw = columnValues(table, column);
     const values = new Float64Array(N).fill(NaN);
     const missing = new Uint8Array(N);
-    const imputing = impute[column] !== undefined;
+    const imputing = impute.has(column);
     for (let r = 0; r < N; r++) {
       const where = { row: rowNumbers[r], column };
       const cell = parseNumberCell(raw[r]);
@@ -402,7 +403,7 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     const out = new Float64Array(G * T);
     for (let n = 0; n < G * T; n++) out[n] = col.values[cellRow[n]];
     seriesCache.set(col.column, out);
-    const method = impute[col.column];
+    const method = impute.get(col.column);
     if (method === undefined) return out;
     const rows: number[] = [];
     const values: number[] = [];

@@ -16,10 +16,15 @@ export type NumberCell =
   | { readonly kind: 'missing' }
   | { readonly kind: 'invalid'; readonly reason: string };
 
+/** A name or cell text quoted for a message, cut after `max` characters (a 5 MB cell would make a 5 MB message). */
+export function quoted(text: string, max = 100): string {
+  return text.length <= max ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, max))}... (${text.length} characters)`;
+}
+
 /** Text of a raw cell for messages. */
 export function showCell(raw: unknown): string {
   if (raw === null || raw === undefined) return String(raw);
-  if (typeof raw === 'string') return JSON.stringify(raw);
+  if (typeof raw === 'string') return quoted(raw);
   if (raw instanceof Date) return raw.toISOString();
   return String(raw);
 }

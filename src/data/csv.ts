@@ -8,6 +8,8 @@
  * No value is converted here: every cell stays the exact text of the file, so validation can quote
  * it. The arquero table gets an extra column `__row` with the 1-based line number of each record
  * (header = row 1); it survives arquero filters and reorders, so issues keep pointing at the file.
+ * Blank lines (empty, or only spaces and tabs) after the last row are not data; between rows they
+ * are an error. A column may not be named `__row` (reserved) or `__proto__` (arquero cannot hold it).
  */
 import { createHash } from 'node:crypto';
 import { table as aqTable } from 'arquero';
@@ -47,7 +49,16 @@ export interface ReadCsvOptions {
 interface CsvRecord {
   readonly fields: string[];
   readonly line: number;
+  /** Some field of the record was quoted. */
+  readonly quoted: boolean;
 }
+
+/** A line with nothing but spaces or tabs (unquoted): blank, as an empty line is (with more than one column). */
+function isBlank(record: CsvRecord): boolean {
+  return record.fields.length === 1 && !record.quoted && /^[ \t]*$/.test(record.fields[0]);
+}
+
+/** Column names arquero cannot hold (a table with one has no rows), besides the reserved ROW_COLUMN. */
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -62,6 +73,7 @@ function tokenize(text: string, delimiter: string, issues: IssueCollector): CsvR
   let fields: string[] = [];
   let recordLine = 1;
   let field = '';
+  let quoted = false;
   const delimCode = delimiter.charCodeAt(0);
   const QUOTE = 34;
   const LF = 10;
@@ -69,9 +81,10 @@ function tokenize(text: string, delimiter: string, issues: IssueCollector): CsvR
 
   const endRecord = () => {
     fields.push(field);
-    records.push({ fields, line: recordLine });
+    records.push({ fields, line: recordLine, quoted });
     fields = [];
     field = '';
+    quoted = false;
   };
 
   while (i < n) {
@@ -79,26 +92,29 @@ function tokenize(text: string, delimiter: string, issues: IssueCollector): CsvR
     if (c === QUOTE && field === '') {
       // quoted field
       const startLine = line;
+      quoted = true;
       i++;
       let closed = false;
       while (i < n) {
-        const q = text.charCodeAt(i);
-        if (q === QUOTE) {
-          if (i + 1 < n && text.charCodeAt(i + 1) === QUOTE) {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
-          break;
+        // the text up to the next quote belongs to the field (taken in one piece: a field may be megabytes long)
+        let j = text.indexOf('"', i);
+        if (j < 0) j = n;
+        for (let k = i; k < j; k++) {
+          const q = text.charCodeAt(k);
+          if (q === LF) line++;
+          else if (q === CR && !(k + 1 < n && text.charCodeAt(k + 1) === LF)) line++;
         }
-        if (q === LF) line++;
-        else if (q === CR) {
-          if (!(i + 1 < n && text.charCodeAt(i + 1) === LF)) line++;
+        field += text.slice(i, j);
+        i = j;
+        if (i >= n) break;
+        if (i + 1 < n && text.charCodeAt(i + 1) === QUOTE) {
+          field += '"';
+          i += 2;
+          continue;
         }
-        field += text[i];
+        closed = true;
         i++;
+        break;
       }
       if (!closed) {
         issues.error('quoted field is not closed before the end of the file', { row: startLine });
@@ -129,8 +145,15 @@ function tokenize(text: string, delimiter: string, issues: IssueCollector): CsvR
       recordLine = line;
       continue;
     }
-    field += text[i];
-    i++;
+    // an unquoted field runs to the next delimiter or line end (a quote inside it is an ordinary character)
+    let j = i + 1;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === delimCode || d === LF || d === CR) break;
+      j++;
+    }
+    field += text.slice(i, j);
+    i = j;
   }
   // last record without a line end
   if (field !== '' || fields.length > 0) endRecord();
@@ -167,10 +190,10 @@ export function readCsv(input: string | Uint8Array, options: ReadCsvOptions = {}
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const records = tokenize(text, delimiter, issues);
-  // trailing blank lines are not data
+  // trailing blank lines (empty, or only spaces and tabs) are not data
   while (records.length > 0) {
     const last = records[records.length - 1];
-    if (last.fields.length === 1 && last.fields[0] === '') records.pop();
+    if (isBlank(last) && (records.length === 1 || records[0].fields.length > 1 || last.fields[0] === '')) records.pop();
     else break;
   }
   if (records.length === 0) {
@@ -181,7 +204,7 @@ export function readCsv(input: string | Uint8Array, options: ReadCsvOptions = {}
   const seen = new Map<string, number>();
   header.forEach((name, j) => {
     if (name === ROW_COLUMN) issues.error(`column name ${JSON.stringify(ROW_COLUMN)} is reserved`, { row: 1 });
-    if (name === UNUSABLE_NAME) issues.error(`column name ${JSON.stringify(UNUSABLE_NAME)} cannot be used (JavaScript reads it as an object's prototype); rename the column`, { row: 1 });
+    else if (name === UNUSABLE_NAME) issues.error(`column name ${JSON.stringify(UNUSABLE_NAME)} cannot be used (column ${j + 1}; JavaScript reads it as an object's prototype); rename the column`, { row: 1 });
     const first = seen.get(name);
     if (first !== undefined) {
       issues.error(`duplicate column name ${JSON.stringify(name)} (columns ${first + 1} and ${j + 1})`, { row: 1 });
@@ -192,8 +215,8 @@ export function readCsv(input: string | Uint8Array, options: ReadCsvOptions = {}
   const dataRecords = records.slice(1);
   if (dataRecords.length === 0) issues.error('the file has a header but no data rows');
   for (const rec of dataRecords) {
-    if (rec.fields.length === 1 && rec.fields[0] === '' && header.length > 1) {
-      issues.error('blank line between data rows', { row: rec.line });
+    if (isBlank(rec) && header.length > 1) {
+      issues.error(`blank line between data rows${rec.fields[0] === '' ? '' : ' (only spaces or tabs)'}`, { row: rec.line });
     } else if (rec.fields.length !== header.length) {
       issues.error(`row has ${rec.fields.length} fields but the header has ${header.length}`, { row: rec.line });
     }

@@ -5,6 +5,7 @@
  * `DataValidationError` that carries the list. There is no lenient mode: an error is an error.
  */
 import type { ValidationIssue } from './types.js';
+import { quoted } from './cells.js';
 
 /** Default cap on the issues kept (per severity); the rest are counted ("and N more"). */
 export const DEFAULT_MAX_ISSUES = 50;
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_ISSUES = 50;
 export function formatIssue(issue: ValidationIssue): string {
   const where = [issue.file];
   if (issue.row !== undefined) where.push(`row ${issue.row}`);
-  if (issue.column !== undefined) where.push(`column ${JSON.stringify(issue.column)}`);
+  if (issue.column !== undefined) where.push(`column ${quoted(issue.column)}`);
   return `${where.join(', ')}: ${issue.message}`;
 }
 

@@ -9,6 +9,7 @@
 import type { ChannelSpec, DataSpec, DateFormat, OrganicSpec, PartialDataSpec, RoleDetection, TreatmentSpec, ValidationIssue } from './types.js';
 import { UNUSABLE_NAME } from './csv.js';
 import { IssueCollector } from './errors.js';
+import { quoted } from './cells.js';
 
 export const DATE_FORMATS: readonly DateFormat[] = ['YYYY-MM-DD', 'M/D/YYYY', 'D/M/YYYY', 'M/D/YY'];
 
@@ -35,6 +36,17 @@ function organicNameOf(column: string): string {
   const trimmed = column.trim();
   const suffix = /^(.+?)[\s._-]*(?:impressions?|imps?|impr|exposures?)$/i.exec(trimmed);
   return suffix ? suffix[1] : trimmed;
+}
+
+/** The file's columns for a message: the first 30, quoted (a file may have thousands). */
+function columnList(columns: readonly string[], max = 30): string {
+  const shown = columns.slice(0, max).map((c) => quoted(c)).join(', ');
+  return columns.length > max ? `${shown}, ... (${columns.length} columns in all)` : shown;
+}
+
+/** A spec value as a message shows it (`nothing` for an absent one). */
+function given(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
 export function normalizeName(name: string): string {
@@ -79,7 +91,7 @@ export function spendColumnChannel(column: string): string | undefined {
 export function resolveRoles(columns: readonly string[], input: PartialDataSpec, issues: IssueCollector, options: { readonly withoutKpi?: boolean } = {}): ResolvedRoles {
   const available = new Set(columns);
   const detected: RoleDetection[] = [];
-  const listColumns = () => columns.map((c) => JSON.stringify(c)).join(', ');
+  const listColumns = () => columnList(columns);
 
   const explicit = new Set<string>();
   const addExplicit = (c: string | null | undefined) => {
@@ -104,12 +116,12 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   const treatments: TreatmentSpec[] = (input.treatments ?? []).map((t, i) => {
     if (typeof t === 'string') return { column: t, name: t, baseline: 'min' };
     if (t === null || typeof t !== 'object' || typeof t.column !== 'string') {
-      issues.error(`spec.treatments[${i}] must be a column name or {"column": ..., "name"?: ..., "baseline"?: "min" | "max" | number}, got ${JSON.stringify(t)}`);
+      issues.error(`spec.treatments[${i}] must be a column name or {"column": ..., "name"?: ..., "baseline"?: "min" | "max" | number}, got ${given(t)}`);
       return { column: '', name: '', baseline: 'min' };
     }
     const baseline = t.baseline ?? 'min';
     if (baseline !== 'min' && baseline !== 'max' && !(typeof baseline === 'number' && Number.isFinite(baseline))) {
-      issues.error(`spec.treatments[${i}].baseline must be "min", "max" or a finite number, got ${JSON.stringify(t.baseline)}`);
+      issues.error(`spec.treatments[${i}].baseline must be "min", "max" or a finite number, got ${given(t.baseline)}`);
     }
     if (t.name !== undefined && (typeof t.name !== 'string' || t.name === '')) issues.error(`spec.treatments[${i}].name must be a non-empty string`);
     return { column: t.column, name: t.name ?? t.column, baseline };
@@ -257,6 +269,10 @@ export function resolveRoles(columns: readonly string[], input: PartialDataSpec,
   }
   const events = input.events !== undefined ? [...input.events] : [];
 
+  // '' is how the resolved spec says "no date / KPI column" (roleColumns skips it): a spec giving '' names none
+  if (input.date === '') issues.error('spec.date must name a column, got ""');
+  if (input.kpi === '' && !options.withoutKpi) issues.error('spec.kpi must name a column, got ""');
+
   const dateFormat = input.dateFormat ?? 'YYYY-MM-DD';
   if (!DATE_FORMATS.includes(dateFormat)) {
     issues.error(`unknown dateFormat ${JSON.stringify(dateFormat)}; use one of ${DATE_FORMATS.join(', ')}`);
@@ -312,16 +328,33 @@ export function usedColumns(spec: DataSpec): string[] {
 }
 
 function checkSpec(spec: DataSpec, available: Set<string>, columns: readonly string[], issues: IssueCollector): void {
-  const listColumns = columns.map((c) => JSON.stringify(c)).join(', ');
+  const listColumns = columnList(columns);
+  // the file's columns by normalized name, built once: a spec may name thousands of unknown columns in a file of thousands
+  let byNormalName: Map<string, string[]> | undefined;
+  const columnsByNormalName = (): Map<string, string[]> => {
+    if (byNormalName) return byNormalName;
+    byNormalName = new Map();
+    for (const c of columns) {
+      const key = normalizeName(c);
+      const list = byNormalName.get(key);
+      if (list) list.push(c);
+      else byNormalName.set(key, [c]);
+    }
+    return byNormalName;
+  };
   const roles = roleColumns(spec);
   const firstRole = new Map<string, string>();
   for (const { role, column } of roles) {
     if (typeof column !== 'string') {
-      issues.error(`spec.${role} must be a column name (string), got ${JSON.stringify(column)}`);
+      issues.error(`spec.${role} must be a column name (string), got ${given(column)}`);
+      continue;
+    }
+    if (column === '') {
+      issues.error(`spec.${role} must name a column, got ""`);
       continue;
     }
     if (!available.has(column)) {
-      const near = columns.filter((c) => normalizeName(c) === normalizeName(column));
+      const near = columnsByNormalName().get(normalizeName(column)) ?? [];
       const hint = near.length > 0 ? ` (did you mean ${near.map((c) => JSON.stringify(c)).join(' or ')}?)` : '';
       issues.error(`spec.${role} names column ${JSON.stringify(column)}, which is not in the file${hint}; available columns: ${listColumns}`);
       continue;

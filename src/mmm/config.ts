@@ -3,9 +3,9 @@
  * options (models/mmm/config.ts), sampler settings and a time-ordered holdout. Every key is
  * checked; unknown keys and wrong types are errors naming the file and the key path.
  */
-import type { KpiScaling, PartialDataSpec } from '../data/index.js';
 import { parseModelConfig, type MmmModelConfig } from '../../models/mmm/index.js';
-import { ConfigError, readJsonConfig } from '../config/index.js';
+import { ConfigError, describeValue, keyPath, Reader, readJsonConfig } from '../config/index.js';
+import { DATE_FORMATS, type KpiScaling, type PartialDataSpec } from '../data/index.js';
 import {
   stagedWarmupLengths,
   type AdaptationOptions,
@@ -122,7 +122,7 @@ function warmupStrategy(sampler: SamplerConfig, file: string): AdaptationOptions
       return adaptation;
     }
     default:
-      throw new ConfigError(file, 'sampler.warmupPlan', `expected "stan", "staged" or "nutpie", got ${JSON.stringify(plan)}`);
+      throw new ConfigError(file, 'sampler.warmupPlan', `expected "stan", "staged" or "nutpie", got ${describeValue(plan)}`);
   }
 }
 
@@ -172,7 +172,7 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
   if (!isObject(value)) throw new ConfigError(file, 'sampler', 'expected an object');
   const out: Record<string, unknown> = { ...DEFAULT_SAMPLER };
   for (const [key, v] of Object.entries(value)) {
-    const path = `sampler.${key}`;
+    const path = keyPath('sampler', key);
     switch (key) {
       case 'chains':
       case 'warmup':
@@ -180,25 +180,25 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
       case 'maxTreeDepth':
       case 'seed': {
         const min = key === 'chains' || key === 'maxTreeDepth' || key === 'draws' ? 1 : 0;
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(file, path, `expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(file, path, `expected an integer >= ${min}, got ${describeValue(v)}`);
         out[key] = v;
         break;
       }
       case 'adaptDelta':
-        if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, path, `expected a number in (0, 1), got ${JSON.stringify(v)}`);
+        if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, path, `expected a number in (0, 1), got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'metric':
-        if (v !== 'diag' && v !== 'dense' && v !== 'lowRank') throw new ConfigError(file, path, `expected "diag", "dense" or "lowRank", got ${JSON.stringify(v)}`);
+        if (v !== 'diag' && v !== 'dense' && v !== 'lowRank') throw new ConfigError(file, path, `expected "diag", "dense" or "lowRank", got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'warmupPlan':
-        if (v !== 'stan' && v !== 'staged' && v !== 'nutpie') throw new ConfigError(file, path, `expected "stan", "staged" or "nutpie", got ${JSON.stringify(v)}`);
+        if (v !== 'stan' && v !== 'staged' && v !== 'nutpie') throw new ConfigError(file, path, `expected "stan", "staged" or "nutpie", got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'pooledAdaptation':
       case 'adaptiveCentering':
-        if (typeof v !== 'boolean') throw new ConfigError(file, path, `expected true or false, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'boolean') throw new ConfigError(file, path, `expected true or false, got ${describeValue(v)}`);
         out[key] = v;
         break;
       case 'stagedWarmup':
@@ -221,7 +221,7 @@ function parseSampler(value: unknown, file: string): SamplerConfig {
 function parseStagedWarmup(value: unknown, file: string, path: string): StagedWarmupConfig {
   if (!isObject(value)) throw new ConfigError(file, path, 'expected an object { lengths?: { diag, dense, final }, diagMaxTreeDepth?, diagAdaptDelta? }');
   const positiveInteger = (v: unknown, at: string): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(file, at, `expected an integer >= 1, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(file, at, `expected an integer >= 1, got ${describeValue(v)}`);
     return v;
   };
   let lengths: StagedWarmupConfig['lengths'];
@@ -230,19 +230,19 @@ function parseStagedWarmup(value: unknown, file: string, path: string): StagedWa
   for (const [key, v] of Object.entries(value)) {
     if (key === 'diagMaxTreeDepth') diagMaxTreeDepth = positiveInteger(v, `${path}.${key}`);
     else if (key === 'diagAdaptDelta') {
-      if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, `${path}.${key}`, `expected a number in (0, 1), got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new ConfigError(file, keyPath(path, key), `expected a number in (0, 1), got ${describeValue(v)}`);
       diagAdaptDelta = v;
     } else if (key === 'lengths') {
       if (!isObject(v)) throw new ConfigError(file, `${path}.lengths`, 'expected an object { diag, dense, final } of iterations');
       for (const k of Object.keys(v)) {
-        if (k !== 'diag' && k !== 'dense' && k !== 'final') throw new ConfigError(file, `${path}.lengths.${k}`, 'unknown key (allowed: diag, dense, final)');
+        if (k !== 'diag' && k !== 'dense' && k !== 'final') throw new ConfigError(file, keyPath(`${path}.lengths`, k), 'unknown key (allowed: diag, dense, final)');
       }
       lengths = {
         diag: positiveInteger(v.diag, `${path}.lengths.diag`),
         dense: Array.isArray(v.dense) ? v.dense.map((w, i) => positiveInteger(w, `${path}.lengths.dense[${i}]`)) : positiveInteger(v.dense, `${path}.lengths.dense`),
         final: positiveInteger(v.final, `${path}.lengths.final`),
       };
-    } else throw new ConfigError(file, `${path}.${key}`, 'unknown key (allowed: lengths, diagMaxTreeDepth, diagAdaptDelta)');
+    } else throw new ConfigError(file, keyPath(path, key), 'unknown key (allowed: lengths, diagMaxTreeDepth, diagAdaptDelta)');
   }
   return {
     ...(lengths ? { lengths } : {}),
@@ -255,48 +255,102 @@ function parseStagedWarmup(value: unknown, file: string, path: string): StagedWa
 export function parseRunConfig(json: unknown, file = 'config'): RunConfig {
   if (!isObject(json)) throw new ConfigError(file, '(top level)', 'expected a JSON object');
   for (const key of Object.keys(json)) {
-    if (!TOP_KEYS.includes(key)) throw new ConfigError(file, key, `unknown key (allowed: ${TOP_KEYS.join(', ')})`);
+    if (!TOP_KEYS.includes(key)) throw new ConfigError(file, keyPath('', key), `unknown key (allowed: ${TOP_KEYS.join(', ')})`);
   }
-  if (json.data !== undefined && !isObject(json.data)) throw new ConfigError(file, 'data', 'expected an object of column roles');
   let populationScaling = false;
   let kpiScaling: KpiScaling | undefined;
   if (json.scaling !== undefined) {
     if (!isObject(json.scaling)) throw new ConfigError(file, 'scaling', 'expected an object');
     for (const [key, v] of Object.entries(json.scaling)) {
       if (key === 'populationScaling') {
-        if (typeof v !== 'boolean') throw new ConfigError(file, 'scaling.populationScaling', `expected true or false, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'boolean') throw new ConfigError(file, 'scaling.populationScaling', `expected true or false, got ${describeValue(v)}`);
         populationScaling = v;
       } else if (key === 'kpi') {
-        if (v !== 'mean' && v !== 'none') throw new ConfigError(file, 'scaling.kpi', `expected "mean" (divide the KPI by its mean) or "none" (use it as it is), got ${JSON.stringify(v)}`);
+        if (v !== 'mean' && v !== 'none') throw new ConfigError(file, 'scaling.kpi', `expected "mean" (divide the KPI by its mean) or "none" (use it as it is), got ${describeValue(v)}`);
         kpiScaling = v;
-      } else throw new ConfigError(file, `scaling.${key}`, 'unknown key (allowed: populationScaling, kpi)');
+      } else throw new ConfigError(file, keyPath('scaling', key), 'unknown key (allowed: populationScaling, kpi)');
     }
   }
   let holdoutPeriods = 0;
   if (json.holdout !== undefined) {
     if (!isObject(json.holdout)) throw new ConfigError(file, 'holdout', 'expected an object');
     for (const [key, v] of Object.entries(json.holdout)) {
-      if (key !== 'periods') throw new ConfigError(file, `holdout.${key}`, 'unknown key (allowed: periods)');
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(file, 'holdout.periods', `expected an integer >= 0, got ${JSON.stringify(v)}`);
+      if (key !== 'periods') throw new ConfigError(file, keyPath('holdout', key), 'unknown key (allowed: periods)');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(file, 'holdout.periods', `expected an integer >= 0, got ${describeValue(v)}`);
       holdoutPeriods = v;
     }
   }
-  const impute: Record<string, 'zero' | 'linear' | 'mean'> = {};
+  const impute: [string, 'zero' | 'linear' | 'mean'][] = [];
   if (json.impute !== undefined) {
     if (!isObject(json.impute)) throw new ConfigError(file, 'impute', 'expected an object {column: "zero" | "linear" | "mean"}');
     for (const [column, method] of Object.entries(json.impute)) {
-      if (method !== 'zero' && method !== 'linear' && method !== 'mean') throw new ConfigError(file, `impute.${column}`, `expected "zero", "linear" or "mean", got ${JSON.stringify(method)}`);
-      impute[column] = method;
+      if (method !== 'zero' && method !== 'linear' && method !== 'mean') throw new ConfigError(file, keyPath('impute', column), `expected "zero", "linear" or "mean", got ${describeValue(method)}`);
+      impute.push([column, method]);
     }
   }
   return {
-    data: (json.data ?? {}) as PartialDataSpec,
+    data: parseDataSpec(json.data, file),
     scaling: { populationScaling, ...(kpiScaling !== undefined ? { kpi: kpiScaling } : {}) },
     model: parseModelConfig(json.model, file),
     sampler: parseSampler(json.sampler, file),
     holdout: { periods: holdoutPeriods },
-    impute,
+    // own keys whatever the column is called (an assignment to impute["__proto__"] would set the prototype)
+    impute: Object.fromEntries(impute),
   };
+}
+
+const DATA_KEYS = ['geo', 'date', 'dateFormat', 'kpi', 'revenuePerKpi', 'population', 'channels', 'controls', 'events', 'organic', 'treatments'];
+
+/**
+ * `data`: the column roles (src/data types.ts PartialDataSpec). Keys and types are checked here,
+ * with the file and key path; whether the columns exist, and the rules between roles, are checked
+ * against the data file when it is read (src/data roles.ts). Returned as given.
+ */
+export function parseDataSpec(value: unknown, file = 'config'): PartialDataSpec {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new ConfigError(file, 'data', `expected an object of column roles, got ${describeValue(value)}`);
+  const reader: Reader = new Reader(file);
+  const data = reader.object(value, 'data', DATA_KEYS);
+  const column = (v: unknown, path: string): void => {
+    if (typeof v !== 'string' || v === '') reader.fail(path, `expected a column name, got ${describeValue(v)}`);
+  };
+  const name = (v: unknown, path: string): void => {
+    if (typeof v !== 'string' || v.trim() === '') reader.fail(path, `expected a non-empty name, got ${describeValue(v)}`);
+  };
+  const list = (key: string, what: string, item: (v: unknown, path: string) => void): void => {
+    const v = data[key];
+    if (v === undefined) return;
+    if (!Array.isArray(v)) reader.fail(`data.${key}`, `expected an array of ${what}, got ${describeValue(v)}`);
+    v.forEach((x, i) => item(x, `data.${key}[${i}]`));
+  };
+  for (const key of ['date', 'kpi']) if (data[key] !== undefined) column(data[key], `data.${key}`);
+  // null: there is none (do not detect one)
+  for (const key of ['geo', 'revenuePerKpi', 'population']) if (data[key] !== undefined && data[key] !== null) column(data[key], `data.${key}`);
+  if (data.dateFormat !== undefined) reader.oneOf(data.dateFormat, 'data.dateFormat', DATE_FORMATS);
+  list('controls', 'column names', column);
+  list('events', 'column names', column);
+  list('channels', 'channels {"name", "spend", "media"?, "reach"?, "frequency"?}', (v, path) => {
+    const ch = reader.object(v, path, ['name', 'spend', 'media', 'reach', 'frequency']);
+    name(ch.name, `${path}.name`);
+    column(ch.spend, `${path}.spend`);
+    for (const key of ['media', 'reach', 'frequency']) if (ch[key] !== undefined) column(ch[key], `${path}.${key}`);
+  });
+  list('organic', 'organic channels {"name", "media" or "reach" and "frequency"}', (v, path) => {
+    const o = reader.object(v, path, ['name', 'media', 'reach', 'frequency']);
+    name(o.name, `${path}.name`);
+    for (const key of ['media', 'reach', 'frequency']) if (o[key] !== undefined) column(o[key], `${path}.${key}`);
+  });
+  list('treatments', 'column names or {"column", "name"?, "baseline"?}', (v, path) => {
+    if (typeof v === 'string') return column(v, path);
+    const t = reader.object(v, path, ['column', 'name', 'baseline']);
+    column(t.column, `${path}.column`);
+    if (t.name !== undefined) name(t.name, `${path}.name`);
+    const baseline = t.baseline;
+    if (baseline !== undefined && baseline !== 'min' && baseline !== 'max' && !(typeof baseline === 'number' && Number.isFinite(baseline))) {
+      reader.fail(`${path}.baseline`, `expected "min", "max" or a finite number (in the column's units), got ${describeValue(baseline)}`);
+    }
+  });
+  return value as PartialDataSpec;
 }
 
 /** Read and parse a run config file. */

@@ -38,7 +38,10 @@ import {
   type MmmDesign,
   type GeoMmmModel,
   type MmmModelConfig,
+  resolveLiftTests,
+  checkPriors,
 } from '../../models/mmm/index.js';
+import { ConfigError } from '../config/index.js';
 import { loadRunConfig, parseRunConfig, samplerOptions, withSamplerOverrides, type RunConfig, type SamplerConfig } from './config.js';
 
 export interface MmmFitOptions extends Partial<SamplerConfig> {
@@ -94,20 +97,43 @@ export function describeLinearBlock(decision: GeoMmmModel['linearBlock']): strin
     : `linear block (intercepts, trend or knots, seasonality, controls, events, treatments): sampled with the other parameters (${decision.reason})`;
 }
 
+/**
+ * Everything of a fit that comes before the model and the sampler, on the host: the model config
+ * checked against the data (channels, geos, dates, knots, the priors' elements, the lift tests' spend changes), the
+ * holdout against the periods, population scaling against the data, the scaling, the design with its holdout and the knots. A problem of
+ * the config is a ConfigError naming `file` and the key.
+ */
+export function fitDesign(config: RunConfig, data: MmmData, file = 'config'): { runConfig: RunConfig; scaled: ScaledData; design: MmmDesign; knots?: KnotChoice } {
+  // reach and frequency channels come from the data (their transform: models/mmm transformKinds.ts)
+  const runConfig: RunConfig = { ...config, model: withRfChannels(config.model, data.channelNames, data.channelKinds) };
+  const T = data.dates.length;
+  const holdout = runConfig.holdout.periods;
+  if (holdout > T - 2) {
+    throw new ConfigError(file, 'holdout.periods', `${holdout} periods held out of the data's ${T}: at most ${Math.max(0, T - 2)}, so that at least 2 periods are fitted`);
+  }
+  if (runConfig.scaling.populationScaling && data.population === undefined) {
+    throw new ConfigError(file, 'scaling.populationScaling', `true needs a population per geo, and the data has none: name its column in data.population, or set populationScaling to false`);
+  }
+  checkModelConfigAgainstData(runConfig.model, data.channelNames, file, { geoNames: data.geoNames, dates: data.dates, holdoutPeriods: holdout });
+  const scaled = scaleData(data, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
+  const design = withHoldout(designFromData(data, scaled), holdout);
+  // the priors' elements and the lift tests against the data (a spend change that would make spend negative, ...), named in this config file
+  checkPriors(design, runConfig.model, file);
+  resolveLiftTests(design, runConfig.model, file);
+  // "auto" knots are chosen here, before sampling, on the design (the same choice wherever the model is rebuilt from it)
+  const knots = timeKnots(design, runConfig.model);
+  return { runConfig, scaled, design, ...(knots ? { knots } : {}) };
+}
+
 /** Fit the MMM: `data` is a CSV path or validated data; `config` a path, a JSON object or a RunConfig. */
 export async function fitMmm(data: string | MmmData, config?: ConfigInput, options: MmmFitOptions = {}): Promise<MmmFit> {
   const { config: givenConfig, file } = resolveConfig(config);
   // the data first: a missing or invalid file is reported before anything else starts
   const mmmData = typeof data === 'string' ? await loadMmmData(data, givenConfig.data, { impute: givenConfig.impute }) : data;
+  // then the config against the data: a bad config is reported before the backend starts
+  const { runConfig, scaled, design, knots } = fitDesign(givenConfig, mmmData, file);
   const backend = await initBackend(options.backend);
   if (options.verbose ?? true) process.stderr.write(`${describeBackend(backend)}\n`);
-  // reach and frequency channels come from the data (their transform: models/mmm transformKinds.ts)
-  const runConfig: RunConfig = { ...givenConfig, model: withRfChannels(givenConfig.model, mmmData.channelNames, mmmData.channelKinds) };
-  checkModelConfigAgainstData(runConfig.model, mmmData.channelNames, file, { geoNames: mmmData.geoNames, dates: mmmData.dates, holdoutPeriods: runConfig.holdout.periods });
-  const scaled = scaleData(mmmData, { populationScaling: runConfig.scaling.populationScaling, kpi: runConfig.scaling.kpi });
-  const design = withHoldout(designFromData(mmmData, scaled), runConfig.holdout.periods);
-  // "auto" knots are chosen here, before sampling, on the design (the same choice wherever the model is rebuilt from it)
-  const knots = timeKnots(design, runConfig.model);
   const model = createGeoMmm(design, runConfig.model);
   if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n${knots ? `${describeKnots(knots)}\n` : ''}`);
   const mediaPrior = describeMediaPrior(design, runConfig.model);

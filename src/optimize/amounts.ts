@@ -4,9 +4,12 @@
  * string, "1500", is currency too). Anything else is an error naming where it was found; nothing
  * is clipped or coerced silently.
  */
+import { describeValue } from '../config/index.js';
+
 export type Amount = number | string;
 
 const PERCENT = /^\s*([+-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*%\s*$/i;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 export interface ParsedAmount {
   readonly kind: 'currency' | 'relative';
@@ -21,11 +24,12 @@ export function parseAmount(amount: unknown, where: string): ParsedAmount {
   }
   if (typeof amount === 'string') {
     const percent = PERCENT.exec(amount);
-    if (percent) return { kind: 'relative', value: Number(percent[1]) / 100 };
+    if (percent && Number.isFinite(Number(percent[1]))) return { kind: 'relative', value: Number(percent[1]) / 100 };
     const trimmed = amount.trim();
-    if (trimmed !== '' && Number.isFinite(Number(trimmed))) return { kind: 'currency', value: Number(trimmed) };
+    // a decimal number only: Number() would also read "0x10", "0b11" or "" as numbers
+    if (!percent && DECIMAL.test(trimmed) && Number.isFinite(Number(trimmed))) return { kind: 'currency', value: Number(trimmed) };
   }
-  throw new Error(`${where}: expected an amount in currency (a number) or a change like "+10%" / "-20%", got ${JSON.stringify(amount)}`);
+  throw new Error(`${where}: expected an amount in currency (a number) or a change like "+10%" / "-20%", got ${describeValue(amount)}`);
 }
 
 /** The amount in currency given the current spend. */
@@ -40,14 +44,14 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** Throws on keys of `value` not in `known`. */
 export function checkKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new Error(`${where}: unknown key "${key}"; expected ${known.map((k) => `"${k}"`).join(', ')}`);
+    if (!known.includes(key)) throw new Error(`${where}: unknown key ${describeValue(key)}; expected ${known.map((k) => `"${k}"`).join(', ')}`);
   }
 }
 
 /** Throws unless `name` is one of `known`. */
 export function checkName(name: string, known: readonly string[], what: string, where: string): number {
   const index = known.indexOf(name);
-  if (index < 0) throw new Error(`${where}: unknown ${what} "${name}"; the run's ${what}s are ${known.join(', ')}`);
+  if (index < 0) throw new Error(`${where}: unknown ${what} ${describeValue(name)}; the run's ${what}s are ${known.join(', ')}`);
   return index;
 }
 

@@ -22,6 +22,8 @@
  * are errors.
  */
 import { readFileSync } from 'node:fs';
+import { describeValue, keyPath } from '../config/index.js';
+import { readCsv, ROW_COLUMN } from '../data/index.js';
 import { amountValue, checkKeys, checkName, formatMoney, isObject, parseAmount, type Amount } from './amounts.js';
 import { entryLabel, unplannableReason, type PlanningWindow } from './window.js';
 
@@ -44,25 +46,25 @@ export interface PlanSpec {
 export function parsePlanSpec(json: unknown, source = 'plan'): PlanSpec {
   if (!isObject(json)) throw new Error(`${source}: expected a JSON object with "channels", "geos" and/or "moves"`);
   checkKeys(json, ['periods', 'channels', 'geos', 'moves'], source);
-  if (json.periods !== undefined && !(Number.isInteger(json.periods) && (json.periods as number) >= 1)) throw new Error(`${source}.periods: expected a positive integer, got ${JSON.stringify(json.periods)}`);
+  if (json.periods !== undefined && !(Number.isInteger(json.periods) && (json.periods as number) >= 1)) throw new Error(`${source}.periods: expected a positive integer, got ${describeValue(json.periods)}`);
   if (json.channels !== undefined) {
-    if (!isObject(json.channels)) throw new Error(`${source}.channels: expected an object by channel name`);
-    for (const [name, amount] of Object.entries(json.channels)) parseAmount(amount, `${source}.channels.${name}`);
+    if (!isObject(json.channels)) throw new Error(`${source}.channels: expected an object by channel name, got ${describeValue(json.channels)}`);
+    for (const [name, amount] of Object.entries(json.channels)) parseAmount(amount, keyPath(`${source}.channels`, name));
   }
   if (json.geos !== undefined) {
-    if (!isObject(json.geos)) throw new Error(`${source}.geos: expected an object by geo name`);
+    if (!isObject(json.geos)) throw new Error(`${source}.geos: expected an object by geo name, got ${describeValue(json.geos)}`);
     for (const [geo, channels] of Object.entries(json.geos)) {
-      if (!isObject(channels)) throw new Error(`${source}.geos.${geo}: expected an object by channel name`);
-      for (const [name, amount] of Object.entries(channels)) parseAmount(amount, `${source}.geos.${geo}.${name}`);
+      if (!isObject(channels)) throw new Error(`${keyPath(`${source}.geos`, geo)}: expected an object by channel name, got ${describeValue(channels)}`);
+      for (const [name, amount] of Object.entries(channels)) parseAmount(amount, keyPath(keyPath(`${source}.geos`, geo), name));
     }
   }
   if (json.moves !== undefined) {
-    if (!Array.isArray(json.moves)) throw new Error(`${source}.moves: expected a list`);
+    if (!Array.isArray(json.moves)) throw new Error(`${source}.moves: expected a list, got ${describeValue(json.moves)}`);
     json.moves.forEach((move, i) => {
       const where = `${source}.moves[${i}]`;
-      if (!isObject(move)) throw new Error(`${where}: expected an object with "from", "amount" and "to"`);
+      if (!isObject(move)) throw new Error(`${where}: expected an object with "from", "amount" and "to", got ${describeValue(move)}`);
       checkKeys(move, ['from', 'amount', 'to'], where);
-      if (typeof move.from !== 'string') throw new Error(`${where}.from: expected a channel name`);
+      if (typeof move.from !== 'string') throw new Error(`${where}.from: expected a channel name, got ${describeValue(move.from)}`);
       parseAmount(move.amount, `${where}.amount`);
       const to = move.to;
       const ok = (Array.isArray(to) && to.length > 0 && to.every((x) => typeof x === 'string')) || (isObject(to) && Object.keys(to).length > 0 && Object.values(to).every((w) => typeof w === 'number' && w >= 0 && Number.isFinite(w)));
@@ -80,6 +82,8 @@ export function readPlanFile(path: string): PlanSpec {
   } catch (error) {
     throw new Error(`${path}: cannot read plan file (${(error as Error).message})`);
   }
+  // a UTF-8 byte order mark (as some editors save files) is not part of the content
+  text = text.replace(/^\ufeff/, '');
   if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) {
     let json: unknown;
     try {
@@ -92,58 +96,49 @@ export function readPlanFile(path: string): PlanSpec {
   return planFromCsv(text, path);
 }
 
-/** Split one CSV line (RFC 4180 quoting). */
-function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
-
+/**
+ * A plan from CSV text: read as the data files are (src/data readCsv: RFC 4180 quoting, CRLF, a
+ * byte order mark; a ragged row, an unclosed quote or a blank line between rows is a
+ * DataValidationError naming the file and row); column names and cells are trimmed.
+ */
 export function planFromCsv(text: string, source = 'plan.csv'): PlanSpec {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  if (lines.length < 2) throw new Error(`${source}: a plan CSV needs a header and at least one row`);
-  const header = csvCells(lines[0]);
-  const column = (name: string) => header.indexOf(name);
+  const table = readCsv(text, { fileName: source }).table;
+  const header = table.columnNames().filter((c) => c !== ROW_COLUMN);
+  const column = (name: string) => header.find((c) => c.trim() === name);
   const channelColumn = column('channel');
   const geoColumn = column('geo');
-  const spendColumn = column('spend') >= 0 ? column('spend') : column('proposed');
-  if (channelColumn < 0 || spendColumn < 0) throw new Error(`${source}: a plan CSV needs the columns "channel" and "spend" (or "proposed"), got ${header.join(', ')}`);
-  const channels: Record<string, Amount> = {};
-  const geos: Record<string, Record<string, Amount>> = {};
-  lines.slice(1).forEach((line, i) => {
-    const cells = csvCells(line);
-    const where = `${source}, row ${i + 2}`;
-    const channel = cells[channelColumn];
-    const geo = geoColumn >= 0 ? cells[geoColumn] : '';
-    const amount = parseAmount(cells[spendColumn] ?? '', `${where}, column "${header[spendColumn]}"`);
-    const value = amount.kind === 'currency' ? amount.value : cells[spendColumn];
+  const spendColumn = column('spend') ?? column('proposed');
+  if (channelColumn === undefined || spendColumn === undefined) {
+    throw new Error(`${source}: a plan CSV needs the columns "channel" and "spend" (or "proposed"), got ${header.slice(0, 20).map(describeValue).join(', ')}${header.length > 20 ? `, ... (${header.length} columns)` : ''}`);
+  }
+  const cells = (name: string | undefined) => (name === undefined ? undefined : (table.array(name) as ArrayLike<string>));
+  const [channelCells, geoCells, spendCells] = [cells(channelColumn), cells(geoColumn), cells(spendColumn) as ArrayLike<string>];
+  const rows = table.array(ROW_COLUMN) as ArrayLike<number>;
+  // Maps by name: a channel or geo called "constructor" or "__proto__" is a name like any other
+  const channels = new Map<string, Amount>();
+  const geos = new Map<string, Map<string, Amount>>();
+  for (let r = 0; r < rows.length; r++) {
+    const where = `${source}, row ${rows[r]}`;
+    const channel = (channelCells as ArrayLike<string>)[r].trim();
+    const geo = geoCells === undefined ? '' : geoCells[r].trim();
+    const cell = spendCells[r].trim();
+    const amount = parseAmount(cell, `${where}, column ${describeValue(spendColumn.trim())}`);
+    const value = amount.kind === 'currency' ? amount.value : cell;
     if (!channel) throw new Error(`${where}: empty channel`);
     if (geo) {
-      geos[geo] ??= {};
-      if (geos[geo][channel] !== undefined) throw new Error(`${where}: ${geo}/${channel} is given twice`);
-      geos[geo][channel] = value;
+      const byChannel = geos.get(geo) ?? new Map<string, Amount>();
+      geos.set(geo, byChannel);
+      if (byChannel.has(channel)) throw new Error(`${where}: geo ${describeValue(geo)}, channel ${describeValue(channel)} is given twice`);
+      byChannel.set(channel, value);
     } else {
-      if (channels[channel] !== undefined) throw new Error(`${where}: channel ${channel} is given twice`);
-      channels[channel] = value;
+      if (channels.has(channel)) throw new Error(`${where}: channel ${describeValue(channel)} is given twice`);
+      channels.set(channel, value);
     }
-  });
-  return { ...(Object.keys(channels).length ? { channels } : {}), ...(Object.keys(geos).length ? { geos } : {}) };
+  }
+  return {
+    ...(channels.size > 0 ? { channels: Object.fromEntries(channels) } : {}),
+    ...(geos.size > 0 ? { geos: Object.fromEntries([...geos].map(([geo, byChannel]) => [geo, Object.fromEntries(byChannel)])) } : {}),
+  };
 }
 
 /** The plan's spend per entry of the window. */
@@ -163,7 +158,7 @@ export function resolvePlan(window: PlanningWindow, spec: PlanSpec, source = 'pl
 
   for (const [name, raw] of Object.entries(spec.channels ?? {})) {
     const c = channelOf(name, `${source}.channels`);
-    const amount = parseAmount(raw, `${source}.channels.${name}`);
+    const amount = parseAmount(raw, keyPath(`${source}.channels`, name));
     const entries = entriesOf(c);
     if (!geoLevel || amount.kind === 'relative') {
       for (const p of entries) plan[p] = amountValue(amount, window.current[p]);
@@ -180,9 +175,9 @@ export function resolvePlan(window: PlanningWindow, spec: PlanSpec, source = 'pl
     for (const [geo, channels] of Object.entries(spec.geos)) {
       const g = checkName(geo, window.geoNames, 'geo', `${source}.geos`);
       for (const [name, raw] of Object.entries(channels)) {
-        const c = channelOf(name, `${source}.geos.${geo}`);
+        const c = channelOf(name, keyPath(`${source}.geos`, geo));
         const p = window.entries.findIndex((e) => e.geoIndex === g && e.channelIndex === c);
-        plan[p] = amountValue(parseAmount(raw, `${source}.geos.${geo}.${name}`), window.current[p]);
+        plan[p] = amountValue(parseAmount(raw, keyPath(keyPath(`${source}.geos`, geo), name)), window.current[p]);
       }
     }
   }

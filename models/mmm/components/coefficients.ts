@@ -26,7 +26,7 @@
  * parameters' part at 1.01 a, kernel/media.ts); eta bar = sum_g dev bar u, u bar = dev bar eta;
  * centered: log_beta bar = logbeta bar.
  */
-import { centeringWeight, mediaPriorWindows, type KpiShare, type MediaPriorType, type MmmModelConfig } from '../config.js';
+import { byChannel, centeringWeight, mediaPriorWindows, type KpiShare, type MediaPriorType, type MmmModelConfig } from '../config.js';
 import { designDims, isPaidChannel, type MmmDesign } from '../design.js';
 import type { KernelParameters } from '../kernel/parameters.js';
 import type { PriorSpec } from '../../../src/distributions/index.js';
@@ -222,7 +222,7 @@ export function derivedPriorConstants(design: MmmDesign, config: MmmModelConfig)
   for (let c = 0; c < C; c++) {
     if (!derived[c]) continue;
     const name = design.channelNames[c];
-    const window = windows[name];
+    const window = byChannel(windows, name);
     let spend = 0;
     for (let t = 0; t < T; t++) {
       const date = design.dates[t];
@@ -269,7 +269,7 @@ export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig,
   for (let c = 0; c < C; c++) {
     let m: number;
     if (derived[c] && type !== 'coefficient') {
-      const window = windows[design.channelNames[c]];
+      const window = byChannel(windows, design.channelNames[c]);
       const inWindow = (t: number) => !window || (design.dates[t] >= window.from && design.dates[t] <= window.to);
       const transform = type === 'mroi' ? channelTransform(config, values, c, design.channelNames) : undefined;
       let spend = 0;

@@ -14,7 +14,7 @@
  * `s_rf` over the rf channels) and the per-period multiplier r = the scaled reach; their adstock kind
  * is configured as any channel's. A `byChannel` saturation or order override naming one is refused.
  */
-import type { AdstockSpec, MmmModelConfig, SaturationSpec, TransformOrder } from '../config.js';
+import { byChannel, type AdstockSpec, type MmmModelConfig, type SaturationSpec, type TransformOrder } from '../config.js';
 import { adstockKind, type AdstockKind } from './adstock/index.js';
 import { saturationKind, type SaturationKind, type SaturationOptions } from './saturation/index.js';
 import { hillFrequency } from './saturation/hillFrequency.js';
@@ -44,17 +44,17 @@ function saturationOptionsOf(spec: SaturationSpec): SaturationOptions {
 /** Every channel's kinds and order (`channels` in data order). Unknown names in byChannel are ignored here (parseConfig checks them against the data). */
 export function channelTransformKinds(config: MmmModelConfig, channels: readonly string[]): ChannelTransformKinds[] {
   return channels.map((channel) => {
-    const adstock: AdstockSpec = config.adstock.byChannel?.[channel] ?? config.adstock;
+    const adstock: AdstockSpec = byChannel(config.adstock.byChannel, channel) ?? config.adstock;
     if (config.rfChannels?.includes(channel)) {
       return { channel, adstock: adstockKind(adstock.type), saturation: hillFrequency, saturationOptions: {}, order: 'saturationThenAdstock', rf: true };
     }
-    const saturation: SaturationSpec = config.saturation.byChannel?.[channel] ?? config.saturation;
+    const saturation: SaturationSpec = byChannel(config.saturation.byChannel, channel) ?? config.saturation;
     return {
       channel,
       adstock: adstockKind(adstock.type),
       saturation: saturationKind(saturation.type),
       saturationOptions: saturationOptionsOf(saturation),
-      order: config.order?.byChannel?.[channel] ?? config.order?.type ?? 'adstockThenSaturation',
+      order: byChannel(config.order?.byChannel, channel) ?? config.order?.type ?? 'adstockThenSaturation',
       rf: false,
     };
   });
@@ -66,10 +66,10 @@ export function channelTransformKinds(config: MmmModelConfig, channels: readonly
  */
 export function rfConfigProblem(config: MmmModelConfig): { key: string; message: string } | undefined {
   for (const channel of config.rfChannels ?? []) {
-    if (config.saturation.byChannel?.[channel] !== undefined) {
+    if (byChannel(config.saturation.byChannel, channel) !== undefined) {
       return { key: `model.saturation.byChannel.${channel}`, message: `"${channel}" is a reach and frequency channel: its saturation is Hill on the frequency (k_rf, s_rf), times the reach, then adstocked (Meridian's); remove the override` };
     }
-    if (config.order?.byChannel?.[channel] !== undefined) {
+    if (byChannel(config.order?.byChannel, channel) !== undefined) {
       return { key: `model.order.byChannel.${channel}`, message: `"${channel}" is a reach and frequency channel: it is always saturation (of the frequency) then adstock; remove the override` };
     }
   }
