@@ -81,7 +81,7 @@ beforeAll(async () => {
   mkdirSync(home, { recursive: true });
   writeFileSync(dataFile, hostileCsv());
   fit = await fitMmm(dataFile, config, { chains: 2, warmup: 40, draws: 20, seed: 3, progress: false, verbose: false, workers: 1 });
-  writeRun(runDir, fit, buildReport(fit, { priorDraws: 100 }));
+  await writeRun(runDir, fit, buildReport(fit, { priorDraws: 100 }));
   report = await writeReport(runDir, { maxDraws: 40, priorDraws: 100, replicates: 40 });
   inspection = await writeInspection(inspectDir, dataChecks(inspectDataFromMmmData(fit.data)), basename(dataFile));
 }, 300_000);
@@ -132,6 +132,10 @@ async function checkPage(page: WrittenPage, dir: string): Promise<string> {
 }
 
 describe('hostile names', () => {
+  it('idata.nc is written with a treatment (its axis shared by the coefficients and the contributions)', () => {
+    expect(existsSync(join(runDir, 'idata.nc'))).toBe(true);
+  });
+
   it('load exactly as written, from the header, the geo values and the config', () => {
     expect(fit.data.channelNames).toEqual([...CHANNELS, ORGANIC]);
     expect(fit.data.geoNames).toEqual(Object.values(GEOS));

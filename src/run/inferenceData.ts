@@ -213,8 +213,12 @@ function posteriorGroup(fit: MmmFit, report: MmmReport, attrs: NcAttributes): Nc
     derived('media_contribution_by_geo', ['geo', 'channel'], perDraw.geoContribution, G * C, 'contribution per geo over all periods', 'KPI');
   }
   if (NT > 0) {
-    group.dimension('treatment', design.treatmentNames as readonly string[]);
-    derived('treatment_contribution', ['treatment'], perDraw.treatment, NT, 'contribution of the non-media treatment over all geos and periods', 'KPI');
+    // the treatment coefficients are the variable `treatment`, so their axis is `treatment_treatment`
+    // (posteriorDims: a dimension never takes a variable's name); the contributions share that axis
+    const names = design.treatmentNames as readonly string[];
+    const dim = ['treatment', 'treatment_treatment', 'treatment_name'].find((name) => !reserved.has(name) && group.dimension(name, names));
+    if (!dim) throw new Error('idata: no free dimension name for the treatments');
+    derived('treatment_contribution', [dim], perDraw.treatment, NT, 'contribution of the non-media treatment over all geos and periods', 'KPI');
   }
   return group.build();
 }
