@@ -60,7 +60,7 @@ export interface BatchRecord {
   readonly seconds: number;
   /** Local pool size, or the queue it ran on. */
   readonly workers?: number;
-  readonly queue?: { readonly url: string; readonly name: string };
+  readonly queue?: { readonly url: string; readonly name: string; readonly prefix?: string };
   readonly counts: Readonly<Record<FitStatus, number>>;
   readonly fits: readonly FitRecord[];
 }
@@ -97,7 +97,7 @@ export function countStatuses(fits: readonly Pick<FitRecord, 'status'>[]): Recor
   return counts;
 }
 
-export function batchRecord(plan: BatchPlan, fits: readonly FitRecord[], fields: { mode: 'local' | 'queue'; started: Date; finished?: Date; workers?: number; queue?: { url: string; name: string } }): BatchRecord {
+export function batchRecord(plan: BatchPlan, fits: readonly FitRecord[], fields: { mode: 'local' | 'queue'; started: Date; finished?: Date; workers?: number; queue?: { url: string; name: string; prefix?: string } }): BatchRecord {
   const now = new Date();
   return {
     format: BATCH_FORMAT,

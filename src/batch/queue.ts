@@ -13,20 +13,27 @@
  * them until none is queued or running.
  */
 import { createHash } from 'node:crypto';
-import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import { batchRecord, emptyFitRecord, fitRecordFromOutcome, writeBatchRecord, type AttemptError, type BatchRecord, type FitRecord } from './batchRecord.js';
 import type { FitOutcome } from './outcome.js';
 import { outputState } from './outputState.js';
 import type { BatchPlan, FitTask } from './plan.js';
 import type { BatchEvent } from './pool.js';
+import { describeConnectionError, parseQueueUrl, redactUrl, redisOptions, type QueueTls } from './redisUrl.js';
+
+export { parseQueueUrl };
 
 export const DEFAULT_QUEUE_NAME = 'mixwell';
 export const JOB_FORMAT = 'mixwell-batch-job/1';
 
 export interface QueueTarget {
-  /** redis://[user:password@]host:port[/db] */
+  /** redis://[user:password@]host:port[/db] or rediss://... (TLS) */
   readonly url: string;
   readonly name: string;
+  /** BullMQ's key prefix (default "bull"): queues under different prefixes never see each other's jobs. */
+  readonly prefix?: string;
+  readonly tls?: QueueTls;
 }
 
 /** What a job carries: the fit and where its batch lives. */
@@ -44,38 +51,38 @@ export interface JobProgressValue {
   readonly attempt: number;
 }
 
-/** Check a queue URL (redis:// or rediss://, host and port). */
-export function parseQueueUrl(text: string, option = '--queue'): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`${option}: not a URL: ${JSON.stringify(text)} (expected redis://HOST:PORT)`);
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`${option}: expected redis://HOST:PORT or rediss://HOST:PORT, got ${JSON.stringify(text)}`);
-  if (!url.hostname) throw new Error(`${option}: no host in ${JSON.stringify(text)}`);
-  return text;
-}
+/** The URL with any password hidden, for messages and batch.json (redisUrl.ts). */
+export const displayUrl = (text: string): string => redactUrl(text).replace(/\/$/, '');
 
-/** The URL with any password hidden, for messages and batch.json. */
-export function displayUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return text;
-  }
+/**
+ * Connection options for BullMQ (ioredis), from the URL (user, password, db, TLS; redisUrl.ts).
+ * Workers keep reconnecting (Redis may restart under them) and need maxRetriesPerRequest null;
+ * the enqueuer and status fail after a few seconds with the connection error instead of waiting
+ * forever.
+ */
+export function connectionOptions(target: Pick<QueueTarget, 'url' | 'tls'>, forWorker = false): ConnectionOptions {
+  const base: Record<string, unknown> = { ...redisOptions(target.url, target.tls) };
+  if (forWorker) return { ...base, maxRetriesPerRequest: null };
+  return { ...base, maxRetriesPerRequest: 1, connectTimeout: 5000, retryStrategy: (times: number) => (times > 3 ? null : 500) };
 }
 
 /**
- * Connection options for BullMQ (ioredis). Workers keep reconnecting (Redis may restart under
- * them) and need maxRetriesPerRequest null; the enqueuer and status fail after a few seconds with
- * the connection error instead of waiting forever.
+ * Connect once, authenticate and PING, within a few seconds: the first connection of the CLI
+ * (enqueue, status, a worker's start) fails with a named error (unreachable, authentication, TLS)
+ * with the URL redacted, instead of retrying forever or printing the password.
  */
-export function connectionOptions(url: string, forWorker = false): Record<string, unknown> & { url: string } {
-  if (forWorker) return { url, maxRetriesPerRequest: null };
-  return { url, maxRetriesPerRequest: 1, connectTimeout: 5000, retryStrategy: (times: number) => (times > 3 ? null : 500) };
+export async function checkConnection(target: Pick<QueueTarget, 'url' | 'tls'>, timeoutMs = 5000): Promise<void> {
+  const client = new Redis({ ...redisOptions(target.url, target.tls), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  let lastError: unknown;
+  client.on('error', (error) => (lastError = error));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new Error(describeConnectionError(target.url, lastError ?? error));
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** The job id of a fit in a batch: stable across runs of the same manifest. */
@@ -85,7 +92,7 @@ export function fitJobId(plan: Pick<BatchPlan, 'batchId'>, taskId: string): stri
 }
 
 function openQueue(target: QueueTarget): Queue<FitJobData, FitOutcome> {
-  const queue = new Queue<FitJobData, FitOutcome>(target.name, { connection: connectionOptions(target.url) });
+  const queue = new Queue<FitJobData, FitOutcome>(target.name, { connection: connectionOptions(target), ...(target.prefix ? { prefix: target.prefix } : {}) });
   // Connection errors surface as rejected calls (with the reason); without a listener they would crash the process.
   queue.on('error', () => {});
   return queue;
@@ -95,7 +102,7 @@ async function ready(queue: Queue, target: QueueTarget): Promise<void> {
   try {
     await queue.waitUntilReady();
   } catch (error) {
-    throw new Error(`cannot reach Redis at ${displayUrl(target.url)} (${(error as Error).message})`);
+    throw new Error(describeConnectionError(target.url, error));
   }
 }
 
@@ -158,7 +165,7 @@ export async function enqueueBatch(plan: BatchPlan, target: QueueTarget, options
       records.push(emptyFitRecord(task, 'queued', state.reason));
     }
     if (toAdd.length > 0) await queue.addBulk(toAdd);
-    const record = batchRecord(plan, records, { mode: 'queue', started, queue: { url: displayUrl(target.url), name: target.name } });
+    const record = batchRecord(plan, records, { mode: 'queue', started, queue: { url: displayUrl(target.url), name: target.name, ...(target.prefix ? { prefix: target.prefix } : {}) } });
     writeBatchRecord(record);
     return { record, added: toAdd.length, alreadyQueued, skipped };
   } finally {
@@ -215,7 +222,7 @@ export async function queueStatus(plan: BatchPlan, target: QueueTarget, options:
     const open = fits.some((f) => f.status === 'queued' || f.status === 'running');
     const started = new Date(stamps.length ? Math.min(...stamps) : Date.now());
     const finished = !open && finishedStamps.length ? new Date(Math.max(...finishedStamps)) : undefined;
-    const record = batchRecord(plan, fits, { mode: 'queue', started, finished, queue: { url: displayUrl(target.url), name: target.name } });
+    const record = batchRecord(plan, fits, { mode: 'queue', started, finished, queue: { url: displayUrl(target.url), name: target.name, ...(target.prefix ? { prefix: target.prefix } : {}) } });
     if (options.write ?? true) writeBatchRecord(record);
     return record;
   } finally {

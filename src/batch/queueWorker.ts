@@ -12,7 +12,8 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { appendJournal, journalPath } from './journal.js';
 import type { FitOutcome } from './outcome.js';
-import { connectionOptions, JOB_FORMAT, type FitJobData, type JobProgressValue, type QueueTarget } from './queue.js';
+import { checkConnection, connectionOptions, JOB_FORMAT, type FitJobData, type JobProgressValue, type QueueTarget } from './queue.js';
+import { redactIn } from './redisUrl.js';
 import { FitWorkerProcess } from './workerProcess.js';
 
 export interface QueueWorkerOptions {
@@ -44,8 +45,13 @@ export interface QueueWorkerHandle {
   close(force?: boolean): Promise<void>;
 }
 
-/** Start a worker on the queue; resolves once it is connected. */
+/**
+ * Start a worker on the queue; resolves once it is connected. The first connection is checked
+ * within a few seconds (an unreachable server, a wrong password or a TLS error is an error, with
+ * the URL redacted); after that the worker reconnects for as long as it runs.
+ */
 export async function startQueueWorker(target: QueueTarget, options: QueueWorkerOptions = {}): Promise<QueueWorkerHandle> {
+  await checkConnection(target);
   const id = `${hostname()}:${process.pid}`;
   const emit = options.onEvent ?? (() => {});
   const processes = new Set<FitWorkerProcess>();
@@ -89,7 +95,8 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
   };
 
   const worker = new Worker<FitJobData, FitOutcome>(target.name, processor, {
-    connection: connectionOptions(target.url, true),
+    connection: connectionOptions(target, true),
+    ...(target.prefix ? { prefix: target.prefix } : {}),
     concurrency: Math.max(1, options.concurrency ?? 1),
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
@@ -98,8 +105,9 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
     autorun: false,
   });
   worker.on('stalled', (jobId) => emit({ type: 'stalled', worker: id, jobId }));
-  worker.on('error', (error) => emit({ type: 'error', worker: id, message: error.message }));
-  worker.run().catch((error: Error) => emit({ type: 'error', worker: id, message: error.message }));
+  // ioredis errors carry no password, but redact them anyway: they go to the log.
+  worker.on('error', (error) => emit({ type: 'error', worker: id, message: redactIn(error.message, target.url) }));
+  worker.run().catch((error: Error) => emit({ type: 'error', worker: id, message: redactIn(error.message, target.url) }));
   await worker.waitUntilReady();
   emit({ type: 'ready', worker: id });
 

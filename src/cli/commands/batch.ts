@@ -13,8 +13,9 @@ import { formatHealth, formatRoi } from '../../batch/outcome.js';
 import { planBatch, type BatchPlan } from '../../batch/plan.js';
 import { runLocalBatch } from '../../batch/pool.js';
 import { createProgressView } from '../../batch/progressView.js';
-import { DEFAULT_QUEUE_NAME, displayUrl, enqueueBatch, parseQueueUrl, queueCounts, queueStatus, waitForBatch, type QueueTarget } from '../../batch/queue.js';
+import { checkConnection, displayUrl, enqueueBatch, queueCounts, queueStatus, waitForBatch } from '../../batch/queue.js';
 import { parseCommand, UsageError } from '../args.js';
+import { queueArguments, queueTarget } from '../queueTarget.js';
 import { BATCH } from '../tables/batch.js';
 
 /** The per-fit table printed at the end (and by --status). */
@@ -53,12 +54,12 @@ export async function run(argv: readonly string[]): Promise<void> {
   // --status and --wait go with --queue, and not together: the table's rules
   const { options, positionals } = parseCommand(BATCH, argv);
   const manifestPath = positionals[0];
-  const queueUrl = options.queue !== undefined ? parseQueueUrl(options.queue) : undefined;
-  const target: QueueTarget | undefined = queueUrl ? { url: queueUrl, name: options['queue-name'] ?? DEFAULT_QUEUE_NAME } : undefined;
+  const target = queueTarget(options);
 
   if (options.status && !manifestPath) {
+    await checkConnection(target!);
     const counts = await queueCounts(target!);
-    process.stdout.write(`queue "${target!.name}" at ${displayUrl(target!.url)}: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(', ')}\n`);
+    process.stdout.write(`queue "${target!.name}"${target!.prefix !== undefined ? ` (prefix ${target!.prefix})` : ''} at ${displayUrl(target!.url)}: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(', ')}\n`);
     return;
   }
   if (!manifestPath) throw new UsageError('batch needs a MANIFEST file');
@@ -71,6 +72,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   }
 
   if (target) {
+    await checkConnection(target);
     if (options.status) {
       const record = await queueStatus(plan, target);
       process.stdout.write(formatBatchTable(record) + '\n');
@@ -78,10 +80,10 @@ export async function run(argv: readonly string[]): Promise<void> {
     }
     const enqueued = await enqueueBatch(plan, target, { force: options.force === true, retries });
     process.stderr.write(
-      `mixwell: batch "${plan.name}": ${enqueued.added} fits added to queue "${target.name}" at ${displayUrl(target.url)}, ${enqueued.alreadyQueued} already queued, ${enqueued.skipped} complete\n`,
+      `mixwell: batch "${plan.name}": ${enqueued.added} fits added to queue "${target.name}"${target.prefix !== undefined ? ` (prefix ${target.prefix})` : ''} at ${displayUrl(target.url)}, ${enqueued.alreadyQueued} already queued, ${enqueued.skipped} complete\n`,
     );
     if (!options.wait) {
-      process.stderr.write(`mixwell: run \`mixwell worker --queue ${displayUrl(target.url)}${target.name !== DEFAULT_QUEUE_NAME ? ` --queue-name ${target.name}` : ''}\` on any machines that see ${plan.out}; follow with \`mixwell batch ${manifestPath} --queue ... --status\`\n`);
+      process.stderr.write(`mixwell: run \`mixwell worker ${queueArguments(target, displayUrl(target.url))}\` on any machines that see ${plan.out}; follow with \`mixwell batch ${manifestPath} --queue ... --status\`\n`);
       return;
     }
     const view = createProgressView(process.stderr);

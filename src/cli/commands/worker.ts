@@ -5,9 +5,10 @@
  * jobs go back to the queue for other workers) or, with --idle-exit, after that many seconds
  * without work. One line per event on stdout. Options: ../tables/worker.ts.
  */
-import { DEFAULT_QUEUE_NAME, displayUrl, parseQueueUrl } from '../../batch/queue.js';
+import { displayUrl } from '../../batch/queue.js';
 import { startQueueWorker, type QueueWorkerEvent } from '../../batch/queueWorker.js';
 import { parseCommand } from '../args.js';
+import { queueTarget } from '../queueTarget.js';
 import { WORKER } from '../tables/worker.js';
 
 function describe(event: QueueWorkerEvent): string {
@@ -31,7 +32,7 @@ function describe(event: QueueWorkerEvent): string {
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options } = parseCommand(WORKER, argv);
-  const target = { url: parseQueueUrl(options.queue), name: options['queue-name'] ?? DEFAULT_QUEUE_NAME };
+  const target = queueTarget(options)!;
   const idleExit = options['idle-exit'];
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   let lastBusy = Date.now();
@@ -45,7 +46,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       log(describe(event));
     },
   });
-  log(`worker ${worker.id} on queue "${target.name}" at ${displayUrl(target.url)}${idleExit ? `, exits after ${idleExit} s idle` : ''}`);
+  log(`worker ${worker.id} on queue "${target.name}"${target.prefix !== undefined ? ` (prefix ${target.prefix})` : ''} at ${displayUrl(target.url)}${idleExit ? `, exits after ${idleExit} s idle` : ''}`);
 
   await new Promise<void>((resolve) => {
     let closing = false;

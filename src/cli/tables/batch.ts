@@ -1,6 +1,6 @@
 /** `mixwell batch`: its option table (spec.ts; parsed by src/cli/commands/batch.ts). */
 import type { CommandSpec } from './spec.js';
-import { QUEUE, QUEUE_NAME } from './queue.js';
+import { QUEUE, QUEUE_NAME, QUEUE_PREFIX, TLS_CA, TLS_INSECURE } from './queue.js';
 
 export const BATCH = {
   name: 'batch',
@@ -81,9 +81,13 @@ export const BATCH = {
       default: 'off',
     },
     QUEUE_NAME,
+    QUEUE_PREFIX,
+    TLS_CA,
+    TLS_INSECURE,
   ],
   rules: [
     { options: ['status', 'wait'], requires: 'queue', message: '--status and --wait need --queue redis://HOST:PORT' },
+    { options: ['queue-name', 'queue-prefix', 'tls-ca', 'tls-insecure'], requires: 'queue', message: '--queue-name, --queue-prefix, --tls-ca and --tls-insecure need --queue redis://HOST:PORT' },
     { oneOf: ['wait', 'status'], message: 'give either --status or --wait' },
   ],
 } as const satisfies CommandSpec;

@@ -1,6 +1,6 @@
 /** `mixwell worker`: its option table (spec.ts; parsed by src/cli/commands/worker.ts). */
 import type { CommandSpec } from './spec.js';
-import { QUEUE, QUEUE_NAME } from './queue.js';
+import { QUEUE, QUEUE_NAME, QUEUE_PREFIX, TLS_CA, TLS_INSECURE } from './queue.js';
 
 export const WORKER = {
   name: 'worker',
@@ -15,6 +15,9 @@ export const WORKER = {
   options: [
     { ...QUEUE, required: true },
     QUEUE_NAME,
+    QUEUE_PREFIX,
+    TLS_CA,
+    TLS_INSECURE,
     {
       name: 'concurrency',
       kind: 'integer',
