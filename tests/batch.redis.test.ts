@@ -1,7 +1,7 @@
 /**
  * The distributed batch on a real Redis: the test starts its own redis-server (Debian package
  * `redis-server`; skipped with a message when it is not installed) on a free loopback port with a
- * temporary directory, enqueues two tiny fits (national example, 2 chains, 30 warmup, 30 draws)
+ * temporary directory (tests/support/redis.ts), enqueues two tiny fits (national example, 2 chains, 30 warmup, 30 draws)
  * with BullMQ, and starts two `mixwell worker` processes with short locks (2 s, stalled check
  * every 1 s). The worker running fit "a" is killed (SIGKILL) mid-fit: its fit process stops by
  * itself, the job's lock expires, the other worker's stalled-job check puts it back in the queue
@@ -9,12 +9,11 @@
  * the surviving worker, each fit committed exactly once (the batch journal), outputs complete,
  * the summary stored on the jobs, and `queueStatus` / batch.json agree.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,51 +24,10 @@ import { outputState } from '../src/batch/outputState.js';
 import { planBatch } from '../src/batch/plan.js';
 import { enqueueBatch, fitJobId, queueStatus, type FitJobData, type QueueTarget } from '../src/batch/queue.js';
 import type { FitOutcome } from '../src/batch/outcome.js';
+import { findRedis, root, startRedis, until } from './support/redis.js';
 
-const root = resolve(import.meta.dirname, '..');
-
-function findRedis(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 const redisServer = findRedis();
 if (!redisServer) process.stderr.write('batch.redis.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolvePing) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolvePing(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 function alive(pid: number): boolean {
   try {
@@ -95,10 +53,8 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
   let queue: Queue<FitJobData, FitOutcome>;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const redis = spawn(redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const { child: redis, port } = await startRedis(redisServer!, dir);
     processes.push(redis);
-    await until('redis-server to answer PING', () => ping(port), 20_000);
     target = { url: `redis://127.0.0.1:${port}`, name: `mixwell-test-${process.pid}` };
     queue = new Queue<FitJobData, FitOutcome>(target.name, { connection: { url: target.url } });
   }, 30_000);
