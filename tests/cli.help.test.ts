@@ -239,7 +239,7 @@ describe('help from the tables', () => {
         '[--tradeoff A,B [--tradeoff-points N] | --optimal-frequency] [--out DIR]',
     );
     expect(usageLine(TABLES.batch)).toBe(
-      'mixwell batch [MANIFEST] [--out DIR] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME]',
+      'mixwell batch [MANIFEST] [--out DIR] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME] [--queue-prefix PREFIX] [--tls-ca FILE] [--tls-insecure]',
     );
     expect(usageLine(TABLES.compare)).toBe('mixwell compare DIR DIR... [--out DIR]');
     expect(usageLine(TABLES.fit)).toMatch(/^mixwell fit --data FILE \[--config FILE\] --out DIR \[--chains N\]/);

@@ -17,7 +17,12 @@ export interface QueueTargetOptions {
 }
 
 export function queueTarget(options: QueueTargetOptions): QueueTarget | undefined {
-  if (options.queue === undefined) return undefined;
+  if (options.queue === undefined) {
+    // Not a table rule: it would nest these options inside --queue's brackets in the usage line, too long to wrap.
+    const stray = (['queue-prefix', 'tls-ca', 'tls-insecure'] as const).filter((name) => options[name] !== undefined);
+    if (stray.length) throw new UsageError(`${stray.map((name) => `--${name}`).join(', ')} need${stray.length === 1 ? 's' : ''} --queue redis://HOST:PORT`);
+    return undefined;
+  }
   let url: string;
   try {
     url = parseQueueUrl(options.queue);

@@ -54,7 +54,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   // --status and --wait go with --queue, and not together: the table's rules
   const { options, positionals } = parseCommand(BATCH, argv);
   const manifestPath = positionals[0];
-  const target = queueTarget(options);
+  const target = queueTarget({ queue: options.queue, 'queue-name': options['queue-name'], 'queue-prefix': options['queue-prefix'], 'tls-ca': options['tls-ca'], 'tls-insecure': options['tls-insecure'] });
 
   if (options.status && !manifestPath) {
     await checkConnection(target!);

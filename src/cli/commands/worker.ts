@@ -32,7 +32,7 @@ function describe(event: QueueWorkerEvent): string {
 
 export async function run(argv: readonly string[]): Promise<void> {
   const { options } = parseCommand(WORKER, argv);
-  const target = queueTarget(options)!;
+  const target = queueTarget({ queue: options.queue, 'queue-name': options['queue-name'], 'queue-prefix': options['queue-prefix'], 'tls-ca': options['tls-ca'], 'tls-insecure': options['tls-insecure'] })!;
   const idleExit = options['idle-exit'];
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   let lastBusy = Date.now();

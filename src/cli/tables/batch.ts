@@ -87,7 +87,6 @@ export const BATCH = {
   ],
   rules: [
     { options: ['status', 'wait'], requires: 'queue', message: '--status and --wait need --queue redis://HOST:PORT' },
-    { options: ['queue-name', 'queue-prefix', 'tls-ca', 'tls-insecure'], requires: 'queue', message: '--queue-name, --queue-prefix, --tls-ca and --tls-insecure need --queue redis://HOST:PORT' },
     { oneOf: ['wait', 'status'], message: 'give either --status or --wait' },
   ],
 } as const satisfies CommandSpec;
