@@ -106,6 +106,12 @@ async function ready(queue: Queue, target: QueueTarget): Promise<void> {
   }
 }
 
+/** A permission error (an ACL user limited to other keys, e.g. another team's prefix) in words, with the URL redacted; other errors as they are. */
+function queueError(target: QueueTarget, error: unknown): unknown {
+  if (error instanceof Error && /^NOPERM/.test(error.message)) return new Error(`${describeConnectionError(target.url, error)}${target.prefix !== undefined ? ` (keys under the prefix "${target.prefix}:")` : ' (keys under the default prefix "bull:")'}`);
+  return error;
+}
+
 /** How long Redis keeps a finished (completed or failed) fit job: 30 days. */
 export const FINISHED_JOB_RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -168,6 +174,8 @@ export async function enqueueBatch(plan: BatchPlan, target: QueueTarget, options
     const record = batchRecord(plan, records, { mode: 'queue', started, queue: { url: displayUrl(target.url), name: target.name, ...(target.prefix ? { prefix: target.prefix } : {}) } });
     writeBatchRecord(record);
     return { record, added: toAdd.length, alreadyQueued, skipped };
+  } catch (error) {
+    throw queueError(target, error);
   } finally {
     await queue.close();
   }
@@ -225,6 +233,8 @@ export async function queueStatus(plan: BatchPlan, target: QueueTarget, options:
     const record = batchRecord(plan, fits, { mode: 'queue', started, finished, queue: { url: displayUrl(target.url), name: target.name, ...(target.prefix ? { prefix: target.prefix } : {}) } });
     if (options.write ?? true) writeBatchRecord(record);
     return record;
+  } catch (error) {
+    throw queueError(target, error);
   } finally {
     await queue.close();
   }
@@ -236,6 +246,8 @@ export async function queueCounts(target: QueueTarget): Promise<Record<string, n
   try {
     await ready(queue, target);
     return await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed');
+  } catch (error) {
+    throw queueError(target, error);
   } finally {
     await queue.close();
   }
