@@ -4,7 +4,8 @@
  * example, 2 chains, 30 warmup, 30 draws) enqueued and worked through the CLI with the user and
  * password in the URL under one key prefix, and checked: the fit done, the password in no output
  * and not in batch.json, a wrong password exits 1 with the redacted "authentication failed"
- * message and no stack trace, and a second team's prefix sees none of the first team's jobs (nor
+ * message and no stack trace, an ACL user limited to one prefix's keys is refused another's with a
+ * named NOPERM, and a second team's prefix sees none of the first team's jobs (nor
  * the first team the second's). Then, when redis-server takes `--tls-port` and openssl is
  * installed, the same tiny batch through a TLS server with a self-signed certificate (--tls-ca);
  * otherwise that test skips with a message.
@@ -17,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatchRecord } from '../src/batch/batchRecord.js';
 import { displayUrl } from '../src/batch/queue.js';
 import { redactUrl, redisOptions } from '../src/batch/redisUrl.js';
+import { UsageError } from '../src/cli/args.js';
+import { queueTarget } from '../src/cli/queueTarget.js';
 import { findRedis, root, runCli, startRedis } from './support/redis.js';
 
 const redisServer = findRedis();
@@ -32,6 +35,14 @@ describe('queue URLs: parsed and redacted in one place', () => {
     expect(displayUrl('redis://:pw@h:6379/1')).toBe('redis://:***@h:6379/1');
     expect(redactUrl('redis://alice:p w@h:x')).toBe('redis://alice:***@h:x');
     expect(() => redisOptions('redis://alice:Hidden-1@h/x')).toThrow(/redis:\/\/alice:\*\*\*@h\/x/);
+  });
+
+  it('builds the CLI target: prefix, TLS file, and TLS or prefix options only with --queue', () => {
+    expect(queueTarget({ queue: 'redis://:pw@h:1', 'queue-prefix': 'team-a' })).toEqual({ url: 'redis://:pw@h:1', name: 'mixwell', prefix: 'team-a' });
+    expect(() => queueTarget({ 'tls-insecure': true })).toThrow(new UsageError('--tls-insecure needs --queue redis://HOST:PORT'));
+    expect(() => queueTarget({ queue: 'redis://h:1', 'queue-prefix': 'a:b' })).toThrow(UsageError);
+    expect(() => queueTarget({ queue: 'redis://h:1', 'tls-insecure': true })).toThrow(new UsageError('--tls-ca and --tls-insecure need a rediss:// URL, got "redis://h:1"'));
+    expect(() => queueTarget({ queue: 'http://u:Hidden-2@h' })).toThrow(/http:\/\/u:\*\*\*@h/);
   });
 });
 
@@ -60,7 +71,7 @@ describeWithRedis('a secured queue: password, ACL user, key prefixes', () => {
   let port = 0;
 
   beforeAll(async () => {
-    const redis = await startRedis(redisServer!, dir, ['--requirepass', REQUIREPASS, '--user', 'alice', 'on', `>${PASSWORD}`, '~*', '&*', '+@all']);
+    const redis = await startRedis(redisServer!, dir, ['--requirepass', REQUIREPASS, '--user', 'alice', 'on', `>${PASSWORD}`, '~*', '&*', '+@all', '--user', 'bob', 'on', '>Bob-pw-9', '~teamB:*', '&*', '+@all']);
     processes.push(redis.child);
     port = redis.port;
   }, 30_000);
@@ -105,6 +116,12 @@ describeWithRedis('a secured queue: password, ACL user, key prefixes', () => {
     expect(countsB.stdout).toMatch(/waiting 1, .*completed 0, failed 0/);
     const bUnderA = await cli(['batch', b, '--queue', alice, '--queue-prefix', 'teamA', '--status']);
     expect(bUnderA.stdout).toMatch(/pending/);
+    // An ACL user limited to team B's keys sees team B's queue, and is refused team A's.
+    const bob = `redis://bob:Bob-pw-9@127.0.0.1:${port}`;
+    expect((await cli(['batch', '--queue', bob, '--queue-prefix', 'teamB', '--status'])).stdout).toMatch(/waiting 1, /);
+    const refused = await cli(['batch', '--queue', bob, '--queue-prefix', 'teamA', '--status']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^mixwell: the user of redis:\/\/bob:\*\*\*@127\.0\.0\.1:\d+ lacks a permission the queue needs \(NOPERM .*\): check its ACL \(keys under the prefix "teamA:"\)\n$/);
     const countsDefault = await cli(['batch', '--queue', alice, '--status']);
     expect(countsDefault.stdout).toMatch(/active 0, waiting 0, delayed 0, prioritized 0, completed 0, failed 0/);
 
@@ -125,6 +142,7 @@ describeWithRedis('a secured queue: password, ACL user, key prefixes', () => {
     for (const text of [...outputs, ...files]) {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(REQUIREPASS);
+      expect(text).not.toContain('Bob-pw-9');
       expect(text).not.toMatch(/\n\s+at /);
     }
   }, 240_000);
