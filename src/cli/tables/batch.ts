@@ -65,7 +65,7 @@ export const BATCH = {
     },
     {
       ...QUEUE,
-      description: 'Enqueue the fits on this BullMQ/Redis queue instead of running them here; mixwell worker runs them.',
+      description: 'Enqueue the fits on this BullMQ/Redis queue instead of running them here; mixwell worker runs them. redis://[USER:PASSWORD@]HOST:PORT[/DB], or rediss://... for TLS; the password is shown as *** everywhere.',
       default: 'none (a local process pool)',
     },
     {
