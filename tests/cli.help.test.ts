@@ -9,26 +9,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCommand, placeholder, UsageError } from '../src/cli/args.js';
 import { commandHelp, wrap } from '../src/cli/help.js';
-import { main } from '../src/cli/main.js';
+import { runMain } from './support/cliMain.js';
 import { TABLES, type CommandSpec, type OptionSpec } from '../src/cli/tables/index.js';
 import { usageLine } from '../src/cli/usage.js';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runMain;
 
 const SPECS: readonly CommandSpec[] = Object.values(TABLES);
 /** Whitespace collapsed, so wrapped text can be searched for. */
