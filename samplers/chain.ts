@@ -42,6 +42,39 @@ export interface ChainSettings {
   readonly thin: number;
   readonly saveWarmup: boolean;
   readonly onIteration?: IterationListener;
+  /** Called at every iteration boundary (right before a transition), for checkpoints (checkpoint.ts). */
+  readonly onBoundary?: (position: ChainPosition) => void;
+  /** Continue from a checkpoint's boundary instead of initializing. */
+  readonly resume?: ChainResume;
+}
+
+/** Where a chain is at an iteration boundary; its recorders hold its draws so far. */
+export interface ChainPosition {
+  readonly phase: Phase;
+  /** The next iteration of `phase`, 0-based. */
+  readonly iteration: number;
+  readonly state: ChainState;
+  readonly warmupDivergences: number;
+  readonly samplingDivergences: number;
+  /** Positions evaluated for this chain so far. */
+  readonly gradients: number;
+  readonly warmupRecorder: DrawRecorder;
+  readonly recorder: DrawRecorder;
+}
+
+/** A boundary to continue from, with the kernel parameters the chain held there and its draws so far. */
+export interface ChainResume {
+  readonly phase: Phase;
+  readonly iteration: number;
+  readonly state: ChainState;
+  readonly parameters: KernelParameters;
+  readonly warmupDivergences: number;
+  readonly samplingDivergences: number;
+  readonly gradients: number;
+  readonly draws: Float64Array;
+  readonly stats: DrawStats;
+  readonly warmupDraws?: Float64Array;
+  readonly warmupStats?: DrawStats;
 }
 
 export interface ChainOutput {
@@ -61,29 +94,46 @@ export function keptDraws(draws: number, thin: number): number {
   return Math.ceil(draws / thin);
 }
 
-/** One chain's run: init, warmup as its adapter instructs, sampling. */
+/** One chain's run: init, warmup as its adapter instructs, sampling (or the rest of them, from a checkpoint). */
 export function* runChain(settings: ChainSettings): ChainProgram<ChainOutput> {
-  const { chain, dim, rng } = settings;
-  let state: ChainState = yield* evaluating(initialState(dim, rng, settings.init, settings.initPosition));
-  let parameters = yield* follow(yield* ask({ kind: 'init', state }), state, rng);
-
+  const { chain, dim, rng, resume } = settings;
+  const counter = { gradients: resume?.gradients ?? 0 };
   const warmupRecorder = new DrawRecorder(dim, settings.saveWarmup ? settings.warmup : 0);
-  let warmupDivergences = 0;
-  for (let iteration = 0; iteration < settings.warmup; iteration++) {
-    const next = yield* evaluating(transition(state, parameters, rng));
+  const recorder = new DrawRecorder(dim, keptDraws(settings.draws, settings.thin));
+  let warmupDivergences = resume?.warmupDivergences ?? 0;
+  let samplingDivergences = resume?.samplingDivergences ?? 0;
+  let state: ChainState;
+  let parameters: KernelParameters;
+  if (resume) {
+    state = resume.state;
+    parameters = resume.parameters;
+    if (settings.saveWarmup && resume.warmupDraws && resume.warmupStats) warmupRecorder.prefill(resume.warmupDraws, resume.warmupStats);
+    recorder.prefill(resume.draws, resume.stats);
+  } else {
+    state = yield* evaluating(initialState(dim, rng, settings.init, settings.initPosition), counter);
+    parameters = yield* follow(yield* ask({ kind: 'init', state }), state, rng, counter);
+  }
+  const boundary = (phase: Phase, iteration: number): void =>
+    settings.onBoundary?.({ phase, iteration, state, warmupDivergences, samplingDivergences, gradients: counter.gradients, warmupRecorder, recorder });
+
+  const sampling = resume?.phase === 'sampling';
+  for (let iteration = sampling ? settings.warmup : (resume?.iteration ?? 0); iteration < settings.warmup; iteration++) {
+    boundary('warmup', iteration);
+    const next = yield* evaluating(transition(state, parameters, rng), counter);
     state = next.state;
     if (next.info.divergent) warmupDivergences += 1;
     if (settings.saveWarmup) warmupRecorder.record(state.position, next.info);
     const instruction = (yield { kind: 'update', iteration, draw: next }) as AdaptationReplies['update'];
-    parameters = instruction.kind === 'continue' ? instruction.parameters : yield* follow(instruction, state, rng);
+    parameters = instruction.kind === 'continue' ? instruction.parameters : yield* follow(instruction, state, rng, counter);
     settings.onIteration?.(chain, iteration, 'warmup', next.info);
   }
-  parameters = yield* ask({ kind: 'final' });
+  if (!sampling) parameters = yield* ask({ kind: 'final' });
 
-  const recorder = new DrawRecorder(dim, keptDraws(settings.draws, settings.thin));
-  for (let iteration = 0; iteration < settings.draws; iteration++) {
-    const next = yield* evaluating(transition(state, parameters, rng));
+  for (let iteration = sampling ? resume.iteration : 0; iteration < settings.draws; iteration++) {
+    boundary('sampling', iteration);
+    const next = yield* evaluating(transition(state, parameters, rng), counter);
     state = next.state;
+    if (next.info.divergent) samplingDivergences += 1;
     if (iteration % settings.thin === 0) recorder.record(state.position, next.info);
     settings.onIteration?.(chain, settings.warmup + iteration, 'sampling', next.info);
     yield { kind: 'sampled' };
@@ -99,10 +149,10 @@ export function* runChain(settings: ChainSettings): ChainProgram<ChainOutput> {
 }
 
 /** Do what the adapter says; returns the parameters for the next transition. */
-function* follow(instruction: AdapterInstruction, state: ChainState, rng: Rng): ChainProgram<KernelParameters> {
+function* follow(instruction: AdapterInstruction, state: ChainState, rng: Rng, counter: { gradients: number }): ChainProgram<KernelParameters> {
   if (instruction.kind === 'continue') return instruction.parameters;
   const { parameters, search } = instruction;
-  const stepSize = yield* evaluating(search(state, parameters.stepSize, parameters.metric, rng));
+  const stepSize = yield* evaluating(search(state, parameters.stepSize, parameters.metric, rng), counter);
   return yield* ask({ kind: 'searched', stepSize });
 }
 
@@ -112,8 +162,11 @@ function* ask<R extends AdaptationRequest>(request: R): ChainProgram<AdaptationR
 }
 
 /** Run an evaluation program inside a chain program; the driver answers its positions with their evaluations. */
-function* evaluating<T>(program: Evaluating<T>): ChainProgram<T> {
+function* evaluating<T>(program: Evaluating<T>, counter: { gradients: number }): ChainProgram<T> {
   let step = program.next();
-  while (!step.done) step = program.next((yield step.value) as PointEvaluation);
+  while (!step.done) {
+    counter.gradients += 1;
+    step = program.next((yield step.value) as PointEvaluation);
+  }
   return step.value;
 }

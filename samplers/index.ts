@@ -9,6 +9,7 @@ export { sample } from './sample.js';
 export type {
   AdaptationOptions,
   Algorithm,
+  CheckpointOptions,
   InitOptions,
   KernelOptions,
   NoAdaptationOptions,
@@ -37,6 +38,8 @@ export { resolveSampleOptions, maxTreeDepthOf } from './resolve.js';
 export { runPlan, runPlanSync, runPlanAsync } from './plan.js';
 export type { PlanStage, ResolvedRun, StageRun, StageStart, WarmupPlan } from './plan.js';
 export { runStage, requestChainIds } from './stage.js';
+export { SNAPSHOT_VERSION, SamplingInterrupted, mergeStageSnapshots, stageSnapshotFor, replayAdapter } from './checkpoint.js';
+export type { AdapterCall, ChainBoundary, ChainSnapshot, GroupLog, RunSnapshot, StageCheckpointing, StageHooks, StageSnapshot } from './checkpoint.js';
 export type { InitSpec, MetricSpec, StageRequest } from './stage.js';
 export { stagedPlan, stagedWarmupLengths, STAGE1_TAIL_FRACTION, MIN_STAGED_WARMUP } from './staged.js';
 export type { StagedPlanSettings } from './staged.js';

@@ -7,6 +7,8 @@
  * other programs run beside it. A program may also yield a request (e.g. a chain asking its warmup
  * adapter what to do next); a `Coordinator` answers it, at once or when a group of programs has
  * asked (cross-chain adaptation), and a program waiting for an answer just sits out the batches.
+ * `betweenRounds` runs before each batch is formed, when no program is inside a resume (where a
+ * stage takes its checkpoints).
  */
 import type { LogDensity } from '../src/ppl/logDensity.js';
 import type { Evaluating, PointEvaluation } from './evaluation.js';
@@ -61,6 +63,7 @@ export function runCoordinated<T, Q, R>(
   programs: readonly CoordinatedProgram<T, Q, R>[],
   coordinator: Coordinator<Q, R>,
   counter: EvaluationCounter = createEvaluationCounter(),
+  betweenRounds?: () => void,
 ): T[] {
   const dim = target.dim;
   const count = programs.length;
@@ -94,6 +97,7 @@ export function runCoordinated<T, Q, R>(
   for (let i = 0; i < count; i++) resume(i, undefined);
   const active: number[] = [];
   for (;;) {
+    betweenRounds?.();
     active.length = 0;
     for (let i = 0; i < count; i++) if (pending[i] !== null) active.push(i);
     if (active.length === 0) break;

@@ -18,9 +18,10 @@ import { pooledChainCovariance } from './adaptation/pooledCovariance.js';
 import type { AdapterSpec } from './adaptation/strategies.js';
 import type { KernelSpec } from './kernel.js';
 import type { MetricKind } from './metric.js';
+import { SNAPSHOT_VERSION, type RunSnapshot, type StageHooks, type StageSnapshot } from './checkpoint.js';
 import type { DrawStats } from './recorder.js';
 import type { InitSpec, MetricSpec, StageRequest } from './stage.js';
-import type { Algorithm, SampleProgress, SampleResult, StageResult, WarmupStageInfo } from './types.js';
+import type { Algorithm, CheckpointOptions, SampleProgress, SampleResult, StageResult, WarmupStageInfo } from './types.js';
 
 /** How a stage's chains, step size and metric start. */
 export type StageStart =
@@ -69,12 +70,15 @@ export interface ResolvedRun {
   readonly inverseMetric?: Float64Array;
   readonly plan: WarmupPlan;
   readonly onProgress?: (progress: SampleProgress) => void;
+  readonly checkpoint?: CheckpointOptions & { readonly seconds: number };
 }
 
-/** A stage to run, with where to report its progress (already mapped to the whole run's). */
+/** A stage to run, with where to report its progress (already mapped to the whole run's) and its snapshots (as the whole run's). */
 export interface StageRun {
   readonly request: StageRequest;
   readonly onProgress?: (progress: SampleProgress) => void;
+  /** With checkpoints: where the stage reports snapshots and is asked to stop. */
+  readonly hooks?: StageHooks;
 }
 
 /** The stage loop: yields each stage, receives its result (all of the run's chains, in order), returns the run's result. */
@@ -87,8 +91,26 @@ export function* runPlan(run: ResolvedRun): Generator<StageRun, SampleResult, St
   let iterationsBefore = 0;
   let divergencesBefore = 0;
   let gradientsBefore = 0;
+  const checkpoint = run.checkpoint;
+  const resume = checkpoint?.resume;
+  if (resume && (resume.stage >= stages.length || resume.completed.length !== resume.stage)) {
+    throw new Error(`checkpoint: stage ${resume.stage} with ${resume.completed.length} completed, but the warmup plan "${run.plan.name}" has ${stages.length} stages`);
+  }
   for (const [k, stage] of stages.entries()) {
     const isLast = k === stages.length - 1;
+    if (resume && k < resume.stage) {
+      // done before the checkpoint
+      const result = resume.completed[k];
+      if (result.chains !== run.chains) throw new Error(`checkpoint: stage ${k} has ${result.chains} chains, expected ${run.chains}`);
+      results.push(result);
+      iterationsBefore += stage.iterations;
+      divergencesBefore += sum(result.warmup.divergences);
+      gradientsBefore += result.gradientEvaluations;
+      continue;
+    }
+    const snapshotOf = (current: StageSnapshot): RunSnapshot => ({ version: SNAPSHOT_VERSION, stage: k, completed: results.slice(), current });
+    // a later stage starts with the earlier ones on record
+    if (checkpoint && k > 0 && !(resume && k === resume.stage)) checkpoint.onSnapshot(snapshotOf({ chains: [], groups: [] }));
     const start = stage.start.from === 'run' ? runStart(run, stage.metric) : previousStart(results[k - 1], stages[k - 1], stage, stage.start.tailFraction, run.init);
     const request: StageRequest = {
       seed: stage.seedSuffix === '' ? run.seed : `${String(run.seed)}${stage.seedSuffix}`,
@@ -101,8 +123,13 @@ export function* runPlan(run: ResolvedRun): Generator<StageRun, SampleResult, St
       kernel: withMaxTreeDepth(run.kernel, stage.maxTreeDepth),
       adaptation: stage.adaptation,
       ...start,
+      ...(checkpoint ? { checkpoint: { seconds: checkpoint.seconds, ...(resume && k === resume.stage ? { resume: resume.current } : {}) } } : {}),
     };
-    const result: StageResult = yield { request, onProgress: stageProgress(run, iterationsBefore, divergencesBefore, gradientsBefore) };
+    const hooks: StageHooks | undefined = checkpoint && {
+      onSnapshot: (current) => checkpoint.onSnapshot(snapshotOf(current)),
+      ...(checkpoint.shouldStop ? { shouldStop: checkpoint.shouldStop } : {}),
+    };
+    const result: StageResult = yield { request, onProgress: stageProgress(run, iterationsBefore, divergencesBefore, gradientsBefore), ...(hooks ? { hooks } : {}) };
     if (result.chains !== run.chains) throw new Error(`stage ${k} returned ${result.chains} chains, expected ${run.chains}`);
     results.push(result);
     iterationsBefore += stage.iterations;

@@ -45,6 +45,16 @@ export class DrawRecorder {
     return this.filled;
   }
 
+  /** Start from rows already recorded (a checkpoint's): `draws` row-major [count, dim], `stats` of the same count. */
+  prefill(draws: Float64Array, stats: DrawStats): void {
+    const count = stats.treeDepth.length;
+    if (this.filled !== 0) throw new Error('DrawRecorder: prefill of a recorder that has recorded');
+    if (count > this.capacity || draws.length !== count * this.dim) throw new Error(`DrawRecorder: ${count} rows of ${draws.length / Math.max(count, 1)} values do not fit [${this.capacity}, ${this.dim}]`);
+    this.draws.set(draws);
+    for (const key of Object.keys(stats) as (keyof DrawStats)[]) (this.stats[key] as Float64Array).set(stats[key] as Float64Array);
+    this.filled = count;
+  }
+
   record(position: Float64Array, info: TransitionInfo): void {
     const n = this.filled;
     if (n >= this.capacity) throw new Error('DrawRecorder: capacity exceeded');

@@ -15,7 +15,8 @@ import type { MetricKind } from './metric.js';
 import type { ResolvedRun, WarmupPlan } from './plan.js';
 import { stagedPlan, stagedWarmupLengths } from './staged.js';
 import type { InitSpec } from './stage.js';
-import type { AdaptationOptions, Algorithm, KernelOptions, SampleOptions } from './types.js';
+import type { AdaptationOptions, Algorithm, CheckpointOptions, KernelOptions, SampleOptions } from './types.js';
+import { SNAPSHOT_VERSION } from './checkpoint.js';
 
 /** Options of the flat form used before the warmup strategy became `adaptation`, with where they went. */
 const MOVED_OPTIONS: Readonly<Record<string, string>> = {
@@ -86,7 +87,17 @@ export function resolveSampleOptions(options: SampleOptions, dim?: number): Reso
     init: resolveInit(options.init, options.chains, dim),
     ...resolved,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.checkpoint ? { checkpoint: resolveCheckpoint(options.checkpoint) } : {}),
   };
+}
+
+function resolveCheckpoint(checkpoint: CheckpointOptions): CheckpointOptions & { readonly seconds: number } {
+  const seconds = checkpoint.seconds ?? 60;
+  if (!(Number.isFinite(seconds) && seconds >= 0)) throw new Error(`checkpoint.seconds must be a number >= 0, got ${seconds}`);
+  if (typeof checkpoint.onSnapshot !== 'function') throw new Error('checkpoint.onSnapshot must be a function');
+  const resume = checkpoint.resume;
+  if (resume !== undefined && resume.version !== SNAPSHOT_VERSION) throw new Error(`checkpoint: snapshot version ${String(resume.version)}, this sampler reads version ${SNAPSHOT_VERSION}`);
+  return { ...checkpoint, seconds };
 }
 
 /**

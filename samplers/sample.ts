@@ -16,5 +16,5 @@ import type { SampleOptions, SampleResult } from './types.js';
 /** Run the sampler. */
 export function sample(target: LogDensity, options: SampleOptions): SampleResult {
   const run = resolveSampleOptions(options, target.dim);
-  return runPlanSync(run, (stage) => runStage(target, stage.request, stage.onProgress));
+  return runPlanSync(run, (stage) => runStage(target, stage.request, stage.onProgress, stage.hooks));
 }

@@ -8,10 +8,21 @@
  * a chain's draws do not depend on which chains run beside it unless its strategy pools them.
  */
 import type { LogDensity } from '../src/ppl/logDensity.js';
-import { createRng } from '../src/tensor/rng.js';
-import { AdaptationCoordinator } from './adaptation/groups.js';
+import { createRng, restoreRng, type Rng } from '../src/tensor/rng.js';
+import { AdaptationCoordinator, type AdapterGroup } from './adaptation/groups.js';
 import { adapterGroups, type AdapterSpec } from './adaptation/strategies.js';
-import { keptDraws, runChain, type ChainOutput } from './chain.js';
+import { keptDraws, runChain, type ChainOutput, type ChainPosition, type ChainResume } from './chain.js';
+import {
+  recordedPrefix,
+  replayAdapter,
+  SamplingInterrupted,
+  stageSnapshotFor,
+  type AdapterCall,
+  type ChainSnapshot,
+  type StageCheckpointing,
+  type StageHooks,
+  type StageSnapshot,
+} from './checkpoint.js';
 import type { KernelParameters, KernelSpec } from './kernel.js';
 import { createEvaluationCounter, runCoordinated, withChainLabel } from './lockstep.js';
 import { createMetric, type MetricKind } from './metric.js';
@@ -51,6 +62,8 @@ export interface StageRequest {
   readonly metric: MetricSpec;
   readonly adaptation: AdapterSpec;
   readonly init: InitSpec;
+  /** Take checkpoints (and maybe continue from one): checkpoint.ts. */
+  readonly checkpoint?: StageCheckpointing;
 }
 
 /** The chain ids a request runs. */
@@ -59,24 +72,34 @@ export function requestChainIds(request: StageRequest): number[] {
   return Array.from({ length: part.count }, (_, k) => part.first + k);
 }
 
-/** Run one stage on `target`. */
-export function runStage(target: LogDensity, request: StageRequest, onProgress?: (progress: SampleProgress) => void): StageResult {
+/** Run one stage on `target`; with `request.checkpoint`, snapshots go to `hooks.onSnapshot` (checkpoint.ts). */
+export function runStage(target: LogDensity, request: StageRequest, onProgress?: (progress: SampleProgress) => void, hooks: StageHooks = {}): StageResult {
   const dim = target.dim;
   const chainIds = requestChainIds(request);
   const lastId = request.firstChain + request.chains - 1;
   if (chainIds.some((c) => c < request.firstChain || c > lastId)) {
     throw new Error(`stage request: chains ${chainIds[0]}..${chainIds[chainIds.length - 1]} are not among the run's ${request.firstChain}..${lastId}`);
   }
+  const checkpointing = request.checkpoint;
   const initial: KernelParameters = { ...request.kernel, stepSize: request.stepSize, metric: initialMetric(request.metric, dim) };
-  const progress = new ProgressTracker(chainIds.length, request.warmup + request.draws, onProgress);
+  const groups = adapterGroups(request.adaptation, { dim, warmup: request.warmup, chains: chainIds.length, initial });
+  const restored = checkpointing?.resume ? restoreStage(stageSnapshotFor(checkpointing.resume, chainIds), chainIds, groups, dim) : undefined;
+  const progress = new ProgressTracker(chainIds.length, request.warmup + request.draws, onProgress, request.warmup, restored?.chains);
   const onIteration = (chain: number, iteration: number, phase: Phase, info: TransitionInfo) => progress.iterationDone(chain, iteration, phase, info);
-  const programs = chainIds.map((c) =>
+  const rngs: Rng[] = chainIds.map((c, k) => {
+    const resume = restored?.chains[k];
+    return resume ? restoreRng(resume.snapshot.rng) : createRng(request.seed, `chain:${c}`);
+  });
+  // Each chain's latest boundary, with its RNG state and its group's answered calls at that moment.
+  const boundaries: (ChainBoundaryRecord | undefined)[] = chainIds.map(() => undefined);
+  let coordinator: AdaptationCoordinator | undefined = undefined;
+  const programs = chainIds.map((c, k) =>
     withChainLabel(
       c,
       runChain({
         chain: c,
         dim,
-        rng: createRng(request.seed, `chain:${c}`),
+        rng: rngs[k],
         init: { radius: request.init.radius, maxTries: 100 },
         initPosition: initPosition(request, c, dim),
         warmup: request.warmup,
@@ -84,12 +107,32 @@ export function runStage(target: LogDensity, request: StageRequest, onProgress?:
         thin: request.thin,
         saveWarmup: request.saveWarmup,
         onIteration,
+        ...(restored?.chains[k] ? { resume: restored.chains[k]!.resume } : {}),
+        ...(checkpointing
+          ? { onBoundary: (position: ChainPosition) => (boundaries[k] = { position, rng: rngs[k].state(), adapterCalls: coordinator!.answeredCalls(k) }) }
+          : {}),
       }),
     ),
   );
-  const groups = adapterGroups(request.adaptation, { dim, warmup: request.warmup, chains: chainIds.length, initial });
+  coordinator = new AdaptationCoordinator(groups, programs.length, checkpointing ? groups.map((_, g) => [...(restored?.logs[g] ?? [])]) : undefined);
   const counter = createEvaluationCounter();
-  const outputs: ChainOutput[] = runCoordinated(target, programs, new AdaptationCoordinator(groups, programs.length), counter);
+  counter.gradientEvaluations = restored ? restored.chains.reduce((n, chain) => n + (chain?.resume.gradients ?? 0), 0) : 0;
+  let betweenRounds: (() => void) | undefined;
+  if (checkpointing) {
+    const snapshot = () => takeSnapshot(boundaries, chainIds, groups, coordinator!.logs!, dim, request.saveWarmup, request.thin);
+    let last = performance.now();
+    betweenRounds = () => {
+      if (hooks.shouldStop?.()) {
+        hooks.onSnapshot?.(snapshot());
+        throw new SamplingInterrupted();
+      }
+      const now = performance.now();
+      if (now - last < 1000 * checkpointing.seconds) return;
+      last = now;
+      hooks.onSnapshot?.(snapshot());
+    };
+  }
+  const outputs: ChainOutput[] = runCoordinated(target, programs, coordinator, counter, betweenRounds);
 
   return {
     dim,
@@ -112,6 +155,98 @@ export function runStage(target: LogDensity, request: StageRequest, onProgress?:
     gradientEvaluations: counter.gradientEvaluations,
     evaluateCalls: counter.evaluateCalls,
   };
+}
+
+interface ChainBoundaryRecord {
+  readonly position: ChainPosition;
+  readonly rng: ReturnType<Rng['state']>;
+  readonly adapterCalls: number;
+}
+
+/** The snapshot of every chain at its latest boundary, with the prefixes of its group's log those boundaries need. */
+function takeSnapshot(
+  boundaries: readonly (ChainBoundaryRecord | undefined)[],
+  chainIds: readonly number[],
+  groups: readonly AdapterGroup[],
+  logs: readonly (readonly AdapterCall[])[],
+  dim: number,
+  saveWarmup: boolean,
+  thin: number,
+): StageSnapshot {
+  const chains: ChainSnapshot[] = [];
+  boundaries.forEach((record, k) => {
+    if (!record) return;
+    const { position } = record;
+    const warmupCount = position.phase === 'warmup' ? position.iteration : position.warmupRecorder.capacity;
+    // the rows recorded by the boundary (a chain waiting on its group may have recorded one more since)
+    const kept = position.phase === 'warmup' ? 0 : keptDraws(position.iteration, thin);
+    const sampled = recordedPrefix(position.recorder.draws, position.recorder.stats, kept, dim);
+    const warmup = saveWarmup ? recordedPrefix(position.warmupRecorder.draws, position.warmupRecorder.stats, warmupCount, dim) : undefined;
+    chains.push({
+      chain: chainIds[k],
+      phase: position.phase,
+      iteration: position.iteration,
+      state: position.state,
+      rng: record.rng,
+      warmupDivergences: position.warmupDivergences,
+      samplingDivergences: position.samplingDivergences,
+      gradients: position.gradients,
+      adapterCalls: record.adapterCalls,
+      draws: sampled.draws,
+      stats: sampled.stats,
+      ...(warmup ? { warmupDraws: warmup.draws, warmupStats: warmup.stats } : {}),
+    });
+  });
+  const groupLogs = groups.flatMap((group, g) => {
+    const calls = Math.max(0, ...group.members.map((m) => boundaries[m]?.adapterCalls ?? 0));
+    return calls === 0 ? [] : [{ chains: group.members.map((m) => chainIds[m]), calls: logs[g].slice(0, calls) }];
+  });
+  return { chains, groups: groupLogs };
+}
+/** A stage's chains and adapter groups put back from a snapshot (of this request's chains). */
+interface RestoredStage {
+  /** Per program: the chain's resume and its snapshot, or undefined to start afresh. */
+  readonly chains: readonly ({ readonly resume: ChainResume; readonly snapshot: ChainSnapshot } | undefined)[];
+  /** Per group: the calls replayed into its adapter (the start of its log). */
+  readonly logs: readonly (readonly AdapterCall[])[];
+}
+
+function restoreStage(snapshot: StageSnapshot, chainIds: readonly number[], groups: readonly AdapterGroup[], dim: number): RestoredStage {
+  const byChain = new Map(snapshot.chains.map((c) => [c.chain, c]));
+  const chains: ({ resume: ChainResume; snapshot: ChainSnapshot } | undefined)[] = chainIds.map(() => undefined);
+  const logs = groups.map((group) => {
+    const ids = group.members.map((m) => chainIds[m]);
+    const members = ids.map((id) => byChain.get(id));
+    if (members.every((m) => m === undefined)) return [];
+    if (members.some((m) => m === undefined) || members.some((m) => m!.adapterCalls !== members[0]!.adapterCalls)) {
+      throw new Error(`checkpoint: the chains ${ids.join(', ')} adapt together but were saved at different points`);
+    }
+    const log = snapshot.groups.find((g) => g.chains.length === ids.length && g.chains.every((id, i) => id === ids[i]));
+    if (!log || log.calls.length < members[0]!.adapterCalls) throw new Error(`checkpoint: the adaptation log of chains ${ids.join(', ')} is missing or short`);
+    const calls = log.calls.slice(0, members[0]!.adapterCalls);
+    const parameters = replayAdapter(group.adapter, calls);
+    group.members.forEach((m, slot) => {
+      const saved = members[slot]!;
+      if (saved.state.position.length !== dim) throw new Error(`checkpoint: chain ${saved.chain} has a position of length ${saved.state.position.length}, the model's dimension is ${dim}`);
+      chains[m] = {
+        snapshot: saved,
+        resume: {
+          phase: saved.phase,
+          iteration: saved.iteration,
+          state: saved.state,
+          parameters: parameters[slot],
+          warmupDivergences: saved.warmupDivergences,
+          samplingDivergences: saved.samplingDivergences,
+          gradients: saved.gradients,
+          draws: saved.draws,
+          stats: saved.stats,
+          ...(saved.warmupDraws && saved.warmupStats ? { warmupDraws: saved.warmupDraws, warmupStats: saved.warmupStats } : {}),
+        },
+      };
+    });
+    return calls;
+  });
+  return { chains, logs };
 }
 
 function initialMetric(spec: MetricSpec, dim: number) {
@@ -145,7 +280,18 @@ class ProgressTracker {
     private readonly chains: number,
     private readonly iterationsPerChain: number,
     private readonly onProgress?: (progress: SampleProgress) => void,
-  ) {}
+    warmup = 0,
+    resumed?: RestoredStage['chains'],
+  ) {
+    for (const chain of resumed ?? []) {
+      if (!chain) continue;
+      const { resume } = chain;
+      this.divergences += resume.samplingDivergences;
+      this.warmupDivergences += resume.warmupDivergences;
+      this.gradients += resume.gradients;
+      this.completed += resume.phase === 'warmup' ? resume.iteration : warmup + resume.iteration;
+    }
+  }
 
   iterationDone(chain: number, iteration: number, phase: Phase, info: TransitionInfo): void {
     if (info.divergent) {

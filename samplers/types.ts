@@ -15,6 +15,7 @@ import type { LowRankFisherSettings } from './adaptation/lowRankFisher.js';
 import type { NutpieScheduleSettings } from './adaptation/nutpieSchedule.js';
 import type { WindowSettings } from './adaptation/windows.js';
 import type { MetricKind } from './metric.js';
+import type { RunSnapshot } from './checkpoint.js';
 import type { DrawStats } from './recorder.js';
 
 export type Algorithm = 'nuts' | 'hmc';
@@ -195,6 +196,22 @@ interface RunOptions {
   /** Index of the first chain (its RNG stream is 'chain:' + index), default 0: chains can be split across processes. */
   readonly chainOffset?: number;
   readonly onProgress?: (progress: SampleProgress) => void;
+  /** Take checkpoints, and maybe continue from one (checkpoint.ts). */
+  readonly checkpoint?: CheckpointOptions;
+}
+
+/**
+ * Checkpoints of a run: snapshots (plain data with typed arrays) at most every `seconds`, and at the
+ * start of each later stage of a warmup plan; a run given one of them as `resume`, with the same
+ * target, seed and settings, continues to the draws an uninterrupted run gives (checkpoint.ts).
+ */
+export interface CheckpointOptions {
+  /** At most this often, seconds; default 60. 0 takes one between every two lockstep rounds (tests). */
+  readonly seconds?: number;
+  readonly onSnapshot: (snapshot: RunSnapshot) => void;
+  readonly resume?: RunSnapshot;
+  /** Polled between rounds: true takes a snapshot, reports it and stops the run with SamplingInterrupted. */
+  readonly shouldStop?: () => boolean;
 }
 
 /** NUTS (the default kernel) with any warmup strategy. */

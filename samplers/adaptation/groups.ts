@@ -9,6 +9,7 @@
 import type { Coordinator } from '../lockstep.js';
 import type { KernelParameters } from '../kernel.js';
 import type { ChainState } from '../state.js';
+import type { AdapterCall } from '../checkpoint.js';
 import type { AdaptationDraw, AdapterInstruction, WarmupAdapter } from './adapter.js';
 
 /** What a chain asks its adapter (see adapter.ts), or a synchronization point in sampling. */
@@ -36,7 +37,11 @@ export interface AdapterGroup {
   readonly adapter: WarmupAdapter;
 }
 
-/** Answers requests group by group. */
+/**
+ * Answers requests group by group. With `logs` (one per group; for checkpoints, ../checkpoint.ts)
+ * every answered adapter call is appended to its group's log, which may start with calls already
+ * replayed into the adapter.
+ */
 export class AdaptationCoordinator implements Coordinator<AdaptationRequest, AdaptationReply> {
   private readonly groupOf: number[];
   private readonly slotOf: number[];
@@ -46,7 +51,9 @@ export class AdaptationCoordinator implements Coordinator<AdaptationRequest, Ada
   constructor(
     private readonly groups: readonly AdapterGroup[],
     programs: number,
+    readonly logs?: AdapterCall[][],
   ) {
+    if (logs && logs.length !== groups.length) throw new Error(`adaptation coordinator: ${logs.length} call logs for ${groups.length} groups`);
     this.groupOf = new Array<number>(programs).fill(-1);
     this.slotOf = new Array<number>(programs).fill(-1);
     groups.forEach((group, g) => {
@@ -65,10 +72,23 @@ export class AdaptationCoordinator implements Coordinator<AdaptationRequest, Ada
     this.arrived = groups.map(() => 0);
   }
 
+  /** The group of the program at `index`. */
+  groupIndex(index: number): number {
+    return this.groupOf[index];
+  }
+
+  /** Adapter calls answered so far for the group of the program at `index` (0 without logs). */
+  answeredCalls(index: number): number {
+    return this.logs?.[this.groupOf[index]].length ?? 0;
+  }
+
   submit(index: number, request: AdaptationRequest): readonly (readonly [number, AdaptationReply])[] {
     const g = this.groupOf[index];
     const group = this.groups[g];
-    if (group.members.length === 1) return [[index, answer(group.adapter, [request])[0]]];
+    if (group.members.length === 1) {
+      this.log(g, [request]);
+      return [[index, answer(group.adapter, [request])[0]]];
+    }
     const waiting = this.waiting[g];
     waiting[this.slotOf[index]] = request;
     this.arrived[g] += 1;
@@ -76,8 +96,31 @@ export class AdaptationCoordinator implements Coordinator<AdaptationRequest, Ada
     const requests = waiting.slice() as AdaptationRequest[];
     waiting.fill(undefined);
     this.arrived[g] = 0;
+    this.log(g, requests);
     const replies = answer(group.adapter, requests);
     return group.members.map((member, slot) => [member, replies[slot]] as const);
+  }
+
+  private log(g: number, requests: readonly AdaptationRequest[]): void {
+    const call = this.logs ? adapterCall(requests) : undefined;
+    if (call) this.logs![g].push(call);
+  }
+}
+
+/** The adapter call a group's requests make (none for the sampling phase's synchronization). */
+function adapterCall(requests: readonly AdaptationRequest[]): AdapterCall | undefined {
+  const first = requests[0];
+  switch (first.kind) {
+    case 'init':
+      return { kind: 'init', states: ofKind(requests, 'init').map((r) => r.state) };
+    case 'update':
+      return { kind: 'update', iteration: first.iteration, draws: ofKind(requests, 'update').map((r) => r.draw) };
+    case 'searched':
+      return { kind: 'searched', stepSizes: ofKind(requests, 'searched').map((r) => r.stepSize) };
+    case 'final':
+      return { kind: 'final' };
+    case 'sampled':
+      return undefined;
   }
 }
 

@@ -14,14 +14,30 @@ export interface Rng {
   uniform(): number;
   /** Standard normal. */
   normal(): number;
+  /** The generator's whole state (plain data): `restoreRng(rng.state())` continues the same stream. */
+  state(): RngState;
 }
 
+/** A stream's state: xor4096's words, its index and weyl counter, and the spare normal of the polar method. */
+export interface RngState {
+  readonly xor4096: { readonly X: readonly number[]; readonly i: number; readonly w: number };
+  readonly spare: number | null;
+}
+
+type StatefulPrng = seedrandom.StatefulPRNG<seedrandom.State.Xor4096>;
+
 class SeededRng implements Rng {
-  private readonly source: seedrandom.PRNG;
+  private readonly source: StatefulPrng;
   private spare: number | undefined;
 
-  constructor(seed: string) {
-    this.source = seedrandom.xor4096(seed);
+  constructor(seed: string, state?: RngState) {
+    const saved = state ? ({ X: state.xor4096.X.slice(), i: state.xor4096.i, w: state.xor4096.w } as unknown as seedrandom.State.Xor4096) : true;
+    this.source = seedrandom.xor4096(seed, { state: saved });
+    if (state) this.spare = state.spare ?? undefined;
+  }
+
+  state(): RngState {
+    return { xor4096: this.source.state() as unknown as RngState['xor4096'], spare: this.spare ?? null };
   }
 
   uniform(): number {
@@ -51,6 +67,12 @@ class SeededRng implements Rng {
 /** A generator for a seed and a named stream (e.g. "chain:3", "init:0:retry:2"). */
 export function createRng(seed: number | string, stream = 'main'): Rng {
   return new SeededRng(`mixwell:${seed}:${stream}`);
+}
+
+/** A generator that continues from a saved state (Rng.state), e.g. a checkpoint's. */
+export function restoreRng(state: RngState): Rng {
+  if (!Array.isArray(state?.xor4096?.X) || state.xor4096.X.length !== 128) throw new Error('restoreRng: not an xor4096 state (128 words expected)');
+  return new SeededRng('', state);
 }
 
 /** Fill an array with standard normals. */
