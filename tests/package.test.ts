@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assetFiles } from '../scripts/build.js';
-import { packageVersion } from '../src/run/packageVersion.js';
+import { packageVersion } from '../src/config/packageVersion.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

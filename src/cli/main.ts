@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-V') {
     // loaded here only: the start-up path stays free of the run directory's modules (and tfjs)
-    const { packageVersion } = await import('../run/packageVersion.js');
+    const { packageVersion } = await import('../config/packageVersion.js');
     process.stdout.write(`mixwell ${packageVersion()}\n`);
     return 0;
   }
@@ -72,8 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(commandHelp(command.spec) + '\n');
       return 0;
     }
-    await command.run(rest);
-    return 0;
+    return (await command.run(rest)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`mixwell: ${error.message}\n${commandOf(name) ? commandUsage(name) : usage()}\n`);

@@ -5,3 +5,4 @@
 export { ConfigError } from './configError.js';
 export { Reader, describeValue, keyPath } from './reader.js';
 export { readJsonConfig } from './jsonFile.js';
+export { packageVersion } from './packageVersion.js';

@@ -8,13 +8,21 @@
  * a model whose evaluation is per chain (the host path, src/ppl/hostPath.ts) the draws are
  * bit-identical to a one-process run with the same seed, whatever the worker count. A stage whose
  * strategy shares statistics across chains (pooled adaptation) runs in one worker.
+ *
+ * With checkpoints (samplers/checkpoint.ts) each worker posts its chains' snapshots, which are
+ * reported merged with the other workers' latest; `shouldStop` is polled here and passed to the
+ * workers through a shared flag, each of which then posts a last snapshot and stops.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   isCrossChain,
+  mergeStageSnapshots,
   resolveSampleOptions,
   runPlanAsync,
+  SamplingInterrupted,
+  stageSnapshotFor,
+  type StageSnapshot,
   type SampleOptions,
   type SampleProgress,
   type SampleResult,
@@ -90,14 +98,31 @@ const WORKER_BOOTSTRAP = new URL('./workerBootstrap.mjs', import.meta.url);
 /** Sample the model named by `source` with the chains of each stage split over worker threads. */
 export async function sampleParallel(source: ModelSource, options: SampleOptions, parallel: ParallelOptions = {}): Promise<SampleResult> {
   const run = resolveSampleOptions(options, parallel.dim);
-  return runPlanAsync(run, (stage) => runStageOnWorkers(source, stage, parallel));
+  // With checkpoints, the workers share a stop flag that the parent sets once `shouldStop` says so.
+  const stopFlag = run.checkpoint ? new SharedArrayBuffer(4) : undefined;
+  const shouldStop = run.checkpoint?.shouldStop;
+  const poll = stopFlag && shouldStop ? setInterval(() => shouldStop() && Atomics.store(new Int32Array(stopFlag), 0, 1), 50) : undefined;
+  try {
+    return await runPlanAsync(run, (stage) => runStageOnWorkers(source, stage, parallel, stopFlag));
+  } finally {
+    if (poll) clearInterval(poll);
+  }
 }
 
 /** One stage of the plan, its chains split over worker threads, the results merged in chain order. */
-async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel: ParallelOptions): Promise<StageResult> {
+async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel: ParallelOptions, stopFlag?: SharedArrayBuffer): Promise<StageResult> {
   const { request, onProgress } = stage;
   const workers = isCrossChain(request.adaptation) ? 1 : workerCount(request.chains, parallel.workers);
   const groups = chainGroups(request.chains, workers);
+  const groupChains = groups.map((group) => Array.from({ length: group.count }, (_, k) => request.firstChain + group.offset + k));
+  // each group's latest snapshot (at first: its part of the snapshot it resumes from); reported merged
+  const resume = request.checkpoint?.resume;
+  const snapshots: StageSnapshot[] = groupChains.map((ids) => (resume ? stageSnapshotFor(resume, ids) : { chains: [], groups: [] }));
+  const reportSnapshot = (group: number, snapshot: StageSnapshot) => {
+    snapshots[group] = snapshot;
+    stage.hooks?.onSnapshot?.(mergeStageSnapshots(snapshots));
+  };
+  let interrupted = false;
   const latest: (SampleProgress | undefined)[] = groups.map(() => undefined);
   const iterationsPerChain = request.warmup + request.draws;
   const report = (group: number, progress: SampleProgress) => {
@@ -132,20 +157,28 @@ async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel:
     const results = await Promise.all(
       groups.map(
         (group, index) =>
-          new Promise<StageResult>((resolve, reject) => {
+          new Promise<StageResult | null>((resolve, reject) => {
+            const part = { first: request.firstChain + group.offset, count: group.count };
+            const checkpoint = request.checkpoint && { ...request.checkpoint, ...(resume ? { resume: snapshots[index] } : {}) };
             const workerRequest: WorkerRequest & { entry: string } = {
               entry: WORKER_ENTRY,
               source,
-              request: { ...request, part: { first: request.firstChain + group.offset, count: group.count } },
+              request: { ...request, part, ...(checkpoint ? { checkpoint } : {}) },
               backend: parallel.backend,
               progressMs: parallel.progressMs ?? 200,
+              ...(stopFlag ? { stopFlag } : {}),
             };
             const worker = new Worker(WORKER_BOOTSTRAP, { workerData: workerRequest });
             running.push(worker);
             let settled = false;
             worker.on('message', (message: WorkerMessage) => {
               if (message.type === 'progress') report(index, message.progress);
-              else if (message.type === 'done') {
+              else if (message.type === 'snapshot') reportSnapshot(index, message.snapshot);
+              else if (message.type === 'interrupted') {
+                settled = true;
+                interrupted = true;
+                resolve(null);
+              } else if (message.type === 'done') {
                 settled = true;
                 resolve(message.result);
               } else {
@@ -165,7 +198,8 @@ async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel:
           }),
       ),
     );
-    return mergeStageResults(results);
+    if (interrupted) throw new SamplingInterrupted();
+    return mergeStageResults(results as StageResult[]);
   } finally {
     await Promise.all(running.map((worker) => worker.terminate()));
   }

@@ -13,6 +13,7 @@ import {
   pilotFinalPositions,
   pilotInverseMetric,
   pilotLength,
+  fitFromSamples,
   sampleModel,
   sampleModelParallel,
   sampleParallel,
@@ -22,7 +23,7 @@ import {
   type PilotLength,
 } from '../inference/index.js';
 import { describeBackend, initBackend, type BackendInfo, type BackendName } from '../tensor/index.js';
-import { progressBar, sample, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
+import { progressBar, sample, type CheckpointOptions, type RunSnapshot, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
 import {
   checkModelConfigAgainstData,
   withRfChannels,
@@ -42,6 +43,7 @@ import {
   checkPriors,
 } from '../../models/mmm/index.js';
 import { ConfigError } from '../config/index.js';
+import { FitCheckpoint, fitFingerprint, type FitCheckpointOptions, type FitCheckpointState } from './fitCheckpoint.js';
 import { loadRunConfig, parseRunConfig, samplerOptions, withSamplerOverrides, type RunConfig, type SamplerConfig } from './config.js';
 
 export interface MmmFitOptions extends Partial<SamplerConfig> {
@@ -58,6 +60,12 @@ export interface MmmFitOptions extends Partial<SamplerConfig> {
    * on it (same seed, same draws).
    */
   readonly workers?: number;
+  /**
+   * Take checkpoints to a file, and maybe continue from one (fitCheckpoint.ts): a killed fit resumed
+   * with the same data, config and settings gives the draws of an uninterrupted one. The chains then
+   * run on worker threads even with `workers` 1 (same draws), so this thread stays free for signals.
+   */
+  readonly checkpoint?: FitCheckpointOptions;
 }
 
 export interface MmmFit {
@@ -143,10 +151,31 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;
   const fitOptions: FitOptions = { ...samplerOptions(sampler), onProgress };
   const workers = sampler.pooledAdaptation ? 1 : workerCount(sampler.chains, options.workers);
-  const run = (definition: GeoMmmModel, modelConfig: MmmModelConfig, runOptions: FitOptions): Promise<FitResult> | FitResult =>
-    workers > 1
-      ? sampleModelParallel(compile(definition.definition), geoMmmSource(design, modelConfig), runOptions, { workers, backend: backend.name })
-      : sampleModel(definition.definition, runOptions);
+  // checkpoints: the state to continue from (checked against this fit's inputs), and where snapshots go
+  const checkpoint = options.checkpoint && new FitCheckpoint(options.checkpoint, fitFingerprint({ data: mmmData, config: runConfig, sampler, backend: backend.name }));
+  const saved: FitCheckpointState | undefined = checkpoint?.load();
+  const threads = workers > 1 || checkpoint !== undefined;
+  const checkpointing = (phase: 'pilot' | 'main', pilotResult?: SampleResult): CheckpointOptions | undefined => {
+    if (!checkpoint) return undefined;
+    const resume: RunSnapshot | undefined = saved?.phase === phase ? saved.run : undefined;
+    return {
+      ...(options.checkpoint?.seconds !== undefined ? { seconds: options.checkpoint.seconds } : {}),
+      ...(options.checkpoint?.shouldStop ? { shouldStop: options.checkpoint.shouldStop } : {}),
+      ...(resume ? { resume } : {}),
+      onSnapshot: (run) => checkpoint.save(phase === 'pilot' ? { phase, run } : { phase, run, ...(pilotResult ? { pilot: pilotResult } : {}) }),
+    };
+  };
+  const run = async (definition: GeoMmmModel, modelConfig: MmmModelConfig, runOptions: FitOptions, pilotResult?: SampleResult): Promise<FitResult> => {
+    // sampling done before the checkpoint: only what follows it is computed again
+    if (saved?.phase === 'done') return fitFromSamples(compile(definition.definition), saved.samples, runOptions, 0);
+    const ck = checkpointing('main', pilotResult);
+    const options = ck ? { ...runOptions, checkpoint: ck } : runOptions;
+    const result = threads
+      ? await sampleModelParallel(compile(definition.definition), geoMmmSource(design, modelConfig), options, { workers, backend: backend.name })
+      : sampleModel(definition.definition, options);
+    checkpoint?.save({ phase: 'done', samples: result.samples, ...(pilotResult ? { pilot: pilotResult } : {}) });
+    return result;
+  };
   const plan = centeringPlan(model, runConfig.model, sampler);
   if (plan.kind !== 'pilot') {
     if (options.verbose ?? true) process.stderr.write(`${describeCentering(plan)}\n`);
@@ -185,9 +214,18 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       onProgress: onProgress && shifted(0),
     };
     const pilotModel = compile(model.definition);
-    pilot = workers > 1
-      ? await sampleParallel(geoMmmSource(design, runConfig.model), pilotOptions, { dim: pilotModel.dim, workers, backend: backend.name })
-      : sample(pilotModel, pilotOptions);
+    if (saved && saved.phase !== 'pilot') {
+      // the pilot finished before the checkpoint
+      if (!saved.pilot) throw new Error(`${options.checkpoint!.file}: the checkpoint has no centering pilot, but this fit runs one`);
+      pilot = saved.pilot;
+    } else {
+      const ck = checkpointing('pilot');
+      const withCheckpoint: SampleOptions = ck ? { ...pilotOptions, checkpoint: ck } : pilotOptions;
+      pilot = threads
+        ? await sampleParallel(geoMmmSource(design, runConfig.model), withCheckpoint, { dim: pilotModel.dim, workers, backend: backend.name })
+        : sample(pilotModel, withCheckpoint);
+      checkpoint?.save({ phase: 'main', pilot });
+    }
     const pilotDraws = pilot.warmup.draws;
     if (!pilotDraws) throw new Error('centering pilot: the sampler kept no warmup draws');
     const window = lastDraws(pilotDraws, pilotModel.dim, length.window);
@@ -213,13 +251,18 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       },
     };
     if (options.verbose ?? true) process.stderr.write(`${describeCentering(centering)}\n`);
-    const result = await run(main, mainConfig, {
-      ...fitOptions,
-      warmup: sampler.warmup - length.warmup,
-      init,
-      adaptation,
-      onProgress: onProgress && shifted(length.warmup, pilot.gradientEvaluations),
-    });
+    const result = await run(
+      main,
+      mainConfig,
+      {
+        ...fitOptions,
+        warmup: sampler.warmup - length.warmup,
+        init,
+        adaptation,
+        onProgress: onProgress && shifted(length.warmup, pilot.gradientEvaluations),
+      },
+      pilot,
+    );
     return { config: runConfig, configFile: file, data: mmmData, scaled, design, model: main, result, sampler, backend, workers, centering, ...(knots ? { knots } : {}) };
   } finally {
     main.definition.dispose?.();

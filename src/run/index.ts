@@ -21,7 +21,7 @@ export {
 } from './looFiles.js';
 export { writeJson, writeRun, readRun, type WriteRunOptions, type StoredHoldoutLpd, type StoredRun } from './runDirectory.js';
 export { versions } from './versions.js';
-export { packageVersion } from './packageVersion.js';
+export { packageVersion } from '../config/packageVersion.js';
 export { IDATA_FILE, inferenceData, writeInferenceData, type InferenceDataOptions } from './inferenceData.js';
 export { checkNetcdf, writeNetcdf4, type NcAttribute, type NcAttributes, type NcDimension, type NcFile, type NcGroup, type NcValues, type NcVariable } from './netcdf4.js';
 export { chainStatsFromDraws, readFitMetricsCsv, readRunFiles, type RunFiles } from './runFiles.js';

@@ -8,10 +8,11 @@ import { TABLES, type CommandName, type CommandSpec } from '../tables/index.js';
 
 export interface Command {
   readonly spec: CommandSpec;
-  run(argv: readonly string[]): Promise<void>;
+  /** Resolves to the exit code when it is not 0 (e.g. 130 for a fit stopped by Ctrl-C). */
+  run(argv: readonly string[]): Promise<number | void>;
 }
 
-const LOADERS: Readonly<Record<CommandName, () => Promise<{ run(argv: readonly string[]): Promise<void> }>>> = {
+const LOADERS: Readonly<Record<CommandName, () => Promise<{ run(argv: readonly string[]): Promise<number | void> }>>> = {
   fit: () => import('./fit.js'),
   summary: () => import('./summary.js'),
   report: () => import('./report.js'),

@@ -67,7 +67,28 @@ export const FIT = {
       description: 'Leave out roi.parquet, contributions.parquet and contributions_by_date.parquet (the CSV tables as Parquet).',
       default: 'off (they are written)',
     },
+    {
+      name: 'resume',
+      kind: 'flag',
+      description:
+        'Continue the fit whose checkpoint is in the run directory (fit.checkpoint), killed or stopped with Ctrl-C: the draws equal those of an uninterrupted fit. Give the same data, config and sampler options; a checkpoint of another fit is refused.',
+      default: 'off (a fit starts afresh and replaces any checkpoint there)',
+    },
+    {
+      name: 'checkpoint-every',
+      kind: 'number',
+      placeholder: 'SECONDS',
+      min: 0,
+      description: 'Write the checkpoint (every chain\'s state, adaptation and draws so far) at most this often while sampling; it is removed once the run directory is written. Ctrl-C or SIGTERM writes one and stops.',
+      default: '60',
+    },
+    {
+      name: 'no-checkpoint',
+      kind: 'flag',
+      description: 'Take no checkpoints (Ctrl-C then stops the fit at once).',
+      default: 'off (checkpoints are taken)',
+    },
     QUIET,
   ],
-  rules: [],
+  rules: [{ oneOf: ['resume', 'no-checkpoint'], message: '--resume needs a checkpoint: leave out --no-checkpoint' }, { oneOf: ['checkpoint-every', 'no-checkpoint'], message: '--checkpoint-every and --no-checkpoint exclude each other' }],
 } as const satisfies CommandSpec;

@@ -1,7 +1,7 @@
 /**
  * Mixwell's own version, read from its package.json: the nearest one named "mixwell" above this
- * module, so the same code finds it when run from source (src/run/ -> ../../package.json) and from
- * the built package (dist/src/run/ -> ../../../package.json).
+ * module, so the same code finds it when run from source (src/config/ -> ../../package.json) and from
+ * the built package (dist/src/config/ -> ../../../package.json).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
