@@ -2,15 +2,15 @@
  * The distributed batch on a real Redis: the test starts its own redis-server (Debian package
  * `redis-server`; skipped with a message when it is not installed) on a free loopback port with a
  * temporary directory (tests/support/redis.ts), enqueues two tiny fits (national example, 2 chains, 30 warmup, 30 draws)
- * with BullMQ, and starts two `mixwell worker` processes with short locks (2 s, stalled check
- * every 1 s). The worker running fit "a" is killed (SIGKILL) mid-fit: its fit process stops by
+ * with BullMQ, and starts two `mixwell worker` processes (confined to the test's folder with
+ * --root, where the data was copied) with short locks (2 s, stalled check every 1 s). The worker running fit "a" is killed (SIGKILL) mid-fit: its fit process stops by
  * itself, the job's lock expires, the other worker's stalled-job check puts it back in the queue
  * and that worker finishes it. Checked: both jobs completed and none failed, fit "a" finished by
  * the surviving worker, each fit committed exactly once (the batch journal), outputs complete,
  * the summary stored on the jobs, and `queueStatus` / batch.json agree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,11 +67,13 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
 
   it('finishes a killed worker\'s fit on the other worker, with no job lost or done twice', async () => {
     const manifestPath = join(dir, 'manifest.json');
+    // Workers are confined to --root: the data and the outputs live under dir.
+    for (const name of ['national.csv', 'national.config.json']) copyFileSync(join(root, 'examples', name), join(dir, name));
     writeFileSync(
       manifestPath,
       JSON.stringify({
         out: 'out',
-        defaults: { data: join(root, 'examples/national.csv'), config: join(root, 'examples/national.config.json'), options: { chains: 2, warmup: 30, draws: 30 }, retries: 1 },
+        defaults: { data: 'national.csv', config: 'national.config.json', options: { chains: 2, warmup: 30, draws: 30 }, retries: 1 },
         fits: [{ id: 'a', options: { seed: 1 } }, { id: 'b', options: { seed: 2 } }],
       }),
     );
@@ -87,7 +89,7 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
     const startWorker = (): WorkerProc => {
       const child = spawn(
         process.execPath,
-        ['--import', tsx, '--input-type=module', '-e', `const m = await import(${JSON.stringify(command)}); await m.run(process.argv.slice(1));`, '--', '--queue', target.url, '--queue-name', target.name, '--lock-ms', '2000', '--stalled-ms', '1000'],
+        ['--import', tsx, '--input-type=module', '-e', `const m = await import(${JSON.stringify(command)}); await m.run(process.argv.slice(1));`, '--', '--queue', target.url, '--queue-name', target.name, '--lock-ms', '2000', '--stalled-ms', '1000', '--root', dir],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       processes.push(child);

@@ -11,7 +11,7 @@
  * otherwise that test skips with a message.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,14 +51,16 @@ const describeWithRedis = redisServer ? describe : describe.skip;
 const PASSWORD = 'Alice-S3cret-pw';
 const REQUIREPASS = 'Req-S3cret-42';
 
+/** A one-fit manifest in `dir`, with its data and config copied there (workers are confined to `--root dir`). */
 function manifest(dir: string, name: string, seed: number): string {
   const path = join(dir, `${name}.json`);
+  for (const file of ['national.csv', 'national.config.json']) copyFileSync(join(root, 'examples', file), join(dir, file));
   writeFileSync(
     path,
     JSON.stringify({
       name,
       out: `out-${name}`,
-      defaults: { data: join(root, 'examples/national.csv'), config: join(root, 'examples/national.config.json'), options: { chains: 2, warmup: 30, draws: 30 }, retries: 0 },
+      defaults: { data: 'national.csv', config: 'national.config.json', options: { chains: 2, warmup: 30, draws: 30 }, retries: 0 },
       fits: [{ id: 'a', options: { seed } }],
     }),
   );
@@ -93,17 +95,18 @@ describeWithRedis('a secured queue: password, ACL user, key prefixes', () => {
 
     // Team A (the ACL user) enqueues and works its batch under prefix teamA.
     const a = manifest(dir, 'team-a', 1);
-    const enqueued = await cli(['batch', a, '--queue', alice, '--queue-prefix', 'teamA']);
+    const enqueued = await cli(['batch', a, '--queue', alice, '--queue-prefix', 'teamA', '--root', dir]);
     expect(enqueued.code, enqueued.stderr).toBe(0);
     expect(enqueued.stderr).toContain(`1 fits added to queue "mixwell" (prefix teamA) at redis://alice:***@127.0.0.1:${port}`);
-    expect(enqueued.stderr).toContain(`mixwell worker --queue redis://alice:***@127.0.0.1:${port} --queue-prefix teamA`);
+    expect(enqueued.stderr).toContain(`mixwell worker --queue redis://alice:***@127.0.0.1:${port} --queue-prefix teamA --root ${dir}\``);
     // Team B (requirepass) enqueues under prefix teamB; no worker runs it.
     const b = manifest(dir, 'team-b', 2);
     expect((await cli(['batch', b, '--queue', team, '--queue-prefix', 'teamB'])).code).toBe(0);
 
-    const worker = await cli(['worker', '--queue', alice, '--queue-prefix', 'teamA', '--idle-exit', '2']);
+    const worker = await cli(['worker', '--queue', alice, '--queue-prefix', 'teamA', '--idle-exit', '2', '--root', dir]);
     expect(worker.code, worker.stderr).toBe(0);
     expect(worker.stdout).toMatch(/ done a in /);
+    expect(worker.stdout).toContain(`ready, confined to ${dir}\n`);
     expect(worker.stdout).toContain(`(prefix teamA) at redis://alice:***@127.0.0.1:${port}`);
 
     const statusA = await cli(['batch', a, '--queue', alice, '--queue-prefix', 'teamA', '--status']);
@@ -127,7 +130,7 @@ describeWithRedis('a secured queue: password, ACL user, key prefixes', () => {
 
     // A wrong password: exit 1, the redacted message, no stack trace.
     const wrong = `redis://alice:Wrong-Pass-77@127.0.0.1:${port}`;
-    for (const args of [['batch', a, '--queue', wrong, '--status'], ['worker', '--queue', wrong, '--idle-exit', '1']]) {
+    for (const args of [['batch', a, '--queue', wrong, '--status'], ['worker', '--queue', wrong, '--idle-exit', '1', '--root', dir]]) {
       const failed = await cli(args);
       expect(failed.code).toBe(1);
       expect(failed.stderr.trim()).toBe(`mixwell: authentication failed for redis://alice:***@127.0.0.1:${port}: check the user and password`);
@@ -194,7 +197,7 @@ describeWithRedis('a TLS queue (rediss://) with a self-signed certificate', () =
     const m = manifest(dir, 'tls', 3);
     const enqueued = await runCli(['batch', m, '--queue', url, '--tls-ca', ca]);
     expect(enqueued.code, enqueued.stderr).toBe(0);
-    const worker = await runCli(['worker', '--queue', url, '--tls-insecure', '--idle-exit', '2']);
+    const worker = await runCli(['worker', '--queue', url, '--tls-insecure', '--idle-exit', '2', '--root', dir]);
     expect(worker.code, worker.stderr).toBe(0);
     expect(worker.stdout).toMatch(/ done a in /);
     const status = await runCli(['batch', m, '--queue', url, '--tls-ca', ca, '--status']);

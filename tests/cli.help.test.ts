@@ -141,6 +141,8 @@ describe('the parser', () => {
     expect(parse('fit', ['--data', 'd', '--out', 'o', 'extra'])).toThrow(new UsageError('unexpected argument "extra"'));
     expect(parse('mediation', ['--data', 'd'])).toThrow(new UsageError('mediation needs --config FILE (with "mediators")'));
     expect(parse('worker', [])).toThrow(new UsageError('worker needs --queue redis://HOST:PORT'));
+    expect(parse('worker', ['--queue', 'redis://h:1'])).toThrow(new UsageError('worker needs --root DIR'));
+    expect(parse('batch', ['m.json', '--root', 'd', '--confine'])).toThrow(new UsageError('give either --root DIR or --confine'));
     expect(parse('summary', [])).toThrow(new UsageError('summary needs one run directory'));
     expect(parse('summary', ['a', 'b'])).toThrow(new UsageError('unexpected argument "b"'));
     expect(parse('compare', ['a'])).toThrow(new UsageError('compare needs two or more run directories'));
@@ -227,8 +229,9 @@ describe('help from the tables', () => {
         '[--tradeoff A,B [--tradeoff-points N] | --optimal-frequency] [--out DIR]',
     );
     expect(usageLine(TABLES.batch)).toBe(
-      'mixwell batch [MANIFEST] [--out DIR] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME] [--queue-prefix PREFIX] [--tls-ca FILE] [--tls-insecure]',
+      'mixwell batch [MANIFEST] [--out DIR] [--root DIR | --confine] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME] [--queue-prefix PREFIX] [--tls-ca FILE] [--tls-insecure]',
     );
+    expect(usageLine(TABLES.worker)).toMatch(/^mixwell worker --queue redis:\/\/HOST:PORT --root DIR \[--queue-name NAME\]/);
     expect(usageLine(TABLES.compare)).toBe('mixwell compare DIR DIR... [--out DIR]');
     expect(usageLine(TABLES.fit)).toMatch(/^mixwell fit --data FILE \[--config FILE\] --out DIR \[--chains N\]/);
     expect(wrap('a bb ccc dddd', 6)).toEqual(['a bb', 'ccc', 'dddd']);

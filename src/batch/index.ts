@@ -3,9 +3,10 @@
  * (plan.ts), run on this machine by a pool of fit worker processes (pool.ts) or on a distributed
  * BullMQ/Redis queue by any number of workers (queue.ts, queueWorker.ts), resumable (outputState.ts),
  * recorded in batch.json (batchRecord.ts) and the journal (journal.ts), with rolling-window
- * stability reports (stability.ts, stabilityReport.ts).
+ * stability reports (stability.ts, stabilityReport.ts); paths confined to a root (pathRoot.ts).
  */
 export { loadManifest, parseManifest, type Manifest, type ManifestEntry, type ManifestOptions, type DataFilter, type RollingSpec, type BacktestSpec, type FitOptions } from './manifest.js';
+export { openRoot, confinePath, realPathOf, PathRootError, type PathRoot, type PathUse } from './pathRoot.js';
 export { planBatch, fitFingerprint, DEFAULT_RETRIES, type BatchPlan, type FitTask, type SeriesInfo } from './plan.js';
 export { filterSource, filterRoles, datesOf, geoNamesOf, FilterError } from './filter.js';
 export { mergePatch, canonicalJson } from './mergePatch.js';

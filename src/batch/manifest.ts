@@ -3,7 +3,9 @@
  * rolling-window refits, holdout backtests) with shared defaults. Every key is checked; unknown
  * keys and wrong types are errors naming the manifest file, the entry and the key
  * (`batch.json: fits[2].filter.geos: ...`). Paths are resolved against the manifest's folder
- * (data, config, top-level `out`) or the batch directory (a fit's `out`).
+ * (data, config, top-level `out`) or the batch directory (a fit's `out`). With a `root` option
+ * every one of them must stay in that folder (pathRoot.ts), checked here before anything is read;
+ * without it paths may go anywhere the user can read and write.
  *
  *   {
  *     "name": "brands",                         optional; default: the manifest's file name
@@ -29,6 +31,7 @@ import { ConfigError, describeValue, keyPath } from '../config/index.js';
 import { DEFAULT_SAMPLER } from '../mmm/config.js';
 import type { BackendName } from '../tensor/index.js';
 import { isJsonObject, type Json } from './mergePatch.js';
+import { confinePath, openRoot, type PathRoot } from './pathRoot.js';
 
 /** Rows kept before validation: some geos and / or a date window (inclusive ISO dates). */
 export interface DataFilter {
@@ -112,7 +115,15 @@ export interface ManifestOptions {
   readonly out?: string;
   /** Folder relative paths in the manifest refer to (default: the manifest file's folder). */
   readonly baseDir?: string;
+  /**
+   * Folder every path (data, config files, the batch directory, each fit's output) must stay in
+   * (pathRoot.ts); absolute or relative to the working directory. Default: none (no confinement).
+   */
+  readonly root?: string;
 }
+
+/** What to do about a path outside the manifest's root. */
+const ROOT_HINT = 'keep the manifest\'s paths under the root, or give a --root that holds them';
 
 const TOP_KEYS = ['name', 'out', 'defaults', 'fits'];
 const SETTING_KEYS = ['data', 'config', 'patch', 'filter', 'options', 'retries', 'timeout'];
@@ -267,6 +278,13 @@ function parseBacktest(file: string, path: string, value: unknown): BacktestSpec
   return { holdout, folds, step, window };
 }
 
+/** The data and config file of `defaults` or an entry, checked against the root (both read). */
+function confineSettings(root: PathRoot, file: string, path: string, settings: FitSettings, raw: Record<string, Json>, fit?: string): void {
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  if (settings.data !== undefined) confinePath(root, settings.data, { source: file, key: at('data'), fit, access: 'reads', hint: ROOT_HINT, written: raw.data as string });
+  if (typeof settings.config === 'string') confinePath(root, settings.config, { source: file, key: at('config'), fit, access: 'reads', hint: ROOT_HINT, written: raw.config as string });
+}
+
 /** Defaults and an entry merged: the entry's keys win; filters and options merge key by key; patches apply in turn. */
 function mergeSettings(defaults: FitSettings, entry: FitSettings): FitSettings {
   return {
@@ -285,6 +303,7 @@ export function parseManifest(json: unknown, file: string, options: ManifestOpti
   if (!isJsonObject(json)) fail(file, '(top level)', 'expected a JSON object with "fits" (and optionally "name", "out", "defaults")');
   checkKeys(file, '', json, TOP_KEYS);
   const baseDir = options.baseDir ?? dirname(resolve(file));
+  const root = options.root === undefined ? undefined : openRoot(options.root, 'root');
   let name = basename(file, extname(file));
   if (json.name !== undefined) {
     if (typeof json.name !== 'string' || !ID.test(json.name)) fail(file, 'name', `expected a name of letters, digits, ".", "_" or "-", got ${describeValue(json.name)}`);
@@ -295,12 +314,14 @@ export function parseManifest(json: unknown, file: string, options: ManifestOpti
   else if (typeof json.out === 'string' && json.out !== '') out = resolve(baseDir, json.out);
   else if (json.out === undefined) fail(file, 'out', 'missing: the batch directory (batch.json and the fits\' outputs); set "out" or pass --out DIR');
   else fail(file, 'out', `expected a directory path, got ${describeValue(json.out)}`);
+  if (root) confinePath(root, out, { source: file, key: options.out !== undefined ? 'out (--out)' : 'out', access: 'writes', hint: ROOT_HINT, written: options.out ?? (json.out as string) });
 
   let defaults: FitSettings = { patches: [], filter: {}, options: {} };
   if (json.defaults !== undefined) {
     if (!isJsonObject(json.defaults)) fail(file, 'defaults', 'expected an object of settings shared by every fit');
     checkKeys(file, 'defaults', json.defaults, SETTING_KEYS);
     defaults = parseSettings(file, 'defaults', json.defaults, baseDir);
+    if (root) confineSettings(root, file, 'defaults', defaults, json.defaults);
   }
   if (!Array.isArray(json.fits) || json.fits.length === 0) fail(file, 'fits', json.fits === undefined ? 'missing: the list of fits' : 'expected a non-empty array of fits');
 
@@ -316,13 +337,16 @@ export function parseManifest(json: unknown, file: string, options: ManifestOpti
     const previous = ids.get(id);
     if (previous !== undefined) fail(file, `${path}.id`, `duplicate id ${JSON.stringify(id)} (also fits[${previous}])`);
     ids.set(id, index);
-    const settings = mergeSettings(defaults, parseSettings(file, path, raw, baseDir));
+    const own = parseSettings(file, path, raw, baseDir);
+    if (root) confineSettings(root, file, path, own, raw, id);
+    const settings = mergeSettings(defaults, own);
     if (settings.data === undefined) fail(file, `${path}.data`, 'missing: no data file for this fit (set it here or in "defaults")');
     let entryOut = resolve(out, id);
     if (raw.out !== undefined) {
       if (typeof raw.out !== 'string' || raw.out === '') fail(file, `${path}.out`, `expected a directory path, got ${describeValue(raw.out)}`);
       entryOut = resolve(out, raw.out);
     }
+    if (root) confinePath(root, entryOut, { source: file, key: `${path}.out`, fit: id, access: 'writes', inside: true, hint: ROOT_HINT, written: raw.out as string | undefined });
     const rolling = raw.rolling === undefined ? undefined : parseRolling(file, `${path}.rolling`, raw.rolling);
     const backtest = raw.backtest === undefined ? undefined : parseBacktest(file, `${path}.backtest`, raw.backtest);
     if (rolling && backtest) fail(file, path, 'give either "rolling" or "backtest", not both');

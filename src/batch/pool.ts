@@ -7,12 +7,16 @@
  * crash, a killed process, a timeout) is retried up to the fit's `retries` without stopping the
  * others; bad input (data validation, filter, config) fails at once, since a retry would fail the
  * same way. batch.json is rewritten after every change (batchRecord.ts) and the journal records
- * every attempt (journal.ts).
+ * every attempt (journal.ts). With `root`, the batch directory, its journal and every fit's data
+ * and output folder must stay in that folder (pathRoot.ts): a path outside stops the batch before
+ * anything is written (the manifest's `root` option has already checked them before planning; this
+ * catches a plan built by hand and a journal that is a link). Without it, no confinement.
  */
 import { availableParallelism, hostname } from 'node:os';
 import { appendJournal, journalPath } from './journal.js';
 import { batchRecord, emptyFitRecord, fitRecordFromOutcome, writeBatchRecord, type AttemptError, type BatchRecord, type FitRecord } from './batchRecord.js';
 import { outputState, removePartials } from './outputState.js';
+import { confineBatchDir, confineTask, openRoot } from './pathRoot.js';
 import type { BatchPlan, FitTask } from './plan.js';
 import { FitWorkerProcess, type FitProgress } from './workerProcess.js';
 
@@ -40,6 +44,8 @@ export interface LocalBatchOptions {
   readonly signal?: AbortSignal;
   /** Write batch.json and the journal (default true). */
   readonly write?: boolean;
+  /** Folder every path of the batch must stay in (pathRoot.ts); default: none (no confinement). */
+  readonly root?: string;
 }
 
 interface Pending {
@@ -53,6 +59,12 @@ export async function runLocalBatch(plan: BatchPlan, options: LocalBatchOptions 
   const started = new Date();
   const emit = options.onEvent ?? (() => {});
   const write = options.write ?? true;
+  if (options.root !== undefined) {
+    const root = openRoot(options.root, 'root');
+    const hint = "keep the manifest's paths under the root, or give a --root that holds them";
+    confineBatchDir(root, plan.out, plan.manifest, hint);
+    for (const task of plan.tasks) confineTask(root, task, plan.manifest, hint);
+  }
   const journal = journalPath(plan.out);
   const records = new Map<string, FitRecord>();
   const queue: Pending[] = [];

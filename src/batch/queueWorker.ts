@@ -7,16 +7,34 @@
  * processes stop on their own (fitProcess.ts) and the jobs' locks expire after `lockDurationMs`;
  * the stalled-job check of any live worker (every `stalledIntervalMs`) then puts them back in the
  * queue, up to `maxStalledCount` times (BullMQ "Stalled Jobs", https://docs.bullmq.io/guide/jobs/stalled).
+ *
+ * A worker is confined to its `root` (required; pathRoot.ts): a job carries the paths the worker
+ * reads (the data file) and writes (the batch directory's journal, the fit's output folder), and
+ * anyone who can add jobs to the queue chooses them. Before it starts a fit process or writes a
+ * line, the worker resolves those paths (links followed, `..` applied) and fails a job that leaves
+ * the root at once (not retried), with a message naming the job, its batch and manifest, the key
+ * (`fits[2].out`), the fit and the root; the worker goes on with the next job. The fit then runs
+ * on the real paths that were checked. The root is required rather than defaulting to the working
+ * directory: a worker started by a service manager often runs in `/`, which would silently confine
+ * it to nothing; `root: "/"` is the explicit way to allow everything. The job's manifest path and
+ * config file are only recorded, never read by the worker, so they are not checked.
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { appendJournal, journalPath } from './journal.js';
+import { appendJournal } from './journal.js';
 import type { FitOutcome } from './outcome.js';
+import { confineBatchDir, confineTask, describeRoot, openRoot, PathRootError } from './pathRoot.js';
+import type { FitTask } from './plan.js';
 import { checkConnection, connectionOptions, JOB_FORMAT, type FitJobData, type JobProgressValue, type QueueTarget } from './queue.js';
 import { redactIn } from './redisUrl.js';
 import { FitWorkerProcess } from './workerProcess.js';
 
 export interface QueueWorkerOptions {
+  /**
+   * The folder this worker's jobs must read and write in (absolute or relative to the working
+   * directory); jobs whose paths leave it fail at once. Required: see the module comment.
+   */
+  readonly root: string;
   /** Fits at once (default 1). */
   readonly concurrency?: number;
   /** How long a job's lock lasts without renewal (BullMQ lockDuration; default 30 s). */
@@ -29,7 +47,7 @@ export interface QueueWorkerOptions {
 }
 
 export type QueueWorkerEvent =
-  | { readonly type: 'ready'; readonly worker: string }
+  | { readonly type: 'ready'; readonly worker: string; readonly root: string }
   | { readonly type: 'start'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly attempt: number; readonly pid: number }
   | { readonly type: 'done'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly seconds: number }
   | { readonly type: 'failed'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly message: string; readonly retryable: boolean }
@@ -50,7 +68,9 @@ export interface QueueWorkerHandle {
  * within a few seconds (an unreachable server, a wrong password or a TLS error is an error, with
  * the URL redacted); after that the worker reconnects for as long as it runs.
  */
-export async function startQueueWorker(target: QueueTarget, options: QueueWorkerOptions = {}): Promise<QueueWorkerHandle> {
+export async function startQueueWorker(target: QueueTarget, options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
+  if (typeof options?.root !== 'string') throw new Error('startQueueWorker: options.root is required: the folder the jobs\' data and outputs must stay in ("/" allows any path)');
+  const root = openRoot(options.root, 'root');
   await checkConnection(target);
   const id = `${hostname()}:${process.pid}`;
   const emit = options.onEvent ?? (() => {});
@@ -60,9 +80,22 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
   const processor = async (job: Job<FitJobData, FitOutcome>): Promise<FitOutcome> => {
     const data = job.data;
     if (data?.format !== JOB_FORMAT) throw new UnrecoverableError(`job ${job.id} is not a Mixwell fit job (format ${JSON.stringify(data?.format)}, expected ${JOB_FORMAT})`);
-    const { task } = data;
     const attempt = Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
-    const journal = journalPath(data.batch.out);
+    const source = `job ${job.id} (batch ${JSON.stringify(data.batch?.name)}, manifest ${data.batch?.manifest})`;
+    const hint = `this worker runs only jobs under its root: submit batches whose data and outputs are there (mixwell batch --root ${root.dir}), or start the worker with a --root that holds them`;
+    let journal: string | undefined;
+    let task: FitTask;
+    if (typeof data.task !== 'object' || data.task === null) throw new UnrecoverableError(`${source}: carries no fit (its "task" is ${JSON.stringify(data.task)})`);
+    try {
+      journal = confineBatchDir(root, data.batch?.out as string, source, hint).journal;
+      task = confineTask(root, data.task, source, hint);
+    } catch (error) {
+      if (!(error instanceof PathRootError)) throw error;
+      const fit = typeof data.task?.id === 'string' ? data.task.id : '?';
+      if (journal) appendJournal(journal, { event: 'failed', fit, attempt, worker: id, host: hostname(), message: error.message });
+      emit({ type: 'failed', worker: id, jobId: job.id!, fit, message: error.message, retryable: false });
+      throw new UnrecoverableError(error.message);
+    }
     const proc = FitWorkerProcess.start();
     processes.add(proc);
     active++;
@@ -109,7 +142,7 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
   worker.on('error', (error) => emit({ type: 'error', worker: id, message: redactIn(error.message, target.url) }));
   worker.run().catch((error: Error) => emit({ type: 'error', worker: id, message: redactIn(error.message, target.url) }));
   await worker.waitUntilReady();
-  emit({ type: 'ready', worker: id });
+  emit({ type: 'ready', worker: id, root: describeRoot(root) });
 
   return {
     id,

@@ -4,12 +4,17 @@
  * `mixwell worker`); `--status` shows a queued batch's progress, `--stability` writes the
  * rolling-window stability reports from the outputs. Rerunning a manifest skips fits whose output
  * is complete. Progress goes to stderr; the per-fit table and stability reports to stdout.
- * Options: ../tables/batch.ts.
+ * `--root DIR` (or `--confine`: the manifest's folder) refuses a manifest with a path outside that
+ * folder before anything is read (src/batch/pathRoot.ts); without either, paths are not confined,
+ * as before: the user runs their own manifest with their own rights. Queue workers check jobs
+ * against their own --root whatever the submitter gave. Options: ../tables/batch.ts.
  */
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { batchFilePath, type BatchRecord } from '../../batch/batchRecord.js';
 import { loadManifest } from '../../batch/manifest.js';
 import { formatHealth, formatRoi } from '../../batch/outcome.js';
+import { openRoot } from '../../batch/pathRoot.js';
 import { planBatch, type BatchPlan } from '../../batch/plan.js';
 import { runLocalBatch } from '../../batch/pool.js';
 import { createProgressView } from '../../batch/progressView.js';
@@ -56,6 +61,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const manifestPath = positionals[0];
   const target = queueTarget({ queue: options.queue, 'queue-name': options['queue-name'], 'queue-prefix': options['queue-prefix'], 'tls-ca': options['tls-ca'], 'tls-insecure': options['tls-insecure'] });
 
+  if (!manifestPath && (options.root !== undefined || options.confine)) throw new UsageError(`--${options.confine ? 'confine' : 'root'} goes with a MANIFEST file`);
   if (options.status && !manifestPath) {
     await checkConnection(target!);
     const counts = await queueCounts(target!);
@@ -63,7 +69,15 @@ export async function run(argv: readonly string[]): Promise<void> {
     return;
   }
   if (!manifestPath) throw new UsageError('batch needs a MANIFEST file');
-  const plan = planBatch(loadManifest(manifestPath, { out: options.out }));
+  const root = options.root ?? (options.confine ? dirname(resolve(manifestPath)) : undefined);
+  if (root !== undefined) {
+    try {
+      openRoot(root, options.confine ? "--confine (the manifest's folder)" : '--root');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const plan = planBatch(loadManifest(manifestPath, { out: options.out, root }));
   const retries = options.retries;
 
   if (options.stability) {
@@ -83,7 +97,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       `mixwell: batch "${plan.name}": ${enqueued.added} fits added to queue "${target.name}"${target.prefix !== undefined ? ` (prefix ${target.prefix})` : ''} at ${displayUrl(target.url)}, ${enqueued.alreadyQueued} already queued, ${enqueued.skipped} complete\n`,
     );
     if (!options.wait) {
-      process.stderr.write(`mixwell: run \`mixwell worker ${queueArguments(target, displayUrl(target.url))}\` on any machines that see ${plan.out}; follow with \`mixwell batch ${manifestPath} --queue ... --status\`\n`);
+      process.stderr.write(`mixwell: run \`mixwell worker ${queueArguments(target, displayUrl(target.url))} --root ${root === undefined ? 'DIR' : resolve(root)}\` on any machines that see ${plan.out}${root === undefined ? ' (DIR: a folder holding the data and outputs)' : ''}; follow with \`mixwell batch ${manifestPath} --queue ... --status\`\n`);
       return;
     }
     const view = createProgressView(process.stderr);
@@ -117,6 +131,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       retries,
       fitsPerWorker: options['fits-per-worker'],
       force: options.force === true,
+      root,
       signal: controller.signal,
       onEvent: (event) => view.handle(event),
     });

@@ -3,18 +3,21 @@
  * `mixwell batch MANIFEST --queue ...` and run them (src/batch/queueWorker.ts), until stopped
  * (SIGTERM / Ctrl-C: finish the running fits, then exit; a second signal kills them, and their
  * jobs go back to the queue for other workers) or, with --idle-exit, after that many seconds
- * without work. One line per event on stdout. Options: ../tables/worker.ts.
+ * without work. One line per event on stdout. --root is required: the worker reads and writes
+ * only under it and fails jobs whose paths leave it (src/batch/pathRoot.ts). Options:
+ * ../tables/worker.ts.
  */
 import { displayUrl } from '../../batch/queue.js';
 import { startQueueWorker, type QueueWorkerEvent } from '../../batch/queueWorker.js';
-import { parseCommand } from '../args.js';
+import { openRoot } from '../../batch/pathRoot.js';
+import { parseCommand, UsageError } from '../args.js';
 import { queueTarget } from '../queueTarget.js';
 import { WORKER } from '../tables/worker.js';
 
 function describe(event: QueueWorkerEvent): string {
   switch (event.type) {
     case 'ready':
-      return `worker ${event.worker} ready`;
+      return `worker ${event.worker} ready, confined to ${event.root}`;
     case 'start':
       return `start ${event.fit} (job ${event.jobId}, attempt ${event.attempt}, process ${event.pid})`;
     case 'done':
@@ -33,10 +36,16 @@ function describe(event: QueueWorkerEvent): string {
 export async function run(argv: readonly string[]): Promise<void> {
   const { options } = parseCommand(WORKER, argv);
   const target = queueTarget({ queue: options.queue, 'queue-name': options['queue-name'], 'queue-prefix': options['queue-prefix'], 'tls-ca': options['tls-ca'], 'tls-insecure': options['tls-insecure'] })!;
+  try {
+    openRoot(options.root, '--root');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const idleExit = options['idle-exit'];
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   let lastBusy = Date.now();
   const worker = await startQueueWorker(target, {
+    root: options.root,
     concurrency: options.concurrency,
     lockDurationMs: options['lock-ms'],
     stalledIntervalMs: options['stalled-ms'],

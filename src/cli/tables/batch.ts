@@ -28,6 +28,20 @@ export const BATCH = {
       default: 'the manifest\'s "out", relative to the manifest',
     },
     {
+      name: 'root',
+      kind: 'string',
+      placeholder: 'DIR',
+      description:
+        "Refuse the batch if any path in it (data, config files, the batch directory, fit outputs; symbolic links followed) leaves this folder, before anything is read. For a queue it checks the batch before enqueueing; the workers check again against their own --root.",
+      default: 'none (paths may go anywhere)',
+    },
+    {
+      name: 'confine',
+      kind: 'flag',
+      description: "The same as --root with the manifest's folder.",
+      default: 'off',
+    },
+    {
       name: 'workers',
       kind: 'integer',
       placeholder: 'N',
@@ -88,5 +102,6 @@ export const BATCH = {
   rules: [
     { options: ['status', 'wait'], requires: 'queue', message: '--status and --wait need --queue redis://HOST:PORT' },
     { oneOf: ['wait', 'status'], message: 'give either --status or --wait' },
+    { oneOf: ['root', 'confine'], message: 'give either --root DIR or --confine' },
   ],
 } as const satisfies CommandSpec;

@@ -10,10 +10,21 @@ export const WORKER = {
     'them, each in a fresh fit process, until stopped (SIGTERM or Ctrl-C: finish the running fits, ' +
     'then exit; a second signal stops them, and their jobs go back to the queue) or, with ' +
     '--idle-exit, after that many seconds without work. One line per event on stdout. The fits\' ' +
-    'outputs go to the paths in the jobs: the same storage on every machine.',
+    'outputs go to the paths in the jobs: the same storage on every machine. The worker reads and ' +
+    'writes only under --root: a job whose data, batch directory or output folder leaves it ' +
+    '(.., an absolute path elsewhere, a symbolic link out) fails at once, naming the job, the key ' +
+    'and the root, and the worker goes on.',
   positionals: [],
   options: [
     { ...QUEUE, required: true },
+    {
+      name: 'root',
+      kind: 'string',
+      placeholder: 'DIR',
+      required: true,
+      description:
+        "The folder the jobs' data, batch directories and outputs must be in (symbolic links followed); jobs with a path outside fail, not retried. Required: anyone who can add jobs chooses their paths, and the working directory of a service is often /. --root / allows any path.",
+    },
     QUEUE_NAME,
     QUEUE_PREFIX,
     TLS_CA,
