@@ -3,8 +3,9 @@
  * (examples/national.csv, 104 weeks, channels tv / search / social, control price, KPI sales) by a
  * plain text transform, so that each goes through the loader like a user's file: the KPI around
  * 1e9 and around 1e-3, spend in cents and in billions, a channel that spends in one week only, a
- * channel with constant spend, a channel duplicated under another name (perfectly collinear), and
- * 1,000 weeks. Used by tests/extremes.test.ts and scripts/extremes.ts.
+ * channel with constant spend, a channel duplicated under another name (perfectly collinear),
+ * 1,000 weeks; and two beyond what doubles compute with safely (a KPI around 1e303, a spend column
+ * around 1e-200), which the loader refuses by name (src/data/magnitude.ts). Used by tests/extremes.test.ts and scripts/extremes.ts.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +86,8 @@ export const EXTREME_CASE_NAMES = [
   'constant-channel',
   'collinear-channels',
   'weeks-1000',
+  'kpi-1e303',
+  'spend-1e-200',
 ] as const;
 export type ExtremeCaseName = (typeof EXTREME_CASE_NAMES)[number];
 
@@ -105,7 +108,7 @@ export function extremeCase(name: ExtremeCaseName, options: CaseOptions = {}): E
     case 'baseline':
       return make('the example as it is', table);
     case 'kpi-1e9':
-      return make('the KPI times 1e7 (around 1e9 to 1e12)', mapColumns(table, ['sales'], (x) => x * 1e7));
+      return make('the KPI times 1e4 (around 1e9)', mapColumns(table, ['sales'], (x) => x * 1e4));
     case 'kpi-1e-3':
       return make('the KPI times 1e-8 (around 1e-3)', mapColumns(table, ['sales'], (x) => x * 1e-8));
     case 'spend-cents':
@@ -126,6 +129,10 @@ export function extremeCase(name: ExtremeCaseName, options: CaseOptions = {}): E
       const channels = [...(data.channels as object[]), { name: 'tv2', spend: 'tv2_spend' }];
       return make('tv duplicated as tv2 (perfectly collinear)', t, { ...data, channels });
     }
+    case 'kpi-1e303':
+      return make('the KPI times 1e298 (around 1e303: sums and squares overflow)', mapColumns(table, ['sales'], (x) => x * 1e298));
+    case 'spend-1e-200':
+      return make('tv spend times 1e-204 (around 1e-200: squares and ratios underflow)', mapColumns(table, ['tv_spend'], (x) => x * 1e-204));
     case 'weeks-1000':
       return make(`${options.longWeeks ?? 1000} weeks (the example cycled with +-10% jitter)`, longSeries(full, options.longWeeks ?? 1000));
   }

@@ -10,9 +10,10 @@
  * - no variation: a channel whose media is the same in every period of every geo (up to 1e-9
  *   relative): its effect is confounded with the intercept (a geo's, when the level differs by geo);
  * - collinear media: two media inputs, or a media input and a control, correlated at
- *   |r| >= 0.999 over all geo-periods (e.g. one channel duplicated under another name), or a
- *   channel whose media is an exact linear combination of the other inputs (variance inflation
- *   factor infinite, dataChecks.ts `varianceInflation`): the data identify only the combination.
+ *   |r| >= 0.999 over all geo-periods (e.g. one channel duplicated under another name), or
+ *   inputs that are linearly dependent (one is an exact linear combination of the others; their
+ *   variance inflation factors are infinite, dataChecks.ts `varianceInflation`), named together:
+ *   the data identify only the combination.
  * Meridian refuses media that do not vary over time only when its time effects absorb them
  * (knots = periods); Mixwell always fits and says so.
  */
@@ -34,7 +35,7 @@ export interface FewActivePeriods {
 }
 
 export interface CollinearMedia {
-  /** Two inputs (a pair with |r| >= COLLINEAR_R), or one channel that is a linear combination of the others (r NaN). */
+  /** Two inputs (a pair with |r| >= COLLINEAR_R, r), or the inputs (channels and controls) that are linearly dependent (r NaN). */
   readonly subjects: readonly string[];
   readonly r: number;
 }
@@ -99,9 +100,9 @@ export function mediaIdentification(design: IdentificationInput): MediaIdentific
       inPair.add(corr.variables[j].name);
     }
   }
-  for (const row of varianceInflation(corr)) {
-    if (row.kind === 'media' && row.vif === Infinity && !inPair.has(row.variable) && !noVariation.includes(row.variable)) collinear.push({ subjects: [row.variable], r: NaN });
-  }
+  // linearly dependent inputs (not already in a pair): each of them is a combination of the others, so they are named together
+  const dependent = varianceInflation(corr).filter((row) => row.vif === Infinity && !inPair.has(row.variable) && !noVariation.includes(row.variable)).map((row) => row.variable);
+  if (dependent.some((name) => design.channelNames.includes(name))) collinear.push({ subjects: dependent, r: NaN });
   return { geos: G, fewActive, noVariation, collinear };
 }
 
@@ -122,7 +123,7 @@ export function identificationMessages(found: MediaIdentification): { fewActive:
     collinear: found.collinear.map((f) =>
       f.subjects.length === 2
         ? `${quote(f.subjects[0])} and ${quote(f.subjects[1])} have proportional media over all geo-periods (r = ${f.r.toFixed(4)}): the data identify only their combined effect, the split between them rests on the priors; merge them into one channel, or give one an informative prior (model.priors) or a lift test`
-        : `channel ${quote(f.subjects[0])} has media that is an exact linear combination of the other inputs (variance inflation factor infinite): the data cannot identify its own effect; merge or drop it, or give it an informative prior`,
+        : `${f.subjects.map(quote).join(', ')} are linearly dependent over all geo-periods (each is an exact linear combination of the others; variance inflation factors infinite): the data cannot identify their separate effects; merge or drop one of them, or give them informative priors (model.priors) or lift tests`,
     ),
   };
 }
