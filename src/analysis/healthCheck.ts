@@ -8,12 +8,18 @@
  *   the whole KPI somewhere, a sign of misattribution;
  * - an ROI whose posterior median lies outside the prior's 1%-99% range (the prior ROI from
  *   priorRoi.ts, by prior predictive simulation, under every media prior; under an mROI prior the
- *   marginal ROI too) means the data overrode the prior strongly, or the prior was badly set;
- * - a posterior predictive p-value < 0.05 or > 0.95 (posteriorPredictive.ts).
+ *   marginal ROI too) means the data overrode the prior strongly, or the prior was badly set; when
+ *   every channel's ROI lies beyond it on the same side, the message asks about the units of spend
+ *   and KPI (spend in cents scales every ROI by 1/100);
+ * - a posterior predictive p-value < 0.05 or > 0.95 (posteriorPredictive.ts);
+ * - channels the data can hardly identify (identification.ts, from the design before sampling): media
+ *   in only a few periods, media without variation, collinear media; each names the channels and
+ *   what to do, since their effects then rest on the priors.
  * Checks whose input is not given are skipped (no flag).
  */
 import type { SummaryRow } from '../diagnostics/index.js';
 import type { SamplerHealth } from '../inference/index.js';
+import { identificationMessages, type MediaIdentification } from './identification.js';
 import type { LiftCheckRow } from './liftCheck.js';
 import type { MediaAnalysis } from './mediaAnalysis.js';
 import type { PosteriorPredictiveCheck, PValueRow } from './posteriorPredictive.js';
@@ -31,7 +37,10 @@ export type HealthCode =
   | 'negativeBaseline'
   | 'roiOutsidePrior'
   | 'posteriorPredictive'
-  | 'liftTest';
+  | 'liftTest'
+  | 'fewActivePeriods'
+  | 'mediaWithoutVariation'
+  | 'collinearMedia';
 
 export interface HealthFlag {
   readonly level: HealthLevel;
@@ -80,6 +89,8 @@ export interface HealthCheckInput {
   readonly predictive?: PosteriorPredictiveCheck | readonly PValueRow[];
   /** Lift-test check rows (liftCheck.ts): measured vs model-implied lift. */
   readonly liftTests?: readonly LiftCheckRow[];
+  /** Channels the data can hardly identify (identification.ts `mediaIdentification` of the design). */
+  readonly identification?: MediaIdentification;
 }
 
 /** How many subjects a message names before "and N more". */
@@ -174,8 +185,15 @@ export function healthCheck(input: HealthCheckInput, thresholds: Partial<HealthT
       }
     }
     const what = marginalRows.length > 0 ? 'ROI and mROI' : 'ROI';
+    // every paid channel's ROI beyond its prior's range, all on the same side: possibly the units of spend or KPI
+    const roiRows = priorRows.filter((r) => r.metric !== 'mroi');
+    const medians = roiRows.map((prior) => ({ prior, posterior: input.media?.channels.find((r) => r.channel === prior.channel && r.metric === prior.metric) }));
+    const side = (below: boolean) => medians.length > 0 && medians.every(({ prior, posterior }) => posterior !== undefined && (below ? posterior.median < prior.q01 : posterior.median > prior.q99));
+    const units = side(true) || side(false)
+      ? `; every channel's ROI lies ${side(true) ? 'below' : 'above'} its prior's range: are spend and KPI in the units the ROI prior assumes (KPI units per unit of spend)? Spend in cents divides every ROI by 100, spend in thousands multiplies it by 1000: set model.mediaPrior.kpiShare to true, or model.priors.roi in the data's units`
+      : '';
     if (outside.length === 0) flag('ok', 'roiOutsidePrior', `every channel's posterior median ${what} is inside its prior 1%-99% range`);
-    else flag('warning', 'roiOutsidePrior', `posterior median ${what} outside the prior 1%-99% range for ${listed(descriptions)}: check the prior and the channel's data`, outside);
+    else flag('warning', 'roiOutsidePrior', `posterior median ${what} outside the prior 1%-99% range for ${listed(descriptions)}: check the prior and the channel's data${units}`, outside);
   }
 
   // ---- model: posterior predictive p-values
@@ -200,6 +218,20 @@ export function healthCheck(input: HealthCheckInput, thresholds: Partial<HealthT
           `${far.length > LISTED ? ` and ${far.length - LISTED} more` : ''}; check the experiment's window, geos and spend change, or the adstock and saturation`,
         far.map(label),
       );
+    }
+  }
+  // ---- data: channels the data can hardly identify (their effects rest on the priors)
+  if (input.identification) {
+    const found = input.identification;
+    const messages = identificationMessages(found);
+    const checks: [HealthCode, string[], string[][], string][] = [
+      ['fewActivePeriods', messages.fewActive, found.fewActive.map((f) => [f.channel]), 'every channel has media in enough periods'],
+      ['mediaWithoutVariation', messages.noVariation, found.noVariation.map((name) => [name]), "every channel's media varies over time"],
+      ['collinearMedia', messages.collinear, found.collinear.map((f) => [...f.subjects]), 'no media input is collinear with another input'],
+    ];
+    for (const [code, sentences, subjects, ok] of checks) {
+      if (sentences.length === 0) flag('ok', code, ok);
+      else flag('warning', code, sentences.join('; '), subjects.flat());
     }
   }
   return flags;

@@ -59,6 +59,17 @@ export {
   type ProbabilityOptions,
   type ChainLayout,
 } from './probabilities.js';
+export {
+  mediaIdentification,
+  identificationMessages,
+  identificationWarnings,
+  COLLINEAR_R,
+  MIN_ACTIVE_PERIODS,
+  MIN_ACTIVE_SHARE,
+  type MediaIdentification,
+  type FewActivePeriods,
+  type CollinearMedia,
+} from './identification.js';
 export { liftTestCheck, type LiftCheckRow, type LiftCheckOptions } from './liftCheck.js';
 export { kpiLogLikelihood, holdoutLpd, type KpiLogLikelihood, type CellLogLik, type HoldoutLpd, type LogLikelihoodOptions } from './logLikelihood.js';
 

@@ -18,6 +18,9 @@
  * - controls and non-media treatments must not be constant (they are standardized by their sd);
  *   events must be 0 or 1; organic channels' exposure is checked like paid media;
  *   population must be > 0 and constant within a geo; revenue per KPI must be > 0;
+ * - magnitudes (src/data/magnitude.ts): a number beyond 1e100 in magnitude is an error at its
+ *   cell, a column whose every nonzero value is below 1e-100 an error at the column (sums, squares
+ *   and ratios of such numbers overflow or underflow); both say to express the column in other units;
  * - dates must parse in the declared format; (geo, date) pairs must be unique; dates must ascend
  *   within each geo (rows of different geos may interleave); the union of dates must be evenly
  *   spaced by 1 day (daily) or 7 days (weekly); every geo must have every date.
@@ -35,6 +38,7 @@ import { parseDateCell, parseNumberCell, isoOfDay, quoted, showCell } from './ce
 import { IssueCollector, DEFAULT_MAX_ISSUES } from './errors.js';
 import { resolveRoles, roleColumns, DATE_FORMATS } from './roles.js';
 import { imputeSeries } from './impute.js';
+import { MAX_MAGNITUDE, MIN_MAGNITUDE, tooLargeMessage, tooSmallMessage } from './magnitude.js';
 import type { Imputation, ImputeMethod, MmmData, PartialDataSpec } from './types.js';
 
 export interface BuildOptions {
@@ -271,6 +275,10 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
         issues.error(`${roleLabel} must be 0 or 1, got ${showCell(raw[r])}`, where);
         continue;
       }
+      if (Math.abs(v) > MAX_MAGNITUDE) {
+        issues.error(tooLargeMessage(roleLabel, v), where);
+        continue;
+      }
       values[r] = v;
     }
     const col = { column, role, roleLabel, values, missing };
@@ -306,6 +314,15 @@ export function buildMmmData(source: CsvSource, specInput: PartialDataSpec = {},
     for (const r of idx) if (!Number.isNaN(col.values[r])) out.push(col.values[r]);
     return out;
   };
+  // a column too small to compute with (src/data/magnitude.ts); once per column (a column may serve two roles)
+  const magnitudeChecked = new Set<string>();
+  for (const col of numeric) {
+    if (magnitudeChecked.has(col.column)) continue;
+    magnitudeChecked.add(col.column);
+    let largest = 0;
+    for (const v of col.values) if (Math.abs(v) > largest) largest = Math.abs(v);
+    if (largest > 0 && largest < MIN_MAGNITUDE) issues.error(tooSmallMessage(col.roleLabel, largest), { column: col.column });
+  }
   const rowsByGeoAll: number[][] = Array.from({ length: G }, () => []);
   for (let r = 0; r < N; r++) if (rowGeo[r] >= 0) rowsByGeoAll[rowGeo[r]].push(r);
 

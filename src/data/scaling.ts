@@ -106,6 +106,34 @@ function channelMeans(x: Float64Array, C: number): Float64Array {
   return out;
 }
 
+/**
+ * Every scaling constant finite, and every divisor > 0: a channel without media, a constant control
+ * or treatment, a KPI of mean 0, or sums that overflowed would otherwise turn the scaled data into
+ * NaN or Infinity without a word. The loader refuses such files (src/data/build.ts); this guards data
+ * assembled in code (an MmmData given to fitMmm) and per-capita values under population scaling.
+ */
+function checkScalingConstants(
+  data: MmmData,
+  constants: Pick<Scaling, 'kpiMean' | 'spendMean' | 'mediaMean' | 'controlMean' | 'controlSd' | 'treatmentMean' | 'treatmentSd'>,
+  populationScaling: boolean,
+): void {
+  const perCapita = populationScaling ? ' per capita' : '';
+  const problems: string[] = [];
+  const { kpiMean, spendMean, mediaMean, controlMean, controlSd, treatmentMean, treatmentSd } = constants;
+  if (!(Number.isFinite(kpiMean) && kpiMean !== 0)) problems.push(`the KPI's mean${perCapita} is ${kpiMean}: it must be finite and not 0 (is the KPI 0 everywhere, or too large to sum?)`);
+  data.channelNames.forEach((name, c) => {
+    if (!(Number.isFinite(mediaMean[c]) && mediaMean[c] > 0)) problems.push(`channel ${JSON.stringify(name)}: the mean of its media${perCapita} is ${mediaMean[c]}: it must be finite and > 0 (drop a channel without media, or rescale its column)`);
+    if (!(Number.isFinite(spendMean[c]) && spendMean[c] >= 0)) problems.push(`channel ${JSON.stringify(name)}: the mean of its spend${perCapita} is ${spendMean[c]}: it must be finite (rescale its column)`);
+  });
+  const standardized = (names: readonly string[], mean: Float64Array, sd: Float64Array, what: string) =>
+    names.forEach((name, k) => {
+      if (!(Number.isFinite(mean[k]) && Number.isFinite(sd[k]) && sd[k] > 0)) problems.push(`${what} ${JSON.stringify(name)}: mean ${mean[k]}, sd ${sd[k]}: it must vary and its sd be finite (drop a constant ${what}, or rescale it)`);
+    });
+  standardized(data.controlNames, controlMean, controlSd, 'control');
+  standardized(data.treatmentNames, treatmentMean, treatmentSd, 'treatment');
+  if (problems.length > 0) throw new Error(`scaleData: the data cannot be scaled:\n  - ${problems.join('\n  - ')}`);
+}
+
 /** Scale `data` as the reference model expects. */
 export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledData {
   const { G, T, C, K } = data;
@@ -145,6 +173,7 @@ export function scaleData(data: MmmData, options: ScalingOptions = {}): ScaledDa
 
   const { values: controls, mean: controlMean, sd: controlSd } = standardize(data.controls, K, 'controls');
   const treated = standardize(data.treatments, data.treatmentNames.length, 'treatments');
+  checkScalingConstants(data, { kpiMean, spendMean, mediaMean, controlMean, controlSd, treatmentMean: treated.mean, treatmentSd: treated.sd }, populationScaling);
 
   return withScaledArrays(data, { spend, media, controls, treatments: treated.values, kpi }, {
     G,

@@ -43,6 +43,7 @@ import {
   checkPriors,
 } from '../../models/mmm/index.js';
 import { ConfigError } from '../config/index.js';
+import { identificationWarnings, mediaIdentification } from '../analysis/identification.js';
 import { FitCheckpoint, fitFingerprint, type FitCheckpointOptions, type FitCheckpointState } from './fitCheckpoint.js';
 import { loadRunConfig, parseRunConfig, samplerOptions, withSamplerOverrides, type RunConfig, type SamplerConfig } from './config.js';
 
@@ -146,6 +147,8 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   if (options.verbose ?? true) process.stderr.write(`${describeLinearBlock(model.linearBlock)}\n${knots ? `${describeKnots(knots)}\n` : ''}`);
   const mediaPrior = describeMediaPrior(design, runConfig.model);
   if ((options.verbose ?? true) && mediaPrior) process.stderr.write(`${mediaPrior}\n`);
+  // channels the data can hardly identify: said before sampling (the report's health check repeats it)
+  if (options.verbose ?? true) for (const line of identificationWarnings(mediaIdentification(design))) process.stderr.write(`warning: ${line}\n`);
   const sampler: SamplerConfig = withSamplerOverrides(runConfig.sampler, options);
   const bar = (options.progress ?? true) ? progressBar() : undefined;
   const onProgress = options.onProgress || bar ? (p: SampleProgress) => { options.onProgress?.(p); bar?.(p); } : undefined;

@@ -2,7 +2,7 @@
  * Everything a fit reports, computed from the posterior (data first; charts and files come later):
  * media analysis (contributions, ROI, mROI, cost per KPI), ROI and mROI with convergence diagnostics,
  * fit metrics (in-sample and holdout), residual autocorrelation, posterior predictive p-values,
- * prior ROI ranges and the health check; posterior probability statements (P(ROI > 1), pairwise
+ * prior ROI ranges and the health check (with the channels the data can hardly identify, analysis/identification.ts); posterior probability statements (P(ROI > 1), pairwise
  * ROI comparisons, P(mROI > target), best marginal investment; analysis/probabilities.ts); the
  * pointwise log-likelihood of the KPI with PSIS-LOO (diagnostics/loo.ts) and the holdout's log
  * pointwise predictive density, for model comparison.
@@ -22,6 +22,7 @@ import {
   kpiLogLikelihood,
   probabilityStatements,
   liftTestCheck,
+  mediaIdentification,
   timeEffectRows,
   type LiftCheckRow,
   type TimeEffectRow,
@@ -107,7 +108,8 @@ export function buildReport(fit: MmmFit, options: ReportOptions = {}): MmmReport
   const predictive = posteriorPredictiveCheck(design, config, posterior, { seed: options.seed ?? fit.sampler.seed, maxDraws: options.maxDraws });
   const priorRoi = priorRoiRanges(design, config, { draws: options.priorDraws ?? 1000, seed: options.seed ?? fit.sampler.seed });
   const liftTests = liftTestCheck(design, config, posterior, { maxDraws: options.maxDraws });
-  const health = healthCheck({ health: result.health, summary: result.summary, media, priorRoi, predictive, liftTests });
+  const identification = mediaIdentification(design);
+  const health = healthCheck({ health: result.health, summary: result.summary, media, priorRoi, predictive, liftTests, identification });
   const probabilities = probabilityStatements(media, posterior, { roiThreshold: options.roiThreshold, mroiTarget: options.mroiTarget });
   const logLik = kpiLogLikelihood(design, config, posterior);
   const loo = psisLoo(logLik.fitted.matrix);
