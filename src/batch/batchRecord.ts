@@ -43,7 +43,7 @@ export interface FitRecord {
   readonly health?: HealthSummary;
   readonly roi?: readonly RoiHeadline[];
   readonly fitMetrics?: { readonly inSample?: FitMetricHeadline; readonly holdout?: FitMetricHeadline };
-  readonly worker?: { readonly id: string; readonly host: string; readonly pid: number; readonly rssMb: number; readonly peakRssMb: number };
+  readonly worker?: { readonly id: string; readonly host: string; readonly pid: number; readonly rssMb: number; readonly peakRssMb: number; readonly resumedFrom?: string };
   /** Progress of a running fit (0-1) and its sampler phase. */
   readonly progress?: { readonly fraction: number; readonly phase: string };
 }
@@ -83,7 +83,7 @@ export function fitRecordFromOutcome(task: FitTask, outcome: FitOutcome, status:
     health: outcome.health,
     roi: outcome.roi,
     fitMetrics: outcome.fitMetrics,
-    worker: { id: outcome.worker.id, host: outcome.worker.host, pid: outcome.worker.pid, rssMb: outcome.worker.rssBytes / MB, peakRssMb: outcome.worker.peakRssBytes / MB },
+    worker: { id: outcome.worker.id, host: outcome.worker.host, pid: outcome.worker.pid, rssMb: outcome.worker.rssBytes / MB, peakRssMb: outcome.worker.peakRssBytes / MB, ...(outcome.worker.resumedFrom ? { resumedFrom: outcome.worker.resumedFrom } : {}) },
   };
 }
 

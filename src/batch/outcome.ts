@@ -48,6 +48,8 @@ export interface WorkerInfo {
   readonly peakRssBytes: number;
   /** Fits this worker process had run, this one included. */
   readonly fitsInProcess: number;
+  /** The attempt continued an earlier one's checkpoint, which had got this far. */
+  readonly resumedFrom?: string;
 }
 
 export interface FitOutcome {

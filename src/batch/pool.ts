@@ -46,6 +46,8 @@ export interface LocalBatchOptions {
   readonly write?: boolean;
   /** Folder every path of the batch must stay in (pathRoot.ts); default: none (no confinement). */
   readonly root?: string;
+  /** A fit's checkpoint (`<out>.checkpoint`, resumed by its retry) at most this often, seconds; default 60. */
+  readonly checkpointSeconds?: number;
 }
 
 interface Pending {
@@ -125,7 +127,7 @@ export async function runLocalBatch(plan: BatchPlan, options: LocalBatchOptions 
       save();
       if (write) appendJournal(journal, { event: 'start', fit: task.id, attempt, worker: workerId, host: hostname(), pid: proc.pid });
       emit({ type: 'start', task, attempt, pid: proc.pid, worker: workerId });
-      const result = await proc.run(task, { workerId, attempt, journal: write ? journal : undefined }, {
+      const result = await proc.run(task, { workerId, attempt, journal: write ? journal : undefined, ...(options.checkpointSeconds !== undefined ? { checkpointSeconds: options.checkpointSeconds } : {}) }, {
         timeoutSeconds: task.timeoutSeconds,
         onProgress: (progress) => {
           const current = records.get(task.id)!;

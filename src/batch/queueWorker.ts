@@ -44,6 +44,8 @@ export interface QueueWorkerOptions {
   /** How many times a job may stall before it fails (default 2). */
   readonly maxStalledCount?: number;
   readonly onEvent?: (event: QueueWorkerEvent) => void;
+  /** A fit's checkpoint (`<out>.checkpoint`, resumed when the job is retried, here or by another worker) at most this often, seconds; default 60. */
+  readonly checkpointSeconds?: number;
 }
 
 export type QueueWorkerEvent =
@@ -103,7 +105,7 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
       appendJournal(journal, { event: 'start', fit: task.id, attempt, worker: id, host: hostname(), pid: proc.pid });
       emit({ type: 'start', worker: id, jobId: job.id!, fit: task.id, attempt, pid: proc.pid });
       let lastUpdate = 0;
-      const result = await proc.run(task, { workerId: id, attempt, journal }, {
+      const result = await proc.run(task, { workerId: id, attempt, journal, ...(options.checkpointSeconds !== undefined ? { checkpointSeconds: options.checkpointSeconds } : {}) }, {
         timeoutSeconds: task.timeoutSeconds,
         onProgress: (progress) => {
           const now = Date.now();

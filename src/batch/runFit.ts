@@ -6,6 +6,10 @@
  * the old output (if any) removed and the partial directory renamed to `<out>`. A fit killed at
  * any point leaves either the previous complete output or none (outputState.ts), never a
  * half-written one that looks complete. Worker processes (fitProcess.ts) call this; so can tests.
+ * While it samples, the fit checkpoints to `<out>.checkpoint` (src/mmm/fitCheckpoint.ts), and an
+ * attempt that finds one continues from it: a retry after a crash or a killed process (here or, on
+ * a shared file system, on another machine) redoes only what came after the last checkpoint, with
+ * the draws of an uninterrupted fit. A checkpoint of another fit or a damaged one is set aside.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -13,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/index.js';
 import type { SampleProgress } from '../../samplers/index.js';
 import { buildMmmData, DataValidationError, loadCsvSource } from '../data/index.js';
+import { removeCheckpointFile } from '../inference/checkpointFile.js';
 import { fitMmm } from '../mmm/fit.js';
 import { buildReport } from '../mmm/report.js';
 import { writeRun } from '../run/index.js';
@@ -45,6 +50,13 @@ export interface FitContext {
   readonly onProgress?: (progress: SampleProgress) => void;
   /** Called at safe points (every sampler iteration and before the commit); throws or exits to abandon the attempt. */
   readonly checkAlive?: () => void;
+  /** The fit's checkpoint at most this often, seconds (default 60). */
+  readonly checkpointSeconds?: number;
+}
+
+/** Where a fit's checkpoint lives: beside its output, which is replaced as a whole at the commit. */
+export function checkpointPath(out: string): string {
+  return `${out}.checkpoint`;
 }
 
 /** Run, write and commit one fit; returns its outcome (also written as the marker). */
@@ -57,10 +69,13 @@ export async function runFitTask(task: FitTask, context: FitContext): Promise<Fi
   const filtered = isEmptyFilter(task.filter) ? source : filterSource(source, filterRoles(source, task.config.data), task.filter);
   const data = buildMmmData(filtered, task.config.data, { impute: task.config.impute });
   context.checkAlive?.();
+  const checkpoint = checkpointPath(task.out);
   const fit = await fitMmm(data, task.config, {
     backend: task.backend,
     progress: false,
     verbose: false,
+    // a retried attempt (after a crash, an OOM kill, a lost machine) continues from the last checkpoint
+    checkpoint: { file: checkpoint, resume: 'if-present', ...(context.checkpointSeconds !== undefined ? { seconds: context.checkpointSeconds } : {}) },
     onProgress: (progress) => {
       context.checkAlive?.();
       context.onProgress?.(progress);
@@ -85,11 +100,13 @@ export async function runFitTask(task: FitTask, context: FitContext): Promise<Fi
       rssBytes: usage.rss,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       fitsInProcess: context.fitsInProcess,
+      ...(fit.checkpoint?.resumedFrom ? { resumedFrom: fit.checkpoint.resumedFrom } : {}),
     });
     writeFileSync(join(partial, OUTCOME_FILE), JSON.stringify(outcome, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1) + '\n');
     context.checkAlive?.();
     rmSync(task.out, { recursive: true, force: true });
     renameSync(partial, task.out);
+    removeCheckpointFile(checkpoint);
     if (context.journal) appendJournal(context.journal, { event: 'committed', fit: task.id, attempt: context.attempt, worker: context.workerId, host, pid: process.pid });
     return outcome;
   } catch (error) {

@@ -9,6 +9,8 @@ export interface RunContext {
   readonly workerId: string;
   readonly attempt: number;
   readonly journal?: string;
+  /** Checkpoint the fit at most this often, seconds (runFit.ts; default 60). */
+  readonly checkpointSeconds?: number;
 }
 
 export type ParentMessage =

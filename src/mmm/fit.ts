@@ -86,6 +86,8 @@ export interface MmmFit {
   readonly centering: CenteringChoice;
   /** The knots of the time effect (config `time`), with the BIC selection when "auto"; absent without knots. */
   readonly knots?: KnotChoice;
+  /** With checkpoints: how far the checkpoint this fit continued from had got, and a checkpoint set aside (of another fit, damaged). */
+  readonly checkpoint?: { readonly resumedFrom?: string; readonly setAside?: string };
 }
 
 export type ConfigInput = RunConfig | string | Record<string, unknown>;
@@ -158,6 +160,9 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   const checkpoint = options.checkpoint && new FitCheckpoint(options.checkpoint, fitFingerprint({ data: mmmData, config: runConfig, sampler, backend: backend.name }));
   const saved: FitCheckpointState | undefined = checkpoint?.load();
   const threads = workers > 1 || checkpoint !== undefined;
+  if (checkpoint?.setAside && (options.verbose ?? true)) process.stderr.write(`checkpoint set aside, starting afresh: ${checkpoint.setAside}\n`);
+  const checkpointInfo = (): Pick<MmmFit, 'checkpoint'> =>
+    checkpoint ? { checkpoint: { ...(checkpoint.resumedFrom ? { resumedFrom: checkpoint.resumedFrom } : {}), ...(checkpoint.setAside ? { setAside: checkpoint.setAside } : {}) } } : {};
   const checkpointing = (phase: 'pilot' | 'main', pilotResult?: SampleResult): CheckpointOptions | undefined => {
     if (!checkpoint) return undefined;
     const resume: RunSnapshot | undefined = saved?.phase === phase ? saved.run : undefined;
@@ -184,7 +189,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
     if (options.verbose ?? true) process.stderr.write(`${describeCentering(plan)}\n`);
     try {
       const result = await run(model, runConfig.model, fitOptions);
-      return { config: runConfig, configFile: file, data: mmmData, scaled, design, model, result, sampler, backend, workers, centering: plan, ...(knots ? { knots } : {}) };
+      return { config: runConfig, configFile: file, data: mmmData, scaled, design, model, result, sampler, backend, workers, centering: plan, ...(knots ? { knots } : {}), ...checkpointInfo() };
     } finally {
       model.definition.dispose?.();
     }
@@ -266,7 +271,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       },
       pilot,
     );
-    return { config: runConfig, configFile: file, data: mmmData, scaled, design, model: main, result, sampler, backend, workers, centering, ...(knots ? { knots } : {}) };
+    return { config: runConfig, configFile: file, data: mmmData, scaled, design, model: main, result, sampler, backend, workers, centering, ...(knots ? { knots } : {}), ...checkpointInfo() };
   } finally {
     main.definition.dispose?.();
   }

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { packageVersion } from '../config/index.js';
-import { readCheckpointFile, writeCheckpointFile } from '../inference/checkpointFile.js';
+import { CheckpointFileError, readCheckpointFile, writeCheckpointFile } from '../inference/checkpointFile.js';
 import type { RunSnapshot, SampleResult } from '../../samplers/index.js';
 
 /** How a fit takes checkpoints. */
@@ -19,7 +19,11 @@ export interface FitCheckpointOptions {
   readonly file: string;
   /** A snapshot at most this often, seconds (default 60). */
   readonly seconds?: number;
-  /** Continue from `file`: true requires it, 'if-present' starts afresh without one (batch retries). Default false: start afresh, replacing it. */
+  /**
+   * Continue from `file`: true requires it (a checkpoint of another fit is an error); 'if-present'
+   * (batch retries) continues from it when there is one for this fit, and otherwise starts afresh,
+   * replacing a damaged one or one of another fit. Default false: start afresh, replacing it.
+   */
   readonly resume?: boolean | 'if-present';
   /** Polled while sampling: true takes a last snapshot and stops the fit with SamplingInterrupted (Ctrl-C). */
   readonly shouldStop?: () => boolean;
@@ -53,11 +57,27 @@ export class FitCheckpoint {
     private readonly fingerprint: FitFingerprint,
   ) {}
 
-  /** The state to continue from, or undefined to start afresh (module comment; throws on a mismatch). */
+  /** Why an existing checkpoint was not used ('if-present'), if one was set aside. */
+  setAside: string | undefined;
+  /** How far the checkpoint the fit continues from had got (its header's `progress`). */
+  resumedFrom: string | undefined;
+
+  /** The state to continue from, or undefined to start afresh (module comment; throws on a mismatch unless 'if-present'). */
   load(): FitCheckpointState | undefined {
     const { file, resume } = this.options;
     if (!resume) return undefined;
     if (resume === 'if-present' && !existsSync(file)) return undefined;
+    try {
+      return this.read();
+    } catch (error) {
+      if (resume !== 'if-present' || !(error instanceof CheckpointMismatchError || error instanceof CheckpointFileError)) throw error;
+      this.setAside = error.message;
+      return undefined;
+    }
+  }
+
+  private read(): FitCheckpointState {
+    const { file } = this.options;
     const { header, state } = readCheckpointFile<FitCheckpointState>(file);
     const saved = (header.fingerprint ?? {}) as Partial<FitFingerprint>;
     const differ = (Object.keys(this.fingerprint) as (keyof FitFingerprint)[]).filter((key) => saved[key] !== this.fingerprint[key]);
@@ -71,6 +91,7 @@ export class FitCheckpoint {
       };
       throw new CheckpointMismatchError(file, differ.map((key) => what[key]));
     }
+    this.resumedFrom = typeof header.progress === 'string' ? header.progress : 'a checkpoint';
     return state;
   }
 

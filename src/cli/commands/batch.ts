@@ -130,6 +130,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       concurrency: workers,
       retries,
       fitsPerWorker: options['fits-per-worker'],
+      ...(options['checkpoint-every'] !== undefined ? { checkpointSeconds: options['checkpoint-every'] } : {}),
       force: options.force === true,
       root,
       signal: controller.signal,

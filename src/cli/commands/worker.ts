@@ -50,6 +50,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     lockDurationMs: options['lock-ms'],
     stalledIntervalMs: options['stalled-ms'],
     maxStalledCount: options['max-stalled'],
+    ...(options['checkpoint-every'] !== undefined ? { checkpointSeconds: options['checkpoint-every'] } : {}),
     onEvent: (event) => {
       if (event.type === 'start' || event.type === 'done' || event.type === 'failed') lastBusy = Date.now();
       log(describe(event));

@@ -66,6 +66,14 @@ export const BATCH = {
       default: '1 (a fresh process per fit)',
     },
     {
+      name: 'checkpoint-every',
+      kind: 'number',
+      placeholder: 'SECONDS',
+      min: 0.05,
+      description: 'Each fit writes a checkpoint beside its output (<out>.checkpoint) at most this often while sampling; a retried or rerun fit continues from it.',
+      default: '60',
+    },
+    {
       name: 'force',
       kind: 'flag',
       description: 'Redo the fits whose output is complete.',

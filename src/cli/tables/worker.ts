@@ -69,6 +69,14 @@ export const WORKER = {
       description: 'How many times a job may stall (its worker died) before it fails.',
       default: '2',
     },
+    {
+      name: 'checkpoint-every',
+      kind: 'number',
+      placeholder: 'SECONDS',
+      min: 0.05,
+      description: 'Each fit writes a checkpoint beside its output (<out>.checkpoint) at most this often while sampling; a job retried here or by another worker on the same file system continues from it.',
+      default: '60',
+    },
   ],
   rules: [],
 } as const satisfies CommandSpec;
