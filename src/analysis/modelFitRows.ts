@@ -29,7 +29,7 @@ export interface ModelFitRow {
 
 /** Replicated KPI series in KPI units, [draws, G, T] (posteriorPredictive.ts PosteriorPredictiveCheck.replicates). */
 export interface KpiReplicates {
-  readonly replicates: Float64Array;
+  readonly replicates: Float64Array | Float32Array;
 }
 
 export interface ModelFitOptions {

@@ -39,12 +39,18 @@ export interface PosteriorPredictiveOptions {
   readonly maxDraws?: number;
   /** Keep this many replicated KPI series (evenly thinned among the draws used), in KPI units. Default 0. */
   readonly keepReplicates?: number;
+  /**
+   * Write the kept replicates here ([keepReplicates, G, T]) instead of a new Float64Array. A
+   * Float32Array rounds each value once, as copying the float64 values into one would, without the
+   * float64 array beside it (idata.nc keeps every draw's replicates as float32).
+   */
+  readonly replicatesInto?: Float64Array | Float32Array;
 }
 
 export interface PosteriorPredictiveCheck {
   readonly pValues: PValueRow[];
-  /** [keptDraws, G, T] replicated KPI in original units (KPI unit per geo). */
-  readonly replicates: Float64Array;
+  /** [keptDraws, G, T] replicated KPI in original units (KPI unit per geo); `replicatesInto` when given. */
+  readonly replicates: Float64Array | Float32Array;
   /** Pooled draw indices of the kept replicates. */
   readonly replicateDrawIndices: Int32Array;
 }
@@ -96,7 +102,10 @@ export function posteriorPredictiveCheck(design: MmmDesign, config: MmmModelConf
   const include = (n: number) => !observed || observed[n] !== 0;
   const keep = Math.min(options.keepReplicates ?? 0, D);
   const keptPositions = new Set(Array.from({ length: keep }, (_, i) => Math.floor((i * D) / keep)));
-  const replicates = new Float64Array(keep * G * T);
+  if (options.replicatesInto && options.replicatesInto.length !== keep * G * T) {
+    throw new Error(`posteriorPredictiveCheck: replicatesInto has ${options.replicatesInto.length} values, ${keep} replicates of ${G} x ${T} need ${keep * G * T}`);
+  }
+  const replicates = options.replicatesInto ?? new Float64Array(keep * G * T);
   const replicateDrawIndices = new Int32Array(keep);
   const seed = options.seed ?? 0;
   const observedStats = { sumOfSquares: new Float64Array(D), residualLag1Autocorrelation: new Float64Array(D) };

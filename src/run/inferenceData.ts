@@ -289,10 +289,11 @@ function posteriorPredictiveGroup(fit: MmmFit, attrs: NcAttributes): NcGroup {
   const G = design.geoNames.length;
   const T = design.dates.length;
   const total = posterior.chains * posterior.drawsPerChain;
-  // the same seeded streams as the report's check (buildReport: seed = the fit's seed), all draws
-  const check = posteriorPredictiveCheck(design, fit.model.config, posterior, { seed: fit.sampler.seed, keepReplicates: total });
+  // the same seeded streams as the report's check (buildReport: seed = the fit's seed), all draws in
+  // pooled (chain-major) order, written straight into the float32 array: no float64 copy of
+  // [draws, G, T] beside it
   const values = new Float32Array(total * G * T);
-  check.replicateDrawIndices.forEach((index, d) => values.set(check.replicates.subarray(d * G * T, (d + 1) * G * T), index * G * T));
+  posteriorPredictiveCheck(design, fit.model.config, posterior, { seed: fit.sampler.seed, keepReplicates: total, replicatesInto: values });
   const group = new GroupBuilder('posterior_predictive', attrs);
   group.dimension('chain', indexCoordinate(posterior.chains));
   group.dimension('draw', indexCoordinate(posterior.drawsPerChain));
