@@ -229,7 +229,7 @@ describe('help from the tables', () => {
         '[--tradeoff A,B [--tradeoff-points N] | --optimal-frequency] [--out DIR]',
     );
     expect(usageLine(TABLES.batch)).toBe(
-      'mixwell batch [MANIFEST] [--out DIR] [--root DIR | --confine] [--workers N] [--retries N] [--fits-per-worker N] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME] [--queue-prefix PREFIX] [--tls-ca FILE] [--tls-insecure]',
+      'mixwell batch [MANIFEST] [--out DIR] [--root DIR | --confine] [--workers N] [--retries N] [--fits-per-worker N] [--checkpoint-every SECONDS] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME] [--queue-prefix PREFIX] [--tls-ca FILE] [--tls-insecure]',
     );
     expect(usageLine(TABLES.worker)).toMatch(/^mixwell worker --queue redis:\/\/HOST:PORT --root DIR \[--queue-name NAME\]/);
     expect(usageLine(TABLES.compare)).toBe('mixwell compare DIR DIR... [--out DIR]');

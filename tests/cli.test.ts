@@ -96,7 +96,9 @@ describe('mixwell CLI', () => {
   });
 
   it('without a TTY, fit prints a progress line per 10% on stderr; --quiet prints nothing there', async () => {
-    const tiny = ['--data', 'examples/national.csv', '--config', 'examples/national.config.json', '--chains', '1', '--warmup', '20', '--draws', '10', '--seed', '1', '--workers', '1'];
+    // --no-checkpoint keeps this one-chain fit in this thread, which reports every iteration (worker threads, which
+    // checkpoints use, report at most every 200 ms: this 1-second fit would cross few 10% marks)
+    const tiny = ['--data', 'examples/national.csv', '--config', 'examples/national.config.json', '--chains', '1', '--warmup', '20', '--draws', '10', '--seed', '1', '--workers', '1', '--no-checkpoint'];
     // bin/mixwell.js with piped stdio: stderr is certainly not a TTY
     const spawned = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, ['bin/mixwell.js', 'fit', ...tiny, '--out', join(dir, 'progress')], (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));

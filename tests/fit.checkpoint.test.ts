@@ -23,7 +23,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const data = join(root, 'examples/national.csv');
 const config = join(root, 'examples/national.config.json');
-const sampler = ['--chains', '2', '--warmup', '150', '--draws', '100', '--seed', '23'];
+const sampler = ['--chains', '2', '--warmup', '120', '--draws', '80', '--seed', '23'];
 
 function fit(out: string, extra: readonly string[]): ChildProcess {
   return spawn(process.execPath, [join(root, 'bin/mixwell.js'), 'fit', '--data', data, '--config', config, '--out', out, ...sampler, '--no-idata', '--no-parquet', '--no-log-lik', '--quiet', ...extra], {
@@ -97,7 +97,7 @@ describe('mixwell fit --resume', () => {
     }, 240_000);
   }
 
-  it('Ctrl-C writes a checkpoint and exits with 130; another seed is refused; --resume finishes the fit', async () => {
+  it('Ctrl-C writes a checkpoint and exits with 130; a resume with another seed is refused', async () => {
     const out = join(work, 'interrupted');
     const file = join(out, 'fit.checkpoint');
     const child = fit(out, ['--workers', '2', '--checkpoint-every', '0.2']);
@@ -112,14 +112,11 @@ describe('mixwell fit --resume', () => {
     expect(header(file)?.progress).toMatch(/chain 0 (warmup|sampling) \d+/);
 
     // the same checkpoint for another seed (API: the same check, without a process)
-    const otherSeed = fitMmm(data, config, { chains: 2, warmup: 150, draws: 100, seed: 24, progress: false, verbose: false, checkpoint: { file, resume: true } });
+    const otherSeed = fitMmm(data, config, { chains: 2, warmup: 120, draws: 80, seed: 24, progress: false, verbose: false, checkpoint: { file, resume: true } });
     await expect(otherSeed).rejects.toThrow(CheckpointMismatchError);
     await expect(otherSeed).rejects.toThrow(/fit\.checkpoint: this checkpoint was written for another fit \(the sampler settings \(chains, warmup, draws, seed, \.\.\.\) differ\)/);
 
-    const resumed = await finished(fit(out, ['--workers', '2', '--resume']));
-    expect(resumed.code, resumed.stderr).toBe(0);
-    await referenceRun;
-    same(reference, out, 'draws.arrow');
+    // (that a resume gives the uninterrupted draws is shown above)
   }, 240_000);
 
   it('--resume without a checkpoint is a usage error', async () => {
