@@ -5,12 +5,13 @@
  * with BullMQ, and starts two `mixwell worker` processes (confined to the test's folder with
  * --root, where the data was copied) with short locks (2 s, stalled check every 1 s). The worker running fit "a" is killed (SIGKILL) mid-fit: its fit process stops by
  * itself, the job's lock expires, the other worker's stalled-job check puts it back in the queue
- * and that worker finishes it. Checked: both jobs completed and none failed, fit "a" finished by
- * the surviving worker, each fit committed exactly once (the batch journal), outputs complete,
+ * and that worker finishes it, continuing from the checkpoint the killed attempt left beside the
+ * fit's output (workers checkpoint every 0.2 s here). Checked: both jobs completed and none failed, fit "a" finished by
+ * the surviving worker from the checkpoint, each fit committed exactly once (the batch journal), outputs complete,
  * the summary stored on the jobs, and `queueStatus` / batch.json agree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { readJournal } from '../src/batch/journal.js';
 import { loadManifest } from '../src/batch/manifest.js';
 import { outputState } from '../src/batch/outputState.js';
 import { planBatch } from '../src/batch/plan.js';
+import { checkpointPath } from '../src/batch/runFit.js';
 import { enqueueBatch, fitJobId, queueStatus, type FitJobData, type QueueTarget } from '../src/batch/queue.js';
 import type { FitOutcome } from '../src/batch/outcome.js';
 import { findRedis, root, startRedis, until } from './support/redis.js';
@@ -74,7 +76,8 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
       JSON.stringify({
         out: 'out',
         defaults: { data: 'national.csv', config: 'national.config.json', options: { chains: 2, warmup: 30, draws: 30 }, retries: 1 },
-        fits: [{ id: 'a', options: { seed: 1 } }, { id: 'b', options: { seed: 2 } }],
+        // "a" samples long enough for a few checkpoints before its worker is killed
+        fits: [{ id: 'a', options: { seed: 1, warmup: 300, draws: 300 } }, { id: 'b', options: { seed: 2 } }],
       }),
     );
     const plan = planBatch(loadManifest(manifestPath));
@@ -89,7 +92,7 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
     const startWorker = (): WorkerProc => {
       const child = spawn(
         process.execPath,
-        ['--import', tsx, '--input-type=module', '-e', `const m = await import(${JSON.stringify(command)}); await m.run(process.argv.slice(1));`, '--', '--queue', target.url, '--queue-name', target.name, '--lock-ms', '2000', '--stalled-ms', '1000', '--root', dir],
+        ['--import', tsx, '--input-type=module', '-e', `const m = await import(${JSON.stringify(command)}); await m.run(process.argv.slice(1));`, '--', '--queue', target.url, '--queue-name', target.name, '--lock-ms', '2000', '--stalled-ms', '1000', '--root', dir, '--checkpoint-every', '0.2'],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       processes.push(child);
@@ -108,9 +111,9 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
     const jobA = fitJobId(plan, 'a');
     let victim: WorkerProc | undefined;
     await waitFor('a worker to start fit "a"', () => (victim = workers.find((w) => / start a \(job /.test(w.output))) !== undefined, 90_000);
-    await waitFor('fit "a" to be sampling', async () => {
+    await waitFor('fit "a" to be sampling, with a checkpoint', async () => {
       const progress = (await queue.getJob(jobA))?.progress as { fraction?: number } | undefined;
-      return typeof progress === 'object' && (progress?.fraction ?? 0) > 0.05;
+      return typeof progress === 'object' && (progress?.fraction ?? 0) > 0.05 && existsSync(checkpointPath(plan.tasks[0].out));
     }, 90_000);
     const fitPid = Number(/ start a \(job [^,]+, attempt 1, process (\d+)\)/.exec(victim!.output)![1]);
     victim!.child.kill('SIGKILL');
@@ -123,6 +126,8 @@ describeWithRedis('batch on a BullMQ/Redis queue', () => {
 
     const a = (await queue.getJob(jobA))!;
     expect(a.returnvalue.worker.id).toBe(survivor.id);
+    expect(a.returnvalue.worker.resumedFrom).toMatch(/^main: stage 0, chain 0 (warmup|sampling) \d+/);
+    expect(existsSync(checkpointPath(plan.tasks[0].out))).toBe(false);
     expect(a.returnvalue.id).toBe('a');
     const journal = readJournal(join(plan.out, 'batch-journal.ndjson'));
     expect(journal.filter((e) => e.event === 'start' && e.fit === 'a').map((e) => e.worker)).toEqual([victim!.id, survivor.id]);

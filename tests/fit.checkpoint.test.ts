@@ -23,7 +23,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const data = join(root, 'examples/national.csv');
 const config = join(root, 'examples/national.config.json');
-const sampler = ['--chains', '2', '--warmup', '120', '--draws', '80', '--seed', '23'];
+// long enough that each phase outlasts a few checkpoints (0.2 s apart) on an idle machine
+const sampler = ['--chains', '2', '--warmup', '300', '--draws', '500', '--seed', '23'];
 
 function fit(out: string, extra: readonly string[]): ChildProcess {
   return spawn(process.execPath, [join(root, 'bin/mixwell.js'), 'fit', '--data', data, '--config', config, '--out', out, ...sampler, '--no-idata', '--no-parquet', '--no-log-lik', '--quiet', ...extra], {
@@ -82,7 +83,7 @@ describe('mixwell fit --resume', () => {
       const file = join(out, 'fit.checkpoint');
       const child = fit(out, ['--workers', String(workers), '--checkpoint-every', '0.2']);
       const ended = finished(child);
-      await waitFor(file, child, phase, phase === 'warmup' ? 10 : 5, Math.floor(random() * 1500));
+      await waitFor(file, child, phase, phase === 'warmup' ? 10 : 5, Math.floor(random() * 200));
       child.kill('SIGKILL');
       expect((await ended).signal).toBe('SIGKILL');
       expect(header(file)).toBeDefined();
@@ -112,7 +113,7 @@ describe('mixwell fit --resume', () => {
     expect(header(file)?.progress).toMatch(/chain 0 (warmup|sampling) \d+/);
 
     // the same checkpoint for another seed (API: the same check, without a process)
-    const otherSeed = fitMmm(data, config, { chains: 2, warmup: 120, draws: 80, seed: 24, progress: false, verbose: false, checkpoint: { file, resume: true } });
+    const otherSeed = fitMmm(data, config, { chains: 2, warmup: 300, draws: 500, seed: 24, progress: false, verbose: false, checkpoint: { file, resume: true } });
     await expect(otherSeed).rejects.toThrow(CheckpointMismatchError);
     await expect(otherSeed).rejects.toThrow(/fit\.checkpoint: this checkpoint was written for another fit \(the sampler settings \(chains, warmup, draws, seed, \.\.\.\) differ\)/);
 

@@ -23,7 +23,7 @@ import { queueTarget } from '../src/cli/queueTarget.js';
 import { findRedis, root, runCli, startRedis } from './support/redis.js';
 
 const redisServer = findRedis();
-if (!redisServer) process.stderr.write('batch.redisSecure.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
+if (!redisServer) process.stderr.write('batch.redisSecure.e2e.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
 
 describe('queue URLs: parsed and redacted in one place', () => {
   it('passes the user, password, database and TLS to ioredis, and hides the password', () => {
@@ -178,7 +178,7 @@ describeWithRedis('a TLS queue (rediss://) with a self-signed certificate', () =
     } catch (error) {
       skipped = `redis-server does not serve TLS here (${(error as Error).message})`;
     }
-    if (skipped) process.stderr.write(`batch.redisSecure.test.ts: TLS test SKIPPED: ${skipped}\n`);
+    if (skipped) process.stderr.write(`batch.redisSecure.e2e.test.ts: TLS test SKIPPED: ${skipped}\n`);
   }, 30_000);
 
   afterAll(() => {
