@@ -6,6 +6,8 @@
  * a stage in-process (`sample`) and in a worker thread on that worker's share of the chains
  * (src/inference/parallel.ts). Chain c draws its randomness from createRng(seed, 'chain:' + c), so
  * a chain's draws do not depend on which chains run beside it unless its strategy pools them.
+ * With `request.checkpoint` the stage records each chain's latest iteration boundary and its adapter
+ * groups' calls, reports snapshots between lockstep rounds, and can start from one (checkpoint.ts).
  */
 import type { LogDensity } from '../src/ppl/logDensity.js';
 import { createRng, restoreRng, type Rng } from '../src/tensor/rng.js';

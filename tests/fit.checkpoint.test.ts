@@ -110,7 +110,8 @@ describe('mixwell fit --resume', () => {
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(Date.now() - signalled).toBeLessThan(5000);
     expect(stopped.stderr).toMatch(/SIGINT: writing a checkpoint and stopping[\s\S]*Continue with the same command and --resume/);
-    expect(header(file)?.progress).toMatch(/chain 0 (warmup|sampling) \d+/);
+    // a chain whose worker thread had not started sampling yet has no entry (it starts afresh on resume)
+    expect(header(file)?.progress).toMatch(/chain \d+ (warmup|sampling) \d+/);
 
     // the same checkpoint for another seed (API: the same check, without a process)
     const otherSeed = fitMmm(data, config, { chains: 2, warmup: 300, draws: 500, seed: 24, progress: false, verbose: false, checkpoint: { file, resume: true } });

@@ -2,7 +2,8 @@
  * Fit the geo MMM end to end: data file (or validated data) and run config in, posterior out.
  * Steps: load and validate the data (src/data), scale it, build the model's design (with the
  * holdout as a likelihood mask), create the model (models/mmm), sample (src/inference), and keep
- * everything the analysis and the run directory need.
+ * everything the analysis and the run directory need. With `checkpoint`, sampling (the centering
+ * pilot and the main run) takes checkpoints and can continue from one (fitCheckpoint.ts).
  */
 import { loadMmmData, scaleData, type MmmData, type ScaledData } from '../data/index.js';
 import { compile } from '../ppl/index.js';
@@ -177,10 +178,10 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
     // sampling done before the checkpoint: only what follows it is computed again
     if (saved?.phase === 'done') return fitFromSamples(compile(definition.definition), saved.samples, runOptions, 0);
     const ck = checkpointing('main', pilotResult);
-    const options = ck ? { ...runOptions, checkpoint: ck } : runOptions;
+    const withCheckpoint = ck ? { ...runOptions, checkpoint: ck } : runOptions;
     const result = threads
-      ? await sampleModelParallel(compile(definition.definition), geoMmmSource(design, modelConfig), options, { workers, backend: backend.name })
-      : sampleModel(definition.definition, options);
+      ? await sampleModelParallel(compile(definition.definition), geoMmmSource(design, modelConfig), withCheckpoint, { workers, backend: backend.name })
+      : sampleModel(definition.definition, withCheckpoint);
     checkpoint?.save({ phase: 'done', samples: result.samples, ...(pilotResult ? { pilot: pilotResult } : {}) });
     return result;
   };
