@@ -18,6 +18,9 @@
  * directory: a worker started by a service manager often runs in `/`, which would silently confine
  * it to nothing; `root: "/"` is the explicit way to allow everything. The job's manifest path and
  * config file are only recorded, never read by the worker, so they are not checked.
+ *
+ * The same worker also takes the chain jobs of `mixwell fit --queue` (chainQueue.ts, chainJob.ts):
+ * one stage of one fit for some of its chains, run in a worker thread of this process.
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -28,6 +31,8 @@ import type { FitTask } from './plan.js';
 import { checkConnection, connectionOptions, JOB_FORMAT, type FitJobData, type JobProgressValue, type QueueTarget } from './queue.js';
 import { redactIn } from './redisUrl.js';
 import { FitWorkerProcess } from './workerProcess.js';
+import { runChainJob } from './chainJob.js';
+import { CHAIN_JOB_FORMAT, type ChainJobData } from './chainQueue.js';
 
 export interface QueueWorkerOptions {
   /**
@@ -54,6 +59,8 @@ export type QueueWorkerEvent =
   | { readonly type: 'done'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly seconds: number }
   | { readonly type: 'failed'; readonly worker: string; readonly jobId: string; readonly fit: string; readonly message: string; readonly retryable: boolean }
   | { readonly type: 'stalled'; readonly worker: string; readonly jobId: string }
+  /** A chain job of `mixwell fit --queue` (chainJob.ts): started, continued from a checkpoint, done. */
+  | { readonly type: 'chain'; readonly worker: string; readonly jobId: string; readonly line: string }
   | { readonly type: 'error'; readonly worker: string; readonly message: string }
   | { readonly type: 'closed'; readonly worker: string };
 
@@ -79,7 +86,9 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
   const processes = new Set<FitWorkerProcess>();
   let active = 0;
 
-  const processor = async (job: Job<FitJobData, FitOutcome>): Promise<FitOutcome> => {
+  const processor = async (anyJob: Job<FitJobData | ChainJobData, FitOutcome | string>): Promise<FitOutcome | string> => {
+    if (anyJob.data?.format === CHAIN_JOB_FORMAT) return chainJob(anyJob as Job<ChainJobData, string>);
+    const job = anyJob as Job<FitJobData, FitOutcome>;
     const data = job.data;
     if (data?.format !== JOB_FORMAT) throw new UnrecoverableError(`job ${job.id} is not a Mixwell fit job (format ${JSON.stringify(data?.format)}, expected ${JOB_FORMAT})`);
     const attempt = Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
@@ -129,7 +138,24 @@ export async function startQueueWorker(target: QueueTarget, options: QueueWorker
     }
   };
 
-  const worker = new Worker<FitJobData, FitOutcome>(target.name, processor, {
+  // One stage of a fit for some of its chains (`mixwell fit --queue`, chainQueue.ts), in a thread of this process.
+  const chainJob = async (job: Job<ChainJobData, string>): Promise<string> => {
+    const attempt = Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+    emit({ type: 'chain', worker: id, jobId: job.id!, line: `start chain job ${job.id} (fit ${job.data.fit}, stage ${job.data.stage}, chains ${job.data.chains}, attempt ${attempt})` });
+    active++;
+    try {
+      const result = await runChainJob(job, root, (line) => emit({ type: 'chain', worker: id, jobId: job.id!, line }));
+      emit({ type: 'chain', worker: id, jobId: job.id!, line: `done chain job ${job.id}` });
+      return result;
+    } catch (error) {
+      if (error instanceof PathRootError) throw new UnrecoverableError(error.message);
+      throw error;
+    } finally {
+      active--;
+    }
+  };
+
+  const worker = new Worker<FitJobData | ChainJobData, FitOutcome | string>(target.name, processor, {
     connection: connectionOptions(target, true),
     ...(target.prefix ? { prefix: target.prefix } : {}),
     concurrency: Math.max(1, options.concurrency ?? 1),

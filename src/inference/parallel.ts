@@ -41,7 +41,15 @@ export interface ParallelOptions {
   readonly progressMs?: number;
   /** The target's dimension, when known: the options are then checked against it before any worker starts. */
   readonly dim?: number;
+  /**
+   * Run each stage elsewhere instead of on this machine's worker threads (e.g. as queue jobs,
+   * src/batch/chainQueue.ts); it must return the stage's chains merged in chain order.
+   */
+  readonly runStage?: StageRunner;
 }
+
+/** Runs one stage of a plan for a model named by its source: all of the request's chains, merged in chain order. */
+export type StageRunner = (source: ModelSource, stage: StageRun) => Promise<StageResult>;
 
 /**
  * Worker count for `chains` chains: the request, else the environment's MIXWELL_WORKERS, else the
@@ -103,17 +111,19 @@ export async function sampleParallel(source: ModelSource, options: SampleOptions
   const shouldStop = run.checkpoint?.shouldStop;
   const poll = stopFlag && shouldStop ? setInterval(() => shouldStop() && Atomics.store(new Int32Array(stopFlag), 0, 1), 50) : undefined;
   try {
-    return await runPlanAsync(run, (stage) => runStageOnWorkers(source, stage, parallel, stopFlag));
+    const runStage = parallel.runStage ?? ((s: ModelSource, stage: StageRun) => runStageInThreads(s, stage, parallel, stopFlag));
+    return await runPlanAsync(run, (stage) => runStage(source, stage));
   } finally {
     if (poll) clearInterval(poll);
   }
 }
 
 /** One stage of the plan, its chains split over worker threads, the results merged in chain order. */
-async function runStageOnWorkers(source: ModelSource, stage: StageRun, parallel: ParallelOptions, stopFlag?: SharedArrayBuffer): Promise<StageResult> {
+export async function runStageInThreads(source: ModelSource, stage: StageRun, parallel: ParallelOptions = {}, stopFlag?: SharedArrayBuffer): Promise<StageResult> {
   const { request, onProgress } = stage;
-  const workers = isCrossChain(request.adaptation) ? 1 : workerCount(request.chains, parallel.workers);
-  const groups = chainGroups(request.chains, workers);
+  // a request for part of the run's chains (a queue job's, src/batch/chainJob.ts) runs that part in one thread
+  const workers = isCrossChain(request.adaptation) || request.part ? 1 : workerCount(request.chains, parallel.workers);
+  const groups = request.part ? [{ offset: request.part.first - request.firstChain, count: request.part.count }] : chainGroups(request.chains, workers);
   const groupChains = groups.map((group) => Array.from({ length: group.count }, (_, k) => request.firstChain + group.offset + k));
   // each group's latest snapshot (at first: its part of the snapshot it resumes from); reported merged
   const resume = request.checkpoint?.resume;

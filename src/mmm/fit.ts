@@ -22,6 +22,7 @@ import {
   type FitOptions,
   type FitResult,
   type PilotLength,
+  type StageRunner,
 } from '../inference/index.js';
 import { describeBackend, initBackend, type BackendInfo, type BackendName } from '../tensor/index.js';
 import { progressBar, sample, type CheckpointOptions, type RunSnapshot, type SampleOptions, type SampleProgress, type SampleResult } from '../../samplers/index.js';
@@ -68,6 +69,11 @@ export interface MmmFitOptions extends Partial<SamplerConfig> {
    * run on worker threads even with `workers` 1 (same draws), so this thread stays free for signals.
    */
   readonly checkpoint?: FitCheckpointOptions;
+  /**
+   * Run the sampler's stages elsewhere (e.g. each chain as a queue job: src/batch/chainQueue.ts,
+   * `mixwell fit --queue`) instead of on this machine's threads; same draws.
+   */
+  readonly stageRunner?: StageRunner;
 }
 
 export interface MmmFit {
@@ -160,7 +166,8 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
   // checkpoints: the state to continue from (checked against this fit's inputs), and where snapshots go
   const checkpoint = options.checkpoint && new FitCheckpoint(options.checkpoint, fitFingerprint({ data: mmmData, config: runConfig, sampler, backend: backend.name }));
   const saved: FitCheckpointState | undefined = checkpoint?.load();
-  const threads = workers > 1 || checkpoint !== undefined;
+  const threads = workers > 1 || checkpoint !== undefined || options.stageRunner !== undefined;
+  const runStage = options.stageRunner ? { runStage: options.stageRunner } : {};
   if (checkpoint?.setAside && (options.verbose ?? true)) process.stderr.write(`checkpoint set aside, starting afresh: ${checkpoint.setAside}\n`);
   const checkpointInfo = (): Pick<MmmFit, 'checkpoint'> =>
     checkpoint ? { checkpoint: { ...(checkpoint.resumedFrom ? { resumedFrom: checkpoint.resumedFrom } : {}), ...(checkpoint.setAside ? { setAside: checkpoint.setAside } : {}) } } : {};
@@ -180,7 +187,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
     const ck = checkpointing('main', pilotResult);
     const withCheckpoint = ck ? { ...runOptions, checkpoint: ck } : runOptions;
     const result = threads
-      ? await sampleModelParallel(compile(definition.definition), geoMmmSource(design, modelConfig), withCheckpoint, { workers, backend: backend.name })
+      ? await sampleModelParallel(compile(definition.definition), geoMmmSource(design, modelConfig), withCheckpoint, { workers, backend: backend.name, ...runStage })
       : sampleModel(definition.definition, withCheckpoint);
     checkpoint?.save({ phase: 'done', samples: result.samples, ...(pilotResult ? { pilot: pilotResult } : {}) });
     return result;
@@ -231,7 +238,7 @@ export async function fitMmm(data: string | MmmData, config?: ConfigInput, optio
       const ck = checkpointing('pilot');
       const withCheckpoint: SampleOptions = ck ? { ...pilotOptions, checkpoint: ck } : pilotOptions;
       pilot = threads
-        ? await sampleParallel(geoMmmSource(design, runConfig.model), withCheckpoint, { dim: pilotModel.dim, workers, backend: backend.name })
+        ? await sampleParallel(geoMmmSource(design, runConfig.model), withCheckpoint, { dim: pilotModel.dim, workers, backend: backend.name, ...runStage })
         : sample(pilotModel, withCheckpoint);
       checkpoint?.save({ phase: 'main', pilot });
     }

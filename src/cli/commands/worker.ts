@@ -30,6 +30,8 @@ function describe(event: QueueWorkerEvent): string {
       return `error: ${event.message}`;
     case 'closed':
       return `worker ${event.worker} closed`;
+    case 'chain':
+      return event.line;
   }
 }
 
@@ -52,7 +54,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     maxStalledCount: options['max-stalled'],
     ...(options['checkpoint-every'] !== undefined ? { checkpointSeconds: options['checkpoint-every'] } : {}),
     onEvent: (event) => {
-      if (event.type === 'start' || event.type === 'done' || event.type === 'failed') lastBusy = Date.now();
+      if (event.type === 'start' || event.type === 'done' || event.type === 'failed' || event.type === 'chain') lastBusy = Date.now();
       log(describe(event));
     },
   });

@@ -1,5 +1,6 @@
 /** `mixwell fit`: its option table (spec.ts; parsed by src/cli/commands/fit.ts). */
 import type { CommandSpec } from './spec.js';
+import { QUEUE, QUEUE_NAME, QUEUE_PREFIX, TLS_CA, TLS_INSECURE } from './queue.js';
 import { BACKEND, CHAINS, DRAWS, QUIET, SEED, WARMUP } from './sampler.js';
 
 export const FIT = {
@@ -88,7 +89,18 @@ export const FIT = {
       description: 'Take no checkpoints (Ctrl-C then stops the fit at once).',
       default: 'off (checkpoints are taken)',
     },
+    {
+      ...QUEUE,
+      description:
+        "Run the fit's chains as jobs on this BullMQ/Redis queue, for the mixwell workers on any machine (each job one chain and one warmup stage), then write the run directory here: the same draws as a local fit. --out must be on storage the workers see at the same path, under their --root (each chain checkpoints to DIR/.chains). Running the command again picks up the same jobs. redis://[USER:PASSWORD@]HOST:PORT[/DB], or rediss://... for TLS.",
+      default: 'none (the chains run on this machine)',
+    },
+    QUEUE_NAME,
+    QUEUE_PREFIX,
+    TLS_CA,
+    TLS_INSECURE,
     QUIET,
   ],
-  rules: [{ oneOf: ['resume', 'no-checkpoint'], message: '--resume needs a checkpoint: leave out --no-checkpoint' }, { oneOf: ['checkpoint-every', 'no-checkpoint'], message: '--checkpoint-every and --no-checkpoint exclude each other' }],
+  rules: [
+    { oneOf: ['queue', 'resume'], message: '--queue runs the chains on the workers, which checkpoint them themselves: leave out --resume (running the command again picks up the same jobs)' },{ oneOf: ['resume', 'no-checkpoint'], message: '--resume needs a checkpoint: leave out --no-checkpoint' }, { oneOf: ['checkpoint-every', 'no-checkpoint'], message: '--checkpoint-every and --no-checkpoint exclude each other' }],
 } as const satisfies CommandSpec;
