@@ -21,6 +21,7 @@
  *   npm run bench:memory                         geo100 and geo200
  *   npm run bench:memory -- --case small --no-write
  *   npm run bench:memory -- --case geo100 --draws 100 --warmup 50 --no-write
+ *   npm run bench:memory -- --case geo200 --checkpoint-every 60   (as `mixwell fit` runs by default)
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ const CASES: Record<string, MemoryCase> = {
 interface Flags {
   cases: string[];
   write: boolean;
-  overrides: Partial<Pick<MemoryCase, 'geos' | 'weeks' | 'channels' | 'chains' | 'warmup' | 'draws' | 'maxTreeDepth' | 'workers'>>;
+  overrides: Partial<Pick<MemoryCase, 'geos' | 'weeks' | 'channels' | 'chains' | 'warmup' | 'draws' | 'maxTreeDepth' | 'workers' | 'checkpointSeconds'>>;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -56,11 +57,12 @@ function parseFlags(argv: readonly string[]): Flags {
     };
     if (arg === '--case' || arg === '--cases') flags.cases = value().split(',');
     else if (arg === '--no-write') flags.write = false;
+    else if (arg === '--checkpoint-every') overrides.checkpointSeconds = Number(value());
     else if (['--geos', '--weeks', '--channels', '--chains', '--warmup', '--draws', '--max-tree-depth', '--workers'].includes(arg)) {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} must be a positive integer`);
       overrides[arg === '--max-tree-depth' ? 'maxTreeDepth' : arg.slice(2)] = n;
-    } else throw new Error(`unknown option ${arg} (use --case ${Object.keys(CASES).join('|')}[,...], --geos N, --weeks N, --channels N, --chains N, --warmup N, --draws N, --max-tree-depth N, --workers N, --no-write)`);
+    } else throw new Error(`unknown option ${arg} (use --case ${Object.keys(CASES).join('|')}[,...], --geos N, --weeks N, --channels N, --chains N, --warmup N, --draws N, --max-tree-depth N, --workers N, --checkpoint-every S, --no-write)`);
   }
   for (const id of flags.cases) if (!CASES[id]) throw new Error(`unknown case ${id} (${Object.keys(CASES).join(', ')})`);
   flags.overrides = overrides;
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
   if (flags.write) {
     const date = new Date().toISOString().slice(0, 10);
-    const file = join(root, 'bench', `memory-${date}.json`);
+    const file = join(root, 'bench', `memory-${date}${flags.overrides.checkpointSeconds !== undefined ? '-checkpoint' : ''}.json`);
     const record = {
       created: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, totalMemoryMb: os.totalmem() / 1024 / 1024, node: process.version },

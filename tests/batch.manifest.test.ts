@@ -4,7 +4,7 @@
  * dates, configs patched and parsed, fingerprints that change exactly when the inputs do), data
  * filters applied before validation (geo subsets and date windows; row numbers kept), the
  * output-completeness check used to resume, the stability summary and chart (schema-valid,
- * rendered), and the non-TTY progress lines. Fits themselves: batch.pool.e2e.test.ts, batch.redis.test.ts.
+ * rendered), and the non-TTY progress lines. Fits themselves: batch.pool.e2e.test.ts, batch.redis.e2e.test.ts.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

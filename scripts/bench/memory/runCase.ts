@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       seed: spec.seed,
       ...(spec.maxTreeDepth ? { maxTreeDepth: spec.maxTreeDepth } : {}),
       workers: spec.workers,
+      ...(spec.checkpointSeconds !== undefined ? { checkpoint: { file: join(dir, 'fit.checkpoint'), seconds: spec.checkpointSeconds } } : {}),
       progress: true,
       verbose: true,
       onProgress: (p) => {

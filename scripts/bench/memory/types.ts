@@ -13,6 +13,8 @@ export interface MemoryCase {
   readonly workers: number;
   /** Peak RSS target, MB (undefined: none). */
   readonly targetMb?: number;
+  /** Checkpoint the fit this often, seconds, as `mixwell fit` does by default (undefined: no checkpoints). */
+  readonly checkpointSeconds?: number;
 }
 
 export interface PhaseMemory {

@@ -29,7 +29,7 @@ export async function run(argv: readonly string[]): Promise<number | void> {
   const started = performance.now();
   const checkpointFile = join(options.out, CHECKPOINT_FILE);
   if (options.resume && !existsSync(checkpointFile)) throw new UsageError(`--resume: there is no checkpoint in ${options.out} (${CHECKPOINT_FILE}); start the fit without --resume`);
-  const target = queueTarget(options);
+  const target = queueTarget({ queue: options.queue, 'queue-name': options['queue-name'], 'queue-prefix': options['queue-prefix'], 'tls-ca': options['tls-ca'], 'tls-insecure': options['tls-insecure'] });
   if (target) return runOnQueue(options, target, started);
   let stopRequested = false;
   const onSignal = (signal: NodeJS.Signals) => {

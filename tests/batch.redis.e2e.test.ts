@@ -29,7 +29,7 @@ import type { FitOutcome } from '../src/batch/outcome.js';
 import { findRedis, root, startRedis, until } from './support/redis.js';
 
 const redisServer = findRedis();
-if (!redisServer) process.stderr.write('batch.redis.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
+if (!redisServer) process.stderr.write('batch.redis.e2e.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
 
 function alive(pid: number): boolean {
   try {

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findRedis, root, startRedis, until } from './support/redis.js';
 
 const redisServer = findRedis();
-if (!redisServer) process.stderr.write('fit.queue.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
+if (!redisServer) process.stderr.write('fit.queue.e2e.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
 const describeWithRedis = redisServer ? describe : describe.skip;
 
 describeWithRedis('mixwell fit --queue', () => {
