@@ -102,5 +102,7 @@ export const FIT = {
     QUIET,
   ],
   rules: [
-    { oneOf: ['queue', 'resume'], message: '--queue runs the chains on the workers, which checkpoint them themselves: leave out --resume (running the command again picks up the same jobs)' },{ oneOf: ['resume', 'no-checkpoint'], message: '--resume needs a checkpoint: leave out --no-checkpoint' }, { oneOf: ['checkpoint-every', 'no-checkpoint'], message: '--checkpoint-every and --no-checkpoint exclude each other' }],
+    { oneOf: ['queue', 'resume'], message: '--queue runs the chains on the workers, which checkpoint them themselves: leave out --resume (running the command again picks up the same jobs)' },
+    { oneOf: ['queue', 'workers'], message: "--workers sets this machine's threads; with --queue the chains run on the mixwell workers: leave it out" },
+    { oneOf: ['queue', 'no-checkpoint'], message: '--queue checkpoints every chain on its worker (so that a killed worker loses nothing): leave out --no-checkpoint' },{ oneOf: ['resume', 'no-checkpoint'], message: '--resume needs a checkpoint: leave out --no-checkpoint' }, { oneOf: ['checkpoint-every', 'no-checkpoint'], message: '--checkpoint-every and --no-checkpoint exclude each other' }],
 } as const satisfies CommandSpec;
