@@ -45,12 +45,8 @@ export async function run(argv: readonly string[]): Promise<number | void> {
   let fit;
   try {
     fit = await fitMmm(options.data, options.config, {
-      chains: options.chains,
-      warmup: options.warmup,
-      draws: options.draws,
-      seed: options.seed,
+      ...samplerOverrides(options),
       workers: options.workers,
-      backend: options.backend,
       // progress: a bar on a TTY, a line per 10% (or per minute) otherwise; --quiet: neither, nor the setup lines
       progress: !options.quiet,
       verbose: !options.quiet,
@@ -82,6 +78,11 @@ export async function run(argv: readonly string[]): Promise<number | void> {
 
 type FitOptions = ReturnType<typeof parseCommand<typeof FIT>>['options'];
 
+/** The sampler settings the command line overrides (the config's otherwise). */
+function samplerOverrides(options: FitOptions) {
+  return { chains: options.chains, warmup: options.warmup, draws: options.draws, seed: options.seed, backend: options.backend };
+}
+
 /** `mixwell fit --queue`: the chains as queue jobs (src/batch/chainQueue.ts), the run directory written here. */
 async function runOnQueue(options: FitOptions, target: NonNullable<ReturnType<typeof queueTarget>>, started: number): Promise<void> {
   await checkConnection(target);
@@ -107,11 +108,7 @@ async function runOnQueue(options: FitOptions, target: NonNullable<ReturnType<ty
   let fit;
   try {
     fit = await fitMmm(options.data, options.config, {
-      chains: options.chains,
-      warmup: options.warmup,
-      draws: options.draws,
-      seed: options.seed,
-      backend: options.backend,
+      ...samplerOverrides(options),
       progress: false,
       verbose: !options.quiet,
       stageRunner: runner.runStage,
