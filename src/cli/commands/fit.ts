@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chainFitId, queueStageRunner } from '../../batch/chainQueue.js';
+import { packageVersion } from '../../config/index.js';
 import { checkConnection } from '../../batch/queue.js';
 import { queueTarget } from '../queueTarget.js';
 import { removeCheckpointFile } from '../../inference/checkpointFile.js';
@@ -87,9 +88,10 @@ function samplerOverrides(options: FitOptions) {
 async function runOnQueue(options: FitOptions, target: NonNullable<ReturnType<typeof queueTarget>>, started: number): Promise<void> {
   await checkConnection(target);
   const out = resolve(options.out);
-  // the same fit (data, config, sampler options, output folder) gives the same job ids: rerunning picks them up
+  // the same fit (version, data, config, sampler options, output folder) gives the same job ids: rerunning picks them up
   const fitId = chainFitId([
     'mixwell-fit-queue/1',
+    packageVersion(),
     out,
     readFileSync(options.data),
     options.config !== undefined ? readFileSync(options.config) : '',
