@@ -135,6 +135,8 @@ export async function runStageInThreads(source: ModelSource, stage: StageRun, pa
   let interrupted = false;
   const latest: (SampleProgress | undefined)[] = groups.map(() => undefined);
   const iterationsPerChain = request.warmup + request.draws;
+  // the chains run here: all of the run's, or the request's part
+  const chainsHere = groups.reduce((n, group) => n + group.count, 0);
   const report = (group: number, progress: SampleProgress) => {
     latest[group] = progress;
     if (!onProgress) return;
@@ -150,13 +152,13 @@ export async function runStageInThreads(source: ModelSource, stage: StageRun, pa
       gradients += p.gradients;
     }
     onProgress({
-      chains: request.chains,
+      chains: chainsHere,
       chain: progress.chain - request.firstChain,
       iteration: progress.iteration,
       iterationsPerChain,
       phase: progress.phase,
       completed,
-      total: request.chains * iterationsPerChain,
+      total: chainsHere * iterationsPerChain,
       divergences,
       warmupDivergences,
       gradients,
