@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseManifest } from '../src/batch/manifest.js';
 import { planBatch } from '../src/batch/plan.js';
 import { runLocalBatch } from '../src/batch/pool.js';
+import { forEachFlag } from './flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MB = 1024 * 1024;
@@ -41,20 +42,14 @@ interface Flags {
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = { fits: 50, modes: ['fresh', 'reused'], warmup: 20, draws: 20, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
+  forEachFlag(argv, (arg, value) => {
     if (arg === '--fits') flags.fits = Number(value());
     else if (arg === '--warmup') flags.warmup = Number(value());
     else if (arg === '--draws') flags.draws = Number(value());
     else if (arg === '--modes') flags.modes = value().split(',') as Mode[];
     else if (arg === '--no-write') flags.write = false;
     else throw new Error(`unknown option ${arg} (use --fits N, --modes fresh,reused, --warmup N, --draws N, --no-write)`);
-  }
+  });
   if (!Number.isInteger(flags.fits) || flags.fits < 2) throw new Error('--fits must be an integer >= 2');
   for (const mode of flags.modes) if (mode !== 'fresh' && mode !== 'reused') throw new Error(`unknown mode ${mode}`);
   return flags;

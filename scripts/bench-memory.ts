@@ -29,6 +29,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MemoryCase, PhaseMemory } from './bench/memory/types.js';
+import { forEachFlag } from './flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const GIB = 1024;
@@ -48,13 +49,7 @@ interface Flags {
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = { cases: ['geo100', 'geo200'], write: true, overrides: {} };
   const overrides: Record<string, number> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
+  forEachFlag(argv, (arg, value) => {
     if (arg === '--case' || arg === '--cases') flags.cases = value().split(',');
     else if (arg === '--no-write') flags.write = false;
     else if (arg === '--checkpoint-every') overrides.checkpointSeconds = Number(value());
@@ -63,7 +58,7 @@ function parseFlags(argv: readonly string[]): Flags {
       if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} must be a positive integer`);
       overrides[arg === '--max-tree-depth' ? 'maxTreeDepth' : arg.slice(2)] = n;
     } else throw new Error(`unknown option ${arg} (use --case ${Object.keys(CASES).join('|')}[,...], --geos N, --weeks N, --channels N, --chains N, --warmup N, --draws N, --max-tree-depth N, --workers N, --checkpoint-every S, --no-write)`);
-  }
+  });
   for (const id of flags.cases) if (!CASES[id]) throw new Error(`unknown case ${id} (${Object.keys(CASES).join(', ')})`);
   flags.overrides = overrides;
   return flags;

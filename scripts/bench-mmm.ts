@@ -34,6 +34,7 @@ import { BENCH_MODES, benchData, benchMode, DEFAULT_MODES } from './bench/mmm/mo
 import { runStan, STAN_PROGRAM_LABELS, stanUnavailable, storedStan, type StanPeer, type StanProgram } from './bench/mmm/stanPeer.js';
 import { renderTable } from './validate/table.js';
 import { gitInfo } from './bench/git.js';
+import { forEachFlag } from './flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = resolve(root, '../shared');
@@ -52,13 +53,7 @@ interface Args {
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { sizes: ['national', 'geo-20'], modes: [...DEFAULT_MODES], stan: 'auto', write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  forEachFlag(argv, (a, value) => {
     if (a === '--sizes') args.sizes = value().split(',');
     else if (a === '--modes') args.modes = value().split(',');
     else if (a === '--geo-100') args.sizes.push('geo-100');
@@ -76,7 +71,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a === '--no-write') args.write = false;
     else if (a === '--workers') args.workers = Number(value());
     else throw new Error(`unknown argument "${a}"\nmodes: ${BENCH_MODES.map((m) => `${m.id} (${m.description})`).join('\n       ')}`);
-  }
+  });
   args.modes.forEach(benchMode);
   return args;
 }

@@ -17,6 +17,7 @@ import { fitMmm } from '../src/mmm/fit.js';
 import { buildReport } from '../src/mmm/report.js';
 import { EXTREME_CASE_NAMES, extremeCase, type ExtremeCaseName } from './extremes/cases.js';
 import { gitInfo } from './bench/git.js';
+import { forEachFlag } from './flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -37,13 +38,7 @@ interface CaseOutcome {
 
 function parseArgs(argv: readonly string[]) {
   const options = { chains: 2, warmup: 500, draws: 500, seed: 21, out: '', cases: [] as ExtremeCaseName[] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
+  forEachFlag(argv, (arg, value) => {
     if (arg === '--chains' || arg === '--warmup' || arg === '--draws' || arg === '--seed') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error(`${arg} must be a positive integer`);
@@ -51,7 +46,7 @@ function parseArgs(argv: readonly string[]) {
     } else if (arg === '--out') options.out = value();
     else if ((EXTREME_CASE_NAMES as readonly string[]).includes(arg)) options.cases.push(arg as ExtremeCaseName);
     else throw new Error(`unknown argument ${JSON.stringify(arg)} (cases: ${EXTREME_CASE_NAMES.join(', ')})`);
-  }
+  });
   return options;
 }
 

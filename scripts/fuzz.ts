@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forEachFlag } from './flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FILES = ['data', 'config', 'optimize', 'cli'] as const;
@@ -36,13 +37,7 @@ interface Flags {
 
 function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = { runs: 5000, only: FILES, explore: false, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
+  forEachFlag(argv, (arg, value) => {
     if (arg === '--runs') flags.runs = Number(value());
     else if (arg === '--seed') flags.seed = Number(value());
     else if (arg === '--only') flags.only = value().split(',');
@@ -50,7 +45,7 @@ function parseFlags(argv: readonly string[]): Flags {
     else if (arg === '--no-write') flags.write = false;
     else if (arg === '--out') flags.out = value();
     else throw new Error(`unknown option ${arg} (use --runs N, --seed S, --only ${FILES.join(',')}, --explore, --out FILE, --no-write)`);
-  }
+  });
   if (!Number.isInteger(flags.runs) || flags.runs < 1) throw new Error('--runs must be an integer >= 1');
   if (flags.seed !== undefined && !Number.isInteger(flags.seed)) throw new Error('--seed must be an integer');
   for (const name of flags.only) if (!(FILES as readonly string[]).includes(name)) throw new Error(`unknown fuzz file ${name} (${FILES.join(', ')})`);
