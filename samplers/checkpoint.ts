@@ -158,16 +158,6 @@ function continued(instructions: readonly AdapterInstruction[]): readonly Kernel
 
 /** The first `count` rows of draws and statistics (copies). */
 export function recordedPrefix(draws: Float64Array, stats: DrawStats, count: number, dim: number): { draws: Float64Array; stats: DrawStats } {
-  return {
-    draws: draws.slice(0, count * dim),
-    stats: {
-      treeDepth: stats.treeDepth.slice(0, count),
-      nLeapfrog: stats.nLeapfrog.slice(0, count),
-      divergent: stats.divergent.slice(0, count),
-      energy: stats.energy.slice(0, count),
-      acceptStat: stats.acceptStat.slice(0, count),
-      stepSize: stats.stepSize.slice(0, count),
-      logDensity: stats.logDensity.slice(0, count),
-    },
-  };
+  const prefix = Object.fromEntries(Object.entries(stats).map(([key, values]: [string, DrawStats[keyof DrawStats]]) => [key, values.slice(0, count)]));
+  return { draws: draws.slice(0, count * dim), stats: prefix as unknown as DrawStats };
 }

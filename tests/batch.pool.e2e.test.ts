@@ -29,6 +29,7 @@ import { outputState } from '../src/batch/outputState.js';
 import { planBatch } from '../src/batch/plan.js';
 import { runLocalBatch, type BatchEvent } from '../src/batch/pool.js';
 import { run as batchCommand } from '../src/cli/commands/batch.js';
+import { alive, until as waitUntil } from './support/processes.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'mixwell-batch-pool-'));
@@ -59,22 +60,7 @@ writeFileSync(
 const plan = planBatch(loadManifest(manifestPath));
 const [w1, w2] = plan.tasks;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, condition: () => boolean, timeoutMs: number) => waitUntil(what, condition, timeoutMs, 100);
 
 describe('local batch pool', () => {
   let first: BatchRecord;

@@ -26,19 +26,12 @@ import { planBatch } from '../src/batch/plan.js';
 import { checkpointPath } from '../src/batch/runFit.js';
 import { enqueueBatch, fitJobId, queueStatus, type FitJobData, type QueueTarget } from '../src/batch/queue.js';
 import type { FitOutcome } from '../src/batch/outcome.js';
+import { alive } from './support/processes.js';
 import { findRedis, root, startRedis, until } from './support/redis.js';
 
 const redisServer = findRedis();
 if (!redisServer) process.stderr.write('batch.redis.e2e.test.ts: SKIPPED: redis-server is not installed (Debian package redis-server; .ci/run installs it)\n');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface WorkerProc {
   readonly child: ChildProcess;

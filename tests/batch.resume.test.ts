@@ -5,7 +5,7 @@
  * the checkpoint (its outcome says from where), writes the draws of an uninterrupted fit of the
  * same task byte for byte, and removes the checkpoint at the commit.
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { loadManifest } from '../src/batch/manifest.js';
 import { planBatch } from '../src/batch/plan.js';
 import { runLocalBatch, type BatchEvent } from '../src/batch/pool.js';
 import { checkpointPath } from '../src/batch/runFit.js';
+import { readCheckpointHeader } from '../src/inference/checkpointFile.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'mixwell-batch-resume-'));
@@ -31,19 +32,7 @@ function manifest(name: string): string {
   return file;
 }
 
-function progress(file: string): string | undefined {
-  if (!existsSync(file)) return undefined;
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return (JSON.parse(buffer.subarray(0, n).toString('utf8').split('\n')[0]) as { progress?: string }).progress;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
+const progress = (file: string) => readCheckpointHeader(file)?.progress as string | undefined;
 
 describe('batch fits resume from their checkpoints', () => {
   it('a fit process killed in sampling is retried from its checkpoint and writes the draws of an uninterrupted fit', async () => {

@@ -7,7 +7,7 @@
  * the centering pilot, stopped inside it, resumes to the same draws (API).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
@@ -16,6 +16,7 @@ import { fitMmm } from '../src/mmm/fit.js';
 import { CheckpointMismatchError } from '../src/mmm/fitCheckpoint.js';
 import { runMain } from './support/cliMain.js';
 import { SamplingInterrupted } from '../samplers/index.js';
+import { readCheckpointHeader } from '../src/inference/checkpointFile.js';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'mixwell-checkpoint-'));
@@ -39,20 +40,7 @@ function finished(child: ChildProcess): Promise<{ code: number | null; signal: N
 }
 
 /** The checkpoint's first line (what it is for and how far it got), or undefined while there is none. */
-function header(file: string): { progress: string } | undefined {
-  if (!existsSync(file)) return undefined;
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    const line = buffer.subarray(0, n).toString('utf8').split('\n')[0];
-    return JSON.parse(line) as { progress: string };
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
+const header = (file: string) => readCheckpointHeader(file) as { progress: string } | undefined;
 
 /** Wait until the checkpoint shows `phase` (a chain past iteration `after` of it), then `delayMs` more. */
 async function waitFor(file: string, child: ChildProcess, phase: 'warmup' | 'sampling', after: number, delayMs: number): Promise<void> {

@@ -6,7 +6,7 @@
  * flushed, so that a kill at any moment leaves either the previous checkpoint or the new one, never
  * half of one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
@@ -63,10 +63,45 @@ export function readCheckpointFile<T>(file: string): { header: CheckpointHeader;
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CheckpointFileError(file, code === 'ENOENT' ? 'no such checkpoint file' : `cannot be read (${code ?? String(error)})`);
+    throw unreadable(file, error);
   }
   const newline = bytes.indexOf(0x0a);
+  const header = parseHeader(file, bytes, newline);
+  try {
+    return { header, state: deserialize(bytes.subarray(newline + 1)) as T };
+  } catch (error) {
+    throw new CheckpointFileError(file, `the checkpoint's state is damaged (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Only the first line of a checkpoint file (what it is for and how far it got), without its state; undefined when there is no file. */
+export function readCheckpointHeader(file: string): CheckpointHeader | undefined {
+  if (!existsSync(file)) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  try {
+    const chunks: Buffer[] = [];
+    for (let position = 0; ; ) {
+      const chunk = Buffer.alloc(4096);
+      const n = readSync(fd, chunk, 0, chunk.length, position);
+      const newline = chunk.subarray(0, n).indexOf(0x0a);
+      chunks.push(chunk.subarray(0, newline < 0 ? n : newline + 1));
+      position += n;
+      if (newline >= 0 || n === 0) break;
+    }
+    const bytes = Buffer.concat(chunks);
+    return parseHeader(file, bytes, bytes.indexOf(0x0a));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header line of `bytes` (which ends at `newline`, or -1 when it has none), checked to be this format's. */
+function parseHeader(file: string, bytes: Buffer, newline: number): CheckpointHeader {
   let header: CheckpointHeader;
   try {
     header = JSON.parse(bytes.subarray(0, newline < 0 ? bytes.length : newline).toString('utf8')) as CheckpointHeader;
@@ -77,11 +112,12 @@ export function readCheckpointFile<T>(file: string): { header: CheckpointHeader;
     const found = typeof header?.format === 'string' && header.format !== '' ? `format "${header.format}"` : 'not a Mixwell checkpoint';
     throw new CheckpointFileError(file, `${found}; this Mixwell reads ${CHECKPOINT_FORMAT}`);
   }
-  try {
-    return { header, state: deserialize(bytes.subarray(newline + 1)) as T };
-  } catch (error) {
-    throw new CheckpointFileError(file, `the checkpoint's state is damaged (${error instanceof Error ? error.message : String(error)})`);
-  }
+  return header;
+}
+
+function unreadable(file: string, error: unknown): CheckpointFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new CheckpointFileError(file, code === 'ENOENT' ? 'no such checkpoint file' : `cannot be read (${code ?? String(error)})`);
 }
 
 /** Remove a checkpoint file (none there is fine). */

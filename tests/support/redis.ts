@@ -10,6 +10,7 @@ import { createServer, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { pathToFileURL } from 'node:url';
+import { until } from './processes.js';
 
 export const root = resolve(import.meta.dirname, '../..');
 
@@ -48,13 +49,7 @@ export function ping(port: number, tls = false): Promise<boolean> {
   });
 }
 
-export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+export { until };
 
 /** Start redis-server on a free port in `dir` with extra arguments; resolves once it answers. */
 export async function startRedis(redisServer: string, dir: string, extra: readonly string[] = [], options: { readonly tls?: boolean } = {}): Promise<{ child: ChildProcess; port: number }> {
