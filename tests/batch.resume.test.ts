@@ -1,7 +1,8 @@
 /**
  * A batch fit killed mid-sampling is retried from its checkpoint (src/batch/runFit.ts): the local
- * pool runs one fit (national example, 2 chains, 150 warmup, 100 draws) checkpointing every 0.2 s;
- * its fit process is killed (SIGKILL) once the checkpoint shows sampling; the retry continues from
+ * pool runs one fit (national example, 2 chains, 150 warmup, 500 draws) checkpointing every 0.2 s;
+ * its fit process is killed (SIGKILL) once the checkpoint shows sampling (500 draws: long enough for a few
+ * checkpoints on an idle machine); the retry continues from
  * the checkpoint (its outcome says from where), writes the draws of an uninterrupted fit of the
  * same task byte for byte, and removes the checkpoint at the commit.
  */
@@ -25,7 +26,7 @@ function manifest(name: string): string {
     file,
     JSON.stringify({
       out: name,
-      defaults: { data: join(root, 'examples/national.csv'), config: join(root, 'examples/national.config.json'), options: { chains: 2, warmup: 150, draws: 100, seed: 31 }, retries: 1 },
+      defaults: { data: join(root, 'examples/national.csv'), config: join(root, 'examples/national.config.json'), options: { chains: 2, warmup: 150, draws: 500, seed: 31 }, retries: 1 },
       fits: [{ id: 'national' }],
     }),
   );
