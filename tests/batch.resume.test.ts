@@ -45,7 +45,7 @@ describe('batch fits resume from their checkpoints', () => {
     const onEvent = (event: BatchEvent) => {
       if (event.type !== 'start' || event.attempt !== 1) return;
       const timer = setInterval(() => {
-        if (!/chain \d+ sampling ([5-9]|\d\d)/.test(progress(checkpoint) ?? '')) return;
+        if (!/chain 0 sampling ([5-9]|\d\d)/.test(progress(checkpoint) ?? '')) return;
         clearInterval(timer);
         process.kill(event.pid, 'SIGKILL');
         killed = true;
