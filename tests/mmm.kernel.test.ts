@@ -21,9 +21,7 @@ import { designFromData, withHoldout } from '../models/mmm/design.js';
 import { createMmmKernel } from '../models/mmm/kernel/kernel.js';
 import { createGeoMmm } from '../models/mmm/model.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
-import { referenceLogDensity, referenceMarginalLogDensity } from '../models/mmm/referenceDensity.js';
-import { cases, channelKindCases, geoEffectCases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
-import { expectKernelVjp } from './support/vjp.js';
+import { cases, channelKindCases, expectGradientMatchesReference, expectKernelMatchesReference, geoEffectCases, hostUnconstrained, structureCases } from './support/mmmDensity.js';
 import { loadExample, loadExampleWith, withRfChannel } from './support/examples.js';
 import { withRfChannels } from '../models/mmm/components/transformKinds.js';
 
@@ -111,20 +109,10 @@ describe('geo MMM kernel', () => {
           expect(Math.abs(hostResult.logDensity[c] - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
           // The tensor path's bijectors and uploads are float32: ~1e-5 of |log density|.
           expect(Math.abs(tensorResult.logDensity[c] - reference)).toBeLessThan(2e-5 * Math.abs(reference) + 1e-2);
-          for (let d = 0; d < dim; d++) {
-            const h = 1e-5;
-            const up = Float64Array.from(position);
-            const down = Float64Array.from(position);
-            up[d] += h;
-            down[d] -= h;
-            const numeric = (hostUnconstrained(design, config, host, up) - hostUnconstrained(design, config, host, down)) / (2 * h);
-            // Central differences, step 1e-5: truncation ~1e-10 times third derivatives, rounding ~1e-11 |f| / h.
-            const value = hostResult.gradient[c * dim + d];
-            expect(Math.abs(value - numeric), `host d=${d} got ${value} numeric ${numeric}`).toBeLessThan(1e-5 * Math.abs(numeric) + 1e-5);
-            // float32 gradient: 2e-3 relative + 2e-2 absolute.
-            const other = tensorResult.gradient[c * dim + d];
-            expect(Math.abs(other - numeric), `tensor d=${d} got ${other} numeric ${numeric}`).toBeLessThan(2e-3 * Math.abs(numeric) + 2e-2);
-          }
+          expectGradientMatchesReference(design, config, host, position, [
+            { label: 'host', gradient: hostResult.gradient.subarray(c * dim, (c + 1) * dim) },
+            { label: 'tensor', gradient: tensorResult.gradient.subarray(c * dim, (c + 1) * dim), float32: true },
+          ]);
         }
         // A change of chain count resizes the scratch buffers and gives the same values per chain.
         const single = host.evaluate(positions.subarray(dim, 2 * dim), 1);
@@ -137,25 +125,7 @@ describe('geo MMM kernel', () => {
 
       it(`${label} (${which}): the kernel's VJP matches central differences of its float64 forward; its outputs sum to the reference`, () => {
         const { design, config } = setup(label, which, overrides);
-        const table = mmmParameters(design, config);
-        const kernel = createMmmKernel(design, config, table);
-        const model = compile(createGeoMmm(design, config).definition);
-        expect(kernel.inputNames).toEqual(model.layout.map((p) => p.name));
-        const rng = createRng(11, label + which);
-        const chains = 2;
-        const width = kernel.outputWidth;
-        const constrained = model.constrain(Float64Array.from({ length: chains * model.dim }, () => 1.6 * rng.uniform() - 0.8), chains);
-        model.dispose();
-        const values = kernel.inputNames.map((name) => Float64Array.from(constrained[name]));
-        const out = kernel.forward(values, chains);
-        for (let b = 0; b < chains; b++) {
-          const draw = Object.fromEntries(kernel.inputNames.map((name, i) => [name, values[i].subarray(b * kernel.inputSizes[i], (b + 1) * kernel.inputSizes[i])]));
-          let total = 0;
-          for (let j = 0; j < width; j++) total += out[b * width + j];
-          const reference = (kernel.linearBlock ? referenceMarginalLogDensity : referenceLogDensity)(design, config, draw);
-          expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
-        }
-        expectKernelVjp(kernel, values, chains, Float64Array.from({ length: chains * width }, () => rng.normal()));
+        expectKernelMatchesReference(design, config, label + which);
       });
     }
   }

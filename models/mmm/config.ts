@@ -218,6 +218,24 @@ export interface MmmModelConfig {
    * reach, then adstocked (components/transformKinds.ts). Absent: none.
    */
   readonly rfChannels?: readonly string[];
+  /** Time-varying media effectiveness for some channels (absent: every channel static). */
+  readonly timeVarying?: TimeVaryingConfig;
+}
+
+/**
+ * `model.timeVarying` (components/timeVarying.ts): the channels whose effectiveness varies over time,
+ * beta[g,c,t] = exp(m_c + dev[g,c] + w_c(t)) with w_c a centred Hilbert-space GP over the periods,
+ * and the basis's options.
+ */
+export interface TimeVaryingConfig {
+  /** Channel names, or 'all'. */
+  readonly channels: readonly string[] | 'all';
+  /** Boundary factor c of the basis (default 1.5). */
+  readonly boundary?: number;
+  /** The smallest length scale (periods) the basis count is chosen for (default 8). */
+  readonly minLengthScale?: number;
+  /** The number of basis functions (default by the paper's rule from minLengthScale and boundary). */
+  readonly basisFunctions?: number;
 }
 
 export interface TimeConfig {

@@ -2,7 +2,8 @@
  * The geo MMM evaluated on the host in float64 for one posterior draw, term by term as in
  * shared/reference-model.md with the components' obviously-right forms: saturated media
  * (components/mediaTransform.ts), media coefficients (components/coefficients.ts, with m derived
- * from the ROI under an ROI prior) and the KPI mean (intercepts, linear terms, media). The analysis
+ * from the ROI under an ROI prior), the time-varying channels' effectiveness exp(w_c(t))
+ * (components/timeVarying.ts) and the KPI mean (intercepts, linear terms, media). The analysis
  * layer (contributions, ROI, response curves) and the reference density (referenceDensity.ts) use
  * these; the kernel is tested against them. `values` are constrained parameter values by name (flat
  * arrays), as in a posterior draw.
@@ -13,9 +14,11 @@ import { interceptHost } from './components/intercepts.js';
 import { linearTerms, linearTermsHost } from './components/linearTerms.js';
 import { channelTransform, transformSeries } from './components/mediaTransform.js';
 import { checkRfChannels } from './components/transformKinds.js';
+import { mediaEffectivenessHost } from './components/timeVarying.js';
 import { designDims, type MmmDesign } from './design.js';
 
 export { mediaCoefficientsHost, type DrawValues } from './components/coefficients.js';
+export { mediaEffectivenessHost } from './components/timeVarying.js';
 
 /** Transformed media h [G, T, C] for one draw (each channel in its order: components/mediaTransform.ts). */
 export function saturatedMediaHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues): Float64Array {
@@ -54,6 +57,7 @@ export function meanKpiHost(design: MmmDesign, config: MmmModelConfig, values: D
   const { geos: G, periods: T, channels: C } = designDims(design);
   const saturated = saturatedMediaHost(design, config, values);
   const beta = mediaCoefficientsHost(design, config, values, saturated);
+  const effectiveness = mediaEffectivenessHost(design, config, values);
   const terms = linearTerms(design, config);
   const mean = new Float64Array(G * T);
   for (let g = 0; g < G; g++) {
@@ -61,7 +65,7 @@ export function meanKpiHost(design: MmmDesign, config: MmmModelConfig, values: D
     for (let t = 0; t < T; t++) {
       const n = g * T + t;
       let mu = linearTermsHost(terms, values, n, t, intercept);
-      for (let c = 0; c < C; c++) mu += beta[g * C + c] * saturated[n * C + c];
+      for (let c = 0; c < C; c++) mu += beta[g * C + c] * saturated[n * C + c] * (effectiveness ? effectiveness[t * C + c] : 1);
       mean[n] = mu;
     }
   }

@@ -7,7 +7,8 @@
  *   lift_t = sum_{g in G_e} kpiUnit[g] beta[g,c] [h(adstock(xTest))[g,t] - h(adstock(xControl))[g,t]]
  *
  * summed over the measured periods t of an observation (all of them for a total, one for a
- * per-period measurement). The adstock runs over the whole series, so the change ramps up during
+ * per-period measurement); a time-varying channel (components/timeVarying.ts) has beta[g,c] exp(w_c(t))
+ * in place of beta[g,c], so a test pins the effectiveness at its weeks. The adstock runs over the whole series, so the change ramps up during
  * the test and carries over up to maxLag - 1 periods past `to`: a measurement window that covers
  * the decay (or per-period measurements of it) informs the adstock parameters, not only the
  * coefficient. beta are the media coefficients of the fitted data (under an ROI prior m is derived
@@ -37,7 +38,7 @@
 import { logGamma } from '../../src/distributions/index.js';
 import type { LiftExperiment, MmmModelConfig } from './config.js';
 import { designDims, type MmmDesign } from './design.js';
-import { mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { mediaCoefficientsHost, mediaEffectivenessHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
 import { channelTransform, transformSeries } from './components/mediaTransform.js';
 import { ConfigError } from '../../src/config/index.js';
 import { checkExperiments } from './parseConfig.js';
@@ -197,6 +198,8 @@ export interface LiftCells {
   readonly channel: Int32Array;
   readonly geo: Int32Array;
   readonly observation: Int32Array;
+  /** The measured period (a time-varying channel's effectiveness there scales the cell). */
+  readonly period: Int32Array;
   /** kpiUnit[g] / se of the cell's observation: lift / se is sum_cells weight beta (hTest - hControl). */
   readonly weight: Float64Array;
   /** [cells, L]: media[t - l] of the cell's geo under each condition (0 before the first period). */
@@ -224,6 +227,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
   const channel: number[] = [];
   const geo: number[] = [];
   const observation: number[] = [];
+  const period: number[] = [];
   const weight: number[] = [];
   const laggedTest: number[] = [];
   const laggedControl: number[] = [];
@@ -256,6 +260,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
         channel.push(e.channel);
         geo.push(g);
         observation.push(o);
+        period.push(t);
         weight.push(design.kpiUnit[g] / tests.observations[o].se);
         laggedTest.push(...test);
         laggedControl.push(...control);
@@ -273,6 +278,7 @@ export function liftCells(design: MmmDesign, tests: LiftTests, maxLag: number): 
     channel: Int32Array.from(channel),
     geo: Int32Array.from(geo),
     observation: Int32Array.from(observation),
+    period: Int32Array.from(period),
     weight: Float64Array.from(weight),
     laggedTest: Float64Array.from(laggedTest),
     laggedControl: Float64Array.from(laggedControl),
@@ -300,6 +306,7 @@ export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, value
   const { periods: T } = designDims(design);
   const saturatedData = config.mediaPrior.type !== 'coefficient' ? saturatedMediaHost(design, config, values) : new Float64Array(0);
   const beta = mediaCoefficientsHost(design, config, values, saturatedData);
+  const effectiveness = mediaEffectivenessHost(design, config, values);
   const C = design.channelNames.length;
   const implied = new Float64Array(tests.observations.length);
   const scratch = new Float64Array(T);
@@ -318,7 +325,7 @@ export function impliedLiftHost(design: MmmDesign, config: MmmModelConfig, value
       const scale = design.kpiUnit[g] * beta[g * C + c];
       for (const o of e.observations) {
         const observation = tests.observations[o];
-        for (let t = observation.from; t <= observation.to; t++) implied[o] += scale * (test[t] - control[t]);
+        for (let t = observation.from; t <= observation.to; t++) implied[o] += scale * (effectiveness ? effectiveness[t * C + c] : 1) * (test[t] - control[t]);
       }
     });
   }

@@ -4,7 +4,7 @@
  * declaration order (= the sampler's unconstrained layout and the kernel's input order). The model
  * definition (model.ts), the kernel's input layout (kernel/kernel.ts), prior predictive sampling
  * (priorPredictive.ts), the float64 reference density (referenceDensity.ts) and the prior-vs-posterior
- * chart are all derived from it. Order: adstock, saturation, media coefficients, intercepts, trend
+ * chart are all derived from it. Order: adstock, saturation, media coefficients, time-varying effectiveness, intercepts, trend
  * (or knots), seasonality, controls, events, treatments, likelihood (the reference model's order, as
  * the Stan peer). A transform parameter's row covers the channels whose kind has it
  * (components/transformKinds.ts).
@@ -19,6 +19,7 @@ import { integratesLinearBlock, LINEAR_BLOCK_PARAMETERS } from './components/lin
 import { LINEAR_TERM_PRIORS, linearTermParameters, linearTerms } from './components/linearTerms.js';
 import { SATURATION_KINDS, saturationKind } from './components/saturation/index.js';
 import { hillFrequency } from './components/saturation/hillFrequency.js';
+import { TIME_VARYING_PRIORS, timeVaryingParameters } from './components/timeVarying.js';
 import { transformRows } from './components/transformKinds.js';
 import type { MmmParameter, PriorDeclaration, TransformParameter } from './components/types.js';
 import type { MmmDesign } from './design.js';
@@ -26,7 +27,7 @@ import type { MmmDesign } from './design.js';
 export type { MmmParameter, ParameterPrior, Support } from './components/types.js';
 
 /** The declarations of the components other than the media transforms, in table order. */
-export const COMPONENT_PRIORS: readonly PriorDeclaration[] = [...COEFFICIENT_PRIORS, ...INTERCEPT_PRIORS, ...LINEAR_TERM_PRIORS, ...LIKELIHOOD_PRIORS];
+export const COMPONENT_PRIORS: readonly PriorDeclaration[] = [...COEFFICIENT_PRIORS, ...TIME_VARYING_PRIORS, ...INTERCEPT_PRIORS, ...LINEAR_TERM_PRIORS, ...LIKELIHOOD_PRIORS];
 
 /** Every name `model.priors` accepts: the registered transform kinds' parameters, then the other components'. */
 export function priorNames(): string[] {
@@ -109,6 +110,7 @@ function allParameters(design: MmmDesign, config: MmmModelConfig): MmmParameter[
   return [
     ...transforms,
     ...coefficientParameters(design, config, prior),
+    ...timeVaryingParameters(design, config, prior),
     ...interceptParameters(design, config, prior),
     ...linearTermParameters(linearTerms(design, config), prior, design.geoNames),
     ...likelihoodParameters(design, config, prior),

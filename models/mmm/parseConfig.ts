@@ -6,7 +6,7 @@
 import { ConfigError, describeValue, keyPath, Reader } from '../../src/config/index.js';
 import {
   centeringWeight, DEFAULT_KPI_SHARE, DEFAULT_MODEL_CONFIG, mediaPriorWindows, PRIOR_PARAMETERS, TRANSFORM_ORDERS,
-  type KpiShare, type LiftExperiment, type MediaPrior, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow, type SaturationSpec, type SaturationType,
+  type KpiShare, type LiftExperiment, type MediaPrior, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow, type SaturationSpec, type SaturationType, type TimeVaryingConfig,
 } from './config.js';
 import { mediaPriorLabel } from './components/coefficients.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
@@ -110,7 +110,7 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (value === undefined) return DEFAULT_MODEL_CONFIG;
   const reader = new Reader(file);
   const d = DEFAULT_MODEL_CONFIG;
-  const root = reader.object(value, 'model', ['adstock', 'saturation', 'order', 'geo', 'trend', 'seasonality', 'time', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock']);
+  const root = reader.object(value, 'model', ['adstock', 'saturation', 'order', 'geo', 'trend', 'seasonality', 'time', 'likelihood', 'sigmaByGeo', 'mediaPrior', 'priors', 'experiments', 'linearBlock', 'timeVarying']);
 
   let adstock: MmmModelConfig['adstock'] = d.adstock;
   if (root.adstock !== undefined) {
@@ -195,10 +195,44 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
   if (time?.knots === 'all' && seasonality.order > 0) {
     reader.fail('model.seasonality', 'a knot at every period ("knots": "all") spans every time effect, Fourier seasonality included: leave "seasonality" out or use fewer knots');
   }
+  const timeVarying = root.timeVarying === undefined ? undefined : parseTimeVarying(reader, root.timeVarying);
   const parsed: MmmModelConfig = {
     adstock, saturation, ...(order === undefined ? {} : { order }), geo, trend, seasonality, ...(time ? { time } : {}), likelihood, ...(sigmaByGeo === undefined ? {} : { sigmaByGeo }), mediaPrior, priors, ...(linearBlock === undefined ? {} : { linearBlock }),
+    ...(timeVarying === undefined ? {} : { timeVarying }),
   };
   return root.experiments === undefined ? parsed : { ...parsed, experiments: parseExperiments(reader, root.experiments) };
+}
+
+/**
+ * `model.timeVarying`: {channels: [names] | "all", boundary? (> 1), minLengthScale? (periods, > 0),
+ * basisFunctions? (integer >= 1)} (config.ts TimeVaryingConfig; names are checked against the data later).
+ */
+function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
+  const o = reader.object(value, 'model.timeVarying', ['channels', 'boundary', 'minLengthScale', 'basisFunctions']);
+  let channels: TimeVaryingConfig['channels'];
+  if (o.channels === 'all') channels = 'all';
+  else if (Array.isArray(o.channels) && o.channels.length > 0) {
+    channels = o.channels.map((name, i) => (typeof name === 'string' && name.trim() !== '' ? name : reader.fail(`model.timeVarying.channels[${i}]`, `expected a channel name, got ${describeValue(name)}`)));
+    const seen = new Set<string>();
+    channels.forEach((name, i) => {
+      if (seen.has(name)) reader.fail(`model.timeVarying.channels[${i}]`, `"${name}" is listed twice`);
+      seen.add(name);
+    });
+  } else {
+    return reader.fail('model.timeVarying.channels', `expected a non-empty array of channel names or "all", got ${describeValue(o.channels)}`);
+  }
+  if (o.basisFunctions !== undefined && o.minLengthScale !== undefined) {
+    reader.fail('model.timeVarying.basisFunctions', 'gives the basis count, and minLengthScale chooses one: keep one of them');
+  }
+  const boundary = o.boundary === undefined ? undefined : reader.number(o.boundary, 'model.timeVarying.boundary', (x) => x > 1, 'a boundary factor > 1 (1.5 is the default)');
+  const minLengthScale = o.minLengthScale === undefined ? undefined : reader.number(o.minLengthScale, 'model.timeVarying.minLengthScale', (x) => x > 0, 'a length scale in periods > 0');
+  const basisFunctions = o.basisFunctions === undefined ? undefined : reader.integer(o.basisFunctions, 'model.timeVarying.basisFunctions', 1, 200);
+  return {
+    channels,
+    ...(boundary === undefined ? {} : { boundary }),
+    ...(minLengthScale === undefined ? {} : { minLengthScale }),
+    ...(basisFunctions === undefined ? {} : { basisFunctions }),
+  };
 }
 
 /**
@@ -406,6 +440,12 @@ export function checkModelConfigAgainstData(
         `${maxLag} leaves no room for ${row.parameter.name} (${row.parameter.description}) of the ${row.component} "${channelTransformKinds(config, [row.channels[0]])[0][row.component].type}" of channel(s) ${row.channels.join(', ')}, which lies in ${row.parameter.maxLagDependent?.support ?? `[${support.lower}, ${support.upper}]`}: use a longer maxLag or another kind`,
       );
     }
+  }
+  const varying = config.timeVarying?.channels;
+  if (Array.isArray(varying)) {
+    varying.forEach((channel, i) => {
+      if (!channelNames.includes(channel)) throw new ConfigError(file, `model.timeVarying.channels[${i}]`, `unknown channel "${channel}" (channels: ${channelNames.join(', ')})`);
+    });
   }
   const media = config.geo.media;
   if (typeof media === 'object') {

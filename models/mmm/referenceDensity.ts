@@ -21,7 +21,7 @@ import type { MmmModelConfig } from './config.js';
 import { geoSigma, kpiLogDensity } from './components/likelihood.js';
 import { fixedIntercepts, offsetGeos } from './components/intercepts.js';
 import { designDims, type MmmDesign } from './design.js';
-import { mediaCoefficientsHost, meanKpiHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { mediaCoefficientsHost, mediaEffectivenessHost, meanKpiHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
 import { liftLogLikelihoodHost } from './liftTests.js';
 import { mmmParameters } from './parameters.js';
 
@@ -90,6 +90,7 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
   const rowSigma: number[] = [];
   const saturated = saturatedMediaHost(design, config, values);
   const beta = mediaCoefficientsHost(design, config, values, saturated);
+  const effectiveness = mediaEffectivenessHost(design, config, values);
   for (let g = 0; g < G; g++) {
     for (let t = 0; t < T; t++) {
       const n = g * T + t;
@@ -109,7 +110,7 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
       });
       rows.push(row);
       let media = 0;
-      for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c];
+      for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c] * (effectiveness ? effectiveness[t * C + c] : 1);
       residual.push(design.kpi[n] - media);
       rowSigma.push(geoSigma(values, g));
     }

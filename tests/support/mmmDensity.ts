@@ -1,12 +1,19 @@
 /**
- * Shared by the geo-MMM density tests: the config cases every likelihood path is checked on, and a
+ * Shared by the geo-MMM density tests: the config cases every likelihood path is checked on, a
  * float64 unconstrained log density (reference density + the bijectors' log-Jacobians, written out
- * independently of src/bijectors) to compare the compiled models with.
+ * independently of src/bijectors) to compare the compiled models with, and the two checks of the
+ * kernel against it (`expectGradientMatchesReference`, `expectKernelMatchesReference`).
  */
-import type { CompiledModel } from '../../src/ppl/index.js';
+import { expect } from 'vitest';
+import { compile, type CompiledModel } from '../../src/ppl/index.js';
+import { createRng } from '../../src/tensor/index.js';
 import type { MmmModelConfig } from '../../models/mmm/config.js';
 import type { MmmDesign } from '../../models/mmm/design.js';
+import { createMmmKernel } from '../../models/mmm/kernel/kernel.js';
+import { createGeoMmm } from '../../models/mmm/model.js';
+import { mmmParameters } from '../../models/mmm/parameters.js';
 import { referenceLogDensity, referenceMarginalLogDensity } from '../../models/mmm/referenceDensity.js';
+import { expectKernelVjp } from './vjp.js';
 
 const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
 
@@ -117,3 +124,59 @@ export const geoEffectCases: [string, Partial<MmmModelConfig>][] = [
     { geo: { intercept: 'fixed', media: 'noncentered', controls: 'hierarchical', treatments: 'hierarchical' }, sigmaByGeo: true },
   ],
 ];
+
+/** One gradient to check at a position: its label, values [dim], and whether it is float32 (looser tolerance). */
+export interface GradientCheck {
+  readonly label: string;
+  readonly gradient: ArrayLike<number>;
+  readonly float32?: boolean;
+}
+
+/**
+ * Gradients of the compiled model at `position` against central differences of the float64
+ * reference (`hostUnconstrained`), every coordinate, each difference computed once for all checks.
+ * Tolerance: step 1e-5, truncation ~1e-10 times third derivatives, rounding ~1e-11 |f| / h, so
+ * 1e-5 relative + 1e-5 absolute; a float32 gradient 2e-3 relative + 2e-2 absolute.
+ */
+export function expectGradientMatchesReference(design: MmmDesign, config: MmmModelConfig, model: CompiledModel, position: Float64Array, checks: readonly GradientCheck[]): void {
+  for (let d = 0; d < position.length; d++) {
+    const h = 1e-5;
+    const up = Float64Array.from(position);
+    const down = Float64Array.from(position);
+    up[d] += h;
+    down[d] -= h;
+    const numeric = (hostUnconstrained(design, config, model, up) - hostUnconstrained(design, config, model, down)) / (2 * h);
+    const name = model.layout.find((p) => d >= p.offset && d < p.offset + p.unconstrainedSize)?.name;
+    for (const { label, gradient, float32 } of checks) {
+      const tolerance = float32 ? 2e-3 * Math.abs(numeric) + 2e-2 : 1e-5 * Math.abs(numeric) + 1e-5;
+      expect(Math.abs(gradient[d] - numeric), `${label} d=${d} (${name}) got ${gradient[d]} numeric ${numeric}`).toBeLessThan(tolerance);
+    }
+  }
+}
+
+/**
+ * The kernel at random constrained draws (2 chains, seed from `label`): its outputs sum to the float64
+ * reference (marginal when it integrates the linear block) within 1e-9 relative, and its VJP matches
+ * central differences of its own forward (support/vjp.ts).
+ */
+export function expectKernelMatchesReference(design: MmmDesign, config: MmmModelConfig, label: string): void {
+  const table = mmmParameters(design, config);
+  const kernel = createMmmKernel(design, config, table);
+  const model = compile(createGeoMmm(design, config).definition);
+  expect(kernel.inputNames).toEqual(model.layout.map((p) => p.name));
+  const rng = createRng(11, label);
+  const chains = 2;
+  const width = kernel.outputWidth;
+  const constrained = model.constrain(Float64Array.from({ length: chains * model.dim }, () => 1.6 * rng.uniform() - 0.8), chains);
+  model.dispose();
+  const values = kernel.inputNames.map((name) => Float64Array.from(constrained[name]));
+  const out = kernel.forward(values, chains);
+  for (let b = 0; b < chains; b++) {
+    const draw = Object.fromEntries(kernel.inputNames.map((name, i) => [name, values[i].subarray(b * kernel.inputSizes[i], (b + 1) * kernel.inputSizes[i])]));
+    let total = 0;
+    for (let j = 0; j < width; j++) total += out[b * width + j];
+    const reference = (kernel.linearBlock ? referenceMarginalLogDensity : referenceLogDensity)(design, config, draw);
+    expect(Math.abs(total - reference)).toBeLessThan(1e-9 * Math.abs(reference) + 1e-9);
+  }
+  expectKernelVjp(kernel, values, chains, Float64Array.from({ length: chains * width }, () => rng.normal()));
+}

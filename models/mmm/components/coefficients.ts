@@ -31,6 +31,7 @@ import { designDims, isPaidChannel, type MmmDesign } from '../design.js';
 import type { KernelParameters } from '../kernel/parameters.js';
 import type { PriorSpec } from '../../../src/distributions/index.js';
 import { adstockSeries, channelTransform, saturateLevel } from './mediaTransform.js';
+import { mediaEffectivenessHost, type TimeVaryingBlock } from './timeVarying.js';
 import { POSITIVE, REAL, UNIT, type MmmParameter, type PriorDeclaration } from './types.js';
 
 /** The relative media increase of the marginal ROI (as src/analysis/mediaAnalysis.ts's default). */
@@ -250,7 +251,9 @@ export type DrawValues = Readonly<Record<string, ArrayLike<number>>>;
 
 /**
  * Media coefficients beta [G, C] of one draw, float64 (derives m under a derived media prior, from
- * whole series: the obviously-right form); saturated is h [G, T, C].
+ * whole series: the obviously-right form); saturated is h [G, T, C]. With time-varying channels
+ * (timeVarying.ts) beta is the coefficient of the average period: period t's is beta exp(w_c(t)),
+ * and the derived m sums the response times exp(w_c(t)).
  */
 export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues, saturated: Float64Array): Float64Array {
   const { geos: G, periods: T, channels: C } = designDims(design);
@@ -262,6 +265,7 @@ export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig,
   };
   const beta = new Float64Array(G * C);
   const { derived, slot } = coefficientSlots(design, config);
+  const effectiveness = mediaEffectivenessHost(design, config, values);
   const type = config.mediaPrior.type;
   const windows = mediaPriorWindows(config.mediaPrior);
   const series = new Float64Array(T);
@@ -291,7 +295,7 @@ export function mediaCoefficientsHost(design: MmmDesign, config: MmmModelConfig,
             : transform.rf
               ? (1 + MROI_STEP) * saturated[n * C + c] - saturated[n * C + c]
               : saturateLevel(transform, (1 + MROI_STEP) * adstocked[t]) - saturated[n * C + c];
-          weighted += Math.exp(deviation(g, c)) * response * value;
+          weighted += Math.exp(deviation(g, c)) * response * value * (effectiveness ? effectiveness[t * C + c] : 1);
         }
       }
       const target = type === 'roi' ? spend : type === 'mroi' ? MROI_STEP * spend : totalOutcome(design, window);
@@ -332,6 +336,7 @@ export class CoefficientsBlock {
     private readonly geos: number,
     private readonly periods: number,
     private readonly channels: number,
+    private readonly timeVarying?: TimeVaryingBlock,
   ) {
     this.form = coefficientForm(design, config);
     this.constants = this.form.derivedPrior ? derivedPriorConstants(design, config) : undefined;
@@ -360,7 +365,8 @@ export class CoefficientsBlock {
 
   /**
    * beta of chain b from r [B, C, N] (channel-major): the saturated media h, or under an mROI prior
-   * the increments h(1.01 a) - h(a) (the media block's); r only enters the derived m.
+   * the increments h(1.01 a) - h(a) (the media block's); r only enters the derived m, times the
+   * time-varying block's exp(w_c(t)) (run before) for a time-varying channel.
    */
   forward(b: number, response: Float64Array): void {
     const { params, geos: G, periods: T, channels: C } = this;
@@ -379,10 +385,13 @@ export class CoefficientsBlock {
         if (this.form.derived[c]) {
           const { weight, logTarget } = this.constants as DerivedPriorConstants;
           const cellBase = (b * C + c) * N;
+          const factor = this.timeVarying?.varies(c) ? this.timeVarying.factor : undefined;
+          const factorBase = factor ? (this.timeVarying as TimeVaryingBlock).offset(b, c) : 0;
           let total = 0;
           for (let g = 0; g < G; g++) {
             let sum = 0;
-            for (let n = g * T; n < (g + 1) * T; n++) sum += response[cellBase + n] * weight[c * N + n];
+            if (factor) for (let t = 0, n = g * T; t < T; t++, n++) sum += response[cellBase + n] * weight[c * N + n] * factor[factorBase + t];
+            else for (let n = g * T; n < (g + 1) * T; n++) sum += response[cellBase + n] * weight[c * N + n];
             this.windowSum[(b * G + g) * C + c] = sum;
             total += expDeviation[(b * G + g) * C + c] * sum;
           }

@@ -20,6 +20,9 @@
  * at each lag with bar y bar_i^X w[c_i, l]. A reach and frequency channel's conditions are its reach x
  * at the data's frequency f: y_i^X = sum_l w[c_i, l] x^X[i, l] sat_c(f[i, l]); backward w bar +=
  * y bar x sat(f), and the kind's scalar backward at f with bar y bar w x.
+ * A time-varying channel (components/timeVarying.ts) has beta[g_i, c_i] e_i in place of beta, with
+ * e_i = exp(w_c(t_i)) at the cell's measured period: beta bar and the h bars take e_i, and
+ * w bar[c_i, t_i] += r bar_o omega_i beta e_i (h_i^test - h_i^control).
  * The media block (media.ts) turns beta bar into the coefficient parameters' gradients (through its
  * log-beta path, so the ROI prior's derived m is included) and w bar into the adstock parameters'.
  */
@@ -48,6 +51,7 @@ export class LiftBlock {
       betaBar: new Float64Array(geos * channels),
       weightBar: new Float64Array(channels * this.L),
       saturationBar: new Float64Array(channels * media.saturationWidth),
+      effectivenessBar: new Float64Array(media.timeVarying ? channels * media.timeVarying.layout.periods : 0),
     };
     const width = media.saturationWidth;
     this.saturationBarOf = Array.from({ length: channels }, (_, c) => this.gradient.saturationBar.subarray(c * width, (c + 1) * width));
@@ -68,6 +72,7 @@ export class LiftBlock {
     const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, laggedFrequency, activeTest, activeControl, scaledValue, studentT, df, logNormalizer } = this.cells;
     const weights = this.media.weights;
     const beta = this.media.coefficients.beta;
+    const tv = this.media.timeVarying;
     implied.fill(0);
     for (let i = 0; i < M; i++) {
       const c = channel[i];
@@ -104,7 +109,8 @@ export class LiftBlock {
         this.saturated[j] = value;
         h += condition === 0 ? value : -value;
       }
-      implied[observation[i]] += weight[i] * beta[(b * G + geo[i]) * C + c] * h;
+      const effectiveness = tv?.varies(c) ? tv.factor[tv.offset(b, c) + this.cells.period[i]] : 1;
+      implied[observation[i]] += weight[i] * beta[(b * G + geo[i]) * C + c] * effectiveness * h;
     }
     let total = 0;
     for (let o = 0; o < O; o++) {
@@ -125,9 +131,12 @@ export class LiftBlock {
   backward(b: number, upstream: number): LiftMediaGradient {
     const { G, C, L } = this;
     const { cellCount: M, observationCount: O, channel, geo, observation, weight, laggedTest, laggedControl, laggedFrequency, activeTest, activeControl } = this.cells;
-    const { betaBar, weightBar, saturationBar } = this.gradient;
+    const { betaBar, weightBar, saturationBar, effectivenessBar } = this.gradient;
     const beta = this.media.coefficients.beta;
     const weights = this.media.weights;
+    const tv = this.media.timeVarying;
+    const T = tv?.layout.periods ?? 0;
+    effectivenessBar.fill(0);
     betaBar.fill(0);
     weightBar.fill(0);
     saturationBar.fill(0);
@@ -138,8 +147,11 @@ export class LiftBlock {
       if (impliedBar === 0) continue;
       const test = b * 2 * M + i;
       const control = (b * 2 + 1) * M + i;
-      betaBar[g * C + c] += impliedBar * (this.saturated[test] - this.saturated[control]);
-      const hBarTest = impliedBar * beta[(b * G + g) * C + c];
+      const difference = this.saturated[test] - this.saturated[control];
+      const effectiveness = tv?.varies(c) ? tv.factor[tv.offset(b, c) + this.cells.period[i]] : 1;
+      betaBar[g * C + c] += impliedBar * effectiveness * difference;
+      if (tv?.varies(c)) effectivenessBar[c * T + this.cells.period[i]] += impliedBar * beta[(b * G + g) * C + c] * effectiveness * difference;
+      const hBarTest = impliedBar * beta[(b * G + g) * C + c] * effectiveness;
       const kind = this.media.transforms[c].saturation;
       const options = this.media.saturationOptions(c);
       const p = this.media.saturationParameters(b, c);

@@ -37,6 +37,7 @@ import type { MmmDesign } from '../design.js';
 import type { AdstockKind } from '../components/adstock/index.js';
 import { channelTransformKinds, transformRows } from '../components/transformKinds.js';
 import { CoefficientsBlock, MROI_STEP } from '../components/coefficients.js';
+import { TimeVaryingBlock, timeVaryingLayout } from '../components/timeVarying.js';
 import { mediaData, type MediaData } from '../components/mediaData.js';
 import type { SaturationKind, SaturationOptions } from '../components/saturation/index.js';
 import type { MmmParameter } from '../components/types.js';
@@ -69,6 +70,8 @@ export interface LiftMediaGradient {
   readonly weightBar: Float64Array;
   /** [C, maxSaturationParameters] d/d saturation parameters (kind's order). */
   readonly saturationBar: Float64Array;
+  /** [C, T] d/d w_c(t) of the time-varying channels (empty without them). */
+  readonly effectivenessBar: Float64Array;
 }
 
 export class MediaBlock {
@@ -78,6 +81,8 @@ export class MediaBlock {
   readonly maxLag: number;
   /** Saturation parameters per channel, at most. */
   readonly saturationWidth: number;
+  /** The time-varying channels' effectiveness exp(w_c(t)) (components/timeVarying.ts), when some vary. */
+  readonly timeVarying?: TimeVaryingBlock;
   /** [B, C, L] adstock weights. */
   weights = new Float64Array(0);
   /** [B, C, N] */
@@ -114,6 +119,10 @@ export class MediaBlock {
   private readonly adstockSums: Float64Array;
   private readonly adstockParameterBar: Float64Array;
   private readonly saturationParameterBar: Float64Array;
+  /** Time-varying channels: mean bar x exp(w) [N], the prior weight x exp(w) [N], w bar [T]. */
+  private readonly channelMeanBar: Float64Array;
+  private readonly channelPriorWeight: Float64Array;
+  private readonly effectivenessBar: Float64Array;
 
   constructor(
     design: MmmDesign,
@@ -127,7 +136,9 @@ export class MediaBlock {
   ) {
     this.maxLag = config.adstock.maxLag;
     this.data = mediaData(design, this.maxLag);
-    this.coefficients = new CoefficientsBlock(design, config, params, geos, periods, channels);
+    const layout = timeVaryingLayout(design, config);
+    this.timeVarying = layout ? new TimeVaryingBlock(layout, params, channels) : undefined;
+    this.coefficients = new CoefficientsBlock(design, config, params, geos, periods, channels, this.timeVarying);
     // the table's transform rows are transformRows' (../parameters.ts): check the layout agrees
     const rows = transformRows(config, design.channelNames);
     const elementOf = (name: string, channel: string): number => {
@@ -191,6 +202,9 @@ export class MediaBlock {
     this.saturationParameterBar = new Float64Array(this.saturationWidth);
     this.raisedParameterBar = new Float64Array(this.saturationWidth);
     this.raisedBars = new Float64Array(this.marginalPrior ? N : 0);
+    this.channelMeanBar = new Float64Array(layout ? N : 0);
+    this.channelPriorWeight = new Float64Array(layout && this.coefficients.form.derivedPrior ? N : 0);
+    this.effectivenessBar = new Float64Array(layout ? periods : 0);
   }
 
   resize(chains: number): void {
@@ -212,6 +226,7 @@ export class MediaBlock {
     this.adstockValues = views((t) => t.adstockInputs.length);
     this.saturationValues = views((t) => t.saturationInputs.length);
     this.coefficients.resize(chains);
+    this.timeVarying?.resize(chains);
   }
 
   /** Channel c's saturation options. */
@@ -237,6 +252,7 @@ export class MediaBlock {
     }
     for (let c = 0; c < C; c++) this.adstockAndSaturation(b, c);
     if (this.marginalPrior) for (let c = 0; c < C; c++) if (this.coefficients.form.derived[c]) this.raise(b, c);
+    this.timeVarying?.forward(b);
     this.coefficients.forward(b, this.marginalPrior ? this.increments : this.saturated);
   }
 
@@ -362,18 +378,34 @@ export class MediaBlock {
     }
   }
 
-  /** mean[n] += sum_c beta[g,c] h[g,t,c] for chain b. */
+  /** mean[n] += sum_c beta[g,c] h[g,t,c] (times exp(w_c(t)) for a time-varying channel) for chain b. */
   addToMean(b: number, mean: Float64Array): void {
     const { channels: C, geos: G, periods: T } = this;
     const N = G * T;
     const beta = this.coefficients.beta;
+    const tv = this.timeVarying;
     for (let c = 0; c < C; c++) {
       const cellBase = (b * C + c) * N;
+      if (tv?.varies(c)) {
+        const factor = tv.factor;
+        const factorBase = tv.offset(b, c);
+        for (let g = 0; g < G; g++) {
+          const coefficient = beta[(b * G + g) * C + c];
+          const first = cellBase + g * T;
+          for (let t = 0; t < T; t++) mean[g * T + t] += coefficient * factor[factorBase + t] * this.saturated[first + t];
+        }
+        continue;
+      }
       for (let g = 0; g < G; g++) addScaled(mean, g * T, this.saturated, cellBase + g * T, T, beta[(b * G + g) * C + c]);
     }
   }
 
-  /** Gradients of chain b's media parameters from the mean's bar [N] (and the lift tests' part). */
+  /**
+   * Gradients of chain b's media parameters from the mean's bar [N] (and the lift tests' part). A
+   * time-varying channel's contribution is beta exp(w) h: its mean bar is meanBar exp(w) (so h bar and
+   * the coefficient sums take it), its derived prior weight rw exp(w), and
+   * w bar_t = sum_g (meanBar beta exp(w) h + r bar exp(w) r)[g,t] (+ the lift tests').
+   */
   backward(b: number, meanBar: Float64Array, lift?: LiftMediaGradient): void {
     const { params, channels: C, geos: G, periods: T, maxLag: L } = this;
     const N = G * T;
@@ -389,10 +421,26 @@ export class MediaBlock {
     const marginal = this.marginalPrior;
     const raisedBar = this.raisedParameterBar;
     const factor = 1 + MROI_STEP;
+    const tv = this.timeVarying;
     for (let c = 0; c < C; c++) {
       const t = this.transforms[c];
       const cellBase = (b * C + c) * N;
       const mediaBase = c * N;
+      // a time-varying channel: its own mean bar and prior weight, times exp(w) (method comment)
+      const varies = tv !== undefined && tv.varies(c);
+      let priorWeight = this.coefficients.priorWeight;
+      let priorBase = mediaBase;
+      if (varies) {
+        const effectiveness = tv.factor;
+        const factorBase = tv.offset(b, c);
+        for (let g = 0; g < G; g++) for (let s = 0; s < T; s++) this.channelMeanBar[g * T + s] = meanBar[g * T + s] * effectiveness[factorBase + s];
+        if (derivedPrior) {
+          priorWeight = this.channelPriorWeight;
+          priorBase = 0;
+          for (let g = 0; g < G; g++) for (let s = 0; s < T; s++) priorWeight[g * T + s] = this.coefficients.priorWeight[mediaBase + g * T + s] * effectiveness[factorBase + s];
+        }
+      }
+      const channelBar = varies ? this.channelMeanBar : meanBar;
       const qSaturation = this.saturationQ[b * C + c];
       const qAdstock = this.adstockQ[b * C + c];
       const pAdstock = this.adstockValues[b * C + c];
@@ -403,7 +451,7 @@ export class MediaBlock {
       if (t.onePass) {
         for (let g = 0; g < G; g++) {
           hillGeometricBackwardRow(
-            meanBar, beta[(b * G + g) * C + c], saturated, adstocked, logAdstocked, qSaturation[3] === 1, active, media,
+            channelBar, beta[(b * G + g) * C + c], saturated, adstocked, logAdstocked, qSaturation[3] === 1, active, media,
             mediaBase, cellBase, g * T, T, L, qSaturation[1], qSaturation[0], qAdstock[0], qAdstock[1], qAdstock[4], onePassSums,
           );
           sums[g] = onePassSums[0];
@@ -413,39 +461,39 @@ export class MediaBlock {
           adstockSums[1] += onePassSums[4];
         }
       } else {
-        for (let g = 0; g < G; g++) sums[g] = dot(meanBar, g * T, saturated, cellBase + g * T, T);
+        for (let g = 0; g < G; g++) sums[g] = dot(channelBar, g * T, saturated, cellBase + g * T, T);
       }
       if (lift) for (let g = 0; g < G; g++) sums[g] += lift.betaBar[g * C + c];
       const windowBar = this.coefficients.backward(b, c, sums);
+      if (varies) this.effectivenessBackward(b, c, channelBar, priorWeight, windowBar, lift);
       const raises = marginal && this.coefficients.form.derived[c];
       if (raises) raisedBar.fill(0);
       if (!t.onePass) {
-        const priorWeight = this.coefficients.priorWeight;
         const expDeviation = this.coefficients.expDeviation;
         for (let g = 0; g < G; g++) {
           const first = g * T;
           const last = first + T;
-          scaleRows(meanBar, first, adstockBar, first, T, beta[(b * G + g) * C + c]);
+          scaleRows(channelBar, first, adstockBar, first, T, beta[(b * G + g) * C + c]);
           // the derived prior's r bar: h itself (ROI, contribution), or -h(a) of the increment (mROI)
           const responseCoefficient = derivedPrior ? windowBar * expDeviation[(b * G + g) * C + c] : 0;
           if (derivedPrior) {
             const hCoefficient = marginal ? -responseCoefficient : responseCoefficient;
-            for (let n = first; n < last; n++) adstockBar[n] += hCoefficient * priorWeight[mediaBase + n];
+            for (let n = first; n < last; n++) adstockBar[n] += hCoefficient * priorWeight[priorBase + n];
           }
           // reach and frequency under the mROI prior: + 1.01 y of the increment, a bar of y itself
-          if (raises && t.rf) for (let n = first; n < last; n++) adstockBar[n] += factor * responseCoefficient * priorWeight[mediaBase + n];
+          if (raises && t.rf) for (let n = first; n < last; n++) adstockBar[n] += factor * responseCoefficient * priorWeight[priorBase + n];
           if (t.saturationFirst) continue;
           t.saturation.backwardRows(adstockBar, saturated, adstocked, logAdstocked, cellBase, first, T, qSaturation, saturationSums);
           if (raises) {
             // + h(1.01 a) of the increment: a bar += 1.01 r bar h'(1.01 a), the parameters' part at 1.01 a
             if (t.saturation.raisedBackwardRows) {
               const bars = this.raisedBars;
-              for (let n = first; n < last; n++) bars[n] = responseCoefficient * priorWeight[mediaBase + n];
+              for (let n = first; n < last; n++) bars[n] = responseCoefficient * priorWeight[priorBase + n];
               t.saturation.raisedBackwardRows(bars, adstockBar, this.raised, adstocked, logAdstocked, active, cellBase, mediaBase, first, T, factor, qSaturation, saturationSums);
             } else {
               for (let n = first; n < last; n++) {
                 if (active[mediaBase + n] === 0) continue;
-                const rBar = responseCoefficient * priorWeight[mediaBase + n];
+                const rBar = responseCoefficient * priorWeight[priorBase + n];
                 if (rBar === 0) continue;
                 const i = cellBase + n;
                 adstockBar[n] += factor * t.saturation.backward(pSaturation, t.saturationOptions, factor * adstocked[i], this.raised[i], rBar, raisedBar);
@@ -483,6 +531,33 @@ export class MediaBlock {
       if (lift) t.adstock.weightsBackward(pAdstock, L, this.weights, weightOffset, lift.weightBar, c * L, adstockBarOut);
       for (let j = 0; j < t.adstockInputs.length; j++) grad[params.at(t.adstockInputs[j], b, t.adstockElements[j])] = adstockBarOut[j];
     }
+  }
+
+  /**
+   * w bar of time-varying channel c of chain b (backward's comment) from its mean bar meanBar exp(w)
+   * and its prior weight rw exp(w) (base 0), then the time-varying parameters' gradients.
+   */
+  private effectivenessBackward(b: number, c: number, channelBar: Float64Array, priorWeight: Float64Array, windowBar: number, lift?: LiftMediaGradient): void {
+    const { geos: G, periods: T, channels: C } = this;
+    const tv = this.timeVarying as TimeVaryingBlock;
+    const wBar = this.effectivenessBar.fill(0);
+    const beta = this.coefficients.beta;
+    const cellBase = (b * C + c) * G * T;
+    for (let g = 0; g < G; g++) {
+      const coefficient = beta[(b * G + g) * C + c];
+      for (let s = 0; s < T; s++) wBar[s] += channelBar[g * T + s] * coefficient * this.saturated[cellBase + g * T + s];
+    }
+    if (windowBar !== 0) {
+      // the derived m's window sum W = sum_g exp(dev) sum_t r rw exp(w): W bar exp(dev) r rw exp(w)
+      const response = this.marginalPrior ? this.increments : this.saturated;
+      const expDeviation = this.coefficients.expDeviation;
+      for (let g = 0; g < G; g++) {
+        const coefficient = windowBar * expDeviation[(b * G + g) * C + c];
+        for (let s = 0; s < T; s++) wBar[s] += coefficient * priorWeight[g * T + s] * response[cellBase + g * T + s];
+      }
+    }
+    if (lift && lift.effectivenessBar.length > 0) for (let s = 0; s < T; s++) wBar[s] += lift.effectivenessBar[c * T + s];
+    tv.backward(b, c, wBar);
   }
 }
 
