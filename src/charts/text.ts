@@ -138,6 +138,18 @@ export const TEXT = {
       title: 'ROI by geo',
       description: 'Each channel\'s ROI within each geo (contribution in the geo over spend in the geo): median, 50% and 90% intervals. Geos without spend on a channel are left out.',
     },
+    effectiveness: {
+      title: 'Media effectiveness over time',
+      description:
+        "Each time-varying channel's effectiveness per period: its coefficient at the period over its average (exp of the channel's Gaussian-process deviation; 1 = average, dashed rule). Line: posterior median; band: 90% credible interval.",
+      y: 'Effectiveness (x average)',
+    },
+    periodRoi: {
+      title: (grouping: string) => `ROI per ${grouping}`,
+      description: (grouping: string) =>
+        `Each paid channel's ROI within each ${grouping}: the ${grouping}'s contribution (including carry-over from earlier spend) over its spend, shown when some channel's effectiveness varies over time. Dot: median; bar: 90% interval.`,
+      x: (grouping: string) => grouping.charAt(0).toUpperCase() + grouping.slice(1),
+    },
     budget: {
       title: 'Budget allocation: current vs proposed',
       description: 'Spend per channel now and under the proposed allocation, with the uplift in the KPI it is expected to bring.',
