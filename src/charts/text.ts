@@ -270,6 +270,8 @@ export const TEXT = {
       total: 'Total',
       window: (periods: number, from: string, to: string, level: string) => `Planning window: the last ${periods} periods of the data (${from} .. ${to}), ${level}-level plan.`,
       objective: (description: string) => `Objective: ${description}.`,
+      effectiveness: (channels: readonly string[], periods: number, from: string, to: string) =>
+        `Time-varying ${channels.length === 1 ? 'channel' : 'channels'} ${channels.join(', ')} ${channels.length === 1 ? 'was' : 'were'} planned with ${channels.length === 1 ? 'its' : 'their'} mean effectiveness over the latest ${periods} fitted periods (${from} .. ${to}); mixwell optimize --effectiveness-periods sets how many.`,
       uplift: (unit: string | undefined, mean: number, q05: number, q95: number) =>
         `Expected uplift in ${unit === 'revenue' ? 'revenue' : 'KPI'} over the window: ${num(mean)} (90% interval ${num(q05)} to ${num(q95)}).`,
       pBeats: (p: number, draws: number | undefined) => `P(proposed beats current) = ${percent(p, 1)}${draws !== undefined ? ` over ${draws} paired posterior draws` : ''}.`,
