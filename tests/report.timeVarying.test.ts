@@ -21,7 +21,7 @@ import { schemaErrors, TEXT, type ChartSpec } from '../src/charts/index.js';
 import { run as optimize } from '../src/cli/commands/optimize.js';
 import { fitMmm, type MmmFit } from '../src/mmm/fit.js';
 import { buildReport } from '../src/mmm/report.js';
-import { budgetAllocationFromJson, escapeHtml, formatRunSummary, writeReport } from '../src/report/index.js';
+import { allocationMismatch, budgetAllocationFromJson, budgetHtml, escapeHtml, formatRunSummary, writeReport } from '../src/report/index.js';
 import { readRun, writeRun } from '../src/run/runDirectory.js';
 import { mediaEffectivenessHost } from '../models/mmm/index.js';
 
@@ -107,6 +107,26 @@ describe('a run with time-varying channels', () => {
     expect(allocation.effectiveness).toEqual({ channels: TV_CHANNELS, periods: 13, from: fit.design.dates[T - 13], to: fit.design.dates[T - 1] });
     const line = TEXT.report.budget.effectiveness(TV_CHANNELS, 13, fit.design.dates[T - 13], fit.design.dates[T - 1]);
     expect(html.includes(line)).toBe(true);
+  });
+
+  it('allocation.json\'s effectiveness is read and checked: malformed or foreign windows are errors naming the file and the field', () => {
+    const json = JSON.parse(readFileSync(join(run, 'optimize', 'allocation.json'), 'utf8'));
+    const bad = (effectiveness: unknown) => () => budgetAllocationFromJson({ ...json, effectiveness }, 'a.json');
+    expect(bad([])).toThrow(/^a\.json: effectiveness must be an object \{channels, periods, from, to\}/);
+    expect(bad({ ...json.effectiveness, channels: [] })).toThrow(/a\.json: effectiveness\.channels must be a non-empty list/);
+    expect(bad({ ...json.effectiveness, channels: ['tv', 3] })).toThrow(/a\.json: effectiveness\.channels\[1\] must be a non-empty string, got 3/);
+    expect(bad({ ...json.effectiveness, periods: 2.5 })).toThrow(/a\.json: effectiveness\.periods must be a positive integer, got 2\.5/);
+    expect(bad({ ...json.effectiveness, from: undefined })).toThrow(/a\.json: effectiveness\.from must be a non-empty string/);
+    const { design } = fit;
+    const foreign = (effectiveness: object) => allocationMismatch(budgetAllocationFromJson({ ...json, effectiveness }, 'a.json'), design.channelNames, design.dates);
+    expect(foreign(json.effectiveness)).toEqual([]);
+    expect(foreign({ ...json.effectiveness, channels: ['radio'] })).toEqual([expect.stringMatching(/a\.json: effectiveness\.channels names "radio", not a channel of the run/)]);
+    expect(foreign({ ...json.effectiveness, periods: 12 })).toEqual([expect.stringMatching(/is not 12 consecutive periods of the run/)]);
+    expect(foreign({ ...json.effectiveness, to: '2031-01-06' })).toEqual([expect.stringMatching(/the effectiveness window .* is not 13 consecutive periods/)]);
+    // without the field, nothing is said
+    const { effectiveness: _, ...without } = json;
+    expect(budgetAllocationFromJson(without).effectiveness).toBeUndefined();
+    expect(budgetHtml(budgetAllocationFromJson(without))).not.toContain('Time-varying');
   });
 
   it('the run summary says which channels vary, their first and last effectiveness and the latest quarter ROI', () => {

@@ -142,7 +142,7 @@ export const TEXT = {
       title: 'Media effectiveness over time',
       description:
         "Each time-varying channel's effectiveness per period: its coefficient at the period over its average (exp of the channel's Gaussian-process deviation; 1 = average, dashed rule). Line: posterior median; band: 90% credible interval.",
-      y: 'Effectiveness (x average)',
+      y: 'Effectiveness',
     },
     periodRoi: {
       title: (grouping: string) => `ROI per ${grouping}`,
