@@ -158,6 +158,8 @@ describe('linear block integrated out', () => {
     ['fixed intercepts around west, one sigma per geo', 'geo', fixedWestByGeo],
     ['hierarchical controls', 'geo', varyingControls],
     ['hierarchical controls and treatments, fixed intercepts around west, one sigma per geo', 'treated', varyingBoth],
+    // the media term the block is drawn around includes the time-varying channels' effectiveness
+    ['time-varying tv and search', 'geo', { ...DEFAULT_MODEL_CONFIG, timeVarying: { channels: ['tv', 'search'] } }],
   ];
   for (const [label, which, config] of drawCases) it(`${label}: the exact draws have the conditional's mean and covariance`, () => {
     const design = designOf(dataOf(which));

@@ -52,22 +52,34 @@ export function rfFrequencyOf(design: MmmDesign): Float64Array {
   return design.rfFrequency;
 }
 
-/** Mean of the scaled KPI [G, T] for one draw. */
-export function meanKpiHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues): Float64Array {
+/**
+ * The media term of the scaled KPI's mean [G, T] for one draw, sum_c beta[g,c] e[t,c] h[g,t,c]
+ * (e = 1 for static channels), added channel by channel to `media` (zeros by default).
+ */
+export function mediaTermHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues, media = new Float64Array(design.kpi.length)): Float64Array {
   const { geos: G, periods: T, channels: C } = designDims(design);
   const saturated = saturatedMediaHost(design, config, values);
   const beta = mediaCoefficientsHost(design, config, values, saturated);
   const effectiveness = mediaEffectivenessHost(design, config, values);
+  for (let g = 0; g < G; g++) {
+    for (let t = 0; t < T; t++) {
+      const n = g * T + t;
+      let total = media[n];
+      for (let c = 0; c < C; c++) total += beta[g * C + c] * saturated[n * C + c] * (effectiveness ? effectiveness[t * C + c] : 1);
+      media[n] = total;
+    }
+  }
+  return media;
+}
+
+/** Mean of the scaled KPI [G, T] for one draw. */
+export function meanKpiHost(design: MmmDesign, config: MmmModelConfig, values: DrawValues): Float64Array {
+  const { geos: G, periods: T } = designDims(design);
   const terms = linearTerms(design, config);
   const mean = new Float64Array(G * T);
   for (let g = 0; g < G; g++) {
     const intercept = interceptHost(design, config, values, g);
-    for (let t = 0; t < T; t++) {
-      const n = g * T + t;
-      let mu = linearTermsHost(terms, values, n, t, intercept);
-      for (let c = 0; c < C; c++) mu += beta[g * C + c] * saturated[n * C + c] * (effectiveness ? effectiveness[t * C + c] : 1);
-      mean[n] = mu;
-    }
+    for (let t = 0; t < T; t++) mean[g * T + t] = linearTermsHost(terms, values, g * T + t, t, intercept);
   }
-  return mean;
+  return mediaTermHost(design, config, values, mean);
 }

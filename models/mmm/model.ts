@@ -35,7 +35,7 @@ import { linearTerms, type LinearTerm } from './components/linearTerms.js';
 import { constraintOf, type MmmParameter } from './components/types.js';
 import { designDims, type MmmDesign } from './design.js';
 import { createMmmKernel, type MmmKernel } from './kernel/kernel.js';
-import { mediaCoefficientsHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { mediaTermHost, type DrawValues } from './hostModel.js';
 import { mmmParameters, sampledParameters } from './parameters.js';
 
 export interface GeoMmmModel {
@@ -103,24 +103,17 @@ function geoCoefficients(term: LinearTerm, mean: ArrayLike<number>, sd: ArrayLik
  * intercepts tau_offset and the intercepts tau they give, delta or knot, phi, gamma, xi, treatment; a
  * geo-varying term (hierarchical controls or treatments) also its per-geo coefficients
  * (`gamma_geo` [G, K]) and their standardized form (`gamma_dev` = (gamma_geo - gamma) / gamma_sd).
- * The media term is evaluated with the float64 reference (hostModel.ts).
+ * The media term (time-varying channels' effectiveness included) is evaluated with the float64
+ * reference (hostModel.ts `mediaTermHost`).
  */
 function linearBlockDraw(design: MmmDesign, config: MmmModelConfig, block: LinearBlock, terms: readonly LinearTerm[]) {
-  const { geos: G, periods: T, channels: C } = designDims(design);
+  const { geos: G, periods: T } = designDims(design);
   const offsets = block.termOffsets(terms);
   const state = block.newState();
   const e0 = new Float64Array(G * T);
   return (values: DrawValues, rng: Rng): Record<string, number | Float64Array> => {
-    const saturated = saturatedMediaHost(design, config, values);
-    const beta = mediaCoefficientsHost(design, config, values, saturated);
-    for (let g = 0; g < G; g++) {
-      for (let t = 0; t < T; t++) {
-        const n = g * T + t;
-        let media = 0;
-        for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c];
-        e0[n] = design.kpi[n] - media;
-      }
-    }
+    const media = mediaTermHost(design, config, values);
+    for (let n = 0; n < G * T; n++) e0[n] = design.kpi[n] - media[n];
     const sigmaTau = values.sigma_tau?.[0] ?? 1;
     const scales = block.varyingTerms.flatMap((term) => Array.from(values[term.sd]));
     if (!block.evaluate(e0, values.sigma, sigmaTau, state, scales)) throw new Error('linear block: the conditional precision is not positive definite at a kept draw');

@@ -21,7 +21,7 @@ import type { MmmModelConfig } from './config.js';
 import { geoSigma, kpiLogDensity } from './components/likelihood.js';
 import { fixedIntercepts, offsetGeos } from './components/intercepts.js';
 import { designDims, type MmmDesign } from './design.js';
-import { mediaCoefficientsHost, mediaEffectivenessHost, meanKpiHost, saturatedMediaHost, type DrawValues } from './hostModel.js';
+import { mediaTermHost, meanKpiHost, type DrawValues } from './hostModel.js';
 import { liftLogLikelihoodHost } from './liftTests.js';
 import { mmmParameters } from './parameters.js';
 
@@ -71,7 +71,7 @@ export function referenceLogDensity(design: MmmDesign, config: MmmModelConfig, v
  * residual y - M [n], each row's sigma [n], the prior precision Lambda0 [p, p] and mean b0 [p].
  */
 export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, values: DrawValues) {
-  const { geos: G, periods: T, channels: C } = designDims(design);
+  const { geos: G, periods: T } = designDims(design);
   const fixed = fixedIntercepts(design, config);
   const hierarchical = G > 1 && !fixed;
   const offsets = fixed ? offsetGeos(design, config) : [];
@@ -88,9 +88,7 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
   const rows: number[][] = [];
   const residual: number[] = [];
   const rowSigma: number[] = [];
-  const saturated = saturatedMediaHost(design, config, values);
-  const beta = mediaCoefficientsHost(design, config, values, saturated);
-  const effectiveness = mediaEffectivenessHost(design, config, values);
+  const media = mediaTermHost(design, config, values);
   for (let g = 0; g < G; g++) {
     for (let t = 0; t < T; t++) {
       const n = g * T + t;
@@ -109,9 +107,7 @@ export function referenceLinearBlock(design: MmmDesign, config: MmmModelConfig, 
         }
       });
       rows.push(row);
-      let media = 0;
-      for (let c = 0; c < C; c++) media += beta[g * C + c] * saturated[n * C + c] * (effectiveness ? effectiveness[t * C + c] : 1);
-      residual.push(design.kpi[n] - media);
+      residual.push(design.kpi[n] - media[n]);
       rowSigma.push(geoSigma(values, g));
     }
   }
