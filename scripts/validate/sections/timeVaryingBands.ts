@@ -3,7 +3,9 @@
  * models/mmm/components/timeVarying.ts): for every pooled draw, w of the channel's slot from the
  * draw's constrained values (`logEffectivenessHost`), then per period the mean and the type-7 5% and
  * 95% quantiles over draws (the central 90% band, as checks.ts's intervals). Also the coverage of a
- * true curve by the band, and the band's mean width over chosen periods. Used by section
+ * true curve by the band, the band's mean width over chosen periods, and per draw the sd over
+ * periods of w (the size of the variation the data identify, whatever the GP's amplitude and length
+ * scale). Used by section
  * `tv-recovery` and tests/mmm.timeVarying.recovery.test.ts.
  */
 import { drawAt, totalDrawCount } from '../../../src/analysis/index.js';
@@ -61,6 +63,27 @@ export function meanBandWidth(band: LogEffectivenessBand, periods?: readonly num
   const chosen = periods ?? Array.from(band.mean, (_, t) => t);
   if (chosen.length === 0) throw new Error('meanBandWidth: no periods');
   return chosen.reduce((sum, t) => sum + band.q95[t] - band.q05[t], 0) / chosen.length;
+}
+
+/** Per time-varying slot (data order of the channels), the sd over periods of w (root mean square: w is centred) of every draw. */
+export function logEffectivenessSdDraws(fit: MmmFit): Float64Array[] {
+  const { design, model, result } = fit;
+  const layout = timeVaryingLayout(design, model.config);
+  if (!layout) throw new Error('logEffectivenessSdDraws: the fit has no time-varying channels');
+  const S = totalDrawCount(result.posterior);
+  const out = Array.from(layout.channels, () => new Float64Array(S));
+  const w = new Float64Array(layout.periods);
+  for (let s = 0; s < S; s++) {
+    const values = drawAt(result.posterior, s);
+    out.forEach((sds, k) => (sds[s] = rootMeanSquare(logEffectivenessHost(layout, values, k, w))));
+  }
+  return out;
+}
+
+export function rootMeanSquare(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+  return Math.sqrt(sum / values.length);
 }
 
 /** Type-7 quantile of sorted values. */
