@@ -159,6 +159,9 @@ export async function writeRun(dir: string, fit: MmmFit, report: MmmReport, opti
     ['roi', report.media.channels, ['channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
     ['contributions', report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
     ['contributions_by_date', report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
+    // time-varying channels (model.timeVarying): ROI and mROI per quarter, effectiveness per date
+    ...(report.media.byPeriod.length > 0 ? [['roi_by_period', report.media.byPeriod, ['period', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']] as [string, readonly object[], readonly string[]]] : []),
+    ...(report.media.effectiveness.length > 0 ? [['effectiveness', report.media.effectiveness, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']] as [string, readonly object[], readonly string[]]] : []),
   ];
   for (const [name, rows, columns] of tidyTables) {
     writeFileSync(join(dir, `${name}.csv`), rowsToCsv(rows, columns));
