@@ -7,7 +7,7 @@
  * spectral weights. Deterministic arithmetic: the tolerances are the measured errors with margin.
  */
 import { describe, expect, it } from 'vitest';
-import { basisCount, covarianceError, hsgpBasis, hsgpValues, seSpectralDensity } from '../models/mmm/components/hsgp.js';
+import { basisCount, basisForRange, centredCovarianceError, covarianceError, hsgpBasis, hsgpValues, seSpectralDensity } from '../models/mmm/components/hsgp.js';
 
 const T = 156;
 const times = Array.from({ length: T }, (_, t) => t);
@@ -40,6 +40,20 @@ describe('HSGP basis', () => {
       expect(covarianceError(hsgpBasis(times, Math.ceil(m / 2), boundary), lengthScale), `${weeks} weeks, m ${Math.ceil(m / 2)}`).toBeGreaterThan(0.1);
     }
     expect(basisCount(8 / halfRange, 1.5)).toEqual({ m: 26, boundary: 1.5 });
+  });
+
+  it('the default basis of the time-varying effect (c from 60 periods, m from 8) approximates the centred process within 1% over 8 to 60 periods; c = 1.5 does not', () => {
+    for (const T of [78, 104, 156]) {
+      const S = (T - 1) / 2;
+      const inputs = Float64Array.from({ length: T }, (_, t) => t);
+      const { m, boundary } = basisForRange(8 / S, 60 / S);
+      const basis = hsgpBasis(inputs, m, boundary);
+      for (const periods of [8, 13, 26, 52, 60]) expect(centredCovarianceError(basis, periods / S), `T ${T}, m ${m}, c ${boundary}, ${periods} periods`).toBeLessThan(0.01);
+      // the count from the smallest length scale alone, at c = 1.5: the prior's median (26 periods) is 1-30% off
+      const narrow = hsgpBasis(inputs, basisCount(8 / S, 1.5).m, 1.5);
+      expect(centredCovarianceError(narrow, 52 / S), `T ${T}, c 1.5, 52 periods`).toBeGreaterThan(0.25);
+    }
+    expect(basisForRange(8 / 77.5, 60 / 77.5)).toEqual({ m: 42, boundary: (3.2 * 60) / 77.5 });
   });
 
   it('draws f = basis x sqrt(spectral density) x z', () => {

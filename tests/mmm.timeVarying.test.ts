@@ -57,6 +57,8 @@ describe('time-varying media effectiveness', () => {
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], boundary: 1 } })).toThrow(/model\.timeVarying\.boundary.*> 1/);
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], basisFunctions: 10, minLengthScale: 8 } })).toThrow(/model\.timeVarying\.basisFunctions.*keep one/);
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], ls: 3 } })).toThrow(/model\.timeVarying.*ls/);
+    expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], maxLengthScale: 6 } })).toThrow(/model\.timeVarying\.maxLengthScale.*below the smallest \(8\)/);
+    expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], method: 'randomWalk', maxLengthScale: 80 } })).toThrow(/model\.timeVarying\.maxLengthScale.*only applies to method "hsgp"/);
     expect(parseModelConfig({ timeVarying: { channels: ['tv'], method: 'randomWalk', gridPeriods: 8 } }).timeVarying).toEqual({ channels: ['tv'], method: 'randomWalk', gridPeriods: 8 });
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], method: 'randomWalk', boundary: 2 } })).toThrow(/model\.timeVarying\.boundary.*only applies to method "hsgp"/);
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], gridPeriods: 8 } })).toThrow(/model\.timeVarying\.gridPeriods.*only applies to method "randomWalk"/);
@@ -69,11 +71,13 @@ describe('time-varying media effectiveness', () => {
     const { design, config } = setup('', 'geo', { timeVarying: { channels: ['search', 'tv'] } });
     const table = mmmParameters(design, config);
     const layout = timeVaryingLayout(design, config);
-    // 78 weekly periods: half range 38.5, 8-period smallest length scale, c = 1.5: m = ceil(1.75 x 1.5 x 38.5 / 8) = 13
-    expect(layout?.m).toBe(13);
+    // 78 weekly periods: half range 38.5; c = 3.2 x 60 / 38.5 from the largest length scale, m = ceil(1.75 c 38.5 / 8) = 42 from the smallest
+    expect(layout?.m).toBe(42);
+    expect(layout?.boundary).toBeCloseTo(4.987, 3);
+    expect(table.find((p) => p.name === 'tv_length_scale')?.support).toEqual({ kind: 'interval', lower: 4, upper: 120 });
     // data order, not the config's
     expect(table.find((p) => p.name === 'tv_amplitude')?.elementNames).toEqual(['tv', 'search']);
-    expect(table.find((p) => p.name === 'tv_z')?.shape).toEqual([2, 13]);
+    expect(table.find((p) => p.name === 'tv_z')?.shape).toEqual([2, 42]);
     expect(table.find((p) => p.name === 'tv_length_scale')?.prior).toEqual({ kind: 'config', spec: { dist: 'logNormal', mu: 3.2581, sigma: 0.5 } });
     expect(mmmParameters(design, DEFAULT_MODEL_CONFIG).some((p) => p.component === 'timeVarying')).toBe(false);
   });

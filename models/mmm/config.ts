@@ -234,10 +234,12 @@ export interface TimeVaryingConfig {
   readonly method?: 'hsgp' | 'randomWalk';
   /** Random walk: periods between grid knots (default 13). */
   readonly gridPeriods?: number;
-  /** Boundary factor c of the basis (default 1.5). */
+  /** Boundary factor c of the basis (default by the paper's rule from maxLengthScale). */
   readonly boundary?: number;
-  /** The smallest length scale (periods) the basis count is chosen for (default 8). */
+  /** HSGP: the smallest length scale (periods) the basis count is chosen for (default 8). */
   readonly minLengthScale?: number;
+  /** HSGP: the largest length scale (periods) the boundary factor is chosen for (default 60). */
+  readonly maxLengthScale?: number;
   /** The number of basis functions (default by the paper's rule from minLengthScale and boundary). */
   readonly basisFunctions?: number;
 }

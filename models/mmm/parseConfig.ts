@@ -9,6 +9,7 @@ import {
   type KpiShare, type LiftExperiment, type MediaPrior, type MmmModelConfig, type PriorName, type PriorSpec, type RoiPriorWindow, type SaturationSpec, type SaturationType, type TimeVaryingConfig,
 } from './config.js';
 import { mediaPriorLabel } from './components/coefficients.js';
+import { DEFAULT_MAX_LENGTH_SCALE, DEFAULT_MIN_LENGTH_SCALE } from './components/timeVarying.js';
 import { ADSTOCK_TYPES } from './components/adstock/index.js';
 import { SATURATION_TYPES } from './components/saturation/index.js';
 import { mmmParameters, priorNames } from './parameters.js';
@@ -205,11 +206,12 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
 
 /**
  * `model.timeVarying`: {channels: [names] | "all", method? ("hsgp" | "randomWalk"), gridPeriods?
- * (randomWalk: integer >= 2), boundary? (hsgp: > 1), minLengthScale? (hsgp: periods, > 0),
+ * (randomWalk: integer >= 2), boundary? (hsgp: > 1), minLengthScale? and maxLengthScale? (hsgp:
+ * periods, > 0, min <= max),
  * basisFunctions? (hsgp: integer >= 1)} (config.ts TimeVaryingConfig; names are checked against the data later).
  */
 function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
-  const o = reader.object(value, 'model.timeVarying', ['channels', 'method', 'gridPeriods', 'boundary', 'minLengthScale', 'basisFunctions']);
+  const o = reader.object(value, 'model.timeVarying', ['channels', 'method', 'gridPeriods', 'boundary', 'minLengthScale', 'maxLengthScale', 'basisFunctions']);
   let channels: TimeVaryingConfig['channels'];
   if (o.channels === 'all') channels = 'all';
   else if (Array.isArray(o.channels) && o.channels.length > 0) {
@@ -224,7 +226,7 @@ function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
   }
   const method = o.method === undefined ? undefined : reader.oneOf(o.method, 'model.timeVarying.method', ['hsgp', 'randomWalk'] as const);
   if (method === 'randomWalk') {
-    for (const key of ['boundary', 'minLengthScale', 'basisFunctions'] as const) {
+    for (const key of ['boundary', 'minLengthScale', 'maxLengthScale', 'basisFunctions'] as const) {
       if (o[key] !== undefined) reader.fail(`model.timeVarying.${key}`, 'only applies to method "hsgp" (the random walk\'s grid is gridPeriods)');
     }
   } else if (o.gridPeriods !== undefined) {
@@ -236,6 +238,10 @@ function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
   }
   const boundary = o.boundary === undefined ? undefined : reader.number(o.boundary, 'model.timeVarying.boundary', (x) => x > 1, 'a boundary factor > 1 (1.5 is the default)');
   const minLengthScale = o.minLengthScale === undefined ? undefined : reader.number(o.minLengthScale, 'model.timeVarying.minLengthScale', (x) => x > 0, 'a length scale in periods > 0');
+  const maxLengthScale = o.maxLengthScale === undefined ? undefined : reader.number(o.maxLengthScale, 'model.timeVarying.maxLengthScale', (x) => x > 0, 'a length scale in periods > 0');
+  if ((maxLengthScale ?? DEFAULT_MAX_LENGTH_SCALE) < (minLengthScale ?? DEFAULT_MIN_LENGTH_SCALE)) {
+    reader.fail(maxLengthScale !== undefined ? 'model.timeVarying.maxLengthScale' : 'model.timeVarying.minLengthScale', `the largest length scale (${maxLengthScale ?? DEFAULT_MAX_LENGTH_SCALE}) is below the smallest (${minLengthScale ?? DEFAULT_MIN_LENGTH_SCALE})`);
+  }
   const basisFunctions = o.basisFunctions === undefined ? undefined : reader.integer(o.basisFunctions, 'model.timeVarying.basisFunctions', 1, 200);
   return {
     channels,
@@ -243,6 +249,7 @@ function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
     ...(gridPeriods === undefined ? {} : { gridPeriods }),
     ...(boundary === undefined ? {} : { boundary }),
     ...(minLengthScale === undefined ? {} : { minLengthScale }),
+    ...(maxLengthScale === undefined ? {} : { maxLengthScale }),
     ...(basisFunctions === undefined ? {} : { basisFunctions }),
   };
 }

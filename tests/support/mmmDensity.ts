@@ -17,16 +17,29 @@ import { expectKernelVjp } from './vjp.js';
 
 const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
 
+/** Interval bounds by parameter name (from the parameter table); a parameter not listed lies in (0, 7) (the delayed adstock's theta at maxLag 8). */
+export type IntervalBounds = Readonly<Record<string, readonly [number, number]>>;
+
+const boundsOf = (bounds: IntervalBounds, name: string): readonly [number, number] => bounds[name] ?? [0, 7];
+
+/** The interval supports of the MMM's parameter table. */
+export function intervalBounds(design: MmmDesign, config: MmmModelConfig): IntervalBounds {
+  const out: Record<string, readonly [number, number]> = {};
+  for (const row of mmmParameters(design, config)) if (row.support.kind === 'interval') out[row.name] = [row.support.lower, row.support.upper];
+  return out;
+}
+
 /** log |det J| of each parameter's constraint at unconstrained u, in float64. */
-export function logJacobian(model: CompiledModel, position: Float64Array): number {
+export function logJacobian(model: CompiledModel, position: Float64Array, bounds: IntervalBounds = {}): number {
   let total = 0;
   for (const p of model.layout) {
     const name = p.spec.constraint?.name;
+    const [lower, upper] = boundsOf(bounds, p.name);
     for (let i = 0; i < p.unconstrainedSize; i++) {
       const u = position[p.offset + i];
       if (name === 'positive') total += u;
       else if (name === 'unitInterval') total += -softplus(u) - softplus(-u);
-      else if (name === 'interval') total += Math.log(7) - softplus(u) - softplus(-u); // theta in (0, maxLag - 1 = 7)
+      else if (name === 'interval') total += Math.log(upper - lower) - softplus(u) - softplus(-u);
       else if (name !== undefined) throw new Error(`test does not know constraint ${name}`);
     }
   }
@@ -34,15 +47,16 @@ export function logJacobian(model: CompiledModel, position: Float64Array): numbe
 }
 
 /** Constrained values at u in float64 (mirrors the bijectors). */
-export function constrainHost(model: CompiledModel, position: Float64Array): Record<string, Float64Array> {
+export function constrainHost(model: CompiledModel, position: Float64Array, bounds: IntervalBounds = {}): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   for (const p of model.layout) {
     const name = p.spec.constraint?.name;
+    const [lower, upper] = boundsOf(bounds, p.name);
     out[p.name] = Float64Array.from({ length: p.size }, (_, i) => {
       const u = position[p.offset + i];
       if (name === 'positive') return Math.exp(u);
       if (name === 'unitInterval') return 1 / (1 + Math.exp(-u));
-      if (name === 'interval') return 7 / (1 + Math.exp(-u));
+      if (name === 'interval') return lower + (upper - lower) / (1 + Math.exp(-u));
       return u;
     });
   }
@@ -55,9 +69,10 @@ export function constrainHost(model: CompiledModel, position: Float64Array): Rec
  * dense marginal reference; plus the log-Jacobians.
  */
 export function hostUnconstrained(design: MmmDesign, config: MmmModelConfig, model: CompiledModel, position: Float64Array): number {
-  const values = constrainHost(model, position);
+  const bounds = intervalBounds(design, config);
+  const values = constrainHost(model, position, bounds);
   const integrated = !model.layout.some((p) => p.name === 'tau0');
-  return (integrated ? referenceMarginalLogDensity : referenceLogDensity)(design, config, values) + logJacobian(model, position);
+  return (integrated ? referenceMarginalLogDensity : referenceLogDensity)(design, config, values) + logJacobian(model, position, bounds);
 }
 
 export const cases: [string, Partial<MmmModelConfig>][] = [

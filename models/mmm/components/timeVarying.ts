@@ -13,11 +13,16 @@
  * with the time-varying coefficient (coefficients.ts). Amplitude 0 is the static model: the default
  * half-normal amplitude prior shrinks towards it.
  *
- * The basis: periods 0..T-1 scaled to [-1, 1] (half range S = (T - 1) / 2 periods), boundary factor
- * c (default 1.5) and m basis functions by the paper's rule for the smallest length scale the basis
- * is built for (default 8 periods: about the 1% quantile of the default length-scale prior):
- * m = ceil(1.75 c S / 8), 26 at 156 weekly periods; tests/mmm.hsgp.test.ts measures the
- * approximation's covariance error there. The holdout periods (config holdout) are periods of the
+ * The basis: periods 0..T-1 scaled to [-1, 1] (half range S = (T - 1) / 2 periods), by the paper's
+ * rule for the range of length scales the basis is built for, [8, 60] periods by default (about the
+ * default prior's 1% and 95% quantiles): boundary factor c = max(1.2, 3.2 x 60 / S) from the largest
+ * and m = ceil(1.75 c S / 8) basis functions from the smallest; 42 for series of up to 160 periods
+ * (c = 2.48 at 156 weekly periods, 3.73 at 104). tests/mmm.hsgp.test.ts measures the centred
+ * process's covariance error over that range (under 1%). tv_length_scale's support is
+ * [min / 2, 2 max] = [4, 120] periods: below, the basis cannot represent the process (17% error at 4
+ * periods); above, w over the data is a straight line; the default prior has 0.01% and 0.1% of its
+ * mass beyond the two ends (a bounded support also keeps the sampler's random inits, uniform(-2, 2)
+ * on the unconstrained scale, inside the range the data can inform). The holdout periods (config holdout) are periods of the
  * design, so w there is the GP's own extrapolation from the fitted periods; a plan on future periods
  * (src/optimize) uses the latest periods' effectiveness.
  *
@@ -38,12 +43,13 @@
 import type { MmmModelConfig, TimeVaryingConfig } from '../config.js';
 import { designDims, type MmmDesign } from '../design.js';
 import type { KernelParameters } from '../kernel/parameters.js';
-import { basisCount, hsgpBasis } from './hsgp.js';
+import { basisForRange, hsgpBasis } from './hsgp.js';
 import type { DrawValues } from './coefficients.js';
 import { POSITIVE, REAL, type MmmParameter, type PriorDeclaration } from './types.js';
 
-export const DEFAULT_TIME_VARYING_BOUNDARY = 1.5;
+/** The length scales (periods) the default basis is built for: about the default prior's 1% and 95% quantiles. */
 export const DEFAULT_MIN_LENGTH_SCALE = 8;
+export const DEFAULT_MAX_LENGTH_SCALE = 60;
 
 export const TIME_VARYING_PRIORS: readonly PriorDeclaration[] = [
   { name: 'tv_amplitude', description: 'sd of a time-varying channel\'s log effectiveness w_c(t) (model.timeVarying; 0 = static)', support: POSITIVE, defaultPrior: { dist: 'halfNormal', scale: 0.2 } },
@@ -64,6 +70,8 @@ export interface TimeVaryingLayout {
   /** Basis functions per channel (random walk: knots - 1). */
   readonly m: number;
   readonly boundary: number;
+  /** HSGP: the support of tv_length_scale (periods; timeVaryingBasisSize). */
+  readonly lengthScaleBounds: readonly [number, number];
   /** [T, m] basis columns centred over the periods. */
   readonly phi: Float64Array;
   /** [m] lambda_j (scaled units; HSGP only, empty for the random walk). */
@@ -83,13 +91,20 @@ export function timeVaryingChannels(config: MmmModelConfig, channelNames: readon
   return channelNames.filter((name) => tv.channels.includes(name));
 }
 
-/** The basis count and boundary factor for T periods (module comment). */
-export function timeVaryingBasisSize(config: TimeVaryingConfig, periods: number): { m: number; boundary: number } {
+/**
+ * The HSGP basis for T periods (module comment): boundary factor c from the largest length scale and
+ * count m from the smallest (hsgp.ts `basisForRange`), either given instead; and the length scales'
+ * support [min / 2, 2 max], where min is the smallest length scale the basis resolves (1.75 c S / m
+ * when the count is given).
+ */
+export function timeVaryingBasisSize(config: TimeVaryingConfig, periods: number): { m: number; boundary: number; lengthScaleBounds: readonly [number, number] } {
   const halfRange = (periods - 1) / 2;
-  const boundary = config.boundary ?? DEFAULT_TIME_VARYING_BOUNDARY;
-  if (config.basisFunctions !== undefined) return { m: config.basisFunctions, boundary };
-  const rule = basisCount((config.minLengthScale ?? DEFAULT_MIN_LENGTH_SCALE) / halfRange, boundary);
-  return { m: rule.m, boundary: rule.boundary };
+  const maxLengthScale = config.maxLengthScale ?? DEFAULT_MAX_LENGTH_SCALE;
+  const rule = basisForRange((config.minLengthScale ?? DEFAULT_MIN_LENGTH_SCALE) / halfRange, maxLengthScale / halfRange);
+  const boundary = config.boundary ?? rule.boundary;
+  const m = config.basisFunctions ?? Math.ceil((1.75 * boundary * halfRange) / (config.minLengthScale ?? DEFAULT_MIN_LENGTH_SCALE) - 1e-9);
+  const minLengthScale = config.basisFunctions !== undefined ? (1.75 * boundary * halfRange) / m : (config.minLengthScale ?? DEFAULT_MIN_LENGTH_SCALE);
+  return { m, boundary, lengthScaleBounds: [minLengthScale / 2, 2 * Math.max(maxLengthScale, minLengthScale)] };
 }
 
 const layouts = new WeakMap<MmmDesign, WeakMap<MmmModelConfig, TimeVaryingLayout | null>>();
@@ -126,13 +141,13 @@ function buildLayout(design: MmmDesign, config: MmmModelConfig): TimeVaryingLayo
       for (let i = 1; i <= m; i++) phi[t * m + i - 1] = i <= k ? 1 : i === k + 1 ? right : 0;
     }
     centreColumns(phi, T, m);
-    return { channels, slotOf, periods: T, method: 'randomWalk', m, boundary: NaN, phi, lambda: new Float64Array(0), knots, halfRange };
+    return { channels, slotOf, periods: T, method: 'randomWalk', m, boundary: NaN, lengthScaleBounds: [NaN, NaN], phi, lambda: new Float64Array(0), knots, halfRange };
   }
-  const { m, boundary } = timeVaryingBasisSize(config.timeVarying, T);
+  const { m, boundary, lengthScaleBounds } = timeVaryingBasisSize(config.timeVarying, T);
   const basis = hsgpBasis(Float64Array.from({ length: T }, (_, t) => t), m, boundary);
   const phi = Float64Array.from(basis.phi);
   centreColumns(phi, T, m);
-  return { channels, slotOf, periods: T, method: 'hsgp', m, boundary, phi, lambda: Float64Array.from(basis.sqrtLambda, (w) => w * w), knots: [], halfRange };
+  return { channels, slotOf, periods: T, method: 'hsgp', m, boundary, lengthScaleBounds, phi, lambda: Float64Array.from(basis.sqrtLambda, (w) => w * w), knots: [], halfRange };
 }
 
 /** Knots every `every` periods from 0, and the last period (a last gap shorter than half a step joins the previous one). */
@@ -166,7 +181,7 @@ export function timeVaryingParameters(design: MmmDesign, config: MmmModelConfig,
       ? [row('tv_step', [K], POSITIVE, prior('tv_step'), names, 'sd of the channel\'s log effectiveness change between grid knots')]
       : [
           row('tv_amplitude', [K], POSITIVE, prior('tv_amplitude'), names, 'sd of the channel\'s log effectiveness over time'),
-          row('tv_length_scale', [K], POSITIVE, prior('tv_length_scale'), names, 'length scale of the channel\'s effectiveness (periods)'),
+          row('tv_length_scale', [K], { kind: 'interval', lower: layout.lengthScaleBounds[0], upper: layout.lengthScaleBounds[1] }, prior('tv_length_scale'), names, 'length scale of the channel\'s effectiveness (periods)'),
         ];
   return [
     ...scales,
