@@ -10,7 +10,8 @@
  * period), and recovery: the 90% band's coverage of rising's true w, the RMSE of its posterior mean,
  * and flat's sd over periods of w (posterior median; 0 is the truth).
  *
- * Options: --chains --warmup --draws (default 4 x 500 + 500), --seed, --repeats N (default 1), --out FILE
+ * Options: --chains --warmup --draws (default 4 x 500 + 500), --seed, --repeats N (default 1),
+ * --adapt-delta (default 0.8), --methods hsgp,randomWalk, --out FILE
  * (default bench/tv-methods-<date>.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     draws: { type: 'string', default: '500' },
     seed: { type: 'string', default: '20240601' },
     repeats: { type: 'string', default: '1' },
+    'adapt-delta': { type: 'string', default: '0.8' },
+    methods: { type: 'string', default: 'hsgp,randomWalk' },
     out: { type: 'string' },
   },
 });
@@ -44,11 +47,19 @@ const integer = (value: string, flag: string): number => {
 };
 const settings = { chains: integer(args.chains, 'chains'), warmup: integer(args.warmup, 'warmup'), draws: integer(args.draws, 'draws'), seed: integer(args.seed, 'seed') };
 const repeats = integer(args.repeats, 'repeats');
+const adaptDelta = Number(args['adapt-delta']);
+if (!(adaptDelta > 0 && adaptDelta < 1)) throw new Error(`--adapt-delta must be in (0, 1), got "${args['adapt-delta']}"`);
 
-const METHODS = {
+const ALL_METHODS = {
   hsgp: { channels: 'all' },
   randomWalk: { channels: 'all', method: 'randomWalk' },
 } as const;
+const METHODS = Object.fromEntries(
+  args.methods.split(',').map((name) => {
+    if (!(name in ALL_METHODS)) throw new Error(`--methods: unknown method "${name}" (known: ${Object.keys(ALL_METHODS).join(', ')})`);
+    return [name, ALL_METHODS[name as keyof typeof ALL_METHODS]];
+  }),
+);
 
 /** w of `channel` at period t for every draw, by chain. */
 function wChains(fit: MmmFit, channel: string, t: number): Float64Array[] {
@@ -74,10 +85,10 @@ async function main(): Promise<void> {
   const truth = sim.truth.logEffectiveness.rising;
   const T = truth.length;
   const rows: Record<string, unknown>[] = [];
-  console.log(`tv methods: ${data.G} geos x ${T} weeks; ${settings.chains} chains x ${settings.warmup} + ${settings.draws}, seed ${settings.seed}, ${repeats} repeat(s)`);
+  console.log(`tv methods: ${data.G} geos x ${T} weeks; ${settings.chains} chains x ${settings.warmup} + ${settings.draws}, seed ${settings.seed}, adapt delta ${adaptDelta}, ${repeats} repeat(s)`);
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const [method, timeVarying] of Object.entries(METHODS)) {
-      const config = parseRunConfig({ data: sim.dataSpec, model: { geo: { media: 'pooled' }, timeVarying } }, 'tv methods');
+      const config = parseRunConfig({ data: sim.dataSpec, model: { geo: { media: 'pooled' }, timeVarying }, sampler: { adaptDelta } }, 'tv methods');
       const cpu = process.cpuUsage();
       const started = performance.now();
       const fit = await fitMmm(data, config, { ...settings, progress: false });
@@ -86,6 +97,7 @@ async function main(): Promise<void> {
       const cpuSeconds = (used.user + used.system) / 1e6;
       const summary = fit.result.summary;
       const minEss = Math.min(...summary.map((r) => r.essBulk).filter(Number.isFinite));
+      const worst = [...summary].filter((r) => Number.isFinite(r.essBulk)).sort((a, b) => a.essBulk - b.essBulk).slice(0, 4).map((r) => `${r.name} ${r.essBulk.toFixed(0)} (R-hat ${r.rhat.toFixed(3)})`);
       const maxRhat = Math.max(...summary.map((r) => r.rhat).filter(Number.isFinite));
       const wEss = [0, Math.floor(T / 2), T - 1].map((t) => essBulk(wChains(fit, 'rising', t)));
       const band = logEffectivenessBand(fit, 'rising');
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
         divergences: fit.result.health.divergences,
         maxRhat,
         minEssBulk: minEss,
+        lowestEss: worst,
         minEssPerCpuSecond: minEss / cpuSeconds,
         risingWEss: wEss,
         risingWEssPerCpuSecond: Math.min(...wEss) / cpuSeconds,
@@ -113,14 +126,14 @@ async function main(): Promise<void> {
       rows.push(row);
       console.log(
         `  ${method.padEnd(10)} dim ${row.parameters}: CPU ${cpuSeconds.toFixed(1)} s (wall ${wall.toFixed(1)} s), max R-hat ${maxRhat.toFixed(3)}, ${row.divergences} divergent; ` +
-          `min bulk ESS ${minEss.toFixed(0)} (${row.minEssPerCpuSecond.toFixed(2)}/CPU s); ESS of rising's w ${wEss.map((e) => e.toFixed(0)).join('/')} (${row.risingWEssPerCpuSecond.toFixed(2)}/CPU s); ` +
+          `min bulk ESS ${minEss.toFixed(0)} (${row.minEssPerCpuSecond.toFixed(2)}/CPU s: ${worst.join(', ')}); ESS of rising's w ${wEss.map((e) => e.toFixed(0)).join('/')} (${row.risingWEssPerCpuSecond.toFixed(2)}/CPU s); ` +
           `rising band covers ${(100 * row.risingCoverage).toFixed(1)}%, RMSE ${row.risingRmse.toFixed(4)} (true sd ${row.risingTrueSd.toFixed(3)}); flat sd(w) median ${row.flatSdMedian.toFixed(4)}`,
       );
     }
   }
   const out = args.out ?? join(ROOT, 'bench', `tv-methods-${new Date().toISOString().slice(0, 10)}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), settings, repeats, data: { geos: data.G, periods: T, seed: TIME_VARYING_SIMULATION_DEFAULTS.seed }, rows }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), settings, adaptDelta, repeats, data: { geos: data.G, periods: T, seed: TIME_VARYING_SIMULATION_DEFAULTS.seed }, rows }, null, 2) + '\n');
   console.log(`wrote ${out}`);
 }
 
