@@ -13,7 +13,9 @@
  * sd over periods of w per channel with the prior's quantiles; ROI (the fit's summary, with MCSE)
  * against the truth for every fit; band widths at the test weeks with and without the lift test;
  * the PSIS-LOO comparison of (a) and (b) as `mixwell compare` computes it (src/report/compareRuns.ts
- * on run directories written with writeRun).
+ * on run directories written with writeRun); and, as information, the holdout comparison of (a) and
+ * (b) refitted without the last 13 weeks (holdout lpd and WMAPE, as `mixwell compare` reports them).
+ * The time-varying fits run at adapt delta 0.9 (docs/model.md).
  *
  * Checks (counted), with why each bound is fair:
  * - "rising": fit b's 90% band of w covers the truth at >= 85% of the periods. The band is
@@ -58,6 +60,8 @@ import { bandCoverage, logEffectivenessBand, logEffectivenessSdDraws, meanBandWi
 import { simulateTimeVaryingData, TIME_VARYING_CHANNELS, TIME_VARYING_SIMULATION_DEFAULTS } from './timeVaryingSimulation.js';
 
 export const TV_RHAT_LIMIT = 1.01;
+/** Weeks held out at the end for the holdout comparison. */
+export const TV_HOLDOUT_PERIODS = 13;
 /** The sampler's target acceptance of the time-varying fits (the static fit keeps the default 0.8). */
 export const TV_ADAPT_DELTA = 0.9;
 /** Least fraction of periods where the 90% band of w must hold the truth. */
@@ -197,6 +201,21 @@ export async function runTimeVaryingSection(options: ValidateOptions): Promise<S
     ),
   );
 
+  // ---- the holdout: both models refitted without the last TV_HOLDOUT_PERIODS weeks, scored on them (information)
+  say(`  holdout: static and time-varying refitted without the last ${TV_HOLDOUT_PERIODS} weeks, compared on them as \`mixwell compare\` does`);
+  const holdoutRuns: FitRun[] = [];
+  for (const [label, model, sampler] of [['static', { geo }, {}], ['time-varying', { geo, timeVarying: { channels: 'all' } }, { adaptDelta: TV_ADAPT_DELTA }]] as const) {
+    const config = parseRunConfig({ data: sim.dataSpec, model, sampler, holdout: { periods: TV_HOLDOUT_PERIODS } }, 'tv simulation');
+    holdoutRuns.push(await runFit(`tv-recovery ${label}, holdout`, data, config, settings));
+  }
+  const holdoutComparison = await compareStaticAndTimeVarying(holdoutRuns[0], holdoutRuns[1]);
+  say(
+    renderTable(
+      ['run', 'holdout lpd (se)', 'Δ to the best (se)', 'holdout WMAPE'],
+      holdoutComparison.map((r) => [r.run, `${fmt(r.holdoutLpd, 6)} (${fmt(r.seHoldoutLpd, 3)})`, `${fmt(r.holdoutLpdDiff, 4)} (${fmt(r.seHoldoutLpdDiff, 3)})`, fmt(r.holdoutWmape, 4)]),
+    ),
+  );
+
   // ---- checks
   const flatSpread = spread[1];
   const checks: Check[] = [
@@ -255,6 +274,7 @@ export async function runTimeVaryingSection(options: ValidateOptions): Promise<S
       flatRoi: { static: flatRoi.static, timeVarying: flatRoi.tv, difference: roiDifference, tolerance: roiTolerance },
       bandWidths: widths,
       comparison,
+      holdout: { periods: TV_HOLDOUT_PERIODS, comparison: holdoutComparison, fits: holdoutRuns.map((run) => fitFacts(run)) },
     },
   };
 }
