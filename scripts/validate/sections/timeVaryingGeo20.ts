@@ -130,6 +130,16 @@ function figures(label: string, run: FitRun, truth: Geo20Truth): FitFigures {
   };
 }
 
+/** Per-chain sampler figures (draws phase): divergences, adapted step size, mean leapfrog steps per draw. */
+function perChain(run: FitRun): { divergences: number[]; stepSize: number[]; leapfrogPerDraw: number[] } {
+  const samples = run.fit.result.samples;
+  return {
+    divergences: samples.stats.map((s) => Array.from(s.divergent).filter((d) => Boolean(d)).length),
+    stepSize: Array.from(samples.warmup.stepSize),
+    leapfrogPerDraw: samples.stats.map((s) => Array.from(s.nLeapfrog).reduce((a, b) => a + b, 0) / s.nLeapfrog.length),
+  };
+}
+
 function essCell(figure: EssFigure | undefined): string {
   return figure ? `${fmt(figure.value, 4)} (${figure.name}) / ${fmt(figure.perSecond, 3)}` : '-';
 }
@@ -189,6 +199,10 @@ export async function runTimeVaryingGeo20Section(shared: string, options: Valida
         costRow('CPU us / gradient (fit)', (f) => fmt(f.cpuMicrosecondsPerGradient, 4), fmt(varying.cpuMicrosecondsPerGradient / fixed.cpuMicrosecondsPerGradient, 3)),
         costRow('sampler dimension', (f) => String(f.run.fit.result.samples.dim), ''),
         costRow('divergences', (f) => String(f.run.fit.result.health.divergences)),
+        costRow('divergences per chain', (f) => perChain(f.run).divergences.join(' ')),
+        costRow('step size per chain', (f) => perChain(f.run).stepSize.map((x) => fmt(x, 3)).join(' ')),
+        costRow('leapfrog / draw per chain', (f) => perChain(f.run).leapfrogPerDraw.map((x) => fmt(x, 3)).join(' ')),
+        costRow('tree-depth hits', (f) => String(f.run.fit.result.health.treeDepthSaturated)),
         costRow('max R-hat', (f) => fmt(f.run.fit.result.health.maxRhat, 4)),
         costRow('min bulk ESS, all parameters', (f) => essCell(f.ess.allParameters)),
         costRow('min bulk ESS, static parameters', (f) => essCell(f.ess.staticParameters), varying.ess.staticParameters && fixed.ess.staticParameters ? fmt(varying.ess.staticParameters.perSecond / fixed.ess.staticParameters.perSecond, 3) : ''),
@@ -250,6 +264,7 @@ export async function runTimeVaryingGeo20Section(shared: string, options: Valida
         roi: f.roi,
         covered: f.covered,
         cpuMicrosecondsPerGradient: f.cpuMicrosecondsPerGradient,
+        perChain: perChain(f.run),
         ess: f.ess,
         amplitudes: f.amplitudes,
         lengthScales: f.lengthScales,
