@@ -15,19 +15,14 @@ import {
   saturationCurves,
   seriesScratch,
   spendResponseCurves,
-  type QuantityRow,
 } from '../src/analysis/index.js';
 import { DEFAULT_MODEL_CONFIG, type MmmModelConfig } from '../models/mmm/config.js';
 import type { MmmDesign } from '../models/mmm/design.js';
 import { meanKpiHost, saturatedMediaHost } from '../models/mmm/hostModel.js';
 import { loadGeoDesign, posteriorAround, readGeoTruth, truthShapes, truthValues, type GeoTruth } from './fixtures/analysis/examplePosterior.js';
+import { findRow, rel } from './support/rows.js';
 
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
-const find = (rows: readonly QuantityRow[], where: Partial<QuantityRow>) => {
-  const found = rows.filter((r) => Object.entries(where).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v));
-  if (found.length !== 1) throw new Error(`expected one row for ${JSON.stringify(where)}, found ${found.length}`);
-  return found[0];
-};
+const find = findRow;
 
 let design: MmmDesign;
 let truth: GeoTruth;

@@ -226,7 +226,7 @@ describe('help from the tables', () => {
     expect(usageLine(TABLES.optimize)).toBe(
       'mixwell optimize DIR (--budget B | --target-kpi K | --target-mroi R) [--periods N | --future FILE [--future-follows]] [--bounds FILE] ' +
         '[--objective mean|qNN|cvar|cvarNN|meansd] [--risk-aversion L] [--geo-level] [--max-draws N] [--decision-draws N] [--seed N] ' +
-        '[--tradeoff A,B [--tradeoff-points N] | --optimal-frequency] [--out DIR]',
+        '[--tradeoff A,B [--tradeoff-points N] | --optimal-frequency] [--effectiveness-periods N] [--out DIR]',
     );
     expect(usageLine(TABLES.batch)).toBe(
       'mixwell batch [MANIFEST] [--out DIR] [--root DIR | --confine] [--workers N] [--retries N] [--fits-per-worker N] [--checkpoint-every SECONDS] [--force] [--stability] [--queue redis://HOST:PORT [--wait | --status]] [--queue-name NAME] [--queue-prefix PREFIX] [--tls-ca FILE] [--tls-insecure]',

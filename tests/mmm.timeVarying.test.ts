@@ -16,7 +16,7 @@ import { createGeoMmm } from '../models/mmm/model.js';
 import { mmmParameters } from '../models/mmm/parameters.js';
 import { parseModelConfig, checkModelConfigAgainstData } from '../models/mmm/parseConfig.js';
 import { meanKpiHost, mediaCoefficientsHost, saturatedMediaHost } from '../models/mmm/hostModel.js';
-import { logEffectivenessHost, mediaEffectivenessHost, timeVaryingLayout } from '../models/mmm/components/timeVarying.js';
+import { logEffectivenessHost, mediaEffectivenessHost, randomWalkKnots, timeVaryingLayout } from '../models/mmm/components/timeVarying.js';
 import { expectGradientMatchesReference, expectKernelMatchesReference, hostUnconstrained } from './support/mmmDensity.js';
 import { loadExample } from './support/examples.js';
 
@@ -28,6 +28,8 @@ const CASES: [string, 'geo' | 'national', Partial<MmmModelConfig>][] = [
   ['every channel time-varying, ROI prior with a window, lift test on tv', 'geo', { timeVarying: { channels: 'all' }, mediaPrior: { type: 'roi', window: { tv: { from: '2023-03-01', to: '2023-09-30' } } }, experiments: [LIFT] }],
   ['tv time-varying, mROI prior, 10 basis functions', 'geo', { timeVarying: { channels: ['tv'], basisFunctions: 10 }, mediaPrior: { type: 'mroi' } }],
   ['search time-varying, contribution prior, saturation first, 8-period holdout', 'geo', { timeVarying: { channels: ['search'] }, mediaPrior: { type: 'contribution' }, order: { type: 'saturationThenAdstock' } }],
+  ['tv and social as random walks (quarterly grid), ROI prior, lift test on tv', 'geo', { timeVarying: { channels: ['tv', 'social'], method: 'randomWalk' }, mediaPrior: { type: 'roi' }, experiments: [LIFT] }],
+  ['search as a random walk (8-period grid), mROI prior', 'national', { timeVarying: { channels: ['search'], method: 'randomWalk', gridPeriods: 8 }, mediaPrior: { type: 'mroi' } }],
   ['tv time-varying, centered media, Student-t, lift test', 'geo', { timeVarying: { channels: ['tv'] }, geo: { intercept: 'noncentered', media: 'centered' }, likelihood: 'studentT', experiments: [LIFT] }],
 ];
 
@@ -55,6 +57,10 @@ describe('time-varying media effectiveness', () => {
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], boundary: 1 } })).toThrow(/model\.timeVarying\.boundary.*> 1/);
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], basisFunctions: 10, minLengthScale: 8 } })).toThrow(/model\.timeVarying\.basisFunctions.*keep one/);
     expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], ls: 3 } })).toThrow(/model\.timeVarying.*ls/);
+    expect(parseModelConfig({ timeVarying: { channels: ['tv'], method: 'randomWalk', gridPeriods: 8 } }).timeVarying).toEqual({ channels: ['tv'], method: 'randomWalk', gridPeriods: 8 });
+    expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], method: 'randomWalk', boundary: 2 } })).toThrow(/model\.timeVarying\.boundary.*only applies to method "hsgp"/);
+    expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], gridPeriods: 8 } })).toThrow(/model\.timeVarying\.gridPeriods.*only applies to method "randomWalk"/);
+    expect(() => parseModelConfig({ timeVarying: { channels: ['tv'], method: 'spline' } })).toThrow(/model\.timeVarying\.method/);
     const config = parseModelConfig({ timeVarying: { channels: ['tv', 'radio'] } }, 'my.json');
     expect(() => checkModelConfigAgainstData(config, ['tv', 'search'], 'my.json')).toThrow(/my\.json.*model\.timeVarying\.channels\[1\].*unknown channel "radio"/);
   });
@@ -70,6 +76,25 @@ describe('time-varying media effectiveness', () => {
     expect(table.find((p) => p.name === 'tv_z')?.shape).toEqual([2, 13]);
     expect(table.find((p) => p.name === 'tv_length_scale')?.prior).toEqual({ kind: 'config', spec: { dist: 'logNormal', mu: 3.2581, sigma: 0.5 } });
     expect(mmmParameters(design, DEFAULT_MODEL_CONFIG).some((p) => p.component === 'timeVarying')).toBe(false);
+  });
+
+  it('the random walk: knots every 13 periods and the last; w interpolates a walk between them, centred', () => {
+    expect(randomWalkKnots(78, 13)).toEqual([0, 13, 26, 39, 52, 65, 77]);
+    expect(randomWalkKnots(80, 13)).toEqual([0, 13, 26, 39, 52, 65, 79]);
+    expect(randomWalkKnots(85, 13)).toEqual([0, 13, 26, 39, 52, 65, 84]);
+    expect(randomWalkKnots(86, 13)).toEqual([0, 13, 26, 39, 52, 65, 78, 85]);
+    const { design, config } = setup('', 'geo', { timeVarying: { channels: ['tv'], method: 'randomWalk' } });
+    const table = mmmParameters(design, config);
+    expect(table.filter((p) => p.component === 'timeVarying').map((p) => [p.name, p.shape])).toEqual([['tv_step', [1]], ['tv_z', [1, 6]]]);
+    const layout = timeVaryingLayout(design, config);
+    if (!layout) throw new Error('no layout');
+    // one step of 1 at knot 2 (z_2 = 1): the walk is 0 up to period 13, rises linearly to 1 at period 26 and stays; then centred
+    const z = new Float64Array(6);
+    z[1] = 1;
+    const w = logEffectivenessHost(layout, { tv_step: [1], tv_z: z }, 0);
+    const raw = Array.from({ length: 78 }, (_, t) => (t <= 13 ? 0 : t >= 26 ? 1 : (t - 13) / 13));
+    const mean = raw.reduce((a, b) => a + b, 0) / 78;
+    raw.forEach((x, t) => expect(w[t]).toBeCloseTo(x - mean, 12));
   });
 
   it('w is centred over the periods; at z = 0 the time-varying model is the static one', () => {

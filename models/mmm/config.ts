@@ -230,6 +230,10 @@ export interface MmmModelConfig {
 export interface TimeVaryingConfig {
   /** Channel names, or 'all'. */
   readonly channels: readonly string[] | 'all';
+  /** The process: 'hsgp' (default, a Hilbert-space GP) or 'randomWalk' (a random walk on a coarse grid). */
+  readonly method?: 'hsgp' | 'randomWalk';
+  /** Random walk: periods between grid knots (default 13). */
+  readonly gridPeriods?: number;
   /** Boundary factor c of the basis (default 1.5). */
   readonly boundary?: number;
   /** The smallest length scale (periods) the basis count is chosen for (default 8). */

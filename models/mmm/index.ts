@@ -29,13 +29,14 @@ export {
   type SaturationType,
   type KnotSpec,
   type TimeConfig,
+  type TimeVaryingConfig,
   type TransformOrder,
 } from './config.js';
 export { DEFAULT_PRIORS, defaultPrior, mmmParameters, priorNames, priorSpec, type MmmParameter, type ParameterPrior, type Support } from './parameters.js';
 export { designDims, designFromData, isPaidChannel, withHoldout, type MmmDesign } from './design.js';
 export { createGeoMmm, mediaCentering, type GeoMmmModel } from './model.js';
 export { geoMmmSource, type GeoMmmSourceArgs } from './workerModel.js';
-export { meanKpiHost, mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
+export { meanKpiHost, mediaCoefficientsHost, mediaEffectivenessHost, rfFrequencyOf, saturatedMediaHost, type DrawValues } from './hostModel.js';
 export { referenceLogDensity, referencePriorLogDensity } from './referenceDensity.js';
 export { checkExperiments, checkKnots, checkModelConfigAgainstData, checkPriors, parseModelConfig, parsePrior } from './parseConfig.js';
 export { priorParameters, replicateKpi, samplePriorPredictive, type PriorParameter, type PriorPredictiveOptions } from './priorPredictive.js';
@@ -78,3 +79,4 @@ export { describeKnots, timeKnots, type KnotCandidate, type KnotChoice, type Kno
 export { baselineGeoIndex, interceptHost } from './components/intercepts.js';
 export { geoSigma } from './components/likelihood.js';
 export { constraintOf, describeSupport, inSupport } from './components/types.js';
+export { logEffectivenessHost, timeVaryingBasisSize, timeVaryingChannels, timeVaryingLayout, type TimeVaryingLayout } from './components/timeVarying.js';

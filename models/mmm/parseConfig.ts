@@ -204,11 +204,12 @@ export function parseModelConfig(value: Json, file = 'config'): MmmModelConfig {
 }
 
 /**
- * `model.timeVarying`: {channels: [names] | "all", boundary? (> 1), minLengthScale? (periods, > 0),
- * basisFunctions? (integer >= 1)} (config.ts TimeVaryingConfig; names are checked against the data later).
+ * `model.timeVarying`: {channels: [names] | "all", method? ("hsgp" | "randomWalk"), gridPeriods?
+ * (randomWalk: integer >= 2), boundary? (hsgp: > 1), minLengthScale? (hsgp: periods, > 0),
+ * basisFunctions? (hsgp: integer >= 1)} (config.ts TimeVaryingConfig; names are checked against the data later).
  */
 function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
-  const o = reader.object(value, 'model.timeVarying', ['channels', 'boundary', 'minLengthScale', 'basisFunctions']);
+  const o = reader.object(value, 'model.timeVarying', ['channels', 'method', 'gridPeriods', 'boundary', 'minLengthScale', 'basisFunctions']);
   let channels: TimeVaryingConfig['channels'];
   if (o.channels === 'all') channels = 'all';
   else if (Array.isArray(o.channels) && o.channels.length > 0) {
@@ -221,6 +222,15 @@ function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
   } else {
     return reader.fail('model.timeVarying.channels', `expected a non-empty array of channel names or "all", got ${describeValue(o.channels)}`);
   }
+  const method = o.method === undefined ? undefined : reader.oneOf(o.method, 'model.timeVarying.method', ['hsgp', 'randomWalk'] as const);
+  if (method === 'randomWalk') {
+    for (const key of ['boundary', 'minLengthScale', 'basisFunctions'] as const) {
+      if (o[key] !== undefined) reader.fail(`model.timeVarying.${key}`, 'only applies to method "hsgp" (the random walk\'s grid is gridPeriods)');
+    }
+  } else if (o.gridPeriods !== undefined) {
+    reader.fail('model.timeVarying.gridPeriods', 'only applies to method "randomWalk"');
+  }
+  const gridPeriods = o.gridPeriods === undefined ? undefined : reader.integer(o.gridPeriods, 'model.timeVarying.gridPeriods', 2);
   if (o.basisFunctions !== undefined && o.minLengthScale !== undefined) {
     reader.fail('model.timeVarying.basisFunctions', 'gives the basis count, and minLengthScale chooses one: keep one of them');
   }
@@ -229,6 +239,8 @@ function parseTimeVarying(reader: Reader, value: Json): TimeVaryingConfig {
   const basisFunctions = o.basisFunctions === undefined ? undefined : reader.integer(o.basisFunctions, 'model.timeVarying.basisFunctions', 1, 200);
   return {
     channels,
+    ...(method === undefined ? {} : { method }),
+    ...(gridPeriods === undefined ? {} : { gridPeriods }),
     ...(boundary === undefined ? {} : { boundary }),
     ...(minLengthScale === undefined ? {} : { minLengthScale }),
     ...(basisFunctions === undefined ? {} : { basisFunctions }),

@@ -1,14 +1,15 @@
 /**
  * ROI of each channel within each geo, per posterior draw, summarized (median, 50% and 90%
  * intervals): ROI[g,c] = sum_t contribution[g,t,c] (x value) / sum_t spend[g,t,c], with the
- * contribution beta[g,c] h[g,t,c] kpiUnit[g] exactly as mediaAnalysis.ts computes it
+ * contribution beta[g,c] e[t,c] h[g,t,c] kpiUnit[g] exactly as mediaAnalysis.ts computes it (e a
+ * time-varying channel's effectiveness, 1 for static channels)
  * (shared/reference-model.md "Derived quantities", restricted to one geo; beta from
  * models/mmm/hostModel.ts, so under an ROI prior m is derived from the observed media). Geos with
  * no spend on a channel have no ROI and get no row.
  */
 import { drawAt, selectDraws } from './drawSummary.js';
 import type { Posterior } from '../ppl/index.js';
-import { designDims, mediaCoefficientsHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, mediaCoefficientsHost, mediaEffectivenessHost, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import { intervalSummary, type IntervalSummary } from './intervals.js';
 
 export interface GeoRoiRow extends IntervalSummary {
@@ -35,12 +36,13 @@ export function geoRoiRows(design: MmmDesign, config: MmmModelConfig, posterior:
     const values = drawAt(posterior, drawIndices[d]);
     const saturated = saturatedMediaHost(design, config, values);
     const beta = mediaCoefficientsHost(design, config, values, saturated);
+    const effectiveness = mediaEffectivenessHost(design, config, values);
     for (let g = 0; g < G; g++) {
       for (let c = 0; c < C; c++) {
         let total = 0;
         for (let t = 0; t < T; t++) {
           const n = g * T + t;
-          total += saturated[n * C + c] * (design.kpiValue ? design.kpiValue[n] : 1);
+          total += saturated[n * C + c] * (design.kpiValue ? design.kpiValue[n] : 1) * (effectiveness ? effectiveness[t * C + c] : 1);
         }
         roi[(g * C + c) * D + d] = (beta[g * C + c] * design.kpiUnit[g] * total) / spend[g * C + c];
       }

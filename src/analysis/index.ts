@@ -14,6 +14,7 @@ export { timeFeatures, timeExtrapolation, baselineScaled, treatmentContributionS
 export { timeEffectRows, type TimeEffectComponent, type TimeEffectOptions, type TimeEffectRow } from './timeEffect.js';
 export { channelTransform, adstockedSeries, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform, type SeriesScratch } from './channelResponse.js';
 export { analyzeMedia, spendTotals, type MediaAnalysis, type MediaAnalysisOptions, type PerDrawMetrics } from './mediaAnalysis.js';
+export { PERIOD_GROUPINGS, periodGroups, periodLabel, type PeriodGrouping, type PeriodGroups } from './periods.js';
 export {
   spendResponseCurves,
   adstockCurves,

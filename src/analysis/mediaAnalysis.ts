@@ -5,11 +5,12 @@
  * shares. Definitions as shared/reference-model.md "Derived quantities" and the Stan peer's
  * "Model implementation notes" (shared/bench/stan/README.md):
  *
- *   contribution[g,t,c] = beta[g,c] h[g,t,c] kpiUnit[g]            (KPI units; x kpiValue[g,t] = revenue)
+ *   contribution[g,t,c] = beta[g,c] e[t,c] h[g,t,c] kpiUnit[g]     (KPI units; x kpiValue[g,t] = revenue)
  *   ROI_c  = sum_{g,t} contribution[g,t,c] (x value) / sum_{g,t} spend[g,t,c]
  *   mROI_c = [KPI(1.01 x_c) - KPI(x_c)] / (0.01 sum spend_c)       (same value weighting)
  *
- * where KPI(1.01 x_c) scales channel c's scaled media by 1.01 in every geo and period with the
+ * where e[t,c] = exp(w_c(t)) is a time-varying channel's effectiveness (models/mmm components/timeVarying.ts;
+ * 1 for static channels), and KPI(1.01 x_c) scales channel c's scaled media by 1.01 in every geo and period with the
  * scaling constants held fixed and beta kept at the actual data's (under an ROI, contribution or mROI
  * prior m is derived from the observed media, models/mmm/hostModel.ts; an mROI prior derives it so that
  * this mROI equals the prior's parameter). Cost per incremental KPI = spend / contribution.
@@ -20,17 +21,24 @@
  * reported beside the channels' (rows with their name as `channel`); the baseline is the mean with
  * every treatment at its baseline value, so baseline + channels + treatments = prediction.
  *
+ * Per period group (periods.ts; by default per quarter when some channel varies over time): ROI and
+ * mROI of each paid channel over the group's periods, sum_{g, t in q} contribution (x value) /
+ * sum_{g, t in q} spend (the mROI's increment likewise), so the contribution in a quarter includes
+ * the carryover of the previous quarter's spend, as Meridian's ROI over selected times. And for each
+ * time-varying channel its effectiveness e[t,c] per period with intervals.
+ *
  * Memory stays bounded on large geo models: draws are processed one at a time (pass 1) and only
  * per-draw totals ([draws, C]) and per-period totals ([draws, T, C + 2]) are kept; the per
  * (geo, period) quantities, whose exact quantiles need every draw, are computed in a second pass
  * over blocks of geos sized so that a block's [geos, T, quantities, draws] values stay under
  * `maxBlockValues` (the results do not depend on the block size).
  */
-import { byChannel, designDims, isPaidChannel, mediaCoefficientsHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { byChannel, designDims, isPaidChannel, mediaCoefficientsHost, mediaEffectivenessHost, timeVaryingChannels, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { baselineScaled, timeFeatures, treatmentContributionScaled } from './baseline.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch, type ChannelTransform } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
+import { periodGroups, type PeriodGrouping } from './periods.js';
 import { ALL_MEDIA, type Metric, type QuantityRow, type Unit } from './rows.js';
 
 export interface MediaAnalysisOptions {
@@ -46,6 +54,8 @@ export interface MediaAnalysisOptions {
   readonly mroiStep?: number;
   /** Compute the marginal ROI (default true; false leaves perDraw.mroi NaN and emits no mroi rows). */
   readonly mroi?: boolean;
+  /** ROI and mROI per period group (default 'quarter' when some channel varies over time, else none; false: none). */
+  readonly periodRoi?: PeriodGrouping | false;
 }
 
 /** Per-draw values ([draws, C] row-major, draws in the order of `drawIndices`). */
@@ -87,6 +97,11 @@ export interface MediaAnalysis {
   readonly hasRevenue: boolean;
   /** Per channel and ALL_MEDIA: contribution, share, roi, mroi (channels only), costPerKpi, roiInPriorWindow (ROI prior windows only). */
   readonly channels: QuantityRow[];
+  /** ROI and mROI per paid channel and period group (`period` key; options.periodRoi), and the grouping. */
+  readonly byPeriod: QuantityRow[];
+  readonly periodGrouping?: PeriodGrouping;
+  /** Each time-varying channel's effectiveness exp(w_c(t)) per date (metric 'effectiveness', unit 'multiplier'). */
+  readonly effectiveness: QuantityRow[];
   /** Totals over geos and periods: baseline, prediction. */
   readonly totals: QuantityRow[];
   /** Per date: contribution per channel, baseline, prediction (totals over geos). */
@@ -149,6 +164,17 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   }
   let spendAll = 0;
   for (let c = 0; c < C; c++) spendAll += spend[c];
+  // time-varying channels' effectiveness [K, T, D], and the period groups' sums [groups, C, D]
+  const varying = timeVaryingChannels(config, design.channelNames).map((name) => design.channelNames.indexOf(name));
+  const K = varying.length;
+  const effectivenessDraws = new Float64Array(K * T * D);
+  const grouping = options.periodRoi === undefined ? (K > 0 ? 'quarter' : undefined) : options.periodRoi || undefined;
+  const groups = grouping ? periodGroups(design.dates, grouping) : undefined;
+  const NG = groups?.labels.length ?? 0;
+  const groupSpend = new Float64Array(NG * C);
+  const groupRevenue = new Float64Array(NG * C * D);
+  const groupExtra = new Float64Array(withMroi ? NG * C * D : 0);
+  if (groups) for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) groupSpend[groups.groupOf[t] * C + c] += design.spend[(g * T + t) * C + c];
 
   // Quantities per (geo|date) cell: C channel and NT treatment contributions, baseline, prediction; in KPI, then revenue.
   const CN = C + NT;
@@ -210,6 +236,9 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
       }
     }
     const beta = mediaCoefficientsHost(design, config, values, saturated);
+    const effectiveness = mediaEffectivenessHost(design, config, values);
+    const eff = (t: number, c: number) => (effectiveness ? effectiveness[t * C + c] : 1);
+    for (let k = 0; k < K; k++) for (let t = 0; t < T; t++) effectivenessDraws[(k * T + t) * D + d] = eff(t, varying[k]);
     betaAll.set(beta, d * G * C);
     baselineScaled(design, config, values, features, 0, G, baseline);
     windowed.fill(0);
@@ -221,8 +250,9 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
         const base = baseline[n] * unit;
         let media = 0;
         for (let c = 0; c < C; c++) {
-          const contribution = beta[g * C + c] * saturated[n * C + c] * unit;
+          const contribution = beta[g * C + c] * eff(t, c) * saturated[n * C + c] * unit;
           media += contribution;
+          if (groups) groupRevenue[(groups.groupOf[t] * C + c) * D + d] += contribution * v;
           mediaKpi[d] += contribution;
           mediaRevenueTotal[d] += contribution * v;
           if (paid[c]) {
@@ -280,7 +310,9 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
         for (let t = 0; t < T; t++) {
           const n = g * T + t;
           const up = first ? upSeries[t] : saturateLevel(transforms[c], (1 + step) * adstocked[(c * G + g) * T + t]);
-          extra += scale * (up - saturated[n * C + c]) * value(n);
+          const increment = scale * eff(t, c) * (up - saturated[n * C + c]) * value(n);
+          extra += increment;
+          if (groups) groupExtra[(groups.groupOf[t] * C + c) * D + d] += increment;
         }
       }
       const i = d * C + c;
@@ -337,6 +369,26 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     channels.push(row('roi', roiUnit, summarize(paidRevenue.map((x) => x / spendAll)), { channel: ALL_MEDIA }));
     channels.push(row('costPerKpi', 'spendPerKpi', summarize(paidKpi.map((x) => spendAll / x)), { channel: ALL_MEDIA }));
   }
+  // ---- per period group: ROI and mROI of the paid channels; time-varying channels' effectiveness per date
+  const periodRows: QuantityRow[] = [];
+  if (groups) {
+    for (let q = 0; q < NG; q++) {
+      for (let c = 0; c < C; c++) {
+        const groupSpent = groupSpend[q * C + c];
+        if (!paid[c] || !(groupSpent > 0)) continue;
+        const keys = { channel: design.channelNames[c], period: groups.labels[q] };
+        const at = (q * C + c) * D;
+        periodRows.push(row('roi', roiUnit, summarize(groupRevenue.slice(at, at + D).map((x) => x / groupSpent)), keys));
+        if (withMroi) periodRows.push(row('mroi', roiUnit, summarize(groupExtra.slice(at, at + D).map((x) => x / (step * groupSpent))), keys));
+      }
+    }
+  }
+  const effectivenessRows: QuantityRow[] = [];
+  for (let k = 0; k < K; k++) {
+    for (let t = 0; t < T; t++) {
+      effectivenessRows.push(row('effectiveness', 'multiplier', summarize(effectivenessDraws.slice((k * T + t) * D, (k * T + t + 1) * D)), { channel: design.channelNames[varying[k]], date: design.dates[t] }));
+    }
+  }
   totals.push(row('baseline', 'kpi', summarize(perDraw.baseline), {}));
   if (hasRevenue) totals.push(row('baseline', 'revenue', summarize(baselineRevenue), {}));
   totals.push(row('prediction', 'kpi', summarize(perDraw.prediction), {}));
@@ -387,13 +439,14 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
             }
           }
         }
+        const effectiveness = mediaEffectivenessHost(design, config, values);
         for (let c = 0; c < C; c++) {
           const transform = channelTransform(config, values, c, design.channelNames);
           for (let g = start; g < end; g++) {
             saturatedSeries(design, transform, g, c, 1, series, scratch);
             const scale = betaAll[(d * G + g) * C + c] * design.kpiUnit[g];
             for (let t = 0; t < T; t++) {
-              const contribution = scale * series[t];
+              const contribution = scale * (effectiveness ? effectiveness[t * C + c] : 1) * series[t];
               const cell = ((g - start) * T + t) * Q;
               block[(cell + c) * D + d] = contribution;
               block[(cell + CN + 1) * D + d] += contribution;
@@ -424,6 +477,9 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
     drawIndices,
     hasRevenue,
     channels,
+    byPeriod: periodRows,
+    ...(grouping ? { periodGrouping: grouping } : {}),
+    effectiveness: effectivenessRows,
     totals,
     byDate: dateRows,
     byGeoDate: geoDateRows,
@@ -432,7 +488,7 @@ export function analyzeMedia(design: MmmDesign, config: MmmModelConfig, posterio
   };
 }
 
-function row(metric: Metric, unit: Unit, summary: DrawSummary, keys: { channel?: string; geo?: string; date?: string }): QuantityRow {
+function row(metric: Metric, unit: Unit, summary: DrawSummary, keys: { channel?: string; geo?: string; date?: string; period?: string }): QuantityRow {
   return { metric, unit, ...keys, ...summary };
 }
 

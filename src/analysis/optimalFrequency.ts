@@ -6,13 +6,13 @@
  * largest posterior mean ROI, its interval the 5% and 95% quantiles of the per-draw argmax.
  *
  * The channel's transform is y = adstock(r h(f)) (models/mmm transformKinds.ts), so with r = i / f,
- * y_f = (h(f) / f) adstock(i) and ROI_d(f) = (h_d(f) / f) sum_{g,t} beta_d[g,c] kpiUnit[g] value[g,t]
- * adstock_d(i)[g,t] / spend_c: one adstock per draw and geo, then the Hill curve over the grid.
+ * y_f = (h(f) / f) adstock(i) and ROI_d(f) = (h_d(f) / f) sum_{g,t} beta_d[g,c] e_d[t,c] kpiUnit[g] value[g,t]
+ * adstock_d(i)[g,t] / spend_c (e a time-varying channel's effectiveness, 1 otherwise): one adstock per draw and geo, then the Hill curve over the grid.
  * beta is the fitted data's (under an ROI prior m is derived from the observed media, as for the
  * mROI). Grid: 1 to the largest observed frequency in steps of 0.1 (Meridian's default), or given.
  * Channels that are not reach and frequency get no rows.
  */
-import { applyAdstock, designDims, mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type MmmDesign, type MmmModelConfig } from '../../models/mmm/index.js';
+import { applyAdstock, designDims, mediaCoefficientsHost, mediaEffectivenessHost, rfFrequencyOf, saturatedMediaHost, type MmmDesign, type MmmModelConfig } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { channelTransform } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
@@ -101,6 +101,7 @@ export function optimalFrequency(design: MmmDesign, config: MmmModelConfig, post
     const values = drawAt(posterior, drawIndices[d]);
     const saturated = saturatedMediaHost(design, config, values);
     const beta = mediaCoefficientsHost(design, config, values, saturated);
+    const effectiveness = mediaEffectivenessHost(design, config, values);
     for (const channel of perChannel) {
       const { c, grid, spend } = channel;
       const transform = channelTransform(config, values, c, design.channelNames);
@@ -112,8 +113,10 @@ export function optimalFrequency(design: MmmDesign, config: MmmModelConfig, post
         applyAdstock(impressions, transform.weights, adstocked);
         const scale = beta[g * C + c] * design.kpiUnit[g];
         for (let t = 0; t < T; t++) {
-          total += scale * adstocked[t] * value(g * T + t);
-          current += scale * saturated[(g * T + t) * C + c] * value(g * T + t);
+          // a time-varying channel: its effectiveness at the period (models/mmm components/timeVarying.ts)
+          const at = scale * (effectiveness ? effectiveness[t * C + c] : 1) * value(g * T + t);
+          total += at * adstocked[t];
+          current += at * saturated[(g * T + t) * C + c];
         }
       }
       channel.current[d] = current / spend;

@@ -3,7 +3,8 @@
  * 90% band):
  * - spend response per channel: the channel's total incremental KPI (over zero spend of that
  *   channel) when its media in every geo and period is scaled by a multiplier, with beta kept at the
- *   actual data's (as the mROI, shared/bench/stan/README.md); x axis = multiplier x total spend;
+ *   actual data's (as the mROI, shared/bench/stan/README.md) and a time-varying channel's
+ *   effectiveness at each period (models/mmm components/timeVarying.ts); x axis = multiplier x total spend;
  * - adstock decay: the normalized carry-over weight of each lag (Jin, Wang, Sun, Chan & Koehler
  *   2017, "Bayesian Methods for Media Mix Modeling with Carryover and Shape Effects", section 2.1);
  * - saturation: h at a constant per-period media level (with normalized adstock weights a constant
@@ -12,7 +13,7 @@
  * Adstock is linear, so each draw needs one adstock pass per channel and one saturation per
  * multiplier and cell; the spend curves still default to at most 500 evenly thinned draws.
  */
-import { designDims, isPaidChannel, mediaCoefficientsHost, rfFrequencyOf, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
+import { designDims, isPaidChannel, mediaCoefficientsHost, mediaEffectivenessHost, rfFrequencyOf, saturatedMediaHost, type MmmModelConfig, type MmmDesign } from '../../models/mmm/index.js';
 import type { Posterior } from '../ppl/index.js';
 import { adstockedSeries, channelTransform, saturatedSeries, saturatesFirst, saturateLevel, seriesScratch } from './channelResponse.js';
 import { drawAt, selectDraws, summarizeValues, type DrawSummary } from './drawSummary.js';
@@ -75,6 +76,7 @@ export function spendResponseCurves(design: MmmDesign, config: MmmModelConfig, p
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
     const beta = mediaCoefficientsHost(design, config, values, saturatedMediaHost(design, config, values));
+    const effectiveness = mediaEffectivenessHost(design, config, values);
     for (let c = 0; c < C; c++) {
       const transform = channelTransform(config, values, c, design.channelNames);
       const first = saturatesFirst(transform);
@@ -89,7 +91,7 @@ export function spendResponseCurves(design: MmmDesign, config: MmmModelConfig, p
           let totalKpi = 0;
           let totalRevenue = 0;
           for (let t = 0; t < T; t++) {
-            const contribution = scale * (first ? transformed[t] : saturateLevel(transform, k * adstocked[t]));
+            const contribution = scale * (effectiveness ? effectiveness[t * C + c] : 1) * (first ? transformed[t] : saturateLevel(transform, k * adstocked[t]));
             totalKpi += contribution;
             if (design.kpiValue) totalRevenue += contribution * design.kpiValue[g * T + t];
           }

@@ -1,6 +1,6 @@
 /**
  * The analysis layer's tidy output: one plain row per quantity (metric, unit and the keys that
- * locate it: channel, geo, date), carrying the summary over draws. Charts are built from these
+ * locate it: channel, geo, date, period), carrying the summary over draws. Charts are built from these
  * rows elsewhere; nothing here draws.
  */
 import type { DrawSummary } from './drawSummary.js';
@@ -21,9 +21,11 @@ export type Metric =
   /** Spend / contribution (currency per incremental KPI unit). */
   | 'costPerKpi'
   /** ROI over the window an ROI prior refers to (config.mediaPrior.window). */
-  | 'roiInPriorWindow';
+  | 'roiInPriorWindow'
+  /** A time-varying channel's effectiveness exp(w_c(t)): its coefficient at the period over its average (models/mmm components/timeVarying.ts). */
+  | 'effectiveness';
 
-export type Unit = 'kpi' | 'revenue' | 'kpiPerSpend' | 'revenuePerSpend' | 'spendPerKpi' | 'fraction';
+export type Unit = 'kpi' | 'revenue' | 'kpiPerSpend' | 'revenuePerSpend' | 'spendPerKpi' | 'fraction' | 'multiplier';
 
 export interface QuantityRow extends DrawSummary {
   readonly metric: Metric;
@@ -32,6 +34,8 @@ export interface QuantityRow extends DrawSummary {
   readonly channel?: string;
   readonly geo?: string;
   readonly date?: string;
+  /** A group of periods (periods.ts: "2023-Q1", "2023-01", "2023") for quantities per quarter, month or year. */
+  readonly period?: string;
 }
 
 /** The `channel` of rows about all media channels together. */

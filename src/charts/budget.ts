@@ -26,6 +26,11 @@ export interface BudgetAllocation {
   readonly draws?: number;
   /** Where the allocation was read from (e.g. optimize/allocation.json). */
   readonly source?: string;
+  /**
+   * With time-varying channels: the latest fitted periods whose mean effectiveness planned them
+   * (src/optimize/windowDraws.ts `EffectivenessWindow`).
+   */
+  readonly effectiveness?: { readonly channels: readonly string[]; readonly periods: number; readonly from: string; readonly to: string };
 }
 
 const CURRENT_COLOR = '#9d9d9d';

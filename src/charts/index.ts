@@ -16,6 +16,8 @@ export { roiSpec } from './roi.js';
 export { priorPosteriorSpec } from './priorPosterior.js';
 export { responseCurveSpec, adstockSpec, saturationSpec, type MediaLevel } from './curves.js';
 export { geoRoiSpec } from './geoRoi.js';
+export { effectivenessSpec } from './effectiveness.js';
+export { periodRoiSpec } from './periodRoi.js';
 export { optimalFrequencySpec } from './optimalFrequency.js';
 export { budgetSpec, type BudgetAllocation } from './budget.js';
 export { tradeoffSpec, type TradeoffChart, type TradeoffChartRow } from './tradeoff.js';

@@ -138,6 +138,18 @@ export const TEXT = {
       title: 'ROI by geo',
       description: 'Each channel\'s ROI within each geo (contribution in the geo over spend in the geo): median, 50% and 90% intervals. Geos without spend on a channel are left out.',
     },
+    effectiveness: {
+      title: 'Media effectiveness over time',
+      description:
+        "Each time-varying channel's effectiveness per period: its coefficient at the period over its average (exp of the channel's Gaussian-process deviation; 1 = average, dashed rule). Line: posterior median; band: 90% credible interval.",
+      y: 'Effectiveness',
+    },
+    periodRoi: {
+      title: (grouping: string) => `ROI per ${grouping}`,
+      description: (grouping: string) =>
+        `Each paid channel's ROI within each ${grouping}: the ${grouping}'s contribution (including carry-over from earlier spend) over its spend, shown when some channel's effectiveness varies over time. Dot: median; bar: 90% interval.`,
+      x: (grouping: string) => grouping.charAt(0).toUpperCase() + grouping.slice(1),
+    },
     budget: {
       title: 'Budget allocation: current vs proposed',
       description: 'Spend per channel now and under the proposed allocation, with the uplift in the KPI it is expected to bring.',
@@ -258,6 +270,8 @@ export const TEXT = {
       total: 'Total',
       window: (periods: number, from: string, to: string, level: string) => `Planning window: the last ${periods} periods of the data (${from} .. ${to}), ${level}-level plan.`,
       objective: (description: string) => `Objective: ${description}.`,
+      effectiveness: (channels: readonly string[], periods: number, from: string, to: string) =>
+        `Time-varying ${channels.length === 1 ? 'channel' : 'channels'} ${channels.join(', ')} ${channels.length === 1 ? 'was' : 'were'} planned with ${channels.length === 1 ? 'its' : 'their'} mean effectiveness over the latest ${periods} fitted periods (${from} .. ${to}); mixwell optimize --effectiveness-periods sets how many.`,
       uplift: (unit: string | undefined, mean: number, q05: number, q95: number) =>
         `Expected uplift in ${unit === 'revenue' ? 'revenue' : 'KPI'} over the window: ${num(mean)} (90% interval ${num(q05)} to ${num(q95)}).`,
       pBeats: (p: number, draws: number | undefined) => `P(proposed beats current) = ${percent(p, 1)}${draws !== undefined ? ` over ${draws} paired posterior draws` : ''}.`,

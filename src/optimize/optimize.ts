@@ -34,7 +34,7 @@ import { hybridResponseModel, type ResponseModel } from './responseModel.js';
 import { comparePlans, pairedDifference, type PlanComparison } from './scenario.js';
 import { tensorResponseModel } from './tensorResponse.js';
 import { entryLabel, planningWindow, planTotal, type PlanEntry, type PlanningWindow, type WindowOptions } from './window.js';
-import { subsetWindowDraws, windowDraws, type OutcomeUnit, type WindowDraws } from './windowDraws.js';
+import { subsetWindowDraws, windowDraws, type EffectivenessWindow, type OutcomeUnit, type WindowDraws } from './windowDraws.js';
 
 export interface OptimizeOptions extends WindowOptions {
   /** Total spend over the window (default: the current plan's total). */
@@ -114,6 +114,8 @@ export interface OptimizationResult {
   readonly curves?: { readonly rows: readonly ResponseCurveRow[]; readonly points: readonly CurvePointRow[] };
   readonly convergence: ConvergenceInfo;
   readonly warnings: readonly string[];
+  /** With time-varying channels: the latest fitted periods whose mean effectiveness planned them. */
+  readonly effectiveness?: EffectivenessWindow;
 }
 
 /** Largest [D, G, C, N] tensor the tfjs response model is built with (2^24 float32 values, 64 MB per array). */
@@ -201,7 +203,7 @@ export async function createOptimizationContext(design: MmmDesign, config: MmmMo
   const window = planningWindow(design, options);
   const labels = window.entries.map(entryLabel);
   const { lower, upper } = resolveBounds(window, options.bounds, options.boundsSource);
-  const allDraws = windowDraws(design, config, posterior, window, { unit: options.unit, atFrequency: options.atFrequency });
+  const allDraws = windowDraws(design, config, posterior, window, { unit: options.unit, atFrequency: options.atFrequency, effectivenessPeriods: options.effectivenessPeriods });
   const all = hostResponseModel(allDraws);
   const maxDraws = options.maxDraws ?? 500;
   if (!(Number.isInteger(maxDraws) && maxDraws >= 1)) throw new Error(`optimize: maxDraws must be a positive integer, got ${maxDraws}`);
@@ -346,7 +348,9 @@ function curvesFor(context: OptimizationContext, design: MmmDesign, config: MmmM
   let channelModel = planModel;
   if (context.window.level !== 'channel') {
     const window = planningWindow(design, { periods: context.window.periods, level: 'channel', future: context.window.future });
-    channelModel = hostResponseModel(windowDraws(design, config, posterior, window, { unit: context.allDraws.unit, drawIndices: sub.drawIndices, atFrequency: context.options.atFrequency }));
+    channelModel = hostResponseModel(
+      windowDraws(design, config, posterior, window, { unit: context.allDraws.unit, drawIndices: sub.drawIndices, atFrequency: context.options.atFrequency, effectivenessPeriods: context.options.effectivenessPeriods }),
+    );
   }
   const C = context.window.channelNames.length;
   const byChannel = (values: Float64Array) => {
@@ -420,6 +424,7 @@ export async function finishOptimization(
       ...(shares ? { perDrawConverged: shares.converged } : {}),
     },
     warnings,
+    ...(context.allDraws.effectiveness ? { effectiveness: context.allDraws.effectiveness } : {}),
   };
 }
 

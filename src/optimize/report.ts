@@ -9,6 +9,7 @@ import type { OptimizationResult } from './optimize.js';
 import type { PlanComparison, WindowSummary } from './scenario.js';
 import type { TradeoffResult } from './tradeoff.js';
 import { planTotal } from './window.js';
+import type { EffectivenessWindow } from './windowDraws.js';
 
 export type TableRow = Record<string, string | number | undefined>;
 
@@ -162,6 +163,7 @@ export function allocationJson(result: OptimizationResult & { readonly flexible?
         }
       : {}),
     ...(result.flexible ? { flexible: result.flexible } : {}),
+    ...(result.effectiveness ? { effectiveness: result.effectiveness } : {}),
     convergence: result.convergence,
     warnings: result.warnings,
   };
@@ -222,6 +224,7 @@ export function formatAllocation(result: OptimizationResult & { readonly flexibl
     `Budget allocation over ${windowLine(c)}`,
     ...futureLines(c.window),
     `Objective: ${result.objectiveDescription}; budget ${num(result.budget)} (current ${num(planTotal(result.current))})`,
+    ...(result.effectiveness ? [describeEffectivenessWindow(result.effectiveness)] : []),
     ...(result.flexible
       ? [`Flexible budget (${result.flexible.kind}): target ${num(result.flexible.target)}, achieved ${num(result.flexible.achieved)}${result.flexible.limitedBy ? `, limited by the ${result.flexible.limitedBy === 'upperBounds' ? 'upper' : 'lower'} bounds` : ''}`]
       : []),
@@ -234,6 +237,11 @@ export function formatAllocation(result: OptimizationResult & { readonly flexibl
   lines.push(`Optimizer: ${result.convergence.draws} draws, ${result.convergence.starts} starts, ${result.convergence.iterations} iterations, ${result.convergence.status}, ${result.convergence.gradient} gradients`);
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n');
+}
+
+/** The line that says which periods' effectiveness planned the time-varying channels. */
+export function describeEffectivenessWindow(window: EffectivenessWindow): string {
+  return `Time-varying ${window.channels.length === 1 ? 'channel' : 'channels'} ${window.channels.join(', ')} planned with ${window.channels.length === 1 ? 'its' : 'their'} mean effectiveness over the latest ${window.periods} fitted periods (${window.from} to ${window.to}; --effectiveness-periods)`;
 }
 
 export function formatScenario(comparison: PlanComparison): string {

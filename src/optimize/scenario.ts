@@ -159,6 +159,6 @@ export function evaluateScenario(
   spend.forEach((x, p) => {
     if (!(x >= 0 && Number.isFinite(x))) throw new Error(`scenario: spend of entry ${p + 1} must be a finite number >= 0, got ${x}`);
   });
-  const model = hostResponseModel(windowDraws(design, config, posterior, window, { unit: options.unit, maxDraws: options.maxDraws }));
+  const model = hostResponseModel(windowDraws(design, config, posterior, window, { unit: options.unit, maxDraws: options.maxDraws, effectivenessPeriods: options.effectivenessPeriods }));
   return comparePlans(model, spend);
 }

@@ -288,6 +288,6 @@ export function twoChannelTradeoff(
       bounds = resolveBounds(window, options.bounds, options.boundsSource);
     }
   }
-  const model = hostResponseModel(windowDraws(design, config, posterior, window, { unit: options.unit, maxDraws: options.maxDraws ?? TRADEOFF_DRAWS }));
+  const model = hostResponseModel(windowDraws(design, config, posterior, window, { unit: options.unit, maxDraws: options.maxDraws ?? TRADEOFF_DRAWS, effectivenessPeriods: options.effectivenessPeriods }));
   return pairTradeoff(model, [channels[0], channels[1]], { points: options.points, objective: options.objective, refine: options.refine, ...(bounds ?? {}) });
 }

@@ -75,6 +75,11 @@ export interface WindowOptions {
   readonly level?: PlanLevel;
   /** Plan over these future periods instead of the last N of the data (future.ts); `periods` must then be absent or F. */
   readonly future?: FuturePeriods;
+  /**
+   * Time-varying channels (models/mmm components/timeVarying.ts) are planned with their mean
+   * effectiveness over this many latest fitted periods (default 13; windowDraws.ts).
+   */
+  readonly effectivenessPeriods?: number;
 }
 
 /** Why an entry cannot take spend, for messages: an organic channel, or no spend anywhere in the data. */

@@ -39,12 +39,20 @@
  * time features extended past the fitted periods (src/analysis/baseline.ts `timeFeatures`), and
  * beta from the fitted design alone (under an ROI prior m is derived from the fitted spend and
  * media, never the future's).
+ * A time-varying channel (models/mmm components/timeVarying.ts: contribution beta e[t,c] h) is
+ * planned with its mean effectiveness over the latest fitted periods (`effectivenessPeriods`, default
+ * 13: about the last quarter of weekly data): scale = beta kpiUnit mean_{t in latest} e[t,c], per
+ * draw, in a historical window as in a future one (the plan is about the channel as it works now);
+ * an organic time-varying channel's fixed part takes e at each fitted period and the same mean in
+ * future periods.
  */
 import {
   designDims,
   isPaidChannel,
   mediaCoefficientsHost,
+  mediaEffectivenessHost,
   saturatedMediaHost,
+  timeVaryingChannels,
   channelTransformKinds,
   type MmmDesign,
   type MmmModelConfig,
@@ -79,8 +87,10 @@ export interface WindowDraws {
   readonly saturationParameters: Float64Array;
   /** [D, C] the saturation curve of each draw and channel (the parameters bound). */
   readonly curves: readonly SaturationCurve[];
-  /** [D, G, C] beta times the geo's KPI unit. */
+  /** [D, G, C] beta times the geo's KPI unit (times a time-varying channel's latest effectiveness). */
   readonly scale: Float64Array;
+  /** With time-varying channels: the fitted periods whose mean effectiveness plans them (module comment). */
+  readonly effectiveness?: EffectivenessWindow;
   /** [G, N] value of one KPI unit in each window period (1 for KPI units). */
   readonly value: Float64Array;
   /** min(N, L - 1): window periods that carryover from before the window reaches. */
@@ -97,6 +107,17 @@ export interface WindowDraws {
   readonly rfReachFactor: Float64Array;
 }
 
+/** The latest fitted periods a time-varying channel's effectiveness is averaged over for planning. */
+export interface EffectivenessWindow {
+  readonly channels: readonly string[];
+  readonly periods: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Default number of latest fitted periods whose effectiveness plans a time-varying channel. */
+export const DEFAULT_EFFECTIVENESS_PERIODS = 13;
+
 export interface WindowDrawsOptions {
   /** Pooled draw indices to use (default: every draw, or `maxDraws` evenly thinned). */
   readonly drawIndices?: Int32Array;
@@ -108,6 +129,8 @@ export interface WindowDrawsOptions {
    * optimal frequency), with the reach impressions / f (module comment). Others: the data's frequency.
    */
   readonly atFrequency?: Readonly<Record<string, number>>;
+  /** Time-varying channels: plan with their mean effectiveness over this many latest fitted periods (default 13). */
+  readonly effectivenessPeriods?: number;
 }
 
 export function defaultUnit(design: MmmDesign): OutcomeUnit {
@@ -144,6 +167,15 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
   const base = new Float64Array(G * T);
   const paid = Array.from({ length: C }, (_, c) => isPaidChannel(design, c));
   const { rf, rfFrequency, rfReachFactor } = rfWindowCells(design, window, options.atFrequency);
+  const fittedPeriods = fitted.dates.length;
+  const varying = timeVaryingChannels(config, design.channelNames);
+  const latest = options.effectivenessPeriods ?? DEFAULT_EFFECTIVENESS_PERIODS;
+  if (!Number.isInteger(latest) || latest < 1 || latest > fittedPeriods) {
+    throw new Error(`optimize: effectivenessPeriods must be an integer in [1, ${fittedPeriods}] (the fitted periods), got ${latest}`);
+  }
+  const effectivenessWindow: EffectivenessWindow | undefined =
+    varying.length > 0 ? { channels: varying, periods: latest, from: fitted.dates[fittedPeriods - latest], to: fitted.dates[fittedPeriods - 1] } : undefined;
+  const latestEffectiveness = new Float64Array(C);
 
   for (let d = 0; d < D; d++) {
     const values = drawAt(posterior, drawIndices[d]);
@@ -172,14 +204,25 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
     const beta = mediaCoefficientsHost(fitted, config, values, fittedSaturated);
     // Organic channels' saturated media over the window's design (the fitted one's when they are the same).
     const saturated = design === fitted || paid.every(Boolean) ? fittedSaturated : saturatedMediaHost(design, config, values);
-    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = paid[c] ? beta[g * C + c] * design.kpiUnit[g] : 0;
+    // time-varying channels: e[t, c] over the fitted periods, and its mean over the latest ones
+    const effectiveness = mediaEffectivenessHost(fitted, config, values);
+    latestEffectiveness.fill(1);
+    if (effectiveness) {
+      for (let c = 0; c < C; c++) {
+        let sum = 0;
+        for (let t = fittedPeriods - latest; t < fittedPeriods; t++) sum += effectiveness[t * C + c];
+        latestEffectiveness[c] = sum / latest;
+      }
+    }
+    const effectivenessAt = (t: number, c: number) => (!effectiveness ? 1 : t < fittedPeriods ? effectiveness[t * C + c] : latestEffectiveness[c]);
+    for (let g = 0; g < G; g++) for (let c = 0; c < C; c++) scale[(d * G + g) * C + c] = paid[c] ? beta[g * C + c] * design.kpiUnit[g] * latestEffectiveness[c] : 0;
     baselineScaled(design, config, values, features, 0, G, base);
     let total = 0;
     for (let g = 0; g < G; g++) {
       for (let j = 0; j < N; j++) {
         const n = g * T + start + j;
         let fixed = base[n];
-        for (let c = 0; c < C; c++) if (!paid[c]) fixed += beta[g * C + c] * saturated[n * C + c];
+        for (let c = 0; c < C; c++) if (!paid[c]) fixed += beta[g * C + c] * effectivenessAt(start + j, c) * saturated[n * C + c];
         for (let k = 0; k < NT; k++) fixed += treatmentContributionScaled(design, config, values, n, g, k);
         total += fixed * design.kpiUnit[g] * value[g * N + j];
       }
@@ -199,6 +242,7 @@ export function windowDraws(fitted: MmmDesign, config: MmmModelConfig, posterior
     saturationParameters,
     curves,
     scale,
+    ...(effectivenessWindow ? { effectiveness: effectivenessWindow } : {}),
     value,
     carryPeriods: Lc,
     carry,

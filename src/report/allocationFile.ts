@@ -2,7 +2,8 @@
  * The budget allocation the report shows (src/charts/budget.ts `BudgetAllocation`), read from the
  * allocation.json that `mixwell optimize` writes (src/optimize/report.ts `allocationJson`): spend
  * per channel now and proposed (geo-level plans summed by channel), the uplift's mean and 90%
- * interval, P(proposed beats current), the planning window, the objective and the outcome unit.
+ * interval, P(proposed beats current), the planning window, the objective, the outcome unit and,
+ * with time-varying channels, the latest fitted periods whose mean effectiveness planned them.
  *
  * Where it is found: `mixwell optimize DIR` writes to DIR/optimize/ unless given --out, so the
  * report of DIR looks for DIR/optimize/allocation.json (`defaultAllocationPath`) unless another
@@ -72,7 +73,8 @@ function channelRows(plan: readonly SpendEntry[], current: readonly SpendEntry[]
 /**
  * A budget allocation from allocation.json's content (or `optimize.allocationJson(result)` in
  * memory). Required: `plan`, `currentPlan`, `uplift` {mean, q05, q95}, `probabilityBeatsCurrent`
- * and `window` {level, periods, from, to}; `objective.description`, `unit` and `draws` are read when present.
+ * and `window` {level, periods, from, to}; `objective.description`, `unit`, `draws` and
+ * `effectiveness` {channels, periods, from, to} are read when present.
  */
 export function budgetAllocationFromJson(json: unknown, source = 'allocation'): BudgetAllocation {
   if (!isObject(json)) throw new Error(`${source}: expected a JSON object (the allocation.json written by mixwell optimize)`);
@@ -89,7 +91,18 @@ export function budgetAllocationFromJson(json: unknown, source = 'allocation'): 
   if (json.unit !== undefined && json.unit !== 'kpi' && json.unit !== 'revenue') throw new Error(`${source}: unit must be "kpi" or "revenue", got ${JSON.stringify(json.unit)}`);
   const objective = isObject(json.objective) && typeof json.objective.description === 'string' ? json.objective.description : undefined;
   const draws = json.draws === undefined ? undefined : finite(json.draws, source, 'draws');
-  return { rows, uplift, pBeatsCurrent, window, unit: json.unit as 'kpi' | 'revenue' | undefined, objective, draws, source };
+  const effectiveness = json.effectiveness === undefined ? undefined : effectivenessWindow(json.effectiveness, source);
+  return { rows, uplift, pBeatsCurrent, window, unit: json.unit as 'kpi' | 'revenue' | undefined, objective, draws, source, ...(effectiveness ? { effectiveness } : {}) };
+}
+
+/** allocation.json's `effectiveness` {channels, periods, from, to} (src/optimize/windowDraws.ts `EffectivenessWindow`), checked. */
+function effectivenessWindow(value: unknown, source: string): NonNullable<BudgetAllocation['effectiveness']> {
+  if (!isObject(value)) throw new Error(`${source}: effectiveness must be an object {channels, periods, from, to}`);
+  if (!Array.isArray(value.channels) || value.channels.length === 0) throw new Error(`${source}: effectiveness.channels must be a non-empty list of channel names`);
+  const channels = value.channels.map((name, i) => text(name, source, `effectiveness.channels[${i}]`));
+  const periods = finite(value.periods, source, 'effectiveness.periods');
+  if (!Number.isInteger(periods) || periods < 1) throw new Error(`${source}: effectiveness.periods must be a positive integer, got ${periods}`);
+  return { channels, periods, from: text(value.from, source, 'effectiveness.from'), to: text(value.to, source, 'effectiveness.to') };
 }
 
 /** Read and check an allocation.json. */
@@ -105,7 +118,8 @@ export function readBudgetAllocation(path: string): BudgetAllocation {
 
 /**
  * Errors when the allocation cannot belong to a run with these channels and dates: a channel the
- * run does not have, or a planning window that is not the last `periods` dates of the run.
+ * run does not have, a planning window that is not the last `periods` dates of the run, or an
+ * effectiveness window that is not `periods` consecutive dates of the run.
  */
 export function allocationMismatch(allocation: BudgetAllocation, channelNames: readonly string[], dates: readonly string[]): string[] {
   const source = allocation.source ?? 'allocation';
@@ -115,6 +129,13 @@ export function allocationMismatch(allocation: BudgetAllocation, channelNames: r
   }
   const window = allocation.window && windowMismatch(allocation.window, dates, source);
   if (window) problems.push(window);
+  const e = allocation.effectiveness;
+  if (e) {
+    for (const channel of e.channels) if (!channelNames.includes(channel)) problems.push(`${source}: effectiveness.channels names "${channel}", not a channel of the run (${channelNames.join(', ')})`);
+    const from = dates.indexOf(e.from);
+    const to = dates.indexOf(e.to);
+    if (from < 0 || to < 0 || to - from + 1 !== e.periods) problems.push(`${source}: the effectiveness window ${e.from} .. ${e.to} (${e.periods} periods) is not ${e.periods} consecutive periods of the run`);
+  }
   return problems;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The report's budget section as HTML (page.ts tables): spend per channel now and proposed with
- * the change, the planning window, the objective, the expected uplift with its 90% interval and
+ * the change, the planning window, the objective, the effectiveness window of time-varying channels, the expected uplift with its 90% interval and
  * P(proposed beats current), and where the allocation came from. The chart beside it is src/charts/budget.ts.
  * With a two-channel trade-off (src/charts/tradeoff.ts), a paragraph on what it holds and where it came from.
  */
@@ -20,6 +20,8 @@ export function budgetHtml(allocation: BudgetAllocation, periods?: number): stri
   const w = allocation.window;
   if (w) lines.push(words.window(w.periods, w.from, w.to, w.level));
   if (allocation.objective) lines.push(words.objective(allocation.objective));
+  const e = allocation.effectiveness;
+  if (e) lines.push(words.effectiveness(e.channels, e.periods, e.from, e.to));
   if (allocation.uplift) lines.push(words.uplift(allocation.unit, allocation.uplift.mean, allocation.uplift.q05, allocation.uplift.q95));
   if (allocation.pBeatsCurrent !== undefined) lines.push(words.pBeats(allocation.pBeatsCurrent, allocation.draws));
   const notes: string[] = [];

@@ -38,5 +38,6 @@ export { writeCharts, writeReport, writeInspection, type WrittenPage, type Writt
 export { formatDataChecks } from './inspectText.js';
 export { formatRunSummary, formatProbabilities, formatModelComparison, type RunSummaryOptions } from './summaryText.js';
 export { formatLiftTests } from './liftSummaryText.js';
+export { formatTimeVarying } from './timeVaryingSummaryText.js';
 export { runProbabilities } from './runProbabilities.js';
 export { compareRuns, formatComparison, type Comparison, type ComparisonRow } from './compareRuns.js';

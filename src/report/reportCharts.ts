@@ -9,8 +9,10 @@ import {
   contributionAreaSpec,
   convergenceSpec,
   correlationSpec,
+  effectivenessSpec,
   geoRoiSpec,
   optimalFrequencySpec,
+  periodRoiSpec,
   modelFitSpec,
   timeEffectSpec,
   priorPosteriorSpec,
@@ -74,6 +76,14 @@ export function reportCharts(data: ReportData): ReportChart[] {
     chart('contributions-over-time', 'contributions', w.contributionArea, contributionAreaSpec(data.contributions, data.contributorNames)),
     chart('contribution-waterfall', 'contributions', w.waterfall, waterfallSpec(data.contributionTotals, data.contributorNames)),
     chart('roi-mroi', 'returns', w.roi, roiSpec(data.roiIntervals, data.roiDensities, channels)),
+  );
+  // time-varying channels (model.timeVarying): effectiveness over time and ROI per quarter
+  if (data.effectiveness.length > 0) charts.push(chart('effectiveness', 'returns', w.effectiveness, effectivenessSpec(data.effectiveness, channels)));
+  if (data.roiByPeriod.some((r) => r.metric === 'roi')) {
+    const grouping = data.periodGrouping ?? 'quarter';
+    charts.push(chart('roi-by-period', 'returns', { title: w.periodRoi.title(grouping), description: w.periodRoi.description(grouping) }, periodRoiSpec(data.roiByPeriod, channels, grouping)));
+  }
+  charts.push(
     chart('response-curves', 'curves', w.responseCurves, responseCurveSpec(data.responseCurves, data.responseMarks, channels)),
     chart('adstock', 'curves', w.adstock, adstockSpec(data.adstock, channels)),
     chart('saturation', 'curves', w.saturation, saturationSpec(data.saturation, data.mediaLevels, channels)),

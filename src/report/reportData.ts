@@ -1,8 +1,8 @@
 /**
  * Everything the HTML report shows, as rows, computed from what a run directory holds (src/run/runFiles.ts)
  * without refitting: the analysis of src/analysis recomputed from the stored draws (contributions,
- * per-period predictions, ROI draws, response/adstock/saturation curves, posterior predictive
- * replicates), the per-geo ROI and prior-vs-posterior densities (also src/analysis), the stored tables
+ * per-period predictions, ROI draws, ROI per quarter and effectiveness of time-varying channels,
+ * response/adstock/saturation curves, posterior predictive replicates), the per-geo ROI and prior-vs-posterior densities (also src/analysis), the stored tables
  * (ROI summary, fit metrics, health flags, parameter diagnostics) and the data checks on the design
  * the model saw. Charts and HTML are built from this (reportCharts.ts, page.ts).
  */
@@ -37,6 +37,7 @@ import {
   type FitMetricRow,
   type GeoRoiRow,
   type ModelFitRow,
+  type PeriodGrouping,
   type PriorPosteriorRow,
   type QuantityRow,
   type ResponseMark,
@@ -99,6 +100,11 @@ export interface ReportData {
   readonly mediaLevels: MediaLevel[];
   /** Per geo and channel (only with more than one geo). */
   readonly geoRoi: GeoRoiRow[];
+  /** Time-varying channels (model.timeVarying): ROI and mROI per paid channel and period group, and the grouping (empty / absent without them). */
+  readonly roiByPeriod: readonly QuantityRow[];
+  readonly periodGrouping?: PeriodGrouping;
+  /** Each time-varying channel's effectiveness exp(w_c(t)) per date (empty without time-varying channels). */
+  readonly effectiveness: readonly QuantityRow[];
   /** Reach and frequency channels: optimal frequency and the ROI over the frequency grid (empty without them). */
   readonly optimalFrequency: OptimalFrequency;
   readonly priorPosterior: PriorPosteriorRow[];
@@ -201,6 +207,9 @@ export function reportData(files: RunFiles, options: ReportDataOptions = {}): Re
     saturation: saturationCurves(design, model, posterior, { maxDraws }),
     mediaLevels,
     geoRoi: G > 1 ? geoRoiRows(design, model, posterior, { maxDraws }) : [],
+    roiByPeriod: media.byPeriod,
+    ...(media.periodGrouping ? { periodGrouping: media.periodGrouping } : {}),
+    effectiveness: media.effectiveness,
     optimalFrequency: optimalFrequency(design, model, posterior, { maxDraws }),
     priorPosterior: priorPosteriorRows(design, model, posterior, priorDraws(design, model, { draws: options.priorDraws ?? 1000, seed })),
     parameters: [...run.summary.parameters, ...run.summary.roi],

@@ -1,11 +1,13 @@
 /**
  * Plain-text summary of a run for the terminal: the ROI table, posterior probability statements
- * (with their Monte Carlo standard errors), sampler diagnostics, the knots of the time effect when
+ * (with their Monte Carlo standard errors), time-varying channels' effectiveness and latest quarter's
+ * ROI (timeVaryingSummaryText.ts), sampler diagnostics, the knots of the time effect when
  * the model has them, PSIS-LOO and holdout scores, and the health check.
  */
 import type { OptimalFrequencyRow, ProbabilityRow } from '../analysis/index.js';
 import type { StoredRun } from '../run/index.js';
 import { formatLiftTests } from './liftSummaryText.js';
+import { formatTimeVarying } from './timeVaryingSummaryText.js';
 import { describeKnots } from '../../models/mmm/index.js';
 import { isPaidKind } from '../data/index.js';
 
@@ -128,6 +130,8 @@ export function formatRunSummary(run: StoredRun, options: RunSummaryOptions = {}
       );
     }
   }
+  const timeVarying = formatTimeVarying(run.summary.effectiveness ?? [], run.summary.roiByPeriod ?? [], run.summary.periodGrouping);
+  if (timeVarying.length > 0) lines.push('', ...timeVarying);
   const liftTests = formatLiftTests(run.summary.liftTests ?? []);
   if (liftTests.length > 0) lines.push('', ...liftTests);
   const sampler = run.summary.sampler as { divergences: number; maxRhat: number; minEssBulk: number; treeDepthSaturated: number };

@@ -10,7 +10,10 @@
  *                         seasonality and knots, else `<name>_dim_<k>` with the element labels (or
  *                         0..n-1); and derived per draw: ROI, mROI and media_contribution (chain, draw,
  *                         channel), ROI_by_geo and media_contribution_by_geo (chain, draw, geo, channel)
- *                         when there are several geos, treatment_contribution (chain, draw, treatment)
+ *                         when there are several geos, treatment_contribution (chain, draw, treatment),
+ *                         and with time-varying channels (model.timeVarying) effectiveness (chain, draw,
+ *                         tv_channel, time) = exp(w_c(t)), each such channel's coefficient at the period
+ *                         over its average (models/mmm components/timeVarying.ts `mediaEffectivenessHost`)
  *   sample_stats          lp, acceptance_rate, step_size, tree_depth, n_steps, diverging (bool), energy
  *   log_likelihood        kpi (chain, draw, geo, time) over the cells that entered the likelihood (the
  *                         holdout's periods are left out of `time` here, so `az.loo` scores what
@@ -38,7 +41,7 @@
  */
 import { actualKpi, analyzeMedia, kpiLogLikelihood, posteriorPredictiveCheck, type KpiLogLikelihood, type PerDrawMetrics } from '../analysis/index.js';
 import type { Posterior, PosteriorVariable } from '../ppl/index.js';
-import { mmmParameters, type MmmDesign, type MmmParameter } from '../../models/mmm/index.js';
+import { mediaEffectivenessHost, mmmParameters, timeVaryingChannels, type MmmDesign, type MmmParameter } from '../../models/mmm/index.js';
 import type { MmmFit } from '../mmm/fit.js';
 import type { MmmReport } from '../mmm/report.js';
 import { writeNetcdf4, type NcAttributes, type NcDimension, type NcFile, type NcGroup, type NcValues, type NcVariable } from './netcdf4.js';
@@ -173,7 +176,7 @@ function chainMajor(values: Float64Array, drawIndices: Int32Array, total: number
   return out;
 }
 
-const DERIVED_NAMES = ['ROI', 'mROI', 'media_contribution', 'ROI_by_geo', 'media_contribution_by_geo', 'treatment_contribution'];
+const DERIVED_NAMES = ['ROI', 'mROI', 'media_contribution', 'ROI_by_geo', 'media_contribution_by_geo', 'treatment_contribution', 'effectiveness'];
 
 function posteriorGroup(fit: MmmFit, report: MmmReport, attrs: NcAttributes): NcGroup {
   const { design } = fit;
@@ -220,7 +223,41 @@ function posteriorGroup(fit: MmmFit, report: MmmReport, attrs: NcAttributes): Nc
     if (!dim) throw new Error('idata: no free dimension name for the treatments');
     derived('treatment_contribution', [dim], perDraw.treatment, NT, 'contribution of the non-media treatment over all geos and periods', 'KPI');
   }
+  const effectiveness = effectivenessDraws(design, fit.model.config, posterior);
+  if (effectiveness && !group.has('effectiveness')) {
+    if (!group.dimension('tv_channel', effectiveness.channels)) throw new Error('idata: the dimension name tv_channel is taken');
+    if (!group.dimension('time', design.dates)) throw new Error('idata: the dimension name time is taken in the posterior group');
+    group.variable('effectiveness', ['chain', 'draw', 'tv_channel', 'time'], effectiveness.values, {
+      long_name: "time-varying channel's effectiveness exp(w_c(t)): its coefficient at the period over its average (1 = average)",
+      units: 'multiplier',
+    });
+  }
   return group.build();
+}
+
+/**
+ * exp(w_c(t)) of the time-varying channels per draw, [chain, draw, tv_channel, time] (pooled draws
+ * in chain-major order), or undefined when no channel varies.
+ */
+function effectivenessDraws(design: MmmDesign, config: MmmFit['model']['config'], posterior: Posterior): { channels: string[]; values: Float64Array } | undefined {
+  const channels = timeVaryingChannels(config, design.channelNames);
+  if (channels.length === 0) return undefined;
+  const indices = channels.map((name) => design.channelNames.indexOf(name));
+  const T = design.dates.length;
+  const C = design.channelNames.length;
+  const K = channels.length;
+  const values = new Float64Array(posterior.chains * posterior.drawsPerChain * K * T);
+  for (let chain = 0; chain < posterior.chains; chain++) {
+    for (let draw = 0; draw < posterior.drawsPerChain; draw++) {
+      const e = mediaEffectivenessHost(design, config, posterior.drawValues(chain, draw));
+      if (!e) throw new Error('idata: model.timeVarying names channels but the draw has no effectiveness');
+      const at = (chain * posterior.drawsPerChain + draw) * K * T;
+      indices.forEach((c, k) => {
+        for (let t = 0; t < T; t++) values[at + k * T + t] = e[t * C + c];
+      });
+    }
+  }
+  return { channels, values };
 }
 
 function sampleStatsGroup(fit: MmmFit, attrs: NcAttributes): NcGroup {

@@ -19,6 +19,10 @@
  *                        of the per-draw argmax, ROI at f* and at the data's frequencies
  *                        (analysis/optimalFrequency.ts); roi_by_frequency.csv the ROI over the grid
  *                        (only with reach and frequency channels)
+ *   roi_by_period.csv, effectiveness.csv  time-varying channels (model.timeVarying): ROI and mROI per
+ *                        paid channel and quarter, each time-varying channel's effectiveness per date;
+ *                        summary.json has them too (`roiByPeriod` with `periodGrouping`, `effectiveness`)
+ *                        for the run summary (report/summaryText.ts)
  *   probabilities.csv    posterior probability statements with MCSE (analysis/probabilities.ts):
  *                        kind, statement, channel, versus, threshold, probability, mcse, ess, draws
  *   log_lik.arrow, log_lik_holdout.arrow, loo_pointwise.csv   pointwise log-likelihood (float32) and
@@ -47,7 +51,7 @@ import { IDATA_FILE, writeInferenceData } from './inferenceData.js';
 import { writeParquetTable } from './parquetTables.js';
 import { versions } from './versions.js';
 import type { MmmReport } from '../mmm/report.js';
-import type { LiftCheckRow, ProbabilityRow } from '../analysis/index.js';
+import type { LiftCheckRow, PeriodGrouping, ProbabilityRow, QuantityRow } from '../analysis/index.js';
 import type { LooEstimates } from '../diagnostics/index.js';
 
 /** JSON text of a run file: non-finite numbers as strings, Float64Arrays as arrays. */
@@ -152,6 +156,9 @@ export async function writeRun(dir: string, fit: MmmFit, report: MmmReport, opti
     timeKnots: fit.knots ?? null,
     // reach and frequency channels (absent without them)
     ...(report.optimalFrequency.optimal.length > 0 ? { optimalFrequency: report.optimalFrequency.optimal } : {}),
+    // time-varying channels (absent without them): ROI and mROI per period group, effectiveness per date
+    ...(report.media.byPeriod.length > 0 ? { roiByPeriod: report.media.byPeriod, periodGrouping: report.media.periodGrouping } : {}),
+    ...(report.media.effectiveness.length > 0 ? { effectiveness: report.media.effectiveness } : {}),
   });
   writeFileSync(join(dir, 'probabilities.csv'), rowsToCsv(report.probabilities, ['kind', 'statement', 'channel', 'versus', 'threshold', 'probability', 'mcse', 'ess', 'draws']));
   writeLooFiles(dir, fit.design, result.posterior.drawsPerChain, report.logLik, report.loo, { logLik: options.logLik });
@@ -159,6 +166,9 @@ export async function writeRun(dir: string, fit: MmmFit, report: MmmReport, opti
     ['roi', report.media.channels, ['channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
     ['contributions', report.media.byGeoDate, ['geo', 'date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
     ['contributions_by_date', report.media.byDate, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']],
+    // time-varying channels (model.timeVarying): ROI and mROI per quarter, effectiveness per date
+    ...(report.media.byPeriod.length > 0 ? [['roi_by_period', report.media.byPeriod, ['period', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']] as [string, readonly object[], readonly string[]]] : []),
+    ...(report.media.effectiveness.length > 0 ? [['effectiveness', report.media.effectiveness, ['date', 'channel', 'metric', 'unit', 'mean', 'median', 'q05', 'q95', 'sd']] as [string, readonly object[], readonly string[]]] : []),
   ];
   for (const [name, rows, columns] of tidyTables) {
     writeFileSync(join(dir, `${name}.csv`), rowsToCsv(rows, columns));
@@ -216,6 +226,10 @@ export interface StoredRun {
     readonly liftTests?: readonly LiftCheckRow[];
     /** The knots of the time effect (null without knots; absent in older runs). */
     readonly timeKnots?: KnotChoice | null;
+    /** Time-varying channels: ROI and mROI per period group and the grouping, effectiveness per date (absent without them). */
+    readonly roiByPeriod?: readonly QuantityRow[];
+    readonly periodGrouping?: PeriodGrouping;
+    readonly effectiveness?: readonly QuantityRow[];
   };
   readonly health: readonly { level: string; code: string; message: string }[];
 }

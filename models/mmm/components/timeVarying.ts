@@ -21,6 +21,14 @@
  * design, so w there is the GP's own extrapolation from the fitted periods; a plan on future periods
  * (src/optimize) uses the latest periods' effectiveness.
  *
+ * The alternative `method: "randomWalk"` (Orbit's and the state-space MMMs' choice): a Gaussian
+ * random walk on a coarse grid of knots (every `gridPeriods` periods, default 13, and the last
+ * period), linearly interpolated between knots and centred: x_0 = 0, x_i = x_{i-1} + step z_i,
+ * f(t) = sum_k B[t,k] x_k (B the linear interpolation), w = f - mean f. w is again linear in z,
+ * w = sum_i phi~[t,i] step z_i with phi~[t,i] = sum_{k>=i} B[t,k] centred, so both methods share
+ * the block; the random walk has one scale `tv_step` (the sd of the change from one knot to the
+ * next; half-normal(0.1)) and no length scale. Its gradient: step bar = sum_i z_i g_i.
+ *
  * Here: the parameters, the layout (which channels, the centred basis), the float64 reference
  * (`mediaEffectivenessHost`: exp(w) [T, C]) and the kernel block (`TimeVaryingBlock`) with its
  * backward: for w bar [T] of a channel, g_j = sum_t phi~[t,j] w bar_t, z bar_j = s_j g_j,
@@ -40,7 +48,10 @@ export const DEFAULT_MIN_LENGTH_SCALE = 8;
 export const TIME_VARYING_PRIORS: readonly PriorDeclaration[] = [
   { name: 'tv_amplitude', description: 'sd of a time-varying channel\'s log effectiveness w_c(t) (model.timeVarying; 0 = static)', support: POSITIVE, defaultPrior: { dist: 'halfNormal', scale: 0.2 } },
   { name: 'tv_length_scale', description: 'length scale of w_c(t) in periods (model.timeVarying)', support: POSITIVE, defaultPrior: { dist: 'logNormal', mu: Number(Math.log(26).toFixed(4)), sigma: 0.5 } },
+  { name: 'tv_step', description: 'sd of w_c\'s change from one grid knot to the next (model.timeVarying, method "randomWalk")', support: POSITIVE, defaultPrior: { dist: 'halfNormal', scale: 0.1 } },
 ];
+
+export const DEFAULT_GRID_PERIODS = 13;
 
 /** The time-varying channels and their centred basis on a design. */
 export interface TimeVaryingLayout {
@@ -49,13 +60,16 @@ export interface TimeVaryingLayout {
   /** [C]: the channel's slot in the tv_* parameters, or -1 (static). */
   readonly slotOf: Int32Array;
   readonly periods: number;
-  /** Basis functions per channel. */
+  readonly method: 'hsgp' | 'randomWalk';
+  /** Basis functions per channel (random walk: knots - 1). */
   readonly m: number;
   readonly boundary: number;
   /** [T, m] basis columns centred over the periods. */
   readonly phi: Float64Array;
-  /** [m] lambda_j (scaled units). */
+  /** [m] lambda_j (scaled units; HSGP only, empty for the random walk). */
   readonly lambda: Float64Array;
+  /** Random walk: the knots' periods. */
+  readonly knots: readonly number[];
   /** S: the half range of the periods (a length scale in periods / S is in the basis's units). */
   readonly halfRange: number;
 }
@@ -96,19 +110,48 @@ function buildLayout(design: MmmDesign, config: MmmModelConfig): TimeVaryingLayo
   if (!config.timeVarying || names.length === 0) return undefined;
   const { periods: T, channels: C } = designDims(design);
   if (T < 4) throw new Error(`model config: model.timeVarying needs at least 4 periods, the data have ${T}`);
-  const { m, boundary } = timeVaryingBasisSize(config.timeVarying, T);
-  const basis = hsgpBasis(Float64Array.from({ length: T }, (_, t) => t), m, boundary);
-  const phi = Float64Array.from(basis.phi);
-  for (let j = 0; j < m; j++) {
-    let mean = 0;
-    for (let t = 0; t < T; t++) mean += phi[t * m + j];
-    mean /= T;
-    for (let t = 0; t < T; t++) phi[t * m + j] -= mean;
-  }
   const slotOf = new Int32Array(C).fill(-1);
   const channels = Int32Array.from(names, (name) => design.channelNames.indexOf(name));
   channels.forEach((c, k) => (slotOf[c] = k));
-  return { channels, slotOf, periods: T, m, boundary, phi, lambda: Float64Array.from(basis.sqrtLambda, (w) => w * w), halfRange: basis.scale };
+  const halfRange = (T - 1) / 2;
+  if (config.timeVarying.method === 'randomWalk') {
+    const knots = randomWalkKnots(T, config.timeVarying.gridPeriods ?? DEFAULT_GRID_PERIODS);
+    const m = knots.length - 1;
+    const phi = new Float64Array(T * m);
+    // phi[t, i] = sum_{k >= i} B[t, k] (knot i's step moves every later knot), B the linear interpolation
+    for (let t = 0; t < T; t++) {
+      let k = 0;
+      while (k < knots.length - 2 && t > knots[k + 1]) k++;
+      const right = (t - knots[k]) / (knots[k + 1] - knots[k]);
+      for (let i = 1; i <= m; i++) phi[t * m + i - 1] = i <= k ? 1 : i === k + 1 ? right : 0;
+    }
+    centreColumns(phi, T, m);
+    return { channels, slotOf, periods: T, method: 'randomWalk', m, boundary: NaN, phi, lambda: new Float64Array(0), knots, halfRange };
+  }
+  const { m, boundary } = timeVaryingBasisSize(config.timeVarying, T);
+  const basis = hsgpBasis(Float64Array.from({ length: T }, (_, t) => t), m, boundary);
+  const phi = Float64Array.from(basis.phi);
+  centreColumns(phi, T, m);
+  return { channels, slotOf, periods: T, method: 'hsgp', m, boundary, phi, lambda: Float64Array.from(basis.sqrtLambda, (w) => w * w), knots: [], halfRange };
+}
+
+/** Knots every `every` periods from 0, and the last period (a last gap shorter than half a step joins the previous one). */
+export function randomWalkKnots(periods: number, every: number): number[] {
+  const knots: number[] = [];
+  for (let t = 0; t < periods - 1; t += every) knots.push(t);
+  if (knots.length > 1 && periods - 1 - knots[knots.length - 1] < every / 2) knots.pop();
+  knots.push(periods - 1);
+  return knots;
+}
+
+/** Subtract each column's mean over the rows of a [rows, m] matrix (the centring of w). */
+function centreColumns(phi: Float64Array, rows: number, m: number): void {
+  for (let j = 0; j < m; j++) {
+    let mean = 0;
+    for (let t = 0; t < rows; t++) mean += phi[t * m + j];
+    mean /= rows;
+    for (let t = 0; t < rows; t++) phi[t * m + j] -= mean;
+  }
 }
 
 export function timeVaryingParameters(design: MmmDesign, config: MmmModelConfig, prior: (name: string) => MmmParameter['prior']): MmmParameter[] {
@@ -118,9 +161,15 @@ export function timeVaryingParameters(design: MmmDesign, config: MmmModelConfig,
   const K = names.length;
   const row = (name: string, shape: number[], support: MmmParameter['support'], p: MmmParameter['prior'], elementNames: readonly string[], description: string): MmmParameter =>
     ({ name, shape, support, prior: p, elementNames, component: 'timeVarying', description });
+  const scales =
+    layout.method === 'randomWalk'
+      ? [row('tv_step', [K], POSITIVE, prior('tv_step'), names, 'sd of the channel\'s log effectiveness change between grid knots')]
+      : [
+          row('tv_amplitude', [K], POSITIVE, prior('tv_amplitude'), names, 'sd of the channel\'s log effectiveness over time'),
+          row('tv_length_scale', [K], POSITIVE, prior('tv_length_scale'), names, 'length scale of the channel\'s effectiveness (periods)'),
+        ];
   return [
-    row('tv_amplitude', [K], POSITIVE, prior('tv_amplitude'), names, 'sd of the channel\'s log effectiveness over time'),
-    row('tv_length_scale', [K], POSITIVE, prior('tv_length_scale'), names, 'length scale of the channel\'s effectiveness (periods)'),
+    ...scales,
     row('tv_z', [K, layout.m], REAL, { kind: 'standardNormal' }, names.flatMap((name) => Array.from({ length: layout.m }, (_, j) => `${name}:${j + 1}`)), 'basis weights of the channel\'s effectiveness'),
   ];
 }
@@ -128,8 +177,17 @@ export function timeVaryingParameters(design: MmmDesign, config: MmmModelConfig,
 /** (2 pi)^(1/4): sqrt of the squared-exponential spectral density's constant sqrt(2 pi). */
 const SPECTRAL_ROOT = Math.pow(2 * Math.PI, 0.25);
 
-/** s_j = sqrt(S(sqrt(lambda_j))) for amplitude amp and length scale l (scaled units), into out [m]. */
-function spectralScales(layout: TimeVaryingLayout, amp: number, l: number, out: Float64Array): void {
+/**
+ * The basis scales s [m] of slot k: HSGP s_j = sqrt(S(sqrt(lambda_j))) for amplitude amp and length
+ * scale l (scaled units); random walk s_i = step.
+ */
+function basisScales(layout: TimeVaryingLayout, first: number, second: number, out: Float64Array): void {
+  if (layout.method === 'randomWalk') {
+    out.fill(first);
+    return;
+  }
+  const amp = first;
+  const l = second / layout.halfRange;
   const root = amp * SPECTRAL_ROOT * Math.sqrt(l);
   for (let j = 0; j < layout.m; j++) out[j] = root * Math.exp(-0.25 * l * l * layout.lambda[j]);
 }
@@ -138,7 +196,8 @@ function spectralScales(layout: TimeVaryingLayout, amp: number, l: number, out: 
 export function logEffectivenessHost(layout: TimeVaryingLayout, values: DrawValues, k: number, out = new Float64Array(layout.periods)): Float64Array {
   const { m, periods: T, phi } = layout;
   const s = new Float64Array(m);
-  spectralScales(layout, values.tv_amplitude[k], values.tv_length_scale[k] / layout.halfRange, s);
+  if (layout.method === 'randomWalk') basisScales(layout, values.tv_step[k], NaN, s);
+  else basisScales(layout, values.tv_amplitude[k], values.tv_length_scale[k], s);
   for (let j = 0; j < m; j++) s[j] *= values.tv_z[k * m + j];
   for (let t = 0; t < T; t++) {
     let sum = 0;
@@ -181,10 +240,11 @@ export class TimeVaryingBlock {
     private readonly params: KernelParameters,
     private readonly channels: number,
   ) {
-    this.iAmp = params.indexOf('tv_amplitude');
-    this.iLs = params.indexOf('tv_length_scale');
+    const walk = layout.method === 'randomWalk';
+    this.iAmp = params.indexOf(walk ? 'tv_step' : 'tv_amplitude');
+    this.iLs = walk ? -1 : params.indexOf('tv_length_scale');
     this.iZ = params.indexOf('tv_z');
-    if (this.iAmp < 0 || this.iLs < 0 || this.iZ < 0) throw new Error('MMM kernel: time-varying channels need tv_amplitude, tv_length_scale and tv_z');
+    if (this.iAmp < 0 || (!walk && this.iLs < 0) || this.iZ < 0) throw new Error(`MMM kernel: time-varying channels need ${walk ? 'tv_step' : 'tv_amplitude, tv_length_scale'} and tv_z`);
     this.projected = new Float64Array(layout.m);
   }
 
@@ -211,7 +271,7 @@ export class TimeVaryingBlock {
     const K = layout.channels.length;
     for (let k = 0; k < K; k++) {
       const s = this.scales.subarray((b * K + k) * m, (b * K + k + 1) * m);
-      spectralScales(layout, params.value(this.iAmp, b, k), params.value(this.iLs, b, k) / layout.halfRange, s);
+      basisScales(layout, params.value(this.iAmp, b, k), this.iLs < 0 ? NaN : params.value(this.iLs, b, k), s);
       const coefficient = this.projected;
       for (let j = 0; j < m; j++) coefficient[j] = s[j] * params.value(this.iZ, b, k * m + j);
       const base = this.offset(b, layout.channels[k]);
@@ -237,7 +297,7 @@ export class TimeVaryingBlock {
       for (let j = 0; j < m; j++) g[j] += phi[t * m + j] * bar;
     }
     const amp = params.value(this.iAmp, b, k);
-    const l = params.value(this.iLs, b, k) / layout.halfRange;
+    const l = this.iLs < 0 ? NaN : params.value(this.iLs, b, k) / layout.halfRange;
     let ampBar = 0;
     let lBar = 0;
     const grad = params.grad;
@@ -246,9 +306,10 @@ export class TimeVaryingBlock {
       grad[params.at(this.iZ, b, k * m + j)] = s[j] * g[j];
       const scaleBar = z * g[j] * s[j];
       ampBar += scaleBar;
-      lBar += scaleBar * (0.5 / l - 0.5 * l * lambda[j]);
+      if (this.iLs >= 0) lBar += scaleBar * (0.5 / l - 0.5 * l * lambda[j]);
     }
+    // s is proportional to the amplitude (HSGP) or equal to the step (random walk): d s / d amp = s / amp
     grad[params.at(this.iAmp, b, k)] = ampBar / amp;
-    grad[params.at(this.iLs, b, k)] = lBar / layout.halfRange;
+    if (this.iLs >= 0) grad[params.at(this.iLs, b, k)] = lBar / layout.halfRange;
   }
 }

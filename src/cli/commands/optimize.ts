@@ -121,6 +121,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     maxDraws: options['max-draws'],
     decisionDraws: options['decision-draws'],
     seed: options.seed,
+    effectivenessPeriods: options['effectiveness-periods'],
   };
   const out = options.out ?? join(dir, future ? 'optimize-future' : 'optimize');
   if (hasTarget) await writeAllocation(stored, settings, { budget, targetKpi, targetMroi }, out);
@@ -134,6 +135,7 @@ export async function run(argv: readonly string[]): Promise<void> {
       objective,
       maxDraws: settings.maxDraws,
       points: tradeoffPoints,
+      effectivenessPeriods: settings.effectivenessPeriods,
     });
     mkdirSync(out, { recursive: true });
     const json = tradeoffJson(tradeoff);

@@ -119,6 +119,14 @@ export const OPTIMIZE = {
       default: "off (the data's frequency)",
     },
     {
+      name: 'effectiveness-periods',
+      kind: 'integer',
+      placeholder: 'N',
+      min: 1,
+      description: 'Plan time-varying channels (model.timeVarying) with their mean effectiveness over the latest N fitted periods.',
+      default: '13',
+    },
+    {
       name: 'out',
       kind: 'string',
       placeholder: 'DIR',
