@@ -2,14 +2,15 @@
  * Gradient cost of time-varying media effectiveness (model.timeVarying, issue 22): the compiled geo
  * MMM's log density and gradient (compile(createGeoMmm(...).definition).evaluate, the call the
  * sampler makes) on the Stan peer's geo-20 data, static reference config vs the same with
- * model.timeVarying {channels: "all"}, paired in one process: the two models are timed in
- * alternation (static, TV, TV, static, ... for --rounds rounds), so load from other jobs on the
- * shared machine falls on both alike. The design is built by fitDesign, as fitMmm builds it.
+ * model.timeVarying {channels: "all"} (the default HSGP) and with {channels: "all", method:
+ * "randomWalk"} (default grid), in one process: the models are timed in alternation (forward order
+ * in even rounds, reversed in odd ones, --rounds rounds), so load from other jobs on the shared
+ * machine falls on all alike. The design is built by fitDesign, as fitMmm builds it.
  *
  *   npx tsx scripts/bench/timeVaryingGradient.ts [--chains 1,2,4] [--rounds 4] [--quick] [--out file.json]
  *
  * Prints per chain count the median wall and CPU microseconds per call and per chain-gradient of each
- * model (median over rounds of each round's median / CPU mean) and the TV / static ratio; with --out
+ * model (median over rounds of each round's median / CPU mean) and its ratio to static; with --out
  * writes them as JSON. Needs ../shared/bench/stan/data/geo-20.csv (exits 0 with a message without).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = join(ROOT, '..', 'shared', 'bench', 'stan', 'data', 'geo-20.csv');
 
 interface Variant {
-  readonly label: 'static' | 'time-varying';
+  readonly label: string;
   readonly compiled: CompiledModel;
 }
 
@@ -58,17 +59,20 @@ async function main(): Promise<number> {
   const rounds = flags.integers('rounds')?.[0] ?? 4;
   const budget = flags.has('quick') ? QUICK_BUDGET : FULL_BUDGET;
   const backend = await initBackend();
-  const staticConfig: RunConfig = parseRunConfig({}, 'reference config');
-  const tvConfig: RunConfig = parseRunConfig({ model: { timeVarying: { channels: 'all' } } }, 'reference config + model.timeVarying');
-  const data = await loadMmmData(DATA, staticConfig.data);
-  const variants: Variant[] = [staticConfig, tvConfig].map((config, i) => {
+  const configs: readonly (readonly [string, RunConfig])[] = [
+    ['static', parseRunConfig({}, 'reference config')],
+    ['hsgp', parseRunConfig({ model: { timeVarying: { channels: 'all' } } }, 'reference config + model.timeVarying hsgp')],
+    ['randomWalk', parseRunConfig({ model: { timeVarying: { channels: 'all', method: 'randomWalk' } } }, 'reference config + model.timeVarying randomWalk')],
+  ];
+  const data = await loadMmmData(DATA, configs[0][1].data);
+  const variants: Variant[] = configs.map(([label, config]) => {
     const { runConfig, design } = fitDesign(config, data);
-    return { label: i === 0 ? 'static' : 'time-varying', compiled: compile(createGeoMmm(design, runConfig.model).definition) };
+    return { label, compiled: compile(createGeoMmm(design, runConfig.model).definition) };
   });
   process.stdout.write(
     `geo-20 G=${data.G} T=${data.T} C=${data.C}; backend ${backend.name}; ` +
       variants.map((v) => `${v.label}: dim ${v.compiled.dim}, path ${String((v.compiled as unknown as { path?: string }).path ?? '?')}`).join('; ') +
-      `; ${rounds} rounds alternating (static, TV, TV, static, ...)\n`,
+      `; ${rounds} rounds, order reversed every other round\n`,
   );
   // process warm-up: JIT of both models' code before any timing
   for (const v of variants) {
@@ -93,13 +97,14 @@ async function main(): Promise<number> {
       const list = perVariant.get(v.label)!;
       results.push({ label: v.label, chains, dim: v.compiled.dim, usPerCall: median(list.map((x) => x.usPerCall)), cpuUsPerCall: median(list.map((x) => x.cpuUsPerCall)), rounds: list });
     }
-    const [s, t] = results.slice(-2);
-    process.stdout.write(
-      `chains ${chains}: static ${s.usPerCall.toFixed(0)} us/call (CPU ${s.cpuUsPerCall.toFixed(0)}), ${(s.usPerCall / chains).toFixed(0)} us/chain-gradient; ` +
-        `TV ${t.usPerCall.toFixed(0)} us/call (CPU ${t.cpuUsPerCall.toFixed(0)}), ${(t.usPerCall / chains).toFixed(0)} us/chain-gradient; ` +
-        `TV / static wall ${(t.usPerCall / s.usPerCall).toFixed(3)}, CPU ${(t.cpuUsPerCall / s.cpuUsPerCall).toFixed(3)}; ` +
-        `per-round wall ratios ${s.rounds.map((x, i) => (t.rounds[i].usPerCall / x.usPerCall).toFixed(2)).join(' ')}\n`,
-    );
+    const [s, ...others] = results.slice(-variants.length);
+    process.stdout.write(`chains ${chains}: static ${s.usPerCall.toFixed(0)} us/call (CPU ${s.cpuUsPerCall.toFixed(0)}), dim ${s.dim}\n`);
+    for (const t of others) {
+      process.stdout.write(
+        `  ${t.label}: ${t.usPerCall.toFixed(0)} us/call (CPU ${t.cpuUsPerCall.toFixed(0)}), dim ${t.dim}; / static: wall ${(t.usPerCall / s.usPerCall).toFixed(3)}, CPU ${(t.cpuUsPerCall / s.cpuUsPerCall).toFixed(3)}; ` +
+          `per-round wall ratios ${s.rounds.map((x, i) => (t.rounds[i].usPerCall / x.usPerCall).toFixed(2)).join(' ')}\n`,
+      );
+    }
   }
   const out = flags.string('out');
   if (out) {

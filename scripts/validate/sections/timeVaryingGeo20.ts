@@ -30,9 +30,9 @@
  *   0.15 means "effectiveness moves by at most about +-15% over time (one sd of log effectiveness)
  *   with 90% posterior probability", less than half of what the prior allows;
  * - both fits converge (max R-hat <= 1.01, as the other sections).
- * Until the analysis layer is time-varying aware, the ROI of a time-varying channel ignores w (the
- * coefficient of the average period stands for every period); with amplitudes near 0 the difference
- * is small, and the section reads the ROI from the report whatever it does.
+ * The ROI is the report's (src/analysis: a time-varying channel's contribution uses each period's
+ * effectiveness exp(w_c(t)) since commit 32127ad; before it, the coefficient of the average period
+ * stood for every period, a small difference with amplitudes near 0).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
