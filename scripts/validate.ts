@@ -13,15 +13,18 @@
  * - lift: lift-test calibration on simulated data (no ../shared needed): tv's ROI and decay covered
  *   by narrower 90% intervals with the experiment than without (validate/sections/lift.ts);
  * - funnel: pymc_marketing/funnel_data.csv, mediation (fitMediation): direct / indirect / total
- *   effects and path coefficients vs the published DGP (only x4 acts on y directly).
+ *   effects and path coefficients vs the published DGP (only x4 acts on y directly);
  * - tv-recovery: time-varying media effectiveness on simulated data (no ../shared needed): the band
  *   of w covers a rising channel's true curve, a flat channel stays flat with its static ROI, a lift
- *   test narrows the band, PSIS-LOO prefers the time-varying fit (validate/sections/timeVarying.ts).
+ *   test narrows the band, PSIS-LOO prefers the time-varying fit (validate/sections/timeVarying.ts);
+ * - tv-geo20: time-varying media effectiveness (model.timeVarying "all") on the static geo-20
+ *   simulation: ROI coverage vs the static fit, CPU cost ratio, amplitudes near 0
+ *   (validate/sections/timeVaryingGeo20.ts).
  * Prints one section per data set and a final "N passed, M failed" over all checks; writes a JSON
  * report to bench/validate-<ISO date>.json (tagged -quick, -<sections> for --only, -custom for overridden settings).
  * Exit code 1 when a check fails or a section errors; 0 (with a message) when ../shared is absent.
  *
- * Options: --only roas,lfiaschi,stan-geo20,stan-national,meridian,meridian-rf,robyn,lift,funnel,tv-recovery; --quick (small fast
+ * Options: --only roas,lfiaschi,stan-geo20,stan-national,meridian,meridian-rf,robyn,lift,funnel,tv-recovery,tv-geo20; --quick (small fast
  * settings, see validate/options.ts); --chains --warmup --draws --seed --max-tree-depth; --out.
  * Model choices per data set: scripts/validate/configs/*.json, explained in configs/README.md.
  */
@@ -37,6 +40,7 @@ import { runRoasSection } from './validate/sections/roas.js';
 import { runSmokeSection } from './validate/sections/smoke.js';
 import { runStanSection } from './validate/sections/stan.js';
 import { runTimeVaryingSection } from './validate/sections/timeVarying.js';
+import { runTimeVaryingGeo20Section } from './validate/sections/timeVaryingGeo20.js';
 import { heading, renderTable, say } from './validate/table.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,6 +57,7 @@ const TITLES: Record<SectionName, string> = {
   lift: 'lift: lift-test calibration on simulated geo data',
   funnel: 'funnel: PyMC-Marketing funnel_data, mediation x1 -> (x2, x3) -> x4 -> y',
   'tv-recovery': 'tv-recovery: time-varying media effectiveness on simulated geo data',
+  'tv-geo20': 'tv-geo20: time-varying effectiveness on static data, geo-20 (coverage and cost vs static)',
 };
 
 /** Sections that run on simulated data and need nothing from ../shared. */
@@ -80,6 +85,8 @@ function runSection(name: SectionName, options: ReturnType<typeof parseValidateA
       return runMediationSection(SHARED, options);
     case 'tv-recovery':
       return runTimeVaryingSection(options);
+    case 'tv-geo20':
+      return runTimeVaryingGeo20Section(SHARED, options);
   }
 }
 

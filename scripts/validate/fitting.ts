@@ -28,6 +28,8 @@ export interface FitRun {
   readonly report: MmmReport;
   /** fitMmm wall time (data already validated: model build + sampling + constraining + summary). */
   readonly fitSeconds: number;
+  /** Process CPU seconds (user + system, every thread: the sampling workers are threads) of fitMmm. */
+  readonly fitCpuSeconds: number;
   /** Sampler wall time (warmup + draws) as measured by src/inference. */
   readonly samplingSeconds: number;
   readonly reportSeconds: number;
@@ -55,6 +57,7 @@ export async function runFit(label: string, data: MmmData, config: RunConfig, se
       `max tree depth ${settings.maxTreeDepth}, G=${data.G} T=${data.T} C=${data.C} K=${data.K} E=${data.E}`,
   );
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const fit = await fitMmm(data, config, {
     chains: settings.chains,
     warmup: settings.warmup,
@@ -65,12 +68,14 @@ export async function runFit(label: string, data: MmmData, config: RunConfig, se
     onProgress: progressLines(label),
   });
   const fitted = performance.now();
+  const cpu = process.cpuUsage(cpuBefore);
   const report = buildReport(fit);
   const reported = performance.now();
   const run: FitRun = {
     fit,
     report,
     fitSeconds: (fitted - started) / 1000,
+    fitCpuSeconds: (cpu.user + cpu.system) / 1e6,
     samplingSeconds: fit.result.seconds.sampling,
     reportSeconds: (reported - fitted) / 1000,
     gradientEvaluations: fit.result.samples.gradientEvaluations,
@@ -78,7 +83,7 @@ export async function runFit(label: string, data: MmmData, config: RunConfig, se
   };
   const h = fit.result.health;
   say(
-    `  backend ${fit.backend.name}; sampling ${fmt(run.samplingSeconds, 3)} s (fit ${fmt(run.fitSeconds, 3)} s, report ${fmt(run.reportSeconds, 3)} s); ` +
+    `  backend ${fit.backend.name}; sampling ${fmt(run.samplingSeconds, 3)} s (fit ${fmt(run.fitSeconds, 3)} s, ${fmt(run.fitCpuSeconds, 3)} CPU s, report ${fmt(run.reportSeconds, 3)} s); ` +
       `${run.gradientEvaluations} gradient evaluations; max R-hat ${fmt(h.maxRhat, 4)}; min bulk ESS ${fmt(h.minEssBulk, 3)}; ` +
       `divergences ${h.divergences}; tree-depth hits ${h.treeDepthSaturated}`,
   );
@@ -100,6 +105,7 @@ export function fitFacts(run: FitRun): Record<string, unknown> {
     backend: run.fit.backend.name,
     settings: run.settings,
     fitSeconds: run.fitSeconds,
+    fitCpuSeconds: run.fitCpuSeconds,
     samplingSeconds: run.samplingSeconds,
     reportSeconds: run.reportSeconds,
     gradientEvaluations: run.gradientEvaluations,

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SECTION_NAMES = ['roas', 'lfiaschi', 'stan-geo20', 'stan-national', 'meridian', 'meridian-rf', 'robyn', 'lift', 'funnel', 'tv-recovery'] as const;
+export const SECTION_NAMES = ['roas', 'lfiaschi', 'stan-geo20', 'stan-national', 'meridian', 'meridian-rf', 'robyn', 'lift', 'funnel', 'tv-recovery', 'tv-geo20'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export interface SamplerSettings {
@@ -65,6 +65,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateOptions {
     process.stdout.write(
       [
         'npm run validate -- [--only roas,lfiaschi,stan-geo20,stan-national,meridian,meridian-rf,robyn,lift,funnel,tv-recovery] [--quick]',
+        'npm run validate -- [--only roas,lfiaschi,stan-geo20,stan-national,meridian,meridian-rf,robyn,lift,funnel,tv-geo20] [--quick]',
         '                    [--chains N] [--warmup N] [--draws N] [--seed S] [--max-tree-depth D] [--out file.json]',
         '',
       ].join('\n'),
