@@ -5,7 +5,7 @@
  *   beta[g,c,t] = exp(m_c + dev[g,c] + w_c(t)),   w_c(t) = f_c(t) - mean_s f_c(s),
  *
  * with f_c a Gaussian process over the periods with the squared-exponential kernel of amplitude
- * `tv_amplitude` (the sd of w) and length scale `tv_length_scale` (in periods), in its Hilbert-space
+ * `tv_amplitude` (the sd of f) and length scale `tv_length_scale` (in periods), in its Hilbert-space
  * approximation (hsgp.ts; Riutort-Mayol et al. 2023): f_c(t) = sum_j s_j(amp, ls) phi_j(t) z_j with
  * `tv_z` [K, m] ~ N(0, 1) and s_j = sqrt(S(sqrt(lambda_j))). w is f centred over the design's periods
  * (the basis columns are centred once), so exp(m_c + dev) stays the coefficient of the average period
@@ -16,15 +16,15 @@
  * The basis: periods 0..T-1 scaled to [-1, 1] (half range S = (T - 1) / 2 periods), by the paper's
  * rule for the range of length scales the basis is built for, [8, 60] periods by default (about the
  * default prior's 1% and 95% quantiles): boundary factor c = max(1.2, 3.2 x 60 / S) from the largest
- * and m = ceil(1.75 c S / 8) basis functions from the smallest; 42 for series of up to 160 periods
- * (c = 2.48 at 156 weekly periods, 3.73 at 104). tests/mmm.hsgp.test.ts measures the centred
+ * and m = ceil(1.75 c S / 8) basis functions from the smallest; 42 for series of up to 321 periods
+ * (c = 2.48 at 156 weekly periods, 3.73 at 104; beyond 321, c = 1.2 and m grows with T). tests/mmm.hsgp.test.ts measures the centred
  * process's covariance error over that range (under 1%). tv_length_scale's support is
  * [min / 2, 2 max] = [4, 120] periods: below, the basis cannot represent the process (17% error at 4
  * periods); above, w over the data is a straight line; the default prior has 0.01% and 0.1% of its
  * mass beyond the two ends (a bounded support also keeps the sampler's random inits, uniform(-2, 2)
- * on the unconstrained scale, inside the range the data can inform). The holdout periods (config holdout) are periods of the
- * design, so w there is the GP's own extrapolation from the fitted periods; a plan on future periods
- * (src/optimize) uses the latest periods' effectiveness.
+ * on the unconstrained scale, inside the range the data can inform). The holdout periods (config
+ * holdout) are periods of the design, so w there is the GP's own extrapolation from the fitted
+ * periods; a plan on future periods (src/optimize) uses the latest periods' effectiveness.
  *
  * The alternative `method: "randomWalk"` (Orbit's and the state-space MMMs' choice): a Gaussian
  * random walk on a coarse grid of knots (every `gridPeriods` periods, default 13, and the last
