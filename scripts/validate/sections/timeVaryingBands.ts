@@ -10,7 +10,7 @@
  */
 import { drawAt, totalDrawCount } from '../../../src/analysis/index.js';
 import type { MmmFit } from '../../../src/mmm/fit.js';
-import { logEffectivenessHost, timeVaryingLayout } from '../../../models/mmm/components/timeVarying.js';
+import { logEffectivenessHost, timeVaryingLayout } from '../../../models/mmm/index.js';
 
 export interface LogEffectivenessBand {
   readonly channel: string;
