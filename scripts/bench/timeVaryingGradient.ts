@@ -14,7 +14,7 @@
  * writes them as JSON. Needs ../shared/bench/stan/data/geo-20.csv (exits 0 with a message without).
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMmmData } from '../../src/data/index.js';
 import { fitDesign } from '../../src/mmm/fit.js';
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
   }
   const out = flags.string('out');
   if (out) {
-    writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), data: DATA, backend: backend.name, rounds, budget, results }, null, 2) + '\n');
+    writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), data: relative(ROOT, DATA), backend: backend.name, rounds, budget, results }, null, 2) + '\n');
     process.stdout.write(`written ${out}\n`);
   }
   return 0;

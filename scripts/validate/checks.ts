@@ -64,6 +64,11 @@ export function coverageChecks(rows: readonly TruthRow[]): Check[] {
     }));
 }
 
+/** A fit's convergence check: max R-hat <= limit, with min bulk ESS and divergences in the detail. */
+export function convergenceCheck(name: string, health: { readonly maxRhat: number; readonly minEssBulk: number; readonly divergences: number }, limit: number): Check {
+  return { name, passed: health.maxRhat <= limit, detail: `max R-hat ${fmt(health.maxRhat, 4)}, min bulk ESS ${fmt(health.minEssBulk, 3)}, divergences ${health.divergences}` };
+}
+
 export function sectionStatus(checks: readonly Check[]): 'passed' | 'failed' {
   return checks.every((c) => c.passed) ? 'passed' : 'failed';
 }

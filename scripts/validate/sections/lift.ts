@@ -22,7 +22,7 @@
 import { liftTestCheck } from '../../../src/analysis/index.js';
 import { parseMmmData } from '../../../src/data/index.js';
 import { parseRunConfig } from '../../../src/mmm/config.js';
-import { printTruthTable, sectionStatus, summarizeArray, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
+import { convergenceCheck, printTruthTable, sectionStatus, summarizeArray, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
 import { channelRow, fitFacts, runFit, type FitRun } from '../fitting.js';
 import { resolveSettings, type ValidateOptions } from '../options.js';
 import { fmt, interval, renderTable, say } from '../table.js';
@@ -111,7 +111,7 @@ export async function runLiftSection(options: ValidateOptions): Promise<SectionR
   }
   for (const { label, run } of fits) {
     const h = run.fit.result.health;
-    checks.push({ name: `fit ${label}: converged (max R-hat <= ${LIFT_RHAT_LIMIT})`, passed: h.maxRhat <= LIFT_RHAT_LIMIT, detail: `max R-hat ${fmt(h.maxRhat, 4)}, min bulk ESS ${fmt(h.minEssBulk, 3)}, divergences ${h.divergences}` });
+    checks.push(convergenceCheck(`fit ${label}: converged (max R-hat <= ${LIFT_RHAT_LIMIT})`, h, LIFT_RHAT_LIMIT));
   }
   return {
     name,

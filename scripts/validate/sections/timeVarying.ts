@@ -44,6 +44,7 @@
  * - every fit converges: max R-hat <= 1.01 (as section `lift`).
  * ROI coverage of the truths is printed for information (one data set is one draw: checks.ts).
  */
+import { quantiles as typeSevenQuantiles } from '../../../src/diagnostics/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ import type { SummaryRow } from '../../../src/diagnostics/index.js';
 import { parseRunConfig } from '../../../src/mmm/config.js';
 import { compareRuns, type ComparisonRow } from '../../../src/report/compareRuns.js';
 import { writeRun } from '../../../src/run/runDirectory.js';
-import { printTruthTable, sectionStatus, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
+import { convergenceCheck, printTruthTable, sectionStatus, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
 import { fitFacts, runFit, type FitRun } from '../fitting.js';
 import { resolveSettings, type ValidateOptions } from '../options.js';
 import { fmt, interval, pct, renderTable, say } from '../table.js';
@@ -257,7 +258,7 @@ export async function runTimeVaryingSection(options: ValidateOptions): Promise<S
   ];
   for (const { label, run } of fits) {
     const h = run.fit.result.health;
-    checks.push({ name: `fit ${label}: converged (max R-hat <= ${TV_RHAT_LIMIT})`, passed: h.maxRhat <= TV_RHAT_LIMIT, detail: `max R-hat ${fmt(h.maxRhat, 4)}, min bulk ESS ${fmt(h.minEssBulk, 3)}, divergences ${h.divergences}` });
+    checks.push(convergenceCheck(`fit ${label}: converged (max R-hat <= ${TV_RHAT_LIMIT})`, h, TV_RHAT_LIMIT));
   }
   return {
     name,
@@ -306,11 +307,6 @@ function inBand(band: LogEffectivenessBand, t: number, value: number): boolean {
 }
 
 function quantiles(values: Float64Array): { q05: number; q50: number; q90: number; q95: number } {
-  const sorted = Float64Array.from(values).sort();
-  const q = (p: number) => {
-    const h = (sorted.length - 1) * p;
-    const lo = Math.floor(h);
-    return sorted[lo] + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]);
-  };
-  return { q05: q(0.05), q50: q(0.5), q90: q(0.9), q95: q(0.95) };
+  const [q05, q50, q90, q95] = typeSevenQuantiles(values, [0.05, 0.5, 0.9, 0.95]);
+  return { q05, q50, q90, q95 };
 }

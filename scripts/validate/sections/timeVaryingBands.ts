@@ -9,6 +9,7 @@
  * `tv-recovery` and tests/mmm.timeVarying.recovery.test.ts.
  */
 import { drawAt, totalDrawCount } from '../../../src/analysis/index.js';
+import { quantileOfSorted } from '../../../src/diagnostics/index.js';
 import type { MmmFit } from '../../../src/mmm/fit.js';
 import { logEffectivenessHost, timeVaryingLayout } from '../../../models/mmm/index.js';
 
@@ -44,8 +45,8 @@ export function logEffectivenessBand(fit: MmmFit, channel: string): LogEffective
   for (let t = 0; t < T; t++) {
     const sorted = byPeriod.subarray(t * S, (t + 1) * S).sort();
     mean[t] = sorted.reduce((a, b) => a + b, 0) / S;
-    q05[t] = quantile(sorted, 0.05);
-    q95[t] = quantile(sorted, 0.95);
+    q05[t] = quantileOfSorted(sorted, 0.05);
+    q95[t] = quantileOfSorted(sorted, 0.95);
   }
   return { channel, mean, q05, q95, draws: S };
 }
@@ -84,12 +85,4 @@ export function rootMeanSquare(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
   return Math.sqrt(sum / values.length);
-}
-
-/** Type-7 quantile of sorted values. */
-function quantile(sorted: ArrayLike<number>, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }

@@ -34,11 +34,12 @@
  * effectiveness exp(w_c(t)) since commit 32127ad; before it, the coefficient of the average period
  * stood for every period, a small difference with amplitudes near 0).
  */
+import { quantile } from '../../../src/diagnostics/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunConfig, type RunConfig } from '../../../src/index.js';
 import type { SummaryRow } from '../../../src/diagnostics/index.js';
-import { sectionStatus, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
+import { convergenceCheck, sectionStatus, truthRow, type Check, type SectionResult, type TruthRow } from '../checks.js';
 import { fitFacts, loadValidateConfig, runFit, type FitRun } from '../fitting.js';
 import { FULL_SETTINGS, resolveSettings, type ValidateOptions } from '../options.js';
 import { prepareData } from '../preprocess.js';
@@ -83,14 +84,6 @@ function minEss(rows: readonly SummaryRow[], seconds: number): EssFigure | undef
   if (rows.length === 0) return undefined;
   const row = rows.reduce((best, r) => (r.essBulk < best.essBulk ? r : best), rows[0]);
   return { value: row.essBulk, name: row.name, perSecond: row.essBulk / seconds };
-}
-
-/** Type-7 quantile p of draws. */
-function quantile(values: ArrayLike<number>, p: number): number {
-  const sorted = Float64Array.from(values).sort();
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
 }
 
 function figures(label: string, run: FitRun, truth: Geo20Truth): FitFigures {
@@ -247,7 +240,7 @@ export async function runTimeVaryingGeo20Section(shared: string, options: Valida
   ];
   for (const f of fits) {
     const h = f.run.fit.result.health;
-    checks.push({ name: `${f.label} fit converged (max R-hat <= ${TV_RHAT_LIMIT})`, passed: h.maxRhat <= TV_RHAT_LIMIT, detail: `max R-hat ${fmt(h.maxRhat, 4)}, min bulk ESS ${fmt(h.minEssBulk, 3)}, divergences ${h.divergences}` });
+    checks.push(convergenceCheck(`${f.label} fit converged (max R-hat <= ${TV_RHAT_LIMIT})`, h, TV_RHAT_LIMIT));
   }
   return {
     name,
